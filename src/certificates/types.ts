@@ -1,0 +1,54 @@
+import type { Finding } from "./findings.js";
+
+/** What a report says about the leaf certificate of a file. All strings are display-safe. */
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  /** Brand of the allowlisted root the path ends at (e.g. "DigiCert"), or null when untrusted. */
+  brand: string | null;
+  notBefore: string; // ISO-8601
+  notAfter: string; // ISO-8601
+  /** SHA-256 of the leaf's DER, upper-case hex pairs joined by ':' (as openssl prints it). */
+  fingerprintSha256: string;
+  /** Subjects from the leaf's issuer up to the trust anchor, in order. */
+  chain: string[];
+}
+
+export type Verdict = "valid" | "invalid";
+
+export interface FileReport {
+  /** The path as the caller named it (relative to the workspace in the Action). */
+  path: string;
+  verdict: Verdict;
+  certificate: CertificateSummary | null;
+  errors: Finding[];
+  warnings: Finding[];
+  /** Set when the path follows the certificate layout (certificates/<request>/<device>.pem). */
+  request?: number;
+  device?: string;
+}
+
+export interface ValidationSummary {
+  valid: number;
+  invalid: number;
+}
+
+export interface ValidationReport {
+  files: FileReport[];
+  summary: ValidationSummary;
+}
+
+/** An allowlisted (or explicitly trusted) root certificate. */
+export interface TrustAnchorSource {
+  brand: string;
+  /** PEM of the root; its SHA-256 must equal `fingerprintSha256` or the anchor is refused. */
+  pem: string;
+  fingerprintSha256: string;
+}
+
+export interface ValidateOptions {
+  /** Validation time; default now. */
+  at?: Date;
+  /** Warn (`expires-soon`) when a certificate in the path expires within this many days. Default 30. */
+  warnDays?: number;
+}

@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { isValidDeviceId } from "../request/device-id.js";
+
+/**
+ * `.github/onerecord-access.yml`. Every field is optional with a safe default so an empty file (or
+ * none) still gives a working, strict configuration. `scripts/generate-config-schema.ts` publishes
+ * this as JSON Schema (`schema/onerecord-access.schema.json`) for editors.
+ */
+
+const login = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "a GitHub login");
+const teamSlug = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "an org/team-slug");
+const colour = z.string().regex(/^[0-9a-fA-F]{6}$/, "a 6-digit hex colour without #");
+
+const label = z.object({ name: z.string().min(1).max(50), color: colour, description: z.string().max(100).optional() }).strict();
+
+export const STAGE_NAMES = ["requested", "certification", "certificates", "tokens", "live", "rejected"] as const;
+export const CHECKLIST_ITEMS = ["stage-testing", "legal-agreements", "account-review", "network-review"] as const;
+export const NEEDS_NAMES = ["request-info", ...CHECKLIST_ITEMS, "certification", "certificates", "tokens"] as const;
+
+const fingerprint = z
+  .string()
+  .transform((s) => s.replace(/[:\s]/g, "").toUpperCase())
+  .pipe(z.string().regex(/^[0-9A-F]{64}$/, "a SHA-256 fingerprint (64 hex digits, colons allowed)"))
+  .transform((hex) => hex.match(/../g)!.join(":"));
+
+export const extraCaSchema = z
+  .object({
+    brand: z.string().min(1).max(64),
+    fingerprintSha256: fingerprint,
+    pem: z.string().includes("-----BEGIN CERTIFICATE-----", { message: "a PEM certificate" }),
+  })
+  .strict();
+
+function defaultLabels() {
+  const stage = (name: string, color: string, description: string) => ({ name: `access: ${name}`, color, description });
+  const needs = (name: string, description: string) => ({ name: `needs: ${name}`, color: "fbca04", description });
+  return {
+    stages: {
+      requested: stage("requested", "c5def5", "Production access requested"),
+      certification: stage("certification", "1d76db", "Certification in progress"),
+      certificates: stage("certificates", "5319e7", "Waiting for device certificates"),
+      tokens: stage("tokens", "0e8a16", "Ready for token issuance"),
+      live: stage("live", "0b6623", "Live tokens issued"),
+      rejected: stage("rejected", "b60205", "Request rejected"),
+    },
+    needs: {
+      "request-info": needs("request-info", "The request form needs fixing"),
+      "stage-testing": needs("stage-testing", "Stage testing not yet confirmed"),
+      "legal-agreements": needs("legal-agreements", "Legal agreements not yet signed"),
+      "account-review": needs("account-review", "Account structure not yet reviewed"),
+      "network-review": needs("network-review", "Network paths not yet reviewed"),
+      certification: needs("certification", "Demo and certification approval outstanding"),
+      certificates: needs("certificates", "Device certificates outstanding"),
+      tokens: needs("tokens", "Tokens not yet issued"),
+    },
+    onHold: { name: "access: on-hold", color: "d93f0b", description: "On hold: nothing advances" },
+  };
+}
+
+const labelsSchema = z
+  .object({
+    stages: z.object(Object.fromEntries(STAGE_NAMES.map((s) => [s, label.optional()])) as Record<(typeof STAGE_NAMES)[number], z.ZodOptional<typeof label>>).strict().optional(),
+    needs: z.object(Object.fromEntries(NEEDS_NAMES.map((s) => [s, label.optional()])) as Record<(typeof NEEDS_NAMES)[number], z.ZodOptional<typeof label>>).strict().optional(),
+    onHold: label.optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    reviewers: z
+      .object({
+        teams: z.array(teamSlug).default([]),
+        logins: z.array(login).default([]),
+      })
+      .strict()
+      .default({ teams: [], logins: [] }),
+    labels: labelsSchema.default({}),
+    checklist: z
+      .array(z.enum(CHECKLIST_ITEMS))
+      .min(1)
+      .refine((items) => new Set(items).size === items.length, "checklist items must be unique")
+      .default([...CHECKLIST_ITEMS]),
+    certificates: z
+      .object({
+        /** `{request}` and `{device}` placeholders; the file must end with `.pem`. */
+        pathPattern: z
+          .string()
+          .refine((p) => p.includes("{request}") && p.includes("{device}"), "must contain {request} and {device}")
+          .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), "must be a relative path inside the repository")
+          .default("certificates/{request}/{device}.pem"),
+        warnDays: z.number().int().min(0).max(3650).default(30),
+        extraCAs: z.array(extraCaSchema).default([]),
+      })
+      .strict()
+      .default({ pathPattern: "certificates/{request}/{device}.pem", warnDays: 30, extraCAs: [] }),
+    tokens: z
+      .object({
+        issuer: z.string().url().default("https://onerecord.example/access"),
+        audience: z.string().min(1).default("https://api.onerecord.example"),
+        lifetimeDays: z.number().int().min(1).max(825).default(365),
+        workflow: z.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/).default("issue-tokens.yml"),
+      })
+      .strict()
+      .default({ issuer: "https://onerecord.example/access", audience: "https://api.onerecord.example", lifetimeDays: 365, workflow: "issue-tokens.yml" }),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+
+type LabelSpec = z.output<typeof label>;
+export interface AccessConfig extends Omit<ParsedConfig, "labels"> {
+  /** Fully resolved: every stage/needs label has a name and colour. */
+  labels: {
+    stages: Record<(typeof STAGE_NAMES)[number], LabelSpec>;
+    needs: Record<(typeof NEEDS_NAMES)[number], LabelSpec>;
+    onHold: LabelSpec;
+  };
+}
+
+export function resolveConfig(parsed: ParsedConfig): AccessConfig {
+  const defaults = defaultLabels();
+  const labels = {
+    stages: { ...defaults.stages, ...stripUndefined(parsed.labels.stages ?? {}) },
+    needs: { ...defaults.needs, ...stripUndefined(parsed.labels.needs ?? {}) },
+    onHold: parsed.labels.onHold ?? defaults.onHold,
+  } as AccessConfig["labels"];
+  return { ...parsed, labels };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export { isValidDeviceId };

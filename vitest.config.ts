@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // The bundle and CLI tests spawn processes; two workers keep a 2-core CI machine responsive.
+    maxWorkers: 2,
+  },
+});
