@@ -1,0 +1,129 @@
+import { X509Certificate } from "node:crypto";
+import { rootCertificates } from "node:tls";
+import { allowlistSources } from "./allowlist/index.js";
+import { displayName, fingerprintOf, inspectCertificate, type CertificateFacts } from "./inspect.js";
+import type { TrustAnchorSource } from "./types.js";
+
+export interface TrustAnchor {
+  brand: string;
+  facts: CertificateFacts;
+}
+
+/**
+ * The roots a path may end at, identified by their pinned SHA-256 fingerprints — never by name.
+ * Also the cache that lets a run over many files parse and verify each distinct CA certificate
+ * once: intermediates are looked up by the hash of their DER before anything is decoded.
+ */
+export class TrustStore {
+  private readonly sources: TrustAnchorSource[];
+  private anchorsByFingerprint: Map<string, TrustAnchor> | undefined;
+  private anchorsBySubject: Map<string, TrustAnchor[]> | undefined;
+  private readonly decoded = new Map<string, CertificateFacts>();
+  private readonly signatures = new Map<string, boolean>();
+  private publicRoots: Map<string, string> | undefined;
+
+  private constructor(sources: TrustAnchorSource[]) {
+    this.sources = sources;
+  }
+
+  /** The pinned allowlist of the seven approved brands, plus configured or `--trust` roots. */
+  static default(extra: TrustAnchorSource[] = []): TrustStore {
+    return new TrustStore([...allowlistSources(), ...extra]);
+  }
+
+  /** Exactly these roots (tests, and callers that bring their own allowlist). */
+  static fromSources(sources: TrustAnchorSource[]): TrustStore {
+    return new TrustStore([...sources]);
+  }
+
+  anchorByFingerprint(fingerprint: string): TrustAnchor | undefined {
+    return this.index().byFingerprint.get(fingerprint);
+  }
+
+  /** Anchors whose subject is the given name first; the caller still checks the signature. */
+  anchorsNamed(name: string): TrustAnchor[] {
+    return this.index().bySubject.get(name) ?? [];
+  }
+
+  allAnchors(): Iterable<TrustAnchor> {
+    return this.index().byFingerprint.values();
+  }
+
+  /** Decodes a CA certificate once per store, whatever number of files carry it. */
+  decode(der: Uint8Array, fingerprint = fingerprintOf(der)): CertificateFacts {
+    let facts = this.decoded.get(fingerprint);
+    if (!facts) {
+      facts = inspectCertificate(der);
+      if (this.decoded.size < 10_000) this.decoded.set(fingerprint, facts);
+    }
+    return facts;
+  }
+
+  /** Signature checks between two certificates, memoised by the pair of fingerprints. */
+  verifies(child: CertificateFacts, parent: CertificateFacts): boolean {
+    const key = `${child.fingerprintSha256}>${parent.fingerprintSha256}`;
+    let ok = this.signatures.get(key);
+    if (ok === undefined) {
+      try {
+        ok = child.node.verify(parent.publicKey);
+      } catch {
+        ok = false;
+      }
+      if (this.signatures.size < 100_000) this.signatures.set(key, ok);
+    }
+    return ok;
+  }
+
+  /**
+   * The subject of a well-known public root with this name that is *not* allowlisted, so a report
+   * can say "chains to GTS Root R1, which is not an approved CA" rather than "issuer not found".
+   * Built lazily from Node's bundled root store, and only when a path fails.
+   */
+  knownPublicRoot(name: string): string | undefined {
+    if (!this.publicRoots) {
+      this.publicRoots = new Map();
+      for (const pem of rootCertificates) {
+        try {
+          const root = new X509Certificate(pem);
+          const fingerprint = root.fingerprint256;
+          if (!this.anchorByFingerprint(fingerprint)) this.publicRoots.set(displayName(root.subject), fingerprint);
+        } catch {
+          // A root Node cannot parse is simply not named in messages.
+        }
+      }
+    }
+    return this.publicRoots.has(name) ? name : undefined;
+  }
+
+  private index(): { byFingerprint: Map<string, TrustAnchor>; bySubject: Map<string, TrustAnchor[]> } {
+    if (!this.anchorsByFingerprint || !this.anchorsBySubject) {
+      const byFingerprint = new Map<string, TrustAnchor>();
+      const bySubject = new Map<string, TrustAnchor[]>();
+      for (const source of this.sources) {
+        const der = derOfPem(source.pem);
+        const actual = fingerprintOf(der);
+        // A pinned fingerprint that does not match its PEM means the data was tampered with or
+        // mis-generated: such an anchor is dropped, never trusted on its name.
+        if (actual !== source.fingerprintSha256.toUpperCase()) continue;
+        if (byFingerprint.has(actual)) continue;
+        const anchor = { brand: source.brand, facts: this.decode(der, actual) };
+        byFingerprint.set(actual, anchor);
+        const list = bySubject.get(anchor.facts.subject) ?? [];
+        list.push(anchor);
+        bySubject.set(anchor.facts.subject, list);
+      }
+      this.anchorsByFingerprint = byFingerprint;
+      this.anchorsBySubject = bySubject;
+    }
+    return { byFingerprint: this.anchorsByFingerprint, bySubject: this.anchorsBySubject };
+  }
+}
+
+/** Builds an anchor source from a PEM, computing its fingerprint (CLI `--trust`, tests). */
+export function trustAnchorFromPem(pem: string, brand: string): TrustAnchorSource {
+  return { brand, pem, fingerprintSha256: fingerprintOf(derOfPem(pem)) };
+}
+
+function derOfPem(pem: string): Uint8Array {
+  return new X509Certificate(pem).raw;
+}

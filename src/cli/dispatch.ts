@@ -1,0 +1,45 @@
+import { OneRecordError } from "../errors.js";
+import { EXIT_USAGE, type CliIO, type Command } from "./io.js";
+
+const USAGE = `usage: onerecord-access <command> [options]
+
+commands:
+  validate [--json] [--at ISO-8601] [--trust ROOT.pem]... [--warn-days N] [--config FILE] PATH...
+      check device certificates (files or folders) against the approved CAs
+  decrypt-token --key DEVICE.key JWE
+      decrypt a delivered token with the device's private key
+  verify-token --jwks JWKS.json --cert DEVICE.pem TOKEN
+      verify a token's signature, claims and certificate binding
+`;
+
+// Commands load lazily so `validate` does not pay for the JOSE code and vice versa.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import("./validate.js")).run,
+  "decrypt-token": async () => (await import("./commands/decrypt-token.js")).run,
+  "verify-token": async () => (await import("./commands/verify-token.js")).run,
+};
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    (name === undefined ? io.stderr : io.stdout)(USAGE);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    io.stderr(`onerecord-access: unknown command "${name.slice(0, 40)}"\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await (await load())(rest, io);
+  } catch (error) {
+    // Expected failures carry a code and a safe message; anything else is reported without a
+    // stack trace (which could quote input) and still exits non-zero.
+    if (error instanceof OneRecordError) {
+      io.stderr(`onerecord-access ${name}: ${error.message}\n`);
+      return error.code === "usage" ? EXIT_USAGE : 1;
+    }
+    io.stderr(`onerecord-access ${name}: unexpected error: ${error instanceof Error ? error.name : "unknown"}\n`);
+    return 1;
+  }
+}

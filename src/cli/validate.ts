@@ -1,0 +1,89 @@
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { DEFAULT_PATH_PATTERN, TrustStore, trustAnchorFromPem, validatePaths, type TrustAnchorSource } from "../certificates/index.js";
+import { parseConfigText } from "../config/parse.js";
+import { OneRecordError } from "../errors.js";
+import { EXIT_INVALID, EXIT_OK, type CliIO } from "./io.js";
+import { renderReport } from "./render-report.js";
+
+interface ValidateArgs {
+  json: boolean;
+  at: Date | undefined;
+  trust: string[];
+  warnDays: number | undefined;
+  config: string | undefined;
+  paths: string[];
+}
+
+/** `onerecord-access validate`: exit 0 when every certificate is valid, 1 when any is not. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const args = parseValidateArgs(argv);
+  const config = args.config ? parseConfigText(await readText(args.config, "--config")) : undefined;
+  const extra: TrustAnchorSource[] = [...(config?.certificates.extraCAs ?? [])];
+  for (const file of args.trust) extra.push(await trustedRoot(file));
+
+  const result = await validatePaths(args.paths, {
+    trust: TrustStore.default(extra),
+    at: args.at,
+    warnDays: args.warnDays ?? config?.certificates.warnDays,
+    pattern: config?.certificates.pathPattern ?? DEFAULT_PATH_PATTERN,
+  });
+
+  io.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderReport(result));
+  return result.summary.invalid > 0 || result.files.length === 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+function parseValidateArgs(argv: string[]): ValidateArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: "boolean", default: false },
+        at: { type: "string" },
+        trust: { type: "string", multiple: true, default: [] },
+        "warn-days": { type: "string" },
+        config: { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new OneRecordError("usage", error instanceof Error ? error.message : "bad arguments");
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new OneRecordError("usage", "name at least one certificate file or folder");
+
+  let at: Date | undefined;
+  if (values.at !== undefined) {
+    // ISO-8601 with a date; Date.parse alone would accept "1" or "March 3".
+    if (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(values.at) || Number.isNaN(Date.parse(values.at))) {
+      throw new OneRecordError("usage", `--at must be an ISO-8601 time such as 2026-01-31T12:00:00Z, not "${values.at.slice(0, 40)}"`);
+    }
+    at = new Date(values.at);
+  }
+  let warnDays: number | undefined;
+  if (values["warn-days"] !== undefined) {
+    warnDays = Number(values["warn-days"]);
+    if (!/^\d{1,4}$/.test(values["warn-days"])) throw new OneRecordError("usage", "--warn-days must be a whole number of days (0-9999)");
+  }
+  return { json: values.json ?? false, at, trust: values.trust ?? [], warnDays, config: values.config, paths: positionals };
+}
+
+async function trustedRoot(file: string): Promise<TrustAnchorSource> {
+  const pem = await readText(file, "--trust");
+  try {
+    return trustAnchorFromPem(pem, `trusted by --trust ${file}`);
+  } catch {
+    throw new OneRecordError("usage", `--trust ${file}: not a PEM certificate`);
+  }
+}
+
+async function readText(file: string, flag: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch {
+    throw new OneRecordError("usage", `${flag} ${file}: cannot read the file`);
+  }
+}
+
