@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { z } from "zod";
 import { isValidDeviceId } from "../request/device-id.js";
 
@@ -29,7 +30,20 @@ export const extraCaSchema = z
     fingerprintSha256: fingerprint,
     pem: z.string().includes("-----BEGIN CERTIFICATE-----", { message: "a PEM certificate" }),
   })
-  .strict();
+  .strict()
+  // A pin that does not match its certificate would silently trust nothing; say so instead.
+  .superRefine((ca, ctx) => {
+    let actual: string;
+    try {
+      actual = new X509Certificate(ca.pem).fingerprint256;
+    } catch {
+      ctx.addIssue({ code: "custom", path: ["pem"], message: "not a readable PEM certificate" });
+      return;
+    }
+    if (actual !== ca.fingerprintSha256) {
+      ctx.addIssue({ code: "custom", path: ["fingerprintSha256"], message: `does not match the certificate in pem (its SHA-256 is ${actual})` });
+    }
+  });
 
 function defaultLabels() {
   const stage = (name: string, color: string, description: string) => ({ name: `access: ${name}`, color, description });

@@ -1,0 +1,157 @@
+import { X509Certificate } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { allowlistBrands, allowlistSources } from "../../src/certificates/allowlist/index.js";
+import data from "../../src/certificates/allowlist/roots.json" with { type: "json" };
+
+const BRANDS = ["VeriSign", "DigiCert", "GeoTrust", "GlobalSign", "Comodo", "GoDaddy", "Symantec"];
+
+const DIGICERT_GLOBAL_ROOT_G2 = "CB:3C:CB:B7:60:31:E5:E0:13:8F:8D:D3:9A:23:F9:DE:47:FF:C3:5E:43:C1:14:4C:EA:27:D4:6A:5A:B1:CB:5F";
+const DIGICERT_GLOBAL_ROOT_G3 = "31:AD:66:48:F8:10:41:38:C7:38:F3:9E:A4:32:01:33:39:3E:3A:18:CC:02:29:6E:F9:7C:2A:C9:EF:67:31:D0";
+const GLOBALSIGN_ROOT_R3 = "CB:B5:22:D7:B7:F1:27:AD:6A:01:13:86:5B:DF:1C:D4:10:2E:7D:07:59:AF:63:5A:7C:F4:72:0D:C9:63:C5:3B";
+const STARFIELD_ROOT_G2 = "2C:E1:CB:0B:F9:D2:F9:E1:02:99:3F:BE:21:51:52:C3:B2:DD:0C:AB:DE:1C:68:E5:31:9B:83:91:54:DB:B7:F5";
+
+// Public roots of CAs that are not among the seven approved brands.
+const NOT_APPROVED = {
+  "GTS Root R1": "D9:47:43:2A:BD:E7:B7:FA:90:FC:2E:6B:59:10:1B:12:80:E0:E1:C7:E4:E4:0F:A3:C6:88:7F:FF:57:A7:F4:CF",
+  "GTS Root R4": "34:9D:FA:40:58:C5:E2:63:12:3B:39:8A:E7:95:57:3C:4E:13:13:C8:3F:E6:8F:93:55:6C:D5:E8:03:1B:3C:7D",
+  "Amazon Root CA 1": "8E:CD:E6:88:4F:3D:87:B1:12:5B:A3:1A:C3:FC:B1:3D:70:16:DE:7F:57:CC:90:4F:E1:CB:97:C6:AE:98:19:6E",
+  "ISRG Root X1": "96:BC:EC:06:26:49:76:F3:74:60:77:9A:CF:28:C5:A7:CF:E8:A3:C0:AA:E1:1A:8F:FC:EE:05:C0:BD:DF:08:C6",
+};
+
+const allRoots = data.brands.flatMap((group) => group.roots.map((root) => ({ brand: group.brand, ...root })));
+const sources = allowlistSources();
+const primaryBrand = (fingerprint: string) => sources.find((source) => source.fingerprintSha256 === fingerprint)?.brand;
+
+describe("pinned allowlist (roots.json)", () => {
+  it("was written by the generator from a named store", () => {
+    expect(data.generatedBy).toBe("scripts/generate-allowlist.ts");
+    expect(data.source).toMatch(/^Node\.js v\d+\.\d+\.\d+ tls\.rootCertificates$/);
+  });
+
+  it("has at least one root for each of the seven approved brands, and no other group", () => {
+    expect(data.brands.map((group) => group.brand).sort()).toEqual([...BRANDS].sort());
+    for (const group of data.brands) {
+      expect(group.roots.length, group.brand).toBeGreaterThan(0);
+      expect(group.note.length, group.brand).toBeGreaterThan(0);
+    }
+  });
+
+  it.each([
+    ["DigiCert Global Root G2", DIGICERT_GLOBAL_ROOT_G2, "DigiCert"],
+    ["DigiCert Global Root G3", DIGICERT_GLOBAL_ROOT_G3, "DigiCert"],
+    ["GlobalSign Root CA - R3", GLOBALSIGN_ROOT_R3, "GlobalSign"],
+    ["Starfield Root Certificate Authority - G2", STARFIELD_ROOT_G2, "GoDaddy"],
+  ])("trusts %s, reported as %s's brand", (_name, fingerprint, brand) => {
+    expect(primaryBrand(fingerprint)).toBe(brand);
+  });
+
+  it("lists the DigiCert roots that issue the VeriSign, GeoTrust and Symantec brands under those brands too", () => {
+    for (const brand of ["VeriSign", "GeoTrust", "Symantec"]) {
+      const group = data.brands.find((g) => g.brand === brand);
+      expect(group?.roots.map((root) => root.fingerprintSha256), brand).toContain(DIGICERT_GLOBAL_ROOT_G2);
+      for (const root of group?.roots ?? []) expect(root.subject, brand).toMatch(/O=DigiCert/);
+    }
+  });
+
+  it.each(Object.entries(NOT_APPROVED))("does not trust %s", (_name, fingerprint) => {
+    expect(allRoots.map((root) => root.fingerprintSha256)).not.toContain(fingerprint);
+    expect(primaryBrand(fingerprint)).toBeUndefined();
+  });
+
+  it("trusts no root of the Symantec-operated hierarchies distrusted in 2018", () => {
+    for (const root of allRoots) expect(root.subject).not.toMatch(/O=(VeriSign|GeoTrust|Symantec|thawte)/i);
+  });
+
+  it("pins every PEM to its own SHA-256 fingerprint, and each is a self-signed CA certificate", () => {
+    for (const root of allRoots) {
+      const certificate = new X509Certificate(root.pem);
+      expect(certificate.fingerprint256, root.subject).toBe(root.fingerprintSha256);
+      expect(root.fingerprintSha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+      expect(certificate.ca, root.subject).toBe(true);
+      expect(certificate.checkIssued(certificate), root.subject).toBe(true);
+      expect(certificate.verify(certificate.publicKey), root.subject).toBe(true);
+    }
+  });
+
+  it("has no self-contradictory entry: notAfter parses and is the certificate's, the subject is its own", () => {
+    for (const root of allRoots) {
+      const certificate = new X509Certificate(root.pem);
+      const notAfter = Date.parse(root.notAfter);
+      expect(Number.isNaN(notAfter), root.subject).toBe(false);
+      expect(new Date(notAfter).toISOString()).toBe(root.notAfter);
+      expect(notAfter, root.subject).toBe(new Date(certificate.validTo).getTime());
+      const commonName = /^CN=((?:\\.|[^,])*)/.exec(root.subject)?.[1]?.replace(/\\(.)/g, "$1");
+      if (commonName) expect(certificate.subject.split("\n"), root.subject).toContain(`CN=${commonName}`);
+    }
+  });
+
+  it("is sorted, so a regenerated file diffs cleanly", () => {
+    const names = data.brands.map((group) => group.brand);
+    expect(names).toEqual([...names].sort());
+    for (const group of data.brands) {
+      const keys = group.roots.map((root) => `${root.subject}\u0000${root.fingerprintSha256}`);
+      expect(keys, group.brand).toEqual([...keys].sort());
+    }
+  });
+});
+
+describe("allowlistSources", () => {
+  it("returns every distinct pinned root exactly once", () => {
+    const fingerprints = sources.map((source) => source.fingerprintSha256);
+    expect(new Set(fingerprints).size).toBe(fingerprints.length);
+    expect(new Set(fingerprints)).toEqual(new Set(allRoots.map((root) => root.fingerprintSha256)));
+  });
+
+  it("reports a root shared with the legacy brands under DigiCert, never VeriSign, GeoTrust or Symantec", () => {
+    for (const source of sources) expect(["VeriSign", "GeoTrust", "Symantec"]).not.toContain(source.brand);
+    const digicert = data.brands.find((group) => group.brand === "DigiCert");
+    for (const root of digicert?.roots ?? []) expect(primaryBrand(root.fingerprintSha256)).toBe("DigiCert");
+  });
+
+  it("gives each source the PEM its fingerprint pins", () => {
+    for (const source of sources) expect(new X509Certificate(source.pem).fingerprint256).toBe(source.fingerprintSha256);
+  });
+});
+
+describe("allowlistBrands", () => {
+  it("lists the groups without certificate bodies", () => {
+    const brands = allowlistBrands();
+    expect(brands.map((group) => group.brand)).toEqual(data.brands.map((group) => group.brand));
+    for (const group of brands) {
+      for (const root of group.roots) {
+        expect(Object.keys(root).sort()).toEqual(["fingerprintSha256", "notAfter", "subject"]);
+      }
+    }
+  });
+});
+
+// The real chains' roots, read in place; skipped (visibly) in a clone without ../shared.
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const realChains = path.resolve(repoRoot, "../shared/fixtures/real-chains");
+
+describe.skipIf(!existsSync(realChains))("allowlist against the real chains' roots", () => {
+  const expected: Record<string, string | undefined> = {
+    "akamai.com": "DigiCert",
+    "amazon.com": "DigiCert",
+    "apple.com": "DigiCert",
+    "aws.amazon.com": undefined, // Amazon Root CA 1
+    "bing.com": "DigiCert",
+    "cloudflare.com": undefined, // GTS Root R4
+    "docs.python.org": "GlobalSign",
+    "facebook.com": "DigiCert",
+    "fastly.com": "GoDaddy", // Starfield Root Certificate Authority - G2
+    "google.com": undefined, // GTS Root R1
+    "microsoft.com": "DigiCert",
+    "s3.amazonaws.com": undefined, // Amazon Root CA 1
+    "stackoverflow.com": undefined, // ISRG Root X1
+    "storage.googleapis.com": undefined, // GTS Root R1
+  };
+
+  it.each(Object.entries(expected))("%s: its root's brand is %s", (site, brand) => {
+    const pem = readFileSync(path.join(realChains, site, "root.pem"), "utf8");
+    expect(primaryBrand(new X509Certificate(pem).fingerprint256)).toBe(brand);
+  });
+});
