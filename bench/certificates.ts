@@ -70,7 +70,7 @@ function actionEnv(dir: string): NodeJS.ProcessEnv {
   };
 }
 
-async function generate(dir: string): Promise<{ leaves: string[] }> {
+export async function generate(dir: string): Promise<{ leaves: string[] }> {
   const notBefore = new Date("2026-01-01T00:00:00Z");
   const notAfter = new Date("2027-01-01T00:00:00Z");
   const rootKeys = (await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
