@@ -1,0 +1,99 @@
+import * as core from "@actions/core";
+import { z } from "zod";
+import { CONFIG_PATH } from "../src/config/parse.js";
+import { OneRecordError } from "../src/errors.js";
+
+/**
+ * Every input of the Action, read and checked once (as actions/checkout does), so the rest of the
+ * code works with one typed object and a bad input fails before any work with a message that
+ * names it.
+ */
+export const SUPPORTED_MODES = ["validate-certificates"] as const;
+export type Mode = (typeof SUPPORTED_MODES)[number];
+
+export interface ActionInputs {
+  mode: Mode;
+  /** Repository-relative globs; a file is selected when it matches any of them. */
+  paths: string[];
+  /** undefined: decided by the event (true on pull requests). */
+  changedOnly: boolean | undefined;
+  validationTime: Date | undefined;
+  /** undefined: from the configuration (`certificates.warnDays`). */
+  warnDays: number | undefined;
+  /** Repository-relative path of the configuration file. */
+  config: string;
+  githubToken: string;
+}
+
+export const INPUT_NAMES = ["mode", "paths", "changed-only", "validation-time", "warn-days", "config", "github-token"] as const;
+export type RawInputs = Record<(typeof INPUT_NAMES)[number], string>;
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** A path or glob inside the repository: never absolute, never climbing out with `..`. */
+const repositoryRelative = (what: string) =>
+  z
+    .string()
+    .refine((p) => !p.startsWith("/") && !/^[A-Za-z]:/.test(p) && !p.includes("\\"), `${what} must be relative to the repository root, with forward slashes`)
+    .refine((p) => !p.split("/").includes(".."), `${what} must stay inside the repository (no "..")`);
+
+const schema = z.object({
+  mode: z
+    .string()
+    .transform((m) => m || "validate-certificates")
+    .refine((m): m is Mode => (SUPPORTED_MODES as readonly string[]).includes(m), {
+      message: `unsupported mode; this version of the Action supports: ${SUPPORTED_MODES.join(", ")}`,
+    }),
+  paths: z
+    .string()
+    .transform((text) => text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0))
+    .transform((globs) => (globs.length > 0 ? globs : ["certificates/**"]))
+    .pipe(z.array(repositoryRelative("every glob").refine((g) => !g.startsWith("!"), "negated globs (!) are not supported; list the globs to include"))),
+  "changed-only": z
+    .string()
+    // The YAML 1.2 core-schema booleans, as core.getBooleanInput accepts them.
+    .refine((v) => /^(|true|True|TRUE|false|False|FALSE)$/.test(v), "must be true or false")
+    .transform((v) => (v === "" ? undefined : v.toLowerCase() === "true")),
+  "validation-time": z
+    .string()
+    .refine((v) => v === "" || (ISO_8601.test(v) && !Number.isNaN(Date.parse(v))), "must be an ISO-8601 time such as 2026-01-31T12:00:00Z")
+    .transform((v) => (v === "" ? undefined : new Date(v))),
+  "warn-days": z
+    .string()
+    .refine((v) => v === "" || (/^\d{1,4}$/.test(v) && Number(v) <= 3650), "must be a whole number of days from 0 to 3650")
+    .transform((v) => (v === "" ? undefined : Number(v))),
+  config: z
+    .string()
+    .transform((v) => v || CONFIG_PATH)
+    .pipe(repositoryRelative("the configuration path")),
+  "github-token": z.string(),
+});
+
+/** Pure: raw input strings (as the runner passes them) to the typed inputs, or an error naming the input. */
+export function parseInputs(raw: RawInputs): ActionInputs {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? "(inputs)");
+    // The value is quoted to help fix it, except the token, which is never echoed.
+    const value = name === "github-token" ? "" : ` (got "${String(raw[name as keyof RawInputs] ?? "").slice(0, 80)}")`;
+    throw new OneRecordError("input-invalid", `Input "${name}": ${issue.message}${value}`, { field: name });
+  }
+  const v = result.data;
+  return {
+    mode: v.mode as Mode,
+    paths: v.paths,
+    changedOnly: v["changed-only"],
+    validationTime: v["validation-time"],
+    warnDays: v["warn-days"],
+    config: v.config,
+    githubToken: v["github-token"],
+  };
+}
+
+/** The edge: reads `INPUT_*` through @actions/core, once. */
+export function readInputs(getInput: (name: string) => string = (name) => core.getInput(name)): ActionInputs {
+  const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, getInput(name)])) as RawInputs;
+  if (raw["github-token"]) core.setSecret(raw["github-token"]);
+  return parseInputs(raw);
+}
