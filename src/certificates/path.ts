@@ -92,6 +92,16 @@ function explainFailure(current: CertificateFacts, store: TrustStore, anchorName
   if (publicRoot) {
     return [finding("untrusted-root", `the chain leads to "${publicRoot}", a public root that is not an approved CA`)];
   }
+  if (current.basicConstraints.ca) {
+    // The file's intermediates ran out below an issuer that is not pinned: roots never come from
+    // the file, so the likeliest reading is an unapproved CA (or one more missing intermediate).
+    return [
+      finding(
+        "untrusted-root",
+        `the chain leads to "${current.issuer}", which is not an approved CA root (if it is an intermediate, add it to the file)`,
+      ),
+    ];
+  }
   return [
     finding(
       "missing-intermediate",
