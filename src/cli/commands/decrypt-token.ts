@@ -1,0 +1,68 @@
+import { parseArgs } from "node:util";
+import { OneRecordError } from "../../errors.js";
+import { decryptDeviceToken, loadDevicePrivateKey, looksLikeCompactJwe } from "../../tokens/index.js";
+import { readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliIO } from "../io.js";
+
+const NAME = "onerecord-access decrypt-token";
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const USAGE = `usage: ${NAME} --key DEVICE.key JWE
+
+Decrypts the token OneRecord delivered for a device with that device's private key (PEM:
+PKCS#8, PKCS#1 or SEC1) and prints the device JWT on standard output. JWE is the token itself,
+a file holding it, or - for standard input.
+
+exit codes: 0 decrypted, 1 not decryptable with this key (or unreadable input), 2 usage
+`;
+
+export interface DecryptTokenIO extends CliIO {
+  /** Standard input as text; injectable for tests. */
+  readStdin?: () => Promise<string>;
+}
+
+/**
+ * The customer's own token on their own machine: printing it to stdout is the point. It goes
+ * nowhere else — never to stderr, never into an error message.
+ */
+export async function run(argv: string[], io: DecryptTokenIO): Promise<number> {
+  try {
+    const { values, positionals } = parse(argv);
+    if (values.help) {
+      io.stdout(USAGE);
+      return EXIT_OK;
+    }
+    if (!values.key) throw new OneRecordError("usage", "--key DEVICE.key is required");
+    if (positionals.length !== 1) throw new OneRecordError("usage", "give exactly one JWE (the token, a file, or - for standard input)");
+
+    const key = loadDevicePrivateKey((await readOptionFile(values.key, "--key")).toString("utf8"));
+    const jwe = await readTokenArgument(positionals[0]!, { what: "JWE", looksLikeToken: (text) => looksLikeCompactJwe(text) || COMPACT_JWS.test(text), readStdin: io.readStdin ?? (() => readStdin()) });
+    const jwt = await decryptDeviceToken(jwe, key);
+    io.stdout(`${jwt}\n`);
+    return EXIT_OK;
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { key: { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (error) {
+    throw new OneRecordError("usage", error instanceof Error ? error.message : "bad arguments");
+  }
+}
+
+function report(error: unknown, io: CliIO): number {
+  if (error instanceof OneRecordError) {
+    io.stderr(`${NAME}: ${error.message}\n${error.code === "usage" ? `\n${USAGE}` : ""}`);
+    return error.code === "usage" ? EXIT_USAGE : EXIT_INVALID;
+  }
+  // Unexpected errors may quote their input; report only their kind.
+  io.stderr(`${NAME}: unexpected error: ${error instanceof Error ? error.name : "unknown"}\n`);
+  return EXIT_INVALID;
+}

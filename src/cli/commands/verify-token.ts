@@ -1,0 +1,143 @@
+import { parseArgs } from "node:util";
+import { displaySafe } from "../../certificates/index.js";
+import { decodeCertificateFile } from "../../certificates/decode.js";
+import { defaultConfig, parseConfigText } from "../../config/parse.js";
+import { OneRecordError } from "../../errors.js";
+import { looksLikeCompactJwe, parseJwksText, verifyDeviceToken, x5tS256, type VerifyResult } from "../../tokens/index.js";
+import { readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliIO } from "../io.js";
+
+const NAME = "onerecord-access verify-token";
+const USAGE = `usage: ${NAME} --jwks JWKS.json --cert DEVICE.pem [--issuer ISS] [--audience AUD]
+       [--config FILE] [--at ISO-8601] [--json] TOKEN
+
+Verifies a device JWT as the OneRecord API does: the signature under a key of the published
+JWKS, the claims (issuer, audience, expiry, not-before, required claims) and the binding
+cnf["x5t#S256"] to the device certificate. TOKEN is the JWT, a file holding it, or - for
+standard input. Issuer and audience default to the configuration (--config) or its defaults.
+
+exit codes: 0 everything matches, 1 rejected (or unreadable input), 2 usage
+`;
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+export interface VerifyTokenIO extends CliIO {
+  readStdin?: () => Promise<string>;
+}
+
+/** Prints the verdict and a claims summary, never the token. */
+export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
+  try {
+    const { values, positionals } = parse(argv);
+    if (values.help) {
+      io.stdout(USAGE);
+      return EXIT_OK;
+    }
+    if (!values.jwks) throw new OneRecordError("usage", "--jwks JWKS.json is required");
+    if (!values.cert) throw new OneRecordError("usage", "--cert DEVICE.pem is required");
+    if (positionals.length !== 1) throw new OneRecordError("usage", "give exactly one TOKEN (the JWT, a file, or - for standard input)");
+    const at = values.at === undefined ? undefined : parseTime(values.at);
+
+    const config = values.config ? parseConfigText((await readOptionFile(values.config, "--config")).toString("utf8")) : defaultConfig();
+    const issuer = values.issuer ?? config.tokens.issuer;
+    const audience = values.audience ?? config.tokens.audience;
+    const jwks = parseJwksText((await readOptionFile(values.jwks, "--jwks")).toString("utf8"));
+    const certificate = readCertificate(await readOptionFile(values.cert, "--cert"), values.cert);
+    const token = await readTokenArgument(positionals[0]!, {
+      what: "JWT",
+      looksLikeToken: (text) => COMPACT_JWS.test(text) || looksLikeCompactJwe(text),
+      readStdin: io.readStdin ?? (() => readStdin()),
+    });
+    if (looksLikeCompactJwe(token)) {
+      throw new OneRecordError("input-invalid", "this is the encrypted delivery (a JWE); decrypt it first with onerecord-access decrypt-token --key DEVICE.key");
+    }
+
+    const result = await verifyDeviceToken(token, { jwks, issuer, audience, peerCertificate: certificate, ...(at ? { now: at } : {}) });
+    io.stdout(values.json ? `${JSON.stringify(asJson(result, issuer, audience, x5tS256(certificate)), null, 2)}\n` : render(result, issuer, audience, x5tS256(certificate)));
+    return result.ok ? EXIT_OK : EXIT_INVALID;
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        jwks: { type: "string" },
+        cert: { type: "string" },
+        issuer: { type: "string" },
+        audience: { type: "string" },
+        config: { type: "string" },
+        at: { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new OneRecordError("usage", error instanceof Error ? error.message : "bad arguments");
+  }
+}
+
+function parseTime(value: string): Date {
+  // ISO-8601 with a date; Date.parse alone would accept "1" or "March 3".
+  if (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new OneRecordError("usage", `--at must be an ISO-8601 time such as 2026-01-31T12:00:00Z, not "${value.slice(0, 40)}"`);
+  }
+  return new Date(value);
+}
+
+/** The device certificate file as committed (PEM, leaf first, or DER); key material is refused. */
+function readCertificate(bytes: Uint8Array, path: string): Uint8Array {
+  const decoded = decodeCertificateFile(bytes);
+  const leaf = decoded.certificates[0];
+  if (decoded.errors.length > 0 || !leaf) {
+    throw new OneRecordError("input-invalid", `--cert ${path}: ${decoded.errors[0]?.message ?? "no certificate found"}`);
+  }
+  return leaf;
+}
+
+function summary(result: Extract<VerifyResult, { ok: true }>) {
+  const { claims } = result;
+  return {
+    sub: claims.sub,
+    account: displaySafe(claims.account),
+    exp: new Date(claims.exp * 1000).toISOString(),
+    jti: displaySafe(claims.jti),
+  };
+}
+
+function render(result: VerifyResult, issuer: string, audience: string, thumbprint: string): string {
+  if (!result.ok) {
+    return `rejected (${result.code}): ${displaySafe(result.reason)}\n  checked against issuer ${displaySafe(issuer)}, audience ${displaySafe(audience)}, certificate x5t#S256 ${thumbprint}\n`;
+  }
+  const s = summary(result);
+  return [
+    "verified: signature, claims and certificate binding (x5t#S256) match",
+    `  sub       ${s.sub}`,
+    `  account   ${s.account}`,
+    `  exp       ${s.exp}`,
+    `  jti       ${s.jti}`,
+    `  issuer    ${displaySafe(issuer)}`,
+    `  audience  ${displaySafe(audience)}`,
+    `  x5t#S256  ${thumbprint}`,
+    "",
+  ].join("\n");
+}
+
+function asJson(result: VerifyResult, issuer: string, audience: string, thumbprint: string) {
+  const checked = { issuer, audience, x5tS256: thumbprint };
+  return result.ok ? { ok: true, ...checked, claims: summary(result) } : { ok: false, code: result.code, reason: result.reason, ...checked };
+}
+
+function report(error: unknown, io: CliIO): number {
+  if (error instanceof OneRecordError) {
+    io.stderr(`${NAME}: ${error.message}\n${error.code === "usage" ? `\n${USAGE}` : ""}`);
+    return error.code === "usage" ? EXIT_USAGE : EXIT_INVALID;
+  }
+  io.stderr(`${NAME}: unexpected error: ${error instanceof Error ? error.name : "unknown"}\n`);
+  return EXIT_INVALID;
+}

@@ -1,0 +1,75 @@
+import { isValidDeviceId } from "../request/device-id.js";
+import { OneRecordError } from "../errors.js";
+
+/**
+ * The claims of a device token. `cnf["x5t#S256"]` (RFC 8705 §3.1) binds the token to one device
+ * certificate: an API accepts it only from a TLS client that presented exactly that certificate,
+ * which needs the certificate's private key.
+ */
+export interface DeviceClaims {
+  iss: string;
+  aud: string;
+  /** The device id from the request. */
+  sub: string;
+  /** The customer's organisation/account the device belongs to. */
+  account: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  jti: string;
+  cnf: { "x5t#S256": string };
+  [claim: string]: unknown;
+}
+
+export interface ClaimsInput {
+  issuer: string;
+  audience: string;
+  device: string;
+  account: string;
+  /** The certificate the token is bound to: its thumbprint and validity. */
+  certificate: { x5tS256: string; notBefore: Date; notAfter: Date };
+  lifetimeDays: number;
+  now: Date;
+  /** A fresh unique id; injected so the function stays pure and tests are deterministic. */
+  jti: string;
+}
+
+const DAY_SECONDS = 24 * 60 * 60;
+const X5T_S256 = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Builds the claims, or refuses with a reason. `exp` is the configured lifetime but never later
+ * than the certificate's notAfter: a token must not outlive the only certificate that can use it.
+ */
+export function buildDeviceClaims(input: ClaimsInput): DeviceClaims {
+  const { issuer, audience, device, account, certificate, lifetimeDays, now, jti } = input;
+  if (!isValidDeviceId(device)) refuse(`"${device.slice(0, 64)}" is not a valid device id`, "device");
+  if (account.trim().length === 0) refuse("the account is empty", "account");
+  if (issuer.length === 0) refuse("the issuer is empty", "tokens.issuer");
+  if (audience.length === 0) refuse("the audience is empty", "tokens.audience");
+  if (!Number.isInteger(lifetimeDays) || lifetimeDays < 1) refuse("the token lifetime must be a whole number of days, at least 1", "tokens.lifetimeDays");
+  if (!X5T_S256.test(certificate.x5tS256)) refuse("the certificate thumbprint is not a base64url SHA-256 digest", "certificate");
+  if (jti.length === 0) refuse("the token id (jti) is empty", "jti");
+
+  const iat = Math.floor(now.getTime() / 1000);
+  const notBefore = Math.floor(certificate.notBefore.getTime() / 1000);
+  const notAfter = Math.floor(certificate.notAfter.getTime() / 1000);
+  if (notBefore > iat) refuse(`the certificate of ${device} is not valid before ${certificate.notBefore.toISOString()}`, "certificate");
+  if (notAfter <= iat) refuse(`the certificate of ${device} expired at ${certificate.notAfter.toISOString()}`, "certificate");
+
+  return {
+    iss: issuer,
+    aud: audience,
+    sub: device,
+    account,
+    iat,
+    nbf: iat,
+    exp: Math.min(iat + lifetimeDays * DAY_SECONDS, notAfter),
+    jti,
+    cnf: { "x5t#S256": certificate.x5tS256 },
+  };
+}
+
+function refuse(message: string, field: string): never {
+  throw new OneRecordError("input-invalid", message, { field });
+}

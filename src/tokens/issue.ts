@@ -1,0 +1,45 @@
+import { randomUUID } from "node:crypto";
+import { buildDeviceClaims, type DeviceClaims } from "./claims.js";
+import { readDeviceCertificate, type CertificateInput } from "./certificate.js";
+import { encryptForDevice } from "./encrypt.js";
+import { signDeviceToken } from "./sign.js";
+import type { SigningKey } from "./signing-key.js";
+
+export interface IssueInput {
+  key: SigningKey;
+  certificate: CertificateInput;
+  device: string;
+  account: string;
+  issuer: string;
+  audience: string;
+  lifetimeDays: number;
+  now?: Date;
+  newJti?: () => string;
+}
+
+export interface IssuedToken {
+  /** The compact JWE to deliver: only the device's private key opens it. */
+  jwe: string;
+  /** What to record (device, jti, thumbprint, expiry); none of it is secret. */
+  claims: DeviceClaims;
+}
+
+/**
+ * Claims, signature and encryption for one device. The signed JWT never leaves this function in
+ * plain text: callers get only the JWE, so nothing downstream can log or post the bare token.
+ */
+export async function issueDeviceToken(input: IssueInput): Promise<IssuedToken> {
+  const certificate = readDeviceCertificate(input.certificate);
+  const claims = buildDeviceClaims({
+    issuer: input.issuer,
+    audience: input.audience,
+    device: input.device,
+    account: input.account,
+    certificate,
+    lifetimeDays: input.lifetimeDays,
+    now: input.now ?? new Date(),
+    jti: (input.newJti ?? randomUUID)(),
+  });
+  const jwe = await encryptForDevice(await signDeviceToken(claims, input.key), certificate);
+  return { jwe, claims };
+}
