@@ -6,4 +6,4 @@ export { applyLayout, parseCertificatePath, isUnderCertificateFolder, DEFAULT_PA
 export { validatePaths, type ValidatePathsOptions } from "./files.js";
 export { findPrivateKeys } from "./private-keys.js";
 export { MAX_FILE_BYTES, MAX_CERTIFICATES_PER_FILE } from "./decode.js";
-export { displaySafe } from "./inspect.js";
+export { displaySafe } from "./names.js";

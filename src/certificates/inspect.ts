@@ -12,6 +12,7 @@ import {
 } from "@peculiar/asn1-x509";
 import { RsaSaPssParams, id_RSASSA_PSS } from "@peculiar/asn1-rsa";
 import { describeSignatureAlgorithm } from "./algorithms.js";
+import { renderName } from "./names.js";
 
 /**
  * The facts the checks need about one certificate, decoded once. Node's X509Certificate (OpenSSL)
@@ -70,8 +71,8 @@ export function inspectCertificate(der: Uint8Array): CertificateFacts {
 
   const publicKey = node.publicKey;
   const details = publicKey.asymmetricKeyDetails ?? {};
-  const subject = displayName(node.subject);
-  const issuer = displayName(node.issuer);
+  const subject = renderName(tbs.subject);
+  const issuer = renderName(tbs.issuer);
 
   return {
     der,
@@ -82,7 +83,7 @@ export function inspectCertificate(der: Uint8Array): CertificateFacts {
     issuer,
     notBefore: tbs.validity.notBefore.getTime(),
     notAfter: tbs.validity.notAfter.getTime(),
-    selfSigned: node.subject === node.issuer && safeVerify(node, publicKey),
+    selfSigned: subject === issuer && safeVerify(node, publicKey),
     signatureAlgorithm: signatureAlgorithmOf(asn),
     basicConstraints: { present: basic !== undefined, ca: basic?.cA ?? false, pathLength: basic?.pathLenConstraint },
     keyUsage:
@@ -113,21 +114,4 @@ function signatureAlgorithmOf(asn: Certificate): { name: string; weak: boolean }
     return { name: `RSASSA-PSS with ${hash.name}`, weak: hash.weak };
   }
   return describeSignatureAlgorithm(oid);
-}
-
-// Certificate fields are attacker-controlled: keep control and bidi-override characters out of
-// every place a name is shown (terminals, logs, annotations).
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-export function displaySafe(value: string): string {
-  return value.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-/** Node prints names one attribute a line; reports show them on one line, made safe. */
-export function displayName(multiline: string): string {
-  return multiline
-    .split("\n")
-    .filter((part) => part.length > 0)
-    .map(displaySafe)
-    .join(", ");
 }

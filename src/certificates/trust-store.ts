@@ -1,7 +1,10 @@
 import { X509Certificate } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import { allowlistSources } from "./allowlist/index.js";
-import { displayName, fingerprintOf, inspectCertificate, type CertificateFacts } from "./inspect.js";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { Certificate } from "@peculiar/asn1-x509";
+import { fingerprintOf, inspectCertificate, type CertificateFacts } from "./inspect.js";
+import { renderName } from "./names.js";
 import type { TrustAnchorSource } from "./types.js";
 
 export interface TrustAnchor {
@@ -84,9 +87,9 @@ export class TrustStore {
       this.publicRoots = new Map();
       for (const pem of rootCertificates) {
         try {
-          const root = new X509Certificate(pem);
-          const fingerprint = root.fingerprint256;
-          if (!this.anchorByFingerprint(fingerprint)) this.publicRoots.set(displayName(root.subject), fingerprint);
+          const der = new X509Certificate(pem).raw;
+          const fingerprint = fingerprintOf(der);
+          if (!this.anchorByFingerprint(fingerprint)) this.publicRoots.set(renderName(AsnConvert.parse(der, Certificate).tbsCertificate.subject), fingerprint);
         } catch {
           // A root Node cannot parse is simply not named in messages.
         }

@@ -1,0 +1,47 @@
+import type { Name } from "@peculiar/asn1-x509";
+
+/**
+ * Distinguished names for display and for ordering path candidates, rendered from the DER (in its
+ * order: "C=US, O=…, CN=…"). Node's `X509Certificate.subject` drops values it cannot print, so
+ * two different names can print alike there; this rendering keeps every character, escaped.
+ */
+const SHORT_NAMES: Record<string, string> = {
+  "2.5.4.3": "CN",
+  "2.5.4.4": "SN",
+  "2.5.4.5": "serialNumber",
+  "2.5.4.6": "C",
+  "2.5.4.7": "L",
+  "2.5.4.8": "ST",
+  "2.5.4.9": "street",
+  "2.5.4.10": "O",
+  "2.5.4.11": "OU",
+  "2.5.4.12": "title",
+  "2.5.4.15": "businessCategory",
+  "2.5.4.17": "postalCode",
+  "2.5.4.42": "GN",
+  "2.5.4.97": "organizationIdentifier",
+  "0.9.2342.19200300.100.1.25": "DC",
+  "0.9.2342.19200300.100.1.1": "UID",
+  "1.2.840.113549.1.9.1": "emailAddress",
+  "1.3.6.1.4.1.311.60.2.1.1": "jurisdictionL",
+  "1.3.6.1.4.1.311.60.2.1.2": "jurisdictionST",
+  "1.3.6.1.4.1.311.60.2.1.3": "jurisdictionC",
+};
+
+// Certificate fields are attacker-controlled: keep control and bidi-override characters out of
+// every place a name is shown (terminals, logs, annotations).
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function displaySafe(value: string): string {
+  return value.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+export function renderName(name: Name): string {
+  return name
+    .map((rdn) =>
+      rdn
+        .map((atv) => `${SHORT_NAMES[atv.type] ?? atv.type}=${displaySafe(atv.value.toString()).replace(/[,+\\"]/g, "\\$&")}`)
+        .join("+"),
+    )
+    .join(", ");
+}
