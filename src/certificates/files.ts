@@ -83,9 +83,11 @@ function expand(paths: string[], root: string | undefined): Target[] {
     }
     const isDir = kind === "dir" || (kind === undefined && stat!.isDirectory());
     const isFile = kind === "file" || (kind === undefined && stat!.isFile());
-    if (seen.has(real)) return;
-    seen.add(real);
+    // Folders are visited once (link cycles); files are not merged by their target, because a
+    // link that makes one device's certificate another's must be reported, not dropped.
     if (isDir) {
+      if (seen.has(real)) return;
+      seen.add(real);
       if (depth > 32) return;
       const entries = readdirSync(real, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const entry of entries) {
@@ -94,6 +96,8 @@ function expand(paths: string[], root: string | undefined): Target[] {
         visit(join(real, entry.name), `${display}/${entry.name}`, depth + 1, entryKind);
       }
     } else if (isFile) {
+      if (seen.has(`file:${display}`)) return;
+      seen.add(`file:${display}`);
       out.push({ path: display, absolute: real });
     } else {
       out.push({ path: display, refused: "not a regular file" });
