@@ -1,0 +1,134 @@
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { OneRecordError } from "../errors.js";
+import { recordSchema, type AccessRecord } from "./schema.js";
+import { thumbprintFromFingerprint } from "./tokens.js";
+
+/** First line of the app's status comment; with the author check it identifies that comment. */
+export const STATUS_MARKER = "<!-- onerecord-access:status -->";
+const RECORD_OPEN = "<!-- onerecord-access:record v1 ";
+const RECORD_CLOSE = " -->";
+
+/** GitHub refuses comments of 65,536 characters or more. */
+export const COMMENT_LIMIT = 65_536;
+/** Decompressed records larger than this are refused (a record is tens of kilobytes at most). */
+const MAX_RECORD_BYTES = 4 * 1024 * 1024;
+
+export type RecordEncoding = "json" | "deflate";
+
+/**
+ * The hidden block that carries the record inside the status comment. Plain JSON while it is
+ * small, so a person can read it with "view source"; raw-deflate + base64 for large requests
+ * (500 devices with certificates and tokens), where JSON alone would break the comment limit.
+ * `<`, `>` and `&` are written as JSON escapes so the block can never close the HTML comment.
+ */
+export function writeRecord(record: AccessRecord, encoding: RecordEncoding = "json"): string {
+  const checked = recordSchema.parse(record);
+  if (encoding === "deflate") {
+    const json = JSON.stringify(compact(checked));
+    return `${RECORD_OPEN}deflate:${deflateRawSync(Buffer.from(json, "utf8"), { level: 9 }).toString("base64")}${RECORD_CLOSE}`;
+  }
+  const json = JSON.stringify(checked);
+  const safe = json.replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return `${RECORD_OPEN}json:${safe}${RECORD_CLOSE}`;
+}
+
+/**
+ * Reads the record from a comment body: null when the body carries none, an `input-invalid`
+ * error when it carries one that does not parse or fit the schema (a hand-edited comment).
+ * Callers must check separately that the comment was written by the app.
+ */
+export function readRecord(commentBody: string): AccessRecord | null {
+  const start = commentBody.indexOf(RECORD_OPEN);
+  if (start < 0) return null;
+  const end = commentBody.indexOf(RECORD_CLOSE, start + RECORD_OPEN.length);
+  if (end < 0) throw new OneRecordError("input-invalid", "the record block is not closed");
+  const payload = commentBody.slice(start + RECORD_OPEN.length, end);
+  let json: string;
+  if (payload.startsWith("json:")) {
+    json = payload.slice(5);
+  } else if (payload.startsWith("deflate:")) {
+    try {
+      json = inflateRawSync(Buffer.from(payload.slice(8), "base64"), { maxOutputLength: MAX_RECORD_BYTES }).toString("utf8");
+    } catch (error) {
+      throw new OneRecordError("input-invalid", "the record block does not decompress", { cause: error });
+    }
+    json = JSON.stringify(expand(parseJson(json)));
+  } else {
+    throw new OneRecordError("input-invalid", "the record block has an unknown encoding");
+  }
+  const parsed = recordSchema.safeParse(parseJson(json));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.map(String).join(".") || "(root)";
+    throw new OneRecordError("input-invalid", `the record does not fit its schema at ${field}: ${issue.message}`, { field });
+  }
+  return parsed.data;
+}
+
+function parseJson(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch (error) {
+    throw new OneRecordError("input-invalid", "the record block is not JSON", { cause: error });
+  }
+}
+
+/*
+ * The compressed form also drops what it can derive, because 500 devices' fingerprints, token
+ * thumbprints and ids are random bytes no compressor shrinks: fingerprints lose their colons and
+ * a token's `x5tS256` that is the thumbprint of a recorded certificate of its device becomes a
+ * reference ("#<index>") to that certificate. `expand` restores the exact record.
+ */
+function compact(record: AccessRecord): unknown {
+  const index = new Map<string, number>();
+  record.certificates.forEach((c, i) => {
+    if (c.fingerprintSha256) index.set(`${c.device}\u0000${thumbprintFromFingerprint(c.fingerprintSha256)}`, i);
+  });
+  return {
+    ...record,
+    certificates: record.certificates.map((c) => ({ ...c, fingerprintSha256: c.fingerprintSha256?.replace(/:/g, "") ?? null })),
+    issuance: record.issuance.map((t) => {
+      const i = index.get(`${t.device}\u0000${t.x5tS256}`);
+      return i === undefined ? t : { ...t, x5tS256: `#${i}` };
+    }),
+  };
+}
+
+function expand(value: unknown): unknown {
+  if (!value || typeof value !== "object") return value;
+  const record = value as { certificates?: Array<{ fingerprintSha256?: unknown }>; issuance?: Array<{ x5tS256?: unknown }> };
+  const certificates = (record.certificates ?? []).map((c) =>
+    typeof c.fingerprintSha256 === "string" && /^[0-9A-F]{64}$/.test(c.fingerprintSha256) ? { ...c, fingerprintSha256: c.fingerprintSha256.match(/../g)!.join(":") } : c,
+  );
+  const issuance = (record.issuance ?? []).map((t) => {
+    const ref = typeof t.x5tS256 === "string" ? /^#(\d+)$/.exec(t.x5tS256) : null;
+    const fingerprint = ref ? certificates[Number(ref[1])]?.fingerprintSha256 : undefined;
+    return ref && typeof fingerprint === "string" ? { ...t, x5tS256: thumbprintFromFingerprint(fingerprint) } : t;
+  });
+  return { ...value, certificates, issuance };
+}
+
+/** A comment the app wrote, as the REST API returns it (only the fields the check needs). */
+export interface AuthoredComment {
+  id: number;
+  body?: string | null;
+  user: { login: string; type?: string } | null;
+}
+
+/**
+ * The app's status comment among an issue's comments: it carries the marker AND was written by
+ * the app's bot account. Anyone can paste the marker; only the app can author as its bot. When
+ * two instances raced and both created one, the oldest (lowest id) is the status comment.
+ */
+export function findStatusComment<C extends AuthoredComment>(comments: readonly C[], botLogin: string): C | undefined {
+  let found: C | undefined;
+  for (const c of comments) {
+    if (!isAuthoredBy(c, botLogin) || !(c.body ?? "").includes(STATUS_MARKER)) continue;
+    if (!found || c.id < found.id) found = c;
+  }
+  return found;
+}
+
+export function isAuthoredBy(comment: AuthoredComment, botLogin: string): boolean {
+  return comment.user !== null && comment.user.login.toLowerCase() === botLogin.toLowerCase() && (comment.user.type ?? "Bot") === "Bot";
+}

@@ -1,0 +1,183 @@
+import { z } from "zod";
+
+/**
+ * The app's record of one production-access request: the source of truth the app writes into
+ * its status comment, and that the token workflow reads before issuing anything.
+ *
+ * Two kinds of field live here:
+ * - facts the app observed and cannot observe again (the command lines it first processed and
+ *   whether their author was a reviewer then, the form snapshot, merged certificates, issuance);
+ * - derived fields (`stage`, `checklist`, `certification`, `hold`, `rejection`, command outcomes,
+ *   `transitions`, `reissueRequested`) that `reduce` recomputes from the facts on every event.
+ *   They are stored so that readers (the token Action, a person reading the JSON) need no config
+ *   and no replay to know where the request stands.
+ *
+ * The record proves nothing by itself: readers must check that the comment carrying it was
+ * written by the app (its bot login), see `readRecord`.
+ */
+
+export const RECORD_SCHEMA_VERSION = 1 as const;
+
+export const STAGES = ["requested", "certification", "certificates", "tokens", "live", "rejected"] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const COMMAND_NAMES = [
+  "check",
+  "uncheck",
+  "approve-certification",
+  "revoke-certification",
+  "hold",
+  "unhold",
+  "reject",
+  "reissue",
+  "status",
+  "help",
+] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+const isoTime = z.string().min(1);
+const login = z.string().min(1).max(100);
+const url = z.string().min(1).max(500);
+
+/** Who did something, when, and the link to the comment (or run, or PR) that did it. */
+export const stampSchema = z.object({ by: login, at: isoTime, url });
+export type Stamp = z.infer<typeof stampSchema>;
+
+/** The validated request as submitted with the issue form (free-text fields only by hash). */
+export const requestSchema = z.object({
+  account: z.string(),
+  contact: z.string(),
+  devices: z.array(z.string()),
+  certificateOption: z.union([z.literal(1), z.literal(2)]),
+  networkPaths: z.array(z.string()),
+  /** SHA-256 (hex) of the whole normalised form, free text included: what an approval refers to. */
+  sha256: z.string(),
+});
+export type RequestContent = z.infer<typeof requestSchema>;
+
+export const formProblemSchema = z.object({ field: z.string(), message: z.string() });
+export type FormProblem = z.infer<typeof formProblemSchema>;
+
+/** The latest issue-body snapshot the app has seen. */
+export const formSchema = z.object({
+  /** The issue's `updated_at` in the payload that carried this body: the newest snapshot wins. */
+  at: isoTime,
+  bodySha256: z.string(),
+  valid: z.boolean(),
+  problems: z.array(formProblemSchema),
+  /** False when the form was edited after certification was approved: the approved request stands. */
+  applied: z.boolean(),
+});
+export type FormState = z.infer<typeof formSchema>;
+
+export const outcomeSchema = z.enum(["accepted", "refused", "answered"]);
+export type Outcome = z.infer<typeof outcomeSchema>;
+
+/** One command line of one comment, as first seen, plus its (recomputed) outcome. */
+export const commandRecordSchema = z.object({
+  comment: z.number().int().positive(),
+  /** Position of the line among the comment's command lines. */
+  index: z.number().int().min(0),
+  by: login,
+  /** The comment's `created_at`. */
+  at: isoTime,
+  name: z.enum(COMMAND_NAMES),
+  args: z.string(),
+  /** Whether the author was a reviewer when the app first processed the line (an I/O fact). */
+  reviewer: z.boolean(),
+  /** For approvals: the request (by hash) that was approved. Bound when first accepted. */
+  requestSha256: z.string().optional(),
+  outcome: outcomeSchema,
+  reason: z.string().optional(),
+});
+export type CommandRecord = z.infer<typeof commandRecordSchema>;
+
+/** A comment that was edited before the app first saw it: never executed, answered once. */
+export const ignoredCommentSchema = z.object({ comment: z.number().int().positive(), by: login, reason: z.literal("edited") });
+export type IgnoredComment = z.infer<typeof ignoredCommentSchema>;
+
+export const checklistEntrySchema = stampSchema.extend({ item: z.string(), note: z.string().optional() });
+export type ChecklistEntry = z.infer<typeof checklistEntrySchema>;
+
+export const certificationSchema = stampSchema.extend({ note: z.string().optional(), requestSha256: z.string() });
+export const holdSchema = stampSchema.extend({ reason: z.string() });
+export const rejectionSchema = stampSchema.extend({ reason: z.string() });
+
+export const pullRequestSchema = z.object({
+  number: z.number().int().positive(),
+  url,
+  author: login.optional(),
+  state: z.enum(["open", "closed", "merged"]),
+  /** When the app last saw the PR change (opened/synchronized/closed/merged). */
+  at: isoTime,
+  mergedAt: isoTime.optional(),
+  mergedCommit: z.string().optional(),
+  mergedBy: login.optional(),
+});
+export type PullRequestRecord = z.infer<typeof pullRequestSchema>;
+
+/** The certificate a device has on the default branch, as the app re-validated it at merge. */
+export const certificateRecordSchema = z.object({
+  device: z.string(),
+  path: z.string(),
+  /** SHA-256 of the leaf DER as "AB:CD:…" (null when the file held no readable certificate). */
+  fingerprintSha256: z.string().nullable(),
+  pr: z.number().int().positive(),
+  mergedCommit: z.string(),
+  mergedAt: isoTime,
+  verdict: z.enum(["valid", "invalid"]),
+  /** Finding codes and messages that made it invalid (empty when valid). */
+  errors: z.array(z.object({ code: z.string(), message: z.string() })),
+  notAfter: isoTime.optional(),
+});
+export type CertificateRecord = z.infer<typeof certificateRecordSchema>;
+
+/** One token issued by the token workflow. `x5tS256` is the RFC 8705 thumbprint it is bound to. */
+export const issuanceRecordSchema = z.object({
+  device: z.string(),
+  jti: z.string(),
+  x5tS256: z.string(),
+  expiresAt: isoTime,
+  runUrl: url,
+  at: isoTime,
+  by: login.optional(),
+});
+export type IssuanceRecord = z.infer<typeof issuanceRecordSchema>;
+
+/** A reissue asked with `/reissue`, still pending (no token issued for the device since). */
+export const reissueRequestSchema = stampSchema.extend({ device: z.string(), reason: z.string() });
+export type ReissueRequest = z.infer<typeof reissueRequestSchema>;
+
+export const transitionSchema = z.object({ at: isoTime, from: z.enum(STAGES), to: z.enum(STAGES), by: login, url, why: z.string() });
+export type Transition = z.infer<typeof transitionSchema>;
+
+export const formLogEntrySchema = z.object({ at: isoTime, bodySha256: z.string(), valid: z.boolean(), applied: z.boolean() });
+export type FormLogEntry = z.infer<typeof formLogEntrySchema>;
+
+export const recordSchema = z.object({
+  version: z.literal(RECORD_SCHEMA_VERSION),
+  repository: z.string(),
+  issue: z.number().int().positive(),
+  issueUrl: url,
+  requester: login,
+
+  // derived
+  stage: z.enum(STAGES),
+  checklist: z.array(checklistEntrySchema),
+  certification: certificationSchema.nullable(),
+  hold: holdSchema.nullable(),
+  rejection: rejectionSchema.nullable(),
+  reissueRequested: z.array(reissueRequestSchema),
+  transitions: z.array(transitionSchema),
+
+  // facts (request is the effective request: the approved one once certification is approved)
+  request: requestSchema.nullable(),
+  form: formSchema,
+  formLog: z.array(formLogEntrySchema),
+  commands: z.array(commandRecordSchema),
+  ignored: z.array(ignoredCommentSchema),
+  pullRequests: z.array(pullRequestSchema),
+  certificates: z.array(certificateRecordSchema),
+  issuance: z.array(issuanceRecordSchema),
+});
+export type AccessRecord = z.infer<typeof recordSchema>;

@@ -1,0 +1,62 @@
+import { deviceKey } from "../request/device-id.js";
+import type { AccessRecord, CertificateRecord, IssuanceRecord, ReissueRequest, Transition } from "./schema.js";
+
+/**
+ * Token bookkeeping shared by the app (to derive `access: live`) and the token workflow (to know
+ * what to issue and to record what it issued). One rule, one place.
+ */
+
+/** RFC 8705 `x5t#S256` from the "AB:CD:…" SHA-256 fingerprint of the same DER. */
+export function thumbprintFromFingerprint(fingerprintSha256: string): string {
+  return Buffer.from(fingerprintSha256.replace(/:/g, ""), "hex").toString("base64url");
+}
+
+/** The certificate each device holds now (the latest merge wins), keyed by `deviceKey`. */
+export function currentCertificates(certificates: readonly CertificateRecord[]): Map<string, CertificateRecord> {
+  const byDevice = new Map<string, CertificateRecord>();
+  for (const c of certificates) {
+    const key = deviceKey(c.device);
+    const seen = byDevice.get(key);
+    if (!seen || seen.mergedAt < c.mergedAt || (seen.mergedAt === c.mergedAt && seen.pr < c.pr)) byDevice.set(key, c);
+  }
+  return byDevice;
+}
+
+type TokenView = Pick<AccessRecord, "request" | "certificates" | "issuance" | "reissueRequested">;
+
+/** A token counts when it is bound to the device's current valid certificate and postdates any reissue request. */
+export function hasCurrentToken(view: TokenView, device: string, issuance: readonly IssuanceRecord[] = view.issuance, pending: readonly ReissueRequest[] = view.reissueRequested): boolean {
+  const certificate = currentCertificates(view.certificates).get(deviceKey(device));
+  if (!certificate || certificate.verdict !== "valid" || !certificate.fingerprintSha256) return false;
+  const thumbprint = thumbprintFromFingerprint(certificate.fingerprintSha256);
+  const asked = pending.filter((r) => deviceKey(r.device) === deviceKey(device)).map((r) => r.at);
+  const after = asked.length ? asked.sort().at(-1)! : "";
+  return issuance.some((t) => deviceKey(t.device) === deviceKey(device) && t.x5tS256 === thumbprint && t.at > after);
+}
+
+/** Devices of the request that need a token now: no token bound to their current certificate, or a reissue asked. */
+export function devicesNeedingTokens(view: TokenView): string[] {
+  return (view.request?.devices ?? []).filter((d) => !hasCurrentToken(view, d));
+}
+
+/** Every device of the request holds a current token. */
+export function tokensComplete(view: TokenView): boolean {
+  return (view.request?.devices.length ?? 0) > 0 && devicesNeedingTokens(view).length === 0;
+}
+
+/**
+ * For the token workflow: adds what it issued to a record read with `readRecord`, clears the
+ * reissue requests it satisfied and, when every device now holds a token, moves the request to
+ * `live`. The caller writes it back into the app's status comment (and re-renders it with
+ * `renderStatusComment` from the app) and closes the issue; the app derives the same stage.
+ */
+export function recordIssuance(record: AccessRecord, issued: readonly IssuanceRecord[], cause: { by: string; url: string; at: string }): AccessRecord {
+  const issuance = [...record.issuance, ...issued];
+  const reissueRequested = record.reissueRequested.filter((r) => !issued.some((t) => deviceKey(t.device) === deviceKey(r.device) && t.at > r.at));
+  const next: AccessRecord = { ...record, issuance, reissueRequested };
+  if (record.stage === "tokens" && tokensComplete(next)) {
+    const transition: Transition = { at: cause.at, from: "tokens", to: "live", by: cause.by, url: cause.url, why: "tokens issued for every device" };
+    return { ...next, stage: "live", transitions: [...record.transitions, transition] };
+  }
+  return next;
+}
