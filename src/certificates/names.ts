@@ -30,6 +30,7 @@ const SHORT_NAMES: Record<string, string> = {
 
 // Certificate fields are attacker-controlled: keep control and bidi-override characters out of
 // every place a name is shown (terminals, logs, annotations).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export function displaySafe(value: string): string {
