@@ -41,6 +41,9 @@ export async function benchCertificates(repo: string): Promise<string[]> {
       `  ratio CLI / openssl batched                     ${(t.cli! / t.opensslBatch!).toFixed(2)}`,
     ];
     const bundle = join(repo, "action/dist/index.js");
+    // The runner creates these files before a step starts.
+    writeFileSync(join(dir, "output.txt"), "");
+    writeFileSync(join(dir, "summary.md"), "");
     if (!existsSync(bundle)) return [...lines, "action bundle: action/dist/index.js is missing (npm run bundle)"];
     const bare = interleaved(5, {
       node: () => timeCommand(process.execPath, ["-e", ""]),
@@ -64,7 +67,11 @@ function actionEnv(dir: string): NodeJS.ProcessEnv {
     GITHUB_OUTPUT: join(dir, "output.txt"),
     GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
     RUNNER_TEMP: dir,
-    "INPUT_PATHS": "nothing-here/**",
+    INPUT_MODE: "validate-certificates",
+    INPUT_PATHS: "nothing-here/**",
+    INPUT_CONFIG: ".github/onerecord-access.yml",
+    "INPUT_VALIDATION-TIME": "",
+    "INPUT_WARN-DAYS": "",
     "INPUT_CHANGED-ONLY": "false",
     "INPUT_GITHUB-TOKEN": "",
   };
