@@ -148,6 +148,20 @@ export type IssuanceRecord = z.infer<typeof issuanceRecordSchema>;
 export const reissueRequestSchema = stampSchema.extend({ device: z.string(), reason: z.string() });
 export type ReissueRequest = z.infer<typeof reissueRequestSchema>;
 
+/**
+ * An issuance comment of the token workflow the app has judged (src/record/issuance-comment.ts):
+ * accepted ones added their tokens to `issuance`; refused ones are kept so they are checked once.
+ */
+export const issuanceCommentSchema = z.object({
+  comment: z.number().int().positive(),
+  /** 0 when the block did not even parse. */
+  runId: z.number().int().min(0),
+  part: z.number().int().min(0),
+  accepted: z.boolean(),
+  reason: z.string().optional(),
+});
+export type IssuanceCommentRecord = z.infer<typeof issuanceCommentSchema>;
+
 export const transitionSchema = z.object({ at: isoTime, from: z.enum(STAGES), to: z.enum(STAGES), by: login, url, why: z.string() });
 export type Transition = z.infer<typeof transitionSchema>;
 
@@ -179,5 +193,6 @@ export const recordSchema = z.object({
   pullRequests: z.array(pullRequestSchema),
   certificates: z.array(certificateRecordSchema),
   issuance: z.array(issuanceRecordSchema),
+  issuanceComments: z.array(issuanceCommentSchema).default([]),
 });
 export type AccessRecord = z.infer<typeof recordSchema>;

@@ -1,0 +1,158 @@
+import type { ProbotOctokit } from "probot";
+import type { RunFacts } from "../issuance/judge.js";
+
+/**
+ * The I/O edge: every GitHub call the app makes, as small typed functions over the installation
+ * client. Nothing here decides anything. Only `octokit.rest.*` (and `paginate` over them).
+ */
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface CommentData {
+  id: number;
+  body: string;
+  html_url: string;
+  created_at: string;
+  updated_at: string;
+  user: { login: string; type: string } | null;
+}
+
+export interface IssueData {
+  number: number;
+  html_url: string;
+  body: string;
+  updated_at: string;
+  state: string;
+  comments: number;
+  labels: Array<{ name: string; color: string | null; description: string | null }>;
+  user: { login: string } | null;
+  pull_request?: unknown;
+}
+
+export interface PullFile {
+  filename: string;
+  status: string;
+  previous_filename?: string;
+}
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+function toComment(c: { id: number; body?: string | null; html_url: string; created_at: string; updated_at: string; user: { login: string; type: string } | null }): CommentData {
+  return { id: c.id, body: c.body ?? "", html_url: c.html_url, created_at: c.created_at, updated_at: c.updated_at, user: c.user ? { login: c.user.login, type: c.user.type } : null };
+}
+
+function toIssue(i: {
+  number: number;
+  html_url: string;
+  body?: string | null;
+  updated_at: string;
+  state: string;
+  comments: number;
+  labels: Array<string | { name?: string; color?: string | null; description?: string | null }>;
+  user: { login: string } | null;
+  pull_request?: unknown;
+}): IssueData {
+  return {
+    number: i.number,
+    html_url: i.html_url,
+    body: i.body ?? "",
+    updated_at: i.updated_at,
+    state: i.state,
+    comments: i.comments,
+    labels: i.labels.map((l) => (typeof l === "string" ? { name: l, color: null, description: null } : { name: l.name ?? "", color: l.color ?? null, description: l.description ?? null })),
+    user: i.user ? { login: i.user.login } : null,
+    ...(i.pull_request ? { pull_request: i.pull_request } : {}),
+  };
+}
+
+export class GitHubIO {
+  constructor(
+    private readonly octokit: Octokit,
+    readonly repo: RepoRef,
+  ) {}
+
+  async listComments(issue: number): Promise<CommentData[]> {
+    const all = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...this.repo, issue_number: issue, per_page: 100 });
+    return all.map(toComment);
+  }
+
+  async getIssue(issue: number): Promise<IssueData> {
+    const { data } = await this.octokit.rest.issues.get({ ...this.repo, issue_number: issue });
+    return toIssue(data);
+  }
+
+  async createComment(issue: number, body: string): Promise<CommentData> {
+    const { data } = await this.octokit.rest.issues.createComment({ ...this.repo, issue_number: issue, body });
+    return toComment(data);
+  }
+
+  async updateComment(commentId: number, body: string): Promise<void> {
+    await this.octokit.rest.issues.updateComment({ ...this.repo, comment_id: commentId, body });
+  }
+
+  async deleteComment(commentId: number): Promise<void> {
+    await this.octokit.rest.issues.deleteComment({ ...this.repo, comment_id: commentId });
+  }
+
+  /** Labels and open/closed state in one request (PATCH replaces the label set). */
+  async updateIssue(issue: number, change: { labels: string[]; state?: "open" | "closed"; stateReason?: "completed" | "not_planned" | "reopened" }): Promise<IssueData> {
+    const { data } = await this.octokit.rest.issues.update({
+      ...this.repo,
+      issue_number: issue,
+      labels: change.labels,
+      ...(change.state ? { state: change.state } : {}),
+      ...(change.stateReason ? { state_reason: change.stateReason } : {}),
+    });
+    return toIssue(data);
+  }
+
+  async createLabel(label: { name: string; color: string; description?: string | undefined }): Promise<void> {
+    await this.octokit.rest.issues.createLabel({ ...this.repo, name: label.name, color: label.color, ...(label.description ? { description: label.description } : {}) });
+  }
+
+  async updateLabel(label: { name: string; color: string; description?: string | undefined }): Promise<void> {
+    await this.octokit.rest.issues.updateLabel({ ...this.repo, name: label.name, color: label.color, ...(label.description ? { description: label.description } : {}) });
+  }
+
+  /** Active membership of `login` in `org/team`; false for "not a member" (404) and pending invitations. */
+  async isTeamMember(org: string, teamSlug: string, login: string): Promise<boolean> {
+    try {
+      const { data } = await this.octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: teamSlug, username: login });
+      return data.state === "active";
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return false;
+      throw error;
+    }
+  }
+
+  async listPullFiles(pull: number): Promise<PullFile[]> {
+    const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, { ...this.repo, pull_number: pull, per_page: 100 });
+    return files.map((f) => ({ filename: f.filename, status: f.status, ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}) }));
+  }
+
+  /** A workflow run of this repository, or null when there is none with that id. */
+  async getWorkflowRun(runId: number): Promise<RunFacts | null> {
+    try {
+      const { data } = await this.octokit.rest.actions.getWorkflowRun({ ...this.repo, run_id: runId });
+      return { path: data.path, head_branch: data.head_branch, event: data.event, status: data.status, conclusion: data.conclusion, run_attempt: data.run_attempt, repository: { full_name: data.repository.full_name } };
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** A file's bytes at a commit, or null when it is not a file there. */
+  async getFile(path: string, ref: string): Promise<Uint8Array | null> {
+    try {
+      const { data } = await this.octokit.rest.repos.getContent({ ...this.repo, path, ref });
+      if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return null;
+      return new Uint8Array(Buffer.from(data.content, "base64"));
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return null;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import type { Context } from "probot";
+import { mayContainCommand, parseCommands } from "../commands/parse.js";
+import { parseIssuanceComment } from "../../record/issuance-comment.js";
+
+function isIssuanceComment(body: string): boolean {
+  const parsed = parseIssuanceComment(body);
+  return parsed.ok || parsed.found;
+}
+import { isBot } from "../state/facts.js";
+import { TOKEN_WORKFLOW_BOT } from "../sync.js";
+import { handleRequestEvent } from "./request-event.js";
+import { issueFromPayload, type AppState } from "./shared.js";
+
+/**
+ * `issue_comment.created` (commands) and `.edited` (only to tell the author, once, that an
+ * edited comment runs nothing). A comment without a command line costs no API call: it is
+ * dropped here, before the config is even read.
+ */
+export async function onIssueComment(context: Context<"issue_comment.created" | "issue_comment.edited">, state: AppState): Promise<void> {
+  const { payload } = context;
+  const { comment } = payload;
+  if (payload.issue.pull_request) return;
+  // The token workflow reports what it issued in a comment as github-actions[bot]: the one bot
+  // comment the app reads (as a fact to verify, never as a command).
+  const issuance = payload.action === "created" && comment.user?.login === TOKEN_WORKFLOW_BOT && isIssuanceComment(comment.body);
+  if (!issuance) {
+    if (isBot(comment.user) || isBot(payload.sender)) return;
+    if (!mayContainCommand(comment.body) || parseCommands(comment.body).length === 0) return;
+  }
+  await handleRequestEvent(context, payload, state, issueFromPayload(payload.issue), {
+    kind: "comment",
+    created: payload.action === "created",
+    comment: {
+      id: comment.id,
+      body: comment.body,
+      html_url: comment.html_url,
+      created_at: comment.created_at,
+      updated_at: comment.updated_at,
+      user: comment.user ? { login: comment.user.login, type: comment.user.type ?? "User" } : null,
+    },
+  });
+}

@@ -1,0 +1,36 @@
+import type { Context } from "probot";
+import type { AccessConfig } from "../../config/schema.js";
+import type { IssueData } from "../github/rest.js";
+import { loadConfig } from "../github/config.js";
+import { parseRequestForm } from "../intake/parse.js";
+import { syncRequest, type SyncResult, type Trigger } from "../sync.js";
+import { reportConfigError } from "./config-error.js";
+import { ioFor, issueKey, type AppState } from "./shared.js";
+
+type RepoPayload = Parameters<typeof ioFor>[1];
+
+/**
+ * The common path of every event that concerns one request issue: queue per issue, load the
+ * config (a broken one is reported once and moves nothing), then sync.
+ */
+export async function handleRequestEvent(
+  context: Context,
+  payload: RepoPayload,
+  state: AppState,
+  issue: IssueData,
+  trigger: Trigger,
+  preloaded?: AccessConfig,
+): Promise<SyncResult | null> {
+  return state.queue.run(issueKey(payload, issue.number), async () => {
+    const io = ioFor(context, payload);
+    const loaded = preloaded ? ({ ok: true, config: preloaded } as const) : await loadConfig(context);
+    const botLogin = await state.botLogin();
+    if (!loaded.ok) {
+      context.log.warn({ field: loaded.field, issue: issue.number }, "configuration invalid: nothing moves");
+      await reportConfigError(io, issue.number, botLogin, loaded, (statusFound) => statusFound || parseRequestForm(issue.body).recognized);
+      return null;
+    }
+    const defaultBranch = (payload as { repository: { default_branch?: string } }).repository.default_branch ?? "main";
+    return syncRequest({ io, config: loaded.config, botLogin, defaultBranch, reviewers: state.reviewers, log: context.log }, issue, trigger);
+  });
+}

@@ -1,0 +1,50 @@
+import type { Context } from "probot";
+import { GitHubIO, type IssueData } from "../github/rest.js";
+import type { ReviewerResolver } from "../github/reviewers.js";
+import type { KeyedQueue } from "../queue.js";
+
+/** What every handler shares for the lifetime of the app (one process). */
+export interface AppState {
+  queue: KeyedQueue;
+  reviewers: ReviewerResolver;
+  /** The app's bot login (`<slug>[bot]`): authorship of the status comment is checked against it. */
+  botLogin: () => Promise<string>;
+}
+
+type RepoPayload = { repository: { owner: { login: string }; name: string; id: number } };
+
+export function ioFor(context: Context, payload: RepoPayload): GitHubIO {
+  return new GitHubIO(context.octokit, { owner: payload.repository.owner.login, repo: payload.repository.name });
+}
+
+/** One key per issue: events for one request are handled one at a time in this process. */
+export function issueKey(payload: RepoPayload, issue: number): string {
+  return `${payload.repository.id}#${issue}`;
+}
+
+type PayloadIssue = {
+  number: number;
+  html_url: string;
+  body?: string | null;
+  updated_at: string;
+  state?: string;
+  comments?: number;
+  labels?: Array<{ name: string; color?: string | null; description?: string | null }> | null;
+  user: { login: string } | null;
+  pull_request?: unknown;
+};
+
+/** The issue as the webhook carried it: a snapshot, possibly older than GitHub's current one. */
+export function issueFromPayload(issue: PayloadIssue): IssueData {
+  return {
+    number: issue.number,
+    html_url: issue.html_url,
+    body: issue.body ?? "",
+    updated_at: issue.updated_at,
+    state: issue.state ?? "open",
+    comments: issue.comments ?? 0,
+    labels: (issue.labels ?? []).map((l) => ({ name: l.name, color: l.color ?? null, description: l.description ?? null })),
+    user: issue.user ? { login: issue.user.login } : null,
+    ...(issue.pull_request ? { pull_request: issue.pull_request } : {}),
+  };
+}

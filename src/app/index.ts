@@ -1,0 +1,49 @@
+import type { Probot } from "probot";
+import { ReviewerResolver } from "./github/reviewers.js";
+import { onIssueComment } from "./handlers/comments.js";
+import { onIssueLabeled, onIssueOpenedOrEdited } from "./handlers/issues.js";
+import { onPullRequest } from "./handlers/pulls.js";
+import type { AppState } from "./handlers/shared.js";
+import { KeyedQueue } from "./queue.js";
+
+/**
+ * The OneRecord production-access app (Probot). Stateless: everything it knows about a request
+ * is in that request's issue (the status comment's record and the comment history), so any
+ * number of instances can run, restart or receive events twice.
+ *
+ * Events: `issues` (intake, form edits, labels changed by hand), `issue_comment` (commands),
+ * `pull_request` (certificate PRs). See app.yml for the permissions.
+ */
+export default function onerecordAccessApp(app: Probot): void {
+  const state: AppState = {
+    queue: new KeyedQueue(),
+    reviewers: new ReviewerResolver(),
+    botLogin: botLoginOf(app),
+  };
+  app.on(["issues.opened", "issues.edited"], (context) => onIssueOpenedOrEdited(context, state));
+  app.on(["issues.labeled", "issues.unlabeled"], (context) => onIssueLabeled(context, state));
+  app.on(["issue_comment.created", "issue_comment.edited"], (context) => onIssueComment(context, state));
+  app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.closed"], (context) => onPullRequest(context, state));
+}
+
+/**
+ * `<slug>[bot]`, asked once per process (`GET /app`, as the app). `BOT_LOGIN` may set it instead,
+ * saving that request (for example on serverless hosts that start often).
+ */
+function botLoginOf(app: Probot): () => Promise<string> {
+  let pending: Promise<string> | undefined;
+  return () => {
+    const configured = process.env.BOT_LOGIN?.trim();
+    if (configured) return Promise.resolve(configured);
+    pending ??= (async () => {
+      const octokit = await app.auth();
+      const { data } = await octokit.rest.apps.getAuthenticated();
+      if (!data?.slug) throw new Error("GET /app returned no slug");
+      return `${data.slug}[bot]`;
+    })().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}

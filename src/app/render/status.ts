@@ -1,0 +1,217 @@
+import type { AccessConfig } from "../../config/schema.js";
+import { COMMENT_LIMIT, STATUS_MARKER, writeRecord, type RecordEncoding } from "../../record/codec.js";
+import type { AccessRecord, Stage } from "../../record/schema.js";
+import { hasCurrentToken } from "../../record/tokens.js";
+import { CERTIFICATE_OPTIONS } from "../intake/form.js";
+import { auditTrail } from "../state/audit.js";
+import { deviceCertificates, devicesAwaitingTokens, devicesWithoutValidCertificate, outstandingNeeds } from "../state/progress.js";
+import { escapeText, formatTime, inlineCode, link, userLink } from "./markdown.js";
+
+/** How much detail a rendering carries; large requests fall back to smaller ones to fit. */
+interface Detail {
+  devicesInSummary: number;
+  deviceRows: number;
+  auditRows: number;
+}
+const LEVELS: Detail[] = [
+  { devicesInSummary: 30, deviceRows: 200, auditRows: 200 },
+  { devicesInSummary: 10, deviceRows: 50, auditRows: 50 },
+  { devicesInSummary: 0, deviceRows: 10, auditRows: 15 },
+];
+/** Leaves room below GitHub's limit for what a person may append by hand before the next event. */
+const BUDGET = COMMENT_LIMIT - 2_000;
+
+export const STAGE_ORDER: readonly Stage[] = ["requested", "certification", "certificates", "tokens", "live"];
+const STAGE_TITLE: Record<Stage, string> = {
+  requested: "Requested",
+  certification: "Certification",
+  certificates: "Certificates",
+  tokens: "Tokens",
+  live: "Live",
+  rejected: "Rejected",
+};
+export const ITEM_TITLE: Record<string, string> = {
+  "stage-testing": "Stage testing confirmed",
+  "legal-agreements": "Legal agreements signed",
+  "account-review": "Account structure reviewed",
+  "network-review": "Network paths reviewed",
+};
+
+/**
+ * The status comment: what a person new to the process needs (where the request stands, what
+ * happens next, what is missing, who ticked what), then the audit trail, then the hidden
+ * record. Deterministic: the same record renders the same text, so an unchanged request is
+ * never rewritten. Always below GitHub's comment limit: detail is reduced, then the record is
+ * compressed, until it fits.
+ */
+export function renderStatusComment(record: AccessRecord, config: AccessConfig): string {
+  let body = "";
+  for (const detail of LEVELS) {
+    for (const encoding of ["json", "deflate"] as RecordEncoding[]) {
+      body = `${renderVisible(record, config, detail)}\n\n${writeRecord(record, encoding)}\n`;
+      if (body.length <= BUDGET) return body;
+    }
+  }
+  return body;
+}
+
+function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detail): string {
+  const parts: string[] = [STATUS_MARKER, `## Production access request · ${STAGE_TITLE[record.stage]}`, ""];
+  parts.push(progressLine(record.stage), "");
+  if (record.hold && record.stage !== "rejected") {
+    parts.push("> [!WARNING]", `> **On hold** since ${formatTime(record.hold.at)} by ${userLink(record.hold.by)}: ${escapeText(record.hold.reason)}. Nothing advances until a reviewer lifts the hold.`, "");
+  }
+  if (record.rejection) {
+    parts.push("> [!CAUTION]", `> **Rejected** on ${formatTime(record.rejection.at)} by ${userLink(record.rejection.by)}: ${escapeText(record.rejection.reason)}`, "");
+  }
+  parts.push(...summaryTable(record, detail), "");
+  parts.push("### Next step", "", nextStep(record, config), "");
+  const missing = missingItems(record, config, detail);
+  if (missing.length) parts.push("### What is missing", "", ...missing.map((m) => `- ${m}`), "");
+  parts.push(...checklistSection(record, config), "");
+  if (record.certification || record.certificates.length || record.pullRequests.length) parts.push(...certificateSection(record, config, detail), "");
+  if (record.stage === "tokens" || record.stage === "live" || record.issuance.length) parts.push(...tokenSection(record), "");
+  parts.push(...auditSection(record, detail), "");
+  parts.push("<sub>Kept up to date by the OneRecord access app: edits to this comment are overwritten. Comment <code>/help</code> to see the commands you can run, <code>/status</code> to refresh.</sub>");
+  return parts.join("\n");
+}
+
+function progressLine(stage: Stage): string {
+  if (stage === "rejected") return STAGE_ORDER.map((s) => `~~${STAGE_TITLE[s]}~~`).join(" → ") + " · **Rejected**";
+  const at = STAGE_ORDER.indexOf(stage);
+  return STAGE_ORDER.map((s, i) => (i < at ? `✅ ${STAGE_TITLE[s]}` : i === at ? `➡️ **${STAGE_TITLE[s]}**` : `⬜ ${STAGE_TITLE[s]}`)).join(" → ");
+}
+
+function summaryTable(record: AccessRecord, detail: Detail): string[] {
+  const rows: string[] = ["| Request | |", "| --- | --- |", `| Requested by | ${userLink(record.requester)} |`];
+  const r = record.request;
+  if (r) {
+    rows.push(`| Account | ${escapeText(r.account)} |`);
+    rows.push(`| Contact | ${escapeText(r.contact)} |`);
+    const shown = r.devices.slice(0, detail.devicesInSummary).map((d) => escapeText(d)).join(", ");
+    const more = r.devices.length > detail.devicesInSummary ? `${shown ? ", " : ""}… (all ${r.devices.length} are listed in the issue)` : "";
+    rows.push(`| Devices | ${r.devices.length}${shown || more ? `: ${shown}${more}` : ""} |`);
+    rows.push(`| Certificate option | ${escapeText(CERTIFICATE_OPTIONS[r.certificateOption - 1]!)} |`);
+    rows.push(`| Egress networks | ${r.networkPaths.map((n) => escapeText(n)).join(", ")} |`);
+  } else {
+    rows.push("| Form | not valid yet: see what is missing below |");
+  }
+  if (record.certification) rows.push(`| Approved request | form version ${inlineCode(record.certification.requestSha256.slice(0, 12))} |`);
+  return rows;
+}
+
+function nextStep(record: AccessRecord, config: AccessConfig): string {
+  const requester = userLink(record.requester);
+  if (record.stage === "rejected") return "Nothing: the request is closed. Open a new request if circumstances change.";
+  if (record.hold && record.stage !== "live") return `A reviewer resolves the hold (${escapeText(record.hold.reason)}) and lifts it with ${inlineCode("/unhold")}.`;
+  switch (record.stage) {
+    case "requested":
+      return `${requester}: edit this issue (the **⋯** menu → **Edit**) and fix the fields listed under *What is missing*. The app checks the form again as soon as you save.`;
+    case "certification":
+      return [
+        "OneRecord meets the requester for **certification**: the remaining legal agreements are signed, the account structure and network paths are reviewed, and the solution is demonstrated (privacy and security).",
+        `Reviewers tick each item as it is done with ${inlineCode("/check ITEM")}; when all are ticked, a reviewer who is not the requester approves with ${inlineCode("/approve-certification")}.`,
+      ].join(" ");
+    case "certificates": {
+      const pattern = config.certificates.pathPattern.replace("{request}", String(record.issue));
+      const where = inlineCode(pattern.replace("{device}", "<device-id>"));
+      const how =
+        record.request?.certificateOption === 2
+          ? `OneRecord obtains a certificate for each device on the requester's behalf (option 2) and commits the public certificates to ${where} in a pull request.`
+          : `${requester}: commit one mutual-TLS client certificate per device, issued by an approved CA (never self-signed; public certificate and intermediates only, no private key), as ${where} in a pull request.`;
+      return `${how} The certificate check runs on the pull request; once it is merged, the app re-validates the files and records them here.`;
+    }
+    case "tokens":
+      return `A OneRecord maintainer runs the ${inlineCode(config.tokens.workflow)} workflow for request ${inlineCode(String(record.issue))}. Each device gets one token bound to its certificate, delivered encrypted to that certificate's key.`;
+    case "live":
+      return "Nothing: every device has a live token. To rotate a certificate, open a new certificate pull request; reviewers can ask for new tokens with `/reissue`.";
+  }
+  return "";
+}
+
+function missingItems(record: AccessRecord, config: AccessConfig, detail: Detail): string[] {
+  const out: string[] = [];
+  if (!record.form.valid && (record.stage === "requested" || !record.form.applied)) {
+    for (const p of record.form.problems) out.push(p.message);
+  }
+  if (!record.form.applied) out.push("The form was edited after certification was approved; the edits are not applied. A reviewer can `/revoke-certification` to review the new version.");
+  const needs = outstandingNeeds(record, config.checklist);
+  if (record.stage === "certification") {
+    for (const need of needs) {
+      if (need === "certification") out.push(`Certification approval by a reviewer who is not the requester (${inlineCode("/approve-certification")})`);
+      else out.push(`${ITEM_TITLE[need] ?? need} (${inlineCode(`/check ${need}`)})`);
+    }
+  }
+  if (record.stage === "certificates") {
+    const without = devicesWithoutValidCertificate(record);
+    for (const d of without.slice(0, detail.deviceRows)) {
+      const reason = d.certificate ? `invalid (${d.certificate.errors.map((e) => escapeText(e.message, 160)).join("; ") || "see the PR check"})` : "no certificate merged yet";
+      out.push(`Certificate for ${inlineCode(d.device)}: ${reason}`);
+    }
+    if (without.length > detail.deviceRows) out.push(`… and ${without.length - detail.deviceRows} more devices without a valid certificate`);
+  }
+  if (record.stage === "tokens") {
+    const waiting = devicesAwaitingTokens(record);
+    out.push(`Tokens for ${waiting.length} device(s)${waiting.length <= detail.devicesInSummary ? `: ${waiting.map((d) => escapeText(d)).join(", ")}` : ""}`);
+  }
+  return out;
+}
+
+function checklistSection(record: AccessRecord, config: AccessConfig): string[] {
+  const rows = ["### Certification checklist", "", "| Item | Done | By | When | Link |", "| --- | :---: | --- | --- | --- |"];
+  const ticked = new Map(record.checklist.map((c) => [c.item, c]));
+  for (const item of config.checklist) {
+    const t = ticked.get(item);
+    const title = `${ITEM_TITLE[item] ?? escapeText(item)}${t?.note ? ` — ${escapeText(t.note, 120)}` : ""}`;
+    rows.push(t ? `| ${title} | ✅ | ${userLink(t.by)} | ${formatTime(t.at)} | ${link("comment", t.url)} |` : `| ${title} | ⬜ | | | |`);
+  }
+  const c = record.certification;
+  rows.push(
+    c
+      ? `| **Certification approved**${c.note ? ` — ${escapeText(c.note, 120)}` : ""} | ✅ | ${userLink(c.by)} | ${formatTime(c.at)} | ${link("comment", c.url)} |`
+      : "| **Certification approved** (demo, by a reviewer who is not the requester) | ⬜ | | | |",
+  );
+  return rows;
+}
+
+function certificateSection(record: AccessRecord, config: AccessConfig, detail: Detail): string[] {
+  const out = ["### Device certificates", ""];
+  if (record.pullRequests.length) {
+    const prs = record.pullRequests.map((p) => `${link(`#${p.number}`, p.url)} (${p.state})`).join(", ");
+    out.push(`Pull requests: ${prs}`, "");
+  }
+  const devices = deviceCertificates(record);
+  const valid = devices.filter((d) => d.certificate?.verdict === "valid").length;
+  out.push(`**${valid} of ${devices.length}** device(s) have a valid certificate on the default branch (${inlineCode(config.certificates.pathPattern)}).`, "");
+  const rows = devices.filter((d) => d.certificate).slice(0, detail.deviceRows);
+  if (rows.length) {
+    out.push("<details><summary>Certificates recorded</summary>", "", "| Device | Verdict | SHA-256 fingerprint | Not after | PR |", "| --- | --- | --- | --- | --- |");
+    for (const { device, certificate: c } of rows) {
+      const fp = c!.fingerprintSha256 ? inlineCode(c!.fingerprintSha256) : "—";
+      out.push(`| ${escapeText(device)} | ${c!.verdict === "valid" ? "✅ valid" : "❌ invalid"} | ${fp} | ${c!.notAfter ? formatTime(c!.notAfter) : "—"} | #${c!.pr} |`);
+    }
+    if (devices.filter((d) => d.certificate).length > rows.length) out.push(`| … | | ${devices.filter((d) => d.certificate).length - rows.length} more in the record | | |`);
+    out.push("", "</details>");
+  }
+  return out;
+}
+
+function tokenSection(record: AccessRecord): string[] {
+  const devices = record.request?.devices ?? [];
+  const holding = devices.filter((d) => hasCurrentToken(record, d)).length;
+  const out = ["### Tokens", "", `**${holding} of ${devices.length}** device(s) hold a live token bound to their current certificate.`];
+  if (record.reissueRequested.length) {
+    out.push("", `Reissue asked for ${record.reissueRequested.length} device(s) (latest by ${userLink(record.reissueRequested.at(-1)!.by)}: ${escapeText(record.reissueRequested.at(-1)!.reason, 120)}).`);
+  }
+  return out;
+}
+
+function auditSection(record: AccessRecord, detail: Detail): string[] {
+  const entries = auditTrail(record);
+  const shown = entries.slice(-detail.auditRows);
+  const out = [`<details><summary><b>Audit trail</b> (${entries.length} entries)</summary>`, "", "| When | Who | What | Link |", "| --- | --- | --- | --- |"];
+  if (shown.length < entries.length) out.push(`| | | ${entries.length - shown.length} older entries are kept in the record | |`);
+  for (const e of shown) out.push(`| ${formatTime(e.at)} | ${userLink(e.by)} | ${escapeText(e.what, 200)} | ${link("link", e.url)} |`);
+  out.push("", "</details>");
+  return out;
+}

@@ -1,0 +1,215 @@
+import type { CertificateRecord, CommandRecord, IssuanceRecord, RequestContent, Stage, Transition } from "../../record/schema.js";
+import { currentCertificates, tokensComplete } from "../../record/tokens.js";
+import { deviceKey } from "../../request/device-id.js";
+import { authorize } from "../commands/authorize.js";
+import type { FoldState, ReduceInput, ReduceOutput } from "./types.js";
+
+/** Who an automatic transition is attributed to when no person caused it. */
+export const APP_ACTOR = "onerecord-access";
+
+type HistoryEvent =
+  | { kind: "command"; at: string; order: [number, number]; command: CommandRecord }
+  | { kind: "merge"; at: string; order: [number, number]; pr: number; by: string; url: string }
+  | { kind: "issuance"; at: string; order: [number, number]; entries: IssuanceRecord[]; url: string; by: string };
+
+/**
+ * The request's state as a pure function of its history: `state = reduce(events)`, recomputed on
+ * every webhook, whatever arrived twice, late or out of order. Events are the command lines (in
+ * comment order), the merges of certificate PRs and the token issuances, replayed by time;
+ * after each one the automatic transitions are settled. Outcomes of earlier lines are recomputed
+ * too; only the facts that cannot be observed again (was the author a reviewer when the line was
+ * first seen, which request an approval approved) come from the record.
+ */
+export function reduce(input: ReduceInput): ReduceOutput {
+  const formRequest = input.form.valid ? input.form.request : null;
+  const state: FoldState = {
+    stage: formRequest ? "certification" : "requested",
+    request: formRequest,
+    checklist: new Map(),
+    certification: null,
+    hold: null,
+    rejection: null,
+    certificates: [],
+    issuance: [],
+    reissue: [],
+    transitions: [],
+  };
+  const context = { checklistItems: input.checklistItems, requester: input.requester };
+  const commands: CommandRecord[] = [];
+
+  for (const event of history(input)) {
+    if (event.kind === "command") {
+      const { command } = event;
+      const url = commentUrl(input.issueUrl, command.comment);
+      const before = { stage: state.stage, request: state.request };
+      if (command.name === "approve-certification" && command.requestSha256 && state.stage === "requested") {
+        // A bound approval approved a request that was valid when it was given; a form broken
+        // since then must not undo it (edits after approval are not applied).
+        const bound = approvedRequest(command, null, input);
+        if (bound) {
+          state.request = bound;
+          state.stage = "certification";
+        }
+      }
+      const decision = authorize(command, state, context);
+      if (!decision.ok) {
+        Object.assign(state, before);
+        commands.push(outcome(command, "refused", decision.reason));
+        continue;
+      }
+      const action = decision.action;
+      const stamp = { by: command.by, at: command.at, url };
+      let bound: string | undefined;
+      switch (action.kind) {
+        case "status":
+        case "help":
+          commands.push(outcome(command, "answered"));
+          continue;
+        case "check":
+          state.checklist.set(action.item, { item: action.item, ...stamp, ...(action.note ? { note: action.note } : {}) });
+          break;
+        case "uncheck":
+          state.checklist.delete(action.item);
+          break;
+        case "approve": {
+          const approved = approvedRequest(command, state.request, input);
+          if (!approved) {
+            commands.push(outcome(command, "refused", "the request changed after this approval was first processed; approve the current request again"));
+            continue;
+          }
+          bound = approved.sha256;
+          state.request = approved;
+          state.certification = { ...stamp, requestSha256: approved.sha256, ...(action.note ? { note: action.note } : {}) };
+          break;
+        }
+        case "revoke":
+          state.certification = null;
+          state.request = formRequest;
+          break;
+        case "hold":
+          state.hold = { ...stamp, reason: action.reason };
+          break;
+        case "unhold":
+          state.hold = null;
+          break;
+        case "reject":
+          state.rejection = { ...stamp, reason: action.reason };
+          break;
+        case "reissue":
+          for (const device of action.devices) state.reissue.push({ ...stamp, device, reason: action.reason });
+          break;
+      }
+      commands.push({ ...outcome(command, "accepted"), ...(bound ? { requestSha256: bound } : {}) });
+      settle(state, formRequest, { at: command.at, by: command.by, url, why: describe(action.kind, command.args) });
+    } else if (event.kind === "merge") {
+      const merged = input.certificates.filter((c) => c.pr === event.pr);
+      const devices = new Set(merged.map((c) => deviceKey(c.device)));
+      state.certificates = [...state.certificates.filter((c) => !devices.has(deviceKey(c.device))), ...merged];
+      settle(state, formRequest, { at: event.at, by: event.by, url: event.url, why: `certificates merged in #${event.pr}` });
+    } else {
+      state.issuance.push(...event.entries);
+      state.reissue = state.reissue.filter((r) => !event.entries.some((t) => deviceKey(t.device) === deviceKey(r.device) && t.at > r.at));
+      settle(state, formRequest, { at: event.at, by: event.by, url: event.url, why: `${event.entries.length} token(s) issued` });
+    }
+  }
+
+  return {
+    stage: state.stage,
+    request: state.request,
+    formApplied: !state.certification || formRequest?.sha256 === state.request?.sha256,
+    checklist: input.checklistItems.flatMap((item) => (state.checklist.has(item) ? [state.checklist.get(item)!] : [])),
+    certification: state.certification,
+    hold: state.hold,
+    rejection: state.rejection,
+    reissueRequested: state.reissue,
+    transitions: state.transitions,
+    commands,
+  };
+}
+
+/** The stage the state should be in now; advances (not regressions) wait while on hold. */
+function targetStage(state: FoldState, formRequest: RequestContent | null): Stage {
+  if (state.rejection) return "rejected";
+  if (!state.certification) return formRequest ? "certification" : "requested";
+  const devices = state.request?.devices ?? [];
+  const current = currentCertificates(state.certificates);
+  const allValid = devices.length > 0 && devices.every((d) => current.get(deviceKey(d))?.verdict === "valid");
+  if (!allValid) return "certificates";
+  const complete = tokensComplete({ request: state.request, certificates: state.certificates, issuance: state.issuance, reissueRequested: state.reissue });
+  if (state.stage === "tokens" || state.stage === "live") return complete ? "live" : "tokens";
+  if (state.hold) return "certificates";
+  return complete ? "live" : "tokens";
+}
+
+function settle(state: FoldState, formRequest: RequestContent | null, cause: Omit<Transition, "from" | "to">): void {
+  if (!state.certification) state.request = formRequest;
+  const to = targetStage(state, formRequest);
+  if (to !== state.stage) {
+    state.transitions.push({ ...cause, from: state.stage, to });
+    state.stage = to;
+  }
+}
+
+/**
+ * The request an approval approves: the one it was bound to when first accepted (kept in the
+ * record as `request`, or equal to the current form), else — first acceptance — the one in effect.
+ */
+function approvedRequest(command: CommandRecord, inEffect: RequestContent | null, input: ReduceInput): RequestContent | null {
+  if (!command.requestSha256) return inEffect;
+  for (const candidate of [input.priorRequest, input.form.request, inEffect]) {
+    if (candidate?.sha256 === command.requestSha256) return candidate;
+  }
+  return null;
+}
+
+function history(input: ReduceInput): HistoryEvent[] {
+  const events: HistoryEvent[] = [];
+  for (const command of input.commands) events.push({ kind: "command", at: command.at, order: [command.comment, command.index], command });
+  for (const pr of input.pullRequests) {
+    if (pr.state !== "merged" || !pr.mergedAt) continue;
+    if (!input.certificates.some((c: CertificateRecord) => c.pr === pr.number)) continue;
+    events.push({ kind: "merge", at: pr.mergedAt, order: [pr.number, 0], pr: pr.number, by: pr.mergedBy ?? APP_ACTOR, url: pr.url });
+  }
+  const runs = new Map<string, IssuanceRecord[]>();
+  for (const entry of input.issuance) runs.set(`${entry.at}\u0000${entry.runUrl}`, [...(runs.get(`${entry.at}\u0000${entry.runUrl}`) ?? []), entry]);
+  let run = 0;
+  for (const entries of runs.values()) {
+    events.push({ kind: "issuance", at: entries[0]!.at, order: [run++, 0], entries, url: entries[0]!.runUrl, by: entries[0]!.by ?? APP_ACTOR });
+  }
+  const rank = { command: 0, merge: 1, issuance: 2 } as const;
+  return events.sort(
+    (a, b) => compareTime(a.at, b.at) || rank[a.kind] - rank[b.kind] || a.order[0] - b.order[0] || a.order[1] - b.order[1],
+  );
+}
+
+function compareTime(a: string, b: string): number {
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  if (Number.isNaN(ta) || Number.isNaN(tb)) return a < b ? -1 : a > b ? 1 : 0;
+  return ta - tb;
+}
+
+function outcome(command: CommandRecord, result: CommandRecord["outcome"], reason?: string): CommandRecord {
+  const { reason: _old, ...rest } = command;
+  return { ...rest, outcome: result, ...(reason ? { reason } : {}) };
+}
+
+export function commentUrl(issueUrl: string, commentId: number): string {
+  return `${issueUrl}#issuecomment-${commentId}`;
+}
+
+function describe(kind: string, args: string): string {
+  const text = args.trim();
+  const short = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  const labels: Record<string, string> = {
+    check: "ticked",
+    uncheck: "unticked",
+    approve: "certification approved",
+    revoke: "certification revoked",
+    hold: "put on hold",
+    unhold: "hold lifted",
+    reject: "rejected",
+    reissue: "reissue asked",
+  };
+  return short ? `${labels[kind] ?? kind}: ${short}` : (labels[kind] ?? kind);
+}

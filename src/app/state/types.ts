@@ -1,0 +1,57 @@
+import type {
+  CertificateRecord,
+  ChecklistEntry,
+  CommandRecord,
+  IssuanceRecord,
+  PullRequestRecord,
+  ReissueRequest,
+  RequestContent,
+  Stage,
+  Stamp,
+  Transition,
+} from "../../record/schema.js";
+
+/** The state while `reduce` replays the history; what `authorize` decides against. */
+export interface FoldState {
+  stage: Stage;
+  /** The request in effect: the approved one while approved, else the current valid form. */
+  request: RequestContent | null;
+  checklist: Map<string, ChecklistEntry>;
+  certification: (Stamp & { note?: string; requestSha256: string }) | null;
+  hold: (Stamp & { reason: string }) | null;
+  rejection: (Stamp & { reason: string }) | null;
+  certificates: CertificateRecord[];
+  issuance: IssuanceRecord[];
+  reissue: ReissueRequest[];
+  transitions: Transition[];
+}
+
+/** Everything `reduce` needs; all of it comes from the record, the issue and its comments. */
+export interface ReduceInput {
+  checklistItems: readonly string[];
+  requester: string;
+  issueUrl: string;
+  /** The current form as parsed from the newest issue body. */
+  form: { valid: boolean; request: RequestContent | null };
+  /** The request the previous record held (the approved one, if certification was approved). */
+  priorRequest: RequestContent | null;
+  /** Every command line, first-seen facts only; outcomes are recomputed. */
+  commands: readonly CommandRecord[];
+  pullRequests: readonly PullRequestRecord[];
+  certificates: readonly CertificateRecord[];
+  issuance: readonly IssuanceRecord[];
+}
+
+export interface ReduceOutput {
+  stage: Stage;
+  request: RequestContent | null;
+  /** False when the current form differs from the approved request (edits after approval). */
+  formApplied: boolean;
+  checklist: ChecklistEntry[];
+  certification: FoldState["certification"];
+  hold: FoldState["hold"];
+  rejection: FoldState["rejection"];
+  reissueRequested: ReissueRequest[];
+  transitions: Transition[];
+  commands: CommandRecord[];
+}

@@ -1,0 +1,187 @@
+import { createHash } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
+import { CompactSign, compactVerify, createLocalJWKSet, decodeProtectedHeader, type CryptoKey, type JSONWebKeySet } from "jose";
+import { z } from "zod";
+import { OneRecordError } from "../errors.js";
+import { deviceKey, isValidDeviceId } from "../request/device-id.js";
+import { parseJwks } from "../tokens/jwks.js";
+import { SIGNING_ALGORITHMS } from "../tokens/signing-key.js";
+import type { IssuanceRecord } from "./schema.js";
+
+/**
+ * The comment the token workflow posts on the request issue: a hidden, machine-readable block
+ * (what was issued, by which run) followed by text for people. The app turns it into issuance
+ * records, but only after checking, through the API, that the run it names is the configured
+ * workflow file on the default branch and succeeded: the comment is written with the workflow's
+ * GITHUB_TOKEN, as `github-actions[bot]`, an account any workflow of the repository can post as.
+ *
+ * The block may also carry `proof`: a JWS over everything but the JWEs themselves (their SHA-256
+ * instead), signed with the token signing key. Only the protected environment holds that key, so
+ * a reader that has the published JWKS can tell a real issuance from one another workflow posted
+ * (`verifyIssuanceProof`).
+ */
+
+export const ISSUANCE_MARKER = "<!-- onerecord-access:issuance ";
+const BLOCK_CLOSE = " -->";
+export const ISSUANCE_VERSION = 1 as const;
+/** The JWS `typ` of the proof: never accepted as a device token, and a device token is never accepted as a proof. */
+export const ISSUANCE_PROOF_TYPE = "onerecord-issuance+jwt";
+
+const MAX_BLOCK_CHARS = 1024 * 1024;
+const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+// Seconds precision or milliseconds, always UTC: the record compares these as strings.
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
+
+export const issuedTokenSchema = z
+  .object({
+    device: z.string().refine(isValidDeviceId, "not a valid device id"),
+    jti: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, "not a token id"),
+    /** RFC 8705 thumbprint of the certificate the token is bound to. */
+    x5tS256: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "not a base64url SHA-256 thumbprint"),
+    iat: z.number().int().positive(),
+    exp: z.number().int().positive(),
+    /** The token, encrypted to the device certificate's public key. */
+    jwe: z.string().max(16_384).regex(COMPACT_JWE, "not a compact JWE"),
+  })
+  .strict()
+  .refine((t) => t.exp > t.iat, { message: "exp must be after iat", path: ["exp"] });
+export type IssuedToken = z.infer<typeof issuedTokenSchema>;
+
+export const issuanceBlockSchema = z
+  .object({
+    version: z.literal(ISSUANCE_VERSION),
+    /** "owner/name" of the repository the run belongs to. */
+    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "not owner/name"),
+    request: z.number().int().positive(),
+    runId: z.number().int().positive(),
+    runAttempt: z.number().int().positive(),
+    runUrl: z.string().max(500).regex(/^https?:\/\/[^\s<>"]+$/, "not a URL"),
+    /** The workflow file that ran, e.g. `.github/workflows/issue-tokens.yml`. */
+    workflow: z.string().regex(/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/, "not a workflow file path"),
+    ref: z.string().max(255).regex(/^refs\/[^\s]+$/, "not a git ref"),
+    sha: z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, "not a commit id"),
+    issuedAt: z.string().regex(ISO_UTC, "not an ISO-8601 UTC time"),
+    /** Large requests are split over several comments: every part names the same run. */
+    part: z.number().int().positive(),
+    parts: z.number().int().positive().max(1000),
+    issued: z.array(issuedTokenSchema).min(1).max(1000),
+    proof: z.string().max(1024 * 1024).regex(COMPACT_JWS, "not a compact JWS").optional(),
+  })
+  .strict()
+  .refine((b) => b.part <= b.parts, { message: "part is beyond parts", path: ["part"] })
+  .refine((b) => new Set(b.issued.map((t) => deviceKey(t.device))).size === b.issued.length, { message: "a device is listed twice", path: ["issued"] });
+export type IssuanceBlock = z.infer<typeof issuanceBlockSchema>;
+
+export type IssuanceParseResult = { ok: true; found: true; block: IssuanceBlock } | { ok: false; found: boolean; reason: string };
+
+/** The hidden block, first in the comment. `<`, `>` and `&` are JSON escapes, so it cannot close the HTML comment. */
+export function writeIssuanceBlock(block: IssuanceBlock): string {
+  const parsed = issuanceBlockSchema.safeParse(block);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.map(String).join(".") || "(root)";
+    throw new OneRecordError("input-invalid", `the issuance block does not fit its schema at ${field}: ${issue.message}`, { field });
+  }
+  const json = JSON.stringify(parsed.data).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return `${ISSUANCE_MARKER}${json}${BLOCK_CLOSE}`;
+}
+
+/**
+ * Reads the issuance block from a comment body. Never throws: `found: false` when the body is not
+ * an issuance comment (the block must open the comment), `found: true` with the reason when it is
+ * one that does not parse or fit the schema. Callers check the author and the run separately.
+ */
+export function parseIssuanceComment(body: unknown): IssuanceParseResult {
+  try {
+    if (typeof body !== "string") return { ok: false, found: false, reason: "the comment has no body" };
+    const text = body.trimStart();
+    if (!text.startsWith(ISSUANCE_MARKER)) return { ok: false, found: false, reason: "the comment does not open with an issuance block" };
+    const end = text.indexOf(BLOCK_CLOSE, ISSUANCE_MARKER.length);
+    if (end < 0) return { ok: false, found: true, reason: "the issuance block is not closed" };
+    const json = text.slice(ISSUANCE_MARKER.length, end);
+    if (json.length > MAX_BLOCK_CHARS) return { ok: false, found: true, reason: "the issuance block is too large" };
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch {
+      return { ok: false, found: true, reason: "the issuance block is not JSON" };
+    }
+    const parsed = issuanceBlockSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return { ok: false, found: true, reason: `the issuance block does not fit its schema at ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}` };
+    }
+    return { ok: true, found: true, block: parsed.data };
+  } catch {
+    return { ok: false, found: true, reason: "the issuance block could not be read" };
+  }
+}
+
+/**
+ * The issuance records of one block, as the app stores them (`AccessRecord.issuance`). `at` is
+ * the run's issue time unless the caller prefers another (the comment's `created_at`, say).
+ */
+export function issuanceRecordsFrom(block: IssuanceBlock, options: { by?: string; at?: string } = {}): IssuanceRecord[] {
+  return block.issued.map((t) => ({
+    device: t.device,
+    jti: t.jti,
+    x5tS256: t.x5tS256,
+    expiresAt: new Date(t.exp * 1000).toISOString(),
+    runUrl: block.runUrl,
+    at: options.at ?? block.issuedAt,
+    ...(options.by ? { by: options.by } : {}),
+  }));
+}
+
+/** What the proof signs: the block without the JWEs (their SHA-256 instead) and without the proof. */
+export function issuanceProofClaims(block: Omit<IssuanceBlock, "proof">): Record<string, unknown> {
+  return {
+    repository: block.repository,
+    request: block.request,
+    runId: block.runId,
+    runAttempt: block.runAttempt,
+    workflow: block.workflow,
+    ref: block.ref,
+    sha: block.sha,
+    issuedAt: block.issuedAt,
+    part: block.part,
+    parts: block.parts,
+    issued: block.issued.map((t) => ({
+      device: t.device,
+      jti: t.jti,
+      x5tS256: t.x5tS256,
+      iat: t.iat,
+      exp: t.exp,
+      jweSha256: createHash("sha256").update(t.jwe).digest("base64url"),
+    })),
+  };
+}
+
+/** Signs the proof with the token signing key (`SigningKey` from src/tokens). */
+export async function signIssuanceProof(block: Omit<IssuanceBlock, "proof">, key: { alg: string; kid: string; privateKey: CryptoKey }): Promise<string> {
+  const payload = new TextEncoder().encode(JSON.stringify(issuanceProofClaims(block)));
+  return new CompactSign(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ISSUANCE_PROOF_TYPE }).sign(key.privateKey);
+}
+
+export type ProofResult = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Checks a block's proof against the published JWKS (public keys only). Never throws for a bad
+ * proof; a broken JWKS is the caller's configuration problem and throws.
+ */
+export async function verifyIssuanceProof(block: IssuanceBlock, jwks: JSONWebKeySet): Promise<ProofResult> {
+  const keys = createLocalJWKSet(parseJwks(jwks));
+  if (!block.proof) return { ok: false, reason: "the issuance block carries no proof" };
+  try {
+    const header = decodeProtectedHeader(block.proof);
+    if (header.typ !== ISSUANCE_PROOF_TYPE) return { ok: false, reason: `the proof's typ is not ${ISSUANCE_PROOF_TYPE}` };
+    const { payload } = await compactVerify(block.proof, keys, { algorithms: [...SIGNING_ALGORITHMS] });
+    const signed: unknown = JSON.parse(new TextDecoder().decode(payload));
+    const { proof: _proof, ...rest } = block;
+    if (!isDeepStrictEqual(signed, issuanceProofClaims(rest))) return { ok: false, reason: "the proof was signed for other content than the block holds" };
+    return { ok: true };
+  } catch {
+    return { ok: false, reason: "the proof does not verify with the published keys" };
+  }
+}

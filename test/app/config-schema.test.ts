@@ -1,0 +1,29 @@
+import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { configJsonSchema, SCHEMA_PATH } from "../../scripts/generate-config-schema.js";
+
+describe("published config JSON Schema", () => {
+  it("is the one generated from the zod schema (run scripts/generate-config-schema.ts)", () => {
+    expect(readFileSync(SCHEMA_PATH, "utf8")).toBe(configJsonSchema());
+  });
+
+  it("accepts a real config and names the field of a broken one", () => {
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(JSON.parse(configJsonSchema()));
+    const good = parse(`
+_extends: .github
+reviewers: { teams: [acme/onerecord-reviewers], logins: [rita] }
+labels:
+  stages:
+    live: { name: "access: live", color: "0b6623" }
+checklist: [stage-testing, legal-agreements]
+certificates: { pathPattern: "certs/{request}/{device}.pem", warnDays: 14 }
+tokens: { lifetimeDays: 90 }
+`);
+    expect(validate(good), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate(parse("checklist: [stage-testing, demo-day]\n"))).toBe(false);
+    expect(validate.errors?.[0]?.instancePath).toBe("/checklist/1");
+    expect(validate(parse("reviewers: { team: [x/y] }\n"))).toBe(false);
+  });
+});

@@ -1,0 +1,442 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import nock from "nock";
+import { checkRequest } from "./openapi.js";
+
+/**
+ * An in-memory GitHub behind nock, at the HTTP level: the app's real Octokit talks to it. Every
+ * request is first checked against GitHub's OpenAPI description (see openapi.ts); violations and
+ * unknown routes are collected and fail the test (`assertClean`). It models what the app relies
+ * on: comment ids and timestamps, `updated_at` bumps, label sets replaced by PATCH (unknown
+ * labels created grey, as GitHub does), team memberships, files at commits, PR files.
+ */
+
+export const API = "https://api.github.com";
+
+export interface FakeUser {
+  login: string;
+  type: "User" | "Bot";
+}
+export interface FakeComment {
+  id: number;
+  issue: number;
+  body: string;
+  user: FakeUser;
+  created_at: string;
+  updated_at: string;
+}
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  user: FakeUser;
+  state: "open" | "closed";
+  state_reason: string | null;
+  labels: string[];
+  created_at: string;
+  updated_at: string;
+  pull_request?: boolean;
+}
+export interface FakeLabel {
+  name: string;
+  color: string;
+  description: string | null;
+}
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: string;
+  body: unknown;
+  operationId?: string;
+}
+
+const BOT: FakeUser = { login: "onerecord-access[bot]", type: "Bot" };
+
+export class FakeGitHub {
+  readonly owner = "acme";
+  readonly repo = "access-requests";
+  readonly repoId = 4242;
+  readonly installationId = 77;
+  readonly defaultBranch = "main";
+  readonly appSlug = "onerecord-access";
+  readonly bot = BOT;
+
+  issues = new Map<number, FakeIssue>();
+  comments = new Map<number, FakeComment>();
+  labels = new Map<string, FakeLabel>();
+  /** `${ref}:${path}` → content. The default branch is the ref "main". */
+  files = new Map<string, Buffer>();
+  teams = new Map<string, Set<string>>();
+  pullFiles = new Map<number, Array<{ filename: string; status: string; previous_filename?: string }>>();
+  /** Workflow runs by id: the fields GET /actions/runs/{id} answers with. */
+  runs = new Map<number, { path: string; head_branch: string; event: string; status: string; conclusion: string | null; run_attempt: number }>();
+  requests: LoggedRequest[] = [];
+  violations: string[] = [];
+  /** Runs before a request is answered (to interleave a concurrent writer, for instance). */
+  beforeRequest: ((req: LoggedRequest) => void | Promise<void>) | undefined;
+  /** Check every request against the OpenAPI description (off only for timing runs). */
+  validate = true;
+  private server: Server | undefined;
+
+  private clock = Date.parse("2025-03-03T09:00:00Z");
+  private nextCommentId = 1000;
+  private nextIssueNumber = 1;
+  private scopes: nock.Scope[] = [];
+
+  /** Starts intercepting api.github.com. */
+  install(): this {
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+    for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) {
+      const handle = this.handle.bind(this);
+      const scope = nock(API)
+        .persist()
+        .intercept(/.*/, method)
+        .reply(async function (uri, body) {
+          return handle(method, uri, body, this.req.headers as Record<string, string | string[] | undefined>);
+        });
+      this.scopes.push(scope);
+    }
+    return this;
+  }
+
+  /**
+   * Serves the same fake over real HTTP on loopback instead of nock (the bench times the app
+   * with GitHub stubbed this way). Returns the base URL to give Probot.
+   */
+  async listen(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        void this.handle(req.method ?? "GET", req.url ?? "/", text, req.headers).then(([status, body, headers]) => {
+          const payload = typeof body === "string" ? body : JSON.stringify(body);
+          res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+          res.end(status === 204 ? undefined : payload);
+        });
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve) ?? resolve(undefined));
+  }
+
+  uninstall(): void {
+    for (const s of this.scopes) s.persist(false);
+    nock.cleanAll();
+    nock.enableNetConnect();
+  }
+
+  /** Fails with every route or body GitHub would not accept. */
+  assertClean(): void {
+    if (this.violations.length) throw new Error(`requests GitHub's OpenAPI description rejects:\n${this.violations.join("\n")}`);
+  }
+
+  now(): string {
+    return new Date(this.clock).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+
+  /** Sets the clock (for scenarios that must happen while test certificates are valid). */
+  setClock(iso: string): void {
+    this.clock = Date.parse(iso);
+  }
+
+  /** Advances the clock (GitHub timestamps have one-second resolution). */
+  tick(seconds = 1): string {
+    this.clock += seconds * 1000;
+    return this.now();
+  }
+
+  // ---- test-side changes (what people do in the GitHub UI) ----
+
+  openIssue(body: string, author = "jane", extra: Partial<FakeIssue> = {}): FakeIssue {
+    const at = this.tick();
+    const issue: FakeIssue = { number: this.nextIssueNumber++, title: "Production access: Acme", body, user: { login: author, type: "User" }, state: "open", state_reason: null, labels: [], created_at: at, updated_at: at, ...extra };
+    this.issues.set(issue.number, issue);
+    return issue;
+  }
+
+  editIssueBody(number: number, body: string): FakeIssue {
+    const issue = this.issues.get(number)!;
+    issue.body = body;
+    issue.updated_at = this.tick();
+    return issue;
+  }
+
+  setIssueLabels(number: number, labels: string[]): FakeIssue {
+    const issue = this.issues.get(number)!;
+    for (const name of labels) this.ensureLabel(name);
+    issue.labels = labels.map((n) => this.labels.get(n.toLowerCase())!.name);
+    issue.updated_at = this.tick();
+    return issue;
+  }
+
+  addComment(issue: number, body: string, user: FakeUser | string): FakeComment {
+    const at = this.tick();
+    const comment: FakeComment = { id: this.nextCommentId++, issue, body, user: typeof user === "string" ? { login: user, type: "User" } : user, created_at: at, updated_at: at };
+    this.comments.set(comment.id, comment);
+    this.issues.get(issue)!.updated_at = at;
+    return comment;
+  }
+
+  editComment(id: number, body: string): FakeComment {
+    const comment = this.comments.get(id)!;
+    comment.body = body;
+    comment.updated_at = this.tick();
+    return comment;
+  }
+
+  setFile(path: string, content: string | Uint8Array, ref = this.defaultBranch): void {
+    this.files.set(`${ref}:${path}`, Buffer.from(content));
+  }
+
+  setConfig(yamlText: string): void {
+    this.setFile(".github/onerecord-access.yml", yamlText);
+  }
+
+  addTeamMember(team: string, login: string): void {
+    const members = this.teams.get(team.toLowerCase()) ?? new Set();
+    members.add(login.toLowerCase());
+    this.teams.set(team.toLowerCase(), members);
+  }
+
+  commentsOn(issue: number): FakeComment[] {
+    return [...this.comments.values()].filter((c) => c.issue === issue).sort((a, b) => a.id - b.id);
+  }
+
+  /** The app's comments on an issue (status comment first, then replies). */
+  botComments(issue: number): FakeComment[] {
+    return this.commentsOn(issue).filter((c) => c.user.login === BOT.login);
+  }
+
+  statusComment(issue: number): FakeComment | undefined {
+    return this.botComments(issue).find((c) => c.body.includes("<!-- onerecord-access:status -->"));
+  }
+
+  labelsOf(issue: number): string[] {
+    return [...this.issues.get(issue)!.labels].sort();
+  }
+
+  /** Requests made since `from` (an index into `requests`), without the token exchange and GET /app. */
+  apiCallsSince(from: number): LoggedRequest[] {
+    return this.requests.slice(from).filter((r) => !/^\/app(\/|$)/.test(r.path));
+  }
+
+  // ---- HTTP ----
+
+  async handle(method: string, uri: string, rawBody: unknown, headers: Record<string, string | string[] | undefined>): Promise<[number, unknown, Record<string, string>?]> {
+    const url = new URL(uri, API);
+    const body = typeof rawBody === "string" && rawBody !== "" ? safeJson(rawBody) : rawBody === "" ? undefined : rawBody;
+    const logged: LoggedRequest = { method, path: url.pathname, query: url.search, body };
+    const check = this.validate ? checkRequest({ method, path: url.pathname, query: url.searchParams, body }) : { ok: true as const, match: { operationId: operationOf(method, url.pathname), template: "" } };
+    if (!check.ok) {
+      this.violations.push(`${method} ${url.pathname}${url.search}: ${check.errors.join("; ")}`);
+      this.requests.push(logged);
+      return [422, { message: "OpenAPI violation (test)", errors: check.errors }];
+    }
+    logged.operationId = check.match.operationId;
+    this.requests.push(logged);
+    if (this.beforeRequest) await this.beforeRequest(logged);
+    try {
+      return this.route(method, url, body as Record<string, unknown> | undefined, check.match.operationId, String(headers.accept ?? ""));
+    } catch (error) {
+      this.violations.push(`${method} ${url.pathname}: fake GitHub failed: ${(error as Error).message}`);
+      return [500, { message: String(error) }];
+    }
+  }
+
+  private route(method: string, url: URL, body: Record<string, unknown> | undefined, op: string, accept: string): [number, unknown, Record<string, string>?] {
+    const p = url.pathname.split("/").map(decodeURIComponent);
+    switch (op) {
+      case "apps/create-installation-access-token":
+        return [201, { token: "ghs_fake_installation_token", expires_at: new Date(this.clock + 3600_000).toISOString(), permissions: {}, repository_selection: "all" }];
+      case "apps/get-authenticated":
+        return [200, { id: 1, slug: this.appSlug, name: "OneRecord access", owner: { login: this.owner }, permissions: {}, events: [] }];
+      case "repos/get-content": {
+        const path = p.slice(5).join("/");
+        const ref = url.searchParams.get("ref") ?? this.defaultBranch;
+        const content = this.files.get(`${ref}:${path}`);
+        if (!content) return [404, { message: "Not Found" }];
+        if (accept.includes("raw")) return [200, content.toString("utf8"), { "content-type": "application/vnd.github.raw; charset=utf-8" }];
+        return [200, { type: "file", name: path.split("/").at(-1), path, sha: "0".repeat(40), size: content.length, encoding: "base64", content: content.toString("base64") }];
+      }
+      case "issues/get": {
+        const issue = this.issues.get(Number(p[5]));
+        return issue ? [200, this.issueJson(issue)] : [404, { message: "Not Found" }];
+      }
+      case "issues/update": {
+        const issue = this.issues.get(Number(p[5]));
+        if (!issue) return [404, { message: "Not Found" }];
+        if (Array.isArray(body?.labels)) {
+          for (const name of body.labels as string[]) this.ensureLabel(name);
+          issue.labels = [...new Set((body.labels as string[]).map((n) => this.labels.get(n.toLowerCase())!.name))];
+        }
+        if (body?.state === "open" || body?.state === "closed") {
+          issue.state = body.state;
+          issue.state_reason = (body.state_reason as string | undefined) ?? null;
+        }
+        issue.updated_at = this.tick();
+        return [200, this.issueJson(issue)];
+      }
+      case "issues/list-comments": {
+        const issue = Number(p[5]);
+        const all = this.commentsOn(issue);
+        const perPage = Number(url.searchParams.get("per_page") ?? 30);
+        const page = Number(url.searchParams.get("page") ?? 1);
+        const slice = all.slice((page - 1) * perPage, page * perPage);
+        const headers: Record<string, string> = {};
+        if (page * perPage < all.length) headers.link = `<${API}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+        return [200, slice.map((c) => this.commentJson(c)), headers];
+      }
+      case "issues/create-comment": {
+        const at = this.tick();
+        const comment: FakeComment = { id: this.nextCommentId++, issue: Number(p[5]), body: String(body!.body), user: BOT, created_at: at, updated_at: at };
+        this.comments.set(comment.id, comment);
+        return [201, this.commentJson(comment)];
+      }
+      case "issues/update-comment": {
+        const comment = this.comments.get(Number(p[6]));
+        if (!comment) return [404, { message: "Not Found" }];
+        comment.body = String(body!.body);
+        comment.updated_at = this.tick();
+        return [200, this.commentJson(comment)];
+      }
+      case "issues/delete-comment":
+        this.comments.delete(Number(p[6]));
+        return [204, ""];
+      case "issues/create-label": {
+        const name = String(body!.name);
+        if (this.labels.has(name.toLowerCase())) return [422, { message: "Validation Failed", errors: [{ code: "already_exists" }] }];
+        this.labels.set(name.toLowerCase(), { name, color: String(body!.color ?? "ededed"), description: (body!.description as string | undefined) ?? null });
+        return [201, this.labelJson(this.labels.get(name.toLowerCase())!)];
+      }
+      case "issues/update-label": {
+        const label = this.labels.get(p[5]!.toLowerCase());
+        if (!label) return [404, { message: "Not Found" }];
+        if (body?.color) label.color = String(body.color);
+        if (body?.description !== undefined) label.description = body.description as string;
+        return [200, this.labelJson(label)];
+      }
+      case "teams/get-membership-for-user-in-org": {
+        const members = this.teams.get(`${p[2]}/${p[4]}`.toLowerCase());
+        const login = p[6]!;
+        return members?.has(login.toLowerCase()) ? [200, { url: "", role: "member", state: "active" }] : [404, { message: "Not Found" }];
+      }
+      case "actions/get-workflow-run": {
+        const run = this.runs.get(Number(p[6]));
+        if (!run) return [404, { message: "Not Found" }];
+        return [200, { id: Number(p[6]), name: "Issue tokens", node_id: "WFR", head_sha: "b".repeat(40), run_number: 1, workflow_id: 9, url: "", html_url: `https://github.com/${this.owner}/${this.repo}/actions/runs/${p[6]}`, created_at: this.now(), updated_at: this.now(), repository: { full_name: `${this.owner}/${this.repo}` }, ...run }];
+      }
+      case "pulls/list-files": {
+        const files = this.pullFiles.get(Number(p[5])) ?? [];
+        const perPage = Number(url.searchParams.get("per_page") ?? 30);
+        const page = Number(url.searchParams.get("page") ?? 1);
+        const headers: Record<string, string> = {};
+        if (page * perPage < files.length) headers.link = `<${API}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+        return [
+          200,
+          files.slice((page - 1) * perPage, page * perPage).map((f) => ({ sha: "1".repeat(40), filename: f.filename, status: f.status, additions: 1, deletions: 0, changes: 1, blob_url: "", raw_url: "", contents_url: "", ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}) })),
+          headers,
+        ];
+      }
+      default:
+        this.violations.push(`fake GitHub does not implement ${op} (${method} ${url.pathname})`);
+        return [501, { message: "not implemented in the fake" }];
+    }
+  }
+
+  private ensureLabel(name: string): void {
+    if (!this.labels.has(name.toLowerCase())) this.labels.set(name.toLowerCase(), { name, color: "ededed", description: null });
+  }
+
+  issueJson(issue: FakeIssue): Record<string, unknown> {
+    const base = `${API}/repos/${this.owner}/${this.repo}/issues/${issue.number}`;
+    return {
+      id: 100_000 + issue.number,
+      node_id: `I_${issue.number}`,
+      url: base,
+      repository_url: `${API}/repos/${this.owner}/${this.repo}`,
+      html_url: `https://github.com/${this.owner}/${this.repo}/issues/${issue.number}`,
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      user: this.userJson(issue.user),
+      labels: issue.labels.map((n) => this.labelJson(this.labels.get(n.toLowerCase())!)),
+      state: issue.state,
+      state_reason: issue.state_reason,
+      locked: false,
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      comments: this.commentsOn(issue.number).length,
+      created_at: issue.created_at,
+      updated_at: issue.updated_at,
+      closed_at: issue.state === "closed" ? issue.updated_at : null,
+      author_association: "NONE",
+      ...(issue.pull_request ? { pull_request: { url: `${API}/repos/${this.owner}/${this.repo}/pulls/${issue.number}` } } : {}),
+    };
+  }
+
+  commentJson(c: FakeComment): Record<string, unknown> {
+    return {
+      id: c.id,
+      node_id: `IC_${c.id}`,
+      url: `${API}/repos/${this.owner}/${this.repo}/issues/comments/${c.id}`,
+      html_url: `https://github.com/${this.owner}/${this.repo}/issues/${c.issue}#issuecomment-${c.id}`,
+      issue_url: `${API}/repos/${this.owner}/${this.repo}/issues/${c.issue}`,
+      body: c.body,
+      user: this.userJson(c.user),
+      created_at: c.created_at,
+      updated_at: c.updated_at,
+      author_association: c.user.type === "Bot" ? "NONE" : "MEMBER",
+      performed_via_github_app: null,
+    };
+  }
+
+  labelJson(l: FakeLabel): Record<string, unknown> {
+    return { id: hash(l.name), node_id: `L_${hash(l.name)}`, url: `${API}/repos/${this.owner}/${this.repo}/labels/${encodeURIComponent(l.name)}`, name: l.name, color: l.color, default: false, description: l.description };
+  }
+
+  userJson(u: FakeUser): Record<string, unknown> {
+    return { login: u.login, id: hash(u.login), node_id: `U_${hash(u.login)}`, type: u.type, site_admin: false, url: `${API}/users/${u.login}`, html_url: `https://github.com/${u.login}` };
+  }
+}
+
+/** The operations the fake serves, by route, for runs without the OpenAPI check. */
+function operationOf(method: string, path: string): string {
+  const routes: Array<[string, RegExp, string]> = [
+    ["POST", /^\/app\/installations\/[^/]+\/access_tokens$/, "apps/create-installation-access-token"],
+    ["GET", /^\/app$/, "apps/get-authenticated"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/contents\/.+$/, "repos/get-content"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/issues\/\d+$/, "issues/get"],
+    ["PATCH", /^\/repos\/[^/]+\/[^/]+\/issues\/\d+$/, "issues/update"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/, "issues/list-comments"],
+    ["POST", /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/, "issues/create-comment"],
+    ["PATCH", /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/, "issues/update-comment"],
+    ["DELETE", /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/, "issues/delete-comment"],
+    ["POST", /^\/repos\/[^/]+\/[^/]+\/labels$/, "issues/create-label"],
+    ["PATCH", /^\/repos\/[^/]+\/[^/]+\/labels\/[^/]+$/, "issues/update-label"],
+    ["GET", /^\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+$/, "teams/get-membership-for-user-in-org"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/files$/, "pulls/list-files"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/\d+$/, "actions/get-workflow-run"],
+  ];
+  return routes.find(([m, r]) => m === method && r.test(path))?.[2] ?? "unknown";
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function hash(text: string): number {
+  let h = 7;
+  for (const c of text) h = (h * 31 + c.charCodeAt(0)) % 1_000_000_007;
+  return h;
+}
