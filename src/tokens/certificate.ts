@@ -1,6 +1,6 @@
 import { X509Certificate, type KeyObject } from "node:crypto";
-import { AsnConvert } from "@peculiar/asn1-schema";
-import { Certificate } from "@peculiar/asn1-x509";
+import { decodeCertificateFile } from "../certificates/decode.js";
+import { inspectCertificate, type CertificateFacts } from "../certificates/inspect.js";
 import { OneRecordError } from "../errors.js";
 import { x5tS256 } from "./thumbprint.js";
 
@@ -43,30 +43,17 @@ export function readDeviceCertificate(input: CertificateInput): DeviceCertificat
     const message = typeof input === "string" ? "the device certificate is not a PEM certificate" : "no device certificate was given";
     throw new OneRecordError("input-invalid", message);
   }
-  let node: X509Certificate;
-  let asn: Certificate;
+  let facts: CertificateFacts;
   try {
-    node = new X509Certificate(der);
-    // Node exposes validity only as display strings; the ASN.1 gives exact Dates.
-    asn = AsnConvert.parse(der, Certificate);
+    facts = inspectCertificate(der);
   } catch {
     throw new OneRecordError("input-invalid", "the device certificate is not a readable X.509 certificate");
   }
-  const validity = asn.tbsCertificate.validity;
-  return {
-    der: new Uint8Array(node.raw),
-    x5tS256: x5tS256(node.raw),
-    publicKey: node.publicKey,
-    notBefore: validity.notBefore.getTime(),
-    notAfter: validity.notAfter.getTime(),
-  };
+  return { der: new Uint8Array(facts.der), x5tS256: x5tS256(facts.der), publicKey: facts.publicKey, notBefore: facts.notBefore, notAfter: facts.notAfter };
 }
 
-const FIRST_CERTIFICATE = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/;
-
+/** The leaf of a PEM text, decoded by the same code that judges certificate files. */
 function pemToDer(pem: string): Uint8Array | undefined {
-  const match = FIRST_CERTIFICATE.exec(pem);
-  if (!match) return undefined;
-  const der = Buffer.from(match[1]!.replace(/\s+/g, ""), "base64");
-  return der.byteLength > 0 ? new Uint8Array(der) : undefined;
+  const decoded = decodeCertificateFile(Buffer.from(pem, "utf8"));
+  return decoded.errors.length === 0 ? decoded.certificates[0] : undefined;
 }
