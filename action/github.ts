@@ -2,7 +2,10 @@ import { getOctokit } from "@actions/github";
 import { OneRecordError } from "../src/errors.js";
 import type { RunContext } from "./context.js";
 
-/** The GitHub API edge of the Action: two reads, nothing written. */
+/**
+ * The GitHub API edge of the Action. Validating certificates only reads; issuing tokens reads the
+ * request issue and its comments and writes one thing: the issuance comment.
+ */
 export type Octokit = ReturnType<typeof getOctokit>;
 
 export interface OctokitOptions {
@@ -14,7 +17,7 @@ export interface OctokitOptions {
 
 export function createOctokit(options: OctokitOptions): Octokit {
   if (!options.token) {
-    throw new OneRecordError("input-invalid", 'Input "github-token": a token is needed to read the pull request from the API', { field: "github-token" });
+    throw new OneRecordError("input-invalid", 'Input "github-token": a token is needed to call the GitHub API', { field: "github-token" });
   }
   return getOctokit(options.token, { baseUrl: options.baseUrl, ...(options.fetch ? { request: { fetch: options.fetch } } : {}) });
 }
@@ -59,6 +62,55 @@ export async function readRepositoryFile(octokit: Octokit, context: RunContext, 
     throw new OneRecordError("config-invalid", `${path} on the base branch is too large to read through the API`, { field: "(root)" });
   }
   return Buffer.from(content, "base64").toString("utf8");
+}
+
+export interface RequestIssue {
+  number: number;
+  /** The issue's author: the requester, who may never have approved their own request. */
+  author: string;
+  /** issues.get also answers for pull requests; a pull request is never a request. */
+  isPullRequest: boolean;
+}
+
+/** The request issue. Its labels are deliberately not returned: state comes from the app's record only. */
+export async function getIssue(octokit: Octokit, context: RunContext, issueNumber: number): Promise<RequestIssue> {
+  let data;
+  try {
+    ({ data } = await octokit.rest.issues.get({ owner: context.owner, repo: context.repo, issue_number: issueNumber }));
+  } catch (error) {
+    if (httpStatus(error) === 404 || httpStatus(error) === 410) {
+      throw new OneRecordError("input-invalid", `issue #${issueNumber} does not exist in ${context.owner}/${context.repo}`, { field: "request" });
+    }
+    throw new OneRecordError("io-error", `GitHub API: cannot read issue #${issueNumber}${statusOf(error)}`, { cause: error });
+  }
+  return { number: data.number, author: data.user?.login ?? "", isPullRequest: data.pull_request !== undefined && data.pull_request !== null };
+}
+
+export interface IssueComment {
+  id: number;
+  body: string | null;
+  user: { login: string; type?: string } | null;
+  htmlUrl: string;
+}
+
+/** Every comment of an issue, oldest first. */
+export async function listIssueComments(octokit: Octokit, context: RunContext, issueNumber: number): Promise<IssueComment[]> {
+  try {
+    const entries = await octokit.paginate(octokit.rest.issues.listComments, { owner: context.owner, repo: context.repo, issue_number: issueNumber, per_page: 100 });
+    return entries.map((c) => ({ id: c.id, body: c.body ?? null, user: c.user ? { login: c.user.login, type: c.user.type } : null, htmlUrl: c.html_url }));
+  } catch (error) {
+    throw new OneRecordError("io-error", `GitHub API: cannot list the comments of issue #${issueNumber}${statusOf(error)}`, { cause: error });
+  }
+}
+
+/** Posts a comment; returns its id and address. */
+export async function createIssueComment(octokit: Octokit, context: RunContext, issueNumber: number, body: string): Promise<{ id: number; url: string }> {
+  try {
+    const { data } = await octokit.rest.issues.createComment({ owner: context.owner, repo: context.repo, issue_number: issueNumber, body });
+    return { id: data.id, url: data.html_url };
+  } catch (error) {
+    throw new OneRecordError("io-error", `GitHub API: cannot comment on issue #${issueNumber}${statusOf(error)}`, { cause: error });
+  }
 }
 
 function httpStatus(error: unknown): number | undefined {

@@ -2,13 +2,14 @@ import * as core from "@actions/core";
 import { z } from "zod";
 import { CONFIG_PATH } from "../src/config/parse.js";
 import { OneRecordError } from "../src/errors.js";
+import { maskSigningKey } from "./issue-tokens/mask.js";
 
 /**
  * Every input of the Action, read and checked once (as actions/checkout does), so the rest of the
  * code works with one typed object and a bad input fails before any work with a message that
  * names it.
  */
-export const SUPPORTED_MODES = ["validate-certificates"] as const;
+export const SUPPORTED_MODES = ["validate-certificates", "issue-tokens"] as const;
 export type Mode = (typeof SUPPORTED_MODES)[number];
 
 export interface ActionInputs {
@@ -23,12 +24,28 @@ export interface ActionInputs {
   /** Repository-relative path of the configuration file. */
   config: string;
   githubToken: string;
+  /** Set exactly when mode is `issue-tokens`. */
+  issueTokens: IssueTokensInputs | undefined;
 }
 
-export const INPUT_NAMES = ["mode", "paths", "changed-only", "validation-time", "warn-days", "config", "github-token"] as const;
+export interface IssueTokensInputs {
+  /** The request issue's number. */
+  request: number;
+  /** The issuer's private signing key (PEM or JWK). Masked before anything is parsed or logged. */
+  signingKey: string;
+  /** The app's bot login (`onerecord-access[bot]`): only its status comment is trusted. */
+  appLogin: string;
+}
+
+export const INPUT_NAMES = ["mode", "paths", "changed-only", "validation-time", "warn-days", "config", "github-token", "request", "signing-key", "app-login"] as const;
 export type RawInputs = Record<(typeof INPUT_NAMES)[number], string>;
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** A GitHub login; an app's bot account ends in `[bot]`. */
+const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
+/** Inputs that are secret: an error never quotes them. */
+const SECRET_INPUTS = new Set(["github-token", "signing-key"]);
 
 /** A path or glob inside the repository: never absolute, never climbing out with `..`. */
 const repositoryRelative = (what: string) =>
@@ -67,6 +84,19 @@ const schema = z.object({
     .transform((v) => v || CONFIG_PATH)
     .pipe(repositoryRelative("the configuration path")),
   "github-token": z.string(),
+  request: z.string(),
+  "signing-key": z.string(),
+  "app-login": z.string(),
+}).superRefine((v, ctx) => {
+  // The token mode's inputs are required there and ignored by the other modes.
+  if (v.mode !== "issue-tokens") return;
+  if (!/^[1-9]\d{0,9}$/.test(v.request.trim())) ctx.addIssue({ code: "custom", path: ["request"], message: "the request issue number is required in mode issue-tokens (a positive whole number)" });
+  if (v["signing-key"].trim() === "") {
+    ctx.addIssue({ code: "custom", path: ["signing-key"], message: "the signing key is required in mode issue-tokens (the environment secret ONERECORD_TOKEN_SIGNING_KEY)" });
+  }
+  if (!GITHUB_LOGIN.test(v["app-login"].trim())) {
+    ctx.addIssue({ code: "custom", path: ["app-login"], message: "the app's bot login is required in mode issue-tokens, e.g. onerecord-access[bot]" });
+  }
 });
 
 /** Pure: raw input strings (as the runner passes them) to the typed inputs, or an error naming the input. */
@@ -75,8 +105,8 @@ export function parseInputs(raw: RawInputs): ActionInputs {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? "(inputs)");
-    // The value is quoted to help fix it, except the token, which is never echoed.
-    const value = name === "github-token" ? "" : ` (got "${String(raw[name as keyof RawInputs] ?? "").slice(0, 80)}")`;
+    // The value is quoted to help fix it, except secrets (the token, the signing key), which are never echoed.
+    const value = SECRET_INPUTS.has(name) ? "" : ` (got "${String(raw[name as keyof RawInputs] ?? "").slice(0, 80)}")`;
     throw new OneRecordError("input-invalid", `Input "${name}": ${issue.message}${value}`, { field: name });
   }
   const v = result.data;
@@ -88,12 +118,16 @@ export function parseInputs(raw: RawInputs): ActionInputs {
     warnDays: v["warn-days"],
     config: v.config,
     githubToken: v["github-token"],
+    issueTokens:
+      v.mode === "issue-tokens" ? { request: Number(v.request.trim()), signingKey: v["signing-key"], appLogin: v["app-login"].trim() } : undefined,
   };
 }
 
 /** The edge: reads `INPUT_*` through @actions/core, once. */
 export function readInputs(getInput: (name: string) => string = (name) => core.getInput(name)): ActionInputs {
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, getInput(name)])) as RawInputs;
+  // Masked first, before validation or anything else can print them.
+  if (raw["signing-key"]) maskSigningKey(raw["signing-key"]);
   if (raw["github-token"]) core.setSecret(raw["github-token"]);
   return parseInputs(raw);
 }

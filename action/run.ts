@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import { isOneRecordError } from "../src/errors.js";
 import { readRunContext } from "./context.js";
 import { readInputs } from "./inputs.js";
+import { issueTokens } from "./issue-tokens/index.js";
 import { validateCertificates, type Dependencies } from "./validate-certificates/index.js";
 
 /**
@@ -9,13 +10,16 @@ import { validateCertificates, type Dependencies } from "./validate-certificates
  * API refusal) shows its message only; anything else shows its message too, never a stack or
  * the `cause` (which may carry request details), and never key or token material.
  */
-export async function run(deps: Dependencies & { env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+export async function run(deps: Dependencies & { env?: NodeJS.ProcessEnv; now?: () => Date } = {}): Promise<void> {
   try {
     const inputs = readInputs();
     const context = readRunContext(deps.env ?? process.env);
     switch (inputs.mode) {
       case "validate-certificates":
         await validateCertificates(inputs, context, deps);
+        break;
+      case "issue-tokens":
+        await issueTokens(inputs, context, deps);
         break;
       default: {
         // Exhaustive: a mode added to the inputs without a handler does not compile.

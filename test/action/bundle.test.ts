@@ -308,9 +308,9 @@ describe("action/dist/index.js run as the runner runs it", () => {
   it("fails with a clear message naming a bad input, and no stack trace", async () => {
     const workspace = workspaceWith({});
     try {
-      const bad = await runBundle(workspace, { event: pullRequestEvent(0), inputs: { mode: "issue-tokens" } });
+      const bad = await runBundle(workspace, { event: pullRequestEvent(0), inputs: { mode: "mint-tokens" } });
       expect(bad.code).toBe(1);
-      expect(bad.stdout).toMatch(/^::error::Input "mode": unsupported mode; this version of the Action supports: validate-certificates \(got "issue-tokens"\)$/m);
+      expect(bad.stdout).toMatch(/^::error::Input "mode": unsupported mode; this version of the Action supports: validate-certificates, issue-tokens \(got "mint-tokens"\)$/m);
       expect(bad.stdout).not.toMatch(/\bat .*\.js:\d+/);
 
       const days = await runBundle(workspace, { event: pullRequestEvent(0), inputs: { "warn-days": "soon" } });

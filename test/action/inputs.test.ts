@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseInputs, type RawInputs } from "../../action/inputs.js";
 import { OneRecordError } from "../../src/errors.js";
 
-const blank: RawInputs = { mode: "", paths: "", "changed-only": "", "validation-time": "", "warn-days": "", config: "", "github-token": "" };
+const blank: RawInputs = { mode: "", paths: "", "changed-only": "", "validation-time": "", "warn-days": "", config: "", "github-token": "", request: "", "signing-key": "", "app-login": "" };
 
 function failure(raw: Partial<RawInputs>): OneRecordError {
   try {
@@ -36,6 +36,9 @@ describe("parseInputs", () => {
       "warn-days": "14",
       config: "ops/access.yml",
       "github-token": "ghs_example",
+      request: "",
+      "signing-key": "",
+      "app-login": "",
     });
     expect(inputs.paths).toEqual(["certificates/**", "certs/*.pem"]);
     expect(inputs.changedOnly).toBe(false);
@@ -45,7 +48,7 @@ describe("parseInputs", () => {
   });
 
   it.each([
-    [{ mode: "issue-tokens" }, "mode", /unsupported mode.*validate-certificates/],
+    [{ mode: "mint-tokens" }, "mode", /unsupported mode.*validate-certificates, issue-tokens/],
     [{ mode: "rm -rf" }, "mode", /unsupported mode/],
     [{ "changed-only": "yes" }, "changed-only", /true or false/],
     [{ "validation-time": "March 3" }, "validation-time", /ISO-8601/],

@@ -1,0 +1,59 @@
+import type { AccessConfig } from "../../src/config/schema.js";
+import { isOneRecordError } from "../../src/errors.js";
+import { issueDeviceToken, type SigningKey } from "../../src/tokens/index.js";
+import { refusal, type DevicePlan, type Refusal } from "./2-decide.js";
+
+/** One issued token as delivered and recorded. The signed JWT itself is not here: it never leaves `issueDeviceToken`. */
+export interface IssuedEntry {
+  device: string;
+  jti: string;
+  x5tS256: string;
+  iat: number;
+  exp: number;
+  /** The token encrypted to the device certificate's public key: ciphertext, safe to post. */
+  jwe: string;
+}
+
+export interface IssueOptions {
+  key: SigningKey;
+  account: string;
+  tokens: AccessConfig["tokens"];
+  now: Date;
+  /** The DER of the device's certificate (the leaf of the file at `path`); the workspace edge. */
+  readCertificate: (path: string) => Uint8Array;
+  newJti?: () => string;
+}
+
+/**
+ * Step 4: a token per device, all in memory before anything is posted, so a device that cannot
+ * get one (a key type no JWE fits, a certificate past its validity) stops the run with nothing
+ * delivered. Each token is checked to be bound to the certificate the app recorded.
+ */
+export async function issueTokens(plans: readonly DevicePlan[], options: IssueOptions): Promise<{ issued: IssuedEntry[]; problems: Refusal[] }> {
+  const issued: IssuedEntry[] = [];
+  const problems: Refusal[] = [];
+  for (const plan of plans) {
+    try {
+      const { jwe, claims } = await issueDeviceToken({
+        key: options.key,
+        certificate: options.readCertificate(plan.path),
+        device: plan.device,
+        account: options.account,
+        issuer: options.tokens.issuer,
+        audience: options.tokens.audience,
+        lifetimeDays: options.tokens.lifetimeDays,
+        now: options.now,
+        ...(options.newJti ? { newJti: options.newJti } : {}),
+      });
+      if (claims.cnf["x5t#S256"] !== plan.x5tS256) {
+        problems.push(refusal("fingerprint-mismatch", `device ${plan.device}: ${plan.path} changed while the run read it; nothing was issued`));
+        continue;
+      }
+      issued.push({ device: plan.device, jti: claims.jti, x5tS256: claims.cnf["x5t#S256"], iat: claims.iat, exp: claims.exp, jwe });
+    } catch (error) {
+      if (!isOneRecordError(error)) throw error;
+      problems.push(refusal("cannot-issue", `device ${plan.device}: ${error.message}`));
+    }
+  }
+  return problems.length > 0 ? { issued: [], problems } : { issued, problems };
+}

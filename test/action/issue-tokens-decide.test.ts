@@ -1,0 +1,225 @@
+import { describe, expect, it } from "vitest";
+import { selectRecord } from "../../action/issue-tokens/1-load.js";
+import { decide, type DecideInput, type Decision } from "../../action/issue-tokens/2-decide.js";
+import { STATUS_MARKER, thumbprintFromFingerprint, writeRecord, type AccessRecord } from "../../src/record/index.js";
+import { APP_LOGIN, certificateRecord, fakeFingerprint, REPOSITORY, REQUEST, REQUESTER, REVIEWER, statusComment, tokensRecord } from "./issue-tokens/fixtures.js";
+
+/** Step 2, the pure decision: every refusal, what is issued, and when nothing is. */
+const NOW = new Date("2026-11-28T12:00:00Z");
+const A = fakeFingerprint("device-a");
+const B = fakeFingerprint("device-b");
+const devices = [
+  { device: "pump-01", fingerprintSha256: A },
+  { device: "pump-02", fingerprintSha256: B },
+];
+
+function input(record: AccessRecord | null, overrides: Partial<DecideInput> = {}): DecideInput {
+  return {
+    request: REQUEST,
+    repository: REPOSITORY,
+    issue: { number: REQUEST, author: REQUESTER, isPullRequest: false },
+    record: record ? { found: true, record, url: "https://github.com/x#issuecomment-1" } : { found: false, reason: `the issue has no status comment by ${APP_LOGIN}` },
+    run: { eventName: "workflow_dispatch", ref: "refs/heads/main", defaultBranch: "main", workflowPath: ".github/workflows/issue-tokens.yml" },
+    workflow: ".github/workflows/issue-tokens.yml",
+    now: NOW,
+    ...overrides,
+  };
+}
+
+function codes(decision: Decision): string[] {
+  expect(decision.kind).toBe("refuse");
+  return decision.kind === "refuse" ? decision.reasons.map((r) => r.code) : [];
+}
+
+function messages(decision: Decision): string {
+  return decision.kind === "refuse" ? decision.reasons.map((r) => r.message).join("\n") : "";
+}
+
+describe("decide: issuing", () => {
+  it("issues a token for every device of a certified request at stage tokens, bound to the recorded certificates", () => {
+    const decision = decide(input(tokensRecord(devices)));
+    expect(decision).toEqual({
+      kind: "issue",
+      account: "acme-health",
+      certificates: [
+        { device: "pump-01", path: "certificates/7/pump-01.pem", fingerprintSha256: A, x5tS256: thumbprintFromFingerprint(A) },
+        { device: "pump-02", path: "certificates/7/pump-02.pem", fingerprintSha256: B, x5tS256: thumbprintFromFingerprint(B) },
+      ],
+      issue: expect.any(Array),
+    });
+    if (decision.kind === "issue") expect(decision.issue.map((p) => p.device)).toEqual(["pump-01", "pump-02"]);
+  });
+
+  it("issues only what is missing: a device that holds a token bound to its current certificate gets none", () => {
+    const record = tokensRecord(devices, {
+      issuance: [{ device: "pump-01", jti: "j-1", x5tS256: thumbprintFromFingerprint(A), expiresAt: "2027-11-28T12:00:00.000Z", runUrl: "https://github.com/r/1", at: "2026-06-04T00:00:00Z" }],
+    });
+    const decision = decide(input(record));
+    expect(decision.kind).toBe("issue");
+    if (decision.kind === "issue") expect(decision.issue.map((p) => p.device)).toEqual(["pump-02"]);
+  });
+
+  it("running again after the issuance is recorded issues nothing", () => {
+    const issuance = devices.map((d, i) => ({ device: d.device, jti: `j-${i}`, x5tS256: thumbprintFromFingerprint(d.fingerprintSha256), expiresAt: "2027-11-28T12:00:00.000Z", runUrl: "https://github.com/r/1", at: "2026-06-04T00:00:00Z" }));
+    // The app moves the request to live once it accepted the issuance...
+    expect(decide(input(tokensRecord(devices, { stage: "live", issuance })))).toEqual({ kind: "nothing", reason: expect.stringMatching(/no reissue was asked/) });
+    // ...and even before it has, the issuance in the record is enough.
+    expect(decide(input(tokensRecord(devices, { issuance })))).toEqual({ kind: "nothing", reason: expect.stringMatching(/nothing to issue/) });
+  });
+
+  it("reissues exactly the devices a reviewer asked for, also once the request is live", () => {
+    const issuance = devices.map((d, i) => ({ device: d.device, jti: `j-${i}`, x5tS256: thumbprintFromFingerprint(d.fingerprintSha256), expiresAt: "2027-11-28T12:00:00.000Z", runUrl: "https://github.com/r/1", at: "2026-06-04T00:00:00Z" }));
+    const reissueRequested = [{ device: "pump-02", reason: "device replaced", by: REVIEWER, at: "2026-07-01T00:00:00Z", url: "https://github.com/x#issuecomment-9" }];
+    const decision = decide(input(tokensRecord(devices, { stage: "live", issuance, reissueRequested })));
+    expect(decision.kind).toBe("issue");
+    if (decision.kind === "issue") {
+      expect(decision.issue.map((p) => p.device)).toEqual(["pump-02"]);
+      // Every device's certificate is still checked again, not only the reissued one.
+      expect(decision.certificates.map((p) => p.device)).toEqual(["pump-01", "pump-02"]);
+    }
+  });
+});
+
+describe("decide: refusals", () => {
+  it("no record", () => {
+    const decision = decide(input(null));
+    expect(codes(decision)).toEqual(["no-record"]);
+    expect(messages(decision)).toMatch(/no status comment by onerecord-access\[bot\]/);
+  });
+
+  it("a record written by another account (forged) is ignored, so there is no record", () => {
+    const forged = `${STATUS_MARKER}\n${writeRecord(tokensRecord(devices))}`;
+    for (const [login, type] of [["octocat", "User"], ["mallory", "User"], ["evil-app[bot]", "Bot"], ["onerecord-access", "User"]] as const) {
+      const lookup = selectRecord([statusComment(5, forged, login, type)], APP_LOGIN);
+      expect(lookup).toEqual({ found: false, reason: expect.stringMatching(/1 comment\(s\) by other accounts that look like one were ignored/) });
+      expect(codes(decide({ ...input(null), record: lookup }))).toEqual(["no-record"]);
+    }
+  });
+
+  it("the app's own record wins over an older forged one", () => {
+    const forged = `${STATUS_MARKER}\n${writeRecord(tokensRecord(devices))}`;
+    const real = `${STATUS_MARKER}\n${writeRecord(tokensRecord(devices, { stage: "certificates" }))}`;
+    const lookup = selectRecord([statusComment(3, forged, "mallory", "User"), statusComment(4, real)], APP_LOGIN);
+    expect(lookup.found && lookup.record.stage).toBe("certificates");
+    expect(codes(decide({ ...input(null), record: lookup }))).toEqual(["wrong-stage"]);
+  });
+
+  it("a status comment of the app that holds no readable record", () => {
+    const lookup = selectRecord([statusComment(4, `${STATUS_MARKER}\n<!-- onerecord-access:record v1 json:{"version":1} -->`)], APP_LOGIN);
+    expect(lookup).toEqual({ found: false, reason: expect.stringMatching(/holds no readable record/) });
+    expect(codes(decide({ ...input(null), record: lookup }))).toEqual(["no-record"]);
+  });
+
+  it("certification not approved", () => {
+    const decision = decide(input(tokensRecord(devices, { certification: null })));
+    expect(codes(decision)).toEqual(["not-certified"]);
+    expect(messages(decision)).toMatch(/\/approve-certification/);
+  });
+
+  it("certification approved by the requester, checked against the issue's author", () => {
+    const self = tokensRecord(devices, { certification: { by: "OctoCat", at: "2026-06-02T00:00:00Z", url: "https://github.com/x#issuecomment-2", requestSha256: tokensRecord(devices).request!.sha256 } });
+    expect(codes(decide(input(self)))).toEqual(["self-approved"]);
+  });
+
+  it("a record whose requester is not the issue's author is not trusted to say who approved", () => {
+    // The approver opened the issue; a record naming someone else as requester must not hide it.
+    const decision = decide(input(tokensRecord(devices), { issue: { number: REQUEST, author: REVIEWER, isPullRequest: false } }));
+    expect(codes(decision)).toEqual(["record-mismatch"]);
+    expect(messages(decision)).toMatch(/opened by reviewer-1/);
+  });
+
+  it("a record of another issue or repository", () => {
+    expect(codes(decide(input(tokensRecord(devices, { issue: 8 }))))).toEqual(["record-mismatch"]);
+    expect(codes(decide(input(tokensRecord(devices, { repository: "someone/else" }))))).toEqual(["record-mismatch"]);
+  });
+
+  it("an approval of another version of the request", () => {
+    const record = tokensRecord(devices);
+    expect(codes(decide(input({ ...record, certification: { ...record.certification!, requestSha256: "0".repeat(64) } })))).toEqual(["request-changed"]);
+  });
+
+  it("on hold", () => {
+    const decision = decide(input(tokensRecord(devices, { hold: { by: REVIEWER, at: "2026-06-05T00:00:00Z", url: "https://github.com/x#issuecomment-5", reason: "legal review" } })));
+    expect(codes(decision)).toEqual(["on-hold"]);
+    expect(messages(decision)).toMatch(/legal review.*\/unhold/);
+  });
+
+  it("rejected", () => {
+    const rejection = { by: REVIEWER, at: "2026-06-05T00:00:00Z", url: "https://github.com/x#issuecomment-5", reason: "no BAA" };
+    expect(codes(decide(input(tokensRecord(devices, { stage: "rejected", rejection }))))).toEqual(["rejected"]);
+  });
+
+  it.each(["requested", "certification", "certificates"] as const)("stage %s", (stage) => {
+    expect(codes(decide(input(tokensRecord(devices, { stage }))))).toEqual(["wrong-stage"]);
+  });
+
+  it("a request with no devices", () => {
+    const record = tokensRecord(devices);
+    expect(codes(decide(input({ ...record, request: { ...record.request!, devices: [] }, certificates: [] })))).toEqual(["no-devices"]);
+  });
+
+  it("missing certificate: none merged, or the merged file was removed", () => {
+    const none = tokensRecord(devices);
+    expect(codes(decide(input({ ...none, certificates: none.certificates.filter((c) => c.device !== "pump-02") })))).toEqual(["certificate-missing"]);
+    const removed = certificateRecord("pump-02", null, { pr: 13, mergedAt: "2026-06-10T00:00:00Z", verdict: "invalid", errors: [{ code: "removed", message: "the certificate file was removed in #13" }] });
+    expect(codes(decide(input({ ...none, certificates: [...none.certificates, removed] })))).toEqual(["certificate-missing"]);
+  });
+
+  it("duplicate certificate for a device: two merged files that no merge removed", () => {
+    const record = tokensRecord(devices);
+    const second = certificateRecord("pump-02", fakeFingerprint("second"), { path: "certificates/7/PUMP-02.pem", pr: 13, mergedAt: "2026-06-10T00:00:00Z" });
+    const decision = decide(input({ ...record, certificates: [...record.certificates, second] }));
+    expect(codes(decision)).toEqual(["certificate-duplicate"]);
+    expect(messages(decision)).toMatch(/certificates\/7\/PUMP-02\.pem, certificates\/7\/pump-02\.pem/);
+  });
+
+  it("a replaced certificate at the same path is not a duplicate: the latest merge counts", () => {
+    const record = tokensRecord(devices);
+    const replaced = certificateRecord("pump-02", fakeFingerprint("new"), { pr: 13, mergedAt: "2026-06-10T00:00:00Z" });
+    const decision = decide(input({ ...record, certificates: [...record.certificates, replaced] }));
+    expect(decision.kind).toBe("issue");
+    if (decision.kind === "issue") expect(decision.certificates[1]!.fingerprintSha256).toBe(fakeFingerprint("new"));
+  });
+
+  it("one certificate for two devices", () => {
+    expect(codes(decide(input(tokensRecord([{ device: "pump-01", fingerprintSha256: A }, { device: "pump-02", fingerprintSha256: A }]))))).toEqual(["certificate-duplicate"]);
+  });
+
+  it("an invalid merged certificate", () => {
+    const record = tokensRecord(devices);
+    const bad = { ...record.certificates[1]!, verdict: "invalid" as const, errors: [{ code: "untrusted-root", message: "no approved CA" }] };
+    const decision = decide(input({ ...record, certificates: [record.certificates[0]!, bad] }));
+    expect(codes(decision)).toEqual(["certificate-invalid"]);
+    expect(messages(decision)).toMatch(/untrusted-root/);
+  });
+
+  it("a certificate that has expired by now", () => {
+    const decision = decide(input(tokensRecord([devices[0]!, { ...devices[1]!, notAfter: "2026-11-01T00:00:00.000Z" }])));
+    expect(codes(decision)).toEqual(["certificate-expired"]);
+    expect(messages(decision)).toMatch(/pump-02.*expired at 2026-11-01/);
+  });
+
+  it("a run that is not a manual run of the configured workflow on the default branch", () => {
+    const record = tokensRecord(devices);
+    const base = input(record).run;
+    expect(codes(decide(input(record, { run: { ...base, eventName: "push" } })))).toEqual(["wrong-run"]);
+    expect(codes(decide(input(record, { run: { ...base, ref: "refs/heads/feature" } })))).toEqual(["wrong-run"]);
+    expect(codes(decide(input(record, { run: { ...base, defaultBranch: "" } })))).toEqual(["wrong-run"]);
+    expect(codes(decide(input(record, { run: { ...base, workflowPath: ".github/workflows/other.yml" } })))).toEqual(["wrong-run"]);
+  });
+
+  it("a pull request number", () => {
+    expect(codes(decide(input(tokensRecord(devices), { issue: { number: REQUEST, author: REQUESTER, isPullRequest: true } })))).toEqual(["not-a-request"]);
+  });
+
+  it("reports every reason at once", () => {
+    const record = tokensRecord(devices, { stage: "certificates", certification: null });
+    expect(codes(decide(input(record, { run: { ...input(record).run, eventName: "push" } })))).toEqual(["wrong-run", "wrong-stage", "not-certified"]);
+  });
+
+  it("labels are not an input: the decision reads the record only", () => {
+    // DecideInput has no labels at all; the pipeline test shows hand-set labels on the issue change nothing.
+    expect(Object.keys(input(tokensRecord(devices)))).not.toContain("labels");
+    expect(Object.keys(input(tokensRecord(devices)).issue)).toEqual(["number", "author", "isPullRequest"]);
+  });
+});
