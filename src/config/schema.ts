@@ -45,6 +45,12 @@ export const extraCaSchema = z
     }
   });
 
+const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"];
+const publicJwks = z
+  .object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(10) })
+  .strict()
+  .refine((jwks) => jwks.keys.every((key) => PRIVATE_JWK_MEMBERS.every((m) => !(m in key))), "must hold public keys only (a private member such as \"d\" was found)");
+
 function defaultLabels() {
   const stage = (name: string, color: string, description: string) => ({ name: `access: ${name}`, color, description });
   const needs = (name: string, description: string) => ({ name: `needs: ${name}`, color: "fbca04", description });
@@ -113,6 +119,12 @@ export const configSchema = z
         audience: z.string().min(1).default("https://api.onerecord.example"),
         lifetimeDays: z.number().int().min(1).max(825).default(365),
         workflow: z.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/).default("issue-tokens.yml"),
+        /**
+         * The public JWKS of the token signing key (the workflow's `jwks` output). With it the app
+         * verifies the proof each issuance comment carries, so only the holder of the signing key
+         * (the protected environment) can record an issuance.
+         */
+        jwks: publicJwks.optional(),
       })
       .strict()
       .default({ issuer: "https://onerecord.example/access", audience: "https://api.onerecord.example", lifetimeDays: 365, workflow: "issue-tokens.yml" }),
