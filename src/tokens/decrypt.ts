@@ -2,10 +2,9 @@ import { createPrivateKey, type KeyObject } from "node:crypto";
 import { compactDecrypt, decodeProtectedHeader, errors } from "jose";
 import { OneRecordError } from "../errors.js";
 import { CONTENT_ENCRYPTION, KEY_MANAGEMENT_ALGORITHMS } from "./encrypt.js";
+import { looksLikeCompactJwe, looksLikeCompactJws } from "./compact.js";
 
 const FIELD = "key";
-const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const CURVE_NAMES: Record<string, string> = { prime256v1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
 
 /**
@@ -26,10 +25,6 @@ export function loadDevicePrivateKey(pem: string): KeyObject {
   }
 }
 
-export function looksLikeCompactJwe(text: string): boolean {
-  return COMPACT_JWE.test(text);
-}
-
 /**
  * Decrypts a delivered token with the device's private key and returns the signed JWT inside.
  * A key that does not fit the token is reported as such (wrong device key), distinct from a
@@ -37,7 +32,7 @@ export function looksLikeCompactJwe(text: string): boolean {
  */
 export async function decryptDeviceToken(jwe: string, privateKey: KeyObject): Promise<string> {
   const token = jwe.trim();
-  if (COMPACT_JWS.test(token)) throw invalidToken("the input is a signed JWT (three parts), not an encrypted token: it needs no decryption");
+  if (looksLikeCompactJws(token)) throw invalidToken("the input is a signed JWT (three parts), not an encrypted token: it needs no decryption");
   if (!looksLikeCompactJwe(token)) throw invalidToken("the input is not a compact JWE (five base64url parts separated by dots)");
   let header;
   try {
@@ -65,7 +60,7 @@ export async function decryptDeviceToken(jwe: string, privateKey: KeyObject): Pr
     throw invalidToken("the JWE could not be decrypted: it is malformed");
   }
   const jwt = new TextDecoder().decode(plaintext);
-  if (!COMPACT_JWS.test(jwt)) throw invalidToken("the decrypted content is not a JWT");
+  if (!looksLikeCompactJws(jwt)) throw invalidToken("the decrypted content is not a JWT");
   return jwt;
 }
 

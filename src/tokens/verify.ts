@@ -6,6 +6,7 @@ import type { DeviceClaims } from "./claims.js";
 import { parseJwks } from "./jwks.js";
 import { SIGNING_ALGORITHMS } from "./signing-key.js";
 import { x5tS256 } from "./thumbprint.js";
+import { looksLikeCompactJws } from "./compact.js";
 
 export type VerifyFailureCode = "no-certificate" | "bad-signature" | "bad-claims" | "thumbprint-mismatch" | "malformed";
 
@@ -27,7 +28,6 @@ export interface VerifyOptions {
 }
 
 const MAX_TOKEN_LENGTH = 8 * 1024;
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const REQUIRED_CLAIMS = ["iss", "aud", "sub", "account", "iat", "nbf", "exp", "jti", "cnf"];
 
 // createLocalJWKSet imports keys lazily and keeps them; reuse it for the same JWKS object.
@@ -42,7 +42,7 @@ const keySets = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>
 export async function verifyDeviceToken(token: string, options: VerifyOptions): Promise<VerifyResult> {
   const der = certificateDer(options.peerCertificate);
   if (!der) return fail("no-certificate", "the client presented no TLS certificate; device tokens are only accepted over mutual TLS");
-  if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
+  if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || !looksLikeCompactJws(token)) {
     return fail("malformed", "the token is not a compact JWS (three base64url parts separated by dots)");
   }
 

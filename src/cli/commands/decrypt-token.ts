@@ -1,11 +1,10 @@
-import { parseArgs } from "node:util";
 import { OneRecordError } from "../../errors.js";
-import { decryptDeviceToken, loadDevicePrivateKey, looksLikeCompactJwe } from "../../tokens/index.js";
+import { decryptDeviceToken, loadDevicePrivateKey, looksLikeCompactJwe, looksLikeCompactJws } from "../../tokens/index.js";
 import { readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
+import { parseCommandArgs } from "../args.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliIO } from "../io.js";
 
 const NAME = "onerecord-access decrypt-token";
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const USAGE = `usage: ${NAME} --key DEVICE.key JWE
 
 Decrypts the token OneRecord delivered for a device with that device's private key (PEM:
@@ -35,7 +34,7 @@ export async function run(argv: string[], io: DecryptTokenIO): Promise<number> {
     if (positionals.length !== 1) throw new OneRecordError("usage", "give exactly one JWE (the token, a file, or - for standard input)");
 
     const key = loadDevicePrivateKey((await readOptionFile(values.key, "--key")).toString("utf8"));
-    const jwe = await readTokenArgument(positionals[0]!, { what: "JWE", looksLikeToken: (text) => looksLikeCompactJwe(text) || COMPACT_JWS.test(text), readStdin: io.readStdin ?? (() => readStdin()) });
+    const jwe = await readTokenArgument(positionals[0]!, { what: "JWE", looksLikeToken: (text) => looksLikeCompactJwe(text) || looksLikeCompactJws(text), readStdin: io.readStdin ?? (() => readStdin()) });
     const jwt = await decryptDeviceToken(jwe, key);
     io.stdout(`${jwt}\n`);
     return EXIT_OK;
@@ -45,16 +44,7 @@ export async function run(argv: string[], io: DecryptTokenIO): Promise<number> {
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { key: { type: "string" }, help: { type: "boolean", short: "h" } },
-    });
-  } catch (error) {
-    throw new OneRecordError("usage", error instanceof Error ? error.message : "bad arguments");
-  }
+  return parseCommandArgs(argv, { key: { type: "string" }, help: { type: "boolean", short: "h" } } as const);
 }
 
 function report(error: unknown, io: CliIO): number {

@@ -1,10 +1,10 @@
-import { parseArgs } from "node:util";
 import { displaySafe } from "../../certificates/index.js";
 import { decodeCertificateFile } from "../../certificates/decode.js";
 import { defaultConfig, parseConfigText } from "../../config/parse.js";
 import { OneRecordError } from "../../errors.js";
-import { looksLikeCompactJwe, parseJwksText, verifyDeviceToken, x5tS256, type VerifyResult } from "../../tokens/index.js";
+import { looksLikeCompactJwe, looksLikeCompactJws, parseJwksText, verifyDeviceToken, x5tS256, type VerifyResult } from "../../tokens/index.js";
 import { readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
+import { parseCommandArgs } from "../args.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliIO } from "../io.js";
 
 const NAME = "onerecord-access verify-token";
@@ -18,8 +18,6 @@ standard input. Issuer and audience default to the configuration (--config) or i
 
 exit codes: 0 everything matches, 1 rejected (or unreadable input), 2 usage
 `;
-
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 export interface VerifyTokenIO extends CliIO {
   readStdin?: () => Promise<string>;
@@ -45,7 +43,7 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
     const certificate = readCertificate(await readOptionFile(values.cert, "--cert"), values.cert);
     const token = await readTokenArgument(positionals[0]!, {
       what: "JWT",
-      looksLikeToken: (text) => COMPACT_JWS.test(text) || looksLikeCompactJwe(text),
+      looksLikeToken: (text) => looksLikeCompactJws(text) || looksLikeCompactJwe(text),
       readStdin: io.readStdin ?? (() => readStdin()),
     });
     if (looksLikeCompactJwe(token)) {
@@ -61,12 +59,7 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
+  return parseCommandArgs(argv, {
         jwks: { type: "string" },
         cert: { type: "string" },
         issuer: { type: "string" },
@@ -75,11 +68,7 @@ function parse(argv: string[]) {
         at: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new OneRecordError("usage", error instanceof Error ? error.message : "bad arguments");
-  }
+      } as const);
 }
 
 function parseTime(value: string): Date {
