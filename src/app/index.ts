@@ -1,9 +1,10 @@
-import type { Probot } from "probot";
-import { ReviewerResolver } from "./github/reviewers.js";
+import type { Context, Probot } from "probot";
+import { ConditionalCache } from "./github/conditional.js";
 import { onIssueComment } from "./handlers/comments.js";
 import { onIssueLabeled, onIssueOpenedOrEdited } from "./handlers/issues.js";
 import { onPullRequest } from "./handlers/pulls.js";
 import type { AppState } from "./handlers/shared.js";
+import { onWorkflowRunCompleted } from "./handlers/workflow-runs.js";
 import { KeyedQueue } from "./queue.js";
 
 /**
@@ -11,19 +12,27 @@ import { KeyedQueue } from "./queue.js";
  * is in that request's issue (the status comment's record and the comment history), so any
  * number of instances can run, restart or receive events twice.
  *
- * Events: `issues` (intake, form edits, labels changed by hand), `issue_comment` (commands),
- * `pull_request` (certificate PRs). See app.yml for the permissions.
+ * Events: `issues` (intake, form edits, labels changed by hand), `issue_comment` (commands and the
+ * token workflow's issuance comments), `pull_request` (certificate PRs), `workflow_run` (the token
+ * workflow's runs completing). See app.yml for the permissions.
  */
 export default function onerecordAccessApp(app: Probot): void {
   const state: AppState = {
     queue: new KeyedQueue(),
-    reviewers: new ReviewerResolver(),
+    conditional: new ConditionalCache(),
     botLogin: botLoginOf(app),
   };
-  app.on(["issues.opened", "issues.edited"], (context) => onIssueOpenedOrEdited(context, state));
-  app.on(["issues.labeled", "issues.unlabeled"], (context) => onIssueLabeled(context, state));
-  app.on(["issue_comment.created", "issue_comment.edited"], (context) => onIssueComment(context, state));
-  app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.closed"], (context) => onPullRequest(context, state));
+  // Every event's client revalidates the config and team memberships instead of re-reading them.
+  const prepared = <C extends Context>(handler: (context: C, state: AppState) => Promise<void>) => (context: C) => {
+    const installation = (context.payload as { installation?: { id?: number } }).installation?.id;
+    state.conditional.install(context.octokit, String(installation ?? "app"));
+    return handler(context, state);
+  };
+  app.on(["issues.opened", "issues.edited"], prepared(onIssueOpenedOrEdited));
+  app.on(["issues.labeled", "issues.unlabeled"], prepared(onIssueLabeled));
+  app.on(["issue_comment.created", "issue_comment.edited"], prepared(onIssueComment));
+  app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.closed"], prepared(onPullRequest));
+  app.on("workflow_run.completed", prepared(onWorkflowRunCompleted));
 }
 
 /**

@@ -9,7 +9,7 @@ import { certificatesFromMerge, type MergedFile } from "./certificates/revalidat
 import { commandSpec } from "./commands/catalog.js";
 import { editedCommentReply, replyForComment } from "./commands/reply.js";
 import type { CommentData, GitHubIO, IssueData, PullFile } from "./github/rest.js";
-import type { ReviewerResolver } from "./github/reviewers.js";
+import { isReviewer } from "./github/reviewers.js";
 import { bodySha256, parseRequestForm } from "./intake/parse.js";
 import { desiredLabels, labelsToFix, managedLabels, sameLabels } from "./labels/view.js";
 import { renderStatusComment } from "./render/status.js";
@@ -30,7 +30,6 @@ export interface SyncDeps {
   botLogin: string;
   /** The repository's default branch (from the webhook payload). */
   defaultBranch: string;
-  reviewers: ReviewerResolver;
   log: Log;
 }
 
@@ -78,6 +77,8 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
   let wroteIssue = false;
   let mergeCache: CertificateRecord[] | undefined;
   const force = { labels: false };
+  // Who is a reviewer, asked once per login for this event (a recompute round asks no one again).
+  const roles = new Map<string, boolean>();
 
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     let comments = await io.listComments(issue.number);
@@ -112,13 +113,12 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
 
     // Facts: new command lines (with their authors' reviewer status, an I/O fact fixed now).
     const unseen = unseenLines(comments, prior);
-    const roles = new Map<string, boolean>();
     const newCommands: CommandRecord[] = [];
     for (const line of unseen.lines) {
       const spec = commandSpec(line.name);
       let reviewer = roles.get(line.by.toLowerCase());
       if (reviewer === undefined && (spec.who === "reviewer" || line.name === "help")) {
-        reviewer = await deps.reviewers.isReviewer(io, config, line.by);
+        reviewer = await isReviewer(io, config, line.by);
         roles.set(line.by.toLowerCase(), reviewer);
       }
       newCommands.push({ ...line, reviewer: reviewer ?? false, outcome: "accepted" });
@@ -282,15 +282,18 @@ async function postReplies(deps: SyncDeps, record: AccessRecord, fresh: CommandR
 export const TOKEN_WORKFLOW_BOT = "github-actions[bot]";
 
 /**
- * Issuance comments of the token workflow not judged yet: each names its run, which is checked
- * through the API (one request per run, only when such a comment first appears). Accepted ones
- * add their tokens to the record; every one is remembered so it is judged once.
+ * The token workflow's issuance comments. Final judgements (accepted, refused) come from the
+ * record; every other one is judged now, which means fetching the run attempt it names (once per
+ * attempt and event): a new comment, or one still pending because its run had not completed when
+ * the app last looked. So acceptance is recomputed on every event until the run has completed,
+ * whichever arrives first or twice — the comment, the run's `workflow_run.completed`, a `/status`.
  */
 async function importIssuance(deps: SyncDeps, issueNumber: number, comments: readonly CommentData[], prior: AccessRecord | null): Promise<{ issuance: IssuanceRecord[]; comments: IssuanceCommentRecord[] }> {
   const issuance = [...(prior?.issuance ?? [])];
-  const judged = [...(prior?.issuanceComments ?? [])];
-  const seen = new Set(judged.map((j) => j.comment));
-  const runs = new Map<number, RunFacts | null>();
+  const final = (prior?.issuanceComments ?? []).filter((j) => !j.pending);
+  const judged = [...final];
+  const seen = new Set(final.map((j) => j.comment));
+  const runs = new Map<string, RunFacts | null>();
   for (const c of [...comments].sort((a, b) => a.id - b.id)) {
     if (seen.has(c.id) || !isAuthoredBy(c, TOKEN_WORKFLOW_BOT)) continue;
     const parsed = parseIssuanceComment(c.body);
@@ -300,23 +303,30 @@ async function importIssuance(deps: SyncDeps, issueNumber: number, comments: rea
       continue;
     }
     const block = parsed.block;
-    if (!runs.has(block.runId)) runs.set(block.runId, await deps.io.getWorkflowRun(block.runId));
-    const judgement = judgeIssuanceRun(block, runs.get(block.runId)!, {
+    const attempt = `${block.runId}:${block.runAttempt}`;
+    if (!runs.has(attempt)) runs.set(attempt, await deps.io.getWorkflowRunAttempt(block.runId, block.runAttempt));
+    const judgement = judgeIssuanceRun(block, runs.get(attempt)!, {
       repository: `${deps.io.repo.owner}/${deps.io.repo.repo}`,
       issue: issueNumber,
       workflowFile: deps.config.tokens.workflow,
       defaultBranch: deps.defaultBranch,
     });
-    if (!judgement.ok) {
+    const about = { comment: c.id, runId: block.runId, part: block.part, runAttempt: block.runAttempt, runUrl: block.runUrl, tokens: block.issued.length };
+    if (judgement.verdict === "pending") {
+      judged.push({ ...about, accepted: false, pending: true, reason: judgement.reason });
+      continue;
+    }
+    if (judgement.verdict === "refused") {
       deps.log.warn({ issue: issueNumber, comment: c.id, reason: judgement.reason }, "issuance comment refused");
-      judged.push({ comment: c.id, runId: block.runId, part: block.part, accepted: false, reason: judgement.reason });
+      judged.push({ ...about, accepted: false, reason: judgement.reason });
       continue;
     }
     const known = new Set(issuance.map((t) => t.jti));
     issuance.push(...issuanceRecordsFrom(block, { by: TOKEN_WORKFLOW_BOT }).filter((t) => !known.has(t.jti)));
-    judged.push({ comment: c.id, runId: block.runId, part: block.part, accepted: true });
+    judged.push({ ...about, accepted: true });
   }
-  return { issuance, comments: judged };
+  // Comment order, whatever order the judgements were reached in: the same history renders the same.
+  return { issuance, comments: judged.sort((a, b) => a.comment - b.comment) };
 }
 
 const trustCache = new WeakMap<AccessConfig, TrustStore>();

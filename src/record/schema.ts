@@ -29,11 +29,15 @@ export const COMMAND_NAMES = [
   "hold",
   "unhold",
   "reject",
-  "reissue",
+  "reissue-tokens",
   "status",
   "help",
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** Names older records may hold, and the name each one goes by now (read both, write the new one). */
+export const LEGACY_COMMAND_NAMES: Readonly<Record<string, CommandName>> = { reissue: "reissue-tokens" };
+const commandNameSchema = z.preprocess((name) => (typeof name === "string" && Object.hasOwn(LEGACY_COMMAND_NAMES, name) ? LEGACY_COMMAND_NAMES[name] : name), z.enum(COMMAND_NAMES));
 
 const isoTime = z.string().min(1);
 const login = z.string().min(1).max(100);
@@ -81,7 +85,7 @@ export const commandRecordSchema = z.object({
   by: login,
   /** The comment's `created_at`. */
   at: isoTime,
-  name: z.enum(COMMAND_NAMES),
+  name: commandNameSchema,
   args: z.string(),
   /** Whether the author was a reviewer when the app first processed the line (an I/O fact). */
   reviewer: z.boolean(),
@@ -144,13 +148,15 @@ export const issuanceRecordSchema = z.object({
 });
 export type IssuanceRecord = z.infer<typeof issuanceRecordSchema>;
 
-/** A reissue asked with `/reissue`, still pending (no token issued for the device since). */
+/** A reissue asked with `/reissue-tokens`, still pending (no token issued for the device since). */
 export const reissueRequestSchema = stampSchema.extend({ device: z.string(), reason: z.string() });
 export type ReissueRequest = z.infer<typeof reissueRequestSchema>;
 
 /**
  * An issuance comment of the token workflow the app has judged (src/record/issuance-comment.ts):
  * accepted ones added their tokens to `issuance`; refused ones are kept so they are checked once.
+ * `pending` ones name a run that has not completed yet: not accepted (no tokens count), judged
+ * again on every event until the run has completed.
  */
 export const issuanceCommentSchema = z.object({
   comment: z.number().int().positive(),
@@ -159,6 +165,13 @@ export const issuanceCommentSchema = z.object({
   part: z.number().int().min(0),
   accepted: z.boolean(),
   reason: z.string().optional(),
+  /** The run has not completed: the tokens wait for its success. */
+  pending: z.boolean().optional(),
+  /** The run attempt and its link, as the comment names them (for people reading the status). */
+  runAttempt: z.number().int().positive().optional(),
+  runUrl: url.optional(),
+  /** How many tokens the comment reports. */
+  tokens: z.number().int().min(0).optional(),
 });
 export type IssuanceCommentRecord = z.infer<typeof issuanceCommentSchema>;
 

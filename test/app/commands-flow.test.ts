@@ -30,15 +30,59 @@ describe("slash commands", () => {
     expect(s.replies(n)).toEqual([]);
   });
 
-  it("an accepted command costs at most four requests", async () => {
+  it("an accepted command costs at most four requests against the rate limit, with team membership asked every time", async () => {
     const [s, n] = await started();
-    await s.say(n, "tom", "/check stage-testing"); // tom's team membership is now known
-    const mark = s.mark();
+    // The first command of a team reviewer: the membership is looked up (GitHub's answer is
+    // current); the configuration is revalidated (304: read at intake, unchanged since).
+    const first = s.mark();
+    await s.say(n, "tom", "/check stage-testing");
+    expect(s.answersSince(first)).toEqual([
+      "GET repos/get-content 304",
+      "GET issues/list-comments 200",
+      "GET teams/get-membership-for-user-in-org 200",
+      "PATCH issues/update-comment 200",
+      "PATCH issues/update 200",
+    ]);
+    expect(s.rateLimitedSince(first)).toBe(4);
+    // The next one asks again (never a remembered answer), as a conditional request.
+    const next = s.mark();
     await s.say(n, "tom", "/check legal-agreements");
-    expect(s.callsSince(mark)).toEqual(["GET repos/get-content", "GET issues/list-comments", "PATCH issues/update-comment", "PATCH issues/update"]);
-    const mark2 = s.mark();
+    expect(s.answersSince(next)).toEqual([
+      "GET repos/get-content 304",
+      "GET issues/list-comments 200",
+      "GET teams/get-membership-for-user-in-org 304",
+      "PATCH issues/update-comment 200",
+      "PATCH issues/update 200",
+    ]);
+    expect(s.rateLimitedSince(next)).toBe(3);
+    // A configured reviewer login needs no membership lookup.
+    const login = s.mark();
     await s.say(n, "rita", "/check account-review");
-    expect(s.callsSince(mark2)).toHaveLength(4);
+    expect(s.callsSince(login)).toHaveLength(4);
+    expect(s.rateLimitedSince(login)).toBe(3);
+  });
+
+  it("a reviewer removed from the team loses the power on the next command", async () => {
+    const [s, n] = await started();
+    await s.say(n, "tom", "/check stage-testing");
+    expect(s.record(n).checklist.map((c) => c.item)).toEqual(["stage-testing"]);
+    s.gh.teams.get("acme/onerecord-reviewers")!.delete("tom");
+    await s.say(n, "tom", "/check legal-agreements");
+    expect(s.record(n).commands.at(-1)).toMatchObject({ by: "tom", reviewer: false, outcome: "refused" });
+    expect(s.replies(n).at(-1)).toMatch(/only reviewers can run `\/check`/);
+    s.gh.addTeamMember("acme/onerecord-reviewers", "tom");
+    await s.say(n, "tom", "/check legal-agreements");
+    expect(s.record(n).checklist.map((c) => c.item)).toEqual(["stage-testing", "legal-agreements"]);
+  });
+
+  it("sees a changed configuration on the next event (revalidated, never assumed)", async () => {
+    const [s, n] = await started();
+    await s.say(n, "rita", "/check stage-testing");
+    s.gh.setConfig("reviewers:\n  logins: [tom]\n");
+    const mark = s.mark();
+    await s.say(n, "rita", "/check legal-agreements");
+    expect(s.answersSince(mark)[0]).toBe("GET repos/get-content 200");
+    expect(s.replies(n).at(-1)).toMatch(/only reviewers can run `\/check`/);
   });
 
   it("a comment without a command line costs no request at all", async () => {
@@ -94,12 +138,12 @@ describe("slash commands", () => {
     const [s, n] = await started();
     await s.tickAll(n);
     await s.say(n, "tom", "/approve-certification");
-    await s.say(n, "rita", "/check stage-testing\n/approve-certification\n/reissue all lost");
+    await s.say(n, "rita", "/check stage-testing\n/approve-certification\n/reissue-tokens all lost");
     const reply = s.replies(n).at(-1)!;
     expect(reply).toMatch(/these commands from \[your comment\]/);
     expect(reply).toMatch(/- `\/check stage-testing`: the request is in stage \*\*certificates\*\*/);
     expect(reply).toMatch(/- `\/approve-certification`: the request is in stage \*\*certificates\*\*/);
-    expect(reply).toMatch(/- `\/reissue all lost`: the request is in stage \*\*certificates\*\*; `\/reissue` works only once the request has reached tokens/);
+    expect(reply).toMatch(/- `\/reissue-tokens all lost`: the request is in stage \*\*certificates\*\*; `\/reissue-tokens` works only once tokens were issued/);
   });
 
   it("/hold blocks every advance until /unhold; the hold label shows it", async () => {
@@ -229,7 +273,7 @@ describe("slash commands", () => {
     expect(s.record(n).commands.map((c) => c.by)).toEqual(["jane"]);
   });
 
-  it("/reissue is refused before tokens; unknown checklist items are named", async () => {
+  it("names unknown checklist items", async () => {
     const [s, n] = await started();
     await s.say(n, "rita", "/check demo");
     expect(s.replies(n).at(-1)).toMatch(/`demo` is not a checklist item: use one of `stage-testing`, `legal-agreements`, `account-review`, `network-review`/);

@@ -53,6 +53,18 @@ describe("record codec", () => {
     expect(readRecord(writeRecord(record, "deflate"))).toEqual(record);
   });
 
+  it("reads records written before /reissue was renamed, and writes the new name", () => {
+    const command = { comment: 9, index: 0, by: "rita", at: T, name: "reissue-tokens" as const, args: "a-1 lost", reviewer: true, outcome: "accepted" as const };
+    const current = writeRecord(baseRecord(["a-1"], { commands: [command], issuanceComments: [{ comment: 5, runId: 41, part: 1, accepted: true }] }));
+    const old = current.replace('"name":"reissue-tokens"', '"name":"reissue"');
+    expect(old).toContain('"name":"reissue"');
+    const read = readRecord(old)!;
+    expect(read.commands[0]!.name).toBe("reissue-tokens");
+    expect(read.issuanceComments).toEqual([{ comment: 5, runId: 41, part: 1, accepted: true }]);
+    expect(writeRecord(read)).toBe(current);
+    expect(() => readRecord(current.replace('"name":"reissue-tokens"', '"name":"reissue-all"'))).toThrow(/commands\.0\.name/);
+  });
+
   it("returns null without a record and refuses a tampered one with a stable code", () => {
     expect(readRecord("just a comment")).toBeNull();
     const json = writeRecord(baseRecord(["a-1"]));

@@ -83,7 +83,7 @@ export function authorize(command: CommandInput, state: FoldState, context: Auth
     case "revoke-certification": {
       if (!note) return refuse("give a reason: `/revoke-certification REASON`");
       if (!state.certification) return refuse("certification is not approved, so there is nothing to revoke");
-      if (state.issuance.length > 0) return refuse("tokens were already issued for this request; use `/reject` (or `/reissue`) instead");
+      if (state.issuance.length > 0) return refuse("tokens were already issued for this request; use `/reject` (or `/reissue-tokens`) instead");
       return { ok: true, action: { kind: "revoke", reason: note } };
     }
     case "hold": {
@@ -100,24 +100,24 @@ export function authorize(command: CommandInput, state: FoldState, context: Auth
       if (state.stage === "live") return refuse("the request is live: its tokens were issued (revoke them with the token tooling, then reject)");
       return { ok: true, action: { kind: "reject", reason: note } };
     }
-    case "reissue": {
-      if (state.stage !== "tokens" && state.stage !== "live") return refuse(stageRefusal(state.stage, "once the request has reached tokens", command.name));
+    case "reissue-tokens": {
+      const issuedBefore = state.issuance.length > 0;
+      if (state.stage !== "live" && !(state.stage === "tokens" && issuedBefore)) {
+        return refuse(stageRefusal(state.stage, "once tokens were issued (stage live, or tokens after a first issuance)", command.name));
+      }
       if (state.hold) return refuse(holdRefusal(state));
-      if (!first || rest.length === 0) return refuse("name the devices (or `all`) and give a reason: `/reissue DEVICE[,DEVICE…]|all REASON`");
+      if (!first || rest.length === 0) return refuse("name the device (or `all`) and give a reason: `/reissue-tokens DEVICE|all REASON`");
       const all = state.request?.devices ?? [];
       let devices: string[];
       if (first.toLowerCase() === "all") devices = [...all];
       else {
-        devices = [];
-        for (const wanted of first.split(",").filter(Boolean)) {
-          const match = all.find((d) => deviceKey(d) === deviceKey(wanted));
-          if (!match) return refuse(`${inlineCode(wanted)} is not one of this request's devices`);
-          if (!devices.includes(match)) devices.push(match);
-        }
+        const match = all.find((d) => deviceKey(d) === deviceKey(first));
+        if (!match) return refuse(`${inlineCode(first)} is not one of this request's devices (${deviceList(all)})`);
+        devices = [match];
       }
-      const pending = new Set(devicesNeedingTokens({ request: state.request, certificates: state.certificates, issuance: state.issuance, reissueRequested: state.reissue }).map(deviceKey));
-      devices = devices.filter((d) => !pending.has(deviceKey(d)));
-      if (devices.length === 0) return refuse("these devices are already waiting for new tokens");
+      const waiting = new Set(devicesNeedingTokens({ request: state.request, certificates: state.certificates, issuance: state.issuance, reissueRequested: state.reissue }).map(deviceKey));
+      devices = devices.filter((d) => !waiting.has(deviceKey(d)));
+      if (devices.length === 0) return refuse(first.toLowerCase() === "all" ? "every device is already waiting for a new token" : `${inlineCode(first)} is already waiting for a new token`);
       return { ok: true, action: { kind: "reissue", devices, reason: remainder } };
     }
   }
@@ -129,6 +129,12 @@ function refuse(reason: string): Decision {
 
 function sameLogin(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
+}
+
+/** The request's devices for a refusal, shortened for large requests. */
+function deviceList(devices: readonly string[]): string {
+  const shown = devices.slice(0, 10).map((d) => inlineCode(d)).join(", ");
+  return devices.length > 10 ? `${shown}, … ${devices.length} in all` : shown || "none";
 }
 
 function itemList(context: AuthorizeContext): string {

@@ -10,7 +10,7 @@ export interface CommandSpec {
   precondition: string;
 }
 
-/** SPEC B, in the order `/help` lists them. `/reissue` extends it for the token workflow (SPEC D). */
+/** SPEC B, in the order `/help` lists them. `/reissue-tokens` extends it for the token workflow (SPEC D). */
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "check",
@@ -48,12 +48,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: "unhold", usage: "/unhold", who: "reviewer", notRequester: true, effect: "lifts the hold", precondition: "on hold" },
   { name: "reject", usage: "/reject REASON", who: "reviewer", notRequester: false, effect: "rejects the request and closes the issue", precondition: "not live, not already rejected" },
   {
-    name: "reissue",
-    usage: "/reissue DEVICE[,DEVICE…]|all REASON",
+    name: "reissue-tokens",
+    usage: "/reissue-tokens DEVICE|all REASON",
     who: "reviewer",
-    notRequester: false,
-    effect: "asks the token workflow to issue new tokens for these devices",
-    precondition: "stage tokens or live, not on hold; each device is one of the request's devices",
+    notRequester: true,
+    effect: "asks the token workflow to issue a new token for DEVICE (or for every device); the request goes back to tokens",
+    precondition: "stage live, or tokens once some tokens were issued; not on hold; DEVICE is one of the request's devices (any case) or all; a reason",
   },
   { name: "status", usage: "/status", who: "anyone", notRequester: false, effect: "re-reads everything and repairs the status comment and labels", precondition: "none" },
   { name: "help", usage: "/help", who: "anyone", notRequester: false, effect: "lists the commands you may run here", precondition: "none" },

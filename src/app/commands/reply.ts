@@ -39,7 +39,8 @@ export function helpText(login: string, who: HelpContext): string[] {
   for (const c of COMMANDS) {
     if (c.who === "reviewer" && !who.reviewer) continue;
     if (c.notRequester && who.requester) continue;
-    lines.push(`| ${inlineCode(c.usage)} | ${escapeText(c.effect)} | ${escapeText(c.precondition)} |`);
+    // In a GitHub table a `|` splits the cell even inside code; `\|` keeps it (and shows `|`).
+    lines.push(`| ${inlineCode(c.usage).replace(/\|/g, "\\|")} | ${escapeText(c.effect)} | ${escapeText(c.precondition)} |`);
   }
   if (!who.reviewer) lines.push("", "Reviewers (members of the configured reviewer teams, or configured logins) run certification. The requester never approves their own request.");
   return lines;

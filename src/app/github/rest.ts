@@ -133,10 +133,14 @@ export class GitHubIO {
     return files.map((f) => ({ filename: f.filename, status: f.status, ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}) }));
   }
 
-  /** A workflow run of this repository, or null when there is none with that id. */
-  async getWorkflowRun(runId: number): Promise<RunFacts | null> {
+  /**
+   * One attempt of a workflow run of this repository, or null when there is none. The attempt,
+   * not the run: a re-run makes a new attempt of the same run, and an issuance comment speaks for
+   * the attempt that posted it (a completed attempt never changes).
+   */
+  async getWorkflowRunAttempt(runId: number, attempt: number): Promise<RunFacts | null> {
     try {
-      const { data } = await this.octokit.rest.actions.getWorkflowRun({ ...this.repo, run_id: runId });
+      const { data } = await this.octokit.rest.actions.getWorkflowRunAttempt({ ...this.repo, run_id: runId, attempt_number: attempt, exclude_pull_requests: true });
       return { path: data.path, head_branch: data.head_branch, event: data.event, status: data.status, conclusion: data.conclusion, run_attempt: data.run_attempt, repository: { full_name: data.repository.full_name } };
     } catch (error) {
       if ((error as { status?: number }).status === 404) return null;

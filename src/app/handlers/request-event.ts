@@ -31,6 +31,6 @@ export async function handleRequestEvent(
       return null;
     }
     const defaultBranch = (payload as { repository: { default_branch?: string } }).repository.default_branch ?? "main";
-    return syncRequest({ io, config: loaded.config, botLogin, defaultBranch, reviewers: state.reviewers, log: context.log }, issue, trigger);
+    return syncRequest({ io, config: loaded.config, botLogin, defaultBranch, log: context.log }, issue, trigger);
   });
 }

@@ -1,12 +1,13 @@
 import type { Context } from "probot";
 import { GitHubIO, type IssueData } from "../github/rest.js";
-import type { ReviewerResolver } from "../github/reviewers.js";
+import type { ConditionalCache } from "../github/conditional.js";
 import type { KeyedQueue } from "../queue.js";
 
 /** What every handler shares for the lifetime of the app (one process). */
 export interface AppState {
   queue: KeyedQueue;
-  reviewers: ReviewerResolver;
+  /** Revalidated reads (config, team memberships) shared by the events of this process. */
+  conditional: ConditionalCache;
   /** The app's bot login (`<slug>[bot]`): authorship of the status comment is checked against it. */
   botLogin: () => Promise<string>;
 }

@@ -1,6 +1,9 @@
 import type { IssuanceBlock } from "../../record/issuance-comment.js";
 
-/** The fields of a workflow run (GET /repos/{owner}/{repo}/actions/runs/{run_id}) the app checks. */
+/**
+ * The fields of one workflow run attempt
+ * (GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}) the app checks.
+ */
 export interface RunFacts {
   path: string;
   head_branch: string | null;
@@ -19,37 +22,50 @@ export interface IssuanceExpectations {
   defaultBranch: string;
 }
 
-export type Judgement = { ok: true } | { ok: false; reason: string };
+/**
+ * `pending`: everything checks out but the run has not completed, so it has not succeeded yet —
+ * judged again on a later event (the run's `workflow_run.completed` above all). `accepted` and
+ * `refused` are final: a completed attempt never changes, and neither does which workflow, branch
+ * and event a run belongs to.
+ */
+export type Judgement = { verdict: "accepted" } | { verdict: "pending"; reason: string } | { verdict: "refused"; reason: string };
 
 /**
- * Whether an issuance comment posted as `github-actions[bot]` is what it claims: a run of the
- * configured token workflow, dispatched on the default branch of this repository, for this
- * request, that has not failed. Any workflow of the repository can post as that account, so the
- * run it names is checked through the API. A run still in progress is accepted: the workflow
- * posts the comment from inside the run, before the run can report success.
+ * Whether an issuance comment posted as `github-actions[bot]` is what it claims: the attempt it
+ * names, of the configured token workflow, dispatched on the default branch of this repository,
+ * for this request, completed with success (SPEC D). Any workflow of the repository can post as
+ * that account, so the run is checked through the API. The workflow posts the comment from inside
+ * the run, so a fresh comment normally names a run still in progress: pending, not accepted.
  */
 export function judgeIssuanceRun(block: IssuanceBlock, run: RunFacts | null, expected: IssuanceExpectations): Judgement {
-  const workflow = `.github/workflows/${expected.workflowFile}`;
+  const workflow = tokenWorkflowPath(expected.workflowFile);
+  const name = `run ${block.runId} (attempt ${block.runAttempt})`;
   if (block.repository.toLowerCase() !== expected.repository.toLowerCase()) return refuse(`it names repository ${block.repository}`);
   if (block.request !== expected.issue) return refuse(`it is for request #${block.request}`);
   if (block.workflow !== workflow) return refuse(`it names workflow ${block.workflow}, not ${workflow}`);
-  if (!run) return refuse(`workflow run ${block.runId} does not exist in this repository`);
-  if (run.repository.full_name.toLowerCase() !== expected.repository.toLowerCase()) return refuse(`run ${block.runId} belongs to ${run.repository.full_name}`);
-  if (runPath(run.path, expected.repository) !== workflow) return refuse(`run ${block.runId} is of ${run.path}, not the token workflow ${workflow}`);
-  if (run.head_branch !== expected.defaultBranch || block.ref !== `refs/heads/${expected.defaultBranch}`) return refuse(`run ${block.runId} did not run on the default branch ${expected.defaultBranch}`);
-  if (run.event !== "workflow_dispatch") return refuse(`run ${block.runId} was started by ${run.event}, not workflow_dispatch`);
-  if (run.run_attempt !== undefined && run.run_attempt !== block.runAttempt) return refuse(`run ${block.runId} is at attempt ${run.run_attempt}, the comment names attempt ${block.runAttempt}`);
-  if (run.status === "completed" && run.conclusion !== "success") return refuse(`run ${block.runId} ended with ${run.conclusion ?? "no conclusion"}`);
-  return { ok: true };
+  if (!run) return refuse(`${name} does not exist in this repository`);
+  if (run.repository.full_name.toLowerCase() !== expected.repository.toLowerCase()) return refuse(`${name} belongs to ${run.repository.full_name}`);
+  if (runPath(run.path, expected.repository) !== workflow) return refuse(`${name} is of ${run.path}, not the token workflow ${workflow}`);
+  if (run.head_branch !== expected.defaultBranch || block.ref !== `refs/heads/${expected.defaultBranch}`) return refuse(`${name} did not run on the default branch ${expected.defaultBranch}`);
+  if (run.event !== "workflow_dispatch") return refuse(`${name} was started by ${run.event}, not workflow_dispatch`);
+  if (run.run_attempt !== undefined && run.run_attempt !== block.runAttempt) return refuse(`GitHub reports attempt ${run.run_attempt} for ${name}`);
+  if (run.status !== "completed") return { verdict: "pending", reason: `${name} is ${run.status ?? "not completed"}: its tokens count once it has completed successfully` };
+  if (run.conclusion !== "success") return refuse(`${name} ended with ${run.conclusion ?? "no conclusion"}`);
+  return { verdict: "accepted" };
+}
+
+/** `.github/workflows/<file>`: where the configured token workflow lives. */
+export function tokenWorkflowPath(workflowFile: string): string {
+  return `.github/workflows/${workflowFile}`;
 }
 
 /** `.github/workflows/x.yml`, also from the `owner/repo/.github/workflows/x.yml@ref` spelling. */
-function runPath(path: string, repository: string): string {
+export function runPath(path: string, repository: string): string {
   const withoutRef = path.replace(/@[^@]*$/, "");
   const prefix = `${repository}/`;
   return withoutRef.toLowerCase().startsWith(prefix.toLowerCase()) ? withoutRef.slice(prefix.length) : withoutRef;
 }
 
 function refuse(reason: string): Judgement {
-  return { ok: false, reason };
+  return { verdict: "refused", reason };
 }

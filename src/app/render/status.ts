@@ -4,6 +4,7 @@ import type { AccessRecord, Stage } from "../../record/schema.js";
 import { hasCurrentToken } from "../../record/tokens.js";
 import { CERTIFICATE_OPTIONS } from "../intake/form.js";
 import { auditTrail } from "../state/audit.js";
+import { commentUrl } from "../state/reduce.js";
 import { deviceCertificates, devicesAwaitingTokens, devicesWithoutValidCertificate, outstandingNeeds } from "../state/progress.js";
 import { escapeText, formatTime, inlineCode, link, userLink } from "./markdown.js";
 
@@ -70,7 +71,7 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
   if (missing.length) parts.push("### What is missing", "", ...missing.map((m) => `- ${m}`), "");
   parts.push(...checklistSection(record, config), "");
   if (record.certification || record.certificates.length || record.pullRequests.length) parts.push(...certificateSection(record, config, detail), "");
-  if (record.stage === "tokens" || record.stage === "live" || record.issuance.length) parts.push(...tokenSection(record), "");
+  if (record.stage === "tokens" || record.stage === "live" || record.issuance.length || record.issuanceComments.length) parts.push(...tokenSection(record, detail), "");
   parts.push(...auditSection(record, detail), "");
   parts.push("<sub>Kept up to date by the OneRecord access app: edits to this comment are overwritten. Comment <code>/help</code> to see the commands you can run, <code>/status</code> to refresh.</sub>");
   return parts.join("\n");
@@ -122,9 +123,12 @@ function nextStep(record: AccessRecord, config: AccessConfig): string {
       return `${how} The certificate check runs on the pull request; once it is merged, the app re-validates the files and records them here.`;
     }
     case "tokens":
+      if (pendingIssuance(record).length) {
+        return `The ${inlineCode(config.tokens.workflow)} workflow reported tokens from a run that has not completed yet. The app counts them once GitHub reports that run completed successfully; nothing to do meanwhile.`;
+      }
       return `A OneRecord maintainer runs the ${inlineCode(config.tokens.workflow)} workflow for request ${inlineCode(String(record.issue))}. Each device gets one token bound to its certificate, delivered encrypted to that certificate's key.`;
     case "live":
-      return "Nothing: every device has a live token. To rotate a certificate, open a new certificate pull request; reviewers can ask for new tokens with `/reissue`.";
+      return "Nothing: every device has a live token. To rotate a certificate, open a new certificate pull request; reviewers can ask for new tokens with `/reissue-tokens DEVICE|all REASON`.";
   }
   return "";
 }
@@ -196,14 +200,31 @@ function certificateSection(record: AccessRecord, config: AccessConfig, detail: 
   return out;
 }
 
-function tokenSection(record: AccessRecord): string[] {
+function tokenSection(record: AccessRecord, detail: Detail): string[] {
   const devices = record.request?.devices ?? [];
   const holding = devices.filter((d) => hasCurrentToken(record, d)).length;
   const out = ["### Tokens", "", `**${holding} of ${devices.length}** device(s) hold a live token bound to their current certificate.`];
   if (record.reissueRequested.length) {
     out.push("", `Reissue asked for ${record.reissueRequested.length} device(s) (latest by ${userLink(record.reissueRequested.at(-1)!.by)}: ${escapeText(record.reissueRequested.at(-1)!.reason, 120)}).`);
   }
+  // Issuance reports the app did not (yet) count: pending ones wait for their run to succeed.
+  const pending = pendingIssuance(record);
+  const refused = record.issuanceComments.filter((j) => !j.accepted && !j.pending);
+  if (pending.length || refused.length) {
+    out.push("", "| Issuance report | Run | Tokens | Status |", "| --- | --- | ---: | --- |");
+    const rows = [...pending, ...refused.slice(-detail.auditRows)].sort((a, b) => a.comment - b.comment);
+    for (const j of rows) {
+      const run = j.runId ? (j.runUrl ? link(`${j.runId}${j.runAttempt && j.runAttempt > 1 ? ` #${j.runAttempt}` : ""}`, j.runUrl) : String(j.runId)) : "—";
+      const status = j.pending ? `⏳ pending confirmation: ${escapeText(j.reason ?? "the run has not completed", 200)}` : `❌ refused: ${escapeText(j.reason ?? "not accepted", 200)}`;
+      out.push(`| ${link("comment", commentUrl(record.issueUrl, j.comment))} | ${run} | ${j.tokens ?? "—"} | ${status} |`);
+    }
+    if (refused.length > detail.auditRows) out.push(`| … | | | ${refused.length - detail.auditRows} older refused reports are kept in the record |`);
+  }
   return out;
+}
+
+function pendingIssuance(record: AccessRecord): AccessRecord["issuanceComments"] {
+  return record.issuanceComments.filter((j) => j.pending);
 }
 
 function auditSection(record: AccessRecord, detail: Detail): string[] {

@@ -17,7 +17,7 @@ const VERB: Record<string, string> = {
   hold: "put the request on hold",
   unhold: "lifted the hold",
   reject: "rejected the request",
-  reissue: "asked to reissue tokens",
+  "reissue-tokens": "asked to reissue tokens",
 };
 
 /**

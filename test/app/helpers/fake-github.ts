@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
@@ -8,7 +9,8 @@ import { checkRequest } from "./openapi.js";
  * request is first checked against GitHub's OpenAPI description (see openapi.ts); violations and
  * unknown routes are collected and fail the test (`assertClean`). It models what the app relies
  * on: comment ids and timestamps, `updated_at` bumps, label sets replaced by PATCH (unknown
- * labels created grey, as GitHub does), team memberships, files at commits, PR files.
+ * labels created grey, as GitHub does), team memberships, files at commits, PR files, workflow
+ * run attempts, and ETags with `304 Not Modified` for conditional GETs (as GitHub answers them).
  */
 
 export const API = "https://api.github.com";
@@ -48,6 +50,21 @@ export interface LoggedRequest {
   query: string;
   body: unknown;
   operationId?: string;
+  /** The status answered (304: a conditional request GitHub does not count against the rate limit). */
+  status?: number;
+  /** The request carried `If-None-Match`. */
+  conditional?: boolean;
+}
+
+/** What GET /actions/runs/{id}/attempts/{n} answers with (the fields the app reads). */
+export interface FakeRun {
+  path: string;
+  head_branch: string;
+  event: string;
+  status: string;
+  conclusion: string | null;
+  run_attempt: number;
+  display_title?: string;
 }
 
 const BOT: FakeUser = { login: "onerecord-access[bot]", type: "Bot" };
@@ -68,8 +85,9 @@ export class FakeGitHub {
   files = new Map<string, Buffer>();
   teams = new Map<string, Set<string>>();
   pullFiles = new Map<number, Array<{ filename: string; status: string; previous_filename?: string }>>();
-  /** Workflow runs by id: the fields GET /actions/runs/{id} answers with. */
-  runs = new Map<number, { path: string; head_branch: string; event: string; status: string; conclusion: string | null; run_attempt: number }>();
+  /** Workflow runs by id, as their latest attempt; `runAttempts` holds earlier attempts (`${id}:${n}`). */
+  runs = new Map<number, FakeRun>();
+  runAttempts = new Map<string, FakeRun>();
   requests: LoggedRequest[] = [];
   violations: string[] = [];
   /** Runs before a request is answered (to interleave a concurrent writer, for instance). */
@@ -113,7 +131,7 @@ export class FakeGitHub {
         void this.handle(req.method ?? "GET", req.url ?? "/", text, req.headers).then(([status, body, headers]) => {
           const payload = typeof body === "string" ? body : JSON.stringify(body);
           res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-          res.end(status === 204 ? undefined : payload);
+          res.end(status === 204 || status === 304 ? undefined : payload);
         });
       });
     });
@@ -239,14 +257,30 @@ export class FakeGitHub {
       return [422, { message: "OpenAPI violation (test)", errors: check.errors }];
     }
     logged.operationId = check.match.operationId;
+    const ifNoneMatch = headers["if-none-match"];
+    logged.conditional = ifNoneMatch !== undefined;
     this.requests.push(logged);
     if (this.beforeRequest) await this.beforeRequest(logged);
+    let answer: [number, unknown, Record<string, string>?];
     try {
-      return this.route(method, url, body as Record<string, unknown> | undefined, check.match.operationId, String(headers.accept ?? ""));
+      answer = this.route(method, url, body as Record<string, unknown> | undefined, check.match.operationId, String(headers.accept ?? ""));
     } catch (error) {
       this.violations.push(`${method} ${url.pathname}: fake GitHub failed: ${(error as Error).message}`);
-      return [500, { message: String(error) }];
+      answer = [500, { message: String(error) }];
     }
+    // GitHub sends an ETag with GET responses and answers a matching If-None-Match with 304.
+    if (method === "GET" && answer[0] === 200) {
+      const etag = `"${createHash("sha256").update(`${String(headers.accept ?? "")}\u0000${typeof answer[1] === "string" ? answer[1] : JSON.stringify(answer[1])}`).digest("hex").slice(0, 32)}"`;
+      if (ifNoneMatch === etag) answer = [304, "", { etag }];
+      else answer = [200, answer[1], { ...answer[2], etag }];
+    }
+    logged.status = answer[0];
+    return answer;
+  }
+
+  /** Requests GitHub counts against the rate limit: all but 304 answers to conditional requests. */
+  static rateLimited(requests: readonly LoggedRequest[]): LoggedRequest[] {
+    return requests.filter((r) => r.status !== 304);
   }
 
   private route(method: string, url: URL, body: Record<string, unknown> | undefined, op: string, accept: string): [number, unknown, Record<string, string>?] {
@@ -326,10 +360,31 @@ export class FakeGitHub {
         const login = p[6]!;
         return members?.has(login.toLowerCase()) ? [200, { url: "", role: "member", state: "active" }] : [404, { message: "Not Found" }];
       }
-      case "actions/get-workflow-run": {
-        const run = this.runs.get(Number(p[6]));
+      case "actions/get-workflow-run-attempt": {
+        const id = Number(p[6]);
+        const attempt = Number(p[8]);
+        const latest = this.runs.get(id);
+        const run = latest?.run_attempt === attempt ? latest : this.runAttempts.get(`${id}:${attempt}`);
         if (!run) return [404, { message: "Not Found" }];
-        return [200, { id: Number(p[6]), name: "Issue tokens", node_id: "WFR", head_sha: "b".repeat(40), run_number: 1, workflow_id: 9, url: "", html_url: `https://github.com/${this.owner}/${this.repo}/actions/runs/${p[6]}`, created_at: this.now(), updated_at: this.now(), repository: { full_name: `${this.owner}/${this.repo}` }, ...run }];
+        const { display_title, ...fields } = run;
+        return [
+          200,
+          {
+            id,
+            name: "Issue tokens",
+            node_id: "WFR",
+            head_sha: "b".repeat(40),
+            run_number: 1,
+            workflow_id: 9,
+            url: "",
+            html_url: `https://github.com/${this.owner}/${this.repo}/actions/runs/${id}`,
+            display_title: display_title ?? "Issue tokens",
+            created_at: this.now(),
+            updated_at: this.now(),
+            repository: { full_name: `${this.owner}/${this.repo}` },
+            ...fields,
+          },
+        ];
       }
       case "pulls/list-files": {
         const files = this.pullFiles.get(Number(p[5])) ?? [];
@@ -422,7 +477,7 @@ function operationOf(method: string, path: string): string {
     ["PATCH", /^\/repos\/[^/]+\/[^/]+\/labels\/[^/]+$/, "issues/update-label"],
     ["GET", /^\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+$/, "teams/get-membership-for-user-in-org"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/files$/, "pulls/list-files"],
-    ["GET", /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/\d+$/, "actions/get-workflow-run"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/\d+\/attempts\/\d+$/, "actions/get-workflow-run-attempt"],
   ];
   return routes.find(([m, r]) => m === method && r.test(path))?.[2] ?? "unknown";
 }

@@ -91,3 +91,45 @@ export function pullRequestEvent(gh: FakeGitHub, action: "opened" | "synchronize
   };
   return envelope(gh, "pull_request", payload, { login: merged ? (spec.mergedBy ?? "rita") : author, type: "User" });
 }
+
+export interface RunSpec {
+  id: number;
+  attempt?: number;
+  /** `display_title`: the token workflow's run-name, `Issue tokens for request #N`. */
+  title: string;
+  path?: string;
+  branch?: string;
+  event?: string;
+  conclusion?: "success" | "failure" | "cancelled";
+}
+
+/**
+ * `workflow_run.completed`, from GitHub's example of a completed run (the one that carries
+ * `path` and `display_title`), with this run's fields.
+ */
+export function workflowRunEvent(gh: FakeGitHub, spec: RunSpec): Event {
+  const group = examples.find((e) => e.name === "workflow_run")!;
+  const found = group.examples.find((e) => e.action === "completed" && typeof (e.workflow_run as { path?: unknown }).path === "string");
+  if (!found) throw new Error("no example payload for workflow_run.completed with a path");
+  const payload = structuredClone(found);
+  const run = payload.workflow_run as Record<string, unknown>;
+  const repository = { ...(run.repository as object), full_name: `${gh.owner}/${gh.repo}`, name: gh.repo, id: gh.repoId };
+  payload.workflow_run = {
+    ...run,
+    id: spec.id,
+    run_attempt: spec.attempt ?? 1,
+    display_title: spec.title,
+    name: "Issue tokens",
+    path: spec.path ?? ".github/workflows/issue-tokens.yml",
+    head_branch: spec.branch ?? gh.defaultBranch,
+    event: spec.event ?? "workflow_dispatch",
+    status: "completed",
+    conclusion: spec.conclusion ?? "success",
+    html_url: `https://github.com/${gh.owner}/${gh.repo}/actions/runs/${spec.id}`,
+    updated_at: gh.now(),
+    repository,
+    head_repository: repository,
+  };
+  payload.workflow = { ...(payload.workflow as object), name: "Issue tokens", path: spec.path ?? ".github/workflows/issue-tokens.yml" };
+  return envelope(gh, "workflow_run", payload, { login: "rita", type: "User" });
+}

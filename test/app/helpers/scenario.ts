@@ -77,6 +77,21 @@ export class Scenario {
     return this.gh.apiCallsSince(mark).map((r) => `${r.method} ${r.operationId ?? r.path}`);
   }
 
+  /** The same, with GitHub's answer: "GET repos/get-content 304". */
+  answersSince(mark: number): string[] {
+    return this.gh.apiCallsSince(mark).map((r) => `${r.method} ${r.operationId ?? r.path} ${r.status ?? "?"}`);
+  }
+
+  /** Requests GitHub counts against the rate limit (a 304 to a conditional request is free). */
+  rateLimitedSince(mark: number): number {
+    return this.gh.apiCallsSince(mark).filter((r) => r.status !== 304).length;
+  }
+
+  /** Requests since `mark` that changed something on GitHub. */
+  writesSince(mark: number): string[] {
+    return this.callsSince(mark).filter((c) => !c.startsWith("GET "));
+  }
+
   stop(): void {
     this.gh.uninstall();
     this.gh.assertClean();

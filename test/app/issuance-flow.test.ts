@@ -1,0 +1,353 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { writeIssuanceBlock } from "../../src/record/issuance-comment.js";
+import { thumbprintFromFingerprint } from "../../src/record/tokens.js";
+import type { FakeComment, FakeRun } from "./helpers/fake-github.js";
+import { commentEvent, workflowRunEvent, type RunSpec } from "./helpers/payloads.js";
+import type { Scenario } from "./helpers/scenario.js";
+import { makeTestCa, mergePr, startScenario, type TestCa } from "./helpers/test-ca.js";
+
+/**
+ * SPEC D: the token workflow reports what it issued in a comment (as github-actions[bot]) from
+ * inside its run; the app counts the tokens only once that run attempt has completed with
+ * success, which it learns from `workflow_run.completed` (or any later event).
+ */
+
+let ca: TestCa;
+beforeAll(async () => {
+  ca = await makeTestCa(["gw-1", "gw-2"]);
+});
+
+let s: Scenario | undefined;
+afterEach(() => {
+  s?.stop();
+  s = undefined;
+});
+
+const TOKEN_WORKFLOW = ".github/workflows/issue-tokens.yml";
+const title = (n: number) => `Issue tokens for request #${n}`;
+
+/** A request in stage tokens: approved by tom, both devices' certificates merged. */
+async function inTokens(extraConfig = ""): Promise<[Scenario, number]> {
+  s = await startScenario(ca, extraConfig);
+  const n = await s.open({ devices: ["gw-1", "gw-2"] });
+  await s.tickAll(n);
+  await s.say(n, "tom", "/approve-certification");
+  await mergePr(s, 50, { [`certificates/${n}/gw-1.pem`]: ca.leaves.get("gw-1")!, [`certificates/${n}/gw-2.pem`]: ca.leaves.get("gw-2")! });
+  expect(s.record(n).stage).toBe("tokens");
+  return [s, n];
+}
+
+function run(overrides: Partial<FakeRun> = {}): FakeRun {
+  return { path: TOKEN_WORKFLOW, head_branch: "main", event: "workflow_dispatch", status: "in_progress", conclusion: null, run_attempt: 1, ...overrides };
+}
+
+/** The comment the token workflow posts (src/record/issuance-comment.ts), as github-actions[bot]; not delivered. */
+function issuanceComment(s: Scenario, n: number, runId: number, devices: string[], options: { attempt?: number; workflow?: string; jti?: string } = {}): FakeComment {
+  const current = new Map(s.record(n).certificates.map((c) => [c.device, c.fingerprintSha256!]));
+  const iat = Math.floor(Date.parse(s.gh.tick()) / 1000);
+  const block = writeIssuanceBlock({
+    version: 1,
+    repository: "acme/access-requests",
+    request: n,
+    runId,
+    runAttempt: options.attempt ?? 1,
+    runUrl: `https://github.com/acme/access-requests/actions/runs/${runId}`,
+    workflow: options.workflow ?? TOKEN_WORKFLOW,
+    ref: "refs/heads/main",
+    sha: "b".repeat(40),
+    issuedAt: new Date(iat * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    part: 1,
+    parts: 1,
+    issued: devices.map((device, i) => ({
+      device,
+      jti: `${options.jti ?? `${runId}-${options.attempt ?? 1}`}-${i}`,
+      x5tS256: thumbprintFromFingerprint(current.get(device)!),
+      iat,
+      exp: iat + 86_400 * 365,
+      jwe: "eyJhbGciOiJFQ0RILUVTIn0.a.b.c.d",
+    })),
+  });
+  return s.gh.addComment(n, `${block}\n### Device tokens`, { login: "github-actions[bot]", type: "Bot" });
+}
+
+async function postIssuance(s: Scenario, n: number, runId: number, devices: string[], options: { attempt?: number; workflow?: string } = {}): Promise<FakeComment> {
+  const comment = issuanceComment(s, n, runId, devices, options);
+  await s.probot.receive(commentEvent(s.gh, "created", comment));
+  return comment;
+}
+
+/** The run attempt ends (GitHub's side), then its `workflow_run.completed` is delivered. */
+async function complete(s: Scenario, spec: RunSpec & { conclusion: "success" | "failure" | "cancelled" }): Promise<void> {
+  const current = s.gh.runs.get(spec.id);
+  if (current) s.gh.runs.set(spec.id, { ...current, status: "completed", conclusion: spec.conclusion });
+  s.gh.tick();
+  await s.probot.receive(workflowRunEvent(s.gh, spec));
+}
+
+describe("issuance is accepted only after the run succeeded", () => {
+  it("shows a comment from a run in progress as pending, then goes live when the run completes successfully", async () => {
+    const [s, n] = await inTokens();
+    s.gh.runs.set(777, run());
+    const comment = await postIssuance(s, n, 777, ["gw-1", "gw-2"]);
+
+    let record = s.record(n);
+    expect(record).toMatchObject({ stage: "tokens", issuance: [], issuanceComments: [{ comment: comment.id, runId: 777, runAttempt: 1, accepted: false, pending: true, tokens: 2 }] });
+    expect(s.labels(n)).toEqual(["access: tokens", "needs: tokens"]);
+    expect(s.gh.issues.get(n)!.state).toBe("open");
+    const pending = s.gh.statusComment(n)!.body;
+    expect(pending).toContain("**0 of 2** device(s) hold a live token");
+    expect(pending).toMatch(/⏳ pending confirmation: run 777 \\\(attempt 1\\\) is in\\_progress/);
+    expect(pending).toMatch(/reported tokens from a run that has not completed yet/);
+
+    const mark = s.mark();
+    await complete(s, { id: 777, title: title(n), conclusion: "success" });
+    expect(s.callsSince(mark)).toEqual([
+      "GET repos/get-content",
+      "GET issues/get",
+      "GET issues/list-comments",
+      "GET actions/get-workflow-run-attempt",
+      "PATCH issues/update-comment",
+      "PATCH issues/update",
+      "PATCH issues/update-label", // once per repository: GitHub made `access: live` grey; the app sets its colour
+    ]);
+    record = s.record(n);
+    expect(record.stage).toBe("live");
+    expect(record.issuance.map((t) => t.device)).toEqual(["gw-1", "gw-2"]);
+    expect(record.issuanceComments).toEqual([expect.objectContaining({ comment: comment.id, accepted: true })]);
+    expect(record.issuanceComments[0]!.pending).toBeUndefined();
+    expect(record.transitions.at(-1)).toMatchObject({ from: "tokens", to: "live", url: "https://github.com/acme/access-requests/actions/runs/777" });
+    expect(s.labels(n)).toEqual(["access: live"]);
+    expect(s.gh.issues.get(n)).toMatchObject({ state: "closed", state_reason: "completed" });
+    expect(s.gh.statusComment(n)!.body).toContain("**2 of 2** device(s) hold a live token");
+    expect(s.gh.statusComment(n)!.body).not.toContain("pending confirmation");
+  });
+
+  it("converges on redelivery of the run event and of the comment: nothing is written again", async () => {
+    const [s, n] = await inTokens();
+    s.gh.runs.set(777, run());
+    const comment = await postIssuance(s, n, 777, ["gw-1", "gw-2"]);
+    await complete(s, { id: 777, title: title(n), conclusion: "success" });
+    const settled = s.gh.statusComment(n)!.body;
+
+    const mark = s.mark();
+    await s.probot.receive(workflowRunEvent(s.gh, { id: 777, title: title(n), conclusion: "success" }));
+    await s.probot.receive(commentEvent(s.gh, "created", comment));
+    expect(s.writesSince(mark)).toEqual([]);
+    // A final judgement is not asked again: no run lookup once the comment is accepted.
+    expect(s.callsSince(mark)).not.toContain("GET actions/get-workflow-run-attempt");
+    expect(s.gh.statusComment(n)!.body).toBe(settled);
+    expect(s.record(n).issuance).toHaveLength(2);
+  });
+
+  it("accepts on the run event when it is handled before the comment's webhook (out of order)", async () => {
+    const [s, n] = await inTokens();
+    s.gh.runs.set(780, run());
+    const comment = issuanceComment(s, n, 780, ["gw-1", "gw-2"]); // posted, webhook not yet handled
+    await complete(s, { id: 780, title: title(n), conclusion: "success" });
+    expect(s.record(n)).toMatchObject({ stage: "live", issuanceComments: [{ comment: comment.id, accepted: true }] });
+
+    const mark = s.mark();
+    await s.probot.receive(commentEvent(s.gh, "created", comment));
+    expect(s.writesSince(mark)).toEqual([]);
+    expect(s.record(n).stage).toBe("live");
+  });
+
+  it("refuses the issuance of a run that failed or was cancelled, and shows it as refused", async () => {
+    const [s, n] = await inTokens();
+    s.gh.runs.set(778, run());
+    await postIssuance(s, n, 778, ["gw-1", "gw-2"]);
+    expect(s.record(n).issuanceComments).toEqual([expect.objectContaining({ pending: true })]);
+    await complete(s, { id: 778, title: title(n), conclusion: "failure" });
+
+    let record = s.record(n);
+    expect(record).toMatchObject({ stage: "tokens", issuance: [], issuanceComments: [{ runId: 778, accepted: false, reason: "run 778 (attempt 1) ended with failure" }] });
+    expect(record.issuanceComments[0]!.pending).toBeUndefined();
+    expect(s.labels(n)).toEqual(["access: tokens", "needs: tokens"]);
+    expect(s.gh.issues.get(n)!.state).toBe("open");
+    expect(s.gh.statusComment(n)!.body).toMatch(/❌ refused: run 778 \\\(attempt 1\\\) ended with failure/);
+
+    s.gh.runs.set(779, run());
+    await postIssuance(s, n, 779, ["gw-1", "gw-2"]);
+    await complete(s, { id: 779, title: title(n), conclusion: "cancelled" });
+    record = s.record(n);
+    expect(record.stage).toBe("tokens");
+    expect(record.issuanceComments.map((j) => j.reason)).toEqual(["run 778 (attempt 1) ended with failure", "run 779 (attempt 1) ended with cancelled"]);
+  });
+
+  it("judges the attempt a comment names: a failed first attempt is refused, a successful re-run accepted", async () => {
+    const [s, n] = await inTokens();
+    s.gh.runs.set(790, run());
+    await postIssuance(s, n, 790, ["gw-1", "gw-2"]);
+    await complete(s, { id: 790, title: title(n), conclusion: "failure" });
+    // Re-run: attempt 2 of the same run; GitHub keeps attempt 1 as it ended.
+    s.gh.runAttempts.set("790:1", s.gh.runs.get(790)!);
+    s.gh.runs.set(790, run({ run_attempt: 2 }));
+    await postIssuance(s, n, 790, ["gw-1", "gw-2"], { attempt: 2 });
+    expect(s.record(n).issuanceComments.map((j) => [j.runAttempt, j.accepted, j.pending ?? false])).toEqual([
+      [1, false, false],
+      [2, false, true],
+    ]);
+    await complete(s, { id: 790, attempt: 2, title: title(n), conclusion: "success" });
+    expect(s.record(n)).toMatchObject({ stage: "live", issuanceComments: [{ runAttempt: 1, accepted: false }, { runAttempt: 2, accepted: true }] });
+  });
+
+  it("refuses issuance comments naming a run of another workflow file, another branch or a non-dispatch event", async () => {
+    const [s, n] = await inTokens();
+    s.gh.runs.set(666, run({ path: ".github/workflows/ci.yml", status: "completed", conclusion: "success" }));
+    s.gh.runs.set(667, run({ head_branch: "release", status: "completed", conclusion: "success" }));
+    s.gh.runs.set(668, run({ event: "push", status: "completed", conclusion: "success" }));
+    await postIssuance(s, n, 666, ["gw-1", "gw-2"]);
+    await postIssuance(s, n, 667, ["gw-1", "gw-2"]);
+    await postIssuance(s, n, 668, ["gw-1", "gw-2"]);
+    await postIssuance(s, n, 669, ["gw-1", "gw-2"], { workflow: ".github/workflows/ci.yml" });
+    const record = s.record(n);
+    expect(record).toMatchObject({ stage: "tokens", issuance: [] });
+    expect(record.issuanceComments.map((j) => [j.runId, j.accepted, j.reason])).toEqual([
+      [666, false, "run 666 (attempt 1) is of .github/workflows/ci.yml, not the token workflow .github/workflows/issue-tokens.yml"],
+      [667, false, "run 667 (attempt 1) did not run on the default branch main"],
+      [668, false, "run 668 (attempt 1) was started by push, not workflow_dispatch"],
+      [669, false, "it names workflow .github/workflows/ci.yml, not .github/workflows/issue-tokens.yml"],
+    ]);
+    // Refusals are final: a later event does not ask about those runs again.
+    const mark = s.mark();
+    await s.say(n, "jane", "/status");
+    expect(s.callsSince(mark)).not.toContain("GET actions/get-workflow-run-attempt");
+  });
+
+  it("ignores completed runs of other workflows, branches and events, and titles that are not the token workflow's", async () => {
+    const [s, n] = await inTokens();
+    s.gh.runs.set(777, run());
+    await postIssuance(s, n, 777, ["gw-1", "gw-2"]);
+    s.gh.runs.set(777, run({ status: "completed", conclusion: "success" }));
+
+    const mark = s.mark();
+    for (const spec of [
+      { id: 900, title: "ci: bump actions/checkout", path: ".github/workflows/ci.yml" },
+      { id: 901, title: `Issue tokens for request #${n} (again)` },
+      { id: 902, title: `issue tokens for request #${n}` },
+      { id: 903, title: `Issue tokens for request #0${n}` },
+      { id: 904, title: title(n), branch: "release" },
+      { id: 905, title: title(n), event: "push" },
+      { id: 906, title: title(n), event: "pull_request" },
+    ]) {
+      await s.probot.receive(workflowRunEvent(s.gh, spec));
+    }
+    expect(s.gh.requests.length).toBe(mark); // decided from the payload: no request at all
+    // Right title, branch and event, but another workflow file: only the configuration is read.
+    await s.probot.receive(workflowRunEvent(s.gh, { id: 907, title: title(n), path: ".github/workflows/ci.yml" }));
+    expect(s.callsSince(mark)).toEqual(["GET repos/get-content"]);
+    expect(s.record(n)).toMatchObject({ stage: "tokens", issuanceComments: [{ runId: 777, pending: true }] });
+
+    // A configured workflow file of another name is the one followed.
+    s.gh.setConfig(`${ca.config}tokens:\n  workflow: ci.yml\n`);
+    const mark2 = s.mark();
+    await s.probot.receive(workflowRunEvent(s.gh, { id: 908, title: title(n), path: TOKEN_WORKFLOW }));
+    expect(s.callsSince(mark2)).toEqual(["GET repos/get-content"]);
+  });
+
+  it("reads issuance comments only from github-actions[bot]: a copy by a person or another bot costs nothing", async () => {
+    const [s, n] = await inTokens();
+    s.gh.runs.set(777, run({ status: "completed", conclusion: "success" }));
+    const genuine = issuanceComment(s, n, 777, ["gw-1", "gw-2"]);
+    const mark = s.mark();
+    for (const user of ["mallory", { login: "evil-app[bot]", type: "Bot" as const }]) {
+      const copy = s.gh.addComment(n, genuine.body, user);
+      await s.probot.receive(commentEvent(s.gh, "created", copy));
+    }
+    expect(s.gh.requests.length).toBe(mark);
+    await s.probot.receive(commentEvent(s.gh, "created", genuine));
+    expect(s.record(n)).toMatchObject({ stage: "live", issuanceComments: [{ comment: genuine.id, accepted: true }] });
+  });
+
+  it("ignores a token run whose request is not an issue of this repository", async () => {
+    const [s, n] = await inTokens();
+    const mark = s.mark();
+    await s.probot.receive(workflowRunEvent(s.gh, { id: 910, title: title(n + 40) }));
+    expect(s.callsSince(mark)).toEqual(["GET repos/get-content", "GET issues/get"]);
+    expect(s.writesSince(mark)).toEqual([]);
+  });
+});
+
+describe("/reissue-tokens DEVICE|all REASON", () => {
+  /** Live, with jane (the requester) also a configured reviewer. */
+  async function live(): Promise<[Scenario, number]> {
+    const [s, n] = await inTokens();
+    s.gh.setConfig(ca.config.replace("logins: [rita]", "logins: [rita, jane]"));
+    s.gh.runs.set(777, run());
+    await postIssuance(s, n, 777, ["gw-1", "gw-2"]);
+    await complete(s, { id: 777, title: title(n), conclusion: "success" });
+    expect(s.record(n).stage).toBe("live");
+    return [s, n];
+  }
+
+  it("records a reissue for one device (any case) or all, back to tokens and reopened; the next issuance clears it", async () => {
+    const [s, n] = await live();
+    const c = await s.say(n, "rita", "/reissue-tokens GW-2 device replaced after a break-in");
+    let record = s.record(n);
+    expect(record.stage).toBe("tokens");
+    expect(record.reissueRequested).toEqual([{ device: "gw-2", reason: "device replaced after a break-in", by: "rita", at: c.created_at, url: `https://github.com/acme/access-requests/issues/${n}#issuecomment-${c.id}` }]);
+    expect(record.commands.at(-1)).toMatchObject({ name: "reissue-tokens", outcome: "accepted" });
+    expect(s.gh.issues.get(n)).toMatchObject({ state: "open", state_reason: "reopened" });
+    expect(s.labels(n)).toEqual(["access: tokens", "needs: tokens"]);
+    expect(s.gh.statusComment(n)!.body).toMatch(/asked to reissue tokens\\: GW\\-2 device replaced/);
+    expect(s.replies(n)).toEqual([]);
+
+    // In tokens after an issuance, another device can be added; `all` adds the rest.
+    await s.say(n, "tom", "/reissue-tokens all key rotation");
+    record = s.record(n);
+    expect(record.reissueRequested.map((r) => [r.device, r.reason])).toEqual([
+      ["gw-2", "device replaced after a break-in"],
+      ["gw-1", "key rotation"],
+    ]);
+
+    // The token workflow's next successful run satisfies the requests.
+    s.gh.runs.set(781, run());
+    await postIssuance(s, n, 781, ["gw-1", "gw-2"]);
+    expect(s.record(n).stage).toBe("tokens");
+    await complete(s, { id: 781, title: title(n), conclusion: "success" });
+    expect(s.record(n)).toMatchObject({ stage: "live", reissueRequested: [] });
+  });
+
+  it("refuses non-reviewers, the requester, a wrong stage, a hold, unknown devices, a missing reason, and devices already waiting", async () => {
+    const [s, n] = await live();
+    const refusal = async (user: string, line: string, why: RegExp) => {
+      await s.say(n, user, line);
+      const reply = s.replies(n).at(-1)!;
+      expect(reply).toMatch(new RegExp(`^@${user} \`${line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\` was not run: `));
+      expect(reply).toMatch(why);
+      expect(s.record(n).commands.at(-1)).toMatchObject({ name: "reissue-tokens", outcome: "refused" });
+    };
+    await refusal("mallory", "/reissue-tokens gw-1 lost", /only reviewers can run `\/reissue-tokens`/);
+    await refusal("jane", "/reissue-tokens gw-1 lost", /you opened this request, so you cannot advance it yourself/);
+    await refusal("rita", "/reissue-tokens gw-7 lost", /`gw-7` is not one of this request's devices \(`gw-1`, `gw-2`\)/);
+    await refusal("rita", "/reissue-tokens gw-1,gw-2 lost", /`gw-1,gw-2` is not one of this request's devices/);
+    await refusal("rita", "/reissue-tokens gw-1", /name the device \(or `all`\) and give a reason/);
+    await refusal("rita", "/reissue-tokens", /name the device \(or `all`\) and give a reason/);
+    await s.say(n, "rita", "/hold customer reported a leak");
+    await refusal("tom", "/reissue-tokens gw-1 lost", /the request is on hold \(by rita/);
+    await s.say(n, "tom", "/unhold");
+    await s.say(n, "rita", "/reissue-tokens gw-1 lost");
+    await refusal("tom", "/reissue-tokens gw-1 again", /`gw-1` is already waiting for a new token/);
+    await s.say(n, "tom", "/reissue-tokens all rotate");
+    await refusal("tom", "/reissue-tokens ALL rotate", /every device is already waiting for a new token/);
+    expect(s.record(n).reissueRequested.map((r) => r.device)).toEqual(["gw-1", "gw-2"]);
+    expect(s.record(n).stage).toBe("tokens");
+  });
+
+  it("is refused before any token was issued, and the old /reissue is not a command", async () => {
+    const [s, n] = await inTokens();
+    await s.say(n, "rita", "/reissue-tokens gw-1 lost");
+    expect(s.replies(n).at(-1)).toMatch(/the request is in stage \*\*tokens\*\*; `\/reissue-tokens` works only once tokens were issued/);
+    const mark = s.mark();
+    await s.say(n, "rita", "/reissue gw-1 lost");
+    expect(s.gh.requests.length).toBe(mark);
+  });
+
+  it("/help lists /reissue-tokens for reviewers, not for the requester", async () => {
+    const [s, n] = await live();
+    await s.say(n, "tom", "/help");
+    expect(s.replies(n).at(-1)).toContain("| `/reissue-tokens DEVICE\\|all REASON` |");
+    await s.say(n, "jane", "/help");
+    expect(s.replies(n).at(-1)).not.toContain("/reissue-tokens");
+  });
+});
