@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { DEFAULT_PATH_PATTERN, TrustStore, trustAnchorFromPem, validatePaths, type TrustAnchorSource } from "../certificates/index.js";
 import { parseConfigText } from "../config/parse.js";
 import { OneRecordError } from "../errors.js";
+import { parseArgs } from "node:util";
 import { parseCommandArgs } from "./args.js";
 import { EXIT_INVALID, EXIT_OK, type CliIO } from "./io.js";
 import { renderReport } from "./render-report.js";
@@ -34,13 +35,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 function parseValidateArgs(argv: string[]): ValidateArgs {
-  const { values, positionals } = parseCommandArgs(argv, {
+  const { values, positionals } = parseCommandArgs(argv, (base) => parseArgs({ ...base, options: {
     json: { type: "boolean", default: false },
     at: { type: "string" },
     trust: { type: "string", multiple: true, default: [] },
     "warn-days": { type: "string" },
     config: { type: "string" },
-  } as const);
+  } }));
   if (positionals.length === 0) throw new OneRecordError("usage", "name at least one certificate file or folder");
 
   let at: Date | undefined;

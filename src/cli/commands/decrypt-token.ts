@@ -1,6 +1,7 @@
 import { OneRecordError } from "../../errors.js";
 import { decryptDeviceToken, loadDevicePrivateKey, looksLikeCompactJwe, looksLikeCompactJws } from "../../tokens/index.js";
 import { readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
+import { parseArgs } from "node:util";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliIO } from "../io.js";
 
@@ -44,7 +45,7 @@ export async function run(argv: string[], io: DecryptTokenIO): Promise<number> {
 }
 
 function parse(argv: string[]) {
-  return parseCommandArgs(argv, { key: { type: "string" }, help: { type: "boolean", short: "h" } } as const);
+  return parseCommandArgs(argv, (base) => parseArgs({ ...base, options: { key: { type: "string" }, help: { type: "boolean", short: "h" } } }));
 }
 
 function report(error: unknown, io: CliIO): number {

@@ -4,6 +4,7 @@ import { defaultConfig, parseConfigText } from "../../config/parse.js";
 import { OneRecordError } from "../../errors.js";
 import { looksLikeCompactJwe, looksLikeCompactJws, parseJwksText, verifyDeviceToken, x5tS256, type VerifyResult } from "../../tokens/index.js";
 import { readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
+import { parseArgs } from "node:util";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliIO } from "../io.js";
 
@@ -59,7 +60,7 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
 }
 
 function parse(argv: string[]) {
-  return parseCommandArgs(argv, {
+  return parseCommandArgs(argv, (base) => parseArgs({ ...base, options: {
         jwks: { type: "string" },
         cert: { type: "string" },
         issuer: { type: "string" },
@@ -68,7 +69,7 @@ function parse(argv: string[]) {
         at: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h" },
-      } as const);
+      } }));
 }
 
 function parseTime(value: string): Date {
