@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeIntermediate, makeLeaf, makeRoot, privateKeyPem, type Issued } from "./pki.js";
+import { makeIntermediate, makeLeaf, makeRoot, validFor, type Issued } from "../helpers/pki.js";
 
 /**
  * The committed bundle, run the way the runner runs it: `node action/dist/index.js` with the
@@ -164,8 +164,8 @@ const HOSTILE = "CN=<img src=x onerror=alert(1)> | `x` [link](https://evil.examp
 beforeAll(async () => {
   // The bundle is committed (check-dist keeps it fresh); its absence is a failure, not a skip.
   if (!existsSync(bundle)) throw new Error("action/dist/index.js is missing: run `npm run bundle`");
-  root = await makeRoot("CN=Bundle Test Root");
-  intermediate = await makeIntermediate(root, "CN=Bundle Test Intermediate");
+  root = await makeRoot({ name: "CN=Bundle Test Root", ...validFor(3650) });
+  intermediate = await makeIntermediate(root, { name: "CN=Bundle Test Intermediate", ...validFor(1825) });
   server = createServer(handle);
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
   apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -177,9 +177,9 @@ afterAll(async () => {
 
 describe("action/dist/index.js run as the runner runs it", () => {
   it("fails on an invalid certificate and a private key, annotating the files and escaping the summary", async () => {
-    const good = await makeLeaf(intermediate, { subject: HOSTILE });
-    const serverOnly = await makeLeaf(intermediate, { subject: "CN=device-2", clientAuth: false });
-    const keyPem = await privateKeyPem(good);
+    const good = await makeLeaf(intermediate, { name: HOSTILE, ...validFor(365) });
+    const serverOnly = await makeLeaf(intermediate, { cn: "device-2", eku: ["serverAuth"], ...validFor(365) });
+    const keyPem = good.keyPem;
     const workspace = workspaceWith({
       "certificates/2/device-1.pem": good.pem + intermediate.pem,
       "certificates/2/device-2.pem": serverOnly.pem + intermediate.pem,
@@ -246,7 +246,7 @@ describe("action/dist/index.js run as the runner runs it", () => {
   });
 
   it("passes when every changed certificate is valid, with warnings from warn-days and a fixed validation-time", async () => {
-    const leaf = await makeLeaf(intermediate, { subject: "CN=device-1", days: 200 });
+    const leaf = await makeLeaf(intermediate, { cn: "device-1", ...validFor(200) });
     const workspace = workspaceWith({ "certificates/2/device-1.pem": leaf.pem + intermediate.pem });
     api.files = [{ filename: "certificates/2/device-1.pem", status: "added" }];
     api.config = configTrusting(root);
@@ -266,7 +266,7 @@ describe("action/dist/index.js run as the runner runs it", () => {
   });
 
   it("does not trust a CA that only the pull request's own config adds", async () => {
-    const leaf = await makeLeaf(intermediate);
+    const leaf = await makeLeaf(intermediate, validFor(365));
     const workspace = workspaceWith({
       // The root rides along in the file too: roots come only from the allowlist and the base config.
       "certificates/2/device-1.pem": leaf.pem + intermediate.pem + root.pem,
@@ -287,8 +287,8 @@ describe("action/dist/index.js run as the runner runs it", () => {
   });
 
   it("outside a pull request checks every matching file of the checkout, with its config", async () => {
-    const one = await makeLeaf(intermediate, { subject: "CN=a" });
-    const two = await makeLeaf(intermediate, { subject: "CN=b" });
+    const one = await makeLeaf(intermediate, { cn: "a", ...validFor(365) });
+    const two = await makeLeaf(intermediate, { cn: "b", ...validFor(365) });
     const workspace = workspaceWith({
       "certificates/5/a.pem": one.pem + intermediate.pem,
       "certificates/5/b.pem": two.pem + intermediate.pem,

@@ -8,7 +8,7 @@ import { loadConfig } from "../../action/config.js";
 import type { RunContext } from "../../action/context.js";
 import { createOctokit, listPullRequestFiles } from "../../action/github.js";
 import { OneRecordError } from "../../src/errors.js";
-import { makeRoot, type Issued } from "./pki.js";
+import { makeRoot, validFor, type Issued } from "../helpers/pki.js";
 
 const API = "https://api.github.test";
 const BASE_SHA = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
@@ -35,7 +35,7 @@ const fileEntry = (filename: string, status = "added") => ({ sha: "bbcd538c8e72b
 beforeAll(async () => {
   nock.disableNetConnect();
   workspace = mkdtempSync(join(tmpdir(), "action-config-"));
-  root = await makeRoot("CN=Config Test Root");
+  root = await makeRoot({ name: "CN=Config Test Root", ...validFor(3650) });
 });
 afterEach(() => {
   nock.cleanAll();

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordIssuance, STATUS_MARKER, writeRecord, type AccessRecord } from "../../src/record/index.js";
 import { issuanceRecordsFrom, parseIssuanceComment, verifyIssuanceProof, type IssuanceBlock } from "../../src/record/issuance-comment.js";
 import { decryptDeviceToken, verifyDeviceToken } from "../../src/tokens/index.js";
-import { DAY, makeIntermediate, makeLeaf, makeRoot, pemFile, type Issued } from "../helpers/pki.js";
-import { APP_LOGIN, fingerprintOf, privateKeyOf, REPOSITORY, REQUEST, REQUESTER, REVIEWER, secretRuns, signingKeyPem, tokensRecord } from "./issue-tokens/fixtures.js";
+import { DAY, makeIntermediate, makeLeaf, makeRoot, pemFile, privateKeyOf, signingSecret, type Issued } from "../helpers/pki.js";
+import { APP_LOGIN, fingerprintOf, REPOSITORY, REQUEST, REQUESTER, REVIEWER, secretRuns, tokensRecord } from "./issue-tokens/fixtures.js";
 import { bundlePath, runBundle, type BundleRun } from "./issue-tokens/runner.js";
 
 /**
@@ -22,7 +22,7 @@ const TOKEN = "ghs_test_token_for_issue_tokens";
 const ISSUER = "https://access.onerecord.test";
 const AUDIENCE = "https://api.onerecord.test";
 const SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
-const KEY = signingKeyPem();
+const KEY = signingSecret("ES256").pem;
 
 interface Comment {
   id: number;

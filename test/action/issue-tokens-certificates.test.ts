@@ -11,8 +11,8 @@ import { defaultConfig } from "../../src/config/parse.js";
 import { OneRecordError } from "../../src/errors.js";
 import { thumbprintFromFingerprint } from "../../src/record/index.js";
 import { decryptDeviceToken, loadSigningKey, verifyDeviceToken, type SigningKey } from "../../src/tokens/index.js";
-import { DAY, makeIntermediate, makeLeaf, makeRoot, pemFile, trustFor, type Issued } from "../helpers/pki.js";
-import { fingerprintOf, privateKeyOf, REQUEST, signingKeyPem } from "./issue-tokens/fixtures.js";
+import { DAY, makeIntermediate, makeLeaf, makeRoot, pemFile, privateKeyOf, signingSecret, trustFor, type Issued } from "../helpers/pki.js";
+import { fingerprintOf, REQUEST } from "./issue-tokens/fixtures.js";
 
 /** Steps 3 and 4 on real certificates: re-validation of the checkout now, and the issued tokens. */
 const NOW = new Date();
@@ -29,7 +29,7 @@ beforeAll(async () => {
   intermediate = await makeIntermediate(root, { cn: "Token Test Intermediate", ...window });
   ec = await makeLeaf(intermediate, { cn: "pump-01", notBefore: window.notBefore, notAfter: new Date(NOW.getTime() + 200 * DAY) });
   rsa = await makeLeaf(intermediate, { cn: "pump-02", keyAlg: "rsa-2048", notBefore: window.notBefore, notAfter: new Date(NOW.getTime() + 900 * DAY) });
-  key = await loadSigningKey(signingKeyPem());
+  key = await loadSigningKey(signingSecret("ES256").pem);
 });
 
 afterAll(() => {

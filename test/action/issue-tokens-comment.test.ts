@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { IssuedEntry } from "../../action/issue-tokens/4-issue.js";
 import { COMMENT_BUDGET, renderIssuanceComments, renderJobSummary, type IssuanceRun } from "../../action/issue-tokens/5-deliver.js";
@@ -13,7 +12,8 @@ import {
   type IssuanceBlock,
 } from "../../src/record/issuance-comment.js";
 import { loadSigningKey, type SigningKey } from "../../src/tokens/index.js";
-import { REPOSITORY, REQUEST, signingKeyPem } from "./issue-tokens/fixtures.js";
+import { signingSecret } from "../helpers/pki.js";
+import { REPOSITORY, REQUEST } from "./issue-tokens/fixtures.js";
 
 /** The issuance comment: the hidden block (src/record/issuance-comment.ts) and what people read. */
 const RUN: IssuanceRun = {
@@ -36,7 +36,7 @@ function entry(i: number, size?: number): IssuedEntry {
 }
 
 let key: SigningKey | undefined;
-const signingKey = async () => (key ??= await loadSigningKey(signingKeyPem()));
+const signingKey = async () => (key ??= await loadSigningKey(signingSecret("ES256").pem));
 
 function block(overrides: Partial<IssuanceBlock> = {}): IssuanceBlock {
   return { version: 1, ...RUN, part: 1, parts: 1, issued: [entry(1), entry(2)].map(({ device, jti, x5tS256, iat, exp, jwe }) => ({ device, jti, x5tS256, iat, exp, jwe })), ...overrides };
@@ -106,7 +106,7 @@ describe("the proof", () => {
     expect(await verifyIssuanceProof(swapped, k.jwks)).toEqual({ ok: false, reason: expect.stringMatching(/other content/) });
     expect(await verifyIssuanceProof({ ...signed, runId: 1 }, k.jwks)).toMatchObject({ ok: false });
 
-    const other = await loadSigningKey(generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString());
+    const other = await loadSigningKey(signingSecret("ES256").pem);
     expect(await verifyIssuanceProof(signed, other.jwks)).toEqual({ ok: false, reason: expect.stringMatching(/does not verify/) });
     expect(await verifyIssuanceProof(block(), k.jwks)).toEqual({ ok: false, reason: expect.stringMatching(/no proof/) });
   });

@@ -2,11 +2,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseInputs, readInputs, type RawInputs } from "../../action/inputs.js";
 import { signingKeySecretParts } from "../../action/issue-tokens/mask.js";
 import { OneRecordError } from "../../src/errors.js";
-import { secretRuns, signingKeyPem } from "./issue-tokens/fixtures.js";
+import { signingSecret } from "../helpers/pki.js";
+import { secretRuns } from "./issue-tokens/fixtures.js";
 
 /** The token mode's inputs: required there, validated once, the key masked before anything else. */
 const blank: RawInputs = { mode: "issue-tokens", paths: "", "changed-only": "", "validation-time": "", "warn-days": "", config: "", "github-token": "", request: "", "signing-key": "", "app-login": "" };
-const KEY = signingKeyPem();
+const KEY = signingSecret("ES256").pem;
 const valid = { ...blank, request: "7", "signing-key": KEY, "app-login": "onerecord-access[bot]" };
 
 function failure(raw: RawInputs): OneRecordError {

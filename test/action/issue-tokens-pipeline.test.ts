@@ -9,8 +9,8 @@ import { parseInputs } from "../../action/inputs.js";
 import { issueTokens } from "../../action/issue-tokens/index.js";
 import { STATUS_MARKER, writeRecord, type AccessRecord } from "../../src/record/index.js";
 import { parseIssuanceComment } from "../../src/record/issuance-comment.js";
-import { DAY, makeIntermediate, makeLeaf, makeRoot, pemFile, type Issued } from "../helpers/pki.js";
-import { APP_LOGIN, fingerprintOf, REPOSITORY, REQUEST, REQUESTER, signingKeyPem, tokensRecord } from "./issue-tokens/fixtures.js";
+import { DAY, makeIntermediate, makeLeaf, makeRoot, pemFile, signingSecret, type Issued } from "../helpers/pki.js";
+import { APP_LOGIN, fingerprintOf, REPOSITORY, REQUEST, REQUESTER, tokensRecord } from "./issue-tokens/fixtures.js";
 
 /**
  * The whole token mode in process, the API mocked with nock: labels set by hand change nothing,
@@ -18,7 +18,7 @@ import { APP_LOGIN, fingerprintOf, REPOSITORY, REQUEST, REQUESTER, signingKeyPem
  */
 const API = "https://api.github.test";
 const fetchThroughNock: typeof fetch = (input, init) => globalThis.fetch(input, init);
-const KEY = signingKeyPem();
+const KEY = signingSecret("ES256").pem;
 const NOW = new Date();
 let root: Issued;
 let leaf: Issued;

@@ -9,7 +9,7 @@ import { annotationsFor } from "../../action/validate-certificates/3-annotate.js
 import { renderSummary } from "../../action/validate-certificates/4-summarize.js";
 import { globMatcher, listWorkspaceFiles, readWorkspaceFile } from "../../action/workspace.js";
 import { DEFAULT_PATH_PATTERN, TrustStore, trustAnchorFromPem, type FileReport, type ValidationReport } from "../../src/certificates/index.js";
-import { makeIntermediate, makeLeaf, makeRoot, privateKeyPem, type Issued } from "./pki.js";
+import { makeIntermediate, makeLeaf, makeRoot, validFor, type Issued } from "../helpers/pki.js";
 
 const HOSTILE_SUBJECT = "CN=<img src=x onerror=alert(1)> | `rm` [x](https://evil.example) **bold**";
 
@@ -58,12 +58,12 @@ describe("2. validateSelection, 3. annotationsFor, 4. renderSummary (on a real w
   beforeAll(async () => {
     workspace = mkdtempSync(join(tmpdir(), "action-steps-"));
     outside = mkdtempSync(join(tmpdir(), "action-outside-"));
-    root = await makeRoot();
-    intermediate = await makeIntermediate(root);
+    root = await makeRoot({ name: "CN=Action Test Root", ...validFor(3650) });
+    intermediate = await makeIntermediate(root, { name: "CN=Action Test Intermediate", ...validFor(1825) });
     trust = TrustStore.fromSources([trustAnchorFromPem(root.pem, "Test CA")]);
-    const good = await makeLeaf(intermediate);
-    const hostile = await makeLeaf(intermediate, { subject: HOSTILE_SUBJECT });
-    const serverOnly = await makeLeaf(intermediate, { clientAuth: false });
+    const good = await makeLeaf(intermediate, validFor(365));
+    const hostile = await makeLeaf(intermediate, { name: HOSTILE_SUBJECT, ...validFor(365) });
+    const serverOnly = await makeLeaf(intermediate, { eku: ["serverAuth"], ...validFor(365) });
 
     const write = (path: string, text: string) => {
       mkdirSync(join(workspace, path, ".."), { recursive: true });
@@ -72,10 +72,10 @@ describe("2. validateSelection, 3. annotationsFor, 4. renderSummary (on a real w
     write("certificates/7/device-1.pem", good.pem + intermediate.pem);
     write("certificates/7/hostile.pem", hostile.pem + intermediate.pem);
     write("certificates/7/server.pem", serverOnly.pem + intermediate.pem);
-    write("certificates/7/Device-1.pem", (await makeLeaf(intermediate)).pem + intermediate.pem); // same device, other case
+    write("certificates/7/Device-1.pem", (await makeLeaf(intermediate, validFor(365))).pem + intermediate.pem); // same device, other case
     write("certificates/notes.txt", "not a certificate");
     write("docs/readme.md", "# hello");
-    write("deploy/client.key", await privateKeyPem(good));
+    write("deploy/client.key", good.keyPem);
     writeFileSync(join(outside, "secret.pem"), good.pem + intermediate.pem);
     symlinkSync(join(outside, "secret.pem"), join(workspace, "certificates/7/escape.pem"));
 

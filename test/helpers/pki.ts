@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { execFileSync } from "node:child_process";
-import { createPrivateKey, generateKeyPairSync, sign as nodeSign, webcrypto, X509Certificate as NodeX509 } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, KeyObject, sign as nodeSign, webcrypto, X509Certificate as NodeX509 } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,12 +9,14 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, Certificate, TBSCertificate } from "@peculiar/asn1-x509";
 import * as x509 from "@peculiar/x509";
 import { TrustStore, trustAnchorFromPem } from "../../src/certificates/index.js";
+import type { SigningAlgorithm } from "../../src/tokens/index.js";
 
 /**
  * The test PKI: certificates and keys made at test time (nothing is committed). Roots,
  * intermediates and leaves with any key algorithm, hash, validity window, constraints and
  * usages the certificate checks judge, plus the broken ones (corrupted signatures, MD5) and
- * private keys in every format a customer might commit by mistake.
+ * private keys in every format a customer might commit by mistake, and the issuer signing keys
+ * of the token tests.
  */
 x509.cryptoProvider.set(webcrypto);
 
@@ -31,7 +33,7 @@ export const AT = new Date("2026-06-01T00:00:00Z");
 /** The subject of the real "DigiCert Global Root G2", as the library displays names. */
 export const DIGICERT_G2_NAME = "C=US, O=DigiCert Inc, OU=www.digicert.com, CN=DigiCert Global Root G2";
 
-export type KeyAlg = "rsa-1024" | "rsa-2048" | "rsa-3072" | "p-256" | "p-384" | "ed25519";
+export type KeyAlg = "rsa-1024" | "rsa-2048" | "rsa-3072" | "p-256" | "p-384" | "p-521" | "ed25519";
 export type SignatureHash = "SHA-256" | "SHA-384" | "SHA-1" | "MD5";
 export type Eku = "clientAuth" | "serverAuth" | "codeSigning" | "any";
 
@@ -41,6 +43,10 @@ export interface Issued {
   der: Uint8Array;
   keys: KeyPair;
   keyAlg: KeyAlg;
+  /** The private key as Node sees it (to decrypt with, or to serve TLS). Never print it. */
+  privateKey: KeyObject;
+  /** PKCS#8 PEM of the private key, for tests that write a key file. Never print it. */
+  keyPem: string;
 }
 
 export type NameInput = string | Uint8Array | x509.JsonName;
@@ -67,6 +73,8 @@ export interface CertOptions {
   keyUsage?: number | null;
   /** `null` or [] leaves the extension out; default for leaves: clientAuth. */
   eku?: Eku[] | null;
+  /** Subject alternative names (e.g. `[{ type: "ip", value: "127.0.0.1" }]`); none by default. */
+  san?: x509.JsonGeneralNames;
   serial?: string;
 }
 
@@ -76,6 +84,7 @@ const KEY_PARAMS: Record<KeyAlg, webcrypto.RsaHashedKeyGenParams | webcrypto.EcK
   "rsa-3072": rsaParams(3072),
   "p-256": { name: "ECDSA", namedCurve: "P-256" },
   "p-384": { name: "ECDSA", namedCurve: "P-384" },
+  "p-521": { name: "ECDSA", namedCurve: "P-521" },
   ed25519: { name: "Ed25519" },
 };
 
@@ -151,6 +160,7 @@ async function issue(issuer: Issued | null, role: Role, o: CertOptions): Promise
   if (ku !== null) extensions.push(new x509.KeyUsagesExtension(ku, true));
   const eku = o.eku === undefined ? (role === "leaf" ? (["clientAuth"] as Eku[]) : null) : o.eku;
   if (eku && eku.length > 0) extensions.push(new x509.ExtendedKeyUsageExtension(eku.map((e) => EKU_OIDS[e])));
+  if (o.san && o.san.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(o.san));
   extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
   if (issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey));
 
@@ -212,7 +222,14 @@ export function corruptSignature(issued: Issued): Issued {
 }
 
 function wrap(cert: x509.X509Certificate, keys: KeyPair, keyAlg: KeyAlg): Issued {
-  return { cert, pem: cert.toString("pem"), der: new Uint8Array(cert.rawData), keys, keyAlg };
+  const privateKey = privateKeyOf({ keys });
+  const keyPem = privateKey.export({ format: "pem", type: "pkcs8" }) as string;
+  return { cert, pem: cert.toString("pem"), der: new Uint8Array(cert.rawData), keys, keyAlg, privateKey, keyPem };
+}
+
+/** The private key of a test certificate as a Node KeyObject. */
+export function privateKeyOf(issued: { keys: KeyPair }): KeyObject {
+  return KeyObject.from(issued.keys.privateKey);
 }
 
 function toName(name: NameInput): x509.Name {
@@ -228,6 +245,15 @@ export function realRootSubject(commonName: string): Uint8Array {
     if (cert.subjectName.getField("CN").includes(commonName)) return new Uint8Array(cert.subjectName.toArrayBuffer());
   }
   throw new Error(`no root named ${commonName} in Node's store`);
+}
+
+/**
+ * A validity window from a day ago to `days` days from now, on the real clock: for code under
+ * test that reads the clock itself (the Action's runs, TLS handshakes, token issuance).
+ */
+export function validFor(days: number): { notBefore: Date; notAfter: Date } {
+  const now = Date.now();
+  return { notBefore: new Date(now - DAY), notAfter: new Date(now + days * DAY) };
 }
 
 /** A store that trusts exactly these roots (brand "Test CA"). */
@@ -324,4 +350,29 @@ export function opensshKey(): string | null {
 /** Node's view of a certificate (OpenSSL), e.g. to double-check a signature in a test. */
 export function nodeCert(issued: Issued): NodeX509 {
   return new NodeX509(issued.der);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issuer signing keys of the token tests, as the secret text an environment would hold.
+
+export interface SigningSecret {
+  alg: SigningAlgorithm;
+  privateKey: KeyObject;
+  pem: string;
+  jwk: string;
+}
+
+export function signingSecret(alg: SigningAlgorithm): SigningSecret {
+  const { privateKey } =
+    alg === "ES256"
+      ? generateKeyPairSync("ec", { namedCurve: "P-256" })
+      : alg === "RS256"
+        ? generateKeyPairSync("rsa", { modulusLength: 2048 })
+        : generateKeyPairSync("ed25519");
+  return {
+    alg,
+    privateKey,
+    pem: privateKey.export({ format: "pem", type: "pkcs8" }) as string,
+    jwk: JSON.stringify(privateKey.export({ format: "jwk" })),
+  };
 }

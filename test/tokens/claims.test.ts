@@ -1,10 +1,10 @@
-import { createHash, generateKeyPairSync, X509Certificate } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { isOneRecordError } from "../../src/errors.js";
 import { thumbprintFromFingerprint } from "../../src/record/tokens.js";
 import { buildDeviceClaims, issueDeviceToken, loadSigningKey, readDeviceCertificate, x5tS256, decryptDeviceToken, type ClaimsInput } from "../../src/tokens/index.js";
-import { makeDevice, makeRoot } from "./pki.js";
+import { makeLeaf, makeRoot, signingSecret, validFor } from "../helpers/pki.js";
 
 const DAY = 86_400;
 const now = new Date("2026-03-01T12:00:00.500Z");
@@ -92,8 +92,8 @@ describe("buildDeviceClaims", () => {
 });
 
 describe("certificate binding (cnf x5t#S256)", async () => {
-  const root = await makeRoot();
-  const device = await makeDevice(root);
+  const root = await makeRoot({ name: "CN=Token Test Root", ...validFor(3650) });
+  const device = await makeLeaf(root, validFor(730));
 
   it("is base64url(SHA-256(DER)) of the certificate, computed independently", () => {
     const expected = base64url(createHash("sha256").update(device.der).digest());
@@ -119,9 +119,8 @@ describe("certificate binding (cnf x5t#S256)", async () => {
   });
 
   it("goes into the issued token, with exp capped by the real certificate's notAfter", async () => {
-    const signer = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    const key = await loadSigningKey(signer.privateKey.export({ format: "pem", type: "pkcs8" }) as string);
-    const short = await makeDevice(root, { notAfter: new Date(Date.now() + 10 * DAY * 1000) });
+    const key = await loadSigningKey(signingSecret("ES256").pem);
+    const short = await makeLeaf(root, validFor(10));
     const { jwe, claims } = await issueDeviceToken({ key, certificate: short.pem, device: "pump-07", account: "acme", issuer: "https://i.example", audience: "aud", lifetimeDays: 365 });
     const payload = decodeJwt(await decryptDeviceToken(jwe, short.privateKey));
     expect(payload).toEqual(claims);
@@ -130,8 +129,7 @@ describe("certificate binding (cnf x5t#S256)", async () => {
   });
 
   it("gives every token a fresh jti", async () => {
-    const signer = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    const key = await loadSigningKey(signer.privateKey.export({ format: "pem", type: "pkcs8" }) as string);
+    const key = await loadSigningKey(signingSecret("ES256").pem);
     const jtis = new Set<string>();
     for (let i = 0; i < 20; i++) {
       const { claims } = await issueDeviceToken({ key, certificate: device.der, device: "pump-07", account: "acme", issuer: "https://i.example", audience: "aud", lifetimeDays: 30 });
@@ -142,8 +140,7 @@ describe("certificate binding (cnf x5t#S256)", async () => {
   });
 
   it("takes an injected jti generator", async () => {
-    const signer = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    const key = await loadSigningKey(signer.privateKey.export({ format: "pem", type: "pkcs8" }) as string);
+    const key = await loadSigningKey(signingSecret("ES256").pem);
     const { claims } = await issueDeviceToken({ key, certificate: device.der, device: "pump-07", account: "acme", issuer: "https://i.example", audience: "aud", lifetimeDays: 30, newJti: () => "fixed-id" });
     expect(claims.jti).toBe("fixed-id");
   });

@@ -8,8 +8,7 @@ import { run as decryptToken } from "../../src/cli/commands/decrypt-token.js";
 import { run as verifyToken } from "../../src/cli/commands/verify-token.js";
 import { defaultConfig } from "../../src/config/parse.js";
 import { issueDeviceToken, loadSigningKey, type SigningKey } from "../../src/tokens/index.js";
-import { signingSecret } from "./keys.js";
-import { makeDevice, makeRoot, type Issued } from "./pki.js";
+import { makeLeaf, makeRoot, signingSecret, validFor, type Issued } from "../helpers/pki.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const { issuer: ISSUER, audience: AUDIENCE } = defaultConfig().tokens;
@@ -43,9 +42,9 @@ describe("CLI: decrypt-token and verify-token", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "onerecord-tokens-cli-"));
-    root = await makeRoot();
-    device = await makeDevice(root, { subject: "CN=pump-07" });
-    other = await makeDevice(root, { subject: "CN=pump-08", keyType: "rsa" });
+    root = await makeRoot({ name: "CN=Token Test Root", ...validFor(3650) });
+    device = await makeLeaf(root, { cn: "pump-07", ...validFor(730) });
+    other = await makeLeaf(root, { cn: "pump-08", keyAlg: "rsa-2048", ...validFor(730) });
     key = await loadSigningKey(signingSecret("ES256").pem);
     ({ jwe } = await issueDeviceToken({ key, certificate: device.pem, device: "pump-07", account: "acme-health", issuer: ISSUER, audience: AUDIENCE, lifetimeDays: 30, newJti: () => "jti-cli-1" }));
     writeFileSync(path("device.key"), device.keyPem);

@@ -9,7 +9,7 @@ import {
   readDeviceCertificate,
   x5tS256,
 } from "../../src/tokens/index.js";
-import { makeDevice, makeRoot, type DeviceKeyType } from "./pki.js";
+import { makeLeaf, makeRoot, validFor } from "../helpers/pki.js";
 
 // A stand-in for a signed token: encryption does not look inside.
 const JWT = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJwdW1wLTA3In0.c2lnbmF0dXJl";
@@ -25,14 +25,15 @@ async function decryptError(jwe: string, keyPem: string): Promise<Error> {
 }
 
 describe("encrypted delivery", async () => {
-  const root = await makeRoot();
+  const root = await makeRoot({ name: "CN=Token Test Root", ...validFor(3650) });
   const devices = {
-    "ec-p256": await makeDevice(root, { keyType: "ec-p256" }),
-    "ec-p384": await makeDevice(root, { keyType: "ec-p384" }),
-    "ec-p521": await makeDevice(root, { keyType: "ec-p521" }),
-    rsa: await makeDevice(root, { keyType: "rsa" }),
+    "ec-p256": await makeLeaf(root, { keyAlg: "p-256", ...validFor(730) }),
+    "ec-p384": await makeLeaf(root, { keyAlg: "p-384", ...validFor(730) }),
+    "ec-p521": await makeLeaf(root, { keyAlg: "p-521", ...validFor(730) }),
+    rsa: await makeLeaf(root, { keyAlg: "rsa-2048", ...validFor(730) }),
   } as const;
-  const others = { "ec-p256": await makeDevice(root, { keyType: "ec-p256" }), rsa: await makeDevice(root, { keyType: "rsa" }) };
+  type DeviceKeyType = keyof typeof devices;
+  const others = { "ec-p256": await makeLeaf(root, { keyAlg: "p-256", ...validFor(730) }), rsa: await makeLeaf(root, { keyAlg: "rsa-2048", ...validFor(730) }) };
 
   it.each([
     ["rsa", "RSA-OAEP-256"],
@@ -91,7 +92,7 @@ describe("encrypted delivery", async () => {
   });
 
   it("refuses device certificates whose keys cannot receive a JWE", async () => {
-    const ed = await makeDevice(root, { keyType: "ed25519" });
+    const ed = await makeLeaf(root, { keyAlg: "ed25519", ...validFor(730) });
     let error: unknown;
     try {
       await encryptForDevice(JWT, readDeviceCertificate(ed.pem));

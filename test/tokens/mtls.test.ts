@@ -4,8 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptDeviceToken, issueDeviceToken, loadSigningKey, verifyDeviceToken, type SigningKey } from "../../src/tokens/index.js";
-import { signingSecret } from "./keys.js";
-import { makeDevice, makeRoot, makeServer, type Issued } from "./pki.js";
+import { makeLeaf, makeRoot, signingSecret, validFor, type Issued } from "../helpers/pki.js";
 
 const ISSUER = "https://onerecord.example/access";
 const AUDIENCE = "https://api.onerecord.example";
@@ -25,11 +24,11 @@ describe("device token over mutual TLS (loopback)", () => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    root = await makeRoot("CN=mTLS Test Root");
-    const serverCert = await makeServer(root);
-    devices["pump-07"] = await makeDevice(root, { subject: "CN=pump-07", keyType: "ec-p256" });
-    devices["pump-08"] = await makeDevice(root, { subject: "CN=pump-08", keyType: "ec-p256" });
-    devices["monitor-1"] = await makeDevice(root, { subject: "CN=monitor-1", keyType: "rsa" });
+    root = await makeRoot({ name: "CN=mTLS Test Root", ...validFor(3650) });
+    const serverCert = await makeLeaf(root, { cn: "127.0.0.1", eku: ["serverAuth"], san: [{ type: "ip", value: "127.0.0.1" }], ...validFor(730) });
+    devices["pump-07"] = await makeLeaf(root, { cn: "pump-07", keyAlg: "p-256", ...validFor(730) });
+    devices["pump-08"] = await makeLeaf(root, { cn: "pump-08", keyAlg: "p-256", ...validFor(730) });
+    devices["monitor-1"] = await makeLeaf(root, { cn: "monitor-1", keyAlg: "rsa-2048", ...validFor(730) });
     key = await loadSigningKey(signingSecret("ES256").pem);
     // The full path: issue, deliver encrypted, decrypt on the device with its own key.
     for (const [device, issued] of Object.entries(devices)) {

@@ -3,7 +3,7 @@ import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, jwtVe
 import { describe, expect, it } from "vitest";
 import { isOneRecordError, type OneRecordError } from "../../src/errors.js";
 import { loadSigningKey, signDeviceToken, SIGNING_ALGORITHMS, type DeviceClaims } from "../../src/tokens/index.js";
-import { signingSecret } from "./keys.js";
+import { signingSecret } from "../helpers/pki.js";
 
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k", "priv"];
 const now = Math.floor(Date.now() / 1000);

@@ -13,16 +13,15 @@ import {
   type SigningKey,
   type VerifyOptions,
 } from "../../src/tokens/index.js";
-import { signingSecret } from "./keys.js";
-import { makeDevice, makeRoot } from "./pki.js";
+import { makeLeaf, makeRoot, signingSecret, validFor } from "../helpers/pki.js";
 
 const ISSUER = "https://onerecord.example/access";
 const AUDIENCE = "https://api.onerecord.example";
 
 describe("verifyDeviceToken", async () => {
-  const root = await makeRoot();
-  const device = await makeDevice(root, { subject: "CN=pump-07" });
-  const other = await makeDevice(root, { subject: "CN=pump-08" });
+  const root = await makeRoot({ name: "CN=Token Test Root", ...validFor(3650) });
+  const device = await makeLeaf(root, { cn: "pump-07", ...validFor(730) });
+  const other = await makeLeaf(root, { cn: "pump-08", ...validFor(730) });
   const key = await loadSigningKey(signingSecret("ES256").pem);
   const otherKey = await loadSigningKey(signingSecret("ES256").pem);
   const now = new Date();

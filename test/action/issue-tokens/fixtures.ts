@@ -1,8 +1,7 @@
-import { createHash, createPrivateKey, generateKeyPairSync, webcrypto, type KeyObject } from "node:crypto";
+import { createHash } from "node:crypto";
 import { recordSchema, type AccessRecord, type CertificateRecord } from "../../../src/record/index.js";
-import type { Issued } from "../../helpers/pki.js";
 
-/** Requests, records and keys for the token-mode tests, made at test time. */
+/** Requests and records for the token-mode tests. */
 export const REPOSITORY = "Codertocat/Hello-World";
 export const REQUEST = 7;
 export const REQUESTER = "octocat";
@@ -75,18 +74,6 @@ export function tokensRecord(devices: Array<{ device: string; fingerprintSha256:
 /** The app's status comment as the REST API lists it. */
 export function statusComment(id: number, body: string, login = APP_LOGIN, type = "Bot") {
   return { id, body, user: { login, type }, htmlUrl: `${ISSUE_URL}#issuecomment-${id}` };
-}
-
-/** The private key of a test-PKI certificate, as a Node KeyObject (to decrypt with). */
-export async function privateKeyOf(issued: Issued): Promise<KeyObject> {
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", issued.keys.privateKey));
-  return createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" });
-}
-
-/** A fresh ES256 issuer key as the PEM text the environment secret holds. */
-export function signingKeyPem(): string {
-  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  return privateKey.export({ format: "pem", type: "pkcs8" }).toString();
 }
 
 /** Every 20-character run of a secret (its base64 body joined): none may show anywhere. */
