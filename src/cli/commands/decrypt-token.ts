@@ -3,7 +3,7 @@ import { decryptDeviceToken, loadDevicePrivateKey, looksLikeCompactJwe, looksLik
 import { readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
 import { parseArgs } from "node:util";
 import { parseCommandArgs } from "../args.js";
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliIO } from "../io.js";
+import { EXIT_OK, reportCommandError, type CliIO } from "../io.js";
 
 const NAME = "onerecord-access decrypt-token";
 const USAGE = `usage: ${NAME} --key DEVICE.key JWE
@@ -40,7 +40,7 @@ export async function run(argv: string[], io: DecryptTokenIO): Promise<number> {
     io.stdout(`${jwt}\n`);
     return EXIT_OK;
   } catch (error) {
-    return report(error, io);
+    return reportCommandError(NAME, USAGE, error, io);
   }
 }
 
@@ -48,12 +48,3 @@ function parse(argv: string[]) {
   return parseCommandArgs(argv, (base) => parseArgs({ ...base, options: { key: { type: "string" }, help: { type: "boolean", short: "h" } } }));
 }
 
-function report(error: unknown, io: CliIO): number {
-  if (error instanceof OneRecordError) {
-    io.stderr(`${NAME}: ${error.message}\n${error.code === "usage" ? `\n${USAGE}` : ""}`);
-    return error.code === "usage" ? EXIT_USAGE : EXIT_INVALID;
-  }
-  // Unexpected errors may quote their input; report only their kind.
-  io.stderr(`${NAME}: unexpected error: ${error instanceof Error ? error.name : "unknown"}\n`);
-  return EXIT_INVALID;
-}

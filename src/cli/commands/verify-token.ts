@@ -6,7 +6,7 @@ import { looksLikeCompactJwe, looksLikeCompactJws, parseJwksText, verifyDeviceTo
 import { readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
 import { parseArgs } from "node:util";
 import { parseCommandArgs } from "../args.js";
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, type CliIO } from "../io.js";
+import { EXIT_INVALID, EXIT_OK, reportCommandError, type CliIO } from "../io.js";
 
 const NAME = "onerecord-access verify-token";
 const USAGE = `usage: ${NAME} --jwks JWKS.json --cert DEVICE.pem [--issuer ISS] [--audience AUD]
@@ -55,7 +55,7 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
     io.stdout(values.json ? `${JSON.stringify(asJson(result, issuer, audience, x5tS256(certificate)), null, 2)}\n` : render(result, issuer, audience, x5tS256(certificate)));
     return result.ok ? EXIT_OK : EXIT_INVALID;
   } catch (error) {
-    return report(error, io);
+    return reportCommandError(NAME, USAGE, error, io);
   }
 }
 
@@ -123,11 +123,3 @@ function asJson(result: VerifyResult, issuer: string, audience: string, thumbpri
   return result.ok ? { ok: true, ...checked, claims: summary(result) } : { ok: false, code: result.code, reason: result.reason, ...checked };
 }
 
-function report(error: unknown, io: CliIO): number {
-  if (error instanceof OneRecordError) {
-    io.stderr(`${NAME}: ${error.message}\n${error.code === "usage" ? `\n${USAGE}` : ""}`);
-    return error.code === "usage" ? EXIT_USAGE : EXIT_INVALID;
-  }
-  io.stderr(`${NAME}: unexpected error: ${error instanceof Error ? error.name : "unknown"}\n`);
-  return EXIT_INVALID;
-}
