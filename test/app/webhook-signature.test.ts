@@ -1,12 +1,12 @@
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import { createNodeMiddleware } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import app from "../../src/app/index.js";
 import type { FakeGitHub } from "./helpers/fake-github.js";
 import { formBody } from "./helpers/form.js";
-import { startApp, testPrivateKey, WEBHOOK_SECRET } from "./helpers/harness.js";
+import { createTestProbot, startApp, WEBHOOK_SECRET } from "./helpers/harness.js";
 import { issueEvent } from "./helpers/payloads.js";
 
 /** The real HTTP path: Probot's Node middleware on a loopback server, signatures checked. */
@@ -16,13 +16,7 @@ let gh: FakeGitHub;
 
 beforeAll(async () => {
   ({ gh } = await startApp({ config: "reviewers:\n  logins: [rita]\n" }));
-  const probot = new Probot({
-    appId: 1,
-    privateKey: testPrivateKey(),
-    secret: WEBHOOK_SECRET,
-    logLevel: "fatal",
-    Octokit: ProbotOctokit.defaults((options: object) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
-  });
+  const probot = createTestProbot();
   const middleware = await createNodeMiddleware(app, { probot, webhooksPath: "/api/github/webhooks" });
   server = createServer((req, res) => {
     void middleware(req, res, () => {

@@ -12,11 +12,9 @@ export function testPrivateKey(): string {
 
 export const WEBHOOK_SECRET = "test-webhook-secret";
 
-/** A Probot with the app loaded, talking to a fresh fake GitHub (no retries, no throttling). */
-export async function startApp(options: { config?: string } = {}): Promise<{ probot: Probot; gh: FakeGitHub }> {
-  const gh = new FakeGitHub().install();
-  if (options.config !== undefined) gh.setConfig(options.config);
-  const probot = new Probot({
+/** A Probot for tests: the test secret, no retries, no throttling. */
+export function createTestProbot(): Probot {
+  return new Probot({
     appId: 1,
     privateKey: testPrivateKey(),
     secret: WEBHOOK_SECRET,
@@ -24,6 +22,13 @@ export async function startApp(options: { config?: string } = {}): Promise<{ pro
     // A function, not an object: Probot layers its own throttle options over object defaults.
     Octokit: ProbotOctokit.defaults((options: object) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
   });
+}
+
+/** A Probot with the app loaded, talking to a fresh fake GitHub (no retries, no throttling). */
+export async function startApp(options: { config?: string } = {}): Promise<{ probot: Probot; gh: FakeGitHub }> {
+  const gh = new FakeGitHub().install();
+  if (options.config !== undefined) gh.setConfig(options.config);
+  const probot = createTestProbot();
   await probot.load(app);
   return { probot, gh };
 }
