@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import { TrustStore } from "../certificates/index.js";
 import type { AccessConfig } from "../config/schema.js";
 import { findStatusComment, isAuthoredBy, readRecord, STATUS_MARKER } from "../record/codec.js";
-import { issuanceRecordsFrom, parseIssuanceComment } from "../record/issuance-comment.js";
+import type { JSONWebKeySet } from "jose";
+import { issuanceRecordsFrom, parseIssuanceComment, verifyIssuanceProof, type IssuanceBlock } from "../record/issuance-comment.js";
 import type { AccessRecord, CertificateRecord, CommandRecord, IgnoredComment, IssuanceCommentRecord, IssuanceRecord, PullRequestRecord } from "../record/schema.js";
-import { judgeIssuanceRun, type RunFacts } from "./issuance/judge.js";
+import { judgeIssuanceRun, judgeIssuedEntries, type Judgement, type RunFacts } from "./issuance/judge.js";
 import { certificatesFromMerge, type MergedFile } from "./certificates/revalidate.js";
 import { commandSpec } from "./commands/catalog.js";
 import { editedCommentReply, replyForComment } from "./commands/reply.js";
@@ -136,7 +137,7 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
       }
     }
 
-    const imported = await importIssuance(deps, issue.number, comments, prior);
+    const imported = await importIssuance(deps, issue.number, comments, prior, { devices: requestNow?.devices ?? [], certificates });
 
     const requester = prior?.requester ?? issue.user?.login ?? "ghost";
     const issueUrl = prior?.issueUrl ?? issue.html_url;
@@ -288,7 +289,13 @@ export const TOKEN_WORKFLOW_BOT = "github-actions[bot]";
  * the app last looked. So acceptance is recomputed on every event until the run has completed,
  * whichever arrives first or twice — the comment, the run's `workflow_run.completed`, a `/status`.
  */
-async function importIssuance(deps: SyncDeps, issueNumber: number, comments: readonly CommentData[], prior: AccessRecord | null): Promise<{ issuance: IssuanceRecord[]; comments: IssuanceCommentRecord[] }> {
+async function importIssuance(
+  deps: SyncDeps,
+  issueNumber: number,
+  comments: readonly CommentData[],
+  prior: AccessRecord | null,
+  request: { devices: readonly string[]; certificates: readonly CertificateRecord[] },
+): Promise<{ issuance: IssuanceRecord[]; comments: IssuanceCommentRecord[] }> {
   const issuance = [...(prior?.issuance ?? [])];
   const final = (prior?.issuanceComments ?? []).filter((j) => !j.pending);
   const judged = [...final];
@@ -303,6 +310,14 @@ async function importIssuance(deps: SyncDeps, issueNumber: number, comments: rea
       continue;
     }
     const block = parsed.block;
+    const about = { comment: c.id, runId: block.runId, part: block.part, runAttempt: block.runAttempt, runUrl: block.runUrl, tokens: block.issued.length };
+    // The checks that need no API call come first: a block that fails them costs no request.
+    const offline = await judgeBlockOffline(deps, block, request);
+    if (offline.verdict === "refused") {
+      deps.log.warn({ issue: issueNumber, comment: c.id, reason: offline.reason }, "issuance comment refused");
+      judged.push({ ...about, accepted: false, reason: offline.reason });
+      continue;
+    }
     const attempt = `${block.runId}:${block.runAttempt}`;
     if (!runs.has(attempt)) runs.set(attempt, await deps.io.getWorkflowRunAttempt(block.runId, block.runAttempt));
     const judgement = judgeIssuanceRun(block, runs.get(attempt)!, {
@@ -311,7 +326,6 @@ async function importIssuance(deps: SyncDeps, issueNumber: number, comments: rea
       workflowFile: deps.config.tokens.workflow,
       defaultBranch: deps.defaultBranch,
     });
-    const about = { comment: c.id, runId: block.runId, part: block.part, runAttempt: block.runAttempt, runUrl: block.runUrl, tokens: block.issued.length };
     if (judgement.verdict === "pending") {
       judged.push({ ...about, accepted: false, pending: true, reason: judgement.reason });
       continue;
@@ -327,6 +341,27 @@ async function importIssuance(deps: SyncDeps, issueNumber: number, comments: rea
   }
   // Comment order, whatever order the judgements were reached in: the same history renders the same.
   return { issuance, comments: judged.sort((a, b) => a.comment - b.comment) };
+}
+
+/**
+ * The proof, when the configuration publishes the token key's JWKS (only the protected
+ * environment can sign one; without the JWKS the run checks are all there is, and the status
+ * says so), then the devices and certificates the tokens are bound to.
+ */
+async function judgeBlockOffline(deps: SyncDeps, block: IssuanceBlock, request: { devices: readonly string[]; certificates: readonly CertificateRecord[] }): Promise<Judgement> {
+  const jwks = deps.config.tokens.jwks;
+  if (jwks) {
+    let proof;
+    try {
+      proof = await verifyIssuanceProof(block, jwks as JSONWebKeySet);
+    } catch {
+      // The schema admits any public JWK; one jose cannot use is a configuration fault, and no
+      // proof can verify against it.
+      proof = { ok: false as const, reason: "the configured tokens.jwks holds no usable key" };
+    }
+    if (!proof.ok) return { verdict: "refused", reason: proof.reason };
+  }
+  return judgeIssuedEntries(block, request.devices, request.certificates);
 }
 
 const trustCache = new WeakMap<AccessConfig, TrustStore>();

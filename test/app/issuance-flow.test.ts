@@ -1,5 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { writeIssuanceBlock } from "../../src/record/issuance-comment.js";
+import { generateKeyPairSync } from "node:crypto";
+import { stringify } from "yaml";
+import { signIssuanceProof, writeIssuanceBlock, type IssuanceBlock } from "../../src/record/issuance-comment.js";
+import { loadSigningKey, type SigningKey } from "../../src/tokens/signing-key.js";
 import { thumbprintFromFingerprint } from "../../src/record/tokens.js";
 import type { FakeComment, FakeRun } from "./helpers/fake-github.js";
 import { commentEvent, workflowRunEvent, type RunSpec } from "./helpers/payloads.js";
@@ -42,10 +45,29 @@ function run(overrides: Partial<FakeRun> = {}): FakeRun {
 }
 
 /** The comment the token workflow posts (src/record/issuance-comment.ts), as github-actions[bot]; not delivered. */
-function issuanceComment(s: Scenario, n: number, runId: number, devices: string[], options: { attempt?: number; workflow?: string; jti?: string } = {}): FakeComment {
+interface IssuanceOptions {
+  attempt?: number;
+  workflow?: string;
+  jti?: string;
+  /** Overrides the thumbprint of every entry (default: the device's recorded certificate). */
+  x5tS256?: string;
+}
+
+function issuanceComment(s: Scenario, n: number, runId: number, devices: string[], options: IssuanceOptions = {}): FakeComment {
+  return s.gh.addComment(n, `${writeIssuanceBlock(issuanceBlock(s, n, runId, devices, options))}\n### Device tokens`, { login: "github-actions[bot]", type: "Bot" });
+}
+
+/** The same comment with a proof signed by `key`, as the token workflow posts it. */
+async function provenIssuanceComment(s: Scenario, n: number, runId: number, devices: string[], key: SigningKey, options: IssuanceOptions = {}): Promise<FakeComment> {
+  const block = issuanceBlock(s, n, runId, devices, options);
+  const proof = await signIssuanceProof(block, key);
+  return s.gh.addComment(n, `${writeIssuanceBlock({ ...block, proof })}\n### Device tokens`, { login: "github-actions[bot]", type: "Bot" });
+}
+
+function issuanceBlock(s: Scenario, n: number, runId: number, devices: string[], options: IssuanceOptions): IssuanceBlock {
   const current = new Map(s.record(n).certificates.map((c) => [c.device, c.fingerprintSha256!]));
   const iat = Math.floor(Date.parse(s.gh.tick()) / 1000);
-  const block = writeIssuanceBlock({
+  return {
     version: 1,
     repository: "acme/access-requests",
     request: n,
@@ -61,16 +83,15 @@ function issuanceComment(s: Scenario, n: number, runId: number, devices: string[
     issued: devices.map((device, i) => ({
       device,
       jti: `${options.jti ?? `${runId}-${options.attempt ?? 1}`}-${i}`,
-      x5tS256: thumbprintFromFingerprint(current.get(device)!),
+      x5tS256: options.x5tS256 ?? (current.has(device) ? thumbprintFromFingerprint(current.get(device)!) : "A".repeat(43)),
       iat,
       exp: iat + 86_400 * 365,
       jwe: "eyJhbGciOiJFQ0RILUVTIn0.a.b.c.d",
     })),
-  });
-  return s.gh.addComment(n, `${block}\n### Device tokens`, { login: "github-actions[bot]", type: "Bot" });
+  };
 }
 
-async function postIssuance(s: Scenario, n: number, runId: number, devices: string[], options: { attempt?: number; workflow?: string } = {}): Promise<FakeComment> {
+async function postIssuance(s: Scenario, n: number, runId: number, devices: string[], options: IssuanceOptions = {}): Promise<FakeComment> {
   const comment = issuanceComment(s, n, runId, devices, options);
   await s.probot.receive(commentEvent(s.gh, "created", comment));
   return comment;
@@ -349,5 +370,69 @@ describe("/reissue-tokens DEVICE|all REASON", () => {
     expect(s.replies(n).at(-1)).toContain("| `/reissue-tokens DEVICE\\|all REASON` |");
     await s.say(n, "jane", "/help");
     expect(s.replies(n).at(-1)).not.toContain("/reissue-tokens");
+  });
+});
+
+describe("what an issuance report may claim", () => {
+  it("refuses, without asking GitHub about the run, tokens for a device outside the request or bound to an unrecorded certificate", async () => {
+    const [s, n] = await inTokens();
+    s.gh.runs.set(781, run({ status: "completed", conclusion: "success" }));
+    s.gh.runs.set(782, run({ status: "completed", conclusion: "success" }));
+    const mark = s.mark();
+    await postIssuance(s, n, 781, ["gw-1", "gw-9"]);
+    await postIssuance(s, n, 782, ["gw-1", "gw-2"], { x5tS256: "Q".repeat(43) });
+    expect(s.callsSince(mark)).not.toContain("GET actions/get-workflow-run-attempt");
+    const record = s.record(n);
+    expect(record).toMatchObject({ stage: "tokens", issuance: [] });
+    expect(record.issuanceComments.map((j) => [j.runId, j.accepted, j.reason])).toEqual([
+      [781, false, "it reports a token for gw-9, which is not a device of this request"],
+      [782, false, "it reports a token for gw-1 bound to a certificate the app never recorded as valid for that device"],
+    ]);
+  });
+
+  it("says on the status that reports are not proven while tokens.jwks is unset", async () => {
+    const [s, n] = await inTokens();
+    expect(s.gh.statusComment(n)!.body).toContain("`tokens.jwks` is not set");
+  });
+});
+
+describe("the issuance proof, when the configuration publishes the token key's JWKS", () => {
+  let key: SigningKey;
+  let other: SigningKey;
+  beforeAll(async () => {
+    const pem = (curve: string) => generateKeyPairSync("ec", { namedCurve: curve }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    key = await loadSigningKey(pem("P-256"));
+    other = await loadSigningKey(pem("P-256"));
+  });
+  const withJwks = () => stringify({ tokens: { jwks: key.jwks } });
+
+  it("accepts a report whose proof verifies with the published key, and drops the unproven-report note", async () => {
+    const [s, n] = await inTokens(withJwks());
+    s.gh.runs.set(790, run({ status: "completed", conclusion: "success" }));
+    const comment = await provenIssuanceComment(s, n, 790, ["gw-1", "gw-2"], key);
+    await s.probot.receive(commentEvent(s.gh, "created", comment));
+    expect(s.record(n)).toMatchObject({ stage: "live", issuanceComments: [{ comment: comment.id, accepted: true }] });
+    expect(s.gh.statusComment(n)!.body).not.toContain("`tokens.jwks` is not set");
+  });
+
+  it("refuses a report with no proof, a proof by another key, or a proof over other content, even from a successful run", async () => {
+    const [s, n] = await inTokens(withJwks());
+    for (const id of [791, 792, 793]) s.gh.runs.set(id, run({ status: "completed", conclusion: "success" }));
+    await postIssuance(s, n, 791, ["gw-1", "gw-2"]);
+    const forged = await provenIssuanceComment(s, n, 792, ["gw-1", "gw-2"], other);
+    await s.probot.receive(commentEvent(s.gh, "created", forged));
+    // A genuine proof for one block, pasted onto another (a different jti).
+    const genuine = issuanceBlock(s, n, 793, ["gw-1", "gw-2"], {});
+    const proof = await signIssuanceProof(genuine, key);
+    const swapped = { ...genuine, issued: genuine.issued.map((t) => ({ ...t, jti: `${t.jti}-x` })), proof };
+    const spliced = s.gh.addComment(n, writeIssuanceBlock(swapped), { login: "github-actions[bot]", type: "Bot" });
+    await s.probot.receive(commentEvent(s.gh, "created", spliced));
+    const record = s.record(n);
+    expect(record).toMatchObject({ stage: "tokens", issuance: [] });
+    expect(record.issuanceComments.map((j) => [j.runId, j.accepted, j.reason])).toEqual([
+      [791, false, "the issuance block carries no proof"],
+      [792, false, "the proof does not verify with the published keys"],
+      [793, false, "the proof was signed for other content than the block holds"],
+    ]);
   });
 });

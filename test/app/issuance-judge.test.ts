@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { requestOfTokenRun } from "../../src/app/handlers/workflow-runs.js";
-import { judgeIssuanceRun, type RunFacts } from "../../src/app/issuance/judge.js";
+import { judgeIssuanceRun, judgeIssuedEntries, type RunFacts } from "../../src/app/issuance/judge.js";
+import type { CertificateRecord } from "../../src/record/schema.js";
+import { thumbprintFromFingerprint } from "../../src/record/tokens.js";
 import type { IssuanceBlock } from "../../src/record/issuance-comment.js";
 
 const expected = { repository: "acme/access-requests", issue: 7, workflowFile: "issue-tokens.yml", defaultBranch: "main" };
@@ -42,6 +44,35 @@ describe("judging the run an issuance comment names", () => {
     expect(judgeIssuanceRun(block, run({ ...running, repository: { full_name: "evil/fork" } }), expected)).toMatchObject({ verdict: "refused" });
     expect(judgeIssuanceRun(block, null, expected)).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/does not exist/) });
     expect(judgeIssuanceRun({ ...block, request: 8 }, run(running), expected)).toMatchObject({ verdict: "refused" });
+  });
+});
+
+describe("judging the tokens an issuance comment reports", () => {
+  const fp = (byte: string) => Array(32).fill(byte).join(":");
+  const cert = (device: string, byte: string, verdict: "valid" | "invalid", pr: number): CertificateRecord => ({
+    device,
+    path: `certificates/7/${device}.pem`,
+    fingerprintSha256: fp(byte),
+    pr,
+    mergedCommit: "c".repeat(40),
+    mergedAt: `2026-05-0${pr}T00:00:00Z`,
+    verdict,
+    errors: [],
+  });
+  const certificates = [cert("pump-01", "AA", "valid", 1), cert("pump-01", "BB", "valid", 2), cert("pump-02", "CC", "invalid", 3)];
+  const entry = (device: string, byte: string) => ({ device, jti: `j-${device}-${byte}`, x5tS256: thumbprintFromFingerprint(fp(byte)), iat: 1, exp: 2, jwe: "a.b.c.d.e" });
+  const judge = (...issued: ReturnType<typeof entry>[]) => judgeIssuedEntries({ ...block, issued } as IssuanceBlock, ["pump-01", "pump-02"], certificates);
+
+  it("accepts tokens bound to any certificate recorded valid for a device of the request (any case of its id)", () => {
+    expect(judge(entry("pump-01", "BB"))).toEqual({ verdict: "accepted" });
+    expect(judge(entry("PUMP-01", "AA"))).toEqual({ verdict: "accepted" }); // replaced since: stale, not forged
+  });
+
+  it("refuses devices outside the request and certificates never recorded, or recorded invalid", () => {
+    expect(judge(entry("pump-01", "AA"), entry("pump-03", "AA"))).toEqual({ verdict: "refused", reason: "it reports a token for pump-03, which is not a device of this request" });
+    expect(judge(entry("pump-01", "DD"))).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/pump-01 bound to a certificate the app never recorded as valid/) });
+    expect(judge(entry("pump-02", "CC"))).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/pump-02 bound to a certificate/) });
+    expect(judge(entry("pump-02", "AA"))).toMatchObject({ verdict: "refused" }); // another device's certificate
   });
 });
 

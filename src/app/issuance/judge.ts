@@ -1,4 +1,7 @@
 import type { IssuanceBlock } from "../../record/issuance-comment.js";
+import type { CertificateRecord } from "../../record/schema.js";
+import { thumbprintFromFingerprint } from "../../record/tokens.js";
+import { deviceKey } from "../../request/device-id.js";
 
 /**
  * The fields of one workflow run attempt
@@ -51,6 +54,30 @@ export function judgeIssuanceRun(block: IssuanceBlock, run: RunFacts | null, exp
   if (run.run_attempt !== undefined && run.run_attempt !== block.runAttempt) return refuse(`GitHub reports attempt ${run.run_attempt} for ${name}`);
   if (run.status !== "completed") return { verdict: "pending", reason: `${name} is ${run.status ?? "not completed"}: its tokens count once it has completed successfully` };
   if (run.conclusion !== "success") return refuse(`${name} ended with ${run.conclusion ?? "no conclusion"}`);
+  return { verdict: "accepted" };
+}
+
+/**
+ * Whether every token a block reports is for a device of the approved request and bound to a
+ * certificate the app recorded as valid for that device. The token workflow issues only from
+ * those, so anything else means the block was not written by it (or by a broken one). Any valid
+ * certificate the device ever had counts, not only the current one: a certificate merged while the
+ * run was in progress makes its tokens stale, not forged — they simply do not count as current
+ * (`hasCurrentToken`). Pure; a refusal is final like the run checks.
+ */
+export function judgeIssuedEntries(block: IssuanceBlock, devices: readonly string[], certificates: readonly CertificateRecord[]): Judgement {
+  const requested = new Set(devices.map(deviceKey));
+  const thumbprints = new Map<string, Set<string>>();
+  for (const c of certificates) {
+    if (c.verdict !== "valid" || !c.fingerprintSha256) continue;
+    const key = deviceKey(c.device);
+    thumbprints.set(key, (thumbprints.get(key) ?? new Set()).add(thumbprintFromFingerprint(c.fingerprintSha256)));
+  }
+  for (const t of block.issued) {
+    const key = deviceKey(t.device);
+    if (!requested.has(key)) return refuse(`it reports a token for ${t.device}, which is not a device of this request`);
+    if (!thumbprints.get(key)?.has(t.x5tS256)) return refuse(`it reports a token for ${t.device} bound to a certificate the app never recorded as valid for that device`);
+  }
   return { verdict: "accepted" };
 }
 

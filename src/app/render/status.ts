@@ -71,7 +71,7 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
   if (missing.length) parts.push("### What is missing", "", ...missing.map((m) => `- ${m}`), "");
   parts.push(...checklistSection(record, config), "");
   if (record.certification || record.certificates.length || record.pullRequests.length) parts.push(...certificateSection(record, config, detail), "");
-  if (record.stage === "tokens" || record.stage === "live" || record.issuance.length || record.issuanceComments.length) parts.push(...tokenSection(record, detail), "");
+  if (record.stage === "tokens" || record.stage === "live" || record.issuance.length || record.issuanceComments.length) parts.push(...tokenSection(record, config, detail), "");
   parts.push(...auditSection(record, detail), "");
   parts.push("<sub>Kept up to date by the OneRecord access app: edits to this comment are overwritten. Comment <code>/help</code> to see the commands you can run, <code>/status</code> to refresh.</sub>");
   return parts.join("\n");
@@ -200,12 +200,17 @@ function certificateSection(record: AccessRecord, config: AccessConfig, detail: 
   return out;
 }
 
-function tokenSection(record: AccessRecord, detail: Detail): string[] {
+function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail): string[] {
   const devices = record.request?.devices ?? [];
   const holding = devices.filter((d) => hasCurrentToken(record, d)).length;
   const out = ["### Tokens", "", `**${holding} of ${devices.length}** device(s) hold a live token bound to their current certificate.`];
   if (record.reissueRequested.length) {
     out.push("", `Reissue asked for ${record.reissueRequested.length} device(s) (latest by ${userLink(record.reissueRequested.at(-1)!.by)}: ${escapeText(record.reissueRequested.at(-1)!.reason, 120)}).`);
+  }
+  // Said where reviewers look: without the JWKS, a report is only as good as the run checks, and
+  // any workflow of the repository can post as github-actions[bot].
+  if (!config.tokens.jwks) {
+    out.push("", `> [!NOTE]\n> Issuance reports are checked against their workflow run only: ${inlineCode("tokens.jwks")} is not set in the configuration, so the signing key's proof on each report is not verified.`);
   }
   // Issuance reports the app did not (yet) count: pending ones wait for their run to succeed.
   const pending = pendingIssuance(record);
