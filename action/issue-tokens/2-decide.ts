@@ -25,6 +25,7 @@ export type RefusalCode =
   | "file-invalid"
   | "path-mismatch"
   | "fingerprint-mismatch"
+  | "issuance-pending"
   | "cannot-issue";
 
 /** Why nothing is issued. The code is stable (tests and people match on it); the message says what to do. */
@@ -91,10 +92,17 @@ export function decide(input: DecideInput): Decision {
   reasons.push(...certificationProblems(record, input.issue));
   const devices = record.request?.devices ?? [];
   if (devices.length === 0) reasons.push(refusal("no-devices", "the record lists no devices for the request"));
+  // A report the app has not confirmed yet names tokens that may well be live: its run had not
+  // completed when the app last looked. Issuing now could give those devices a second token.
+  const pending = record.issuanceComments.filter((j) => j.pending);
+  if (pending.length > 0) {
+    const runs = [...new Set(pending.map((j) => j.runId))].join(", ");
+    reasons.push(refusal("issuance-pending", `the issuance report of run ${runs} is not confirmed by the app yet (it waits for that run to complete); once the status comment shows it accepted or refused — /status asks the app to look again — run this workflow again`));
+  }
   if (reasons.length > 0) return { kind: "refuse", reasons };
 
   if (record.stage === "live" && record.reissueRequested.length === 0) {
-    return { kind: "nothing", reason: "the request is live: every device holds a token and no reissue was asked for (a reviewer asks with /reissue)" };
+    return { kind: "nothing", reason: "the request is live: every device holds a token and no reissue was asked for (a reviewer asks with /reissue-tokens DEVICE|all REASON)" };
   }
 
   const { plans, problems } = certificatePlans(record, input.now);
@@ -102,7 +110,7 @@ export function decide(input: DecideInput): Decision {
 
   const needing = new Set(devicesNeedingTokens(record).map(deviceKey));
   const issue = plans.filter((p) => needing.has(deviceKey(p.device)));
-  if (issue.length === 0) return { kind: "nothing", reason: "every device already holds a token bound to its current certificate; nothing to issue (a reviewer asks for a reissue with /reissue)" };
+  if (issue.length === 0) return { kind: "nothing", reason: "every device already holds a token bound to its current certificate; nothing to issue (a reviewer asks for a reissue with /reissue-tokens DEVICE|all REASON)" };
   return { kind: "issue", account: record.request!.account, certificates: plans, issue };
 }
 

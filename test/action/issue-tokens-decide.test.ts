@@ -208,6 +208,16 @@ describe("decide: refusals", () => {
     expect(codes(decide(input(record, { run: { ...base, workflowPath: ".github/workflows/other.yml" } })))).toEqual(["wrong-run"]);
   });
 
+  it("an issuance report the app has not confirmed yet (its run had not completed): no second token meanwhile", () => {
+    const pending = { comment: 12, runId: 4242, part: 1, runAttempt: 1, accepted: false, pending: true, reason: "run 4242 (attempt 1) is in_progress", tokens: 2 };
+    const decision = decide(input(tokensRecord(devices, { issuanceComments: [pending] })));
+    expect(codes(decision)).toEqual(["issuance-pending"]);
+    expect(messages(decision)).toMatch(/run 4242 is not confirmed by the app yet/);
+    // Refused and accepted reports are final: they block nothing.
+    const refused = { comment: 13, runId: 4243, part: 1, accepted: false, reason: "run 4243 (attempt 1) ended with failure" };
+    expect(decide(input(tokensRecord(devices, { issuanceComments: [refused] }))).kind).toBe("issue");
+  });
+
   it("a pull request number", () => {
     expect(codes(decide(input(tokensRecord(devices), { issue: { number: REQUEST, author: REQUESTER, isPullRequest: true } })))).toEqual(["not-a-request"]);
   });
