@@ -1,10 +1,13 @@
 import { generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit } from "probot";
 import app from "../src/app/index.js";
+import { readRecord } from "../src/record/codec.js";
 import { writeIssuanceBlock } from "../src/record/issuance-comment.js";
+import { thumbprintFromFingerprint } from "../src/record/tokens.js";
 import { FakeGitHub } from "../test/app/helpers/fake-github.js";
 import { formBody } from "../test/app/helpers/form.js";
 import { commentEvent, issueEvent, pullRequestEvent, workflowRunEvent } from "../test/app/helpers/payloads.js";
+import { makeTestCa, SCENARIO_START } from "../test/app/helpers/test-ca.js";
 import { median } from "./measure.js";
 
 /**
@@ -20,6 +23,7 @@ import { median } from "./measure.js";
 
 const CONFIG = "reviewers:\n  teams: [acme/onerecord-reviewers]\n  logins: [rita]\n";
 const ROUNDS = 15;
+const DEVICES = ["gateway-01", "gateway-02"];
 
 interface Row {
   event: string;
@@ -31,9 +35,13 @@ interface Row {
 }
 
 export async function benchApp(): Promise<string[]> {
+  // Real certificates under a configured test CA, so a merge records valid certificates and the
+  // issuance comment names them: the app then takes the path a real issuance takes.
+  const ca = await makeTestCa(DEVICES, CONFIG);
   const gh = new FakeGitHub();
   gh.validate = false;
-  gh.setConfig(CONFIG);
+  gh.setClock(SCENARIO_START);
+  gh.setConfig(ca.config);
   gh.addTeamMember("acme/onerecord-reviewers", "tom");
   const baseUrl = await gh.listen();
   const probot = new Probot({
@@ -102,21 +110,26 @@ export async function benchApp(): Promise<string[]> {
     gh.pullFiles.set(1000 + round, [{ filename: `certificates/${n}/gateway-01.pem`, status: "added" }]);
     await measure("certificate PR opened (linked)", () => probot.receive(pullRequestEvent(gh, "opened", { number: 1000 + round })));
 
-    // Two certificate files merged (their content is irrelevant to the count: it is fetched and judged).
+    // Two certificate files merged: fetched at the merge commit and judged by the library.
     const commit = `${round}`.padStart(40, "f");
-    gh.pullFiles.set(2000 + round, ["gateway-01", "gateway-02"].map((d) => ({ filename: `certificates/${n}/${d}.pem`, status: "added" })));
-    for (const d of ["gateway-01", "gateway-02"]) gh.setFile(`certificates/${n}/${d}.pem`, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", commit);
+    gh.pullFiles.set(2000 + round, DEVICES.map((d) => ({ filename: `certificates/${n}/${d}.pem`, status: "added" })));
+    for (const d of DEVICES) gh.setFile(`certificates/${n}/${d}.pem`, ca.leaves.get(d)!, commit);
     await measure("certificate PR merged (2 files re-validated)", () => probot.receive(pullRequestEvent(gh, "closed", { number: 2000 + round, merged: true, mergeCommit: commit })));
 
     // The token workflow: its issuance comment while the run is in progress (pending), then the
     // run's completion (accepted). The stage does not matter to the count; the run does.
     const runId = 5000 + round;
     gh.runs.set(runId, { path: ".github/workflows/issue-tokens.yml", head_branch: "main", event: "workflow_dispatch", status: "in_progress", conclusion: null, run_attempt: 1 });
-    const issuance = gh.addComment(n, issuanceBody(n, runId, gh.now()), { login: "github-actions[bot]", type: "Bot" });
+    const record = readRecord(gh.statusComment(n)!.body)!;
+    const thumbprints = new Map(record.certificates.map((c) => [c.device, thumbprintFromFingerprint(c.fingerprintSha256 ?? "")]));
+    const issuance = gh.addComment(n, issuanceBody(n, runId, gh.now(), thumbprints), { login: "github-actions[bot]", type: "Bot" });
     await measure("token workflow's issuance comment (run in progress: pending)", () => probot.receive(commentEvent(gh, "created", issuance)));
     gh.runs.set(runId, { ...gh.runs.get(runId)!, status: "completed", conclusion: "success" });
     const completed = workflowRunEvent(gh, { id: runId, title: `Issue tokens for request #${n}` });
     await measure("workflow_run.completed of the token workflow (tokens accepted)", () => probot.receive(completed));
+    // The counts mean something only if the app took the accepting path: say so loudly if not.
+    const judged = readRecord(gh.statusComment(n)!.body)!.issuanceComments.find((j) => j.comment === issuance.id);
+    if (!judged?.accepted) throw new Error(`bench: the issuance comment was not accepted (${judged?.reason ?? "not judged"})`);
     await measure("workflow_run.completed redelivered", () => probot.receive(workflowRunEvent(gh, { id: runId, title: `Issue tokens for request #${n}` })));
     await measure("workflow_run.completed of another workflow (ignored)", () => probot.receive(workflowRunEvent(gh, { id: 9000 + round, title: "CI", path: ".github/workflows/ci.yml", event: "push" })), 0);
   }
@@ -144,8 +157,8 @@ export async function benchApp(): Promise<string[]> {
   return lines;
 }
 
-/** An issuance comment as the token workflow posts it (dummy token material: only its shape matters here). */
-function issuanceBody(request: number, runId: number, now: string): string {
+/** An issuance comment as the token workflow posts it, bound to the merged certificates (dummy JWEs: only their shape matters here). */
+function issuanceBody(request: number, runId: number, now: string, thumbprints: Map<string, string>): string {
   const iat = Math.floor(Date.parse(now) / 1000);
   const block = writeIssuanceBlock({
     version: 1,
@@ -160,7 +173,7 @@ function issuanceBody(request: number, runId: number, now: string): string {
     issuedAt: now,
     part: 1,
     parts: 1,
-    issued: ["gateway-01", "gateway-02"].map((device, i) => ({ device, jti: `${runId}-${i}`, x5tS256: "A".repeat(43), iat, exp: iat + 86_400, jwe: "eyJhbGciOiJFQ0RILUVTIn0.a.b.c.d" })),
+    issued: DEVICES.map((device, i) => ({ device, jti: `${runId}-${i}`, x5tS256: thumbprints.get(device)!, iat, exp: iat + 86_400, jwe: "eyJhbGciOiJFQ0RILUVTIn0.a.b.c.d" })),
   });
   return `${block}\n### Device tokens`;
 }

@@ -14,7 +14,7 @@ export interface TestCa {
 }
 
 /** A root, an intermediate and a leaf per device, made at test time. */
-export async function makeTestCa(devices: readonly string[]): Promise<TestCa> {
+export async function makeTestCa(devices: readonly string[], baseConfig = CONFIG): Promise<TestCa> {
   const root = await makeRoot({ cn: "App Test Root" });
   const intermediate = await makeIntermediate(root, { cn: "App Test Intermediate" });
   const leaves = new Map<string, Uint8Array>();
@@ -22,7 +22,7 @@ export async function makeTestCa(devices: readonly string[]): Promise<TestCa> {
   leaves.set("self-signed", pemFile(await makeSelfSignedLeaf({ cn: "self-signed" })));
   const anchor = trustAnchorFromPem(root.pem, "Test CA");
   const pem = root.pem.trim().split("\n").map((l) => `        ${l}`).join("\n");
-  const config = `${CONFIG}certificates:\n  extraCAs:\n    - brand: Test CA\n      fingerprintSha256: "${anchor.fingerprintSha256}"\n      pem: |\n${pem}\n`;
+  const config = `${baseConfig}certificates:\n  extraCAs:\n    - brand: Test CA\n      fingerprintSha256: "${anchor.fingerprintSha256}"\n      pem: |\n${pem}\n`;
   return { config, leaves };
 }
 
