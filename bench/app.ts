@@ -119,7 +119,7 @@ export async function benchApp(): Promise<string[]> {
     // The token workflow: its issuance comment while the run is in progress (pending), then the
     // run's completion (accepted). The stage does not matter to the count; the run does.
     const runId = 5000 + round;
-    gh.runs.set(runId, { path: ".github/workflows/issue-tokens.yml", head_branch: "main", event: "workflow_dispatch", status: "in_progress", conclusion: null, run_attempt: 1 });
+    gh.runs.set(runId, { path: ".github/workflows/issue-tokens.yml", head_branch: "main", event: "workflow_dispatch", status: "in_progress", conclusion: null, run_attempt: 1, request: n });
     const record = readRecord(gh.statusComment(n)!.body)!;
     const thumbprints = new Map(record.certificates.map((c) => [c.device, thumbprintFromFingerprint(c.fingerprintSha256 ?? "")]));
     const issuance = gh.addComment(n, issuanceBody(n, runId, gh.now(), thumbprints), { login: "github-actions[bot]", type: "Bot" });

@@ -318,6 +318,15 @@ async function importIssuance(
       judged.push({ ...about, accepted: false, reason: offline.reason });
       continue;
     }
+    // One report per part of an attempt: a copy posted again (by another workflow, say) would
+    // otherwise ride on the genuine run's success.
+    const earlier = judged.find((j) => (j.accepted || j.pending) && j.runId === block.runId && j.runAttempt === block.runAttempt && j.part === block.part);
+    if (earlier) {
+      const reason = `run ${block.runId} (attempt ${block.runAttempt}) part ${block.part} was already reported in comment ${earlier.comment}`;
+      deps.log.warn({ issue: issueNumber, comment: c.id, reason }, "issuance comment refused");
+      judged.push({ ...about, accepted: false, reason });
+      continue;
+    }
     const attempt = `${block.runId}:${block.runAttempt}`;
     if (!runs.has(attempt)) runs.set(attempt, await deps.io.getWorkflowRunAttempt(block.runId, block.runAttempt));
     const judgement = judgeIssuanceRun(block, runs.get(attempt)!, {

@@ -37,11 +37,15 @@ async function inTokens(extraConfig = ""): Promise<[Scenario, number]> {
   await s.say(n, "tom", "/approve-certification");
   await mergePr(s, 50, { [`certificates/${n}/gw-1.pem`]: ca.leaves.get("gw-1")!, [`certificates/${n}/gw-2.pem`]: ca.leaves.get("gw-2")! });
   expect(s.record(n).stage).toBe("tokens");
+  dispatchedFor = n;
   return [s, n];
 }
 
+/** The request the current scenario's token runs are dispatched for (their title names it). */
+let dispatchedFor = 0;
+
 function run(overrides: Partial<FakeRun> = {}): FakeRun {
-  return { path: TOKEN_WORKFLOW, head_branch: "main", event: "workflow_dispatch", status: "in_progress", conclusion: null, run_attempt: 1, ...overrides };
+  return { path: TOKEN_WORKFLOW, head_branch: "main", event: "workflow_dispatch", status: "in_progress", conclusion: null, run_attempt: 1, request: dispatchedFor, ...overrides };
 }
 
 /** The comment the token workflow posts (src/record/issuance-comment.ts), as github-actions[bot]; not delivered. */
@@ -434,5 +438,27 @@ describe("the issuance proof, when the configuration publishes the token key's J
       [792, false, "the proof does not verify with the published keys"],
       [793, false, "the proof was signed for other content than the block holds"],
     ]);
+  });
+});
+
+describe("a report must be the run's own", () => {
+  it("refuses a report naming a successful token run of another request, of another commit, or already reported", async () => {
+    const [s, n] = await inTokens();
+    s.gh.runs.set(801, run({ status: "completed", conclusion: "success", request: n + 1 }));
+    s.gh.runs.set(802, run({ status: "completed", conclusion: "success", head_sha: "d".repeat(40) }));
+    s.gh.runs.set(803, run({ status: "completed", conclusion: "success" }));
+    await postIssuance(s, n, 801, ["gw-1", "gw-2"]);
+    await postIssuance(s, n, 802, ["gw-1", "gw-2"]);
+    const genuine = await postIssuance(s, n, 803, ["gw-1", "gw-2"]);
+    // The same run and part again, with other token ids: a replay, not a second issuance.
+    await postIssuance(s, n, 803, ["gw-1", "gw-2"], { jti: "replayed" });
+    const record = s.record(n);
+    expect(record.issuanceComments.map((j) => [j.runId, j.accepted, j.reason])).toEqual([
+      [801, false, `run 801 (attempt 1) is titled "Issue tokens for request #${n + 1}", not "Issue tokens for request #${n}"`],
+      [802, false, "run 802 (attempt 1) ran at commit dddddddddddd, not bbbbbbbbbbbb as the report says"],
+      [803, true, undefined],
+      [803, false, `run 803 (attempt 1) part 1 was already reported in comment ${genuine.id}`],
+    ]);
+    expect(record.issuance.map((t) => t.jti)).toEqual(["803-1-0", "803-1-1"]);
   });
 });

@@ -21,7 +21,7 @@ const block = {
   parts: 1,
   issued: [],
 } as unknown as IssuanceBlock;
-const run = (over: Partial<RunFacts> = {}): RunFacts => ({ path: ".github/workflows/issue-tokens.yml", head_branch: "main", event: "workflow_dispatch", status: "completed", conclusion: "success", run_attempt: 2, repository: { full_name: "acme/access-requests" }, ...over });
+const run = (over: Partial<RunFacts> = {}): RunFacts => ({ path: ".github/workflows/issue-tokens.yml", head_branch: "main", event: "workflow_dispatch", status: "completed", conclusion: "success", run_attempt: 2, display_title: "Issue tokens for request #7", head_sha: "b".repeat(40), repository: { full_name: "acme/access-requests" }, ...over });
 
 describe("judging the run an issuance comment names", () => {
   it("accepts only a completed, successful attempt of the token workflow; a running one is pending", () => {
@@ -44,6 +44,8 @@ describe("judging the run an issuance comment names", () => {
     expect(judgeIssuanceRun(block, run({ ...running, repository: { full_name: "evil/fork" } }), expected)).toMatchObject({ verdict: "refused" });
     expect(judgeIssuanceRun(block, null, expected)).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/does not exist/) });
     expect(judgeIssuanceRun({ ...block, request: 8 }, run(running), expected)).toMatchObject({ verdict: "refused" });
+    expect(judgeIssuanceRun(block, run({ ...running, display_title: "Issue tokens for request #8" }), expected)).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/titled "Issue tokens for request #8"/) });
+    expect(judgeIssuanceRun(block, run({ ...running, head_sha: "c".repeat(40) }), expected)).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/ran at commit cccccccccccc/) });
   });
 });
 

@@ -141,7 +141,7 @@ export class GitHubIO {
   async getWorkflowRunAttempt(runId: number, attempt: number): Promise<RunFacts | null> {
     try {
       const { data } = await this.octokit.rest.actions.getWorkflowRunAttempt({ ...this.repo, run_id: runId, attempt_number: attempt, exclude_pull_requests: true });
-      return { path: data.path, head_branch: data.head_branch, event: data.event, status: data.status, conclusion: data.conclusion, run_attempt: data.run_attempt, repository: { full_name: data.repository.full_name } };
+      return { path: data.path, head_branch: data.head_branch, event: data.event, status: data.status, conclusion: data.conclusion, run_attempt: data.run_attempt, display_title: data.display_title, head_sha: data.head_sha, repository: { full_name: data.repository.full_name } };
     } catch (error) {
       if ((error as { status?: number }).status === 404) return null;
       throw error;

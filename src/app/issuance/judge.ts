@@ -14,6 +14,9 @@ export interface RunFacts {
   status: string | null;
   conclusion: string | null;
   run_attempt?: number | undefined;
+  /** The run's title: the token workflow's `run-name`, `Issue tokens for request #N`. */
+  display_title: string;
+  head_sha: string;
   repository: { full_name: string };
 }
 
@@ -52,6 +55,11 @@ export function judgeIssuanceRun(block: IssuanceBlock, run: RunFacts | null, exp
   if (run.head_branch !== expected.defaultBranch || block.ref !== `refs/heads/${expected.defaultBranch}`) return refuse(`${name} did not run on the default branch ${expected.defaultBranch}`);
   if (run.event !== "workflow_dispatch") return refuse(`${name} was started by ${run.event}, not workflow_dispatch`);
   if (run.run_attempt !== undefined && run.run_attempt !== block.runAttempt) return refuse(`GitHub reports attempt ${run.run_attempt} for ${name}`);
+  // Without these, a comment could name a genuine, successful token run of another request (or
+  // another commit) and borrow its success: the run must be the one for this request, at the
+  // commit the block says it ran.
+  if (run.display_title !== tokenRunTitle(expected.issue)) return refuse(`${name} is titled "${run.display_title.slice(0, 80)}", not "${tokenRunTitle(expected.issue)}"`);
+  if (run.head_sha !== block.sha) return refuse(`${name} ran at commit ${run.head_sha.slice(0, 12)}, not ${block.sha.slice(0, 12)} as the report says`);
   if (run.status !== "completed") return { verdict: "pending", reason: `${name} is ${run.status ?? "not completed"}: its tokens count once it has completed successfully` };
   if (run.conclusion !== "success") return refuse(`${name} ended with ${run.conclusion ?? "no conclusion"}`);
   return { verdict: "accepted" };
@@ -79,6 +87,11 @@ export function judgeIssuedEntries(block: IssuanceBlock, devices: readonly strin
     if (!thumbprints.get(key)?.has(t.x5tS256)) return refuse(`it reports a token for ${t.device} bound to a certificate the app never recorded as valid for that device`);
   }
   return { verdict: "accepted" };
+}
+
+/** The token workflow's `run-name` for a request (.github/workflows/issue-tokens.yml). */
+export function tokenRunTitle(request: number): string {
+  return `Issue tokens for request #${request}`;
 }
 
 /** `.github/workflows/<file>`: where the configured token workflow lives. */

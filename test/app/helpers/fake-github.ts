@@ -64,7 +64,11 @@ export interface FakeRun {
   status: string;
   conclusion: string | null;
   run_attempt: number;
+  /** Default: the token workflow's title for `request`, else "Issue tokens". */
   display_title?: string;
+  /** The request the run was dispatched for (sets the default display_title). */
+  request?: number;
+  head_sha?: string;
 }
 
 const BOT: FakeUser = { login: "onerecord-access[bot]", type: "Bot" };
@@ -366,19 +370,19 @@ export class FakeGitHub {
         const latest = this.runs.get(id);
         const run = latest?.run_attempt === attempt ? latest : this.runAttempts.get(`${id}:${attempt}`);
         if (!run) return [404, { message: "Not Found" }];
-        const { display_title, ...fields } = run;
+        const { display_title, request, head_sha, ...fields } = run;
         return [
           200,
           {
             id,
             name: "Issue tokens",
             node_id: "WFR",
-            head_sha: "b".repeat(40),
+            head_sha: head_sha ?? "b".repeat(40),
             run_number: 1,
             workflow_id: 9,
             url: "",
             html_url: `https://github.com/${this.owner}/${this.repo}/actions/runs/${id}`,
-            display_title: display_title ?? "Issue tokens",
+            display_title: display_title ?? (request ? `Issue tokens for request #${request}` : "Issue tokens"),
             created_at: this.now(),
             updated_at: this.now(),
             repository: { full_name: `${this.owner}/${this.repo}` },
