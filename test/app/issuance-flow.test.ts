@@ -462,3 +462,18 @@ describe("a report must be the run's own", () => {
     expect(record.issuance.map((t) => t.jti)).toEqual(["803-1-0", "803-1-1"]);
   });
 });
+
+describe("a hold blocks every advance, and /unhold lets it happen", () => {
+  it("keeps a request in tokens while on hold even when its issuance run succeeds; live at /unhold", async () => {
+    const [s, n] = await inTokens();
+    await s.say(n, "tom", "/hold security review of gw-2");
+    s.gh.runs.set(810, run());
+    await postIssuance(s, n, 810, ["gw-1", "gw-2"]);
+    await complete(s, { id: 810, title: title(n), conclusion: "success" });
+    expect(s.record(n)).toMatchObject({ stage: "tokens", hold: { by: "tom" } });
+    expect(s.record(n).issuance).toHaveLength(2);
+    await s.say(n, "rita", "/unhold");
+    expect(s.record(n)).toMatchObject({ stage: "live", hold: null });
+    expect(s.record(n).transitions.at(-1)).toMatchObject({ from: "tokens", to: "live", by: "rita" });
+  });
+});

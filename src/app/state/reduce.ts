@@ -1,4 +1,5 @@
 import type { CertificateRecord, CommandRecord, IssuanceRecord, RequestContent, Stage, Transition } from "../../record/schema.js";
+import { STAGES } from "../../record/schema.js";
 import { currentCertificates, tokensComplete } from "../../record/tokens.js";
 import { deviceKey } from "../../request/device-id.js";
 import { authorize } from "../commands/authorize.js";
@@ -127,8 +128,20 @@ export function reduce(input: ReduceInput): ReduceOutput {
   };
 }
 
-/** The stage the state should be in now; advances (not regressions) wait while on hold. */
+/**
+ * The stage the state should be in now. A hold blocks every advance (SPEC B) — approval (refused
+ * by authorize), the move to tokens, going live on an issuance that completed meanwhile — but no
+ * regression or rejection; `/unhold` settles again, so what waited happens then. Requested vs
+ * certification is not held: it says whether the form is valid now (the fold starts from the
+ * current form, which has no history to hold back), and nothing is approved by it.
+ */
 function targetStage(state: FoldState, formRequest: RequestContent | null): Stage {
+  const natural = naturalStage(state, formRequest);
+  if (state.hold && natural !== "rejected" && state.stage !== "rejected" && STAGES.indexOf(natural) > STAGES.indexOf(state.stage)) return state.stage;
+  return natural;
+}
+
+function naturalStage(state: FoldState, formRequest: RequestContent | null): Stage {
   if (state.rejection) return "rejected";
   if (!state.certification) return formRequest ? "certification" : "requested";
   const devices = state.request?.devices ?? [];
@@ -136,8 +149,6 @@ function targetStage(state: FoldState, formRequest: RequestContent | null): Stag
   const allValid = devices.length > 0 && devices.every((d) => current.get(deviceKey(d))?.verdict === "valid");
   if (!allValid) return "certificates";
   const complete = tokensComplete({ request: state.request, certificates: state.certificates, issuance: state.issuance, reissueRequested: state.reissue });
-  if (state.stage === "tokens" || state.stage === "live") return complete ? "live" : "tokens";
-  if (state.hold) return "certificates";
   return complete ? "live" : "tokens";
 }
 
