@@ -22,6 +22,8 @@ export interface IssueOptions {
   /** The DER of the device's certificate (the leaf of the file at `path`); the workspace edge. */
   readCertificate: (path: string) => Uint8Array;
   newJti?: () => string;
+  /** Registers each signed JWT with the runner's masking (`core.setSecret`). */
+  mask?: (jwt: string) => void;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function issueTokens(plans: readonly DevicePlan[], options: IssueOp
         lifetimeDays: options.tokens.lifetimeDays,
         now: options.now,
         ...(options.newJti ? { newJti: options.newJti } : {}),
+        ...(options.mask ? { mask: options.mask } : {}),
       });
       if (claims.cnf["x5t#S256"] !== plan.x5tS256) {
         problems.push(refusal("fingerprint-mismatch", `device ${plan.device}: ${plan.path} changed while the run read it; nothing was issued`));

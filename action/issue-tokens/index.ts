@@ -80,6 +80,8 @@ export async function issueTokens(inputs: ActionInputs, context: RunContext, dep
     tokens: config.tokens,
     now,
     readCertificate: (path) => leafDer(context.workspace, path),
+    // Defence in depth: the JWT is never written anywhere, and were it ever, the runner shows ***.
+    mask: (jwt) => core.setSecret(jwt),
   });
   if (problems.length > 0) return refuse(mode.request, problems);
 

@@ -15,6 +15,11 @@ export interface IssueInput {
   lifetimeDays: number;
   now?: Date;
   newJti?: () => string;
+  /**
+   * Sees the signed JWT before it is encrypted, for one purpose: registering it with a log
+   * masker (the Action's `core.setSecret`), so that even a bug that printed it would print `***`.
+   */
+  mask?: (jwt: string) => void;
 }
 
 export interface IssuedToken {
@@ -26,7 +31,8 @@ export interface IssuedToken {
 
 /**
  * Claims, signature and encryption for one device. The signed JWT never leaves this function in
- * plain text: callers get only the JWE, so nothing downstream can log or post the bare token.
+ * plain text (only to `mask`): callers get only the JWE, so nothing downstream can log or post the
+ * bare token.
  */
 export async function issueDeviceToken(input: IssueInput): Promise<IssuedToken> {
   const certificate = readDeviceCertificate(input.certificate);
@@ -40,6 +46,8 @@ export async function issueDeviceToken(input: IssueInput): Promise<IssuedToken> 
     now: input.now ?? new Date(),
     jti: (input.newJti ?? randomUUID)(),
   });
-  const jwe = await encryptForDevice(await signDeviceToken(claims, input.key), certificate);
+  const jwt = await signDeviceToken(claims, input.key);
+  input.mask?.(jwt);
+  const jwe = await encryptForDevice(jwt, certificate);
   return { jwe, claims };
 }

@@ -203,6 +203,8 @@ describe("action/dist/index.js in mode issue-tokens, run as the runner runs it",
 
     expectNoSecrets(first, jwts);
     for (const jwt of jwts) expect(api.posted[0]!.body).not.toContain(jwt);
+    // Each JWT was registered with the runner's masking (a command the runner consumes, never shows).
+    for (const jwt of jwts) expect(first.stdout.split("\n").filter((line) => line.includes(jwt))).toEqual([`::add-mask::${jwt}`]);
     // The key shows only in the masking commands the runner consumes.
     expect(first.stdout.split("\n").filter((line) => line.includes(KEY.split("\n")[1]!)).every((line) => line.startsWith("::add-mask::"))).toBe(true);
     expect(first.stdout).toMatch(/^::add-mask::-----BEGIN PRIVATE KEY-----/m);
