@@ -83,7 +83,24 @@ const labelsSchema = z
     needs: z.object(Object.fromEntries(NEEDS_NAMES.map((s) => [s, label.optional()])) as Record<(typeof NEEDS_NAMES)[number], z.ZodOptional<typeof label>>).strict().optional(),
     onHold: label.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((labels, ctx) => {
+    // Labels are the view of the record: two states sharing a name (GitHub compares names
+    // case-insensitively) could not be told apart, and restoring one would remove the other.
+    const defaults = defaultLabels();
+    const named: Array<[string[], string]> = [];
+    for (const group of ["stages", "needs"] as const) {
+      const merged: Record<string, { name: string }> = { ...defaults[group], ...stripUndefined(labels[group] ?? {}) };
+      for (const [key, value] of Object.entries(merged)) named.push([[group, key], value.name]);
+    }
+    named.push([["onHold"], (labels.onHold ?? defaults.onHold).name]);
+    const seen = new Map<string, string[]>();
+    for (const [path, name] of named) {
+      const first = seen.get(name.toLowerCase());
+      if (first) ctx.addIssue({ code: "custom", path, message: `the label name "${name}" is also used by labels.${first.join(".")}; every label needs its own name` });
+      else seen.set(name.toLowerCase(), path);
+    }
+  });
 
 export const configSchema = z
   .object({
