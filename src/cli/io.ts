@@ -18,9 +18,19 @@ export const EXIT_USAGE = 2;
  */
 export function reportCommandError(name: string, usage: string, error: unknown, io: CliIO): number {
   if (error instanceof OneRecordError) {
-    io.stderr(`${name}: ${error.message}\n${error.code === "usage" ? `\n${usage}` : ""}`);
+    const message = looksLikeItHoldsSecrets(error.message) ? "the error message is withheld: it appears to quote key or token material" : error.message;
+    io.stderr(`${name}: ${message}\n${error.code === "usage" ? `\n${usage}` : ""}`);
     return error.code === "usage" ? EXIT_USAGE : EXIT_INVALID;
   }
   io.stderr(`${name}: unexpected error: ${error instanceof Error ? error.name : "unknown"}\n`);
   return EXIT_INVALID;
+}
+
+// A last guard, not the means: messages are built never to quote input, but a message that
+// slipped through with a PEM block, a compact JOSE token or a private JWK member loses its text
+// rather than print the secret.
+const SECRET_SHAPES = [/-----BEGIN /, /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\./, /"d"\s*:/];
+
+function looksLikeItHoldsSecrets(message: string): boolean {
+  return SECRET_SHAPES.some((shape) => shape.test(message));
 }

@@ -42,7 +42,9 @@ export async function decryptDeviceToken(jwe: string, privateKey: KeyObject): Pr
   }
   const alg = typeof header.alg === "string" ? header.alg : "";
   if (!(KEY_MANAGEMENT_ALGORITHMS as readonly string[]).includes(alg) || header.enc !== CONTENT_ENCRYPTION) {
-    throw invalidToken(`the JWE uses ${alg.slice(0, 30) || "no alg"}/${String(header.enc).slice(0, 30)}; OneRecord tokens use RSA-OAEP-256 or ECDH-ES+A256KW with ${CONTENT_ENCRYPTION}`);
+    const enc = typeof header.enc === "string" && header.enc !== "" ? header.enc : undefined;
+    const used = `${alg ? `alg ${shown(alg)}` : "no alg"} and ${enc ? `enc ${shown(enc)}` : "no enc"}`;
+    throw invalidToken(`the JWE header names ${used}; OneRecord tokens use RSA-OAEP-256 or ECDH-ES+A256KW with ${CONTENT_ENCRYPTION}`);
   }
   const epk = header.epk as { crv?: unknown } | undefined;
   assertKeyFits(alg, typeof epk?.crv === "string" ? epk.crv : undefined, privateKey);
@@ -81,6 +83,12 @@ function describe(key: KeyObject): string {
   if (key.asymmetricKeyType === "ec") return `EC ${CURVE_NAMES[details.namedCurve ?? ""] ?? details.namedCurve ?? ""}`.trim();
   if (key.asymmetricKeyType === "rsa") return `RSA ${details.modulusLength ?? ""}-bit`;
   return key.asymmetricKeyType ?? "unknown";
+}
+
+// Header values come from whoever made the token: cut short and kept to printable ASCII so they
+// cannot rewrite the terminal line they are shown on.
+function shown(value: string): string {
+  return JSON.stringify(value.slice(0, 30).replace(/[^\x20-\x7e]/g, "?"));
 }
 
 function wrongKey(message: string): OneRecordError {

@@ -26,18 +26,56 @@ export async function readTokenArgument(
   }
 }
 
-/** A small file named by an option (--key, --jwks, --cert); the message names the option and path. */
+/**
+ * A small file named by an option (--key, --jwks, --cert, --config). People pass the contents
+ * instead of the path (`--key "$(cat dev.key)"`), so the value is named in a message only when it
+ * looks like a path; otherwise the message would print the key or token it holds.
+ */
 export async function readOptionFile(path: string, option: string): Promise<Buffer> {
+  const subject = optionSubject(option, path);
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new OneRecordError("io-error", `${option} ${path}: not a file`);
-    if (info.size > MAX_INPUT_BYTES) throw new OneRecordError("input-invalid", `${option} ${path}: ${info.size} bytes is too large for this option (at most ${MAX_INPUT_BYTES})`);
+    if (!info.isFile()) throw new OneRecordError("io-error", `${subject}: not a file`);
+    if (info.size > MAX_INPUT_BYTES) throw new OneRecordError("input-invalid", `${subject}: ${info.size} bytes is too large for this option (at most ${MAX_INPUT_BYTES})`);
     return await readFile(path);
   } catch (error) {
     if (error instanceof OneRecordError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new OneRecordError("io-error", `${option} ${path}: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : "cannot be read"}`);
+    const reason = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : "cannot be read";
+    // An unshown value that is no file is almost always the file's contents given by mistake.
+    const hint = isShowableOptionValue(path) ? "" : `; ${option} takes the path of a file, not its contents`;
+    throw new OneRecordError("io-error", `${subject}: ${reason}${hint}`);
   }
+}
+
+const MAX_SHOWN_LENGTH = 200;
+// Control and bidi-override characters could rewrite the terminal line the message lands on.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
+// Three or more dot-separated base64url segments: a compact JWS (3) or JWE (5), whole or cut.
+const COMPACT_SHAPE = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,}$/;
+// base64url of `{"`: the start of any JOSE header, so also a fragment of a token.
+const JOSE_HEADER = /eyJ[A-Za-z0-9_-]{8,}/;
+// A long unbroken base64 run is key material (a JWK "d", a PEM body line), not a file name.
+const BASE64_RUN = /[A-Za-z0-9+=_-]{40,}/;
+
+/**
+ * Whether an option value may appear in a message: a short, single-line value that looks like a
+ * file path and like none of the shapes key or token material takes. Refusing a real but odd path
+ * only costs the user its echo; accepting a secret would print it.
+ */
+export function isShowableOptionValue(value: string, maxLength = MAX_SHOWN_LENGTH): boolean {
+  if (value.length === 0 || value.length > maxLength) return false;
+  if (UNSAFE_CHARACTERS.test(value)) return false;
+  const trimmed = value.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) return false;
+  if (value.includes("-----BEGIN") || value.includes("-----END")) return false;
+  return !COMPACT_SHAPE.test(trimmed) && !JOSE_HEADER.test(value) && !BASE64_RUN.test(value);
+}
+
+/** How a message names an option's value: the value itself when safe, else only the option. */
+export function optionSubject(option: string, value: string): string {
+  return isShowableOptionValue(value) ? `${option} ${value}` : `the ${option} value (not shown: it does not look like a file path)`;
 }
 
 export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {

@@ -86,7 +86,7 @@ describe("CLI: decrypt-token and verify-token", () => {
       ["no --key", [] as string[], /--key DEVICE.key is required/],
       ["no JWE", ["--key", "K"], /exactly one JWE/],
       ["two JWEs", ["--key", "K", "a", "b"], /exactly one JWE/],
-      ["an unknown option", ["--kee", "K", "x"], /Unknown option/],
+      ["an unknown option", ["--kee", "K", "x"], /unknown option --kee/],
     ])("exits 2 on usage errors: %s", async (_, argv, message) => {
       const out = await capture(decryptToken, argv.map((a) => (a === "K" ? path("device.key") : a)));
       expect(out.code).toBe(2);

@@ -3,7 +3,7 @@ import { decodeCertificateFile } from "../../certificates/decode.js";
 import { defaultConfig, parseConfigText } from "../../config/parse.js";
 import { OneRecordError } from "../../errors.js";
 import { looksLikeCompactJwe, looksLikeCompactJws, parseJwksText, verifyDeviceToken, x5tS256, type VerifyResult } from "../../tokens/index.js";
-import { readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
+import { isShowableOptionValue, optionSubject, readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
 import { parseArgs } from "node:util";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_INVALID, EXIT_OK, reportCommandError, type CliIO } from "../io.js";
@@ -36,6 +36,11 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
     if (!values.cert) throw new OneRecordError("usage", "--cert DEVICE.pem is required");
     if (positionals.length !== 1) throw new OneRecordError("usage", "give exactly one TOKEN (the JWT, a file, or - for standard input)");
     const at = values.at === undefined ? undefined : parseTime(values.at);
+    // Both are echoed in the verdict, so a token pasted into them would be printed.
+    for (const option of ["issuer", "audience"] as const) {
+      const value = values[option];
+      if (value !== undefined && !isShowableOptionValue(value)) throw new OneRecordError("usage", `--${option} (value not shown) does not look like an ${option}: it is too long, spans lines, or has the shape of a key or token`);
+    }
 
     const config = values.config ? parseConfigText((await readOptionFile(values.config, "--config")).toString("utf8")) : defaultConfig();
     const issuer = values.issuer ?? config.tokens.issuer;
@@ -75,7 +80,9 @@ function parse(argv: string[]) {
 function parseTime(value: string): Date {
   // ISO-8601 with a date; Date.parse alone would accept "1" or "March 3".
   if (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new OneRecordError("usage", `--at must be an ISO-8601 time such as 2026-01-31T12:00:00Z, not "${value.slice(0, 40)}"`);
+    // Echoed only when short and plain: a value pasted into the wrong option may be a token.
+    const given = isShowableOptionValue(value, 40) ? `, not "${value}"` : "";
+    throw new OneRecordError("usage", `--at must be an ISO-8601 time such as 2026-01-31T12:00:00Z${given}`);
   }
   return new Date(value);
 }
@@ -85,7 +92,7 @@ function readCertificate(bytes: Uint8Array, path: string): Uint8Array {
   const decoded = decodeCertificateFile(bytes);
   const leaf = decoded.certificates[0];
   if (decoded.errors.length > 0 || !leaf) {
-    throw new OneRecordError("input-invalid", `--cert ${path}: ${decoded.errors[0]?.message ?? "no certificate found"}`);
+    throw new OneRecordError("input-invalid", `${optionSubject("--cert", path)}: ${decoded.errors[0]?.message ?? "no certificate found"}`);
   }
   return leaf;
 }
