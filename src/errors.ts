@@ -7,7 +7,9 @@ export type ErrorCode =
   | "config-invalid"
   | "config-not-found"
   | "input-invalid"
-  | "io-error";
+  | "io-error"
+  /** The app's record no longer fits a GitHub comment even compressed: nothing is written. */
+  | "record-too-large";
 
 export class OneRecordError extends Error {
   readonly code: ErrorCode;

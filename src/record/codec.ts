@@ -84,14 +84,48 @@ function compact(record: AccessRecord): unknown {
   record.certificates.forEach((c, i) => {
     if (c.fingerprintSha256) index.set(`${c.device}\u0000${thumbprintFromFingerprint(c.fingerprintSha256)}`, i);
   });
+  const devices = new Map((record.request?.devices ?? []).map((d, i) => [d, i]));
+  const issuance: unknown[] = [];
+  let group: StandInGroup | null = null;
+  for (const t of record.issuance) {
+    const device = devices.get(t.device);
+    const certificate = t.x5tS256 === "" ? -1 : index.get(`${t.device}\u0000${t.x5tS256}`);
+    if (t.jti !== "" || device === undefined || certificate === undefined) {
+      group = null;
+      issuance.push(certificate === undefined || certificate < 0 ? t : { ...t, x5tS256: `#${certificate}` });
+      continue;
+    }
+    const run = { at: t.at, runUrl: t.runUrl, expiresAt: t.expiresAt, ...(t.by === undefined ? {} : { by: t.by }) };
+    if (!group || JSON.stringify(group.run) !== JSON.stringify(run)) {
+      group = { run, d: [] };
+      issuance.push(group);
+    }
+    const last = group.d.at(-1);
+    if (last && device === last[0] + last[2] + 1 && (last[1] < 0 ? certificate < 0 : certificate === last[1] + last[2] + 1)) last[2]++;
+    else group.d.push([device, certificate, 0]);
+  }
   return {
     ...record,
     certificates: record.certificates.map((c) => ({ ...c, fingerprintSha256: c.fingerprintSha256?.replace(/:/g, "") ?? null })),
-    issuance: record.issuance.map((t) => {
-      const i = index.get(`${t.device}\u0000${t.x5tS256}`);
-      return i === undefined ? t : { ...t, x5tS256: `#${i}` };
-    }),
+    issuance,
   };
+}
+
+/**
+ * Consecutive stand-in tokens of one run (empty `jti`, see `pruneIssuance` in the app) as
+ * segments `[device, certificate, n]`: n + 1 tokens for devices `device…device+n` of the request,
+ * bound to certificates `certificate…certificate+n` of the record (-1: no recorded certificate,
+ * `x5tS256` empty). A round of tokens for every device is one segment.
+ */
+interface StandInGroup {
+  run: { at: string; runUrl: string; expiresAt: string; by?: string };
+  d: Array<[number, number, number]>;
+}
+
+function isStandInGroup(value: unknown): value is StandInGroup {
+  if (!value || typeof value !== "object" || !("d" in value) || !("run" in value)) return false;
+  const { d, run } = value as { d: unknown; run: unknown };
+  return !!run && typeof run === "object" && Array.isArray(d) && d.every((s) => Array.isArray(s) && s.length === 3 && s.every((n) => Number.isSafeInteger(n)) && s[0] >= 0 && s[2] >= 0 && s[2] < 100_000);
 }
 
 function expand(value: unknown): unknown {
@@ -100,10 +134,27 @@ function expand(value: unknown): unknown {
   const certificates = (record.certificates ?? []).map((c) =>
     typeof c.fingerprintSha256 === "string" && /^[0-9A-F]{64}$/.test(c.fingerprintSha256) ? { ...c, fingerprintSha256: c.fingerprintSha256.match(/../g)!.join(":") } : c,
   );
-  const issuance = (record.issuance ?? []).map((t) => {
+  const devices = (value as { request?: { devices?: unknown } | null }).request?.devices;
+  const thumbprint = (i: number): string | undefined => {
+    const fingerprint = certificates[i]?.fingerprintSha256;
+    return typeof fingerprint === "string" ? thumbprintFromFingerprint(fingerprint) : undefined;
+  };
+  const issuance = (record.issuance ?? []).flatMap((t): unknown[] => {
+    if (isStandInGroup(t)) {
+      const out: unknown[] = [];
+      for (const [device, certificate, n] of t.d) {
+        for (let k = 0; k <= n; k++) {
+          const name = Array.isArray(devices) ? devices[device + k] : undefined;
+          const x5tS256 = certificate < 0 ? "" : thumbprint(certificate + k);
+          if (typeof name !== "string" || x5tS256 === undefined) throw new OneRecordError("input-invalid", "the record names a token of an unknown device or certificate");
+          out.push({ device: name, jti: "", x5tS256, ...t.run });
+        }
+      }
+      return out;
+    }
     const ref = typeof t.x5tS256 === "string" ? /^#(\d+)$/.exec(t.x5tS256) : null;
-    const fingerprint = ref ? certificates[Number(ref[1])]?.fingerprintSha256 : undefined;
-    return ref && typeof fingerprint === "string" ? { ...t, x5tS256: thumbprintFromFingerprint(fingerprint) } : t;
+    const fingerprint = ref ? thumbprint(Number(ref[1])) : undefined;
+    return [ref && fingerprint !== undefined ? { ...t, x5tS256: fingerprint } : t];
   });
   return { ...value, certificates, issuance };
 }

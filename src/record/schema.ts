@@ -96,8 +96,20 @@ export const commandRecordSchema = z.object({
 });
 export type CommandRecord = z.infer<typeof commandRecordSchema>;
 
-/** A comment that was edited before the app first saw it: never executed, answered once. */
-export const ignoredCommentSchema = z.object({ comment: z.number().int().positive(), by: login, reason: z.literal("edited") });
+/**
+ * A comment the app saw and does not read again, other than through `commands`:
+ * - `edited`: edited before the app first saw it, never executed, answered once;
+ * - `pruned`: its command lines could never change the outcome (refused for good, or answered)
+ *   and were dropped from `commands` to keep the record small; `lines` counts them;
+ * - `pruned-through`: a watermark, at most one: every comment up to `comment` was seen. Old
+ *   `edited` and `pruned` entries fold into it (`lines` sums theirs), so spam cannot grow the list.
+ */
+export const ignoredCommentSchema = z.object({
+  comment: z.number().int().positive(),
+  by: login,
+  reason: z.enum(["edited", "pruned", "pruned-through"]),
+  lines: z.number().int().min(0).optional(),
+});
 export type IgnoredComment = z.infer<typeof ignoredCommentSchema>;
 
 export const checklistEntrySchema = stampSchema.extend({ item: z.string(), note: z.string().optional() });

@@ -1,4 +1,5 @@
 import type { AccessConfig } from "../../config/schema.js";
+import { OneRecordError } from "../../errors.js";
 import { COMMENT_LIMIT, STATUS_MARKER, writeRecord, type RecordEncoding } from "../../record/codec.js";
 import type { AccessRecord, Stage } from "../../record/schema.js";
 import { hasCurrentToken } from "../../record/tokens.js";
@@ -18,6 +19,7 @@ const LEVELS: Detail[] = [
   { devicesInSummary: 30, deviceRows: 200, auditRows: 200 },
   { devicesInSummary: 10, deviceRows: 50, auditRows: 50 },
   { devicesInSummary: 0, deviceRows: 10, auditRows: 15 },
+  { devicesInSummary: 0, deviceRows: 0, auditRows: 0 },
 ];
 /** Leaves room below GitHub's limit for what a person may append by hand before the next event. */
 const BUDGET = COMMENT_LIMIT - 2_000;
@@ -38,22 +40,46 @@ export const ITEM_TITLE: Record<string, string> = {
   "network-review": "Network paths reviewed",
 };
 
+/** What `renderStatusComment` throws (as an `input-invalid` error) when even the record alone cannot fit. */
 /**
  * The status comment: what a person new to the process needs (where the request stands, what
  * happens next, what is missing, who ticked what), then the audit trail, then the hidden
  * record. Deterministic: the same record renders the same text, so an unchanged request is
  * never rewritten. Always below GitHub's comment limit: detail is reduced, then the record is
- * compressed, until it fits.
+ * compressed, until it fits the budget; failing that, the shortest visible text with the
+ * compressed record is used if it fits the limit itself. A record that cannot fit even then is
+ * an error (`OneRecordError` code "record-too-large"), never an oversized body
+ * that GitHub would refuse on every later event. (The app keeps records bounded, see
+ * `pruneCommands` and `pruneIssuance` in src/app/state/facts.ts.)
  */
 export function renderStatusComment(record: AccessRecord, config: AccessConfig): string {
-  let body = "";
   for (const detail of LEVELS) {
     for (const encoding of ["json", "deflate"] as RecordEncoding[]) {
-      body = `${renderVisible(record, config, detail)}\n\n${writeRecord(record, encoding)}\n`;
+      const body = `${renderVisible(record, config, detail)}\n\n${writeRecord(record, encoding)}\n`;
       if (body.length <= BUDGET) return body;
     }
   }
-  return body;
+  const hidden = writeRecord(record, "deflate");
+  const minimal = `${renderMinimal(record)}\n\n${hidden}\n`;
+  if (minimal.length < COMMENT_LIMIT) return minimal;
+  throw new OneRecordError("record-too-large", `the request's record takes ${hidden.length} characters compressed; a status comment must stay below ${COMMENT_LIMIT}`);
+}
+
+/** The last resort: where the request stands, and that the rest is in the record. */
+function renderMinimal(record: AccessRecord): string {
+  return [
+    STATUS_MARKER,
+    `## Production access request · ${STAGE_TITLE[record.stage]}`,
+    "",
+    progressLine(record.stage),
+    "",
+    "The request's history is too large to show here; the app keeps all of it in its record. Comment <code>/status</code> to refresh.",
+  ].join("\n");
+}
+
+/** The last `n` entries (none for 0, where `slice(-0)` would give all). */
+function lastOf<T>(list: readonly T[], n: number): T[] {
+  return n > 0 ? list.slice(-n) : [];
 }
 
 function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detail): string {
@@ -204,6 +230,8 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
   const devices = record.request?.devices ?? [];
   const holding = devices.filter((d) => hasCurrentToken(record, d)).length;
   const out = ["### Tokens", "", `**${holding} of ${devices.length}** device(s) hold a live token bound to their current certificate.`];
+  const standIns = record.issuance.filter((t) => t.jti === "").length;
+  if (standIns) out.push("", `${standIns} older token(s) are kept in the record without their ids (their device, run and expiry only).`);
   if (record.reissueRequested.length) {
     out.push("", `Reissue asked for ${record.reissueRequested.length} device(s) (latest by ${userLink(record.reissueRequested.at(-1)!.by)}: ${escapeText(record.reissueRequested.at(-1)!.reason, 120)}).`);
   }
@@ -217,7 +245,7 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
   const refused = record.issuanceComments.filter((j) => !j.accepted && !j.pending);
   if (pending.length || refused.length) {
     out.push("", "| Issuance report | Run | Tokens | Status |", "| --- | --- | ---: | --- |");
-    const rows = [...pending, ...refused.slice(-detail.auditRows)].sort((a, b) => a.comment - b.comment);
+    const rows = [...pending, ...lastOf(refused, detail.auditRows)].sort((a, b) => a.comment - b.comment);
     for (const j of rows) {
       const run = j.runId ? (j.runUrl ? link(`${j.runId}${j.runAttempt && j.runAttempt > 1 ? ` #${j.runAttempt}` : ""}`, j.runUrl) : String(j.runId)) : "—";
       const status = j.pending ? `⏳ pending confirmation: ${escapeText(j.reason ?? "the run has not completed", 200)}` : `❌ refused: ${escapeText(j.reason ?? "not accepted", 200)}`;
@@ -234,7 +262,7 @@ function pendingIssuance(record: AccessRecord): AccessRecord["issuanceComments"]
 
 function auditSection(record: AccessRecord, detail: Detail): string[] {
   const entries = auditTrail(record);
-  const shown = entries.slice(-detail.auditRows);
+  const shown = lastOf(entries, detail.auditRows);
   const out = [`<details><summary><b>Audit trail</b> (${entries.length} entries)</summary>`, "", "| When | Who | What | Link |", "| --- | --- | --- | --- |"];
   if (shown.length < entries.length) out.push(`| | | ${entries.length - shown.length} older entries are kept in the record | |`);
   for (const e of shown) out.push(`| ${formatTime(e.at)} | ${userLink(e.by)} | ${escapeText(e.what, 200)} | ${link("link", e.url)} |`);

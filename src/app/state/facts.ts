@@ -1,5 +1,19 @@
-import { RECORD_SCHEMA_VERSION, type AccessRecord, type CertificateRecord, type CommandName, type FormLogEntry, type FormState, type IgnoredComment, type PullRequestRecord } from "../../record/schema.js";
-import { currentCertificates } from "../../record/tokens.js";
+import {
+  RECORD_SCHEMA_VERSION,
+  type AccessRecord,
+  type CertificateRecord,
+  type CommandName,
+  type CommandRecord,
+  type FormLogEntry,
+  type FormState,
+  type IgnoredComment,
+  type IssuanceRecord,
+  type PullRequestRecord,
+  type ReissueRequest,
+} from "../../record/schema.js";
+import { currentCertificates, thumbprintFromFingerprint } from "../../record/tokens.js";
+import { deviceKey } from "../../request/device-id.js";
+import { commandSpec } from "../commands/catalog.js";
 import { parseCommands } from "../commands/parse.js";
 import type { FormResult } from "../intake/parse.js";
 import type { ReduceOutput } from "./types.js";
@@ -36,10 +50,11 @@ export function isBot(user: { login: string; type?: string | null } | null | und
  */
 export function unseenLines(comments: readonly CommentLike[], prior: Pick<AccessRecord, "commands" | "ignored"> | null): { lines: NewLine[]; ignored: IgnoredComment[] } {
   const seen = new Set<number>([...(prior?.commands ?? []).map((c) => c.comment), ...(prior?.ignored ?? []).map((i) => i.comment)]);
+  const through = watermark(prior?.ignored ?? []);
   const lines: NewLine[] = [];
   const ignored: IgnoredComment[] = [];
   for (const comment of [...comments].sort((a, b) => a.id - b.id)) {
-    if (seen.has(comment.id) || isBot(comment.user)) continue;
+    if (seen.has(comment.id) || comment.id <= through || isBot(comment.user)) continue;
     const parsed = parseCommands(comment.body);
     if (parsed.length === 0) continue;
     const by = comment.user!.login;
@@ -89,6 +104,121 @@ export function nextForm(prior: AccessRecord | null, snapshot: { at: string; bod
   return { form: state, formLog: log.length > MAX_FORM_LOG ? [log[0]!, ...log.slice(-(MAX_FORM_LOG - 1))] : log };
 }
 
+/** Every comment up to this id was seen (0: none is assumed seen); see `ignoredCommentSchema`. */
+function watermark(ignored: readonly IgnoredComment[]): number {
+  return Math.max(0, ...ignored.filter((i) => i.reason === "pruned-through").map((i) => i.comment));
+}
+
+/*
+ * Bounds. GitHub refuses comments of 65,536 characters or more, and anyone who can comment can
+ * add command lines; what they add must not grow the record without bound. None of the cuts
+ * below can change what `reduce` computes: see `pruneCommands` and `pruneIssuance`.
+ */
+/** Arguments of a line that did not run are kept as an excerpt of at most this many characters. */
+export const MAX_KEPT_ARGS = 80;
+/** Lines that can never change anything kept in `commands` (newest comments first). */
+export const MAX_INERT_LINES = 40;
+/** `edited` and `pruned` entries kept in `ignored`; older ones fold into the `pruned-through` watermark. */
+export const MAX_IGNORED = 200;
+/** Tokens that are no longer current kept whole, newest first; older ones are kept as stand-ins. */
+export const MAX_OLDER_TOKENS = 50;
+/** Who the watermark entry is attributed to. */
+const PRUNER = "onerecord-access";
+
+/**
+ * Arguments cut to `MAX_KEPT_ARGS` characters so that `authorize` decides the same: it reads the
+ * first word (an item or a device), whether more follows, and whether there is any argument at
+ * all. A first word that fits is kept whole, and a cut rest stays non-empty ("…").
+ */
+export function excerptArgs(args: string): string {
+  if (args.length <= MAX_KEPT_ARGS) return args;
+  const head = args.slice(0, MAX_KEPT_ARGS - 2);
+  if (/\s/.test(args[MAX_KEPT_ARGS - 2]!) || /\s$/.test(head)) return `${head.trimEnd()} …`;
+  return `${head}…`;
+}
+
+/**
+ * Refused for good or answered: a line no replay can make run. `/status` and `/help` are always
+ * answered and change nothing; a reviewer-only command by someone who was not a reviewer when
+ * the line was first seen, or a command its author may not run on their own request, is refused
+ * whatever the state (the reviewer flag and the requester are recorded facts).
+ */
+function inert(command: CommandRecord, requester: string): boolean {
+  if (command.outcome === "answered") return true;
+  if (command.outcome !== "refused") return false;
+  const spec = commandSpec(command.name);
+  return (spec.who === "reviewer" && !command.reviewer) || (spec.notRequester && command.by.toLowerCase() === requester.toLowerCase());
+}
+
+/**
+ * Keeps what commenters add to the record bounded without changing any outcome:
+ * - lines that did not run keep an excerpt of their arguments (`excerptArgs`);
+ * - comments whose every line is inert are dropped from `commands` beyond the newest
+ *   `MAX_INERT_LINES` such lines, and listed in `ignored` as `pruned` so they are not read again;
+ * - `ignored` keeps its newest `MAX_IGNORED` entries; older ones fold into one `pruned-through`
+ *   watermark (every comment up to it was seen). Only entries that many comments old are folded,
+ *   so a comment still missing from GitHub's listing when they were seen cannot fall under it.
+ * Lines that can still change outcome on a replay (accepted ones, and a reviewer's refused ones,
+ * which a late merge or issuance placed before them may turn into accepted) are all kept.
+ */
+export function pruneCommands(commands: readonly CommandRecord[], ignored: readonly IgnoredComment[], requester: string): { commands: CommandRecord[]; ignored: IgnoredComment[] } {
+  const cut = commands.map((c) => (c.outcome === "accepted" || c.args.length <= MAX_KEPT_ARGS ? c : { ...c, args: excerptArgs(c.args) }));
+  const byComment = new Map<number, CommandRecord[]>();
+  for (const c of cut) byComment.set(c.comment, [...(byComment.get(c.comment) ?? []), c]);
+  const inertComments = [...byComment.entries()].filter(([, lines]) => lines.every((l) => inert(l, requester))).sort((a, b) => b[0] - a[0]);
+  const dropped = new Map<number, CommandRecord[]>();
+  let kept = 0;
+  for (const [comment, lines] of inertComments) {
+    if (kept + lines.length <= MAX_INERT_LINES) kept += lines.length;
+    else dropped.set(comment, lines);
+  }
+  let list: IgnoredComment[] = [...ignored];
+  for (const [comment, lines] of [...dropped.entries()].sort((a, b) => a[0] - b[0])) list.push({ comment, by: lines[0]!.by, reason: "pruned", lines: lines.length });
+  const marks = list.filter((i) => i.reason === "pruned-through");
+  const entries = list.filter((i) => i.reason !== "pruned-through");
+  if (entries.length > MAX_IGNORED || marks.length > 1) {
+    const oldest = [...entries].sort((a, b) => a.comment - b.comment).slice(0, Math.max(0, entries.length - MAX_IGNORED));
+    const folded = new Set(oldest);
+    const through = Math.max(0, ...marks.map((m) => m.comment), ...oldest.map((i) => i.comment));
+    const lines = [...marks, ...oldest].reduce((n, i) => n + (i.lines ?? 0), 0);
+    list = [{ comment: through, by: PRUNER, reason: "pruned-through", lines }, ...entries.filter((i) => !folded.has(i))];
+  }
+  return { commands: cut.filter((c) => !dropped.has(c.comment)), ignored: list };
+}
+
+/**
+ * Keeps the token history bounded without changing what `reduce` replays from it. Whole tokens
+ * (with their `jti`) are kept for the token each device holds now (bound to its current
+ * certificate, newer than its last pending reissue request) and for the `MAX_OLDER_TOKENS`
+ * newest other ones. Every other token stays as a stand-in: the same device, run, time and
+ * expiry, an empty `jti`, and its `x5tS256` only when a recorded certificate of its device has
+ * that thumbprint (no other value can ever match one). `reduce` reads neither the `jti` nor a
+ * thumbprint that matches nothing, so it replays stand-ins exactly as the tokens they replace;
+ * the compressed record (src/record/codec.ts) stores a run's stand-ins in a few bytes.
+ */
+export function pruneIssuance(issuance: readonly IssuanceRecord[], certificates: readonly CertificateRecord[], pending: readonly ReissueRequest[]): IssuanceRecord[] {
+  const current = currentCertificates(certificates);
+  const recorded = new Set(certificates.flatMap((c) => (c.fingerprintSha256 ? [`${deviceKey(c.device)}\u0000${thumbprintFromFingerprint(c.fingerprintSha256)}`] : [])));
+  const lastAsked = new Map<string, string>();
+  for (const r of pending) if ((lastAsked.get(deviceKey(r.device)) ?? "") < r.at) lastAsked.set(deviceKey(r.device), r.at);
+  const holding = new Map<string, IssuanceRecord>();
+  for (const t of issuance) {
+    const key = deviceKey(t.device);
+    const c = current.get(key);
+    if (!t.jti || !c || c.verdict !== "valid" || !c.fingerprintSha256 || t.x5tS256 !== thumbprintFromFingerprint(c.fingerprintSha256)) continue;
+    if (t.at <= (lastAsked.get(key) ?? "")) continue;
+    const seen = holding.get(key);
+    if (!seen || seen.at < t.at) holding.set(key, t);
+  }
+  const whole = new Set(holding.values());
+  const older = issuance.filter((t) => t.jti && !whole.has(t)).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  for (const t of older.slice(0, MAX_OLDER_TOKENS)) whole.add(t);
+  return issuance.map((t) => {
+    if (whole.has(t) || (!t.jti && (t.x5tS256 === "" || recorded.has(`${deviceKey(t.device)}\u0000${t.x5tS256}`)))) return t;
+    return { ...t, jti: "", x5tS256: recorded.has(`${deviceKey(t.device)}\u0000${t.x5tS256}`) ? t.x5tS256 : "" };
+  });
+}
+
 export function assembleRecord(parts: {
   repository: string;
   issue: number;
@@ -104,6 +234,7 @@ export function assembleRecord(parts: {
   issuanceComments: AccessRecord["issuanceComments"];
 }): AccessRecord {
   const r = parts.reduced;
+  const { commands, ignored } = pruneCommands(r.commands, parts.ignored, parts.requester);
   return {
     version: RECORD_SCHEMA_VERSION,
     repository: parts.repository,
@@ -120,11 +251,11 @@ export function assembleRecord(parts: {
     request: r.request,
     form: parts.form,
     formLog: parts.formLog,
-    commands: r.commands,
-    ignored: parts.ignored,
+    commands,
+    ignored,
     pullRequests: parts.pullRequests,
     certificates: parts.certificates,
-    issuance: parts.issuance,
+    issuance: pruneIssuance(parts.issuance, parts.certificates, r.reissueRequested),
     issuanceComments: parts.issuanceComments,
   };
 }

@@ -73,6 +73,13 @@ export interface FakeRun {
 
 const BOT: FakeUser = { login: "onerecord-access[bot]", type: "Bot" };
 
+/** GitHub refuses comment bodies of this many characters or more (422, "body is too long"). */
+export const COMMENT_BODY_LIMIT = 65_536;
+
+function bodyTooLong(): [number, unknown] {
+  return [422, { message: "Validation Failed", errors: [{ resource: "IssueComment", code: "custom", field: "body", message: "body is too long (maximum is 65536 characters)" }], documentation_url: "https://docs.github.com/rest/issues/comments" }];
+}
+
 export class FakeGitHub {
   readonly owner = "acme";
   readonly repo = "access-requests";
@@ -331,6 +338,7 @@ export class FakeGitHub {
         return [200, slice.map((c) => this.commentJson(c)), headers];
       }
       case "issues/create-comment": {
+        if (String(body!.body).length >= COMMENT_BODY_LIMIT) return bodyTooLong();
         const at = this.tick();
         const comment: FakeComment = { id: this.nextCommentId++, issue: Number(p[5]), body: String(body!.body), user: BOT, created_at: at, updated_at: at };
         this.comments.set(comment.id, comment);
@@ -339,6 +347,7 @@ export class FakeGitHub {
       case "issues/update-comment": {
         const comment = this.comments.get(Number(p[6]));
         if (!comment) return [404, { message: "Not Found" }];
+        if (String(body!.body).length >= COMMENT_BODY_LIMIT) return bodyTooLong();
         comment.body = String(body!.body);
         comment.updated_at = this.tick();
         return [200, this.commentJson(comment)];
