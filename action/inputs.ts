@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { z } from "zod";
+import { parseValidationTime } from "../src/certificates/time.js";
 import { CONFIG_PATH } from "../src/config/parse.js";
 import { OneRecordError } from "../src/errors.js";
 import { maskSigningKey } from "./issue-tokens/mask.js";
@@ -40,8 +41,6 @@ export interface IssueTokensInputs {
 export const INPUT_NAMES = ["mode", "paths", "changed-only", "validation-time", "warn-days", "config", "github-token", "request", "signing-key", "app-login"] as const;
 export type RawInputs = Record<(typeof INPUT_NAMES)[number], string>;
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-
 /** A GitHub login; an app's bot account ends in `[bot]`. */
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 /** Inputs that are secret: an error never quotes them. */
@@ -73,8 +72,8 @@ const schema = z.object({
     .transform((v) => (v === "" ? undefined : v.toLowerCase() === "true")),
   "validation-time": z
     .string()
-    .refine((v) => v === "" || (ISO_8601.test(v) && !Number.isNaN(Date.parse(v))), "must be an ISO-8601 time such as 2026-01-31T12:00:00Z")
-    .transform((v) => (v === "" ? undefined : new Date(v))),
+    .refine((v) => v === "" || parseValidationTime(v) !== undefined, "must be an ISO-8601 time on the calendar, such as 2026-01-31T12:00:00Z")
+    .transform((v) => (v === "" ? undefined : parseValidationTime(v))),
   "warn-days": z
     .string()
     .refine((v) => v === "" || (/^\d{1,4}$/.test(v) && Number(v) <= 3650), "must be a whole number of days from 0 to 3650")

@@ -33,17 +33,22 @@ export async function validatePaths(paths: string[], options: ValidatePathsOptio
 }
 
 function validateFile(path: string, absolute: string, options: ValidatePathsOptions): FileReport {
-  const fd = openSync(absolute, "r");
   let bytes: Buffer;
   try {
-    const size = fstatSync(fd).size;
-    // Do not even read an oversized file: the decoder would refuse it anyway.
-    if (size > MAX_FILE_BYTES) {
-      return report(path, null, [finding("parse-error", `the file is ${size} bytes; a certificate file may be at most ${MAX_FILE_BYTES} bytes`)], []);
+    const fd = openSync(absolute, "r");
+    try {
+      const size = fstatSync(fd).size;
+      // Do not even read an oversized file: the decoder would refuse it anyway.
+      if (size > MAX_FILE_BYTES) {
+        return report(path, null, [finding("parse-error", `the file is ${size} bytes; a certificate file may be at most ${MAX_FILE_BYTES} bytes`)], []);
+      }
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
     }
-    bytes = readFileSync(fd);
-  } finally {
-    closeSync(fd);
+  } catch {
+    // One unreadable file (permissions, removed mid-run) must not hide the reports of the others.
+    return report(path, null, [finding("parse-error", "the file cannot be read")], []);
   }
   return validateCertificateBytes(bytes, { path, trust: options.trust, at: options.at, warnDays: options.warnDays });
 }

@@ -7,3 +7,4 @@ export { validatePaths, type ValidatePathsOptions } from "./files.js";
 export { findPrivateKeys } from "./private-keys.js";
 export { MAX_FILE_BYTES, MAX_CERTIFICATES_PER_FILE } from "./decode.js";
 export { displaySafe } from "./names.js";
+export { parseValidationTime } from "./time.js";

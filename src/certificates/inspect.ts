@@ -60,6 +60,17 @@ export function inspectCertificate(der: Uint8Array): CertificateFacts {
   } catch {
     throw new CertificateDecodeError("not a valid X.509 certificate");
   }
+  // Extensions and algorithm parameters are parsed lazily by the ASN.1 layer, so a certificate
+  // that OpenSSL accepts can still hold a body that does not decode; that is this file's fault,
+  // not a reason to abort a run over many files.
+  try {
+    return factsOf(der, node, asn);
+  } catch {
+    throw new CertificateDecodeError("an extension or algorithm parameter does not decode");
+  }
+}
+
+function factsOf(der: Uint8Array, node: X509Certificate, asn: Certificate): CertificateFacts {
   const tbs = asn.tbsCertificate;
   const extensions = new Map((tbs.extensions ?? []).map((e) => [e.extnID, e.extnValue.buffer]));
 

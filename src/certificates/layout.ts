@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import { deviceKey, isValidDeviceId } from "../request/device-id.js";
 import { finding } from "./findings.js";
+import { displaySafe } from "./names.js";
 import type { FileReport } from "./types.js";
 
 export const DEFAULT_PATH_PATTERN = "certificates/{request}/{device}.pem";
@@ -40,13 +41,14 @@ export function applyLayout(reports: FileReport[], options: LayoutOptions = {}):
   const out = reports.map((r) => ({ ...r, errors: [...r.errors] }));
   const byDevice = new Map<string, FileReport[]>();
   const byFingerprint = new Map<string, FileReport[]>();
+  // File names come from the PR author: every path quoted in a message goes through displaySafe.
 
   for (const r of out) {
     if (!isUnderCertificateFolder(r.path, pattern)) continue;
     const parsed = parseCertificatePath(r.path, pattern);
     if (!parsed) {
       r.errors.push(
-        finding("device-mismatch", `"${normalize(r.path)}" does not follow ${pattern} (request number, then a device id of letters, digits, '.', '_' or '-')`),
+        finding("device-mismatch", `"${displaySafe(normalize(r.path))}" does not follow ${displaySafe(pattern)} (request number, then a device id of letters, digits, '.', '_' or '-')`),
       );
       continue;
     }
@@ -64,13 +66,13 @@ export function applyLayout(reports: FileReport[], options: LayoutOptions = {}):
 
   for (const group of byDevice.values()) {
     if (group.length < 2) continue;
-    const paths = group.map((r) => normalize(r.path)).join(", ");
+    const paths = group.map((r) => displaySafe(normalize(r.path))).join(", ");
     for (const r of group) r.errors.push(finding("duplicate-device", `device "${r.device}" of request #${r.request} has more than one certificate file: ${paths}`));
   }
   for (const group of byFingerprint.values()) {
     const devices = new Set(group.map((r) => `${r.request}/${deviceKey(r.device!)}`));
     if (devices.size < 2) continue;
-    const paths = group.map((r) => normalize(r.path)).join(", ");
+    const paths = group.map((r) => displaySafe(normalize(r.path))).join(", ");
     for (const r of group) r.errors.push(finding("duplicate-device", `the same certificate is used for several devices (${paths}); each device needs its own`));
   }
 

@@ -43,6 +43,20 @@ export function buildPath(leaf: CertificateFacts, intermediates: CertificateFact
       used.add(next.fingerprintSha256);
       continue;
     }
+    if (path.length === 1 && store.verifies(leaf, leaf)) {
+      // Signed by its own key under another issuer's name: self-signed all the same, and saying
+      // "missing intermediate" would send the user looking for a CA certificate that never was.
+      return {
+        ok: false,
+        path,
+        errors: [
+          finding(
+            "self-signed",
+            `"${leaf.subject}" is signed by its own key (though it names "${leaf.issuer}" as its issuer); device certificates must be issued by an approved CA`,
+          ),
+        ],
+      };
+    }
     return { ok: false, path, errors: explainFailure(current, store, namedAnchors.length > 0, named.length > 0) };
   }
   return {

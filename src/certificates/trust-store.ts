@@ -109,7 +109,15 @@ export class TrustStore {
         // mis-generated: such an anchor is dropped, never trusted on its name.
         if (actual !== source.fingerprintSha256.toUpperCase()) continue;
         if (byFingerprint.has(actual)) continue;
-        const anchor = { brand: source.brand, facts: this.decode(der, actual) };
+        let facts: CertificateFacts;
+        try {
+          facts = this.decode(der, actual);
+        } catch {
+          // A root that cannot be inspected would otherwise fail every file of the run; like a
+          // mismatched pin, it simply anchors nothing (trustAnchorFromPem refuses it up front).
+          continue;
+        }
+        const anchor = { brand: source.brand, facts };
         byFingerprint.set(actual, anchor);
         const list = bySubject.get(anchor.facts.subject) ?? [];
         list.push(anchor);
@@ -124,7 +132,9 @@ export class TrustStore {
 
 /** Builds an anchor source from a PEM, computing its fingerprint (CLI `--trust`, tests). */
 export function trustAnchorFromPem(pem: string, brand: string): TrustAnchorSource {
-  return { brand, pem, fingerprintSha256: fingerprintOf(derOfPem(pem)) };
+  const der = derOfPem(pem);
+  inspectCertificate(der); // throws now rather than leave a root that silently anchors nothing
+  return { brand, pem, fingerprintSha256: fingerprintOf(der) };
 }
 
 function derOfPem(pem: string): Uint8Array {

@@ -35,8 +35,10 @@ export function validateCertificateBytes(bytes: Uint8Array, options: ValidateByt
     leaf = inspectCertificate(leafDer!);
     intermediates = rest.map((der) => options.trust.decode(der));
   } catch (error) {
-    if (!(error instanceof CertificateDecodeError)) throw error;
-    return report(options.path, null, [finding("parse-error", "a certificate in the file is not a valid X.509 certificate")], []);
+    // Whatever one file's bytes make the decoders do, it is a finding for that file: a throw here
+    // would end the run and hide the reports of every other file.
+    const why = error instanceof CertificateDecodeError ? error.message : "not a valid X.509 certificate";
+    return report(options.path, null, [finding("parse-error", `a certificate in the file cannot be read: ${why}`)], []);
   }
 
   // 3. Build the path to a pinned root.

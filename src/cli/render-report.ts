@@ -26,5 +26,7 @@ function renderFile(file: FileReport): string {
   ];
   reasons.forEach((reason, i) => rows.push([i === 0 ? "reasons" : "", reason]));
   const width = Math.max(...rows.map(([k]) => k.length));
-  return `${displaySafe(file.path)}\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join("\n")}\n`;
+  // Messages are made display-safe where they are written; escaping again here keeps a message
+  // that missed it (or a --trust file name in the brand) from reaching the terminal raw.
+  return `${displaySafe(file.path)}\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${displaySafe(v)}`).join("\n")}\n`;
 }

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { DEFAULT_PATH_PATTERN, TrustStore, trustAnchorFromPem, validatePaths, type TrustAnchorSource } from "../certificates/index.js";
+import { DEFAULT_PATH_PATTERN, TrustStore, displaySafe, parseValidationTime, trustAnchorFromPem, validatePaths, type TrustAnchorSource } from "../certificates/index.js";
 import { parseConfigText } from "../config/parse.js";
 import { OneRecordError } from "../errors.js";
 import { parseArgs } from "node:util";
@@ -46,11 +46,8 @@ function parseValidateArgs(argv: string[]): ValidateArgs {
 
   let at: Date | undefined;
   if (values.at !== undefined) {
-    // ISO-8601 with a date; Date.parse alone would accept "1" or "March 3".
-    if (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(values.at) || Number.isNaN(Date.parse(values.at))) {
-      throw new OneRecordError("usage", `--at must be an ISO-8601 time such as 2026-01-31T12:00:00Z, not "${values.at.slice(0, 40)}"`);
-    }
-    at = new Date(values.at);
+    at = parseValidationTime(values.at);
+    if (!at) throw new OneRecordError("usage", `--at must be an ISO-8601 time on the calendar, such as 2026-01-31T12:00:00Z, not "${displaySafe(values.at.slice(0, 40))}"`);
   }
   let warnDays: number | undefined;
   if (values["warn-days"] !== undefined) {

@@ -1,6 +1,8 @@
+import "reflect-metadata";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as x509 from "@peculiar/x509";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChangedFile } from "../../action/github.js";
 import { selectFiles } from "../../action/validate-certificates/1-select-files.js";
@@ -9,7 +11,7 @@ import { annotationsFor } from "../../action/validate-certificates/3-annotate.js
 import { renderSummary } from "../../action/validate-certificates/4-summarize.js";
 import { globMatcher, listWorkspaceFiles, readWorkspaceFile } from "../../action/workspace.js";
 import { DEFAULT_PATH_PATTERN, TrustStore, trustAnchorFromPem, type FileReport, type ValidationReport } from "../../src/certificates/index.js";
-import { makeIntermediate, makeLeaf, makeRoot, validFor, type Issued } from "../helpers/pki.js";
+import { generateKeys, makeIntermediate, makeLeaf, makeRoot, validFor, type Issued } from "../helpers/pki.js";
 
 const HOSTILE_SUBJECT = "CN=<img src=x onerror=alert(1)> | `rm` [x](https://evil.example) **bold**";
 
@@ -76,6 +78,21 @@ describe("2. validateSelection, 3. annotationsFor, 4. renderSummary (on a real w
     write("certificates/notes.txt", "not a certificate");
     write("docs/readme.md", "# hello");
     write("deploy/client.key", good.keyPem);
+    // basicConstraints whose DER body is 01:02:03: OpenSSL loads it, the extension decoder cannot.
+    const malformed = await x509.X509CertificateGenerator.create({
+      serialNumber: "0badbad0",
+      subject: "CN=malformed",
+      issuer: intermediate.cert.subject,
+      ...validFor(365),
+      publicKey: (await generateKeys("p-256")).publicKey,
+      signingKey: intermediate.keys.privateKey,
+      signingAlgorithm: { name: "ECDSA", hash: "SHA-256" },
+      extensions: [new x509.Extension("2.5.29.19", true, new Uint8Array([1, 2, 3]))],
+    });
+    write("certificates/7/malformed.pem", malformed.toString("pem") + intermediate.pem);
+    // Files that name the PEM armour without holding a key, as this repository's own PRs carry.
+    write(".env.example", 'PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----\\n...replace me...\\n-----END RSA PRIVATE KEY-----\\n"\n');
+    write("src/keys.ts", 'export const PKCS8 = "-----BEGIN PRIVATE KEY-----";\nexport const ENCRYPTED = "-----BEGIN ENCRYPTED PRIVATE KEY-----";\n');
     writeFileSync(join(outside, "secret.pem"), good.pem + intermediate.pem);
     symlinkSync(join(outside, "secret.pem"), join(workspace, "certificates/7/escape.pem"));
 
@@ -90,6 +107,9 @@ describe("2. validateSelection, 3. annotationsFor, 4. renderSummary (on a real w
         { path: "certificates/notes.txt", status: "added" },
         { path: "docs/readme.md", status: "modified" },
         { path: "deploy/client.key", status: "added" },
+        { path: "certificates/7/malformed.pem", status: "added" },
+        { path: ".env.example", status: "modified" },
+        { path: "src/keys.ts", status: "modified" },
       ],
       workspaceFiles: listWorkspaceFiles(workspace, ["certificates/**"]),
     });
@@ -120,10 +140,20 @@ describe("2. validateSelection, 3. annotationsFor, 4. renderSummary (on a real w
       "certificates/7/device-1.pem",
       "certificates/7/escape.pem",
       "certificates/7/hostile.pem",
+      "certificates/7/malformed.pem",
       "certificates/7/server.pem",
       "certificates/notes.txt",
       "deploy/client.key",
     ]);
+  });
+
+  it("reports a certificate whose extension does not decode as parse-error, beside the others", () => {
+    expect(codes("certificates/7/malformed.pem")).toEqual(["parse-error"]);
+    expect(byPath("certificates/7/hostile.pem").verdict).toBe("valid");
+  });
+
+  it("does not take a placeholder or a source line naming the PEM armour for a key", () => {
+    expect(report.files.some((f) => f.path === ".env.example" || f.path === "src/keys.ts")).toBe(false);
   });
 
   it("finds a second file for an existing device through the unchanged sibling", () => {

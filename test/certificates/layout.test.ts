@@ -102,6 +102,23 @@ describe("applyLayout", () => {
     },
   );
 
+  it("device-mismatch: quotes a file name with terminal escapes inertly", () => {
+    const [out] = applyLayout([reportFor("certificates/42/\u001b[2J\u001b]0;owned\u0007.pem", leaves[0]!)], { pattern: DEFAULT_PATH_PATTERN });
+    expect(codes(out)).toEqual(["device-mismatch"]);
+    const message = out!.errors[0]!.message;
+    // eslint-disable-next-line no-control-regex -- the point is that none reach the message
+    expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(message).toContain("certificates/42/\\u001b[2J\\u001b]0;owned\\u0007.pem");
+  });
+
+  it("duplicate-device: quotes the paths inertly", () => {
+    const hostile = "certificates/42/\u001b[2J/../gateway-01.pem";
+    const out = applyLayout([reportFor(hostile, leaves[0]!), reportFor("certificates/42/gateway-01.pem", leaves[1]!)], { pattern: DEFAULT_PATH_PATTERN });
+    expect(out.map(codes)).toEqual([["duplicate-device"], ["duplicate-device"]]);
+    // eslint-disable-next-line no-control-regex -- the point is that none reach the messages
+    for (const r of out) for (const e of r.errors) expect(e.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+
   it("leaves files outside the certificate folder alone", () => {
     const [out] = applyLayout([reportFor("elsewhere/device.pem", leaves[0]!)], { pattern: DEFAULT_PATH_PATTERN });
     expect(out!.verdict).toBe("valid");

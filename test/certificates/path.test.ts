@@ -50,6 +50,18 @@ describe("self-signed", () => {
     expect(codes(validate(pemFile(self, intermediate, root), trust))).toContain("self-signed");
   });
 
+  it("refuses a leaf signed by its own key that names another issuer as self-signed, not missing-intermediate", async () => {
+    const self = await makeSelfSignedLeaf({ cn: "my-device", issuerName: "CN=Some Issuing CA" });
+    const report = validate(pemFile(self), trust);
+    expect(codes(report)).toEqual(["self-signed"]);
+    expect(report.errors[0]!.message).toContain('names "CN=Some Issuing CA" as its issuer');
+  });
+
+  it("refuses a leaf signed by its own key that names a pinned root as issuer as self-signed", async () => {
+    const self = await makeSelfSignedLeaf({ cn: "my-device", issuerName: "CN=Path Test Root" });
+    expect(codes(validate(pemFile(self, intermediate), trust))).toEqual(["self-signed"]);
+  });
+
   it("refuses a self-signed RSA leaf without basicConstraints", async () => {
     const self = await makeSelfSignedLeaf({ keyAlg: "rsa-2048", keys: await cachedKeys("rsa-2048", "self"), basicConstraints: null });
     expect(codes(validate(pemFile(self), trust))).toContain("self-signed");

@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -101,5 +103,109 @@ describe("through validatePaths", () => {
     for (const file of result.files) expect(file.errors.map((e) => e.code)).toEqual(["private-key"]);
     const json = JSON.stringify(result);
     for (const sample of samples) expectNoLeak(json, sample);
+  });
+});
+
+describe("an armour line without a key is not a key", () => {
+  const rsa = privateKeySamples().find((s) => s.label === "PKCS#1 RSA PRIVATE KEY")!;
+  const body = Buffer.from(rsa.bytes).toString("utf8").split("\n").slice(1, -2).join("\n");
+  it.each([
+    ["a source line naming the label", 'const PKCS8 = "-----BEGIN PRIVATE KEY-----";\nif (pem.startsWith(PKCS8)) load(pem);\n'],
+    ["a regular expression over the labels", "const KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----/;\n"],
+    [".env.example placeholder", 'PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----\\n...replace me...\\n-----END RSA PRIVATE KEY-----\\n"\n'],
+    ["documentation with an elided body", "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg...\n-----END PRIVATE KEY-----\n"],
+    ["a short base64 stub", "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG\n-----END PRIVATE KEY-----\n"],
+    ["a body that is base64 but not DER", `-----BEGIN PRIVATE KEY-----\n${Buffer.from("x".repeat(120)).toString("base64")}\n-----END PRIVATE KEY-----\n`],
+    ["a key body under BEGIN without END", `-----BEGIN RSA PRIVATE KEY-----\n${body}\n`],
+    ["a key body between different labels", `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END EC PRIVATE KEY-----\n`],
+    ["an OpenSSH block without the openssh-key-v1 magic", `-----BEGIN OPENSSH PRIVATE KEY-----\n${body}\n-----END OPENSSH PRIVATE KEY-----\n`],
+  ])("%s", (_label, text) => {
+    expect(findPrivateKeys(Buffer.from(text))).toEqual([]);
+  });
+});
+
+describe("keys in other wrappings", () => {
+  const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+  const pkcs8 = ec.export({ format: "pem", type: "pkcs8" }) as string;
+
+  it("finds a PEM key stored in a JSON string with \\n escapes (service-account files)", () => {
+    const json = JSON.stringify({ type: "service_account", private_key: pkcs8 });
+    expect(json).not.toContain("\n-----END");
+    expect(findPrivateKeys(Buffer.from(json))).toEqual(["PKCS#8"]);
+  });
+
+  it("finds a PEM key in a .env value with \\n escapes", () => {
+    const env = `PRIVATE_KEY="${pkcs8.replaceAll("\n", "\\n")}"\n`;
+    expect(findPrivateKeys(Buffer.from(env))).toEqual(["PKCS#8"]);
+  });
+
+  it("finds a legacy OpenSSL-encrypted PKCS#1 key (Proc-Type: 4,ENCRYPTED)", () => {
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+    const pem = rsa.export({ format: "pem", type: "pkcs1", cipher: "aes-128-cbc", passphrase: "secret" }) as string;
+    expect(pem).toContain("Proc-Type: 4,ENCRYPTED");
+    expect(findPrivateKeys(Buffer.from(pem))).toEqual(["PKCS#1 RSA"]);
+  });
+
+  it("finds a PuTTY key file, but not a mention of its header", () => {
+    const random = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + 11) % 256)).toString("base64");
+    const ppk = [
+      "PuTTY-User-Key-File-3: ssh-ed25519",
+      "Encryption: none",
+      "Comment: device",
+      "Public-Lines: 2",
+      random(48),
+      random(3),
+      "Private-Lines: 1",
+      random(36),
+      `Private-MAC: ${"ab12".repeat(16)}`,
+      "",
+    ].join("\r\n");
+    expect(findPrivateKeys(Buffer.from(ppk))).toEqual(["PuTTY"]);
+    expect(findPrivateKeys(Buffer.from('if (text.startsWith("PuTTY-User-Key-File-3: ")) return "ppk";\n'))).toEqual([]);
+  });
+
+  it("finds an indented key (a YAML block scalar)", () => {
+    const yaml = `tls:\n  key: |\n${pkcs8.trim().split("\n").map((l) => `    ${l}`).join("\n")}\n`;
+    expect(findPrivateKeys(Buffer.from(yaml))).toEqual(["PKCS#8"]);
+  });
+});
+
+function openssl(): boolean {
+  try {
+    execFileSync("openssl", ["version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!openssl())("PKCS#12 (made by openssl pkcs12 -export; skipped without openssl)", () => {
+  let pfx: Uint8Array;
+  beforeAll(() => {
+    const dir = mkdtempSync(join(tmpdir(), "pkcs12-"));
+    try {
+      writeFileSync(join(dir, "key.pem"), leaf.keyPem);
+      writeFileSync(join(dir, "cert.pem"), leaf.pem);
+      execFileSync("openssl", ["pkcs12", "-export", "-inkey", join(dir, "key.pem"), "-in", join(dir, "cert.pem"), "-out", join(dir, "device.p12"), "-passout", "pass:test"], {
+        stdio: "ignore",
+      });
+      pfx = new Uint8Array(readFileSync(join(dir, "device.p12")));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("is private key material", () => {
+    expect(findPrivateKeys(pfx)).toEqual(["PKCS#12"]);
+  });
+
+  it("is refused as a certificate file with private-key", () => {
+    const report = validateCertificateBytes(pfx, { path: "certificates/1/device-1.pem", trust, at: AT });
+    expect(report.errors.map((e) => e.code)).toEqual(["private-key"]);
+    expect(report.errors[0]!.message).toContain("PKCS#12");
+  });
+
+  it("is told apart from a DER certificate", () => {
+    expect(findPrivateKeys(leaf.der)).toEqual([]);
   });
 });

@@ -1,11 +1,13 @@
+import "reflect-metadata";
 import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import * as x509 from "@peculiar/x509";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AT, DAY, makeIntermediate, makeLeaf, makeRoot, pemFile, privateKeySamples, type Issued, type PrivateKeySample } from "../helpers/pki.js";
+import { AT, DAY, generateKeys, makeIntermediate, makeLeaf, makeRoot, pemFile, privateKeySamples, type Issued, type PrivateKeySample } from "../helpers/pki.js";
 
 /**
  * `onerecord-access validate` run as a child process, the way a customer runs it:
@@ -88,6 +90,20 @@ beforeAll(async () => {
   write("garbage.pem", Buffer.from([0xff, 0x00, 0x13, 0x37, 0x30, 0x82, 0xff, 0xff]));
   write("certificates/12/gateway-01.pem", pemFile(leaf, intermediate));
   write("certificates/12/bad name.pem", pemFile(leaf, intermediate));
+  write("certificates/13/\u001b[2J\u001b[31mVALID.pem", pemFile(leaf, intermediate));
+  // basicConstraints whose DER body is 01:02:03: OpenSSL loads the certificate, the decoder cannot.
+  const malformed = await x509.X509CertificateGenerator.create({
+    serialNumber: "0badbad0",
+    subject: "CN=malformed",
+    issuer: intermediate.cert.subject,
+    notBefore: new Date(AT.getTime() - DAY),
+    notAfter: new Date(AT.getTime() + 90 * DAY),
+    publicKey: (await generateKeys("p-256")).publicKey,
+    signingKey: intermediate.keys.privateKey,
+    signingAlgorithm: { name: "ECDSA", hash: "SHA-256" },
+    extensions: [new x509.Extension("2.5.29.19", true, new Uint8Array([1, 2, 3]))],
+  });
+  write("malformed/bad.pem", pemFile(malformed.toString("pem"), intermediate));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -141,6 +157,12 @@ describe("exit codes and output", () => {
     const run = await cli(["--json", "--at", later, "--trust", "root.pem", "valid/device.pem"], dir);
     expect(run.code).toBe(1);
     expect(codesOf(json(run).files[0]!)).toEqual(["expired"]);
+  });
+
+  it("--at takes a date alone, and February 29 of a leap year", async () => {
+    expect((await cli(["--at", "2026-06-01", "--trust", "root.pem", "valid/device.pem"], dir)).code).toBe(0);
+    const leap = await cli(["--json", "--at", "2028-02-29T00:00:00Z", "--trust", "root.pem", "valid/device.pem"], dir);
+    expect(codesOf(json(leap).files[0]!)).toEqual(["expired"]);
   });
 
   it("--warn-days sets the expires-soon window", async () => {
@@ -216,6 +238,25 @@ describe("bad input", () => {
     noStackTrace(run);
   });
 
+  it("reports a certificate whose extension does not decode as parse-error and still judges the other files", async () => {
+    const run = await cli(["--json", "--at", ISO_AT, "--trust", "root.pem", "malformed/bad.pem", "valid/device.pem"], dir);
+    expect(run.code).toBe(1);
+    expect(json(run).files.map((f) => [f.path, f.verdict, codesOf(f)])).toEqual([
+      ["malformed/bad.pem", "invalid", ["parse-error"]],
+      ["valid/device.pem", "valid", []],
+    ]);
+    expect(run.stderr).toBe("");
+    noStackTrace(run);
+  });
+
+  it("never lets control characters from a file name reach the terminal", async () => {
+    const run = await cli(["--at", ISO_AT, "--trust", "root.pem", "certificates/13"], dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("device-mismatch");
+    expect(run.stdout).toContain("\\u001b[2J");
+    expect([...run.stdout].filter((c) => c !== "\n" && c.charCodeAt(0) < 0x20)).toEqual([]);
+  });
+
   it("never lets control characters from a certificate reach the terminal", async () => {
     const run = await cli(["--at", ISO_AT, "--trust", "root.pem", "sneaky.pem"], dir);
     expect(run.code).toBe(1);
@@ -237,6 +278,11 @@ describe("usage errors exit 2", () => {
     ["an unknown flag", ["--frobnicate", "valid/device.pem"]],
     ["a bad --at", ["--at", "yesterday", "valid/device.pem"]],
     ["a bad --at date", ["--at", "2026-13-45T00:00:00Z", "valid/device.pem"]],
+    ["an --at date not on the calendar", ["--at", "2026-02-30", "valid/device.pem"]],
+    ["an --at time with February 30", ["--at", "2026-02-30T12:00:00Z", "valid/device.pem"]],
+    ["an --at of April 31", ["--at", "2026-04-31T00:00:00Z", "valid/device.pem"]],
+    ["an --at of February 29 in a common year", ["--at", "2026-02-29", "valid/device.pem"]],
+    ["an --at hour 24", ["--at", "2026-01-01T24:00:00Z", "valid/device.pem"]],
     ["no paths", ["--json"]],
     ["--at without a value", ["valid/device.pem", "--at"]],
     ["a bad --warn-days", ["--warn-days", "soon", "valid/device.pem"]],
