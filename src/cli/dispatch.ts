@@ -27,7 +27,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const load = COMMANDS[name];
   if (!load) {
-    io.stderr(`onerecord-access: unknown command "${name.slice(0, 40)}"\n${USAGE}`);
+    const shown = /^[A-Za-z0-9-]{1,40}$/.test(name) ? ` "${name}"` : " (not shown)";
+    io.stderr(`onerecord-access: unknown command${shown}\n${USAGE}`);
     return EXIT_USAGE;
   }
   try {

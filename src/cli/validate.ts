@@ -3,6 +3,7 @@ import { DEFAULT_PATH_PATTERN, TrustStore, displaySafe, parseValidationTime, tru
 import { parseConfigText } from "../config/parse.js";
 import { OneRecordError } from "../errors.js";
 import { parseArgs } from "node:util";
+import { isShowableOptionValue, optionSubject } from "../tokens/token-input.js";
 import { parseCommandArgs } from "./args.js";
 import { EXIT_INVALID, EXIT_OK, type CliIO } from "./io.js";
 import { renderReport } from "./render-report.js";
@@ -60,9 +61,9 @@ function parseValidateArgs(argv: string[]): ValidateArgs {
 async function trustedRoot(file: string): Promise<TrustAnchorSource> {
   const pem = await readText(file, "--trust");
   try {
-    return trustAnchorFromPem(pem, `trusted by --trust ${file}`);
+    return trustAnchorFromPem(pem, isShowableOptionValue(file) ? `trusted by --trust ${file}` : "trusted by --trust");
   } catch {
-    throw new OneRecordError("usage", `--trust ${file}: not a PEM certificate`);
+    throw new OneRecordError("usage", `${optionSubject("--trust", file)}: not a PEM certificate`);
   }
 }
 
@@ -70,7 +71,8 @@ async function readText(file: string, flag: string): Promise<string> {
   try {
     return await readFile(file, "utf8");
   } catch {
-    throw new OneRecordError("usage", `${flag} ${file}: cannot read the file`);
+    // A key pasted where a path belongs must not come back in the message.
+    throw new OneRecordError("usage", `${optionSubject(flag, file)}: cannot read the file`);
   }
 }
 

@@ -164,6 +164,10 @@ describe("CLI messages never print a key or token given in place of a path", () 
       const at = await capture(verifyToken, ["--jwks", path("pub.jwks"), "--cert", path("device.pem"), "--at", s.jwt, s.jwt]);
       expect(at.output).toMatch(/--at must be an ISO-8601 time such as 2026-01-31T12:00:00Z\n/);
       expect((await capture(verifyToken, ["--jwks", "J", "--cert", "C", "--at", "tomorrow", "T"])).output).toMatch(/not "tomorrow"/);
+      // The calendar is checked: February 30 does not roll over into March.
+      const feb30 = await capture(verifyToken, ["--jwks", "J", "--cert", "C", "--at", "2026-02-30T00:00:00Z", "T"]);
+      expect(feb30.code).toBe(2);
+      expect(feb30.output).toMatch(/not "2026-02-30T00:00:00Z"/);
     });
   });
 
@@ -177,6 +181,10 @@ describe("CLI messages never print a key or token given in place of a path", () 
         [["verify-token", "--jwks", s.jwks, "--cert", path("device.pem"), s.jwt], 1],
         [["verify-token", "--jwks", path("pub.jwks"), "--cert", s.jwt, s.jwt], 1],
         [["verify-token", "--jwks", path("pub.jwks"), "--cert", path("device.pem"), s.pem], 2],
+        [["validate", `--trust=${s.pem}`, path("device.pem")], 2],
+        [["validate", "--config", s.jwks, path("device.pem")], 2],
+        [[s.pem], 2],
+        [[s.jwt], 2],
       ] as const) {
         const result = node([...args]);
         expect(result.status).toBe(status);

@@ -1,3 +1,4 @@
+import { parseValidationTime } from "../../certificates/time.js";
 import { displaySafe } from "../../certificates/index.js";
 import { decodeCertificateFile } from "../../certificates/decode.js";
 import { defaultConfig, parseConfigText } from "../../config/parse.js";
@@ -78,13 +79,14 @@ function parse(argv: string[]) {
 }
 
 function parseTime(value: string): Date {
-  // ISO-8601 with a date; Date.parse alone would accept "1" or "March 3".
-  if (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value))) {
+  // The same calendar-checked parser as `validate --at`: Date.parse alone accepts "1" or 2026-02-30.
+  const at = parseValidationTime(value);
+  if (!at) {
     // Echoed only when short and plain: a value pasted into the wrong option may be a token.
     const given = isShowableOptionValue(value, 40) ? `, not "${value}"` : "";
     throw new OneRecordError("usage", `--at must be an ISO-8601 time such as 2026-01-31T12:00:00Z${given}`);
   }
-  return new Date(value);
+  return at;
 }
 
 /** The device certificate file as committed (PEM, leaf first, or DER); key material is refused. */
