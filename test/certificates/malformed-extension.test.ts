@@ -2,10 +2,9 @@ import "reflect-metadata";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as x509 from "@peculiar/x509";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateCertificateBytes, validatePaths, type TrustStore } from "../../src/certificates/index.js";
-import { AT, DAY, generateKeys, makeIntermediate, makeLeaf, makeRoot, pemFile, trustFor, type Issued } from "../helpers/pki.js";
+import { AT, leafWithRawExtension, makeIntermediate, makeLeaf, makeRoot, pemFile, trustFor, type Issued } from "../helpers/pki.js";
 
 /**
  * A certificate OpenSSL loads but whose extension bodies do not decode is one file's parse-error,
@@ -22,27 +21,6 @@ beforeAll(async () => {
   trust = trustFor(root);
   good = pemFile(await makeLeaf(intermediate, { cn: "good-device" }), intermediate);
 });
-
-/** A leaf issued by `issuer` carrying one extension with these raw DER bytes as its value. */
-async function leafWithRawExtension(issuer: Issued, oid: string, value: number[]): Promise<string> {
-  const keys = await generateKeys("p-256");
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: "0badbad0",
-    subject: "CN=malformed-device",
-    issuer: issuer.cert.subject,
-    notBefore: new Date(AT.getTime() - DAY),
-    notAfter: new Date(AT.getTime() + 90 * DAY),
-    publicKey: keys.publicKey,
-    signingKey: issuer.keys.privateKey,
-    signingAlgorithm: { name: "ECDSA", hash: "SHA-256" },
-    extensions: [
-      new x509.Extension(oid, true, new Uint8Array(value)),
-      // clientAuth unless the malformed one is the EKU itself: without it the leaf would be valid.
-      ...(oid === "2.5.29.37" ? [] : [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])]),
-    ],
-  });
-  return cert.toString("pem");
-}
 
 const MALFORMED: Array<[string, string, number[]]> = [
   ["basicConstraints 01:02:03", "2.5.29.19", [0x01, 0x02, 0x03]],

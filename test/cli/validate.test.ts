@@ -5,9 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import * as x509 from "@peculiar/x509";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AT, DAY, generateKeys, makeIntermediate, makeLeaf, makeRoot, pemFile, privateKeySamples, type Issued, type PrivateKeySample } from "../helpers/pki.js";
+import { AT, DAY, leafWithRawExtension, makeIntermediate, makeLeaf, makeRoot, pemFile, privateKeySamples, type Issued, type PrivateKeySample } from "../helpers/pki.js";
 
 /**
  * `onerecord-access validate` run as a child process, the way a customer runs it:
@@ -92,18 +91,8 @@ beforeAll(async () => {
   write("certificates/12/bad name.pem", pemFile(leaf, intermediate));
   write("certificates/13/\u001b[2J\u001b[31mVALID.pem", pemFile(leaf, intermediate));
   // basicConstraints whose DER body is 01:02:03: OpenSSL loads the certificate, the decoder cannot.
-  const malformed = await x509.X509CertificateGenerator.create({
-    serialNumber: "0badbad0",
-    subject: "CN=malformed",
-    issuer: intermediate.cert.subject,
-    notBefore: new Date(AT.getTime() - DAY),
-    notAfter: new Date(AT.getTime() + 90 * DAY),
-    publicKey: (await generateKeys("p-256")).publicKey,
-    signingKey: intermediate.keys.privateKey,
-    signingAlgorithm: { name: "ECDSA", hash: "SHA-256" },
-    extensions: [new x509.Extension("2.5.29.19", true, new Uint8Array([1, 2, 3]))],
-  });
-  write("malformed/bad.pem", pemFile(malformed.toString("pem"), intermediate));
+  const malformed = await leafWithRawExtension(intermediate, "2.5.29.19", [1, 2, 3]);
+  write("malformed/bad.pem", pemFile(malformed, intermediate));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -376,3 +376,24 @@ export function signingSecret(alg: SigningAlgorithm): SigningSecret {
     jwk: JSON.stringify(privateKey.export({ format: "jwk" })),
   };
 }
+
+/** A leaf issued by `issuer` carrying one extension with these raw DER bytes as its value. */
+export async function leafWithRawExtension(issuer: Issued, oid: string, value: number[]): Promise<string> {
+  const keys = await generateKeys("p-256");
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: "0badbad0",
+    subject: "CN=malformed-device",
+    issuer: issuer.cert.subject,
+    notBefore: new Date(AT.getTime() - DAY),
+    notAfter: new Date(AT.getTime() + 90 * DAY),
+    publicKey: keys.publicKey,
+    signingKey: issuer.keys.privateKey,
+    signingAlgorithm: { name: "ECDSA", hash: "SHA-256" },
+    extensions: [
+      new x509.Extension(oid, true, new Uint8Array(value)),
+      // clientAuth unless the malformed one is the EKU itself: without it the leaf would be valid.
+      ...(oid === "2.5.29.37" ? [] : [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])]),
+    ],
+  });
+  return cert.toString("pem");
+}
