@@ -312,19 +312,20 @@ async function importIssuance(
     const block = parsed.block;
     const about = { comment: c.id, runId: block.runId, part: block.part, runAttempt: block.runAttempt, runUrl: block.runUrl, tokens: block.issued.length };
     // The checks that need no API call come first: a block that fails them costs no request.
+    const refuse = (reason: string) => {
+      deps.log.warn({ issue: issueNumber, comment: c.id, reason }, "issuance comment refused");
+      judged.push({ ...about, accepted: false, reason });
+    };
     const offline = await judgeBlockOffline(deps, block, request);
     if (offline.verdict === "refused") {
-      deps.log.warn({ issue: issueNumber, comment: c.id, reason: offline.reason }, "issuance comment refused");
-      judged.push({ ...about, accepted: false, reason: offline.reason });
+      refuse(offline.reason);
       continue;
     }
     // One report per part of an attempt: a copy posted again (by another workflow, say) would
     // otherwise ride on the genuine run's success.
     const earlier = judged.find((j) => (j.accepted || j.pending) && j.runId === block.runId && j.runAttempt === block.runAttempt && j.part === block.part);
     if (earlier) {
-      const reason = `run ${block.runId} (attempt ${block.runAttempt}) part ${block.part} was already reported in comment ${earlier.comment}`;
-      deps.log.warn({ issue: issueNumber, comment: c.id, reason }, "issuance comment refused");
-      judged.push({ ...about, accepted: false, reason });
+      refuse(`run ${block.runId} (attempt ${block.runAttempt}) part ${block.part} was already reported in comment ${earlier.comment}`);
       continue;
     }
     const attempt = `${block.runId}:${block.runAttempt}`;
@@ -340,8 +341,7 @@ async function importIssuance(
       continue;
     }
     if (judgement.verdict === "refused") {
-      deps.log.warn({ issue: issueNumber, comment: c.id, reason: judgement.reason }, "issuance comment refused");
-      judged.push({ ...about, accepted: false, reason: judgement.reason });
+      refuse(judgement.reason);
       continue;
     }
     const known = new Set(issuance.map((t) => t.jti));

@@ -153,8 +153,8 @@ function expand(value: unknown): unknown {
       return out;
     }
     const ref = typeof t.x5tS256 === "string" ? /^#(\d+)$/.exec(t.x5tS256) : null;
-    const fingerprint = ref ? thumbprint(Number(ref[1])) : undefined;
-    return [ref && fingerprint !== undefined ? { ...t, x5tS256: fingerprint } : t];
+    const x5tS256 = ref ? thumbprint(Number(ref[1])) : undefined;
+    return [ref && x5tS256 !== undefined ? { ...t, x5tS256 } : t];
   });
   return { ...value, certificates, issuance };
 }

@@ -24,14 +24,26 @@ export function currentCertificates(certificates: readonly CertificateRecord[]):
 
 type TokenView = Pick<AccessRecord, "request" | "certificates" | "issuance" | "reissueRequested">;
 
-/** A token counts when it is bound to the device's current valid certificate and postdates any reissue request. */
-export function hasCurrentToken(view: TokenView, device: string, issuance: readonly IssuanceRecord[] = view.issuance, pending: readonly ReissueRequest[] = view.reissueRequested): boolean {
+/**
+ * The token a device holds now: the newest one bound to its current valid certificate that
+ * postdates any reissue request for it (undefined: none).
+ */
+export function currentToken(view: TokenView, device: string, issuance: readonly IssuanceRecord[] = view.issuance, pending: readonly ReissueRequest[] = view.reissueRequested): IssuanceRecord | undefined {
   const certificate = currentCertificates(view.certificates).get(deviceKey(device));
-  if (!certificate || certificate.verdict !== "valid" || !certificate.fingerprintSha256) return false;
+  if (!certificate || certificate.verdict !== "valid" || !certificate.fingerprintSha256) return undefined;
   const thumbprint = thumbprintFromFingerprint(certificate.fingerprintSha256);
   const asked = pending.filter((r) => deviceKey(r.device) === deviceKey(device)).map((r) => r.at);
   const after = asked.length ? asked.sort().at(-1)! : "";
-  return issuance.some((t) => deviceKey(t.device) === deviceKey(device) && t.x5tS256 === thumbprint && t.at > after);
+  let newest: IssuanceRecord | undefined;
+  for (const t of issuance) {
+    if (deviceKey(t.device) === deviceKey(device) && t.x5tS256 === thumbprint && t.at > after && (!newest || newest.at < t.at)) newest = t;
+  }
+  return newest;
+}
+
+/** A token counts when it is bound to the device's current valid certificate and postdates any reissue request. */
+export function hasCurrentToken(view: TokenView, device: string, issuance: readonly IssuanceRecord[] = view.issuance, pending: readonly ReissueRequest[] = view.reissueRequested): boolean {
+  return currentToken(view, device, issuance, pending) !== undefined;
 }
 
 /** Devices of the request that need a token now: no token bound to their current certificate, or a reissue asked. */

@@ -40,7 +40,6 @@ export const ITEM_TITLE: Record<string, string> = {
   "network-review": "Network paths reviewed",
 };
 
-/** What `renderStatusComment` throws (as an `input-invalid` error) when even the record alone cannot fit. */
 /**
  * The status comment: what a person new to the process needs (where the request stands, what
  * happens next, what is missing, who ticked what), then the audit trail, then the hidden

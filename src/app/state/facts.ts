@@ -11,7 +11,7 @@ import {
   type PullRequestRecord,
   type ReissueRequest,
 } from "../../record/schema.js";
-import { currentCertificates, thumbprintFromFingerprint } from "../../record/tokens.js";
+import { currentCertificates, currentToken, thumbprintFromFingerprint } from "../../record/tokens.js";
 import { deviceKey } from "../../request/device-id.js";
 import { commandSpec } from "../commands/catalog.js";
 import { parseCommands } from "../commands/parse.js";
@@ -197,20 +197,11 @@ export function pruneCommands(commands: readonly CommandRecord[], ignored: reado
  * the compressed record (src/record/codec.ts) stores a run's stand-ins in a few bytes.
  */
 export function pruneIssuance(issuance: readonly IssuanceRecord[], certificates: readonly CertificateRecord[], pending: readonly ReissueRequest[]): IssuanceRecord[] {
-  const current = currentCertificates(certificates);
   const recorded = new Set(certificates.flatMap((c) => (c.fingerprintSha256 ? [`${deviceKey(c.device)}\u0000${thumbprintFromFingerprint(c.fingerprintSha256)}`] : [])));
-  const lastAsked = new Map<string, string>();
-  for (const r of pending) if ((lastAsked.get(deviceKey(r.device)) ?? "") < r.at) lastAsked.set(deviceKey(r.device), r.at);
-  const holding = new Map<string, IssuanceRecord>();
-  for (const t of issuance) {
-    const key = deviceKey(t.device);
-    const c = current.get(key);
-    if (!t.jti || !c || c.verdict !== "valid" || !c.fingerprintSha256 || t.x5tS256 !== thumbprintFromFingerprint(c.fingerprintSha256)) continue;
-    if (t.at <= (lastAsked.get(key) ?? "")) continue;
-    const seen = holding.get(key);
-    if (!seen || seen.at < t.at) holding.set(key, t);
-  }
-  const whole = new Set(holding.values());
+  // The rule `hasCurrentToken` applies, over the whole tokens only (a stand-in has no id to keep).
+  const view = { request: null, certificates: [...certificates], issuance: issuance.filter((t) => t.jti), reissueRequested: [...pending] };
+  const devices = new Map(issuance.map((t) => [deviceKey(t.device), t.device]));
+  const whole = new Set([...devices.values()].flatMap((device) => currentToken(view, device) ?? []));
   const older = issuance.filter((t) => t.jti && !whole.has(t)).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   for (const t of older.slice(0, MAX_OLDER_TOKENS)) whole.add(t);
   return issuance.map((t) => {

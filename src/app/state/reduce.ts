@@ -137,7 +137,8 @@ export function reduce(input: ReduceInput): ReduceOutput {
  */
 function targetStage(state: FoldState, formRequest: RequestContent | null): Stage {
   const natural = naturalStage(state, formRequest);
-  if (state.hold && natural !== "rejected" && state.stage !== "rejected" && STAGES.indexOf(natural) > STAGES.indexOf(state.stage)) return state.stage;
+  // STAGES is in process order with rejected last: nothing ranks above a rejected request.
+  if (state.hold && natural !== "rejected" && STAGES.indexOf(natural) > STAGES.indexOf(state.stage)) return state.stage;
   return natural;
 }
 
