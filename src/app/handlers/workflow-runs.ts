@@ -1,15 +1,9 @@
 import type { Context } from "probot";
 import { loadConfig } from "../github/config.js";
-import { runPath, tokenWorkflowPath } from "../issuance/judge.js";
+import { runPath, TOKEN_RUN_TITLE, tokenWorkflowPath } from "../issuance/judge.js";
 import { handleRequestEvent } from "./request-event.js";
 import { ioFor, type AppState } from "./shared.js";
 
-/**
- * The token workflow's `run-name` (.github/workflows/issue-tokens.yml): `Issue tokens for request
- * #<N>`, which GitHub reports as the run's `display_title`. Matched whole: anything else is some
- * other run, or a title a person typed, and is ignored.
- */
-export const TOKEN_RUN_TITLE = /^Issue tokens for request #([1-9][0-9]{0,8})$/;
 
 interface RunSummary {
   display_title?: string | null;

@@ -89,10 +89,15 @@ export function judgeIssuedEntries(block: IssuanceBlock, devices: readonly strin
   return { verdict: "accepted" };
 }
 
-/** The token workflow's `run-name` for a request (.github/workflows/issue-tokens.yml). */
+/**
+ * The token workflow's `run-name` (.github/workflows/issue-tokens.yml), which GitHub reports as
+ * the run's `display_title`: written by `tokenRunTitle`, read by `TOKEN_RUN_TITLE` (matched whole:
+ * anything else is some other run, or a title a person typed).
+ */
 export function tokenRunTitle(request: number): string {
   return `Issue tokens for request #${request}`;
 }
+export const TOKEN_RUN_TITLE = /^Issue tokens for request #([1-9][0-9]{0,8})$/;
 
 /** `.github/workflows/<file>`: where the configured token workflow lives. */
 export function tokenWorkflowPath(workflowFile: string): string {
