@@ -1,4 +1,6 @@
 import { createPrivateKey } from "node:crypto";
+import { PFX } from "@peculiar/asn1-pfx";
+import { AsnConvert } from "@peculiar/asn1-schema";
 
 /**
  * Detects private key material in any bytes (a certificate file or any other file of a PR).
@@ -107,20 +109,11 @@ function isDerSequence(data: Uint8Array): boolean {
   return header !== null && header.tag === 0x30 && header.end === data.length && data.length <= MAX_KEY_BYTES;
 }
 
-interface DerHeader {
-  tag: number;
-  start: number;
-  /** Undefined for a BER indefinite length. */
-  end: number | undefined;
-}
-
-function derHeader(data: Uint8Array, at: number): (DerHeader & { end: number }) | null;
-function derHeader(data: Uint8Array, at: number, indefinite: true): DerHeader | null;
-function derHeader(data: Uint8Array, at: number, indefinite = false): DerHeader | null {
+/** Tag, and where the content starts and ends, of the DER element at `at` (definite lengths only). */
+function derHeader(data: Uint8Array, at: number): { tag: number; start: number; end: number } | null {
   const tag = data[at];
   const first = data[at + 1];
-  if (tag === undefined || first === undefined) return null;
-  if (first === 0x80) return indefinite ? { tag, start: at + 2, end: undefined } : null;
+  if (tag === undefined || first === undefined || first === 0x80) return null;
   let length = first;
   let start = at + 2;
   if (first > 0x80) {
@@ -136,24 +129,20 @@ function derHeader(data: Uint8Array, at: number, indefinite = false): DerHeader 
 
 // contentType of the PFX authSafe (RFC 7292 4): data (password integrity) or signedData
 // (public-key integrity); encryptedData is accepted too, as some exporters write it.
-const PKCS7_CONTENT_TYPES = ["2a864886f70d010701", "2a864886f70d010702", "2a864886f70d010706"];
+const PKCS7_CONTENT_TYPES = new Set(["1.2.840.113549.1.7.1", "1.2.840.113549.1.7.2", "1.2.840.113549.1.7.6"]);
+// INTEGER 3, the PFX version, right after the outer header (at most 6 bytes): a certificate has
+// a SEQUENCE there, so the full parse below runs only for what may be a key bundle.
+const PFX_VERSION = Buffer.from([0x02, 0x01, 0x03]);
 
-/**
- * PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo { contentType OID, ... }, ... }.
- * Only the outer shape is read: enough to tell a key bundle from a certificate (whose first
- * element is a SEQUENCE), without a PKCS#12 parser or the password.
- */
+/** A PKCS#12 bundle, told by its outer structure: enough without its password or a full parse of the bags. */
 function isPkcs12(data: Uint8Array): boolean {
-  // Windows exports use BER indefinite lengths for the outer structures.
-  const pfx = derHeader(data, 0, true);
-  if (pfx?.tag !== 0x30 || (pfx.end !== undefined && pfx.end !== data.length)) return false;
-  const version = derHeader(data, pfx.start);
-  if (version?.tag !== 0x02 || version.end - version.start !== 1 || data[version.start] !== 3) return false;
-  const authSafe = derHeader(data, version.end, true);
-  if (authSafe?.tag !== 0x30) return false;
-  const contentType = derHeader(data, authSafe.start);
-  if (contentType?.tag !== 0x06) return false;
-  return PKCS7_CONTENT_TYPES.includes(Buffer.from(data.subarray(contentType.start, contentType.end)).toString("hex"));
+  if (!Buffer.from(data.subarray(2, 9)).includes(PFX_VERSION)) return false;
+  try {
+    const pfx = AsnConvert.parse(data, PFX);
+    return pfx.version === 3 && PKCS7_CONTENT_TYPES.has(pfx.authSafe.contentType);
+  } catch {
+    return false;
+  }
 }
 
 function derPrivateKeyKind(bytes: Uint8Array): string | null {
