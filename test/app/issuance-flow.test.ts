@@ -27,6 +27,8 @@ afterEach(() => {
 });
 
 const TOKEN_WORKFLOW = ".github/workflows/issue-tokens.yml";
+/** The account the token workflow posts as (its GITHUB_TOKEN). */
+const WORKFLOW_BOT = { login: "github-actions[bot]", type: "Bot" as const };
 const title = (n: number) => `Issue tokens for request #${n}`;
 
 /** A request in stage tokens: approved by tom, both devices' certificates merged. */
@@ -58,14 +60,14 @@ interface IssuanceOptions {
 }
 
 function issuanceComment(s: Scenario, n: number, runId: number, devices: string[], options: IssuanceOptions = {}): FakeComment {
-  return s.gh.addComment(n, `${writeIssuanceBlock(issuanceBlock(s, n, runId, devices, options))}\n### Device tokens`, { login: "github-actions[bot]", type: "Bot" });
+  return s.gh.addComment(n, `${writeIssuanceBlock(issuanceBlock(s, n, runId, devices, options))}\n### Device tokens`, WORKFLOW_BOT);
 }
 
 /** The same comment with a proof signed by `key`, as the token workflow posts it. */
 async function provenIssuanceComment(s: Scenario, n: number, runId: number, devices: string[], key: SigningKey, options: IssuanceOptions = {}): Promise<FakeComment> {
   const block = issuanceBlock(s, n, runId, devices, options);
   const proof = await signIssuanceProof(block, key);
-  return s.gh.addComment(n, `${writeIssuanceBlock({ ...block, proof })}\n### Device tokens`, { login: "github-actions[bot]", type: "Bot" });
+  return s.gh.addComment(n, `${writeIssuanceBlock({ ...block, proof })}\n### Device tokens`, WORKFLOW_BOT);
 }
 
 function issuanceBlock(s: Scenario, n: number, runId: number, devices: string[], options: IssuanceOptions): IssuanceBlock {
@@ -429,7 +431,7 @@ describe("the issuance proof, when the configuration publishes the token key's J
     const genuine = issuanceBlock(s, n, 793, ["gw-1", "gw-2"], {});
     const proof = await signIssuanceProof(genuine, key);
     const swapped = { ...genuine, issued: genuine.issued.map((t) => ({ ...t, jti: `${t.jti}-x` })), proof };
-    const spliced = s.gh.addComment(n, writeIssuanceBlock(swapped), { login: "github-actions[bot]", type: "Bot" });
+    const spliced = s.gh.addComment(n, writeIssuanceBlock(swapped), WORKFLOW_BOT);
     await s.probot.receive(commentEvent(s.gh, "created", spliced));
     const record = s.record(n);
     expect(record).toMatchObject({ stage: "tokens", issuance: [] });
