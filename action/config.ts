@@ -12,11 +12,17 @@ import { readRepositoryFile, type Octokit } from "./github.js";
  * otherwise approve its own certificates. Elsewhere (push, manual runs) the checked-out commit is
  * already trusted content. A missing file means the defaults.
  */
-export async function loadConfig(path: string, context: RunContext, octokit: () => Octokit): Promise<{ config: AccessConfig; source: string }> {
+export async function loadConfig(
+  path: string,
+  context: RunContext,
+  octokit: () => Octokit,
+): Promise<{ config: AccessConfig; source: string }> {
   if (context.pullRequest) {
     const ref = context.pullRequest.baseRef;
     const text = await readRepositoryFile(octokit(), context, path, ref);
-    return text === undefined ? { config: defaultConfig(), source: "defaults" } : { config: parseConfigText(text), source: `${path} at ${ref.slice(0, 12)} (base)` };
+    return text === undefined
+      ? { config: defaultConfig(), source: "defaults" }
+      : { config: parseConfigText(text), source: `${path} at ${ref.slice(0, 12)} (base)` };
   }
   let text: string;
   try {

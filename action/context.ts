@@ -63,9 +63,13 @@ function pullRequestOf(payload: Payload): PullRequestContext | undefined {
   const pr = payload.pull_request;
   if (!pr || typeof pr !== "object") return undefined;
   const number = (pr as Payload).number;
-  const baseRef = stringAt(payload, ["pull_request", "base", "sha"]) ?? stringAt(payload, ["pull_request", "base", "ref"]);
+  const baseRef =
+    stringAt(payload, ["pull_request", "base", "sha"]) ?? stringAt(payload, ["pull_request", "base", "ref"]);
   if (typeof number !== "number" || !baseRef) {
-    throw new OneRecordError("io-error", "the pull_request event payload lacks the pull request number or its base commit");
+    throw new OneRecordError(
+      "io-error",
+      "the pull_request event payload lacks the pull request number or its base commit",
+    );
   }
   const changed = (pr as Payload).changed_files;
   return { number, baseRef, changedFiles: typeof changed === "number" ? changed : undefined };

@@ -17,9 +17,14 @@ export interface OctokitOptions {
 
 export function createOctokit(options: OctokitOptions): Octokit {
   if (!options.token) {
-    throw new OneRecordError("input-invalid", 'Input "github-token": a token is needed to call the GitHub API', { field: "github-token" });
+    throw new OneRecordError("input-invalid", 'Input "github-token": a token is needed to call the GitHub API', {
+      field: "github-token",
+    });
   }
-  return getOctokit(options.token, { baseUrl: options.baseUrl, ...(options.fetch ? { request: { fetch: options.fetch } } : {}) });
+  return getOctokit(options.token, {
+    baseUrl: options.baseUrl,
+    ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+  });
 }
 
 export interface ChangedFile {
@@ -28,13 +33,27 @@ export interface ChangedFile {
 }
 
 /** The pull request's files (the API lists at most 3,000; a longer list is refused, not cut short). */
-export async function listPullRequestFiles(octokit: Octokit, context: RunContext, pullNumber: number, expected?: number): Promise<ChangedFile[]> {
+export async function listPullRequestFiles(
+  octokit: Octokit,
+  context: RunContext,
+  pullNumber: number,
+  expected?: number,
+): Promise<ChangedFile[]> {
   let files: ChangedFile[];
   try {
-    const entries = await octokit.paginate(octokit.rest.pulls.listFiles, { owner: context.owner, repo: context.repo, pull_number: pullNumber, per_page: 100 });
+    const entries = await octokit.paginate(octokit.rest.pulls.listFiles, {
+      owner: context.owner,
+      repo: context.repo,
+      pull_number: pullNumber,
+      per_page: 100,
+    });
     files = entries.map((entry) => ({ path: entry.filename, status: entry.status }));
   } catch (error) {
-    throw new OneRecordError("io-error", `GitHub API: cannot list the files of pull request #${pullNumber}${statusOf(error)}`, { cause: error });
+    throw new OneRecordError(
+      "io-error",
+      `GitHub API: cannot list the files of pull request #${pullNumber}${statusOf(error)}`,
+      { cause: error },
+    );
   }
   if (expected !== undefined && files.length < expected) {
     throw new OneRecordError(
@@ -46,20 +65,29 @@ export async function listPullRequestFiles(octokit: Octokit, context: RunContext
 }
 
 /** The text of a file at a commit, or undefined when there is no such file. */
-export async function readRepositoryFile(octokit: Octokit, context: RunContext, path: string, ref: string): Promise<string | undefined> {
+export async function readRepositoryFile(
+  octokit: Octokit,
+  context: RunContext,
+  path: string,
+  ref: string,
+): Promise<string | undefined> {
   let data: unknown;
   try {
     ({ data } = await octokit.rest.repos.getContent({ owner: context.owner, repo: context.repo, path, ref }));
   } catch (error) {
     if (httpStatus(error) === 404) return undefined;
-    throw new OneRecordError("io-error", `GitHub API: cannot read ${path} at ${ref.slice(0, 12)}${statusOf(error)}`, { cause: error });
+    throw new OneRecordError("io-error", `GitHub API: cannot read ${path} at ${ref.slice(0, 12)}${statusOf(error)}`, {
+      cause: error,
+    });
   }
   if (!data || typeof data !== "object" || Array.isArray(data) || (data as { type?: unknown }).type !== "file") {
     throw new OneRecordError("config-invalid", `${path} on the base branch is not a file`, { field: "(root)" });
   }
   const { content, encoding } = data as { content?: unknown; encoding?: unknown };
   if (typeof content !== "string" || encoding !== "base64") {
-    throw new OneRecordError("config-invalid", `${path} on the base branch is too large to read through the API`, { field: "(root)" });
+    throw new OneRecordError("config-invalid", `${path} on the base branch is too large to read through the API`, {
+      field: "(root)",
+    });
   }
   return Buffer.from(content, "base64").toString("utf8");
 }
@@ -79,11 +107,21 @@ export async function getIssue(octokit: Octokit, context: RunContext, issueNumbe
     ({ data } = await octokit.rest.issues.get({ owner: context.owner, repo: context.repo, issue_number: issueNumber }));
   } catch (error) {
     if (httpStatus(error) === 404 || httpStatus(error) === 410) {
-      throw new OneRecordError("input-invalid", `issue #${issueNumber} does not exist in ${context.owner}/${context.repo}`, { field: "request" });
+      throw new OneRecordError(
+        "input-invalid",
+        `issue #${issueNumber} does not exist in ${context.owner}/${context.repo}`,
+        { field: "request" },
+      );
     }
-    throw new OneRecordError("io-error", `GitHub API: cannot read issue #${issueNumber}${statusOf(error)}`, { cause: error });
+    throw new OneRecordError("io-error", `GitHub API: cannot read issue #${issueNumber}${statusOf(error)}`, {
+      cause: error,
+    });
   }
-  return { number: data.number, author: data.user?.login ?? "", isPullRequest: data.pull_request !== undefined && data.pull_request !== null };
+  return {
+    number: data.number,
+    author: data.user?.login ?? "",
+    isPullRequest: data.pull_request !== undefined && data.pull_request !== null,
+  };
 }
 
 export interface IssueComment {
@@ -94,22 +132,52 @@ export interface IssueComment {
 }
 
 /** Every comment of an issue, oldest first. */
-export async function listIssueComments(octokit: Octokit, context: RunContext, issueNumber: number): Promise<IssueComment[]> {
+export async function listIssueComments(
+  octokit: Octokit,
+  context: RunContext,
+  issueNumber: number,
+): Promise<IssueComment[]> {
   try {
-    const entries = await octokit.paginate(octokit.rest.issues.listComments, { owner: context.owner, repo: context.repo, issue_number: issueNumber, per_page: 100 });
-    return entries.map((c) => ({ id: c.id, body: c.body ?? null, user: c.user ? { login: c.user.login, type: c.user.type } : null, htmlUrl: c.html_url }));
+    const entries = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner: context.owner,
+      repo: context.repo,
+      issue_number: issueNumber,
+      per_page: 100,
+    });
+    return entries.map((c) => ({
+      id: c.id,
+      body: c.body ?? null,
+      user: c.user ? { login: c.user.login, type: c.user.type } : null,
+      htmlUrl: c.html_url,
+    }));
   } catch (error) {
-    throw new OneRecordError("io-error", `GitHub API: cannot list the comments of issue #${issueNumber}${statusOf(error)}`, { cause: error });
+    throw new OneRecordError(
+      "io-error",
+      `GitHub API: cannot list the comments of issue #${issueNumber}${statusOf(error)}`,
+      { cause: error },
+    );
   }
 }
 
 /** Posts a comment; returns its id and address. */
-export async function createIssueComment(octokit: Octokit, context: RunContext, issueNumber: number, body: string): Promise<{ id: number; url: string }> {
+export async function createIssueComment(
+  octokit: Octokit,
+  context: RunContext,
+  issueNumber: number,
+  body: string,
+): Promise<{ id: number; url: string }> {
   try {
-    const { data } = await octokit.rest.issues.createComment({ owner: context.owner, repo: context.repo, issue_number: issueNumber, body });
+    const { data } = await octokit.rest.issues.createComment({
+      owner: context.owner,
+      repo: context.repo,
+      issue_number: issueNumber,
+      body,
+    });
     return { id: data.id, url: data.html_url };
   } catch (error) {
-    throw new OneRecordError("io-error", `GitHub API: cannot comment on issue #${issueNumber}${statusOf(error)}`, { cause: error });
+    throw new OneRecordError("io-error", `GitHub API: cannot comment on issue #${issueNumber}${statusOf(error)}`, {
+      cause: error,
+    });
   }
 }
 

@@ -38,7 +38,18 @@ export interface IssueTokensInputs {
   appLogin: string;
 }
 
-export const INPUT_NAMES = ["mode", "paths", "changed-only", "validation-time", "warn-days", "config", "github-token", "request", "signing-key", "app-login"] as const;
+export const INPUT_NAMES = [
+  "mode",
+  "paths",
+  "changed-only",
+  "validation-time",
+  "warn-days",
+  "config",
+  "github-token",
+  "request",
+  "signing-key",
+  "app-login",
+] as const;
 export type RawInputs = Record<(typeof INPUT_NAMES)[number], string>;
 
 /** A GitHub login; an app's bot account ends in `[bot]`. */
@@ -50,53 +61,90 @@ const SECRET_INPUTS = new Set(["github-token", "signing-key"]);
 const repositoryRelative = (what: string) =>
   z
     .string()
-    .refine((p) => !p.startsWith("/") && !/^[A-Za-z]:/.test(p) && !p.includes("\\"), `${what} must be relative to the repository root, with forward slashes`)
+    .refine(
+      (p) => !p.startsWith("/") && !/^[A-Za-z]:/.test(p) && !p.includes("\\"),
+      `${what} must be relative to the repository root, with forward slashes`,
+    )
     .refine((p) => !p.split("/").includes(".."), `${what} must stay inside the repository (no "..")`);
 
-const schema = z.object({
-  mode: z
-    .string()
-    .transform((m) => m || "validate-certificates")
-    .refine((m): m is Mode => (SUPPORTED_MODES as readonly string[]).includes(m), {
-      message: `unsupported mode; this version of the Action supports: ${SUPPORTED_MODES.join(", ")}`,
-    }),
-  paths: z
-    .string()
-    .transform((text) => text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0))
-    .transform((globs) => (globs.length > 0 ? globs : ["certificates/**"]))
-    .pipe(z.array(repositoryRelative("every glob").refine((g) => !g.startsWith("!"), "negated globs (!) are not supported; list the globs to include"))),
-  "changed-only": z
-    .string()
-    // The YAML 1.2 core-schema booleans, as core.getBooleanInput accepts them.
-    .refine((v) => /^(|true|True|TRUE|false|False|FALSE)$/.test(v), "must be true or false")
-    .transform((v) => (v === "" ? undefined : v.toLowerCase() === "true")),
-  "validation-time": z
-    .string()
-    .refine((v) => v === "" || parseValidationTime(v) !== undefined, "must be an ISO-8601 time on the calendar, such as 2026-01-31T12:00:00Z")
-    .transform((v) => (v === "" ? undefined : parseValidationTime(v))),
-  "warn-days": z
-    .string()
-    .refine((v) => v === "" || (/^\d{1,4}$/.test(v) && Number(v) <= 3650), "must be a whole number of days from 0 to 3650")
-    .transform((v) => (v === "" ? undefined : Number(v))),
-  config: z
-    .string()
-    .transform((v) => v || CONFIG_PATH)
-    .pipe(repositoryRelative("the configuration path")),
-  "github-token": z.string(),
-  request: z.string(),
-  "signing-key": z.string(),
-  "app-login": z.string(),
-}).superRefine((v, ctx) => {
-  // The token mode's inputs are required there and ignored by the other modes.
-  if (v.mode !== "issue-tokens") return;
-  if (!/^[1-9]\d{0,9}$/.test(v.request.trim())) ctx.addIssue({ code: "custom", path: ["request"], message: "the request issue number is required in mode issue-tokens (a positive whole number)" });
-  if (v["signing-key"].trim() === "") {
-    ctx.addIssue({ code: "custom", path: ["signing-key"], message: "the signing key is required in mode issue-tokens (the environment secret ONERECORD_TOKEN_SIGNING_KEY)" });
-  }
-  if (!GITHUB_LOGIN.test(v["app-login"].trim())) {
-    ctx.addIssue({ code: "custom", path: ["app-login"], message: "the app's bot login is required in mode issue-tokens, e.g. onerecord-access[bot]" });
-  }
-});
+const schema = z
+  .object({
+    mode: z
+      .string()
+      .transform((m) => m || "validate-certificates")
+      .refine((m): m is Mode => (SUPPORTED_MODES as readonly string[]).includes(m), {
+        message: `unsupported mode; this version of the Action supports: ${SUPPORTED_MODES.join(", ")}`,
+      }),
+    paths: z
+      .string()
+      .transform((text) =>
+        text
+          .split(/\r?\n/)
+          .map((line) => line.trim())
+          .filter((line) => line.length > 0),
+      )
+      .transform((globs) => (globs.length > 0 ? globs : ["certificates/**"]))
+      .pipe(
+        z.array(
+          repositoryRelative("every glob").refine(
+            (g) => !g.startsWith("!"),
+            "negated globs (!) are not supported; list the globs to include",
+          ),
+        ),
+      ),
+    "changed-only": z
+      .string()
+      // The YAML 1.2 core-schema booleans, as core.getBooleanInput accepts them.
+      .refine((v) => /^(|true|True|TRUE|false|False|FALSE)$/.test(v), "must be true or false")
+      .transform((v) => (v === "" ? undefined : v.toLowerCase() === "true")),
+    "validation-time": z
+      .string()
+      .refine(
+        (v) => v === "" || parseValidationTime(v) !== undefined,
+        "must be an ISO-8601 time on the calendar, such as 2026-01-31T12:00:00Z",
+      )
+      .transform((v) => (v === "" ? undefined : parseValidationTime(v))),
+    "warn-days": z
+      .string()
+      .refine(
+        (v) => v === "" || (/^\d{1,4}$/.test(v) && Number(v) <= 3650),
+        "must be a whole number of days from 0 to 3650",
+      )
+      .transform((v) => (v === "" ? undefined : Number(v))),
+    config: z
+      .string()
+      .transform((v) => v || CONFIG_PATH)
+      .pipe(repositoryRelative("the configuration path")),
+    "github-token": z.string(),
+    request: z.string(),
+    "signing-key": z.string(),
+    "app-login": z.string(),
+  })
+  .superRefine((v, ctx) => {
+    // The token mode's inputs are required there and ignored by the other modes.
+    if (v.mode !== "issue-tokens") return;
+    if (!/^[1-9]\d{0,9}$/.test(v.request.trim()))
+      ctx.addIssue({
+        code: "custom",
+        path: ["request"],
+        message: "the request issue number is required in mode issue-tokens (a positive whole number)",
+      });
+    if (v["signing-key"].trim() === "") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["signing-key"],
+        message:
+          "the signing key is required in mode issue-tokens (the environment secret ONERECORD_TOKEN_SIGNING_KEY)",
+      });
+    }
+    if (!GITHUB_LOGIN.test(v["app-login"].trim())) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["app-login"],
+        message: "the app's bot login is required in mode issue-tokens, e.g. onerecord-access[bot]",
+      });
+    }
+  });
 
 /** Pure: raw input strings (as the runner passes them) to the typed inputs, or an error naming the input. */
 export function parseInputs(raw: RawInputs): ActionInputs {
@@ -110,7 +158,7 @@ export function parseInputs(raw: RawInputs): ActionInputs {
   }
   const v = result.data;
   return {
-    mode: v.mode as Mode,
+    mode: v.mode,
     paths: v.paths,
     changedOnly: v["changed-only"],
     validationTime: v["validation-time"],
@@ -118,7 +166,9 @@ export function parseInputs(raw: RawInputs): ActionInputs {
     config: v.config,
     githubToken: v["github-token"],
     issueTokens:
-      v.mode === "issue-tokens" ? { request: Number(v.request.trim()), signingKey: v["signing-key"], appLogin: v["app-login"].trim() } : undefined,
+      v.mode === "issue-tokens"
+        ? { request: Number(v.request.trim()), signingKey: v["signing-key"], appLogin: v["app-login"].trim() }
+        : undefined,
   };
 }
 

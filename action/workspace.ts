@@ -24,7 +24,11 @@ export function listWorkspaceFiles(root: string, globs: string[]): string[] {
 
   const visit = (rel: string): void => {
     if (++listed > MAX_LISTED) {
-      throw new OneRecordError("input-invalid", `Input "paths": the globs reach more than ${MAX_LISTED} files; narrow them`, { field: "paths" });
+      throw new OneRecordError(
+        "input-invalid",
+        `Input "paths": the globs reach more than ${MAX_LISTED} files; narrow them`,
+        { field: "paths" },
+      );
     }
     let stat;
     try {

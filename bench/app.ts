@@ -46,11 +46,17 @@ export async function benchApp(): Promise<string[]> {
   const baseUrl = await gh.listen();
   const probot = new Probot({
     appId: 1,
-    privateKey: generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    privateKey: generateKeyPairSync("rsa", { modulusLength: 2048 })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString(),
     secret: "bench",
     baseUrl,
     logLevel: "fatal",
-    Octokit: ProbotOctokit.defaults((options: object) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
+    Octokit: ProbotOctokit.defaults((options: object) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
   });
   await probot.load(app);
 
@@ -61,7 +67,14 @@ export async function benchApp(): Promise<string[]> {
     await run();
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const calls = gh.requests.slice(from).filter((r) => !/^\/app(\/|$)/.test(r.path));
-    const row = rows.get(event) ?? { event, ...(target === undefined ? {} : { target }), requests: [], rateLimited: [], calls: "", ms: [] };
+    const row = rows.get(event) ?? {
+      event,
+      ...(target === undefined ? {} : { target }),
+      requests: [],
+      rateLimited: [],
+      calls: "",
+      ms: [],
+    };
     row.requests.push(calls.length);
     row.rateLimited.push(FakeGitHub.rateLimited(calls).length);
     row.ms.push(ms);
@@ -76,21 +89,41 @@ export async function benchApp(): Promise<string[]> {
   await probot.receive(issueEvent(gh, "opened", first.number));
   const firstCalls = gh.requests.slice(fromStart);
   const once = firstCalls.filter((r) => /^\/app(\/|$)/.test(r.path)).length;
-  const labelSetup = firstCalls.filter((r) => r.operationId === "issues/update-label" || r.operationId === "issues/create-label").length;
+  const labelSetup = firstCalls.filter(
+    (r) => r.operationId === "issues/update-label" || r.operationId === "issues/create-label",
+  ).length;
 
   for (let round = 0; round < ROUNDS; round++) {
     const issue = gh.openIssue(formBody());
-    await measure("intake (issues.opened, valid form)", () => probot.receive(issueEvent(gh, "opened", issue.number)), 4);
+    await measure(
+      "intake (issues.opened, valid form)",
+      () => probot.receive(issueEvent(gh, "opened", issue.number)),
+      4,
+    );
     const n = issue.number;
 
-    const chat = gh.addComment(n, "Thanks, the meeting is on Tuesday.\n\n> /approve-certification (quoted, not a command)", "jane");
+    const chat = gh.addComment(
+      n,
+      "Thanks, the meeting is on Tuesday.\n\n> /approve-certification (quoted, not a command)",
+      "jane",
+    );
     await measure("comment without a command line", () => probot.receive(commentEvent(gh, "created", chat)), 0);
 
     const check = gh.addComment(n, "/check stage-testing", "rita");
-    await measure("accepted command (/check by a configured login)", () => probot.receive(commentEvent(gh, "created", check)), 4);
+    await measure(
+      "accepted command (/check by a configured login)",
+      () => probot.receive(commentEvent(gh, "created", check)),
+      4,
+    );
 
     const team = gh.addComment(n, "/check legal-agreements", "tom");
-    await measure(round === 0 ? "accepted command (team reviewer, first lookup in the process)" : "accepted command (team reviewer, membership revalidated)", () => probot.receive(commentEvent(gh, "created", team)), 4);
+    await measure(
+      round === 0
+        ? "accepted command (team reviewer, first lookup in the process)"
+        : "accepted command (team reviewer, membership revalidated)",
+      () => probot.receive(commentEvent(gh, "created", team)),
+      4,
+    );
 
     const refused = gh.addComment(n, "/approve-certification", "mallory");
     await measure("refused command (reply posted)", () => probot.receive(commentEvent(gh, "created", refused)));
@@ -102,36 +135,74 @@ export async function benchApp(): Promise<string[]> {
 
     const before = gh.issues.get(n)!.body;
     gh.editIssueBody(n, formBody({ devices: ["gateway-01", "gateway-02", "gateway-03"] }));
-    await measure("form edited (issues.edited)", () => probot.receive(issueEvent(gh, "edited", n, { changes: { body: { from: before } } })));
+    await measure("form edited (issues.edited)", () =>
+      probot.receive(issueEvent(gh, "edited", n, { changes: { body: { from: before } } })),
+    );
 
     gh.setIssueLabels(n, [...gh.issues.get(n)!.labels, "access: live"]);
-    await measure("managed label added by hand (restored)", () => probot.receive(issueEvent(gh, "labeled", n, { sender: { login: "mallory", type: "User" }, label: "access: live" })));
+    await measure("managed label added by hand (restored)", () =>
+      probot.receive(
+        issueEvent(gh, "labeled", n, { sender: { login: "mallory", type: "User" }, label: "access: live" }),
+      ),
+    );
 
     gh.pullFiles.set(1000 + round, [{ filename: `certificates/${n}/gateway-01.pem`, status: "added" }]);
-    await measure("certificate PR opened (linked)", () => probot.receive(pullRequestEvent(gh, "opened", { number: 1000 + round })));
+    await measure("certificate PR opened (linked)", () =>
+      probot.receive(pullRequestEvent(gh, "opened", { number: 1000 + round })),
+    );
 
     // Two certificate files merged: fetched at the merge commit and judged by the library.
     const commit = `${round}`.padStart(40, "f");
-    gh.pullFiles.set(2000 + round, DEVICES.map((d) => ({ filename: `certificates/${n}/${d}.pem`, status: "added" })));
+    gh.pullFiles.set(
+      2000 + round,
+      DEVICES.map((d) => ({ filename: `certificates/${n}/${d}.pem`, status: "added" })),
+    );
     for (const d of DEVICES) gh.setFile(`certificates/${n}/${d}.pem`, ca.leaves.get(d)!, commit);
-    await measure("certificate PR merged (2 files re-validated)", () => probot.receive(pullRequestEvent(gh, "closed", { number: 2000 + round, merged: true, mergeCommit: commit })));
+    await measure("certificate PR merged (2 files re-validated)", () =>
+      probot.receive(pullRequestEvent(gh, "closed", { number: 2000 + round, merged: true, mergeCommit: commit })),
+    );
 
     // The token workflow: its issuance comment while the run is in progress (pending), then the
     // run's completion (accepted). The stage does not matter to the count; the run does.
     const runId = 5000 + round;
-    gh.runs.set(runId, { path: ".github/workflows/issue-tokens.yml", head_branch: "main", event: "workflow_dispatch", status: "in_progress", conclusion: null, run_attempt: 1, request: n });
+    gh.runs.set(runId, {
+      path: ".github/workflows/issue-tokens.yml",
+      head_branch: "main",
+      event: "workflow_dispatch",
+      status: "in_progress",
+      conclusion: null,
+      run_attempt: 1,
+      request: n,
+    });
     const record = readRecord(gh.statusComment(n)!.body)!;
-    const thumbprints = new Map(record.certificates.map((c) => [c.device, thumbprintFromFingerprint(c.fingerprintSha256 ?? "")]));
-    const issuance = gh.addComment(n, issuanceBody(n, runId, gh.now(), thumbprints), { login: "github-actions[bot]", type: "Bot" });
-    await measure("token workflow's issuance comment (run in progress: pending)", () => probot.receive(commentEvent(gh, "created", issuance)));
+    const thumbprints = new Map(
+      record.certificates.map((c) => [c.device, thumbprintFromFingerprint(c.fingerprintSha256 ?? "")]),
+    );
+    const issuance = gh.addComment(n, issuanceBody(n, runId, gh.now(), thumbprints), {
+      login: "github-actions[bot]",
+      type: "Bot",
+    });
+    await measure("token workflow's issuance comment (run in progress: pending)", () =>
+      probot.receive(commentEvent(gh, "created", issuance)),
+    );
     gh.runs.set(runId, { ...gh.runs.get(runId)!, status: "completed", conclusion: "success" });
     const completed = workflowRunEvent(gh, { id: runId, title: `Issue tokens for request #${n}` });
     await measure("workflow_run.completed of the token workflow (tokens accepted)", () => probot.receive(completed));
     // The counts mean something only if the app took the accepting path: say so loudly if not.
     const judged = readRecord(gh.statusComment(n)!.body)!.issuanceComments.find((j) => j.comment === issuance.id);
-    if (!judged?.accepted) throw new Error(`bench: the issuance comment was not accepted (${judged?.reason ?? "not judged"})`);
-    await measure("workflow_run.completed redelivered", () => probot.receive(workflowRunEvent(gh, { id: runId, title: `Issue tokens for request #${n}` })));
-    await measure("workflow_run.completed of another workflow (ignored)", () => probot.receive(workflowRunEvent(gh, { id: 9000 + round, title: "CI", path: ".github/workflows/ci.yml", event: "push" })), 0);
+    if (!judged?.accepted)
+      throw new Error(`bench: the issuance comment was not accepted (${judged?.reason ?? "not judged"})`);
+    await measure("workflow_run.completed redelivered", () =>
+      probot.receive(workflowRunEvent(gh, { id: runId, title: `Issue tokens for request #${n}` })),
+    );
+    await measure(
+      "workflow_run.completed of another workflow (ignored)",
+      () =>
+        probot.receive(
+          workflowRunEvent(gh, { id: 9000 + round, title: "CI", path: ".github/workflows/ci.yml", event: "push" }),
+        ),
+      0,
+    );
   }
 
   await gh.close();
@@ -144,8 +215,15 @@ export async function benchApp(): Promise<string[]> {
   ];
   const range = (values: number[]) => [...new Set(values)].sort((a, b) => a - b).join("–");
   for (const row of rows.values()) {
-    const verdict = row.target === undefined ? "" : Math.max(...row.rateLimited) <= row.target ? `≤ ${row.target} ✓` : `≤ ${row.target} ✗`;
-    lines.push(`| ${row.event} | ${range(row.requests)} | ${range(row.rateLimited)} | ${verdict} | ${row.calls || "—"} | ${median(row.ms).toFixed(1)} ms |`);
+    const verdict =
+      row.target === undefined
+        ? ""
+        : Math.max(...row.rateLimited) <= row.target
+          ? `≤ ${row.target} ✓`
+          : `≤ ${row.target} ✗`;
+    lines.push(
+      `| ${row.event} | ${range(row.requests)} | ${range(row.rateLimited)} | ${verdict} | ${row.calls || "—"} | ${median(row.ms).toFixed(1)} ms |`,
+    );
   }
   lines.push(
     "",
@@ -173,7 +251,14 @@ function issuanceBody(request: number, runId: number, now: string, thumbprints: 
     issuedAt: now,
     part: 1,
     parts: 1,
-    issued: DEVICES.map((device, i) => ({ device, jti: `${runId}-${i}`, x5tS256: thumbprints.get(device)!, iat, exp: iat + 86_400, jwe: "eyJhbGciOiJFQ0RILUVTIn0.a.b.c.d" })),
+    issued: DEVICES.map((device, i) => ({
+      device,
+      jti: `${runId}-${i}`,
+      x5tS256: thumbprints.get(device)!,
+      iat,
+      exp: iat + 86_400,
+      jwe: "eyJhbGciOiJFQ0RILUVTIn0.a.b.c.d",
+    })),
   });
   return `${block}\n### Device tokens`;
 }

@@ -23,9 +23,25 @@ export async function benchCertificates(repo: string): Promise<string[]> {
     const at = "2026-06-01T00:00:00Z";
     const cli = join(repo, "dist/src/cli/main.js");
     const cliArgs = [cli, "validate", "--trust", join(dir, "root.pem"), "--at", at, join(dir, "certificates")];
-    const script = leaves.map((l) => `openssl verify -purpose sslclient -attime ${Date.parse(at) / 1000} -CAfile root.pem -untrusted intermediate.pem ${l} >/dev/null || exit 1`).join("\n");
+    const script = leaves
+      .map(
+        (l) =>
+          `openssl verify -purpose sslclient -attime ${Date.parse(at) / 1000} -CAfile root.pem -untrusted intermediate.pem ${l} >/dev/null || exit 1`,
+      )
+      .join("\n");
     writeFileSync(join(dir, "per-file.sh"), script);
-    const batch = ["verify", "-purpose", "sslclient", "-attime", String(Date.parse(at) / 1000), "-CAfile", "root.pem", "-untrusted", "intermediate.pem", ...leaves];
+    const batch = [
+      "verify",
+      "-purpose",
+      "sslclient",
+      "-attime",
+      String(Date.parse(at) / 1000),
+      "-CAfile",
+      "root.pem",
+      "-untrusted",
+      "intermediate.pem",
+      ...leaves,
+    ];
 
     const t = interleaved(ROUNDS, {
       cli: () => timeCommand(process.execPath, cliArgs),
@@ -80,16 +96,33 @@ function actionEnv(dir: string): NodeJS.ProcessEnv {
 export async function generate(dir: string): Promise<{ leaves: string[] }> {
   const notBefore = new Date("2026-01-01T00:00:00Z");
   const notAfter = new Date("2027-01-01T00:00:00Z");
-  const rootKeys = (await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+  const rootKeys = await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"]);
   const root = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: "01", name: "CN=Bench Root CA", notBefore, notAfter, keys: rootKeys, signingAlgorithm: EC,
-    extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    serialNumber: "01",
+    name: "CN=Bench Root CA",
+    notBefore,
+    notAfter,
+    keys: rootKeys,
+    signingAlgorithm: EC,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
   });
-  const interKeys = (await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+  const interKeys = await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"]);
   const inter = await x509.X509CertificateGenerator.create({
-    serialNumber: "02", subject: "CN=Bench Issuing CA", issuer: root.subject, notBefore, notAfter,
-    publicKey: interKeys.publicKey, signingKey: rootKeys.privateKey, signingAlgorithm: EC,
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    serialNumber: "02",
+    subject: "CN=Bench Issuing CA",
+    issuer: root.subject,
+    notBefore,
+    notAfter,
+    publicKey: interKeys.publicKey,
+    signingKey: rootKeys.privateKey,
+    signingAlgorithm: EC,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
   });
   writeFileSync(join(dir, "root.pem"), root.toString("pem"));
   writeFileSync(join(dir, "intermediate.pem"), inter.toString("pem"));
@@ -97,10 +130,16 @@ export async function generate(dir: string): Promise<{ leaves: string[] }> {
   mkdirSync(join(dir, "leaves"));
   const leaves: string[] = [];
   for (let i = 0; i < CHAINS; i++) {
-    const keys = (await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+    const keys = await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"]);
     const leaf = await x509.X509CertificateGenerator.create({
-      serialNumber: (1000 + i).toString(16), subject: `CN=device-${i}`, issuer: inter.subject, notBefore, notAfter,
-      publicKey: keys.publicKey, signingKey: interKeys.privateKey, signingAlgorithm: EC,
+      serialNumber: (1000 + i).toString(16),
+      subject: `CN=device-${i}`,
+      issuer: inter.subject,
+      notBefore,
+      notAfter,
+      publicKey: keys.publicKey,
+      signingKey: interKeys.privateKey,
+      signingAlgorithm: EC,
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),

@@ -1,13 +1,23 @@
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
 
 /** Wall time of a command in milliseconds; throws if it fails unexpectedly. */
-export function timeCommand(command: string, args: string[], options: SpawnSyncOptions & { okCodes?: number[] } = {}): number {
+export function timeCommand(
+  command: string,
+  args: string[],
+  options: SpawnSyncOptions & { okCodes?: number[] } = {},
+): number {
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024, ...options });
+  const result = spawnSync(command, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 256 * 1024 * 1024,
+    ...options,
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const ok = options.okCodes ?? [0];
   if (result.error || !ok.includes(result.status ?? -1)) {
-    throw new Error(`${command} ${args.slice(0, 3).join(" ")}… exited ${result.status}: ${String(result.stderr).slice(0, 500)}`);
+    throw new Error(
+      `${command} ${args.slice(0, 3).join(" ")}… exited ${result.status}: ${String(result.stderr).slice(0, 500)}`,
+    );
   }
   return ms;
 }

@@ -95,7 +95,7 @@ const BRAND_RULES: BrandRule[] = [
   {
     brand: "GlobalSign",
     note:
-      "GlobalSign's roots. \"GlobalSign ECC Root CA - R4\" and \"GlobalSign Root CA - R2\" were sold to Google Trust " +
+      'GlobalSign\'s roots. "GlobalSign ECC Root CA - R4" and "GlobalSign Root CA - R2" were sold to Google Trust ' +
       "Services in 2016 and are not GlobalSign's: they are not trusted.",
     roots: [
       // R3: the RSA root of GlobalSign's current TLS and client intermediates (e.g. "GlobalSign Atlas R3").
@@ -115,7 +115,7 @@ const BRAND_RULES: BrandRule[] = [
     brand: "Comodo",
     note:
       "Comodo CA was renamed Sectigo in 2018; its COMODO, USERTrust (The USERTRUST Network) and Sectigo roots all issue " +
-      "Comodo/Sectigo certificates. \"AAA Certificate Services\" is trusted only while the generating store carries it.",
+      'Comodo/Sectigo certificates. "AAA Certificate Services" is trusted only while the generating store carries it.',
     roots: [
       { cn: "COMODO Certification Authority", o: "COMODO CA Limited" },
       { cn: "COMODO RSA Certification Authority", o: "COMODO CA Limited" },
@@ -133,8 +133,8 @@ const BRAND_RULES: BrandRule[] = [
   {
     brand: "GoDaddy",
     note:
-      "GoDaddy issues under its own and its Starfield Technologies roots. \"Starfield Services Root Certificate " +
-      "Authority - G2\" belongs to Amazon Trust Services since 2015 and is not trusted.",
+      'GoDaddy issues under its own and its Starfield Technologies roots. "Starfield Services Root Certificate ' +
+      'Authority - G2" belongs to Amazon Trust Services since 2015 and is not trusted.',
     roots: [
       { cn: "Go Daddy Root Certificate Authority - G2", o: "GoDaddy.com, Inc." },
       // Starfield is GoDaddy's second CA brand.
@@ -156,8 +156,14 @@ const BRAND_RULES: BrandRule[] = [
  * organizations that no rule selects is printed as "unreviewed" so a store update gets a look.
  */
 const EXCLUDED: { name: RootName; why: string }[] = [
-  { name: { cn: "GlobalSign", ou: "GlobalSign ECC Root CA - R4", o: "GlobalSign" }, why: "operated by Google Trust Services since 2016" },
-  { name: { cn: "GlobalSign", ou: "GlobalSign Root CA - R2", o: "GlobalSign" }, why: "operated by Google Trust Services since 2016" },
+  {
+    name: { cn: "GlobalSign", ou: "GlobalSign ECC Root CA - R4", o: "GlobalSign" },
+    why: "operated by Google Trust Services since 2016",
+  },
+  {
+    name: { cn: "GlobalSign", ou: "GlobalSign Root CA - R2", o: "GlobalSign" },
+    why: "operated by Google Trust Services since 2016",
+  },
   {
     name: { cn: "Starfield Services Root Certificate Authority - G2", o: "Starfield Technologies, Inc." },
     why: "operated by Amazon Trust Services since 2015 (cross-signs the Amazon roots)",
@@ -260,7 +266,12 @@ export function generate(storePems: readonly string[], source: string): Generati
           throw new Error(`rule "${label(name)}" selects a 2018-distrusted root: ${root.subject}`);
         }
         selected.add(root.fingerprintSha256);
-        roots.push({ subject: root.subject, fingerprintSha256: root.fingerprintSha256, notAfter: root.notAfter, pem: root.pem });
+        roots.push({
+          subject: root.subject,
+          fingerprintSha256: root.fingerprintSha256,
+          notAfter: root.notAfter,
+          pem: root.pem,
+        });
       }
     }
     roots.sort((a, b) => byText(a.subject, b.subject) || byText(a.fingerprintSha256, b.fingerprintSha256));
@@ -303,10 +314,15 @@ export function serialize(data: AllowlistData): string {
  * another store, so a committed root this store does not carry is only noted, never a difference;
  * but every committed PEM must still hash to its pinned fingerprint.
  */
-export function compare(committed: AllowlistData, fresh: AllowlistData, storeFingerprints: ReadonlySet<string>): { differences: string[]; unchecked: string[] } {
+export function compare(
+  committed: AllowlistData,
+  fresh: AllowlistData,
+  storeFingerprints: ReadonlySet<string>,
+): { differences: string[]; unchecked: string[] } {
   const differences: string[] = [];
   const unchecked = new Set<string>();
-  if (committed.generatedBy !== fresh.generatedBy) differences.push(`generatedBy is "${committed.generatedBy}", expected "${fresh.generatedBy}"`);
+  if (committed.generatedBy !== fresh.generatedBy)
+    differences.push(`generatedBy is "${committed.generatedBy}", expected "${fresh.generatedBy}"`);
 
   const key = (brand: string, fingerprint: string) => `${brand} ${fingerprint}`;
   const committedEntries = new Map<string, { brand: string; root: AllowlistRoot }>();
@@ -314,7 +330,8 @@ export function compare(committed: AllowlistData, fresh: AllowlistData, storeFin
     if (!fresh.brands.some((g) => g.brand === group.brand)) differences.push(`unknown brand group "${group.brand}"`);
     for (const root of group.roots) {
       const actual = fingerprintOfPem(root.pem);
-      if (actual !== root.fingerprintSha256) differences.push(`${group.brand}: ${root.subject}: pem hashes to ${actual}, pinned ${root.fingerprintSha256}`);
+      if (actual !== root.fingerprintSha256)
+        differences.push(`${group.brand}: ${root.subject}: pem hashes to ${actual}, pinned ${root.fingerprintSha256}`);
       committedEntries.set(key(group.brand, root.fingerprintSha256), { brand: group.brand, root });
       if (!storeFingerprints.has(root.fingerprintSha256)) unchecked.add(`${root.subject} (${root.fingerprintSha256})`);
     }
@@ -389,7 +406,9 @@ function main(argv: string[]): number {
   if (!argv.includes("--check")) {
     writeFileSync(OUTPUT, serialize(generation.data));
     report(generation);
-    console.log(`\nwrote ${path.relative(process.cwd(), OUTPUT)} from ${generation.data.source}; review the diff before committing`);
+    console.log(
+      `\nwrote ${path.relative(process.cwd(), OUTPUT)} from ${generation.data.source}; review the diff before committing`,
+    );
     return 0;
   }
 

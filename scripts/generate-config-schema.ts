@@ -21,12 +21,16 @@ export function configJsonSchema(): string {
   const schema = z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
   // Probot's config loader reads `_extends` (inherit another repository's file) and removes it
   // before the app validates; editors should accept it too.
-  (schema.properties as Record<string, unknown>)._extends = { type: "string", description: "Probot: inherit from another repository's .github/onerecord-access.yml (owner/repo or repo)" };
+  (schema.properties as Record<string, unknown>)._extends = {
+    type: "string",
+    description: "Probot: inherit from another repository's .github/onerecord-access.yml (owner/repo or repo)",
+  };
   const document = {
     $schema: schema.$schema,
     $id: "https://github.com/onerecord/onerecord-access/schema/onerecord-access.schema.json",
     title: ".github/onerecord-access.yml",
-    description: "Configuration of OneRecord production access: reviewers, labels, checklist items, certificate layout and extra CAs, token settings. Generated from src/config/schema.ts by scripts/generate-config-schema.ts.",
+    description:
+      "Configuration of OneRecord production access: reviewers, labels, checklist items, certificate layout and extra CAs, token settings. Generated from src/config/schema.ts by scripts/generate-config-schema.ts.",
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

@@ -1,4 +1,10 @@
-import { findStatusComment, isAuthoredBy, readRecord, STATUS_MARKER, type AccessRecord } from "../../src/record/index.js";
+import {
+  findStatusComment,
+  isAuthoredBy,
+  readRecord,
+  STATUS_MARKER,
+  type AccessRecord,
+} from "../../src/record/index.js";
 import type { RunContext } from "../context.js";
 import { getIssue, listIssueComments, type IssueComment, type Octokit, type RequestIssue } from "../github.js";
 
@@ -13,7 +19,12 @@ export interface LoadedRequest {
  * Step 1 (the API edge): the request issue and the app's record from its status comment. Labels
  * are not read at all: a label is a view anyone with triage rights can change.
  */
-export async function loadRequest(octokit: Octokit, context: RunContext, request: number, appLogin: string): Promise<LoadedRequest> {
+export async function loadRequest(
+  octokit: Octokit,
+  context: RunContext,
+  request: number,
+  appLogin: string,
+): Promise<LoadedRequest> {
   const issue = await getIssue(octokit, context, request);
   const comments = await listIssueComments(octokit, context, request);
   return { issue, record: selectRecord(comments, appLogin) };
@@ -26,15 +37,21 @@ export async function loadRequest(octokit: Octokit, context: RunContext, request
 export function selectRecord(comments: readonly IssueComment[], appLogin: string): RecordLookup {
   const status = findStatusComment(comments, appLogin);
   if (!status) {
-    const lookalikes = comments.filter((c) => (c.body ?? "").includes(STATUS_MARKER) && !isAuthoredBy(c, appLogin)).length;
-    const ignored = lookalikes > 0 ? `; ${lookalikes} comment(s) by other accounts that look like one were ignored` : "";
+    const lookalikes = comments.filter(
+      (c) => (c.body ?? "").includes(STATUS_MARKER) && !isAuthoredBy(c, appLogin),
+    ).length;
+    const ignored =
+      lookalikes > 0 ? `; ${lookalikes} comment(s) by other accounts that look like one were ignored` : "";
     return { found: false, reason: `the issue has no status comment by ${appLogin}${ignored}` };
   }
   let record: AccessRecord | null;
   try {
     record = readRecord(status.body ?? "");
   } catch (error) {
-    return { found: false, reason: `the status comment of ${appLogin} holds no readable record (${error instanceof Error ? error.message : "unreadable"})` };
+    return {
+      found: false,
+      reason: `the status comment of ${appLogin} holds no readable record (${error instanceof Error ? error.message : "unreadable"})`,
+    };
   }
   if (!record) return { found: false, reason: `the status comment of ${appLogin} holds no record` };
   return { found: true, record, url: status.htmlUrl };

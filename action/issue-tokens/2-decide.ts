@@ -1,4 +1,10 @@
-import { currentCertificates, devicesNeedingTokens, thumbprintFromFingerprint, type AccessRecord, type CertificateRecord } from "../../src/record/index.js";
+import {
+  currentCertificates,
+  devicesNeedingTokens,
+  thumbprintFromFingerprint,
+  type AccessRecord,
+  type CertificateRecord,
+} from "../../src/record/index.js";
 import { deviceKey, isValidDeviceId } from "../../src/request/device-id.js";
 import type { RequestIssue } from "../github.js";
 import type { RecordLookup } from "./1-load.js";
@@ -75,19 +81,44 @@ export interface DecideInput {
  */
 export function decide(input: DecideInput): Decision {
   const reasons: Refusal[] = [...runProblems(input)];
-  if (input.issue.isPullRequest) reasons.push(refusal("not-a-request", `#${input.request} is a pull request, not a production-access request issue`));
-  if (!input.record.found) return { kind: "refuse", reasons: [...reasons, refusal("no-record", `${input.record.reason}; the app records every request it accepts there`)] };
+  if (input.issue.isPullRequest)
+    reasons.push(
+      refusal("not-a-request", `#${input.request} is a pull request, not a production-access request issue`),
+    );
+  if (!input.record.found)
+    return {
+      kind: "refuse",
+      reasons: [
+        ...reasons,
+        refusal("no-record", `${input.record.reason}; the app records every request it accepts there`),
+      ],
+    };
 
   const record = input.record.record;
   const mismatch = recordMismatch(record, input);
   if (mismatch) return { kind: "refuse", reasons: [...reasons, mismatch] };
 
   if (record.rejection || record.stage === "rejected") {
-    reasons.push(refusal("rejected", `the request was rejected${record.rejection ? ` by ${record.rejection.by} (${record.rejection.reason})` : ""}`));
+    reasons.push(
+      refusal(
+        "rejected",
+        `the request was rejected${record.rejection ? ` by ${record.rejection.by} (${record.rejection.reason})` : ""}`,
+      ),
+    );
   } else if (record.hold) {
-    reasons.push(refusal("on-hold", `the request is on hold (${record.hold.by}: ${record.hold.reason}); a reviewer lifts it with /unhold`));
+    reasons.push(
+      refusal(
+        "on-hold",
+        `the request is on hold (${record.hold.by}: ${record.hold.reason}); a reviewer lifts it with /unhold`,
+      ),
+    );
   } else if (record.stage !== "tokens" && record.stage !== "live") {
-    reasons.push(refusal("wrong-stage", `the request is at stage "${record.stage}"; tokens are issued at stage "tokens", once every device has a valid merged certificate`));
+    reasons.push(
+      refusal(
+        "wrong-stage",
+        `the request is at stage "${record.stage}"; tokens are issued at stage "tokens", once every device has a valid merged certificate`,
+      ),
+    );
   }
   reasons.push(...certificationProblems(record, input.issue));
   const devices = record.request?.devices ?? [];
@@ -97,12 +128,21 @@ export function decide(input: DecideInput): Decision {
   const pending = record.issuanceComments.filter((j) => j.pending);
   if (pending.length > 0) {
     const runs = [...new Set(pending.map((j) => j.runId))].join(", ");
-    reasons.push(refusal("issuance-pending", `the issuance report of run ${runs} is not confirmed by the app yet (it waits for that run to complete); once the status comment shows it accepted or refused — /status asks the app to look again — run this workflow again`));
+    reasons.push(
+      refusal(
+        "issuance-pending",
+        `the issuance report of run ${runs} is not confirmed by the app yet (it waits for that run to complete); once the status comment shows it accepted or refused — /status asks the app to look again — run this workflow again`,
+      ),
+    );
   }
   if (reasons.length > 0) return { kind: "refuse", reasons };
 
   if (record.stage === "live" && record.reissueRequested.length === 0) {
-    return { kind: "nothing", reason: "the request is live: every device holds a token and no reissue was asked for (a reviewer asks with /reissue-tokens DEVICE|all REASON)" };
+    return {
+      kind: "nothing",
+      reason:
+        "the request is live: every device holds a token and no reissue was asked for (a reviewer asks with /reissue-tokens DEVICE|all REASON)",
+    };
   }
 
   const { plans, problems } = certificatePlans(record, input.now);
@@ -110,51 +150,96 @@ export function decide(input: DecideInput): Decision {
 
   const needing = new Set(devicesNeedingTokens(record).map(deviceKey));
   const issue = plans.filter((p) => needing.has(deviceKey(p.device)));
-  if (issue.length === 0) return { kind: "nothing", reason: "every device already holds a token bound to its current certificate; nothing to issue (a reviewer asks for a reissue with /reissue-tokens DEVICE|all REASON)" };
+  if (issue.length === 0)
+    return {
+      kind: "nothing",
+      reason:
+        "every device already holds a token bound to its current certificate; nothing to issue (a reviewer asks for a reissue with /reissue-tokens DEVICE|all REASON)",
+    };
   return { kind: "issue", account: record.request!.account, certificates: plans, issue };
 }
 
 function runProblems(input: DecideInput): Refusal[] {
   const { run } = input;
   const out: Refusal[] = [];
-  if (run.eventName !== "workflow_dispatch") out.push(refusal("wrong-run", `tokens are issued only by a manual run (workflow_dispatch), not by ${run.eventName || "an unknown event"}`));
+  if (run.eventName !== "workflow_dispatch")
+    out.push(
+      refusal(
+        "wrong-run",
+        `tokens are issued only by a manual run (workflow_dispatch), not by ${run.eventName || "an unknown event"}`,
+      ),
+    );
   if (!run.defaultBranch || run.ref !== `refs/heads/${run.defaultBranch}`) {
-    out.push(refusal("wrong-run", `tokens are issued only from the default branch${run.defaultBranch ? ` (refs/heads/${run.defaultBranch})` : ""}; this run is on ${run.ref || "an unknown ref"}`));
+    out.push(
+      refusal(
+        "wrong-run",
+        `tokens are issued only from the default branch${run.defaultBranch ? ` (refs/heads/${run.defaultBranch})` : ""}; this run is on ${run.ref || "an unknown ref"}`,
+      ),
+    );
   }
   if (run.workflowPath !== input.workflow) {
-    out.push(refusal("wrong-run", `tokens are issued only by the configured workflow ${input.workflow}; this run is ${run.workflowPath || "an unknown workflow"}`));
+    out.push(
+      refusal(
+        "wrong-run",
+        `tokens are issued only by the configured workflow ${input.workflow}; this run is ${run.workflowPath || "an unknown workflow"}`,
+      ),
+    );
   }
   return out;
 }
 
 function recordMismatch(record: AccessRecord, input: DecideInput): Refusal | undefined {
   if (record.issue !== input.request || record.repository.toLowerCase() !== input.repository.toLowerCase()) {
-    return refusal("record-mismatch", `the status comment holds the record of ${record.repository}#${record.issue}, not of ${input.repository}#${input.request}`);
+    return refusal(
+      "record-mismatch",
+      `the status comment holds the record of ${record.repository}#${record.issue}, not of ${input.repository}#${input.request}`,
+    );
   }
   if (record.requester.toLowerCase() !== input.issue.author.toLowerCase()) {
-    return refusal("record-mismatch", `the record names ${record.requester} as the requester but the issue was opened by ${input.issue.author || "an unknown account"}; run /status so the app re-reads the request`);
+    return refusal(
+      "record-mismatch",
+      `the record names ${record.requester} as the requester but the issue was opened by ${input.issue.author || "an unknown account"}; run /status so the app re-reads the request`,
+    );
   }
   const bad = (record.request?.devices ?? []).find((d) => !isValidDeviceId(d));
-  if (bad !== undefined) return refusal("record-mismatch", `the record lists a device id that is not valid (${JSON.stringify(bad.slice(0, 64))})`);
+  if (bad !== undefined)
+    return refusal(
+      "record-mismatch",
+      `the record lists a device id that is not valid (${JSON.stringify(bad.slice(0, 64))})`,
+    );
   return undefined;
 }
 
 function certificationProblems(record: AccessRecord, issue: RequestIssue): Refusal[] {
   const approval = record.certification;
-  if (!approval) return [refusal("not-certified", "certification has not been approved (a reviewer approves with /approve-certification)")];
+  if (!approval)
+    return [
+      refusal("not-certified", "certification has not been approved (a reviewer approves with /approve-certification)"),
+    ];
   const out: Refusal[] = [];
   const by = approval.by.toLowerCase();
   if (by === issue.author.toLowerCase() || by === record.requester.toLowerCase()) {
-    out.push(refusal("self-approved", `certification was approved by ${approval.by}, who opened the request; a reviewer other than the requester must approve it`));
+    out.push(
+      refusal(
+        "self-approved",
+        `certification was approved by ${approval.by}, who opened the request; a reviewer other than the requester must approve it`,
+      ),
+    );
   }
   if (!record.request || approval.requestSha256 !== record.request.sha256) {
-    out.push(refusal("request-changed", "the request in the record is not the one certification approved; a reviewer approves the current request again"));
+    out.push(
+      refusal(
+        "request-changed",
+        "the request in the record is not the one certification approved; a reviewer approves the current request again",
+      ),
+    );
   }
   return out;
 }
 
 const isRemoved = (c: CertificateRecord) => c.errors.some((e) => e.code === "removed");
-const later = (a: CertificateRecord, b: CertificateRecord) => a.mergedAt > b.mergedAt || (a.mergedAt === b.mergedAt && a.pr > b.pr);
+const later = (a: CertificateRecord, b: CertificateRecord) =>
+  a.mergedAt > b.mergedAt || (a.mergedAt === b.mergedAt && a.pr > b.pr);
 
 /** Each device's one current certificate, or why there is not exactly one valid one. */
 function certificatePlans(record: AccessRecord, now: Date): { plans: DevicePlan[]; problems: Refusal[] } {
@@ -177,25 +262,58 @@ function certificatePlans(record: AccessRecord, now: Date): { plans: DevicePlan[
     }
     const live = [...latestByPath.values()].filter((c) => !isRemoved(c));
     if (live.length > 1) {
-      problems.push(refusal("certificate-duplicate", `device ${device} has more than one merged certificate (${live.map((c) => c.path).sort().join(", ")}); exactly one is allowed`));
+      problems.push(
+        refusal(
+          "certificate-duplicate",
+          `device ${device} has more than one merged certificate (${live
+            .map((c) => c.path)
+            .sort()
+            .join(", ")}); exactly one is allowed`,
+        ),
+      );
       continue;
     }
     if (cert.verdict !== "valid" || !cert.fingerprintSha256) {
       const why = cert.errors.map((e) => e.code).join(", ");
-      problems.push(refusal("certificate-invalid", `the merged certificate of device ${device} (${cert.path}) is invalid${why ? `: ${why}` : ""}`));
+      problems.push(
+        refusal(
+          "certificate-invalid",
+          `the merged certificate of device ${device} (${cert.path}) is invalid${why ? `: ${why}` : ""}`,
+        ),
+      );
       continue;
     }
     if (cert.notAfter && !(Date.parse(cert.notAfter) > now.getTime())) {
-      problems.push(refusal("certificate-expired", `the certificate of device ${device} (${cert.path}) expired at ${cert.notAfter}; merge a new one`));
+      problems.push(
+        refusal(
+          "certificate-expired",
+          `the certificate of device ${device} (${cert.path}) expired at ${cert.notAfter}; merge a new one`,
+        ),
+      );
       continue;
     }
-    plans.push({ device, path: cert.path, fingerprintSha256: cert.fingerprintSha256, x5tS256: thumbprintFromFingerprint(cert.fingerprintSha256) });
+    plans.push({
+      device,
+      path: cert.path,
+      fingerprintSha256: cert.fingerprintSha256,
+      x5tS256: thumbprintFromFingerprint(cert.fingerprintSha256),
+    });
   }
   // One certificate must not serve two devices.
   const byFingerprint = new Map<string, string[]>();
-  for (const p of plans) byFingerprint.set(p.fingerprintSha256.toUpperCase(), [...(byFingerprint.get(p.fingerprintSha256.toUpperCase()) ?? []), p.device]);
+  for (const p of plans)
+    byFingerprint.set(p.fingerprintSha256.toUpperCase(), [
+      ...(byFingerprint.get(p.fingerprintSha256.toUpperCase()) ?? []),
+      p.device,
+    ]);
   for (const shared of byFingerprint.values()) {
-    if (shared.length > 1) problems.push(refusal("certificate-duplicate", `devices ${shared.join(", ")} share one certificate; each device needs its own`));
+    if (shared.length > 1)
+      problems.push(
+        refusal(
+          "certificate-duplicate",
+          `devices ${shared.join(", ")} share one certificate; each device needs its own`,
+        ),
+      );
   }
   return { plans, problems };
 }

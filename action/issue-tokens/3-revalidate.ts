@@ -25,7 +25,12 @@ export function requestFolder(pattern: string, request: number): string {
   const upToDevice = filled.slice(0, filled.indexOf("{device}"));
   const folder = posix.dirname(`${upToDevice}x`);
   // A pattern without a folder would have the whole repository read as certificates.
-  if (folder === ".") throw new OneRecordError("config-invalid", `certificates.pathPattern "${pattern}" must keep certificate files in a folder`, { field: "certificates.pathPattern" });
+  if (folder === ".")
+    throw new OneRecordError(
+      "config-invalid",
+      `certificates.pathPattern "${pattern}" must keep certificate files in a folder`,
+      { field: "certificates.pathPattern" },
+    );
   return folder;
 }
 
@@ -49,21 +54,42 @@ export async function revalidateFolder(options: RevalidateOptions): Promise<File
  * very certificate the app recorded at merge. Anything merged since without the app seeing it, or
  * anything changed by hand on the default branch, stops the run.
  */
-export function judgeRevalidation(plans: readonly DevicePlan[], files: readonly FileReport[], request: number): Refusal[] {
+export function judgeRevalidation(
+  plans: readonly DevicePlan[],
+  files: readonly FileReport[],
+  request: number,
+): Refusal[] {
   const out: Refusal[] = [];
   for (const plan of plans) {
-    const mine = files.filter((f) => f.request === request && f.device !== undefined && deviceKey(f.device) === deviceKey(plan.device));
+    const mine = files.filter(
+      (f) => f.request === request && f.device !== undefined && deviceKey(f.device) === deviceKey(plan.device),
+    );
     if (mine.length === 0) {
-      out.push(refusal("file-missing", `device ${plan.device}: no certificate file on the default branch (the record has ${plan.path})`));
+      out.push(
+        refusal(
+          "file-missing",
+          `device ${plan.device}: no certificate file on the default branch (the record has ${plan.path})`,
+        ),
+      );
       continue;
     }
     if (mine.length > 1) {
-      out.push(refusal("file-duplicate", `device ${plan.device}: more than one certificate file on the default branch (${mine.map((f) => f.path).join(", ")})`));
+      out.push(
+        refusal(
+          "file-duplicate",
+          `device ${plan.device}: more than one certificate file on the default branch (${mine.map((f) => f.path).join(", ")})`,
+        ),
+      );
       continue;
     }
     const file = mine[0]!;
     if (posix.normalize(file.path) !== posix.normalize(plan.path)) {
-      out.push(refusal("path-mismatch", `device ${plan.device}: the certificate file is ${file.path}, but the record has ${plan.path}; run /status so the app re-reads the merges`));
+      out.push(
+        refusal(
+          "path-mismatch",
+          `device ${plan.device}: the certificate file is ${file.path}, but the record has ${plan.path}; run /status so the app re-reads the merges`,
+        ),
+      );
       continue;
     }
     if (file.verdict !== "valid") {
@@ -71,7 +97,10 @@ export function judgeRevalidation(plans: readonly DevicePlan[], files: readonly 
       out.push(refusal("file-invalid", `device ${plan.device}: ${file.path} does not validate now (${findings})`));
       continue;
     }
-    if (!file.certificate || file.certificate.fingerprintSha256.toUpperCase() !== plan.fingerprintSha256.toUpperCase()) {
+    if (
+      !file.certificate ||
+      file.certificate.fingerprintSha256.toUpperCase() !== plan.fingerprintSha256.toUpperCase()
+    ) {
       out.push(
         refusal(
           "fingerprint-mismatch",

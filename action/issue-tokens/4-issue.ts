@@ -31,7 +31,10 @@ export interface IssueOptions {
  * get one (a key type no JWE fits, a certificate past its validity) stops the run with nothing
  * delivered. Each token is checked to be bound to the certificate the app recorded.
  */
-export async function issueTokens(plans: readonly DevicePlan[], options: IssueOptions): Promise<{ issued: IssuedEntry[]; problems: Refusal[] }> {
+export async function issueTokens(
+  plans: readonly DevicePlan[],
+  options: IssueOptions,
+): Promise<{ issued: IssuedEntry[]; problems: Refusal[] }> {
   const issued: IssuedEntry[] = [];
   const problems: Refusal[] = [];
   for (const plan of plans) {
@@ -49,10 +52,22 @@ export async function issueTokens(plans: readonly DevicePlan[], options: IssueOp
         ...(options.mask ? { mask: options.mask } : {}),
       });
       if (claims.cnf["x5t#S256"] !== plan.x5tS256) {
-        problems.push(refusal("fingerprint-mismatch", `device ${plan.device}: ${plan.path} changed while the run read it; nothing was issued`));
+        problems.push(
+          refusal(
+            "fingerprint-mismatch",
+            `device ${plan.device}: ${plan.path} changed while the run read it; nothing was issued`,
+          ),
+        );
         continue;
       }
-      issued.push({ device: plan.device, jti: claims.jti, x5tS256: claims.cnf["x5t#S256"], iat: claims.iat, exp: claims.exp, jwe });
+      issued.push({
+        device: plan.device,
+        jti: claims.jti,
+        x5tS256: claims.cnf["x5t#S256"],
+        iat: claims.iat,
+        exp: claims.exp,
+        jwe,
+      });
     } catch (error) {
       if (!isOneRecordError(error)) throw error;
       problems.push(refusal("cannot-issue", `device ${plan.device}: ${error.message}`));

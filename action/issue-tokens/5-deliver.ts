@@ -1,12 +1,20 @@
 import { COMMENT_LIMIT } from "../../src/record/index.js";
-import { ISSUANCE_VERSION, signIssuanceProof, writeIssuanceBlock, type IssuanceBlock } from "../../src/record/issuance-comment.js";
+import {
+  ISSUANCE_VERSION,
+  signIssuanceProof,
+  writeIssuanceBlock,
+  type IssuanceBlock,
+} from "../../src/record/issuance-comment.js";
 import type { SigningKey } from "../../src/tokens/index.js";
 import { escapeHtml } from "../escape.js";
 import type { Refusal } from "./2-decide.js";
 import type { IssuedEntry } from "./4-issue.js";
 
 /** The run fields every issuance comment carries. */
-export type IssuanceRun = Pick<IssuanceBlock, "repository" | "request" | "runId" | "runAttempt" | "runUrl" | "workflow" | "ref" | "sha" | "issuedAt">;
+export type IssuanceRun = Pick<
+  IssuanceBlock,
+  "repository" | "request" | "runId" | "runAttempt" | "runUrl" | "workflow" | "ref" | "sha" | "issuedAt"
+>;
 
 /** Characters per comment we plan for, well under GitHub's limit (the proof's size is estimated). */
 export const COMMENT_BUDGET = 60_000;
@@ -17,7 +25,12 @@ const FIXED_OVERHEAD = 4_000;
  * devices is split so each comment stays under GitHub's size limit, every part naming the run and
  * its place (`part` of `parts`). Each part carries its own proof, signed with the token key.
  */
-export async function renderIssuanceComments(run: IssuanceRun, entries: readonly IssuedEntry[], key: Pick<SigningKey, "alg" | "kid" | "privateKey">, budget = COMMENT_BUDGET): Promise<string[]> {
+export async function renderIssuanceComments(
+  run: IssuanceRun,
+  entries: readonly IssuedEntry[],
+  key: Pick<SigningKey, "alg" | "kid" | "privateKey">,
+  budget = COMMENT_BUDGET,
+): Promise<string[]> {
   const groups: IssuedEntry[][] = [];
   let current: IssuedEntry[] = [];
   let size = FIXED_OVERHEAD;
@@ -35,10 +48,17 @@ export async function renderIssuanceComments(run: IssuanceRun, entries: readonly
 
   const bodies: string[] = [];
   for (const [index, issued] of groups.entries()) {
-    const block: Omit<IssuanceBlock, "proof"> = { version: ISSUANCE_VERSION, ...run, part: index + 1, parts: groups.length, issued: issued.map(blockEntry) };
+    const block: Omit<IssuanceBlock, "proof"> = {
+      version: ISSUANCE_VERSION,
+      ...run,
+      part: index + 1,
+      parts: groups.length,
+      issued: issued.map(blockEntry),
+    };
     const proof = await signIssuanceProof(block, key);
     const body = `${writeIssuanceBlock({ ...block, proof })}\n${readableText(run, issued, index + 1, groups.length)}`;
-    if (body.length >= COMMENT_LIMIT) throw new Error(`issuance comment part ${index + 1} is ${body.length} characters, over GitHub's limit`);
+    if (body.length >= COMMENT_LIMIT)
+      throw new Error(`issuance comment part ${index + 1} is ${body.length} characters, over GitHub's limit`);
     bodies.push(body);
   }
   return bodies;
@@ -99,17 +119,32 @@ export function renderJobSummary(outcome: Outcome): string {
   const parts = [`<h2>OneRecord token issuance: request #${outcome.request}</h2>`];
   if (outcome.kind === "refused") {
     parts.push(`<p>❌ Nothing was issued.</p>`);
-    parts.push(`<ul>${outcome.reasons.map((r) => `<li><code>${escapeHtml(r.code)}</code>: ${escapeHtml(r.message)}</li>`).join("")}</ul>`);
+    parts.push(
+      `<ul>${outcome.reasons.map((r) => `<li><code>${escapeHtml(r.code)}</code>: ${escapeHtml(r.message)}</li>`).join("")}</ul>`,
+    );
   } else if (outcome.kind === "nothing") {
     parts.push(`<p>Nothing to issue: ${escapeHtml(outcome.reason)}.</p>`);
   } else {
-    const links = outcome.commentUrls.map((url, i) => `<a href="${escapeHtml(url)}">${outcome.commentUrls.length > 1 ? `part ${i + 1}` : "issuance comment"}</a>`).join(", ");
-    parts.push(`<p>✅ ${outcome.issued.length} token(s) issued and delivered encrypted on the request issue (${links}).</p>`);
+    const links = outcome.commentUrls
+      .map(
+        (url, i) =>
+          `<a href="${escapeHtml(url)}">${outcome.commentUrls.length > 1 ? `part ${i + 1}` : "issuance comment"}</a>`,
+      )
+      .join(", ");
+    parts.push(
+      `<p>✅ ${outcome.issued.length} token(s) issued and delivered encrypted on the request issue (${links}).</p>`,
+    );
     const rows = outcome.issued
-      .map((e) => `<tr><td><code>${escapeHtml(e.device)}</code></td><td><code>${escapeHtml(e.jti)}</code></td><td><code>${escapeHtml(e.x5tS256)}</code></td><td>${escapeHtml(expiry(e.exp))}</td></tr>`)
+      .map(
+        (e) =>
+          `<tr><td><code>${escapeHtml(e.device)}</code></td><td><code>${escapeHtml(e.jti)}</code></td><td><code>${escapeHtml(e.x5tS256)}</code></td><td>${escapeHtml(expiry(e.exp))}</td></tr>`,
+      )
       .join("");
     parts.push(`<table><tr><th>device</th><th>jti</th><th>x5t#S256</th><th>expires (UTC)</th></tr>${rows}</table>`);
-    parts.push(`<p>Public signing keys (JWKS, output <code>jwks</code>): publish them where the API reads keys.</p>`, `<pre>${escapeHtml(outcome.jwks)}</pre>`);
+    parts.push(
+      `<p>Public signing keys (JWKS, output <code>jwks</code>): publish them where the API reads keys.</p>`,
+      `<pre>${escapeHtml(outcome.jwks)}</pre>`,
+    );
   }
   return `${parts.join("\n")}\n`;
 }

@@ -31,7 +31,8 @@ export interface Dependencies {
  */
 export async function issueTokens(inputs: ActionInputs, context: RunContext, deps: Dependencies = {}): Promise<void> {
   const mode = inputs.issueTokens;
-  if (!mode) throw new OneRecordError("input-invalid", 'Input "request": required in mode issue-tokens', { field: "request" });
+  if (!mode)
+    throw new OneRecordError("input-invalid", 'Input "request": required in mode issue-tokens', { field: "request" });
   const repository = `${context.owner}/${context.repo}`;
   const run = readRunInfo(deps.env ?? process.env, repository);
   const octokit = createOctokit({ token: inputs.githubToken, baseUrl: context.apiUrl, fetch: deps.fetch });
@@ -87,7 +88,17 @@ export async function issueTokens(inputs: ActionInputs, context: RunContext, dep
 
   const issuedAt = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString().replace(/\.000Z$/, "Z");
   const bodies = await renderIssuanceComments(
-    { repository, request: mode.request, runId: run.runId, runAttempt: run.runAttempt, runUrl: run.runUrl, workflow: run.workflowPath, ref: run.ref, sha: run.sha, issuedAt },
+    {
+      repository,
+      request: mode.request,
+      runId: run.runId,
+      runAttempt: run.runAttempt,
+      runUrl: run.runUrl,
+      workflow: run.workflowPath,
+      ref: run.ref,
+      sha: run.sha,
+      issuedAt,
+    },
     issued,
     key,
   );
@@ -97,12 +108,19 @@ export async function issueTokens(inputs: ActionInputs, context: RunContext, dep
       urls.push((await createIssueComment(octokit, context, mode.request, body)).url);
     } catch (error) {
       // The app accepts an issuance only from a run that succeeded, so a partial delivery is never recorded.
-      const posted = index > 0 ? ` after ${index} of ${bodies.length} parts were posted; those tokens are not recorded and the next run issues new ones` : "";
-      throw new OneRecordError("io-error", `${error instanceof Error ? error.message : "cannot post the issuance comment"}${posted}`);
+      const posted =
+        index > 0
+          ? ` after ${index} of ${bodies.length} parts were posted; those tokens are not recorded and the next run issues new ones`
+          : "";
+      throw new OneRecordError(
+        "io-error",
+        `${error instanceof Error ? error.message : "cannot post the issuance comment"}${posted}`,
+      );
     }
   }
 
-  for (const e of issued) core.info(`issued  ${e.device}  jti=${e.jti}  x5t#S256=${e.x5tS256}  exp=${new Date(e.exp * 1000).toISOString()}`);
+  for (const e of issued)
+    core.info(`issued  ${e.device}  jti=${e.jti}  x5t#S256=${e.x5tS256}  exp=${new Date(e.exp * 1000).toISOString()}`);
   core.setOutput("issued-count", issued.length);
   core.setOutput("issuance-comment-url", urls[0] ?? "");
   core.info(`${issued.length} token(s) delivered encrypted on issue #${mode.request}: ${urls.join(", ")}`);
@@ -111,7 +129,9 @@ export async function issueTokens(inputs: ActionInputs, context: RunContext, dep
 
 async function refuse(request: number, reasons: Refusal[]): Promise<void> {
   await summarize({ kind: "refused", request, reasons });
-  core.setFailed(`No tokens issued for request #${request}:\n${reasons.map((r) => `- ${r.message} [${r.code}]`).join("\n")}`);
+  core.setFailed(
+    `No tokens issued for request #${request}:\n${reasons.map((r) => `- ${r.message} [${r.code}]`).join("\n")}`,
+  );
 }
 
 async function summarize(outcome: Outcome): Promise<void> {
@@ -124,6 +144,7 @@ function leafDer(root: string, path: string): Uint8Array {
   if ("skipped" in read) throw new OneRecordError("io-error", `${path}: ${read.skipped}`);
   const decoded = decodeCertificateFile(read.bytes);
   const leaf = decoded.certificates[0];
-  if (!leaf || decoded.errors.length > 0) throw new OneRecordError("input-invalid", `${path} holds no readable certificate`);
+  if (!leaf || decoded.errors.length > 0)
+    throw new OneRecordError("input-invalid", `${path} holds no readable certificate`);
   return leaf;
 }

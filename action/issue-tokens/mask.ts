@@ -35,6 +35,9 @@ export function signingKeySecretParts(secret: string): string[] {
 }
 
 /** Registers every part with the runner's masking (`::add-mask::`, consumed by the runner, never shown). */
-export function maskSigningKey(secret: string, setSecret: (value: string) => void = (value) => core.setSecret(value)): void {
+export function maskSigningKey(
+  secret: string,
+  setSecret: (value: string) => void = (value) => core.setSecret(value),
+): void {
   for (const part of signingKeySecretParts(secret)) setSecret(part);
 }

@@ -31,7 +31,10 @@ export function readRunInfo(env: NodeJS.ProcessEnv, repository: string): RunInfo
     workflowPath: workflowPathOf(env.GITHUB_WORKFLOW_REF ?? "", repository),
     runId,
     runAttempt,
-    runUrl: runId > 0 ? `${serverUrl}/${repository}/actions/runs/${runId}${runAttempt > 1 ? `/attempts/${runAttempt}` : ""}` : "",
+    runUrl:
+      runId > 0
+        ? `${serverUrl}/${repository}/actions/runs/${runId}${runAttempt > 1 ? `/attempts/${runAttempt}` : ""}`
+        : "",
   };
 }
 

@@ -1,4 +1,12 @@
-import { findPrivateKeys, finding, summarize, validatePaths, type FileReport, type TrustStore, type ValidationReport } from "../../src/certificates/index.js";
+import {
+  findPrivateKeys,
+  finding,
+  summarize,
+  validatePaths,
+  type FileReport,
+  type TrustStore,
+  type ValidationReport,
+} from "../../src/certificates/index.js";
 import type { ReadResult } from "../workspace.js";
 import type { Selection } from "./1-select-files.js";
 
@@ -63,7 +71,12 @@ export function privateKeyReport(path: string, kinds: string[]): FileReport {
     verdict: "invalid",
     certificate: null,
     // Only the kind is named: the message lands in logs, annotations and the summary.
-    errors: [finding("private-key", `the file contains private key material (${kinds.join(", ")}); never commit a private key: remove it from the branch history and rotate the key`)],
+    errors: [
+      finding(
+        "private-key",
+        `the file contains private key material (${kinds.join(", ")}); never commit a private key: remove it from the branch history and rotate the key`,
+      ),
+    ],
     warnings: [],
   };
 }

@@ -32,7 +32,10 @@ export function renderSummary(report: ValidationReport, context: SummaryContext,
       `Configuration: ${escapeHtml(context.configSource)}.</p>`,
   );
   // Invalid files first, and within a size budget: GitHub refuses a step summary over 1 MiB.
-  const ordered = [...report.files.filter((f) => f.verdict === "invalid"), ...report.files.filter((f) => f.verdict === "valid")];
+  const ordered = [
+    ...report.files.filter((f) => f.verdict === "invalid"),
+    ...report.files.filter((f) => f.verdict === "valid"),
+  ];
   let used = parts.join("\n").length;
   let shown = 0;
   for (const file of ordered) {
@@ -42,9 +45,14 @@ export function renderSummary(report: ValidationReport, context: SummaryContext,
     used += html.length + 1;
     shown++;
   }
-  if (shown < ordered.length) parts.push(`<p>${ordered.length - shown} more file(s) are left out here to keep the summary small; the JSON report (output <code>report</code>) has them all.</p>`);
+  if (shown < ordered.length)
+    parts.push(
+      `<p>${ordered.length - shown} more file(s) are left out here to keep the summary small; the JSON report (output <code>report</code>) has them all.</p>`,
+    );
   if (context.unscanned.length > 0) {
-    const items = context.unscanned.map(({ path, reason }) => `<li><code>${escapeHtml(path)}</code>: ${escapeHtml(reason)}</li>`).join("");
+    const items = context.unscanned
+      .map(({ path, reason }) => `<li><code>${escapeHtml(path)}</code>: ${escapeHtml(reason)}</li>`)
+      .join("");
     parts.push(`<h3>Not scanned for private keys</h3>`, `<ul>${items}</ul>`);
   }
   return `${parts.join("\n")}\n`;
@@ -58,7 +66,10 @@ function renderFile(file: FileReport): string {
   }
   if (cert) {
     rows.push(["subject", escapeHtml(cert.subject)]);
-    rows.push(["issuer chain", cert.chain.length > 0 ? cert.chain.map(escapeHtml).join(" → ") : escapeHtml(cert.issuer)]);
+    rows.push([
+      "issuer chain",
+      cert.chain.length > 0 ? cert.chain.map(escapeHtml).join(" → ") : escapeHtml(cert.issuer),
+    ]);
     rows.push(["brand", cert.brand === null ? "(no approved CA)" : escapeHtml(cert.brand)]);
     rows.push(["validity", `${escapeHtml(cert.notBefore)} → ${escapeHtml(cert.notAfter)}`]);
     rows.push(["SHA-256", `<code>${escapeHtml(cert.fingerprintSha256)}</code>`]);

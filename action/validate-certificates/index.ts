@@ -21,14 +21,20 @@ export interface Dependencies {
  * Mode `validate-certificates`: the edges (API, workspace, outputs) around the numbered steps.
  * Returns normally when every file is valid; any invalid file fails the step.
  */
-export async function validateCertificates(inputs: ActionInputs, context: RunContext, deps: Dependencies = {}): Promise<void> {
+export async function validateCertificates(
+  inputs: ActionInputs,
+  context: RunContext,
+  deps: Dependencies = {},
+): Promise<void> {
   let client: Octokit | undefined;
-  const octokit = (): Octokit => (client ??= createOctokit({ token: inputs.githubToken, baseUrl: context.apiUrl, fetch: deps.fetch }));
+  const octokit = (): Octokit =>
+    (client ??= createOctokit({ token: inputs.githubToken, baseUrl: context.apiUrl, fetch: deps.fetch }));
 
   const { config, source } = await loadConfig(inputs.config, context, octokit);
   const pr = context.pullRequest;
   const changedOnly = (inputs.changedOnly ?? pr !== undefined) && pr !== undefined;
-  if (inputs.changedOnly && !pr) core.info(`changed-only applies to pull requests; this ${context.eventName || "run"} checks every matching file.`);
+  if (inputs.changedOnly && !pr)
+    core.info(`changed-only applies to pull requests; this ${context.eventName || "run"} checks every matching file.`);
 
   // On a pull request the file list is always fetched: every changed file is scanned for keys.
   const changed = pr ? await listPullRequestFiles(octokit(), context, pr.number, pr.changedFiles) : undefined;
@@ -48,7 +54,8 @@ export async function validateCertificates(inputs: ActionInputs, context: RunCon
     read: (path) => readWorkspaceFile(context.workspace, path, MAX_SCANNED_BYTES),
   });
 
-  for (const file of report.files) core.info(`${file.verdict === "valid" ? "valid  " : "INVALID"}  ${JSON.stringify(file.path)}`);
+  for (const file of report.files)
+    core.info(`${file.verdict === "valid" ? "valid  " : "INVALID"}  ${JSON.stringify(file.path)}`);
   for (const a of annotationsFor(report, unscanned)) {
     (a.level === "error" ? core.error : core.warning)(a.message, { file: a.file, title: a.title });
   }
@@ -61,13 +68,19 @@ export async function validateCertificates(inputs: ActionInputs, context: RunCon
   core.setOutput("report", reportPath);
 
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(renderSummary(report, { configSource: source, changedOnly, validationTime: inputs.validationTime, unscanned })).write();
+    await core.summary
+      .addRaw(
+        renderSummary(report, { configSource: source, changedOnly, validationTime: inputs.validationTime, unscanned }),
+      )
+      .write();
   }
 
   if (report.summary.invalid > 0) {
     const keys = report.files.filter((f) => f.errors.some((e) => e.code === "private-key")).length;
     const what = keys > 0 ? ` (${keys} with private key material)` : "";
-    core.setFailed(`${report.summary.invalid} of ${report.files.length} files failed the certificate check${what}; see the annotations and the job summary.`);
+    core.setFailed(
+      `${report.summary.invalid} of ${report.files.length} files failed the certificate check${what}; see the annotations and the job summary.`,
+    );
   } else if (report.files.length === 0) {
     core.info("No certificate files to check.");
   } else {

@@ -23,15 +23,20 @@ export default function onerecordAccessApp(app: Probot): void {
     botLogin: botLoginOf(app),
   };
   // Every event's client revalidates the config and team memberships instead of re-reading them.
-  const prepared = <C extends Context>(handler: (context: C, state: AppState) => Promise<void>) => (context: C) => {
-    const installation = (context.payload as { installation?: { id?: number } }).installation?.id;
-    state.conditional.install(context.octokit, String(installation ?? "app"));
-    return handler(context, state);
-  };
+  const prepared =
+    <C extends Context>(handler: (context: C, state: AppState) => Promise<void>) =>
+    (context: C) => {
+      const installation = (context.payload as { installation?: { id?: number } }).installation?.id;
+      state.conditional.install(context.octokit, String(installation ?? "app"));
+      return handler(context, state);
+    };
   app.on(["issues.opened", "issues.edited"], prepared(onIssueOpenedOrEdited));
   app.on(["issues.labeled", "issues.unlabeled"], prepared(onIssueLabeled));
   app.on(["issue_comment.created", "issue_comment.edited"], prepared(onIssueComment));
-  app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.closed"], prepared(onPullRequest));
+  app.on(
+    ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.closed"],
+    prepared(onPullRequest),
+  );
   app.on("workflow_run.completed", prepared(onWorkflowRunCompleted));
 }
 

@@ -2,9 +2,21 @@ import { createHash } from "node:crypto";
 import { TrustStore } from "../certificates/index.js";
 import type { AccessConfig } from "../config/schema.js";
 import { findStatusComment, isAuthoredBy, readRecord, STATUS_MARKER } from "../record/codec.js";
-import type { JSONWebKeySet } from "jose";
-import { issuanceRecordsFrom, parseIssuanceComment, verifyIssuanceProof, type IssuanceBlock } from "../record/issuance-comment.js";
-import type { AccessRecord, CertificateRecord, CommandRecord, IgnoredComment, IssuanceCommentRecord, IssuanceRecord, PullRequestRecord } from "../record/schema.js";
+import {
+  issuanceRecordsFrom,
+  parseIssuanceComment,
+  verifyIssuanceProof,
+  type IssuanceBlock,
+} from "../record/issuance-comment.js";
+import type {
+  AccessRecord,
+  CertificateRecord,
+  CommandRecord,
+  IgnoredComment,
+  IssuanceCommentRecord,
+  IssuanceRecord,
+  PullRequestRecord,
+} from "../record/schema.js";
 import { judgeIssuanceRun, judgeIssuedEntries, type Judgement, type RunFacts } from "./issuance/judge.js";
 import { certificatesFromMerge, type MergedFile } from "./certificates/revalidate.js";
 import { commandSpec } from "./commands/catalog.js";
@@ -46,7 +58,8 @@ export interface PullTrigger {
  * body is the comment as created, which the app prefers over a listing that may show a later
  * edit (GitHub keeps no original body anywhere else).
  */
-export type Trigger = { kind: "issue" } | { kind: "comment"; comment: CommentData; created: boolean } | { kind: "pull"; pull: PullTrigger };
+export type Trigger =
+  { kind: "issue" } | { kind: "comment"; comment: CommentData; created: boolean } | { kind: "pull"; pull: PullTrigger };
 
 export interface SyncResult {
   status: "not-a-request" | "synced";
@@ -84,7 +97,9 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     let comments = await io.listComments(issue.number);
     if (trigger.kind === "comment") {
-      const asCreated = trigger.created ? { ...trigger.comment, updated_at: trigger.comment.created_at } : trigger.comment;
+      const asCreated = trigger.created
+        ? { ...trigger.comment, updated_at: trigger.comment.created_at }
+        : trigger.comment;
       if (!comments.some((c) => c.id === asCreated.id)) comments.push(asCreated);
       else if (trigger.created) comments = comments.map((c) => (c.id === asCreated.id ? asCreated : c));
     }
@@ -95,11 +110,15 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
       try {
         prior = readRecord(status.body);
       } catch (error) {
-        log.error({ err: error, issue: issue.number }, "status comment record unreadable: rebuilding it from the issue history");
+        log.error(
+          { err: error, issue: issue.number },
+          "status comment record unreadable: rebuilding it from the issue history",
+        );
       }
     }
     const formResult0 = parseRequestForm(issue.body);
-    if (!status && !formResult0.recognized) return { status: "not-a-request", wroteComment, wroteIssue, replies, rounds: round };
+    if (!status && !formResult0.recognized)
+      return { status: "not-a-request", wroteComment, wroteIssue, replies, rounds: round };
 
     // A late or redelivered webhook carries an old issue snapshot: fetch the current one rather
     // than letting an old body or label set overwrite newer ones.
@@ -107,7 +126,10 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
     // (GitHub bumps an issue's updated_at when it is commented on).
     if (round === 1 && status) {
       const seen = Date.parse(issue.updated_at);
-      const newest = Math.max(Date.parse(prior?.form.at ?? "1970-01-01T00:00:00Z"), ...comments.map((c) => Date.parse(c.updated_at)));
+      const newest = Math.max(
+        Date.parse(prior?.form.at ?? "1970-01-01T00:00:00Z"),
+        ...comments.map((c) => Date.parse(c.updated_at)),
+      );
       if (seen < newest) issue = await io.getIssue(issue.number);
     }
     const formResult = issue === issueIn ? formResult0 : parseRequestForm(issue.body);
@@ -132,12 +154,22 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
       pullRequests = upsertPullRequest(pullRequests, trigger.pull.record);
       const pr = trigger.pull.record;
       if (pr.state === "merged" && pr.mergedCommit && pr.mergedAt) {
-        mergeCache ??= await revalidateMerge(deps, issue.number, requestNow?.devices ?? [], certificates, pr, trigger.pull.files);
+        mergeCache ??= await revalidateMerge(
+          deps,
+          issue.number,
+          requestNow?.devices ?? [],
+          certificates,
+          pr,
+          trigger.pull.files,
+        );
         certificates = replaceCertificates(certificates, pr.number, mergeCache, requestNow?.devices.length ?? 0);
       }
     }
 
-    const imported = await importIssuance(deps, issue.number, comments, prior, { devices: requestNow?.devices ?? [], certificates });
+    const imported = await importIssuance(deps, issue.number, comments, prior, {
+      devices: requestNow?.devices ?? [],
+      certificates,
+    });
 
     const requester = prior?.requester ?? issue.user?.login ?? "ghost";
     const issueUrl = prior?.issueUrl ?? issue.html_url;
@@ -145,7 +177,10 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
       checklistItems: config.checklist,
       requester,
       issueUrl,
-      form: formResult.recognized && formResult.valid ? { valid: true, request: formResult.request } : { valid: false, request: null },
+      form:
+        formResult.recognized && formResult.valid
+          ? { valid: true, request: formResult.request }
+          : { valid: false, request: null },
       priorRequest: prior?.request ?? null,
       commands: [...(prior?.commands ?? []), ...newCommands],
       pullRequests,
@@ -184,7 +219,8 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
     }
     // Duplicates from a past race: the oldest status comment is the one; the others go.
     for (const c of comments) {
-      if (c.id !== status?.id && isAuthoredBy(c, botLogin) && c.body.includes(STATUS_MARKER)) await io.deleteComment(c.id);
+      if (c.id !== status?.id && isAuthoredBy(c, botLogin) && c.body.includes(STATUS_MARKER))
+        await io.deleteComment(c.id);
     }
 
     // Labels and open/closed state, one PATCH, only when something changed.
@@ -208,7 +244,11 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
       wroteIssue = true;
       const fixes = labelsToFix(updated.labels, config);
       for (const fix of fixes) await upsertLabel(io, fix);
-      const expected = comments.length + (created ? 1 : 0) - comments.filter((c) => c.id !== status?.id && isAuthoredBy(c, botLogin) && c.body.includes(STATUS_MARKER)).length;
+      const expected =
+        comments.length +
+        (created ? 1 : 0) -
+        comments.filter((c) => c.id !== status?.id && isAuthoredBy(c, botLogin) && c.body.includes(STATUS_MARKER))
+          .length;
       raced = updated.comments > expected;
       issue = { ...updated, body: issue.body, updated_at: issue.updated_at };
     }
@@ -223,7 +263,13 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
   return { status: "synced", wroteComment, wroteIssue, replies, rounds: MAX_ROUNDS };
 }
 
-async function applyLabels(deps: SyncDeps, issue: number, labels: string[], state?: "open" | "closed", stateReason?: "completed" | "not_planned" | "reopened"): Promise<IssueData> {
+async function applyLabels(
+  deps: SyncDeps,
+  issue: number,
+  labels: string[],
+  state?: "open" | "closed",
+  stateReason?: "completed" | "not_planned" | "reopened",
+): Promise<IssueData> {
   const change = { labels, ...(state ? { state } : {}), ...(stateReason ? { stateReason } : {}) };
   try {
     return await deps.io.updateIssue(issue, change);
@@ -232,12 +278,16 @@ async function applyLabels(deps: SyncDeps, issue: number, labels: string[], stat
     // managed ones first and try once more.
     if ((error as { status?: number }).status !== 422) throw error;
     const wanted = new Set(labels.map((l) => l.toLowerCase()));
-    for (const spec of managedLabels(deps.config)) if (wanted.has(spec.name.toLowerCase())) await createLabelIfMissing(deps.io, spec);
+    for (const spec of managedLabels(deps.config))
+      if (wanted.has(spec.name.toLowerCase())) await createLabelIfMissing(deps.io, spec);
     return deps.io.updateIssue(issue, change);
   }
 }
 
-async function upsertLabel(io: GitHubIO, spec: { name: string; color: string; description?: string | undefined }): Promise<void> {
+async function upsertLabel(
+  io: GitHubIO,
+  spec: { name: string; color: string; description?: string | undefined },
+): Promise<void> {
   try {
     await io.updateLabel(spec);
   } catch (error) {
@@ -246,7 +296,10 @@ async function upsertLabel(io: GitHubIO, spec: { name: string; color: string; de
   }
 }
 
-async function createLabelIfMissing(io: GitHubIO, spec: { name: string; color: string; description?: string | undefined }): Promise<void> {
+async function createLabelIfMissing(
+  io: GitHubIO,
+  spec: { name: string; color: string; description?: string | undefined },
+): Promise<void> {
   try {
     await io.createLabel(spec);
   } catch (error) {
@@ -254,7 +307,13 @@ async function createLabelIfMissing(io: GitHubIO, spec: { name: string; color: s
   }
 }
 
-async function postReplies(deps: SyncDeps, record: AccessRecord, fresh: CommandRecord[], ignored: IgnoredComment[], roles: Map<string, boolean>): Promise<number> {
+async function postReplies(
+  deps: SyncDeps,
+  record: AccessRecord,
+  fresh: CommandRecord[],
+  ignored: IgnoredComment[],
+  roles: Map<string, boolean>,
+): Promise<number> {
   let posted = 0;
   const byComment = new Map<number, CommandRecord[]>();
   const outcomes = new Map(record.commands.map((c) => [`${c.comment}:${c.index}`, c]));
@@ -265,7 +324,12 @@ async function postReplies(deps: SyncDeps, record: AccessRecord, fresh: CommandR
   for (const [comment, lines] of byComment) {
     const by = lines[0]!.by;
     const wantsHelp = lines.some((l) => l.name === "help");
-    const help = wantsHelp ? { reviewer: roles.get(by.toLowerCase()) ?? false, requester: by.toLowerCase() === record.requester.toLowerCase() } : null;
+    const help = wantsHelp
+      ? {
+          reviewer: roles.get(by.toLowerCase()) ?? false,
+          requester: by.toLowerCase() === record.requester.toLowerCase(),
+        }
+      : null;
     const text = replyForComment(by, commentUrl(record.issueUrl, comment), lines, help);
     if (text) {
       await deps.io.createComment(record.issue, text);
@@ -310,7 +374,14 @@ async function importIssuance(
       continue;
     }
     const block = parsed.block;
-    const about = { comment: c.id, runId: block.runId, part: block.part, runAttempt: block.runAttempt, runUrl: block.runUrl, tokens: block.issued.length };
+    const about = {
+      comment: c.id,
+      runId: block.runId,
+      part: block.part,
+      runAttempt: block.runAttempt,
+      runUrl: block.runUrl,
+      tokens: block.issued.length,
+    };
     // The checks that need no API call come first: a block that fails them costs no request.
     const refuse = (reason: string) => {
       deps.log.warn({ issue: issueNumber, comment: c.id, reason }, "issuance comment refused");
@@ -323,9 +394,17 @@ async function importIssuance(
     }
     // One report per part of an attempt: a copy posted again (by another workflow, say) would
     // otherwise ride on the genuine run's success.
-    const earlier = judged.find((j) => (j.accepted || j.pending) && j.runId === block.runId && j.runAttempt === block.runAttempt && j.part === block.part);
+    const earlier = judged.find(
+      (j) =>
+        (j.accepted || j.pending) &&
+        j.runId === block.runId &&
+        j.runAttempt === block.runAttempt &&
+        j.part === block.part,
+    );
     if (earlier) {
-      refuse(`run ${block.runId} (attempt ${block.runAttempt}) part ${block.part} was already reported in comment ${earlier.comment}`);
+      refuse(
+        `run ${block.runId} (attempt ${block.runAttempt}) part ${block.part} was already reported in comment ${earlier.comment}`,
+      );
       continue;
     }
     const attempt = `${block.runId}:${block.runAttempt}`;
@@ -357,12 +436,16 @@ async function importIssuance(
  * environment can sign one; without the JWKS the run checks are all there is, and the status
  * says so), then the devices and certificates the tokens are bound to.
  */
-async function judgeBlockOffline(deps: SyncDeps, block: IssuanceBlock, request: { devices: readonly string[]; certificates: readonly CertificateRecord[] }): Promise<Judgement> {
+async function judgeBlockOffline(
+  deps: SyncDeps,
+  block: IssuanceBlock,
+  request: { devices: readonly string[]; certificates: readonly CertificateRecord[] },
+): Promise<Judgement> {
   const jwks = deps.config.tokens.jwks;
   if (jwks) {
     let proof;
     try {
-      proof = await verifyIssuanceProof(block, jwks as JSONWebKeySet);
+      proof = await verifyIssuanceProof(block, jwks);
     } catch {
       // The schema admits any public JWK; one jose cannot use is a configuration fault, and no
       // proof can verify against it.
@@ -376,15 +459,30 @@ async function judgeBlockOffline(deps: SyncDeps, block: IssuanceBlock, request: 
 const trustCache = new WeakMap<AccessConfig, TrustStore>();
 
 /** Fetches the request's files of a merged PR at the merge commit and judges them. */
-async function revalidateMerge(deps: SyncDeps, request: number, devices: readonly string[], recorded: readonly CertificateRecord[], pr: PullRequestRecord, files: readonly PullFile[]): Promise<CertificateRecord[]> {
+async function revalidateMerge(
+  deps: SyncDeps,
+  request: number,
+  devices: readonly string[],
+  recorded: readonly CertificateRecord[],
+  pr: PullRequestRecord,
+  files: readonly PullFile[],
+): Promise<CertificateRecord[]> {
   const { io, config } = deps;
   const pattern = config.certificates.pathPattern;
   const mine = files.filter((f) => parseCertificatePath(f.filename, pattern)?.request === request);
   const merged: MergedFile[] = [];
   for (const f of mine) {
-    merged.push({ path: f.filename, bytes: f.status === "removed" ? null : await io.getFile(f.filename, pr.mergedCommit!) });
+    merged.push({
+      path: f.filename,
+      bytes: f.status === "removed" ? null : await io.getFile(f.filename, pr.mergedCommit!),
+    });
     // A rename leaves the old path empty: the device it named has no certificate there any more.
-    if (f.status === "renamed" && f.previous_filename && parseCertificatePath(f.previous_filename, pattern)?.request === request) merged.push({ path: f.previous_filename, bytes: null });
+    if (
+      f.status === "renamed" &&
+      f.previous_filename &&
+      parseCertificatePath(f.previous_filename, pattern)?.request === request
+    )
+      merged.push({ path: f.previous_filename, bytes: null });
   }
   let trust = trustCache.get(config);
   if (!trust) {
@@ -403,7 +501,10 @@ async function revalidateMerge(deps: SyncDeps, request: number, devices: readonl
     files: merged,
     recorded: recorded.filter((c) => c.pr !== pr.number),
   });
-  deps.log.info({ request, pr: pr.number, files: merged.length, valid: fresh.filter((c) => c.verdict === "valid").length }, "re-validated merged certificates");
+  deps.log.info(
+    { request, pr: pr.number, files: merged.length, valid: fresh.filter((c) => c.verdict === "valid").length },
+    "re-validated merged certificates",
+  );
   return fresh;
 }
 

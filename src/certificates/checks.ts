@@ -32,7 +32,12 @@ export function checkChain(chain: CertificateFacts[], anchored: boolean, context
     const isAnchor = anchored && index === chain.length - 1;
     // The anchor is trusted by pin, so its self-signature's algorithm does not matter.
     if (!isAnchor && cert.signatureAlgorithm.weak) {
-      errors.push(finding("weak-signature", `"${cert.subject}" is signed with ${cert.signatureAlgorithm.name}; SHA-1 and MD5 signatures are refused`));
+      errors.push(
+        finding(
+          "weak-signature",
+          `"${cert.subject}" is signed with ${cert.signatureAlgorithm.name}; SHA-1 and MD5 signatures are refused`,
+        ),
+      );
     }
     if (index > 0) checkIssuer(cert, index, isAnchor, errors);
   });
@@ -41,23 +46,37 @@ export function checkChain(chain: CertificateFacts[], anchored: boolean, context
   return { errors, warnings };
 }
 
-function checkValidity(cert: CertificateFacts, { at, warnDays }: CheckContext, errors: Finding[], warnings: Finding[]): void {
+function checkValidity(
+  cert: CertificateFacts,
+  { at, warnDays }: CheckContext,
+  errors: Finding[],
+  warnings: Finding[],
+): void {
   if (at < cert.notBefore) {
     errors.push(finding("not-yet-valid", `"${cert.subject}" is not valid before ${cert.notBefore.toISOString()}`));
   } else if (at > cert.notAfter) {
     errors.push(finding("expired", `"${cert.subject}" expired on ${cert.notAfter.toISOString()}`));
   } else if (cert.notAfter.getTime() - at.getTime() < warnDays * DAY_MS) {
     const days = Math.floor((cert.notAfter.getTime() - at.getTime()) / DAY_MS);
-    warnings.push(finding("expires-soon", `"${cert.subject}" expires on ${cert.notAfter.toISOString()} (in ${days} days)`));
+    warnings.push(
+      finding("expires-soon", `"${cert.subject}" expires on ${cert.notAfter.toISOString()} (in ${days} days)`),
+    );
   }
 }
 
 function checkKey(cert: CertificateFacts, errors: Finding[]): void {
   const { type, bits, curve } = cert.key;
   if ((type === "rsa" || type === "rsa-pss") && (bits ?? 0) < MIN_RSA_BITS) {
-    errors.push(finding("weak-key", `"${cert.subject}" has a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`));
+    errors.push(
+      finding("weak-key", `"${cert.subject}" has a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`),
+    );
   } else if (type === "ec" && !STRONG_CURVES.has(curve ?? "")) {
-    errors.push(finding("weak-key", `"${cert.subject}" uses the EC curve ${curve ?? "unknown"}; P-256, P-384 or P-521 are required`));
+    errors.push(
+      finding(
+        "weak-key",
+        `"${cert.subject}" uses the EC curve ${curve ?? "unknown"}; P-256, P-384 or P-521 are required`,
+      ),
+    );
   } else if (!["rsa", "rsa-pss", "ec", "ed25519", "ed448"].includes(type)) {
     errors.push(finding("weak-key", `"${cert.subject}" has a ${type} key, which is not accepted`));
   }
@@ -67,35 +86,65 @@ function checkIssuer(cert: CertificateFacts, index: number, isAnchor: boolean, e
   // Roots of the allowlist predate some profiles (e.g. no basicConstraints on v1 roots); their
   // trust comes from the pin, so only constraints they do state are enforced on them.
   if (!isAnchor && !(cert.basicConstraints.present && cert.basicConstraints.ca)) {
-    errors.push(finding("key-usage", `"${cert.subject}" issued a certificate but is not a CA (basicConstraints CA:TRUE is missing)`));
+    errors.push(
+      finding(
+        "key-usage",
+        `"${cert.subject}" issued a certificate but is not a CA (basicConstraints CA:TRUE is missing)`,
+      ),
+    );
   }
   if (cert.keyUsage && !cert.keyUsage.keyCertSign) {
-    errors.push(finding("key-usage", `"${cert.subject}" issued a certificate but its key usage does not allow keyCertSign`));
+    errors.push(
+      finding("key-usage", `"${cert.subject}" issued a certificate but its key usage does not allow keyCertSign`),
+    );
   }
   // RFC 5280 6.1.4 (l)/(m): pathLenConstraint counts the intermediates below this CA.
   const below = index - 1;
   const limit = cert.basicConstraints.pathLength;
   if (limit !== undefined && below > limit) {
-    errors.push(finding("path-length", `"${cert.subject}" allows ${limit} intermediate CA(s) below it, but the chain has ${below}`));
+    errors.push(
+      finding(
+        "path-length",
+        `"${cert.subject}" allows ${limit} intermediate CA(s) below it, but the chain has ${below}`,
+      ),
+    );
   }
   // Intermediates that restrict their purpose must allow client authentication.
   const eku = cert.extendedKeyUsage;
   if (!isAnchor && eku && !eku.includes(CLIENT_AUTH) && !eku.includes(ANY_EKU)) {
-    errors.push(finding("missing-client-auth", `the CA "${cert.subject}" is restricted to purposes that exclude TLS client authentication`));
+    errors.push(
+      finding(
+        "missing-client-auth",
+        `the CA "${cert.subject}" is restricted to purposes that exclude TLS client authentication`,
+      ),
+    );
   }
 }
 
 function checkLeaf(leaf: CertificateFacts, errors: Finding[]): void {
   if (leaf.basicConstraints.ca) {
-    errors.push(finding("ca-leaf", `"${leaf.subject}" is a CA certificate (CA:TRUE); a device certificate must be an end-entity certificate`));
+    errors.push(
+      finding(
+        "ca-leaf",
+        `"${leaf.subject}" is a CA certificate (CA:TRUE); a device certificate must be an end-entity certificate`,
+      ),
+    );
   }
   const eku = leaf.extendedKeyUsage;
   if (!eku || !eku.includes(CLIENT_AUTH)) {
-    const has = eku && eku.length > 0 ? `it allows only ${eku.map(ekuName).join(", ")}` : "it has no extended key usage";
-    errors.push(finding("missing-client-auth", `"${leaf.subject}" is not for TLS client authentication (${has}); mutual TLS needs clientAuth`));
+    const has =
+      eku && eku.length > 0 ? `it allows only ${eku.map(ekuName).join(", ")}` : "it has no extended key usage";
+    errors.push(
+      finding(
+        "missing-client-auth",
+        `"${leaf.subject}" is not for TLS client authentication (${has}); mutual TLS needs clientAuth`,
+      ),
+    );
   }
   if (leaf.keyUsage && !leaf.keyUsage.digitalSignature) {
-    errors.push(finding("key-usage", `"${leaf.subject}" key usage does not allow digitalSignature, which a TLS client needs`));
+    errors.push(
+      finding("key-usage", `"${leaf.subject}" key usage does not allow digitalSignature, which a TLS client needs`),
+    );
   }
 }
 

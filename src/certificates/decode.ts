@@ -30,17 +30,26 @@ export function decodeCertificateFile(bytes: Uint8Array): DecodedFile {
     // Never describe the key beyond its kind: the message ends up in logs and PR annotations.
     return {
       certificates: [],
-      errors: [finding("private-key", `the file contains private key material (${keys.join(", ")}); commit only the public certificate and rotate this key`)],
+      errors: [
+        finding(
+          "private-key",
+          `the file contains private key material (${keys.join(", ")}); commit only the public certificate and rotate this key`,
+        ),
+      ],
     };
   }
 
   if (looksLikeDer(bytes)) return { certificates: [bytes], errors: [] };
 
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8").replace(/^\uFEFF/, "");
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "");
   const begins = countOccurrences(text, "-----BEGIN ");
   if (begins === 0) return fail("no PEM certificate block and not a DER certificate");
   if (begins > MAX_CERTIFICATES_PER_FILE) {
-    return fail(`the file has ${begins} PEM blocks; at most ${MAX_CERTIFICATES_PER_FILE} (the leaf and its intermediates) are accepted`);
+    return fail(
+      `the file has ${begins} PEM blocks; at most ${MAX_CERTIFICATES_PER_FILE} (the leaf and its intermediates) are accepted`,
+    );
   }
 
   const certificates: Uint8Array[] = [];

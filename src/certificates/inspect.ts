@@ -100,7 +100,10 @@ function factsOf(der: Uint8Array, node: X509Certificate, asn: Certificate): Cert
     keyUsage:
       kuBits === undefined
         ? undefined
-        : { digitalSignature: (kuBits & KeyUsageFlags.digitalSignature) !== 0, keyCertSign: (kuBits & KeyUsageFlags.keyCertSign) !== 0 },
+        : {
+            digitalSignature: (kuBits & KeyUsageFlags.digitalSignature) !== 0,
+            keyCertSign: (kuBits & KeyUsageFlags.keyCertSign) !== 0,
+          },
     extendedKeyUsage: eku ? [...AsnConvert.parse(eku, ExtendedKeyUsage)] : undefined,
     key: { type: publicKey.asymmetricKeyType ?? "unknown", bits: details.modulusLength, curve: details.namedCurve },
   };

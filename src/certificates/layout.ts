@@ -10,7 +10,10 @@ export const DEFAULT_PATH_PATTERN = "certificates/{request}/{device}.pem";
  * Ties certificate files to requests and devices: `certificates/<request>/<device>.pem` by
  * default. Pure: works on repository-relative paths with forward slashes.
  */
-export function parseCertificatePath(path: string, pattern = DEFAULT_PATH_PATTERN): { request: number; device: string } | null {
+export function parseCertificatePath(
+  path: string,
+  pattern = DEFAULT_PATH_PATTERN,
+): { request: number; device: string } | null {
   const match = compile(pattern).regex.exec(normalize(path));
   if (!match?.groups) return null;
   const request = Number(match.groups.request);
@@ -48,7 +51,10 @@ export function applyLayout(reports: FileReport[], options: LayoutOptions = {}):
     const parsed = parseCertificatePath(r.path, pattern);
     if (!parsed) {
       r.errors.push(
-        finding("device-mismatch", `"${displaySafe(normalize(r.path))}" does not follow ${displaySafe(pattern)} (request number, then a device id of letters, digits, '.', '_' or '-')`),
+        finding(
+          "device-mismatch",
+          `"${displaySafe(normalize(r.path))}" does not follow ${displaySafe(pattern)} (request number, then a device id of letters, digits, '.', '_' or '-')`,
+        ),
       );
       continue;
     }
@@ -58,7 +64,9 @@ export function applyLayout(reports: FileReport[], options: LayoutOptions = {}):
     if (options.devicesByRequest && !devices) {
       r.errors.push(finding("device-mismatch", `request #${parsed.request} is not an open production-access request`));
     } else if (devices && !devices.some((d) => deviceKey(d) === deviceKey(parsed.device))) {
-      r.errors.push(finding("device-mismatch", `device "${parsed.device}" is not one of the devices of request #${parsed.request}`));
+      r.errors.push(
+        finding("device-mismatch", `device "${parsed.device}" is not one of the devices of request #${parsed.request}`),
+      );
     }
     push(byDevice, `${parsed.request}/${deviceKey(parsed.device)}`, r);
     if (r.certificate) push(byFingerprint, r.certificate.fingerprintSha256, r);
@@ -67,13 +75,25 @@ export function applyLayout(reports: FileReport[], options: LayoutOptions = {}):
   for (const group of byDevice.values()) {
     if (group.length < 2) continue;
     const paths = group.map((r) => displaySafe(normalize(r.path))).join(", ");
-    for (const r of group) r.errors.push(finding("duplicate-device", `device "${r.device}" of request #${r.request} has more than one certificate file: ${paths}`));
+    for (const r of group)
+      r.errors.push(
+        finding(
+          "duplicate-device",
+          `device "${r.device}" of request #${r.request} has more than one certificate file: ${paths}`,
+        ),
+      );
   }
   for (const group of byFingerprint.values()) {
     const devices = new Set(group.map((r) => `${r.request}/${deviceKey(r.device!)}`));
     if (devices.size < 2) continue;
     const paths = group.map((r) => displaySafe(normalize(r.path))).join(", ");
-    for (const r of group) r.errors.push(finding("duplicate-device", `the same certificate is used for several devices (${paths}); each device needs its own`));
+    for (const r of group)
+      r.errors.push(
+        finding(
+          "duplicate-device",
+          `the same certificate is used for several devices (${paths}); each device needs its own`,
+        ),
+      );
   }
 
   for (const r of out) r.verdict = r.errors.length === 0 ? "valid" : "invalid";
@@ -97,7 +117,9 @@ function compile(pattern: string): { regex: RegExp; prefix: string } {
   if (!entry) {
     const escaped = pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const source = escaped.replace("\\{request\\}", "(?<request>[0-9]+)").replace("\\{device\\}", "(?<device>[^/]+)");
-    const firstPlaceholder = Math.min(...["{request}", "{device}"].map((p) => pattern.indexOf(p)).filter((i) => i >= 0));
+    const firstPlaceholder = Math.min(
+      ...["{request}", "{device}"].map((p) => pattern.indexOf(p)).filter((i) => i >= 0),
+    );
     const prefix = pattern.slice(0, firstPlaceholder).replace(/[^/]*$/, "");
     entry = { regex: new RegExp(`^${source}$`), prefix };
     compiled.set(pattern, entry);

@@ -41,7 +41,10 @@ export function renderName(name: Name): string {
   return name
     .map((rdn) =>
       rdn
-        .map((atv) => `${SHORT_NAMES[atv.type] ?? atv.type}=${displaySafe(atv.value.toString().replace(/[,+\\"]/g, "\\$&"))}`)
+        .map(
+          (atv) =>
+            `${SHORT_NAMES[atv.type] ?? atv.type}=${displaySafe(atv.value.toString().replace(/[,+\\"]/g, "\\$&"))}`,
+        )
         .join("+"),
     )
     .join(", ");

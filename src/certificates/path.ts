@@ -17,7 +17,16 @@ export type PathResult =
 export function buildPath(leaf: CertificateFacts, intermediates: CertificateFacts[], store: TrustStore): PathResult {
   const path = [leaf];
   if (leaf.selfSigned) {
-    return { ok: false, path, errors: [finding("self-signed", `"${leaf.subject}" is self-signed; device certificates must be issued by an approved CA`)] };
+    return {
+      ok: false,
+      path,
+      errors: [
+        finding(
+          "self-signed",
+          `"${leaf.subject}" is self-signed; device certificates must be issued by an approved CA`,
+        ),
+      ],
+    };
   }
   const used = new Set([leaf.fingerprintSha256]);
 
@@ -35,8 +44,7 @@ export function buildPath(leaf: CertificateFacts, intermediates: CertificateFact
     const candidates = intermediates.filter((c) => !used.has(c.fingerprintSha256));
     const named = candidates.filter((c) => c.subject === current.issuer);
     const next =
-      named.find((c) => store.verifies(current, c)) ??
-      findByKey(current, store, candidates, namedAnchors, named);
+      named.find((c) => store.verifies(current, c)) ?? findByKey(current, store, candidates, namedAnchors, named);
     if (next && "facts" in next) return { ok: true, path, anchor: next };
     if (next) {
       path.push(next);
@@ -62,7 +70,12 @@ export function buildPath(leaf: CertificateFacts, intermediates: CertificateFact
   return {
     ok: false,
     path,
-    errors: [finding("path-length", `the chain is longer than ${MAX_PATH_LENGTH} certificates before reaching an approved root`)],
+    errors: [
+      finding(
+        "path-length",
+        `the chain is longer than ${MAX_PATH_LENGTH} certificates before reaching an approved root`,
+      ),
+    ],
   };
 }
 
@@ -81,7 +94,12 @@ function findByKey(
   return candidates.find((c) => !triedIntermediates.includes(c) && store.verifies(current, c));
 }
 
-function explainFailure(current: CertificateFacts, store: TrustStore, anchorNamed: boolean, intermediateNamed: boolean): Finding[] {
+function explainFailure(
+  current: CertificateFacts,
+  store: TrustStore,
+  anchorNamed: boolean,
+  intermediateNamed: boolean,
+): Finding[] {
   if (current.selfSigned) {
     const lookalike = anchorNamed ? "; it carries the name of an approved root but is not that pinned certificate" : "";
     return [
@@ -95,12 +113,23 @@ function explainFailure(current: CertificateFacts, store: TrustStore, anchorName
     // Something names an approved root as its issuer but that root's key did not sign it: a
     // tampered certificate or a forged CA. Either way it does not chain to an approved root.
     return [
-      finding("bad-signature", `the signature of "${current.subject}" does not verify under the pinned root "${current.issuer}"`),
-      finding("untrusted-root", `"${current.subject}" is not issued by the approved root "${current.issuer}"; a CA that merely uses that name is not trusted`),
+      finding(
+        "bad-signature",
+        `the signature of "${current.subject}" does not verify under the pinned root "${current.issuer}"`,
+      ),
+      finding(
+        "untrusted-root",
+        `"${current.subject}" is not issued by the approved root "${current.issuer}"; a CA that merely uses that name is not trusted`,
+      ),
     ];
   }
   if (intermediateNamed) {
-    return [finding("bad-signature", `the signature of "${current.subject}" does not verify under the key of its issuer "${current.issuer}" in the file`)];
+    return [
+      finding(
+        "bad-signature",
+        `the signature of "${current.subject}" does not verify under the key of its issuer "${current.issuer}" in the file`,
+      ),
+    ];
   }
   const publicRoot = store.knownPublicRoot(current.issuer);
   if (publicRoot) {

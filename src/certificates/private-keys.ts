@@ -35,7 +35,11 @@ const MAX_KEY_BYTES = 64 * 1024;
 
 // PuTTY's .ppk: the header line, the private lines and their MAC. Tested separately, as one
 // pattern spanning them backtracks over every header line of a hostile file.
-const PUTTY = [/^PuTTY-User-Key-File-\d+: /m, /^Private-Lines: \d+\r?\n[A-Za-z0-9+/=]{16,}\r?$/m, /^Private-(?:MAC|Hash): [0-9a-fA-F]{16,}/m];
+const PUTTY = [
+  /^PuTTY-User-Key-File-\d+: /m,
+  /^Private-Lines: \d+\r?\n[A-Za-z0-9+/=]{16,}\r?$/m,
+  /^Private-(?:MAC|Hash): [0-9a-fA-F]{16,}/m,
+];
 
 // JWK private members: "d" for RSA/EC/OKP, "k" for symmetric keys.
 const JWK_PRIVATE_MEMBER = /"(?:d|k)"\s*:\s*"[A-Za-z0-9_-]{16,}/;
@@ -46,7 +50,8 @@ export function findPrivateKeys(bytes: Uint8Array): string[] {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   for (const kind of pemKeyKinds(text)) found.add(kind);
   if (PUTTY.every((pattern) => pattern.test(text))) found.add("PuTTY");
-  if (found.size === 0 && JWK_PRIVATE_MEMBER.test(text) && /"kty"\s*:/.test(text)) found.add("JWK with private members");
+  if (found.size === 0 && JWK_PRIVATE_MEMBER.test(text) && /"kty"\s*:/.test(text))
+    found.add("JWK with private members");
   if (found.size === 0 && bytes[0] === 0x30) {
     if (isPkcs12(bytes)) found.add("PKCS#12");
     else if (bytes.length < 16 * 1024) {
@@ -158,7 +163,8 @@ function derPrivateKeyKind(bytes: Uint8Array): string | null {
       return kind;
     } catch (error) {
       // An encrypted DER PKCS#8 key is recognised by the passphrase demand.
-      if (type === "pkcs8" && error instanceof Error && /passphrase/i.test(error.message)) return "encrypted DER PKCS#8";
+      if (type === "pkcs8" && error instanceof Error && /passphrase/i.test(error.message))
+        return "encrypted DER PKCS#8";
     }
   }
   return null;

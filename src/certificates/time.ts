@@ -4,14 +4,24 @@
  * impossible dates over (2026-02-30 becomes March 2), which would silently judge the
  * certificates at a time nobody asked for.
  */
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/;
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/;
 
 /** The time, or undefined when the text is not an ISO-8601 time that exists on the calendar. */
 export function parseValidationTime(text: string): Date | undefined {
   const match = ISO_8601.exec(text);
   if (!match) return undefined;
   const part = (group: number) => Number(match[group] ?? 0);
-  const [year, month, day, hour, minute, second, offsetHour, offsetMinute] = [1, 2, 3, 4, 5, 6, 8, 9].map(part) as [number, number, number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second, offsetHour, offsetMinute] = [1, 2, 3, 4, 5, 6, 8, 9].map(part) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59 || offsetHour > 23 || offsetMinute > 59) return undefined;
   const time = Date.parse(text);

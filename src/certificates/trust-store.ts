@@ -89,7 +89,8 @@ export class TrustStore {
         try {
           const der = new X509Certificate(pem).raw;
           const fingerprint = fingerprintOf(der);
-          if (!this.anchorByFingerprint(fingerprint)) this.publicRoots.set(renderName(AsnConvert.parse(der, Certificate).tbsCertificate.subject), fingerprint);
+          if (!this.anchorByFingerprint(fingerprint))
+            this.publicRoots.set(renderName(AsnConvert.parse(der, Certificate).tbsCertificate.subject), fingerprint);
         } catch {
           // A root Node cannot parse is simply not named in messages.
         }

@@ -70,7 +70,12 @@ export function summarize(files: FileReport[]): ValidationReport {
   return { files, summary: { valid, invalid: files.length - valid } };
 }
 
-export function report(path: string, certificate: FileReport["certificate"], errors: Finding[], warnings: Finding[]): FileReport {
+export function report(
+  path: string,
+  certificate: FileReport["certificate"],
+  errors: Finding[],
+  warnings: Finding[],
+): FileReport {
   return { path, verdict: errors.length === 0 ? "valid" : "invalid", certificate, errors, warnings };
 }
 

@@ -32,7 +32,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT_USAGE;
   }
   try {
-    return await (await load())(rest, io);
+    return await (
+      await load()
+    )(rest, io);
   } catch (error) {
     // Expected failures carry a code and a safe message; anything else is reported without a
     // stack trace (which could quote input) and still exits non-zero.

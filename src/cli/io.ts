@@ -18,7 +18,9 @@ export const EXIT_USAGE = 2;
  */
 export function reportCommandError(name: string, usage: string, error: unknown, io: CliIO): number {
   if (error instanceof OneRecordError) {
-    const message = looksLikeItHoldsSecrets(error.message) ? "the error message is withheld: it appears to quote key or token material" : error.message;
+    const message = looksLikeItHoldsSecrets(error.message)
+      ? "the error message is withheld: it appears to quote key or token material"
+      : error.message;
     io.stderr(`${name}: ${message}\n${error.code === "usage" ? `\n${usage}` : ""}`);
     return error.code === "usage" ? EXIT_USAGE : EXIT_INVALID;
   }

@@ -1,5 +1,13 @@
 import { readFile } from "node:fs/promises";
-import { DEFAULT_PATH_PATTERN, TrustStore, displaySafe, parseValidationTime, trustAnchorFromPem, validatePaths, type TrustAnchorSource } from "../certificates/index.js";
+import {
+  DEFAULT_PATH_PATTERN,
+  TrustStore,
+  displaySafe,
+  parseValidationTime,
+  trustAnchorFromPem,
+  validatePaths,
+  type TrustAnchorSource,
+} from "../certificates/index.js";
 import { parseConfigText } from "../config/parse.js";
 import { OneRecordError } from "../errors.js";
 import { parseArgs } from "node:util";
@@ -36,26 +44,43 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 function parseValidateArgs(argv: string[]): ValidateArgs {
-  const { values, positionals } = parseCommandArgs(argv, (base) => parseArgs({ ...base, options: {
-    json: { type: "boolean", default: false },
-    at: { type: "string" },
-    trust: { type: "string", multiple: true, default: [] },
-    "warn-days": { type: "string" },
-    config: { type: "string" },
-  } }));
+  const { values, positionals } = parseCommandArgs(argv, (base) =>
+    parseArgs({
+      ...base,
+      options: {
+        json: { type: "boolean", default: false },
+        at: { type: "string" },
+        trust: { type: "string", multiple: true, default: [] },
+        "warn-days": { type: "string" },
+        config: { type: "string" },
+      },
+    }),
+  );
   if (positionals.length === 0) throw new OneRecordError("usage", "name at least one certificate file or folder");
 
   let at: Date | undefined;
   if (values.at !== undefined) {
     at = parseValidationTime(values.at);
-    if (!at) throw new OneRecordError("usage", `--at must be an ISO-8601 time on the calendar, such as 2026-01-31T12:00:00Z, not "${displaySafe(values.at.slice(0, 40))}"`);
+    if (!at)
+      throw new OneRecordError(
+        "usage",
+        `--at must be an ISO-8601 time on the calendar, such as 2026-01-31T12:00:00Z, not "${displaySafe(values.at.slice(0, 40))}"`,
+      );
   }
   let warnDays: number | undefined;
   if (values["warn-days"] !== undefined) {
     warnDays = Number(values["warn-days"]);
-    if (!/^\d{1,4}$/.test(values["warn-days"])) throw new OneRecordError("usage", "--warn-days must be a whole number of days (0-9999)");
+    if (!/^\d{1,4}$/.test(values["warn-days"]))
+      throw new OneRecordError("usage", "--warn-days must be a whole number of days (0-9999)");
   }
-  return { json: values.json ?? false, at, trust: values.trust ?? [], warnDays, config: values.config, paths: positionals };
+  return {
+    json: values.json ?? false,
+    at,
+    trust: values.trust ?? [],
+    warnDays,
+    config: values.config,
+    paths: positionals,
+  };
 }
 
 async function trustedRoot(file: string): Promise<TrustAnchorSource> {
@@ -75,4 +100,3 @@ async function readText(file: string, flag: string): Promise<string> {
     throw new OneRecordError("usage", `${optionSubject(flag, file)}: cannot read the file`);
   }
 }
-

@@ -12,7 +12,9 @@ const login = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "a GitHub 
 const teamSlug = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "an org/team-slug");
 const colour = z.string().regex(/^[0-9a-fA-F]{6}$/, "a 6-digit hex colour without #");
 
-const label = z.object({ name: z.string().min(1).max(50), color: colour, description: z.string().max(100).optional() }).strict();
+const label = z
+  .object({ name: z.string().min(1).max(50), color: colour, description: z.string().max(100).optional() })
+  .strict();
 
 export const STAGE_NAMES = ["requested", "certification", "certificates", "tokens", "live", "rejected"] as const;
 export const CHECKLIST_ITEMS = ["stage-testing", "legal-agreements", "account-review", "network-review"] as const;
@@ -41,7 +43,11 @@ export const extraCaSchema = z
       return;
     }
     if (actual !== ca.fingerprintSha256) {
-      ctx.addIssue({ code: "custom", path: ["fingerprintSha256"], message: `does not match the certificate in pem (its SHA-256 is ${actual})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["fingerprintSha256"],
+        message: `does not match the certificate in pem (its SHA-256 is ${actual})`,
+      });
     }
   });
 
@@ -49,7 +55,10 @@ const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"];
 const publicJwks = z
   .object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(10) })
   .strict()
-  .refine((jwks) => jwks.keys.every((key) => PRIVATE_JWK_MEMBERS.every((m) => !(m in key))), "must hold public keys only (a private member such as \"d\" was found)");
+  .refine(
+    (jwks) => jwks.keys.every((key) => PRIVATE_JWK_MEMBERS.every((m) => !(m in key))),
+    'must hold public keys only (a private member such as "d" was found)',
+  );
 
 function defaultLabels() {
   const stage = (name: string, color: string, description: string) => ({ name: `access: ${name}`, color, description });
@@ -79,8 +88,24 @@ function defaultLabels() {
 
 const labelsSchema = z
   .object({
-    stages: z.object(Object.fromEntries(STAGE_NAMES.map((s) => [s, label.optional()])) as Record<(typeof STAGE_NAMES)[number], z.ZodOptional<typeof label>>).strict().optional(),
-    needs: z.object(Object.fromEntries(NEEDS_NAMES.map((s) => [s, label.optional()])) as Record<(typeof NEEDS_NAMES)[number], z.ZodOptional<typeof label>>).strict().optional(),
+    stages: z
+      .object(
+        Object.fromEntries(STAGE_NAMES.map((s) => [s, label.optional()])) as Record<
+          (typeof STAGE_NAMES)[number],
+          z.ZodOptional<typeof label>
+        >,
+      )
+      .strict()
+      .optional(),
+    needs: z
+      .object(
+        Object.fromEntries(NEEDS_NAMES.map((s) => [s, label.optional()])) as Record<
+          (typeof NEEDS_NAMES)[number],
+          z.ZodOptional<typeof label>
+        >,
+      )
+      .strict()
+      .optional(),
     onHold: label.optional(),
   })
   .strict()
@@ -97,7 +122,12 @@ const labelsSchema = z
     const seen = new Map<string, string[]>();
     for (const [path, name] of named) {
       const first = seen.get(name.toLowerCase());
-      if (first) ctx.addIssue({ code: "custom", path, message: `the label name "${name}" is also used by labels.${first.join(".")}; every label needs its own name` });
+      if (first)
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `the label name "${name}" is also used by labels.${first.join(".")}; every label needs its own name`,
+        });
       else seen.set(name.toLowerCase(), path);
     }
   });
@@ -123,7 +153,10 @@ export const configSchema = z
         pathPattern: z
           .string()
           .refine((p) => p.includes("{request}") && p.includes("{device}"), "must contain {request} and {device}")
-          .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), "must be a relative path inside the repository")
+          .refine(
+            (p) => !p.startsWith("/") && !p.split("/").includes(".."),
+            "must be a relative path inside the repository",
+          )
           .default("certificates/{request}/{device}.pem"),
         warnDays: z.number().int().min(0).max(3650).default(30),
         extraCAs: z.array(extraCaSchema).default([]),
@@ -135,7 +168,10 @@ export const configSchema = z
         issuer: z.string().url().default("https://onerecord.example/access"),
         audience: z.string().min(1).default("https://api.onerecord.example"),
         lifetimeDays: z.number().int().min(1).max(825).default(365),
-        workflow: z.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/).default("issue-tokens.yml"),
+        workflow: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]+\.ya?ml$/)
+          .default("issue-tokens.yml"),
         /**
          * The public JWKS of the token signing key (the workflow's `jwks` output). With it the app
          * verifies the proof each issuance comment carries, so only the holder of the signing key
@@ -144,7 +180,12 @@ export const configSchema = z
         jwks: publicJwks.optional(),
       })
       .strict()
-      .default({ issuer: "https://onerecord.example/access", audience: "https://api.onerecord.example", lifetimeDays: 365, workflow: "issue-tokens.yml" }),
+      .default({
+        issuer: "https://onerecord.example/access",
+        audience: "https://api.onerecord.example",
+        lifetimeDays: 365,
+        workflow: "issue-tokens.yml",
+      }),
   })
   .strict();
 
@@ -167,7 +208,7 @@ export function resolveConfig(parsed: ParsedConfig): AccessConfig {
     stages: { ...defaults.stages, ...stripUndefined(parsed.labels.stages ?? {}) },
     needs: { ...defaults.needs, ...stripUndefined(parsed.labels.needs ?? {}) },
     onHold: parsed.labels.onHold ?? defaults.onHold,
-  } as AccessConfig["labels"];
+  };
   return { ...parsed, labels };
 }
 

@@ -48,7 +48,9 @@ export function readRecord(commentBody: string): AccessRecord | null {
     json = payload.slice(5);
   } else if (payload.startsWith("deflate:")) {
     try {
-      json = inflateRawSync(Buffer.from(payload.slice(8), "base64"), { maxOutputLength: MAX_RECORD_BYTES }).toString("utf8");
+      json = inflateRawSync(Buffer.from(payload.slice(8), "base64"), { maxOutputLength: MAX_RECORD_BYTES }).toString(
+        "utf8",
+      );
     } catch (error) {
       throw new OneRecordError("input-invalid", "the record block does not decompress", { cause: error });
     }
@@ -60,7 +62,9 @@ export function readRecord(commentBody: string): AccessRecord | null {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.map(String).join(".") || "(root)";
-    throw new OneRecordError("input-invalid", `the record does not fit its schema at ${field}: ${issue.message}`, { field });
+    throw new OneRecordError("input-invalid", `the record does not fit its schema at ${field}: ${issue.message}`, {
+      field,
+    });
   }
   return parsed.data;
 }
@@ -101,12 +105,20 @@ function compact(record: AccessRecord): unknown {
       issuance.push(group);
     }
     const last = group.d.at(-1);
-    if (last && device === last[0] + last[2] + 1 && (last[1] < 0 ? certificate < 0 : certificate === last[1] + last[2] + 1)) last[2]++;
+    if (
+      last &&
+      device === last[0] + last[2] + 1 &&
+      (last[1] < 0 ? certificate < 0 : certificate === last[1] + last[2] + 1)
+    )
+      last[2]++;
     else group.d.push([device, certificate, 0]);
   }
   return {
     ...record,
-    certificates: record.certificates.map((c) => ({ ...c, fingerprintSha256: c.fingerprintSha256?.replace(/:/g, "") ?? null })),
+    certificates: record.certificates.map((c) => ({
+      ...c,
+      fingerprintSha256: c.fingerprintSha256?.replace(/:/g, "") ?? null,
+    })),
     issuance,
   };
 }
@@ -124,15 +136,33 @@ interface StandInGroup {
 
 function isStandInGroup(value: unknown): value is StandInGroup {
   if (!value || typeof value !== "object" || !("d" in value) || !("run" in value)) return false;
-  const { d, run } = value as { d: unknown; run: unknown };
-  return !!run && typeof run === "object" && Array.isArray(d) && d.every((s) => Array.isArray(s) && s.length === 3 && s.every((n) => Number.isSafeInteger(n)) && s[0] >= 0 && s[2] >= 0 && s[2] < 100_000);
+  const { d, run } = value;
+  return (
+    !!run &&
+    typeof run === "object" &&
+    Array.isArray(d) &&
+    d.every(
+      (s) =>
+        Array.isArray(s) &&
+        s.length === 3 &&
+        s.every((n) => Number.isSafeInteger(n)) &&
+        s[0] >= 0 &&
+        s[2] >= 0 &&
+        s[2] < 100_000,
+    )
+  );
 }
 
 function expand(value: unknown): unknown {
   if (!value || typeof value !== "object") return value;
-  const record = value as { certificates?: Array<{ fingerprintSha256?: unknown }>; issuance?: Array<{ x5tS256?: unknown }> };
+  const record = value as {
+    certificates?: Array<{ fingerprintSha256?: unknown }>;
+    issuance?: Array<{ x5tS256?: unknown }>;
+  };
   const certificates = (record.certificates ?? []).map((c) =>
-    typeof c.fingerprintSha256 === "string" && /^[0-9A-F]{64}$/.test(c.fingerprintSha256) ? { ...c, fingerprintSha256: c.fingerprintSha256.match(/../g)!.join(":") } : c,
+    typeof c.fingerprintSha256 === "string" && /^[0-9A-F]{64}$/.test(c.fingerprintSha256)
+      ? { ...c, fingerprintSha256: c.fingerprintSha256.match(/../g)!.join(":") }
+      : c,
   );
   const devices = (value as { request?: { devices?: unknown } | null }).request?.devices;
   const thumbprint = (i: number): string | undefined => {
@@ -144,9 +174,10 @@ function expand(value: unknown): unknown {
       const out: unknown[] = [];
       for (const [device, certificate, n] of t.d) {
         for (let k = 0; k <= n; k++) {
-          const name = Array.isArray(devices) ? devices[device + k] : undefined;
+          const name: unknown = Array.isArray(devices) ? devices[device + k] : undefined;
           const x5tS256 = certificate < 0 ? "" : thumbprint(certificate + k);
-          if (typeof name !== "string" || x5tS256 === undefined) throw new OneRecordError("input-invalid", "the record names a token of an unknown device or certificate");
+          if (typeof name !== "string" || x5tS256 === undefined)
+            throw new OneRecordError("input-invalid", "the record names a token of an unknown device or certificate");
           out.push({ device: name, jti: "", x5tS256, ...t.run });
         }
       }
@@ -181,5 +212,9 @@ export function findStatusComment<C extends AuthoredComment>(comments: readonly 
 }
 
 export function isAuthoredBy(comment: AuthoredComment, botLogin: string): boolean {
-  return comment.user !== null && comment.user.login.toLowerCase() === botLogin.toLowerCase() && (comment.user.type ?? "Bot") === "Bot";
+  return (
+    comment.user !== null &&
+    comment.user.login.toLowerCase() === botLogin.toLowerCase() &&
+    (comment.user.type ?? "Bot") === "Bot"
+  );
 }

@@ -1,3 +1,19 @@
 export * from "./schema.js";
-export { readRecord, writeRecord, findStatusComment, isAuthoredBy, STATUS_MARKER, COMMENT_LIMIT, type AuthoredComment, type RecordEncoding } from "./codec.js";
-export { thumbprintFromFingerprint, currentCertificates, hasCurrentToken, devicesNeedingTokens, tokensComplete, recordIssuance } from "./tokens.js";
+export {
+  readRecord,
+  writeRecord,
+  findStatusComment,
+  isAuthoredBy,
+  STATUS_MARKER,
+  COMMENT_LIMIT,
+  type AuthoredComment,
+  type RecordEncoding,
+} from "./codec.js";
+export {
+  thumbprintFromFingerprint,
+  currentCertificates,
+  hasCurrentToken,
+  devicesNeedingTokens,
+  tokensComplete,
+  recordIssuance,
+} from "./tokens.js";

@@ -1,6 +1,13 @@
 import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import { CompactSign, compactVerify, createLocalJWKSet, decodeProtectedHeader, type CryptoKey, type JSONWebKeySet } from "jose";
+import {
+  CompactSign,
+  compactVerify,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  type CryptoKey,
+  type JSONWebKeySet,
+} from "jose";
 import { z } from "zod";
 import { OneRecordError } from "../errors.js";
 import { deviceKey, isValidDeviceId } from "../request/device-id.js";
@@ -56,24 +63,38 @@ export const issuanceBlockSchema = z
     request: z.number().int().positive(),
     runId: z.number().int().positive(),
     runAttempt: z.number().int().positive(),
-    runUrl: z.string().max(500).regex(/^https?:\/\/[^\s<>"]+$/, "not a URL"),
+    runUrl: z
+      .string()
+      .max(500)
+      .regex(/^https?:\/\/[^\s<>"]+$/, "not a URL"),
     /** The workflow file that ran, e.g. `.github/workflows/issue-tokens.yml`. */
     workflow: z.string().regex(/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/, "not a workflow file path"),
-    ref: z.string().max(255).regex(/^refs\/[^\s]+$/, "not a git ref"),
+    ref: z
+      .string()
+      .max(255)
+      .regex(/^refs\/[^\s]+$/, "not a git ref"),
     sha: z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, "not a commit id"),
     issuedAt: z.string().regex(ISO_UTC, "not an ISO-8601 UTC time"),
     /** Large requests are split over several comments: every part names the same run. */
     part: z.number().int().positive(),
     parts: z.number().int().positive().max(1000),
     issued: z.array(issuedTokenSchema).min(1).max(1000),
-    proof: z.string().max(1024 * 1024).regex(COMPACT_JWS, "not a compact JWS").optional(),
+    proof: z
+      .string()
+      .max(1024 * 1024)
+      .regex(COMPACT_JWS, "not a compact JWS")
+      .optional(),
   })
   .strict()
   .refine((b) => b.part <= b.parts, { message: "part is beyond parts", path: ["part"] })
-  .refine((b) => new Set(b.issued.map((t) => deviceKey(t.device))).size === b.issued.length, { message: "a device is listed twice", path: ["issued"] });
+  .refine((b) => new Set(b.issued.map((t) => deviceKey(t.device))).size === b.issued.length, {
+    message: "a device is listed twice",
+    path: ["issued"],
+  });
 export type IssuanceBlock = z.infer<typeof issuanceBlockSchema>;
 
-export type IssuanceParseResult = { ok: true; found: true; block: IssuanceBlock } | { ok: false; found: boolean; reason: string };
+export type IssuanceParseResult =
+  { ok: true; found: true; block: IssuanceBlock } | { ok: false; found: boolean; reason: string };
 
 /** The hidden block, first in the comment. `<`, `>` and `&` are JSON escapes, so it cannot close the HTML comment. */
 export function writeIssuanceBlock(block: IssuanceBlock): string {
@@ -81,9 +102,16 @@ export function writeIssuanceBlock(block: IssuanceBlock): string {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.map(String).join(".") || "(root)";
-    throw new OneRecordError("input-invalid", `the issuance block does not fit its schema at ${field}: ${issue.message}`, { field });
+    throw new OneRecordError(
+      "input-invalid",
+      `the issuance block does not fit its schema at ${field}: ${issue.message}`,
+      { field },
+    );
   }
-  const json = JSON.stringify(parsed.data).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const json = JSON.stringify(parsed.data).replace(
+    /[<>&]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
   return `${ISSUANCE_MARKER}${json}${BLOCK_CLOSE}`;
 }
 
@@ -96,7 +124,8 @@ export function parseIssuanceComment(body: unknown): IssuanceParseResult {
   try {
     if (typeof body !== "string") return { ok: false, found: false, reason: "the comment has no body" };
     const text = body.trimStart();
-    if (!text.startsWith(ISSUANCE_MARKER)) return { ok: false, found: false, reason: "the comment does not open with an issuance block" };
+    if (!text.startsWith(ISSUANCE_MARKER))
+      return { ok: false, found: false, reason: "the comment does not open with an issuance block" };
     const end = text.indexOf(BLOCK_CLOSE, ISSUANCE_MARKER.length);
     if (end < 0) return { ok: false, found: true, reason: "the issuance block is not closed" };
     const json = text.slice(ISSUANCE_MARKER.length, end);
@@ -110,7 +139,11 @@ export function parseIssuanceComment(body: unknown): IssuanceParseResult {
     const parsed = issuanceBlockSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return { ok: false, found: true, reason: `the issuance block does not fit its schema at ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}` };
+      return {
+        ok: false,
+        found: true,
+        reason: `the issuance block does not fit its schema at ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`,
+      };
     }
     return { ok: true, found: true, block: parsed.data };
   } catch {
@@ -122,7 +155,10 @@ export function parseIssuanceComment(body: unknown): IssuanceParseResult {
  * The issuance records of one block, as the app stores them (`AccessRecord.issuance`). `at` is
  * the run's issue time unless the caller prefers another (the comment's `created_at`, say).
  */
-export function issuanceRecordsFrom(block: IssuanceBlock, options: { by?: string; at?: string } = {}): IssuanceRecord[] {
+export function issuanceRecordsFrom(
+  block: IssuanceBlock,
+  options: { by?: string; at?: string } = {},
+): IssuanceRecord[] {
   return block.issued.map((t) => ({
     device: t.device,
     jti: t.jti,
@@ -159,9 +195,14 @@ export function issuanceProofClaims(block: Omit<IssuanceBlock, "proof">): Record
 }
 
 /** Signs the proof with the token signing key (`SigningKey` from src/tokens). */
-export async function signIssuanceProof(block: Omit<IssuanceBlock, "proof">, key: { alg: string; kid: string; privateKey: CryptoKey }): Promise<string> {
+export async function signIssuanceProof(
+  block: Omit<IssuanceBlock, "proof">,
+  key: { alg: string; kid: string; privateKey: CryptoKey },
+): Promise<string> {
   const payload = new TextEncoder().encode(JSON.stringify(issuanceProofClaims(block)));
-  return new CompactSign(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ISSUANCE_PROOF_TYPE }).sign(key.privateKey);
+  return new CompactSign(payload)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ISSUANCE_PROOF_TYPE })
+    .sign(key.privateKey);
 }
 
 export type ProofResult = { ok: true } | { ok: false; reason: string };
@@ -175,11 +216,13 @@ export async function verifyIssuanceProof(block: IssuanceBlock, jwks: JSONWebKey
   if (!block.proof) return { ok: false, reason: "the issuance block carries no proof" };
   try {
     const header = decodeProtectedHeader(block.proof);
-    if (header.typ !== ISSUANCE_PROOF_TYPE) return { ok: false, reason: `the proof's typ is not ${ISSUANCE_PROOF_TYPE}` };
+    if (header.typ !== ISSUANCE_PROOF_TYPE)
+      return { ok: false, reason: `the proof's typ is not ${ISSUANCE_PROOF_TYPE}` };
     const { payload } = await compactVerify(block.proof, keys, { algorithms: [...SIGNING_ALGORITHMS] });
     const signed: unknown = JSON.parse(new TextDecoder().decode(payload));
     const { proof: _proof, ...rest } = block;
-    if (!isDeepStrictEqual(signed, issuanceProofClaims(rest))) return { ok: false, reason: "the proof was signed for other content than the block holds" };
+    if (!isDeepStrictEqual(signed, issuanceProofClaims(rest)))
+      return { ok: false, reason: "the proof was signed for other content than the block holds" };
     return { ok: true };
   } catch {
     return { ok: false, reason: "the proof does not verify with the published keys" };

@@ -37,7 +37,10 @@ export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Names older records may hold, and the name each one goes by now (read both, write the new one). */
 export const LEGACY_COMMAND_NAMES: Readonly<Record<string, CommandName>> = { reissue: "reissue-tokens" };
-const commandNameSchema = z.preprocess((name) => (typeof name === "string" && Object.hasOwn(LEGACY_COMMAND_NAMES, name) ? LEGACY_COMMAND_NAMES[name] : name), z.enum(COMMAND_NAMES));
+const commandNameSchema = z.preprocess(
+  (name) => (typeof name === "string" && Object.hasOwn(LEGACY_COMMAND_NAMES, name) ? LEGACY_COMMAND_NAMES[name] : name),
+  z.enum(COMMAND_NAMES),
+);
 
 const isoTime = z.string().min(1);
 const login = z.string().min(1).max(100);
@@ -187,10 +190,22 @@ export const issuanceCommentSchema = z.object({
 });
 export type IssuanceCommentRecord = z.infer<typeof issuanceCommentSchema>;
 
-export const transitionSchema = z.object({ at: isoTime, from: z.enum(STAGES), to: z.enum(STAGES), by: login, url, why: z.string() });
+export const transitionSchema = z.object({
+  at: isoTime,
+  from: z.enum(STAGES),
+  to: z.enum(STAGES),
+  by: login,
+  url,
+  why: z.string(),
+});
 export type Transition = z.infer<typeof transitionSchema>;
 
-export const formLogEntrySchema = z.object({ at: isoTime, bodySha256: z.string(), valid: z.boolean(), applied: z.boolean() });
+export const formLogEntrySchema = z.object({
+  at: isoTime,
+  bodySha256: z.string(),
+  valid: z.boolean(),
+  applied: z.boolean(),
+});
 export type FormLogEntry = z.infer<typeof formLogEntrySchema>;
 
 export const recordSchema = z.object({

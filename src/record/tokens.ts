@@ -28,7 +28,12 @@ type TokenView = Pick<AccessRecord, "request" | "certificates" | "issuance" | "r
  * The token a device holds now: the newest one bound to its current valid certificate that
  * postdates any reissue request for it (undefined: none).
  */
-export function currentToken(view: TokenView, device: string, issuance: readonly IssuanceRecord[] = view.issuance, pending: readonly ReissueRequest[] = view.reissueRequested): IssuanceRecord | undefined {
+export function currentToken(
+  view: TokenView,
+  device: string,
+  issuance: readonly IssuanceRecord[] = view.issuance,
+  pending: readonly ReissueRequest[] = view.reissueRequested,
+): IssuanceRecord | undefined {
   const certificate = currentCertificates(view.certificates).get(deviceKey(device));
   if (!certificate || certificate.verdict !== "valid" || !certificate.fingerprintSha256) return undefined;
   const thumbprint = thumbprintFromFingerprint(certificate.fingerprintSha256);
@@ -36,13 +41,24 @@ export function currentToken(view: TokenView, device: string, issuance: readonly
   const after = asked.length ? asked.sort().at(-1)! : "";
   let newest: IssuanceRecord | undefined;
   for (const t of issuance) {
-    if (deviceKey(t.device) === deviceKey(device) && t.x5tS256 === thumbprint && t.at > after && (!newest || newest.at < t.at)) newest = t;
+    if (
+      deviceKey(t.device) === deviceKey(device) &&
+      t.x5tS256 === thumbprint &&
+      t.at > after &&
+      (!newest || newest.at < t.at)
+    )
+      newest = t;
   }
   return newest;
 }
 
 /** A token counts when it is bound to the device's current valid certificate and postdates any reissue request. */
-export function hasCurrentToken(view: TokenView, device: string, issuance: readonly IssuanceRecord[] = view.issuance, pending: readonly ReissueRequest[] = view.reissueRequested): boolean {
+export function hasCurrentToken(
+  view: TokenView,
+  device: string,
+  issuance: readonly IssuanceRecord[] = view.issuance,
+  pending: readonly ReissueRequest[] = view.reissueRequested,
+): boolean {
   return currentToken(view, device, issuance, pending) !== undefined;
 }
 
@@ -62,12 +78,25 @@ export function tokensComplete(view: TokenView): boolean {
  * `live`. The caller writes it back into the app's status comment (and re-renders it with
  * `renderStatusComment` from the app) and closes the issue; the app derives the same stage.
  */
-export function recordIssuance(record: AccessRecord, issued: readonly IssuanceRecord[], cause: { by: string; url: string; at: string }): AccessRecord {
+export function recordIssuance(
+  record: AccessRecord,
+  issued: readonly IssuanceRecord[],
+  cause: { by: string; url: string; at: string },
+): AccessRecord {
   const issuance = [...record.issuance, ...issued];
-  const reissueRequested = record.reissueRequested.filter((r) => !issued.some((t) => deviceKey(t.device) === deviceKey(r.device) && t.at > r.at));
+  const reissueRequested = record.reissueRequested.filter(
+    (r) => !issued.some((t) => deviceKey(t.device) === deviceKey(r.device) && t.at > r.at),
+  );
   const next: AccessRecord = { ...record, issuance, reissueRequested };
   if (record.stage === "tokens" && tokensComplete(next)) {
-    const transition: Transition = { at: cause.at, from: "tokens", to: "live", by: cause.by, url: cause.url, why: "tokens issued for every device" };
+    const transition: Transition = {
+      at: cause.at,
+      from: "tokens",
+      to: "live",
+      by: cause.by,
+      url: cause.url,
+      why: "tokens issued for every device",
+    };
     return { ...next, stage: "live", transitions: [...record.transitions, transition] };
   }
   return next;

@@ -33,14 +33,15 @@ export function certificateDer(input: CertificateInput | null | undefined): Uint
   if (input instanceof Uint8Array) return input.byteLength > 0 ? input : undefined;
   if (input instanceof X509Certificate) return input.raw;
   if (typeof input === "string") return pemToDer(input);
-  const raw = (input as PeerCertificateLike).raw;
+  const raw = input.raw;
   return raw instanceof Uint8Array && raw.byteLength > 0 ? raw : undefined;
 }
 
 export function readDeviceCertificate(input: CertificateInput): DeviceCertificate {
   const der = certificateDer(input);
   if (!der) {
-    const message = typeof input === "string" ? "the device certificate is not a PEM certificate" : "no device certificate was given";
+    const message =
+      typeof input === "string" ? "the device certificate is not a PEM certificate" : "no device certificate was given";
     throw new OneRecordError("input-invalid", message);
   }
   let facts: CertificateFacts;
@@ -49,7 +50,13 @@ export function readDeviceCertificate(input: CertificateInput): DeviceCertificat
   } catch {
     throw new OneRecordError("input-invalid", "the device certificate is not a readable X.509 certificate");
   }
-  return { der: new Uint8Array(facts.der), x5tS256: x5tS256(facts.der), publicKey: facts.publicKey, notBefore: facts.notBefore, notAfter: facts.notAfter };
+  return {
+    der: new Uint8Array(facts.der),
+    x5tS256: x5tS256(facts.der),
+    publicKey: facts.publicKey,
+    notBefore: facts.notBefore,
+    notAfter: facts.notAfter,
+  };
 }
 
 /** The leaf of a PEM text, decoded by the same code that judges certificate files. */

@@ -47,15 +47,19 @@ export function buildDeviceClaims(input: ClaimsInput): DeviceClaims {
   if (account.trim().length === 0) refuse("the account is empty", "account");
   if (issuer.length === 0) refuse("the issuer is empty", "tokens.issuer");
   if (audience.length === 0) refuse("the audience is empty", "tokens.audience");
-  if (!Number.isInteger(lifetimeDays) || lifetimeDays < 1) refuse("the token lifetime must be a whole number of days, at least 1", "tokens.lifetimeDays");
-  if (!X5T_S256.test(certificate.x5tS256)) refuse("the certificate thumbprint is not a base64url SHA-256 digest", "certificate");
+  if (!Number.isInteger(lifetimeDays) || lifetimeDays < 1)
+    refuse("the token lifetime must be a whole number of days, at least 1", "tokens.lifetimeDays");
+  if (!X5T_S256.test(certificate.x5tS256))
+    refuse("the certificate thumbprint is not a base64url SHA-256 digest", "certificate");
   if (jti.length === 0) refuse("the token id (jti) is empty", "jti");
 
   const iat = Math.floor(now.getTime() / 1000);
   const notBefore = Math.floor(certificate.notBefore.getTime() / 1000);
   const notAfter = Math.floor(certificate.notAfter.getTime() / 1000);
-  if (notBefore > iat) refuse(`the certificate of ${device} is not valid before ${certificate.notBefore.toISOString()}`, "certificate");
-  if (notAfter <= iat) refuse(`the certificate of ${device} expired at ${certificate.notAfter.toISOString()}`, "certificate");
+  if (notBefore > iat)
+    refuse(`the certificate of ${device} is not valid before ${certificate.notBefore.toISOString()}`, "certificate");
+  if (notAfter <= iat)
+    refuse(`the certificate of ${device} expired at ${certificate.notAfter.toISOString()}`, "certificate");
 
   return {
     iss: issuer,

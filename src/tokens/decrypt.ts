@@ -13,15 +13,23 @@ const CURVE_NAMES: Record<string, string> = { prime256v1: "P-256", secp384r1: "P
  */
 export function loadDevicePrivateKey(pem: string): KeyObject {
   if (pem.includes("-----BEGIN ENCRYPTED PRIVATE KEY-----") || /Proc-Type:\s*4,ENCRYPTED/.test(pem)) {
-    throw new OneRecordError("input-invalid", "the device key is passphrase-encrypted; decrypt it first (openssl pkey -in KEY -out PLAIN.key)", { field: FIELD });
+    throw new OneRecordError(
+      "input-invalid",
+      "the device key is passphrase-encrypted; decrypt it first (openssl pkey -in KEY -out PLAIN.key)",
+      { field: FIELD },
+    );
   }
   if (!/-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/.test(pem)) {
-    throw new OneRecordError("input-invalid", "the device key is not a PEM private key (PKCS#8, PKCS#1 or SEC1)", { field: FIELD });
+    throw new OneRecordError("input-invalid", "the device key is not a PEM private key (PKCS#8, PKCS#1 or SEC1)", {
+      field: FIELD,
+    });
   }
   try {
     return createPrivateKey({ key: pem, format: "pem" });
   } catch {
-    throw new OneRecordError("input-invalid", "the device key PEM could not be read as a private key", { field: FIELD });
+    throw new OneRecordError("input-invalid", "the device key PEM could not be read as a private key", {
+      field: FIELD,
+    });
   }
 }
 
@@ -32,8 +40,10 @@ export function loadDevicePrivateKey(pem: string): KeyObject {
  */
 export async function decryptDeviceToken(jwe: string, privateKey: KeyObject): Promise<string> {
   const token = jwe.trim();
-  if (looksLikeCompactJws(token)) throw invalidToken("the input is a signed JWT (three parts), not an encrypted token: it needs no decryption");
-  if (!looksLikeCompactJwe(token)) throw invalidToken("the input is not a compact JWE (five base64url parts separated by dots)");
+  if (looksLikeCompactJws(token))
+    throw invalidToken("the input is a signed JWT (three parts), not an encrypted token: it needs no decryption");
+  if (!looksLikeCompactJwe(token))
+    throw invalidToken("the input is not a compact JWE (five base64url parts separated by dots)");
   let header;
   try {
     header = decodeProtectedHeader(token);
@@ -44,7 +54,9 @@ export async function decryptDeviceToken(jwe: string, privateKey: KeyObject): Pr
   if (!(KEY_MANAGEMENT_ALGORITHMS as readonly string[]).includes(alg) || header.enc !== CONTENT_ENCRYPTION) {
     const enc = typeof header.enc === "string" && header.enc !== "" ? header.enc : undefined;
     const used = `${alg ? `alg ${shown(alg)}` : "no alg"} and ${enc ? `enc ${shown(enc)}` : "no enc"}`;
-    throw invalidToken(`the JWE header names ${used}; OneRecord tokens use RSA-OAEP-256 or ECDH-ES+A256KW with ${CONTENT_ENCRYPTION}`);
+    throw invalidToken(
+      `the JWE header names ${used}; OneRecord tokens use RSA-OAEP-256 or ECDH-ES+A256KW with ${CONTENT_ENCRYPTION}`,
+    );
   }
   const epk = header.epk as { crv?: unknown } | undefined;
   assertKeyFits(alg, typeof epk?.crv === "string" ? epk.crv : undefined, privateKey);
@@ -57,7 +69,9 @@ export async function decryptDeviceToken(jwe: string, privateKey: KeyObject): Pr
     }));
   } catch (error) {
     if (error instanceof errors.JWEDecryptionFailed) {
-      throw wrongKey("the token could not be decrypted with this key: it was encrypted to another device's key, or it was altered");
+      throw wrongKey(
+        "the token could not be decrypted with this key: it was encrypted to another device's key, or it was altered",
+      );
     }
     throw invalidToken("the JWE could not be decrypted: it is malformed");
   }
@@ -68,19 +82,28 @@ export async function decryptDeviceToken(jwe: string, privateKey: KeyObject): Pr
 
 function assertKeyFits(alg: string, epkCurve: string | undefined, key: KeyObject): void {
   const type = key.asymmetricKeyType;
-  if (alg === "RSA-OAEP-256" && type !== "rsa") throw wrongKey(`the token is encrypted to an RSA key but this key is ${describe(key)}: is it the right device's key?`);
+  if (alg === "RSA-OAEP-256" && type !== "rsa")
+    throw wrongKey(
+      `the token is encrypted to an RSA key but this key is ${describe(key)}: is it the right device's key?`,
+    );
   if (alg === "ECDH-ES+A256KW") {
-    if (type !== "ec") throw wrongKey(`the token is encrypted to an EC key but this key is ${describe(key)}: is it the right device's key?`);
+    if (type !== "ec")
+      throw wrongKey(
+        `the token is encrypted to an EC key but this key is ${describe(key)}: is it the right device's key?`,
+      );
     const curve = CURVE_NAMES[key.asymmetricKeyDetails?.namedCurve ?? ""];
     if (epkCurve !== undefined && curve !== epkCurve) {
-      throw wrongKey(`the token is encrypted to an EC ${String(epkCurve).slice(0, 10)} key but this key is ${describe(key)}: is it the right device's key?`);
+      throw wrongKey(
+        `the token is encrypted to an EC ${String(epkCurve).slice(0, 10)} key but this key is ${describe(key)}: is it the right device's key?`,
+      );
     }
   }
 }
 
 function describe(key: KeyObject): string {
   const details = key.asymmetricKeyDetails ?? {};
-  if (key.asymmetricKeyType === "ec") return `EC ${CURVE_NAMES[details.namedCurve ?? ""] ?? details.namedCurve ?? ""}`.trim();
+  if (key.asymmetricKeyType === "ec")
+    return `EC ${CURVE_NAMES[details.namedCurve ?? ""] ?? details.namedCurve ?? ""}`.trim();
   if (key.asymmetricKeyType === "rsa") return `RSA ${details.modulusLength ?? ""}-bit`;
   return key.asymmetricKeyType ?? "unknown";
 }

@@ -18,7 +18,8 @@ export function keyManagementFor(publicKey: KeyObject): KeyManagementAlgorithm {
   const type = publicKey.asymmetricKeyType;
   const details = publicKey.asymmetricKeyDetails ?? {};
   if (type === "rsa") {
-    if ((details.modulusLength ?? 0) < 2048) throw refuse(`an RSA ${details.modulusLength ?? "?"}-bit key (at least 2048 bits are needed)`);
+    if ((details.modulusLength ?? 0) < 2048)
+      throw refuse(`an RSA ${details.modulusLength ?? "?"}-bit key (at least 2048 bits are needed)`);
     return "RSA-OAEP-256";
   }
   if (type === "ec") {
@@ -33,7 +34,10 @@ export function keyManagementFor(publicKey: KeyObject): KeyManagementAlgorithm {
  * device's private key can read it. `cty: "JWT"` marks the nested token (RFC 7519 §5.2);
  * `x5t#S256` tells the customer which device key opens it.
  */
-export async function encryptForDevice(jwt: string, certificate: Pick<DeviceCertificate, "publicKey" | "x5tS256">): Promise<string> {
+export async function encryptForDevice(
+  jwt: string,
+  certificate: Pick<DeviceCertificate, "publicKey" | "x5tS256">,
+): Promise<string> {
   const alg = keyManagementFor(certificate.publicKey);
   return new CompactEncrypt(new TextEncoder().encode(jwt))
     .setProtectedHeader({ alg, enc: CONTENT_ENCRYPTION, cty: "JWT", "x5t#S256": certificate.x5tS256 })

@@ -1,5 +1,11 @@
 export { x5tS256 } from "./thumbprint.js";
-export { readDeviceCertificate, certificateDer, type CertificateInput, type DeviceCertificate, type PeerCertificateLike } from "./certificate.js";
+export {
+  readDeviceCertificate,
+  certificateDer,
+  type CertificateInput,
+  type DeviceCertificate,
+  type PeerCertificateLike,
+} from "./certificate.js";
 export {
   loadSigningKey,
   isSigningAlgorithm,
@@ -12,7 +18,13 @@ export {
 } from "./signing-key.js";
 export { buildDeviceClaims, type ClaimsInput, type DeviceClaims } from "./claims.js";
 export { signDeviceToken } from "./sign.js";
-export { encryptForDevice, keyManagementFor, KEY_MANAGEMENT_ALGORITHMS, CONTENT_ENCRYPTION, type KeyManagementAlgorithm } from "./encrypt.js";
+export {
+  encryptForDevice,
+  keyManagementFor,
+  KEY_MANAGEMENT_ALGORITHMS,
+  CONTENT_ENCRYPTION,
+  type KeyManagementAlgorithm,
+} from "./encrypt.js";
 export { decryptDeviceToken, loadDevicePrivateKey } from "./decrypt.js";
 export { looksLikeCompactJwe, looksLikeCompactJws } from "./compact.js";
 export { parseJwks, parseJwksText } from "./jwks.js";

@@ -23,7 +23,9 @@ export function parseJwks(value: unknown): JSONWebKeySet {
     }
     const found = PRIVATE_MEMBERS.filter((m) => m in key);
     if (found.length > 0) {
-      throw invalid(`JWKS key ${index + 1} contains private key material (${found.join(", ")}); publish only the public key`);
+      throw invalid(
+        `JWKS key ${index + 1} contains private key material (${found.join(", ")}); publish only the public key`,
+      );
     }
   });
   return { keys } as JSONWebKeySet;

@@ -41,22 +41,33 @@ const FIELD = "signing-key";
  */
 export async function loadSigningKey(secret: string, options: { alg?: string } = {}): Promise<SigningKey> {
   if (options.alg !== undefined && !isSigningAlgorithm(options.alg)) {
-    throw invalid(`signing algorithm "${options.alg.slice(0, 20)}" is not accepted; use one of ${SIGNING_ALGORITHMS.join(", ")}`);
+    throw invalid(
+      `signing algorithm "${options.alg.slice(0, 20)}" is not accepted; use one of ${SIGNING_ALGORITHMS.join(", ")}`,
+    );
   }
   const text = typeof secret === "string" ? secret.trim() : "";
   if (text.length === 0) throw invalid("the signing key secret is empty");
 
-  const { key, jwkAlg } = text.startsWith("{") ? parseJwkSecret(text) : { key: parsePemSecret(text), jwkAlg: undefined };
+  const { key, jwkAlg } = text.startsWith("{")
+    ? parseJwkSecret(text)
+    : { key: parsePemSecret(text), jwkAlg: undefined };
   const inferred = algorithmFor(key);
-  for (const [source, wanted] of [["the JWK's alg", jwkAlg], ["the configured algorithm", options.alg]] as const) {
+  for (const [source, wanted] of [
+    ["the JWK's alg", jwkAlg],
+    ["the configured algorithm", options.alg],
+  ] as const) {
     if (wanted !== undefined && wanted !== inferred) {
-      throw invalid(`${source} is ${wanted.slice(0, 20)} but the key is a ${describeKey(key)} key, which signs ${inferred}`);
+      throw invalid(
+        `${source} is ${wanted.slice(0, 20)} but the key is a ${describeKey(key)} key, which signs ${inferred}`,
+      );
     }
   }
 
-  const publicJwk = publicMembers(createPublicKey(key).export({ format: "jwk" }) as JWK);
+  const publicJwk = publicMembers(createPublicKey(key).export({ format: "jwk" }));
   const kid = await calculateJwkThumbprint(publicJwk, "sha256");
-  const privateKey = (await importJWK({ ...(key.export({ format: "jwk" }) as JWK), alg: inferred }, inferred, { extractable: false })) as CryptoKey;
+  const privateKey = (await importJWK({ ...(key.export({ format: "jwk" }) as JWK), alg: inferred }, inferred, {
+    extractable: false,
+  })) as CryptoKey;
   const published: PublicSigningJwk = { ...publicJwk, kty: publicJwk.kty!, kid, alg: inferred, use: "sig" };
   return { alg: inferred, kid, privateKey, publicJwk: published, jwks: { keys: [published] } };
 }
@@ -70,7 +81,9 @@ function parsePemSecret(text: string): KeyObject {
     throw invalid("the signing key secret is neither a PEM private key nor a JWK (JSON)");
   }
   if (text.includes("-----BEGIN ENCRYPTED PRIVATE KEY-----") || /Proc-Type:\s*4,ENCRYPTED/.test(text)) {
-    throw invalid("the signing key PEM is passphrase-encrypted; store the unencrypted PKCS#8 key in the environment secret");
+    throw invalid(
+      "the signing key PEM is passphrase-encrypted; store the unencrypted PKCS#8 key in the environment secret",
+    );
   }
   try {
     return createPrivateKey({ key: text, format: "pem" });
@@ -90,9 +103,13 @@ function parseJwkSecret(text: string): { key: KeyObject; jwkAlg: string | undefi
     throw invalid("the signing key JSON is not a JWK (no kty)");
   }
   const { kty, alg, d } = jwk as JWK;
-  if (typeof d !== "string") throw invalid(`the signing key JWK (kty ${String(kty).slice(0, 10)}) has no private part "d"`);
+  if (typeof d !== "string")
+    throw invalid(`the signing key JWK (kty ${String(kty).slice(0, 10)}) has no private part "d"`);
   try {
-    return { key: createPrivateKey({ key: jwk as JsonWebKey, format: "jwk" }), jwkAlg: typeof alg === "string" ? alg : undefined };
+    return {
+      key: createPrivateKey({ key: jwk as JsonWebKey, format: "jwk" }),
+      jwkAlg: typeof alg === "string" ? alg : undefined,
+    };
   } catch {
     throw invalid(`the signing key JWK (kty ${String(kty).slice(0, 10)}) could not be read as a private key`);
   }
@@ -103,11 +120,14 @@ function algorithmFor(key: KeyObject): SigningAlgorithm {
   const details = key.asymmetricKeyDetails ?? {};
   if (type === "ec" && details.namedCurve === "prime256v1") return "ES256";
   if (type === "rsa") {
-    if ((details.modulusLength ?? 0) < 2048) throw invalid(`the signing key is RSA ${details.modulusLength ?? "?"} bits; RS256 needs at least 2048`);
+    if ((details.modulusLength ?? 0) < 2048)
+      throw invalid(`the signing key is RSA ${details.modulusLength ?? "?"} bits; RS256 needs at least 2048`);
     return "RS256";
   }
   if (type === "ed25519") return "EdDSA";
-  throw invalid(`the signing key is a ${describeKey(key)} key; use EC P-256 (ES256, the default), RSA ≥ 2048 (RS256) or Ed25519 (EdDSA)`);
+  throw invalid(
+    `the signing key is a ${describeKey(key)} key; use EC P-256 (ES256, the default), RSA ≥ 2048 (RS256) or Ed25519 (EdDSA)`,
+  );
 }
 
 function describeKey(key: KeyObject): string {
@@ -127,7 +147,11 @@ const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
 function publicMembers(jwk: JWK): JWK {
   const members = PUBLIC_MEMBERS[jwk.kty ?? ""];
   if (!members) throw invalid(`unsupported key type ${String(jwk.kty).slice(0, 10)}`);
-  return Object.fromEntries(members.filter((m) => (jwk as Record<string, unknown>)[m] !== undefined).map((m) => [m, (jwk as Record<string, unknown>)[m]])) as JWK;
+  return Object.fromEntries(
+    members
+      .filter((m) => (jwk as Record<string, unknown>)[m] !== undefined)
+      .map((m) => [m, (jwk as Record<string, unknown>)[m]]),
+  );
 }
 
 function invalid(message: string): OneRecordError {

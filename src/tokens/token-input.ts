@@ -17,12 +17,18 @@ export async function readTokenArgument(
     const info = await stat(argument);
     if (!info.isFile()) throw new Error("not a file");
     if (info.size > MAX_INPUT_BYTES) {
-      throw new OneRecordError("input-invalid", `the ${options.what} file is ${info.size} bytes; a token file holds at most ${MAX_INPUT_BYTES}`);
+      throw new OneRecordError(
+        "input-invalid",
+        `the ${options.what} file is ${info.size} bytes; a token file holds at most ${MAX_INPUT_BYTES}`,
+      );
     }
     return (await readFile(argument, "utf8")).trim();
   } catch (error) {
     if (error instanceof OneRecordError) throw error;
-    throw new OneRecordError("usage", `the ${options.what} argument is neither a compact ${options.what}, "-" (standard input) nor a readable file`);
+    throw new OneRecordError(
+      "usage",
+      `the ${options.what} argument is neither a compact ${options.what}, "-" (standard input) nor a readable file`,
+    );
   }
 }
 
@@ -36,7 +42,11 @@ export async function readOptionFile(path: string, option: string): Promise<Buff
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new OneRecordError("io-error", `${subject}: not a file`);
-    if (info.size > MAX_INPUT_BYTES) throw new OneRecordError("input-invalid", `${subject}: ${info.size} bytes is too large for this option (at most ${MAX_INPUT_BYTES})`);
+    if (info.size > MAX_INPUT_BYTES)
+      throw new OneRecordError(
+        "input-invalid",
+        `${subject}: ${info.size} bytes is too large for this option (at most ${MAX_INPUT_BYTES})`,
+      );
     return await readFile(path);
   } catch (error) {
     if (error instanceof OneRecordError) throw error;
@@ -75,16 +85,22 @@ export function isShowableOptionValue(value: string, maxLength = MAX_SHOWN_LENGT
 
 /** How a message names an option's value: the value itself when safe, else only the option. */
 export function optionSubject(option: string, value: string): string {
-  return isShowableOptionValue(value) ? `${option} ${value}` : `the ${option} value (not shown: it does not look like a file path)`;
+  return isShowableOptionValue(value)
+    ? `${option} ${value}`
+    : `the ${option} value (not shown: it does not look like a file path)`;
 }
 
 export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of stream) {
-    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
     size += buffer.length;
-    if (size > MAX_INPUT_BYTES) throw new OneRecordError("input-invalid", `standard input holds more than ${MAX_INPUT_BYTES} bytes; a token is far smaller`);
+    if (size > MAX_INPUT_BYTES)
+      throw new OneRecordError(
+        "input-invalid",
+        `standard input holds more than ${MAX_INPUT_BYTES} bytes; a token is far smaller`,
+      );
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString("utf8");

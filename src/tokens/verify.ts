@@ -41,7 +41,11 @@ const keySets = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>
  */
 export async function verifyDeviceToken(token: string, options: VerifyOptions): Promise<VerifyResult> {
   const der = certificateDer(options.peerCertificate);
-  if (!der) return fail("no-certificate", "the client presented no TLS certificate; device tokens are only accepted over mutual TLS");
+  if (!der)
+    return fail(
+      "no-certificate",
+      "the client presented no TLS certificate; device tokens are only accepted over mutual TLS",
+    );
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || !looksLikeCompactJws(token)) {
     return fail("malformed", "the token is not a compact JWS (three base64url parts separated by dots)");
   }
@@ -69,7 +73,10 @@ export async function verifyDeviceToken(token: string, options: VerifyOptions): 
   const presented = Buffer.from(x5tS256(der));
   const bound = Buffer.from(claims.cnf["x5t#S256"]);
   if (presented.length !== bound.length || !timingSafeEqual(presented, bound)) {
-    return fail("thumbprint-mismatch", `the token is bound to another certificate (cnf x5t#S256 ${claims.cnf["x5t#S256"]}, presented ${presented.toString()})`);
+    return fail(
+      "thumbprint-mismatch",
+      `the token is bound to another certificate (cnf x5t#S256 ${claims.cnf["x5t#S256"]}, presented ${presented.toString()})`,
+    );
   }
   return { ok: true, claims };
 }
@@ -85,12 +92,24 @@ function keySet(jwks: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
 
 function classify(error: unknown): VerifyResult {
   if (error instanceof errors.JWTExpired) return fail("bad-claims", "the token has expired");
-  if (error instanceof errors.JWTClaimValidationFailed) return fail("bad-claims", `claim check failed: ${error.message}`);
-  if (error instanceof errors.JOSEAlgNotAllowed) return fail("bad-signature", `the token's algorithm is not accepted; OneRecord signs with ${SIGNING_ALGORITHMS.join(", ")}`);
-  if (error instanceof errors.JWSSignatureVerificationFailed) return fail("bad-signature", "the signature does not verify");
-  if (error instanceof errors.JWKSNoMatchingKey) return fail("bad-signature", "no key of the published JWKS matches the token's kid and algorithm");
-  if (error instanceof errors.JWKSMultipleMatchingKeys) return fail("bad-signature", "several JWKS keys match the token and none verifies it");
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return fail("bad-claims", `claim check failed: ${error.message}`);
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return fail(
+      "bad-signature",
+      `the token's algorithm is not accepted; OneRecord signs with ${SIGNING_ALGORITHMS.join(", ")}`,
+    );
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return fail("bad-signature", "the signature does not verify");
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return fail("bad-signature", "no key of the published JWKS matches the token's kid and algorithm");
+  if (error instanceof errors.JWKSMultipleMatchingKeys)
+    return fail("bad-signature", "several JWKS keys match the token and none verifies it");
+  if (
+    error instanceof errors.JWSInvalid ||
+    error instanceof errors.JWTInvalid ||
+    error instanceof errors.JOSENotSupported
+  ) {
     return fail("malformed", `the token is malformed (${error.code})`);
   }
   // jose reports keys it cannot use with the header's algorithm as TypeErrors.
@@ -102,7 +121,8 @@ function claimsProblem(payload: JWTPayload): string | undefined {
   if (typeof payload.account !== "string" || payload.account.length === 0) return "the account claim is missing";
   if (typeof payload.jti !== "string" || payload.jti.length === 0) return "the jti claim is missing";
   const cnf = payload.cnf as Record<string, unknown> | undefined;
-  if (typeof cnf !== "object" || cnf === null || typeof cnf["x5t#S256"] !== "string") return 'the cnf claim has no "x5t#S256" certificate thumbprint';
+  if (typeof cnf !== "object" || cnf === null || typeof cnf["x5t#S256"] !== "string")
+    return 'the cnf claim has no "x5t#S256" certificate thumbprint';
   return undefined;
 }
 

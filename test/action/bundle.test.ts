@@ -54,14 +54,31 @@ function handle(req: IncomingMessage, res: import("node:http").ServerResponse): 
   if (req.method === "GET" && url.pathname === "/repos/Codertocat/Hello-World/pulls/2/files") {
     const page = Number(url.searchParams.get("page") ?? "1");
     // The real shape of a diff entry (from @octokit/openapi's examples).
-    const entries = page === 1 ? api.files.map((f) => ({ sha: "bbcd538c8e72b8c175046e27cc8f907076331401", additions: 1, deletions: 0, changes: 1, patch: "", ...f })) : [];
+    const entries =
+      page === 1
+        ? api.files.map((f) => ({
+            sha: "bbcd538c8e72b8c175046e27cc8f907076331401",
+            additions: 1,
+            deletions: 0,
+            changes: 1,
+            patch: "",
+            ...f,
+          }))
+        : [];
     return json(res, 200, entries);
   }
   const contents = "/repos/Codertocat/Hello-World/contents/";
   if (req.method === "GET" && url.pathname.startsWith(contents)) {
     const path = decodeURIComponent(url.pathname.slice(contents.length));
     if (path === CONFIG_PATH && url.searchParams.get("ref") === BASE_SHA && api.config !== undefined) {
-      return json(res, 200, { type: "file", encoding: "base64", size: api.config.length, name: "onerecord-access.yml", path, content: Buffer.from(api.config).toString("base64") });
+      return json(res, 200, {
+        type: "file",
+        encoding: "base64",
+        size: api.config.length,
+        name: "onerecord-access.yml",
+        path,
+        content: Buffer.from(api.config).toString("base64"),
+      });
     }
     return json(res, 404, { message: "Not Found" });
   }
@@ -69,7 +86,11 @@ function handle(req: IncomingMessage, res: import("node:http").ServerResponse): 
 }
 
 function configTrusting(ca: Issued, extra = ""): string {
-  const indented = ca.pem.trim().split("\n").map((line) => `          ${line}`).join("\n");
+  const indented = ca.pem
+    .trim()
+    .split("\n")
+    .map((line) => `          ${line}`)
+    .join("\n");
   return [
     "certificates:",
     "  extraCAs:",
@@ -82,9 +103,15 @@ function configTrusting(ca: Issued, extra = ""): string {
 }
 
 function pullRequestEvent(changedFiles: number): unknown {
-  const examples = require("@octokit/webhooks-examples/api.github.com/index.json") as Array<{ name: string; examples: Array<Record<string, unknown>> }>;
+  const examples = require("@octokit/webhooks-examples/api.github.com/index.json") as Array<{
+    name: string;
+    examples: Array<Record<string, unknown>>;
+  }>;
   const opened = examples.find((e) => e.name === "pull_request")!.examples.find((e) => e.action === "opened")!;
-  const event = structuredClone(opened) as { number: number; pull_request: Record<string, unknown> & { base: { sha: string } } };
+  const event = structuredClone(opened) as {
+    number: number;
+    pull_request: Record<string, unknown> & { base: { sha: string } };
+  };
   event.number = 2;
   event.pull_request.number = 2;
   event.pull_request.base.sha = BASE_SHA;
@@ -101,7 +128,10 @@ interface Run {
 }
 
 /** Runs the bundle as the runner would; inputs not given take their action.yml defaults. */
-async function runBundle(workspace: string, options: { inputs?: Record<string, string>; event?: unknown; eventName?: string }): Promise<Run> {
+async function runBundle(
+  workspace: string,
+  options: { inputs?: Record<string, string>; event?: unknown; eventName?: string },
+): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), "action-runner-"));
   const runnerTemp = join(dir, "temp");
   mkdirSync(runnerTemp);
@@ -112,7 +142,9 @@ async function runBundle(workspace: string, options: { inputs?: Record<string, s
   const eventPath = join(dir, "event.json");
   writeFileSync(eventPath, JSON.stringify(options.event ?? {}));
 
-  const metadata = parseYaml(readFileSync(join(repoRoot, "action.yml"), "utf8")) as { inputs: Record<string, { default?: string }> };
+  const metadata = parseYaml(readFileSync(join(repoRoot, "action.yml"), "utf8")) as {
+    inputs: Record<string, { default?: string }>;
+  };
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     GITHUB_ACTIONS: "true",
@@ -139,7 +171,13 @@ async function runBundle(workspace: string, options: { inputs?: Record<string, s
     child.on("error", fail);
     child.on("close", (exitCode) => done({ code: exitCode, stdout: out }));
   });
-  return { code, stdout, outputs: parseOutputs(readFileSync(outputFile, "utf8")), summary: readFileSync(summaryFile, "utf8"), runnerTemp };
+  return {
+    code,
+    stdout,
+    outputs: parseOutputs(readFileSync(outputFile, "utf8")),
+    summary: readFileSync(summaryFile, "utf8"),
+    runnerTemp,
+  };
 }
 
 /** GITHUB_OUTPUT's heredoc format: name<<DELIMITER, value lines, DELIMITER. */
@@ -207,12 +245,20 @@ describe("action/dist/index.js run as the runner runs it", () => {
 
       // The JSON report has the CLI's --json shape.
       const report = JSON.parse(readFileSync(run.outputs.report!, "utf8")) as {
-        files: Array<{ path: string; verdict: string; certificate: { brand: string } | null; errors: Array<{ code: string }> }>;
+        files: Array<{
+          path: string;
+          verdict: string;
+          certificate: { brand: string } | null;
+          errors: Array<{ code: string }>;
+        }>;
         summary: { valid: number; invalid: number };
       };
       expect(report.summary).toEqual({ valid: 1, invalid: 2 });
       const byPath = Object.fromEntries(report.files.map((f) => [f.path, f]));
-      expect(byPath["certificates/2/device-1.pem"]).toMatchObject({ verdict: "valid", certificate: { brand: "Bundle Test CA" } });
+      expect(byPath["certificates/2/device-1.pem"]).toMatchObject({
+        verdict: "valid",
+        certificate: { brand: "Bundle Test CA" },
+      });
       expect(byPath["certificates/2/device-2.pem"]!.errors.map((e) => e.code)).toContain("missing-client-auth");
       expect(byPath["config/client.key"]!.errors.map((e) => e.code)).toEqual(["private-key"]);
       expect(byPath["README.md"]).toBeUndefined();
@@ -220,7 +266,9 @@ describe("action/dist/index.js run as the runner runs it", () => {
       // Annotations on the files, as workflow commands.
       expect(run.stdout).toMatch(/^::error title=missing-client-auth,file=certificates\/2\/device-2\.pem::/m);
       expect(run.stdout).toMatch(/^::error title=private-key,file=config\/client\.key::/m);
-      expect(run.stdout).toMatch(/^::error::2 of 3 files failed the certificate check \(1 with private key material\)/m);
+      expect(run.stdout).toMatch(
+        /^::error::2 of 3 files failed the certificate check \(1 with private key material\)/m,
+      );
       // No key material and no token anywhere in the log.
       expect(run.stdout).not.toContain("PRIVATE KEY");
       expect(run.stdout).not.toContain(keyPem.split("\n")[1]!);
@@ -234,11 +282,17 @@ describe("action/dist/index.js run as the runner runs it", () => {
       expect(run.summary).not.toContain("| `x`");
       expect(run.summary).not.toContain("[link](https");
       expect(run.summary).toContain("&#60;img src=x onerror=alert&#40;1&#41;");
-      expect(run.summary).toContain(`Configuration: .github/onerecord-access.yml at ${BASE_SHA.slice(0, 12)} &#40;base&#41;`);
+      expect(run.summary).toContain(
+        `Configuration: .github/onerecord-access.yml at ${BASE_SHA.slice(0, 12)} &#40;base&#41;`,
+      );
 
       // The API was asked for the files and for the config at the base commit, with the token.
-      expect(api.requests.map((r) => r.url)).toContainEqual(expect.stringMatching(/^\/repos\/Codertocat\/Hello-World\/pulls\/2\/files\?per_page=100/));
-      expect(api.requests.map((r) => r.url)).toContainEqual(expect.stringMatching(new RegExp(`/contents/.*onerecord-access\\.yml\\?ref=${BASE_SHA}$`)));
+      expect(api.requests.map((r) => r.url)).toContainEqual(
+        expect.stringMatching(/^\/repos\/Codertocat\/Hello-World\/pulls\/2\/files\?per_page=100/),
+      );
+      expect(api.requests.map((r) => r.url)).toContainEqual(
+        expect.stringMatching(new RegExp(`/contents/.*onerecord-access\\.yml\\?ref=${BASE_SHA}$`)),
+      );
       expect(api.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
     } finally {
       rmSync(workspace, { recursive: true, force: true });
@@ -310,7 +364,9 @@ describe("action/dist/index.js run as the runner runs it", () => {
     try {
       const bad = await runBundle(workspace, { event: pullRequestEvent(0), inputs: { mode: "mint-tokens" } });
       expect(bad.code).toBe(1);
-      expect(bad.stdout).toMatch(/^::error::Input "mode": unsupported mode; this version of the Action supports: validate-certificates, issue-tokens \(got "mint-tokens"\)$/m);
+      expect(bad.stdout).toMatch(
+        /^::error::Input "mode": unsupported mode; this version of the Action supports: validate-certificates, issue-tokens \(got "mint-tokens"\)$/m,
+      );
       expect(bad.stdout).not.toMatch(/\bat .*\.js:\d+/);
 
       const days = await runBundle(workspace, { event: pullRequestEvent(0), inputs: { "warn-days": "soon" } });

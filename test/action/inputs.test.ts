@@ -2,7 +2,18 @@ import { describe, expect, it } from "vitest";
 import { parseInputs, type RawInputs } from "../../action/inputs.js";
 import { OneRecordError } from "../../src/errors.js";
 
-const blank: RawInputs = { mode: "", paths: "", "changed-only": "", "validation-time": "", "warn-days": "", config: "", "github-token": "", request: "", "signing-key": "", "app-login": "" };
+const blank: RawInputs = {
+  mode: "",
+  paths: "",
+  "changed-only": "",
+  "validation-time": "",
+  "warn-days": "",
+  config: "",
+  "github-token": "",
+  request: "",
+  "signing-key": "",
+  "app-login": "",
+};
 
 function failure(raw: Partial<RawInputs>): OneRecordError {
   try {

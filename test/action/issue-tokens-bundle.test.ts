@@ -7,10 +7,33 @@ import { dirname, join } from "node:path";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordIssuance, STATUS_MARKER, writeRecord, type AccessRecord } from "../../src/record/index.js";
-import { issuanceRecordsFrom, parseIssuanceComment, verifyIssuanceProof, type IssuanceBlock } from "../../src/record/issuance-comment.js";
+import {
+  issuanceRecordsFrom,
+  parseIssuanceComment,
+  verifyIssuanceProof,
+  type IssuanceBlock,
+} from "../../src/record/issuance-comment.js";
 import { decryptDeviceToken, verifyDeviceToken } from "../../src/tokens/index.js";
-import { DAY, makeIntermediate, makeLeaf, makeRoot, pemFile, privateKeyOf, signingSecret, type Issued } from "../helpers/pki.js";
-import { APP_LOGIN, fingerprintOf, REPOSITORY, REQUEST, REQUESTER, REVIEWER, secretRuns, tokensRecord } from "./issue-tokens/fixtures.js";
+import {
+  DAY,
+  makeIntermediate,
+  makeLeaf,
+  makeRoot,
+  pemFile,
+  privateKeyOf,
+  signingSecret,
+  type Issued,
+} from "../helpers/pki.js";
+import {
+  APP_LOGIN,
+  fingerprintOf,
+  REPOSITORY,
+  REQUEST,
+  REQUESTER,
+  REVIEWER,
+  secretRuns,
+  tokensRecord,
+} from "./issue-tokens/fixtures.js";
 import { bundlePath, runBundle, type BundleRun } from "./issue-tokens/runner.js";
 
 /**
@@ -32,7 +55,12 @@ interface Comment {
   created_at: string;
 }
 
-const api = { labels: [] as string[], comments: [] as Comment[], posted: [] as Comment[], requests: [] as Array<{ method: string; url: string; authorization: string | undefined }> };
+const api = {
+  labels: [] as string[],
+  comments: [] as Comment[],
+  posted: [] as Comment[],
+  requests: [] as Array<{ method: string; url: string; authorization: string | undefined }>,
+};
 let server: Server;
 let apiUrl: string;
 let root: Issued;
@@ -48,7 +76,13 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function comment(id: number, body: string, login: string, type: string): Comment {
-  return { id, body, user: { login, type }, html_url: `https://github.com/${REPOSITORY}/issues/${REQUEST}#issuecomment-${id}`, created_at: "2026-06-01T00:00:00Z" };
+  return {
+    id,
+    body,
+    user: { login, type },
+    html_url: `https://github.com/${REPOSITORY}/issues/${REQUEST}#issuecomment-${id}`,
+    created_at: "2026-06-01T00:00:00Z",
+  };
 }
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -56,7 +90,14 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   const issuePath = `/repos/${REPOSITORY}/issues/${REQUEST}`;
   if (req.method === "GET" && url.pathname === issuePath) {
-    return json(res, 200, { id: 1, number: REQUEST, title: "Production access: Acme Health", state: "open", user: { login: REQUESTER, type: "User" }, labels: api.labels.map((name, i) => ({ id: i + 1, name })) });
+    return json(res, 200, {
+      id: 1,
+      number: REQUEST,
+      title: "Production access: Acme Health",
+      state: "open",
+      user: { login: REQUESTER, type: "User" },
+      labels: api.labels.map((name, i) => ({ id: i + 1, name })),
+    });
   }
   if (req.method === "GET" && url.pathname === `${issuePath}/comments`) {
     return json(res, 200, Number(url.searchParams.get("page") ?? "1") === 1 ? [...api.comments, ...api.posted] : []);
@@ -65,7 +106,12 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     let text = "";
     req.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
     req.on("end", () => {
-      const posted = comment(1000 + api.posted.length, (JSON.parse(text) as { body: string }).body, "github-actions[bot]", "Bot");
+      const posted = comment(
+        1000 + api.posted.length,
+        (JSON.parse(text) as { body: string }).body,
+        "github-actions[bot]",
+        "Bot",
+      );
       api.posted.push(posted);
       json(res, 201, posted);
     });
@@ -94,7 +140,14 @@ const appRecord = () =>
 async function run(inputs: Record<string, string> = {}): Promise<BundleRun> {
   return runBundle({
     workspace,
-    inputs: { mode: "issue-tokens", request: String(REQUEST), "signing-key": KEY, "app-login": APP_LOGIN, "github-token": TOKEN, ...inputs },
+    inputs: {
+      mode: "issue-tokens",
+      request: String(REQUEST),
+      "signing-key": KEY,
+      "app-login": APP_LOGIN,
+      "github-token": TOKEN,
+      ...inputs,
+    },
     env: {
       GITHUB_EVENT_NAME: "workflow_dispatch",
       GITHUB_REF: "refs/heads/main",
@@ -106,7 +159,12 @@ async function run(inputs: Record<string, string> = {}): Promise<BundleRun> {
       GITHUB_SERVER_URL: "https://github.com",
       GITHUB_API_URL: apiUrl,
     },
-    event: { ref: "refs/heads/main", inputs: { request: String(REQUEST) }, repository: { full_name: REPOSITORY, default_branch: "main" }, sender: { login: REVIEWER } },
+    event: {
+      ref: "refs/heads/main",
+      inputs: { request: String(REQUEST) },
+      repository: { full_name: REPOSITORY, default_branch: "main" },
+      sender: { login: REVIEWER },
+    },
   });
 }
 
@@ -116,10 +174,16 @@ function expectNoSecrets(result: BundleRun, tokens: string[]): void {
     .split("\n")
     .filter((line) => !line.startsWith("::add-mask::"))
     .join("\n");
-  const places = { stdout, stderr: result.stderr, GITHUB_OUTPUT: result.outputFile, GITHUB_STEP_SUMMARY: result.summary };
+  const places = {
+    stdout,
+    stderr: result.stderr,
+    GITHUB_OUTPUT: result.outputFile,
+    GITHUB_STEP_SUMMARY: result.summary,
+  };
   for (const [place, text] of Object.entries(places)) {
     expect(text, place).not.toContain("PRIVATE KEY");
-    for (const run of secretRuns(KEY)) if (text.includes(run)) throw new Error(`${place} holds part of the signing key`);
+    for (const run of secretRuns(KEY))
+      if (text.includes(run)) throw new Error(`${place} holds part of the signing key`);
     for (const token of tokens) {
       expect(text.includes(token), `${place} holds a token`).toBe(false);
       expect(text.includes(token.split(".")[2]!), `${place} holds a token signature`).toBe(false);
@@ -132,8 +196,17 @@ beforeAll(async () => {
   const window = { notBefore: new Date(NOW.getTime() - 30 * DAY), notAfter: new Date(NOW.getTime() + 3650 * DAY) };
   root = await makeRoot({ cn: "Bundle Token Root", ...window });
   intermediate = await makeIntermediate(root, { cn: "Bundle Token Intermediate", ...window });
-  ec = await makeLeaf(intermediate, { cn: "pump-01", notBefore: window.notBefore, notAfter: new Date(NOW.getTime() + 500 * DAY) });
-  rsa = await makeLeaf(intermediate, { cn: "pump-02", keyAlg: "rsa-2048", notBefore: window.notBefore, notAfter: new Date(NOW.getTime() + 500 * DAY) });
+  ec = await makeLeaf(intermediate, {
+    cn: "pump-01",
+    notBefore: window.notBefore,
+    notAfter: new Date(NOW.getTime() + 500 * DAY),
+  });
+  rsa = await makeLeaf(intermediate, {
+    cn: "pump-02",
+    keyAlg: "rsa-2048",
+    notBefore: window.notBefore,
+    notAfter: new Date(NOW.getTime() + 500 * DAY),
+  });
   workspace = mkdtempSync(join(tmpdir(), "issue-tokens-bundle-"));
   write(workspace, {
     "certificates/7/pump-01.pem": pemFile(ec, intermediate),
@@ -144,7 +217,10 @@ beforeAll(async () => {
       "    - brand: Bundle Token CA",
       `      fingerprintSha256: "${new X509Certificate(root.pem).fingerprint256}"`,
       "      pem: |",
-      ...root.pem.trim().split("\n").map((line) => `        ${line}`),
+      ...root.pem
+        .trim()
+        .split("\n")
+        .map((line) => `        ${line}`),
       "tokens:",
       `  issuer: ${ISSUER}`,
       `  audience: ${AUDIENCE}`,
@@ -167,7 +243,10 @@ describe("action/dist/index.js in mode issue-tokens, run as the runner runs it",
     // A forged record by the requester (older, so it would win if authorship were not checked)
     // lists a device of their own; labels set by hand claim the request is live.
     const forged = tokensRecord([{ device: "attacker", fingerprintSha256: fingerprintOf(ec.der) }]);
-    api.comments = [comment(10, statusBody(forged), REQUESTER, "User"), comment(11, statusBody(appRecord()), APP_LOGIN, "Bot")];
+    api.comments = [
+      comment(10, statusBody(forged), REQUESTER, "User"),
+      comment(11, statusBody(appRecord()), APP_LOGIN, "Bot"),
+    ];
     api.labels = ["access: live"];
     api.posted = [];
     api.requests = [];
@@ -187,26 +266,62 @@ describe("action/dist/index.js in mode issue-tokens, run as the runner runs it",
     const parsed = parseIssuanceComment(api.posted[0]!.body);
     if (!parsed.ok) throw new Error(parsed.reason);
     const block: IssuanceBlock = parsed.block;
-    expect(block).toMatchObject({ repository: REPOSITORY, request: REQUEST, runId: 4242, runAttempt: 1, runUrl: `https://github.com/${REPOSITORY}/actions/runs/4242`, workflow: ".github/workflows/issue-tokens.yml", ref: "refs/heads/main", sha: SHA, part: 1, parts: 1 });
+    expect(block).toMatchObject({
+      repository: REPOSITORY,
+      request: REQUEST,
+      runId: 4242,
+      runAttempt: 1,
+      runUrl: `https://github.com/${REPOSITORY}/actions/runs/4242`,
+      workflow: ".github/workflows/issue-tokens.yml",
+      ref: "refs/heads/main",
+      sha: SHA,
+      part: 1,
+      parts: 1,
+    });
     expect(block.issued.map((t) => t.device)).toEqual(["pump-01", "pump-02"]);
     expect(await verifyIssuanceProof(block, jwks as never)).toEqual({ ok: true });
 
     const jwts: string[] = [];
-    for (const [token, leaf] of [[block.issued[0]!, ec], [block.issued[1]!, rsa]] as const) {
-      const jwt = await decryptDeviceToken(token.jwe, await privateKeyOf(leaf));
+    for (const [token, leaf] of [
+      [block.issued[0]!, ec],
+      [block.issued[1]!, rsa],
+    ] as const) {
+      const jwt = await decryptDeviceToken(token.jwe, privateKeyOf(leaf));
       jwts.push(jwt);
-      expect(decodeJwt(jwt)).toMatchObject({ iss: ISSUER, aud: AUDIENCE, sub: token.device, account: "acme-health", jti: token.jti, cnf: { "x5t#S256": token.x5tS256 } });
-      expect(await verifyDeviceToken(jwt, { jwks: jwks as never, issuer: ISSUER, audience: AUDIENCE, peerCertificate: leaf.der })).toMatchObject({ ok: true });
+      expect(decodeJwt(jwt)).toMatchObject({
+        iss: ISSUER,
+        aud: AUDIENCE,
+        sub: token.device,
+        account: "acme-health",
+        jti: token.jti,
+        cnf: { "x5t#S256": token.x5tS256 },
+      });
+      expect(
+        await verifyDeviceToken(jwt, {
+          jwks: jwks,
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          peerCertificate: leaf.der,
+        }),
+      ).toMatchObject({ ok: true });
       // The other device's key opens nothing.
-      await expect(decryptDeviceToken(token.jwe, await privateKeyOf(leaf === ec ? rsa : ec))).rejects.toThrow(/right device's key|another device/);
+      await expect(decryptDeviceToken(token.jwe, privateKeyOf(leaf === ec ? rsa : ec))).rejects.toThrow(
+        /right device's key|another device/,
+      );
     }
 
     expectNoSecrets(first, jwts);
     for (const jwt of jwts) expect(api.posted[0]!.body).not.toContain(jwt);
     // Each JWT was registered with the runner's masking (a command the runner consumes, never shows).
-    for (const jwt of jwts) expect(first.stdout.split("\n").filter((line) => line.includes(jwt))).toEqual([`::add-mask::${jwt}`]);
+    for (const jwt of jwts)
+      expect(first.stdout.split("\n").filter((line) => line.includes(jwt))).toEqual([`::add-mask::${jwt}`]);
     // The key shows only in the masking commands the runner consumes.
-    expect(first.stdout.split("\n").filter((line) => line.includes(KEY.split("\n")[1]!)).every((line) => line.startsWith("::add-mask::"))).toBe(true);
+    expect(
+      first.stdout
+        .split("\n")
+        .filter((line) => line.includes(KEY.split("\n")[1]!))
+        .every((line) => line.startsWith("::add-mask::")),
+    ).toBe(true);
     expect(first.stdout).toMatch(/^::add-mask::-----BEGIN PRIVATE KEY-----/m);
     // The summary names devices, token ids and thumbprints; never a JWE.
     expect(first.summary).toContain(block.issued[0]!.jti);
@@ -217,9 +332,16 @@ describe("action/dist/index.js in mode issue-tokens, run as the runner runs it",
     expect(api.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
 
     // The app accepts the issuance into its record; running again issues nothing.
-    const accepted = recordIssuance(appRecord(), issuanceRecordsFrom(block, { by: "github-actions[bot]" }), { by: "github-actions[bot]", url: block.runUrl, at: block.issuedAt });
+    const accepted = recordIssuance(appRecord(), issuanceRecordsFrom(block, { by: "github-actions[bot]" }), {
+      by: "github-actions[bot]",
+      url: block.runUrl,
+      at: block.issuedAt,
+    });
     expect(accepted.stage).toBe("live");
-    api.comments = [comment(10, statusBody(forged), REQUESTER, "User"), comment(11, statusBody(accepted), APP_LOGIN, "Bot")];
+    api.comments = [
+      comment(10, statusBody(forged), REQUESTER, "User"),
+      comment(11, statusBody(accepted), APP_LOGIN, "Bot"),
+    ];
     const second = await run();
     expect(second.code, second.stdout).toBe(0);
     expect(second.outputs["issued-count"]).toBe("0");
@@ -232,12 +354,16 @@ describe("action/dist/index.js in mode issue-tokens, run as the runner runs it",
 
   it("refuses a request its own requester approved, posting nothing and leaking nothing", async () => {
     const self = appRecord();
-    api.comments = [comment(11, statusBody({ ...self, certification: { ...self.certification!, by: REQUESTER } }), APP_LOGIN, "Bot")];
+    api.comments = [
+      comment(11, statusBody({ ...self, certification: { ...self.certification!, by: REQUESTER } }), APP_LOGIN, "Bot"),
+    ];
     api.labels = ["access: tokens"];
     api.posted = [];
     const refused = await run();
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/^::error::No tokens issued for request #7:%0A- certification was approved by octocat, who opened the request/m);
+    expect(refused.stdout).toMatch(
+      /^::error::No tokens issued for request #7:%0A- certification was approved by octocat, who opened the request/m,
+    );
     expect(refused.stdout).not.toMatch(/\n\s+at /);
     expect(refused.summary).toContain("self-approved");
     expect(refused.outputs["issued-count"]).toBe("0");

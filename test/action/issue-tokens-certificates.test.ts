@@ -11,7 +11,17 @@ import { defaultConfig } from "../../src/config/parse.js";
 import { OneRecordError } from "../../src/errors.js";
 import { thumbprintFromFingerprint } from "../../src/record/index.js";
 import { decryptDeviceToken, loadSigningKey, verifyDeviceToken, type SigningKey } from "../../src/tokens/index.js";
-import { DAY, makeIntermediate, makeLeaf, makeRoot, pemFile, privateKeyOf, signingSecret, trustFor, type Issued } from "../helpers/pki.js";
+import {
+  DAY,
+  makeIntermediate,
+  makeLeaf,
+  makeRoot,
+  pemFile,
+  privateKeyOf,
+  signingSecret,
+  trustFor,
+  type Issued,
+} from "../helpers/pki.js";
 import { fingerprintOf, REQUEST } from "./issue-tokens/fixtures.js";
 
 /** Steps 3 and 4 on real certificates: re-validation of the checkout now, and the issued tokens. */
@@ -27,8 +37,17 @@ beforeAll(async () => {
   const window = { notBefore: new Date(NOW.getTime() - 30 * DAY), notAfter: new Date(NOW.getTime() + 3650 * DAY) };
   root = await makeRoot({ cn: "Token Test Root", ...window });
   intermediate = await makeIntermediate(root, { cn: "Token Test Intermediate", ...window });
-  ec = await makeLeaf(intermediate, { cn: "pump-01", notBefore: window.notBefore, notAfter: new Date(NOW.getTime() + 200 * DAY) });
-  rsa = await makeLeaf(intermediate, { cn: "pump-02", keyAlg: "rsa-2048", notBefore: window.notBefore, notAfter: new Date(NOW.getTime() + 900 * DAY) });
+  ec = await makeLeaf(intermediate, {
+    cn: "pump-01",
+    notBefore: window.notBefore,
+    notAfter: new Date(NOW.getTime() + 200 * DAY),
+  });
+  rsa = await makeLeaf(intermediate, {
+    cn: "pump-02",
+    keyAlg: "rsa-2048",
+    notBefore: window.notBefore,
+    notAfter: new Date(NOW.getTime() + 900 * DAY),
+  });
   key = await loadSigningKey(signingSecret("ES256").pem);
 });
 
@@ -52,34 +71,68 @@ function plan(device: string, leaf: Issued, path = `certificates/${REQUEST}/${de
 }
 
 async function judge(files: Record<string, Uint8Array | string>, plans: DevicePlan[]) {
-  const reports = await revalidateFolder({ root: workspace(files), trust: trustFor(root), pattern: defaultConfig().certificates.pathPattern, request: REQUEST, devices: plans.map((p) => p.device), now: NOW });
+  const reports = await revalidateFolder({
+    root: workspace(files),
+    trust: trustFor(root),
+    pattern: defaultConfig().certificates.pathPattern,
+    request: REQUEST,
+    devices: plans.map((p) => p.device),
+    now: NOW,
+  });
   return judgeRevalidation(plans, reports, REQUEST);
 }
 
 describe("re-validation of the default branch's files, now", () => {
   it("passes when each device's file is there, alone, valid now, and the recorded certificate", async () => {
-    const refusals = await judge({ "certificates/7/pump-01.pem": pemFile(ec, intermediate), "certificates/7/pump-02.pem": pemFile(rsa, intermediate), "certificates/8/other.pem": "not ours" }, [plan("pump-01", ec), plan("pump-02", rsa)]);
+    const refusals = await judge(
+      {
+        "certificates/7/pump-01.pem": pemFile(ec, intermediate),
+        "certificates/7/pump-02.pem": pemFile(rsa, intermediate),
+        "certificates/8/other.pem": "not ours",
+      },
+      [plan("pump-01", ec), plan("pump-02", rsa)],
+    );
     expect(refusals).toEqual([]);
   });
 
   it("refuses a certificate that has expired since it was merged", async () => {
-    const expired = await makeLeaf(intermediate, { cn: "pump-01", notBefore: new Date(NOW.getTime() - 400 * DAY), notAfter: new Date(NOW.getTime() - DAY) });
-    const refusals = await judge({ "certificates/7/pump-01.pem": pemFile(expired, intermediate) }, [plan("pump-01", expired)]);
+    const expired = await makeLeaf(intermediate, {
+      cn: "pump-01",
+      notBefore: new Date(NOW.getTime() - 400 * DAY),
+      notAfter: new Date(NOW.getTime() - DAY),
+    });
+    const refusals = await judge({ "certificates/7/pump-01.pem": pemFile(expired, intermediate) }, [
+      plan("pump-01", expired),
+    ]);
     expect(refusals.map((r) => r.code)).toEqual(["file-invalid"]);
     expect(refusals[0]!.message).toMatch(/does not validate now \(expired/);
   });
 
   it("refuses a file whose certificate differs from the one the app recorded at merge", async () => {
-    const other = await makeLeaf(intermediate, { cn: "pump-01", notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + 100 * DAY) });
+    const other = await makeLeaf(intermediate, {
+      cn: "pump-01",
+      notBefore: new Date(NOW.getTime() - DAY),
+      notAfter: new Date(NOW.getTime() + 100 * DAY),
+    });
     const refusals = await judge({ "certificates/7/pump-01.pem": pemFile(other, intermediate) }, [plan("pump-01", ec)]);
     expect(refusals.map((r) => r.code)).toEqual(["fingerprint-mismatch"]);
     expect(refusals[0]!.message).toContain(fingerprintOf(ec.der));
   });
 
   it("refuses a missing file, two files for one device, and a file at another path than recorded", async () => {
-    expect((await judge({ "certificates/7/pump-02.pem": pemFile(rsa, intermediate) }, [plan("pump-01", ec)])).map((r) => r.code)).toEqual(["file-missing"]);
+    expect(
+      (await judge({ "certificates/7/pump-02.pem": pemFile(rsa, intermediate) }, [plan("pump-01", ec)])).map(
+        (r) => r.code,
+      ),
+    ).toEqual(["file-missing"]);
     expect((await judge({}, [plan("pump-01", ec)])).map((r) => r.code)).toEqual(["file-missing"]);
-    const two = await judge({ "certificates/7/pump-01.pem": pemFile(ec, intermediate), "certificates/7/PUMP-01.pem": pemFile(ec, intermediate) }, [plan("pump-01", ec)]);
+    const two = await judge(
+      {
+        "certificates/7/pump-01.pem": pemFile(ec, intermediate),
+        "certificates/7/PUMP-01.pem": pemFile(ec, intermediate),
+      },
+      [plan("pump-01", ec)],
+    );
     expect(two.map((r) => r.code)).toEqual(["file-duplicate"]);
     const moved = await judge({ "certificates/7/Pump-01.pem": pemFile(ec, intermediate) }, [plan("pump-01", ec)]);
     expect(moved.map((r) => r.code)).toEqual(["path-mismatch"]);
@@ -89,7 +142,14 @@ describe("re-validation of the default branch's files, now", () => {
     const outside = workspace({ "pump-01.pem": pemFile(ec, intermediate) });
     const dir = workspace({ "certificates/7/.keep": "" });
     symlinkSync(join(outside, "pump-01.pem"), join(dir, "certificates/7/pump-01.pem"));
-    const reports = await revalidateFolder({ root: dir, trust: trustFor(root), pattern: "certificates/{request}/{device}.pem", request: REQUEST, devices: ["pump-01"], now: NOW });
+    const reports = await revalidateFolder({
+      root: dir,
+      trust: trustFor(root),
+      pattern: "certificates/{request}/{device}.pem",
+      request: REQUEST,
+      devices: ["pump-01"],
+      now: NOW,
+    });
     const refusals = judgeRevalidation([plan("pump-01", ec)], reports, REQUEST);
     expect(refusals.map((r) => r.code)).toEqual(["file-invalid"]);
     expect(refusals[0]!.message).toMatch(/outside the workspace/);
@@ -103,7 +163,12 @@ describe("re-validation of the default branch's files, now", () => {
 });
 
 describe("issued tokens", () => {
-  const tokens = { ...defaultConfig().tokens, issuer: "https://access.onerecord.test", audience: "https://api.onerecord.test", lifetimeDays: 365 };
+  const tokens = {
+    ...defaultConfig().tokens,
+    issuer: "https://access.onerecord.test",
+    audience: "https://api.onerecord.test",
+    lifetimeDays: 365,
+  };
   const read = (map: Record<string, Issued>) => (path: string) => map[path]!.der;
 
   it("are JWEs each device key opens, holding a JWT with the claims, bound to the certificate DER", async () => {
@@ -117,22 +182,48 @@ describe("issued tokens", () => {
     });
     expect(problems).toEqual([]);
     expect(issued.map((e) => e.device)).toEqual(["pump-01", "pump-02"]);
-    for (const [entry, leaf] of [[issued[0]!, ec], [issued[1]!, rsa]] as const) {
+    for (const [entry, leaf] of [
+      [issued[0]!, ec],
+      [issued[1]!, rsa],
+    ] as const) {
       // Never the bare JWT: three base64url parts would be a JWS.
       expect(entry.jwe.split(".")).toHaveLength(5);
-      expect(decodeProtectedHeader(entry.jwe)).toMatchObject({ alg: leaf === ec ? "ECDH-ES+A256KW" : "RSA-OAEP-256", enc: "A256GCM", cty: "JWT" });
-      const jwt = await decryptDeviceToken(entry.jwe, await privateKeyOf(leaf));
+      expect(decodeProtectedHeader(entry.jwe)).toMatchObject({
+        alg: leaf === ec ? "ECDH-ES+A256KW" : "RSA-OAEP-256",
+        enc: "A256GCM",
+        cty: "JWT",
+      });
+      const jwt = await decryptDeviceToken(entry.jwe, privateKeyOf(leaf));
       const claims = decodeJwt(jwt);
       const x5t = createHash("sha256").update(leaf.der).digest("base64url");
-      expect(claims).toMatchObject({ iss: tokens.issuer, aud: tokens.audience, sub: entry.device, account: "acme-health", jti: entry.jti, cnf: { "x5t#S256": x5t } });
+      expect(claims).toMatchObject({
+        iss: tokens.issuer,
+        aud: tokens.audience,
+        sub: entry.device,
+        account: "acme-health",
+        jti: entry.jti,
+        cnf: { "x5t#S256": x5t },
+      });
       expect(entry.x5tS256).toBe(x5t);
       expect(claims.iat).toBe(Math.floor(NOW.getTime() / 1000));
       expect(claims.exp).toBe(entry.exp);
       expect(decodeProtectedHeader(jwt)).toEqual({ alg: "ES256", kid: key.kid, typ: "JWT" });
       // As the API checks it: the signature under the published JWKS and the presented certificate.
-      const verified = await verifyDeviceToken(jwt, { jwks: key.jwks, issuer: tokens.issuer, audience: tokens.audience, peerCertificate: leaf.der, now: NOW });
+      const verified = await verifyDeviceToken(jwt, {
+        jwks: key.jwks,
+        issuer: tokens.issuer,
+        audience: tokens.audience,
+        peerCertificate: leaf.der,
+        now: NOW,
+      });
       expect(verified.ok).toBe(true);
-      const wrong = await verifyDeviceToken(jwt, { jwks: key.jwks, issuer: tokens.issuer, audience: tokens.audience, peerCertificate: (leaf === ec ? rsa : ec).der, now: NOW });
+      const wrong = await verifyDeviceToken(jwt, {
+        jwks: key.jwks,
+        issuer: tokens.issuer,
+        audience: tokens.audience,
+        peerCertificate: (leaf === ec ? rsa : ec).der,
+        now: NOW,
+      });
       expect(wrong).toMatchObject({ ok: false, code: "thumbprint-mismatch" });
     }
     // The lifetime is capped by the certificate: pump-01's certificate ends in 200 days.
@@ -141,9 +232,20 @@ describe("issued tokens", () => {
   });
 
   it("issues nothing at all when one device cannot get a token", async () => {
-    const ed = await makeLeaf(intermediate, { cn: "pump-03", keyAlg: "ed25519", notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + 100 * DAY) });
+    const ed = await makeLeaf(intermediate, {
+      cn: "pump-03",
+      keyAlg: "ed25519",
+      notBefore: new Date(NOW.getTime() - DAY),
+      notAfter: new Date(NOW.getTime() + 100 * DAY),
+    });
     const plans = [plan("pump-01", ec), plan("pump-03", ed)];
-    const { issued, problems } = await issueTokens(plans, { key, account: "acme-health", tokens, now: NOW, readCertificate: read({ [plans[0]!.path]: ec, [plans[1]!.path]: ed }) });
+    const { issued, problems } = await issueTokens(plans, {
+      key,
+      account: "acme-health",
+      tokens,
+      now: NOW,
+      readCertificate: read({ [plans[0]!.path]: ec, [plans[1]!.path]: ed }),
+    });
     expect(issued).toEqual([]);
     expect(problems.map((p) => p.code)).toEqual(["cannot-issue"]);
     expect(problems[0]!.message).toMatch(/pump-03: the device certificate has a key of type ed25519/);
@@ -151,7 +253,13 @@ describe("issued tokens", () => {
 
   it("refuses to bind a token to a certificate other than the recorded one", async () => {
     const p = plan("pump-01", ec);
-    const { issued, problems } = await issueTokens([p], { key, account: "acme-health", tokens, now: NOW, readCertificate: () => rsa.der });
+    const { issued, problems } = await issueTokens([p], {
+      key,
+      account: "acme-health",
+      tokens,
+      now: NOW,
+      readCertificate: () => rsa.der,
+    });
     expect(issued).toEqual([]);
     expect(problems.map((r) => r.code)).toEqual(["fingerprint-mismatch"]);
   });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { IssuedEntry } from "../../action/issue-tokens/4-issue.js";
-import { COMMENT_BUDGET, renderIssuanceComments, renderJobSummary, type IssuanceRun } from "../../action/issue-tokens/5-deliver.js";
+import {
+  COMMENT_BUDGET,
+  renderIssuanceComments,
+  renderJobSummary,
+  type IssuanceRun,
+} from "../../action/issue-tokens/5-deliver.js";
 import { COMMENT_LIMIT } from "../../src/record/index.js";
 import {
   ISSUANCE_MARKER,
@@ -29,17 +34,39 @@ const RUN: IssuanceRun = {
 };
 const b64 = (n: number, seed: string) => Buffer.from(seed.repeat(n)).toString("base64url").slice(0, n);
 // A JWE-shaped string: five base64url parts. Content is irrelevant to the format.
-const fakeJwe = (seed: string, size = 300) => [b64(60, seed), b64(342, seed), b64(16, seed), b64(size, seed), b64(22, seed)].join(".");
+const fakeJwe = (seed: string, size = 300) =>
+  [b64(60, seed), b64(342, seed), b64(16, seed), b64(size, seed), b64(22, seed)].join(".");
 
 function entry(i: number, size?: number): IssuedEntry {
-  return { device: `pump-${String(i).padStart(3, "0")}`, jti: `6f1c0a52-2f0e-4f0b-9a57-${String(i).padStart(12, "0")}`, x5tS256: b64(43, `t${i}`), iat: 1_795_867_200, exp: 1_827_403_200, jwe: fakeJwe(`j${i}`, size) };
+  return {
+    device: `pump-${String(i).padStart(3, "0")}`,
+    jti: `6f1c0a52-2f0e-4f0b-9a57-${String(i).padStart(12, "0")}`,
+    x5tS256: b64(43, `t${i}`),
+    iat: 1_795_867_200,
+    exp: 1_827_403_200,
+    jwe: fakeJwe(`j${i}`, size),
+  };
 }
 
 let key: SigningKey | undefined;
 const signingKey = async () => (key ??= await loadSigningKey(signingSecret("ES256").pem));
 
 function block(overrides: Partial<IssuanceBlock> = {}): IssuanceBlock {
-  return { version: 1, ...RUN, part: 1, parts: 1, issued: [entry(1), entry(2)].map(({ device, jti, x5tS256, iat, exp, jwe }) => ({ device, jti, x5tS256, iat, exp, jwe })), ...overrides };
+  return {
+    version: 1,
+    ...RUN,
+    part: 1,
+    parts: 1,
+    issued: [entry(1), entry(2)].map(({ device, jti, x5tS256, iat, exp, jwe }) => ({
+      device,
+      jti,
+      x5tS256,
+      iat,
+      exp,
+      jwe,
+    })),
+    ...overrides,
+  };
 }
 
 describe("the issuance block", () => {
@@ -103,12 +130,21 @@ describe("the proof", () => {
     expect(await verifyIssuanceProof(signed, k.jwks)).toEqual({ ok: true });
 
     const swapped = { ...signed, issued: [signed.issued[0]!, { ...signed.issued[1]!, jwe: fakeJwe("other") }] };
-    expect(await verifyIssuanceProof(swapped, k.jwks)).toEqual({ ok: false, reason: expect.stringMatching(/other content/) });
+    expect(await verifyIssuanceProof(swapped, k.jwks)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/other content/),
+    });
     expect(await verifyIssuanceProof({ ...signed, runId: 1 }, k.jwks)).toMatchObject({ ok: false });
 
     const other = await loadSigningKey(signingSecret("ES256").pem);
-    expect(await verifyIssuanceProof(signed, other.jwks)).toEqual({ ok: false, reason: expect.stringMatching(/does not verify/) });
-    expect(await verifyIssuanceProof(block(), k.jwks)).toEqual({ ok: false, reason: expect.stringMatching(/no proof/) });
+    expect(await verifyIssuanceProof(signed, other.jwks)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/does not verify/),
+    });
+    expect(await verifyIssuanceProof(block(), k.jwks)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/no proof/),
+    });
   });
 });
 
@@ -124,7 +160,9 @@ describe("renderIssuanceComments", () => {
     expect(parsed.block).toMatchObject({ ...RUN, part: 1, parts: 1 });
     expect(parsed.block.issued.map((t) => t.jwe)).toEqual(entries.map((e) => e.jwe));
     expect(await verifyIssuanceProof(parsed.block, k.jwks)).toEqual({ ok: true });
-    expect(body).toContain(`| \`pump-001\` | \`${entries[0]!.jti}\` | \`${entries[0]!.x5tS256}\` | 2027-11-28T12:00:00Z |`);
+    expect(body).toContain(
+      `| \`pump-001\` | \`${entries[0]!.jti}\` | \`${entries[0]!.x5tS256}\` | 2027-11-28T12:00:00Z |`,
+    );
     expect(body).toContain("onerecord-access decrypt-token --key DEVICE.key JWE");
     expect(body).toContain(`[workflow run 4242](${RUN.runUrl})`);
   });
@@ -139,7 +177,10 @@ describe("renderIssuanceComments", () => {
       expect(body.length).toBeLessThan(COMMENT_LIMIT);
       expect(body.length).toBeLessThan(COMMENT_BUDGET + 5_000);
       const parsed = parseIssuanceComment(body);
-      expect(parsed.ok && { part: parsed.block.part, parts: parsed.block.parts }).toEqual({ part: i + 1, parts: bodies.length });
+      expect(parsed.ok && { part: parsed.block.part, parts: parsed.block.parts }).toEqual({
+        part: i + 1,
+        parts: bodies.length,
+      });
       if (parsed.ok) {
         devices.push(...parsed.block.issued.map((t) => t.device));
         expect(await verifyIssuanceProof(parsed.block, k.jwks)).toEqual({ ok: true });
@@ -152,7 +193,13 @@ describe("renderIssuanceComments", () => {
 describe("renderJobSummary", () => {
   it("lists devices, token ids, thumbprints and expiry, never a JWE", () => {
     const entries = [entry(1)];
-    const html = renderJobSummary({ kind: "issued", request: REQUEST, issued: entries, commentUrls: ["https://github.com/x#issuecomment-1"], jwks: '{"keys":[{"kty":"EC"}]}' });
+    const html = renderJobSummary({
+      kind: "issued",
+      request: REQUEST,
+      issued: entries,
+      commentUrls: ["https://github.com/x#issuecomment-1"],
+      jwks: '{"keys":[{"kty":"EC"}]}',
+    });
     expect(html).toContain("<code>pump-001</code>");
     expect(html).toContain(entries[0]!.jti);
     expect(html).not.toContain(entries[0]!.jwe);
@@ -160,7 +207,11 @@ describe("renderJobSummary", () => {
   });
 
   it("escapes what a refusal quotes", () => {
-    const html = renderJobSummary({ kind: "refused", request: REQUEST, reasons: [{ code: "on-hold", message: "held: <img src=x onerror=alert(1)> | `x`" }] });
+    const html = renderJobSummary({
+      kind: "refused",
+      request: REQUEST,
+      reasons: [{ code: "on-hold", message: "held: <img src=x onerror=alert(1)> | `x`" }],
+    });
     expect(html).not.toContain("<img");
     expect(html).toContain("&#60;img src=x onerror=alert&#40;1&#41;&#62;");
   });

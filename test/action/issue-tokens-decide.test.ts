@@ -2,7 +2,17 @@ import { describe, expect, it } from "vitest";
 import { selectRecord } from "../../action/issue-tokens/1-load.js";
 import { decide, type DecideInput, type Decision } from "../../action/issue-tokens/2-decide.js";
 import { STATUS_MARKER, thumbprintFromFingerprint, writeRecord, type AccessRecord } from "../../src/record/index.js";
-import { APP_LOGIN, certificateRecord, fakeFingerprint, REPOSITORY, REQUEST, REQUESTER, REVIEWER, statusComment, tokensRecord } from "./issue-tokens/fixtures.js";
+import {
+  APP_LOGIN,
+  certificateRecord,
+  fakeFingerprint,
+  REPOSITORY,
+  REQUEST,
+  REQUESTER,
+  REVIEWER,
+  statusComment,
+  tokensRecord,
+} from "./issue-tokens/fixtures.js";
 
 /** Step 2, the pure decision: every refusal, what is issued, and when nothing is. */
 const NOW = new Date("2026-11-28T12:00:00Z");
@@ -18,8 +28,15 @@ function input(record: AccessRecord | null, overrides: Partial<DecideInput> = {}
     request: REQUEST,
     repository: REPOSITORY,
     issue: { number: REQUEST, author: REQUESTER, isPullRequest: false },
-    record: record ? { found: true, record, url: "https://github.com/x#issuecomment-1" } : { found: false, reason: `the issue has no status comment by ${APP_LOGIN}` },
-    run: { eventName: "workflow_dispatch", ref: "refs/heads/main", defaultBranch: "main", workflowPath: ".github/workflows/issue-tokens.yml" },
+    record: record
+      ? { found: true, record, url: "https://github.com/x#issuecomment-1" }
+      : { found: false, reason: `the issue has no status comment by ${APP_LOGIN}` },
+    run: {
+      eventName: "workflow_dispatch",
+      ref: "refs/heads/main",
+      defaultBranch: "main",
+      workflowPath: ".github/workflows/issue-tokens.yml",
+    },
     workflow: ".github/workflows/issue-tokens.yml",
     now: NOW,
     ...overrides,
@@ -42,8 +59,18 @@ describe("decide: issuing", () => {
       kind: "issue",
       account: "acme-health",
       certificates: [
-        { device: "pump-01", path: "certificates/7/pump-01.pem", fingerprintSha256: A, x5tS256: thumbprintFromFingerprint(A) },
-        { device: "pump-02", path: "certificates/7/pump-02.pem", fingerprintSha256: B, x5tS256: thumbprintFromFingerprint(B) },
+        {
+          device: "pump-01",
+          path: "certificates/7/pump-01.pem",
+          fingerprintSha256: A,
+          x5tS256: thumbprintFromFingerprint(A),
+        },
+        {
+          device: "pump-02",
+          path: "certificates/7/pump-02.pem",
+          fingerprintSha256: B,
+          x5tS256: thumbprintFromFingerprint(B),
+        },
       ],
       issue: expect.any(Array),
     });
@@ -52,7 +79,16 @@ describe("decide: issuing", () => {
 
   it("issues only what is missing: a device that holds a token bound to its current certificate gets none", () => {
     const record = tokensRecord(devices, {
-      issuance: [{ device: "pump-01", jti: "j-1", x5tS256: thumbprintFromFingerprint(A), expiresAt: "2027-11-28T12:00:00.000Z", runUrl: "https://github.com/r/1", at: "2026-06-04T00:00:00Z" }],
+      issuance: [
+        {
+          device: "pump-01",
+          jti: "j-1",
+          x5tS256: thumbprintFromFingerprint(A),
+          expiresAt: "2027-11-28T12:00:00.000Z",
+          runUrl: "https://github.com/r/1",
+          at: "2026-06-04T00:00:00Z",
+        },
+      ],
     });
     const decision = decide(input(record));
     expect(decision.kind).toBe("issue");
@@ -60,16 +96,44 @@ describe("decide: issuing", () => {
   });
 
   it("running again after the issuance is recorded issues nothing", () => {
-    const issuance = devices.map((d, i) => ({ device: d.device, jti: `j-${i}`, x5tS256: thumbprintFromFingerprint(d.fingerprintSha256), expiresAt: "2027-11-28T12:00:00.000Z", runUrl: "https://github.com/r/1", at: "2026-06-04T00:00:00Z" }));
+    const issuance = devices.map((d, i) => ({
+      device: d.device,
+      jti: `j-${i}`,
+      x5tS256: thumbprintFromFingerprint(d.fingerprintSha256),
+      expiresAt: "2027-11-28T12:00:00.000Z",
+      runUrl: "https://github.com/r/1",
+      at: "2026-06-04T00:00:00Z",
+    }));
     // The app moves the request to live once it accepted the issuance...
-    expect(decide(input(tokensRecord(devices, { stage: "live", issuance })))).toEqual({ kind: "nothing", reason: expect.stringMatching(/no reissue was asked/) });
+    expect(decide(input(tokensRecord(devices, { stage: "live", issuance })))).toEqual({
+      kind: "nothing",
+      reason: expect.stringMatching(/no reissue was asked/),
+    });
     // ...and even before it has, the issuance in the record is enough.
-    expect(decide(input(tokensRecord(devices, { issuance })))).toEqual({ kind: "nothing", reason: expect.stringMatching(/nothing to issue/) });
+    expect(decide(input(tokensRecord(devices, { issuance })))).toEqual({
+      kind: "nothing",
+      reason: expect.stringMatching(/nothing to issue/),
+    });
   });
 
   it("reissues exactly the devices a reviewer asked for, also once the request is live", () => {
-    const issuance = devices.map((d, i) => ({ device: d.device, jti: `j-${i}`, x5tS256: thumbprintFromFingerprint(d.fingerprintSha256), expiresAt: "2027-11-28T12:00:00.000Z", runUrl: "https://github.com/r/1", at: "2026-06-04T00:00:00Z" }));
-    const reissueRequested = [{ device: "pump-02", reason: "device replaced", by: REVIEWER, at: "2026-07-01T00:00:00Z", url: "https://github.com/x#issuecomment-9" }];
+    const issuance = devices.map((d, i) => ({
+      device: d.device,
+      jti: `j-${i}`,
+      x5tS256: thumbprintFromFingerprint(d.fingerprintSha256),
+      expiresAt: "2027-11-28T12:00:00.000Z",
+      runUrl: "https://github.com/r/1",
+      at: "2026-06-04T00:00:00Z",
+    }));
+    const reissueRequested = [
+      {
+        device: "pump-02",
+        reason: "device replaced",
+        by: REVIEWER,
+        at: "2026-07-01T00:00:00Z",
+        url: "https://github.com/x#issuecomment-9",
+      },
+    ];
     const decision = decide(input(tokensRecord(devices, { stage: "live", issuance, reissueRequested })));
     expect(decision.kind).toBe("issue");
     if (decision.kind === "issue") {
@@ -89,9 +153,17 @@ describe("decide: refusals", () => {
 
   it("a record written by another account (forged) is ignored, so there is no record", () => {
     const forged = `${STATUS_MARKER}\n${writeRecord(tokensRecord(devices))}`;
-    for (const [login, type] of [["octocat", "User"], ["mallory", "User"], ["evil-app[bot]", "Bot"], ["onerecord-access", "User"]] as const) {
+    for (const [login, type] of [
+      ["octocat", "User"],
+      ["mallory", "User"],
+      ["evil-app[bot]", "Bot"],
+      ["onerecord-access", "User"],
+    ] as const) {
       const lookup = selectRecord([statusComment(5, forged, login, type)], APP_LOGIN);
-      expect(lookup).toEqual({ found: false, reason: expect.stringMatching(/1 comment\(s\) by other accounts that look like one were ignored/) });
+      expect(lookup).toEqual({
+        found: false,
+        reason: expect.stringMatching(/1 comment\(s\) by other accounts that look like one were ignored/),
+      });
       expect(codes(decide({ ...input(null), record: lookup }))).toEqual(["no-record"]);
     }
   });
@@ -105,7 +177,10 @@ describe("decide: refusals", () => {
   });
 
   it("a status comment of the app that holds no readable record", () => {
-    const lookup = selectRecord([statusComment(4, `${STATUS_MARKER}\n<!-- onerecord-access:record v1 json:{"version":1} -->`)], APP_LOGIN);
+    const lookup = selectRecord(
+      [statusComment(4, `${STATUS_MARKER}\n<!-- onerecord-access:record v1 json:{"version":1} -->`)],
+      APP_LOGIN,
+    );
     expect(lookup).toEqual({ found: false, reason: expect.stringMatching(/holds no readable record/) });
     expect(codes(decide({ ...input(null), record: lookup }))).toEqual(["no-record"]);
   });
@@ -117,13 +192,22 @@ describe("decide: refusals", () => {
   });
 
   it("certification approved by the requester, checked against the issue's author", () => {
-    const self = tokensRecord(devices, { certification: { by: "OctoCat", at: "2026-06-02T00:00:00Z", url: "https://github.com/x#issuecomment-2", requestSha256: tokensRecord(devices).request!.sha256 } });
+    const self = tokensRecord(devices, {
+      certification: {
+        by: "OctoCat",
+        at: "2026-06-02T00:00:00Z",
+        url: "https://github.com/x#issuecomment-2",
+        requestSha256: tokensRecord(devices).request!.sha256,
+      },
+    });
     expect(codes(decide(input(self)))).toEqual(["self-approved"]);
   });
 
   it("a record whose requester is not the issue's author is not trusted to say who approved", () => {
     // The approver opened the issue; a record naming someone else as requester must not hide it.
-    const decision = decide(input(tokensRecord(devices), { issue: { number: REQUEST, author: REVIEWER, isPullRequest: false } }));
+    const decision = decide(
+      input(tokensRecord(devices), { issue: { number: REQUEST, author: REVIEWER, isPullRequest: false } }),
+    );
     expect(codes(decision)).toEqual(["record-mismatch"]);
     expect(messages(decision)).toMatch(/opened by reviewer-1/);
   });
@@ -135,17 +219,35 @@ describe("decide: refusals", () => {
 
   it("an approval of another version of the request", () => {
     const record = tokensRecord(devices);
-    expect(codes(decide(input({ ...record, certification: { ...record.certification!, requestSha256: "0".repeat(64) } })))).toEqual(["request-changed"]);
+    expect(
+      codes(decide(input({ ...record, certification: { ...record.certification!, requestSha256: "0".repeat(64) } }))),
+    ).toEqual(["request-changed"]);
   });
 
   it("on hold", () => {
-    const decision = decide(input(tokensRecord(devices, { hold: { by: REVIEWER, at: "2026-06-05T00:00:00Z", url: "https://github.com/x#issuecomment-5", reason: "legal review" } })));
+    const decision = decide(
+      input(
+        tokensRecord(devices, {
+          hold: {
+            by: REVIEWER,
+            at: "2026-06-05T00:00:00Z",
+            url: "https://github.com/x#issuecomment-5",
+            reason: "legal review",
+          },
+        }),
+      ),
+    );
     expect(codes(decision)).toEqual(["on-hold"]);
     expect(messages(decision)).toMatch(/legal review.*\/unhold/);
   });
 
   it("rejected", () => {
-    const rejection = { by: REVIEWER, at: "2026-06-05T00:00:00Z", url: "https://github.com/x#issuecomment-5", reason: "no BAA" };
+    const rejection = {
+      by: REVIEWER,
+      at: "2026-06-05T00:00:00Z",
+      url: "https://github.com/x#issuecomment-5",
+      reason: "no BAA",
+    };
     expect(codes(decide(input(tokensRecord(devices, { stage: "rejected", rejection }))))).toEqual(["rejected"]);
   });
 
@@ -155,19 +257,34 @@ describe("decide: refusals", () => {
 
   it("a request with no devices", () => {
     const record = tokensRecord(devices);
-    expect(codes(decide(input({ ...record, request: { ...record.request!, devices: [] }, certificates: [] })))).toEqual(["no-devices"]);
+    expect(codes(decide(input({ ...record, request: { ...record.request!, devices: [] }, certificates: [] })))).toEqual(
+      ["no-devices"],
+    );
   });
 
   it("missing certificate: none merged, or the merged file was removed", () => {
     const none = tokensRecord(devices);
-    expect(codes(decide(input({ ...none, certificates: none.certificates.filter((c) => c.device !== "pump-02") })))).toEqual(["certificate-missing"]);
-    const removed = certificateRecord("pump-02", null, { pr: 13, mergedAt: "2026-06-10T00:00:00Z", verdict: "invalid", errors: [{ code: "removed", message: "the certificate file was removed in #13" }] });
-    expect(codes(decide(input({ ...none, certificates: [...none.certificates, removed] })))).toEqual(["certificate-missing"]);
+    expect(
+      codes(decide(input({ ...none, certificates: none.certificates.filter((c) => c.device !== "pump-02") }))),
+    ).toEqual(["certificate-missing"]);
+    const removed = certificateRecord("pump-02", null, {
+      pr: 13,
+      mergedAt: "2026-06-10T00:00:00Z",
+      verdict: "invalid",
+      errors: [{ code: "removed", message: "the certificate file was removed in #13" }],
+    });
+    expect(codes(decide(input({ ...none, certificates: [...none.certificates, removed] })))).toEqual([
+      "certificate-missing",
+    ]);
   });
 
   it("duplicate certificate for a device: two merged files that no merge removed", () => {
     const record = tokensRecord(devices);
-    const second = certificateRecord("pump-02", fakeFingerprint("second"), { path: "certificates/7/PUMP-02.pem", pr: 13, mergedAt: "2026-06-10T00:00:00Z" });
+    const second = certificateRecord("pump-02", fakeFingerprint("second"), {
+      path: "certificates/7/PUMP-02.pem",
+      pr: 13,
+      mergedAt: "2026-06-10T00:00:00Z",
+    });
     const decision = decide(input({ ...record, certificates: [...record.certificates, second] }));
     expect(codes(decision)).toEqual(["certificate-duplicate"]);
     expect(messages(decision)).toMatch(/certificates\/7\/PUMP-02\.pem, certificates\/7\/pump-02\.pem/);
@@ -182,19 +299,36 @@ describe("decide: refusals", () => {
   });
 
   it("one certificate for two devices", () => {
-    expect(codes(decide(input(tokensRecord([{ device: "pump-01", fingerprintSha256: A }, { device: "pump-02", fingerprintSha256: A }]))))).toEqual(["certificate-duplicate"]);
+    expect(
+      codes(
+        decide(
+          input(
+            tokensRecord([
+              { device: "pump-01", fingerprintSha256: A },
+              { device: "pump-02", fingerprintSha256: A },
+            ]),
+          ),
+        ),
+      ),
+    ).toEqual(["certificate-duplicate"]);
   });
 
   it("an invalid merged certificate", () => {
     const record = tokensRecord(devices);
-    const bad = { ...record.certificates[1]!, verdict: "invalid" as const, errors: [{ code: "untrusted-root", message: "no approved CA" }] };
+    const bad = {
+      ...record.certificates[1]!,
+      verdict: "invalid" as const,
+      errors: [{ code: "untrusted-root", message: "no approved CA" }],
+    };
     const decision = decide(input({ ...record, certificates: [record.certificates[0]!, bad] }));
     expect(codes(decision)).toEqual(["certificate-invalid"]);
     expect(messages(decision)).toMatch(/untrusted-root/);
   });
 
   it("a certificate that has expired by now", () => {
-    const decision = decide(input(tokensRecord([devices[0]!, { ...devices[1]!, notAfter: "2026-11-01T00:00:00.000Z" }])));
+    const decision = decide(
+      input(tokensRecord([devices[0]!, { ...devices[1]!, notAfter: "2026-11-01T00:00:00.000Z" }])),
+    );
     expect(codes(decision)).toEqual(["certificate-expired"]);
     expect(messages(decision)).toMatch(/pump-02.*expired at 2026-11-01/);
   });
@@ -205,26 +339,51 @@ describe("decide: refusals", () => {
     expect(codes(decide(input(record, { run: { ...base, eventName: "push" } })))).toEqual(["wrong-run"]);
     expect(codes(decide(input(record, { run: { ...base, ref: "refs/heads/feature" } })))).toEqual(["wrong-run"]);
     expect(codes(decide(input(record, { run: { ...base, defaultBranch: "" } })))).toEqual(["wrong-run"]);
-    expect(codes(decide(input(record, { run: { ...base, workflowPath: ".github/workflows/other.yml" } })))).toEqual(["wrong-run"]);
+    expect(codes(decide(input(record, { run: { ...base, workflowPath: ".github/workflows/other.yml" } })))).toEqual([
+      "wrong-run",
+    ]);
   });
 
   it("an issuance report the app has not confirmed yet (its run had not completed): no second token meanwhile", () => {
-    const pending = { comment: 12, runId: 4242, part: 1, runAttempt: 1, accepted: false, pending: true, reason: "run 4242 (attempt 1) is in_progress", tokens: 2 };
+    const pending = {
+      comment: 12,
+      runId: 4242,
+      part: 1,
+      runAttempt: 1,
+      accepted: false,
+      pending: true,
+      reason: "run 4242 (attempt 1) is in_progress",
+      tokens: 2,
+    };
     const decision = decide(input(tokensRecord(devices, { issuanceComments: [pending] })));
     expect(codes(decision)).toEqual(["issuance-pending"]);
     expect(messages(decision)).toMatch(/run 4242 is not confirmed by the app yet/);
     // Refused and accepted reports are final: they block nothing.
-    const refused = { comment: 13, runId: 4243, part: 1, accepted: false, reason: "run 4243 (attempt 1) ended with failure" };
+    const refused = {
+      comment: 13,
+      runId: 4243,
+      part: 1,
+      accepted: false,
+      reason: "run 4243 (attempt 1) ended with failure",
+    };
     expect(decide(input(tokensRecord(devices, { issuanceComments: [refused] }))).kind).toBe("issue");
   });
 
   it("a pull request number", () => {
-    expect(codes(decide(input(tokensRecord(devices), { issue: { number: REQUEST, author: REQUESTER, isPullRequest: true } })))).toEqual(["not-a-request"]);
+    expect(
+      codes(
+        decide(input(tokensRecord(devices), { issue: { number: REQUEST, author: REQUESTER, isPullRequest: true } })),
+      ),
+    ).toEqual(["not-a-request"]);
   });
 
   it("reports every reason at once", () => {
     const record = tokensRecord(devices, { stage: "certificates", certification: null });
-    expect(codes(decide(input(record, { run: { ...input(record).run, eventName: "push" } })))).toEqual(["wrong-run", "wrong-stage", "not-certified"]);
+    expect(codes(decide(input(record, { run: { ...input(record).run, eventName: "push" } })))).toEqual([
+      "wrong-run",
+      "wrong-stage",
+      "not-certified",
+    ]);
   });
 
   it("labels are not an input: the decision reads the record only", () => {

@@ -6,7 +6,18 @@ import { signingSecret } from "../helpers/pki.js";
 import { secretRuns } from "./issue-tokens/fixtures.js";
 
 /** The token mode's inputs: required there, validated once, the key masked before anything else. */
-const blank: RawInputs = { mode: "issue-tokens", paths: "", "changed-only": "", "validation-time": "", "warn-days": "", config: "", "github-token": "", request: "", "signing-key": "", "app-login": "" };
+const blank: RawInputs = {
+  mode: "issue-tokens",
+  paths: "",
+  "changed-only": "",
+  "validation-time": "",
+  "warn-days": "",
+  config: "",
+  "github-token": "",
+  request: "",
+  "signing-key": "",
+  "app-login": "",
+};
 const KEY = signingSecret("ES256").pem;
 const valid = { ...blank, request: "7", "signing-key": KEY, "app-login": "onerecord-access[bot]" };
 
@@ -57,7 +68,12 @@ describe("issue-tokens inputs", () => {
       order.push(chunk.toString());
       return true;
     });
-    const inputs: Record<string, string> = { mode: "issue-tokens", request: "not a number", "signing-key": KEY, "app-login": "onerecord-access[bot]" };
+    const inputs: Record<string, string> = {
+      mode: "issue-tokens",
+      request: "not a number",
+      "signing-key": KEY,
+      "app-login": "onerecord-access[bot]",
+    };
     expect(() => readInputs((name) => inputs[name] ?? "")).toThrow(/Input "request"/);
     stdout.mockRestore();
     const masks = order.filter((line) => line.startsWith("::add-mask::"));

@@ -27,11 +27,24 @@ let stdout: string;
 const saved = { ...process.env };
 
 function issue(labels: string[]) {
-  return { id: 1, number: REQUEST, title: "Production access", state: "open", user: { login: REQUESTER, type: "User" }, labels: labels.map((name, i) => ({ id: i + 1, name })) };
+  return {
+    id: 1,
+    number: REQUEST,
+    title: "Production access",
+    state: "open",
+    user: { login: REQUESTER, type: "User" },
+    labels: labels.map((name, i) => ({ id: i + 1, name })),
+  };
 }
 
 function comment(id: number, body: string, login: string, type: string) {
-  return { id, body, user: { login, type }, html_url: `https://github.com/${REPOSITORY}/issues/${REQUEST}#issuecomment-${id}`, created_at: "2026-06-01T00:00:00Z" };
+  return {
+    id,
+    body,
+    user: { login, type },
+    html_url: `https://github.com/${REPOSITORY}/issues/${REQUEST}#issuecomment-${id}`,
+    created_at: "2026-06-01T00:00:00Z",
+  };
 }
 
 function statusBody(record: AccessRecord): string {
@@ -53,11 +66,30 @@ function mockApi(labels: string[], comments: unknown[]): { posted: string[] } {
 }
 
 function context(): RunContext {
-  return { eventName: "workflow_dispatch", workspace: dir, tempDir: dir, apiUrl: API, owner: "Codertocat", repo: "Hello-World", pullRequest: undefined };
+  return {
+    eventName: "workflow_dispatch",
+    workspace: dir,
+    tempDir: dir,
+    apiUrl: API,
+    owner: "Codertocat",
+    repo: "Hello-World",
+    pullRequest: undefined,
+  };
 }
 
 async function runMode(): Promise<void> {
-  const inputs = parseInputs({ mode: "issue-tokens", paths: "", "changed-only": "", "validation-time": "", "warn-days": "", config: "", "github-token": "ghs_test", request: String(REQUEST), "signing-key": KEY, "app-login": APP_LOGIN });
+  const inputs = parseInputs({
+    mode: "issue-tokens",
+    paths: "",
+    "changed-only": "",
+    "validation-time": "",
+    "warn-days": "",
+    config: "",
+    "github-token": "ghs_test",
+    request: String(REQUEST),
+    "signing-key": KEY,
+    "app-login": APP_LOGIN,
+  });
   const env = {
     GITHUB_EVENT_NAME: "workflow_dispatch",
     GITHUB_REF: "refs/heads/main",
@@ -78,7 +110,11 @@ beforeAll(async () => {
   const window = { notBefore: new Date(NOW.getTime() - 30 * DAY), notAfter: new Date(NOW.getTime() + 3650 * DAY) };
   root = await makeRoot({ cn: "Pipeline Root", ...window });
   const intermediate = await makeIntermediate(root, { cn: "Pipeline Intermediate", ...window });
-  leaf = await makeLeaf(intermediate, { cn: "pump-01", notBefore: window.notBefore, notAfter: new Date(NOW.getTime() + 300 * DAY) });
+  leaf = await makeLeaf(intermediate, {
+    cn: "pump-01",
+    notBefore: window.notBefore,
+    notAfter: new Date(NOW.getTime() + 300 * DAY),
+  });
   dir = mkdtempSync(join(tmpdir(), "issue-tokens-pipeline-"));
   const files: Record<string, string | Uint8Array> = {
     "certificates/7/pump-01.pem": pemFile(leaf, intermediate),
@@ -88,10 +124,17 @@ beforeAll(async () => {
       "    - brand: Pipeline CA",
       `      fingerprintSha256: "${new X509Certificate(root.pem).fingerprint256}"`,
       "      pem: |",
-      ...root.pem.trim().split("\n").map((line) => `        ${line}`),
+      ...root.pem
+        .trim()
+        .split("\n")
+        .map((line) => `        ${line}`),
       "",
     ].join("\n"),
-    "event.json": JSON.stringify({ ref: "refs/heads/main", inputs: { request: "7" }, repository: { full_name: REPOSITORY, default_branch: "main" } }),
+    "event.json": JSON.stringify({
+      ref: "refs/heads/main",
+      inputs: { request: "7" },
+      repository: { full_name: REPOSITORY, default_branch: "main" },
+    }),
   };
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -127,7 +170,10 @@ const record = () => tokensRecord([{ device: "pump-01", fingerprintSha256: finge
 
 describe("issue-tokens, in process", () => {
   it("labels set by hand to tokens/live change nothing while the record is at certificates", async () => {
-    const api = mockApi(["access: tokens", "needs: tokens", "access: live"], [comment(10, statusBody({ ...record(), stage: "certificates" }), APP_LOGIN, "Bot")]);
+    const api = mockApi(
+      ["access: tokens", "needs: tokens", "access: live"],
+      [comment(10, statusBody({ ...record(), stage: "certificates" }), APP_LOGIN, "Bot")],
+    );
     await runMode();
     expect(process.exitCode).toBe(1);
     expect(stdout).toMatch(/^::error::No tokens issued for request #7:%0A- the request is at stage "certificates"/m);
@@ -146,10 +192,18 @@ describe("issue-tokens, in process", () => {
   });
 
   it("a record posted by a user (forged) is ignored: nothing is issued", async () => {
-    const api = mockApi([], [comment(10, statusBody(record()), "mallory", "User"), comment(11, statusBody(record()), "onerecord-access", "User")]);
+    const api = mockApi(
+      [],
+      [
+        comment(10, statusBody(record()), "mallory", "User"),
+        comment(11, statusBody(record()), "onerecord-access", "User"),
+      ],
+    );
     await runMode();
     expect(process.exitCode).toBe(1);
-    expect(stdout).toMatch(/no status comment by onerecord-access\[bot\]; 2 comment\(s\) by other accounts that look like one were ignored/);
+    expect(stdout).toMatch(
+      /no status comment by onerecord-access\[bot\]; 2 comment\(s\) by other accounts that look like one were ignored/,
+    );
     expect(api.posted).toEqual([]);
   });
 });

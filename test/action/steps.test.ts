@@ -10,7 +10,13 @@ import { validateSelection } from "../../action/validate-certificates/2-validate
 import { annotationsFor } from "../../action/validate-certificates/3-annotate.js";
 import { renderSummary } from "../../action/validate-certificates/4-summarize.js";
 import { globMatcher, listWorkspaceFiles, readWorkspaceFile } from "../../action/workspace.js";
-import { DEFAULT_PATH_PATTERN, TrustStore, trustAnchorFromPem, type FileReport, type ValidationReport } from "../../src/certificates/index.js";
+import {
+  DEFAULT_PATH_PATTERN,
+  TrustStore,
+  trustAnchorFromPem,
+  type FileReport,
+  type ValidationReport,
+} from "../../src/certificates/index.js";
 import { generateKeys, makeIntermediate, makeLeaf, makeRoot, validFor, type Issued } from "../helpers/pki.js";
 
 const HOSTILE_SUBJECT = "CN=<img src=x onerror=alert(1)> | `rm` [x](https://evil.example) **bold**";
@@ -25,11 +31,21 @@ describe("1. selectFiles", () => {
     { path: "README.md", status: "modified" },
     { path: "keys/id_rsa", status: "added" },
   ];
-  const workspaceFiles = ["certificates/7/device-1.pem", "certificates/7/device-2.pem", "certificates/7/device-3.pem", "certificates/8/renamed.pem", "certificates/9/other.pem"];
+  const workspaceFiles = [
+    "certificates/7/device-1.pem",
+    "certificates/7/device-2.pem",
+    "certificates/7/device-3.pem",
+    "certificates/8/renamed.pem",
+    "certificates/9/other.pem",
+  ];
 
   it("on a pull request, validates the added and changed certificate files and scans every other changed file for keys", () => {
     const selection = selectFiles({ matches, changedOnly: true, changed, workspaceFiles });
-    expect(selection.certificates).toEqual(["certificates/7/device-1.pem", "certificates/7/device-2.pem", "certificates/8/renamed.pem"]);
+    expect(selection.certificates).toEqual([
+      "certificates/7/device-1.pem",
+      "certificates/7/device-2.pem",
+      "certificates/8/renamed.pem",
+    ]);
     expect(selection.keyScan).toEqual(["README.md", "keys/id_rsa"]);
     // Unchanged files beside the changed ones give the layout its context (duplicates).
     expect(selection.layoutContext).toEqual(["certificates/7/device-3.pem"]);
@@ -91,8 +107,14 @@ describe("2. validateSelection, 3. annotationsFor, 4. renderSummary (on a real w
     });
     write("certificates/7/malformed.pem", malformed.toString("pem") + intermediate.pem);
     // Files that name the PEM armour without holding a key, as this repository's own PRs carry.
-    write(".env.example", 'PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----\\n...replace me...\\n-----END RSA PRIVATE KEY-----\\n"\n');
-    write("src/keys.ts", 'export const PKCS8 = "-----BEGIN PRIVATE KEY-----";\nexport const ENCRYPTED = "-----BEGIN ENCRYPTED PRIVATE KEY-----";\n');
+    write(
+      ".env.example",
+      'PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----\\n...replace me...\\n-----END RSA PRIVATE KEY-----\\n"\n',
+    );
+    write(
+      "src/keys.ts",
+      'export const PKCS8 = "-----BEGIN PRIVATE KEY-----";\nexport const ENCRYPTED = "-----BEGIN ENCRYPTED PRIVATE KEY-----";\n',
+    );
     writeFileSync(join(outside, "secret.pem"), good.pem + intermediate.pem);
     symlinkSync(join(outside, "secret.pem"), join(workspace, "certificates/7/escape.pem"));
 
@@ -181,14 +203,23 @@ describe("2. validateSelection, 3. annotationsFor, 4. renderSummary (on a real w
 
   it("annotates each error and warning on its file with the code as title", () => {
     const annotations = annotationsFor(report);
-    expect(annotations).toContainEqual(expect.objectContaining({ level: "error", file: "deploy/client.key", title: "private-key" }));
-    expect(annotations).toContainEqual(expect.objectContaining({ level: "error", file: "certificates/7/server.pem", title: "missing-client-auth" }));
+    expect(annotations).toContainEqual(
+      expect.objectContaining({ level: "error", file: "deploy/client.key", title: "private-key" }),
+    );
+    expect(annotations).toContainEqual(
+      expect.objectContaining({ level: "error", file: "certificates/7/server.pem", title: "missing-client-auth" }),
+    );
     const errors = report.files.reduce((n, f) => n + f.errors.length, 0);
     expect(annotations.filter((a) => a.level === "error")).toHaveLength(errors);
   });
 
   it("renders a summary table per file where certificate text is inert", () => {
-    const html = renderSummary(report, { configSource: "defaults", changedOnly: true, validationTime: undefined, unscanned: [] });
+    const html = renderSummary(report, {
+      configSource: "defaults",
+      changedOnly: true,
+      validationTime: undefined,
+      unscanned: [],
+    });
     expect(html).not.toContain("<img");
     expect(html).not.toContain("onerror=alert(1)>");
     expect(html).not.toMatch(/\| `rm`|\[x\]\(https/);
@@ -202,7 +233,11 @@ describe("2. validateSelection, 3. annotationsFor, 4. renderSummary (on a real w
   });
 
   it("keeps the summary within a size budget and says what it left out", () => {
-    const html = renderSummary(report, { configSource: "defaults", changedOnly: true, validationTime: undefined, unscanned: [] }, 1500);
+    const html = renderSummary(
+      report,
+      { configSource: "defaults", changedOnly: true, validationTime: undefined, unscanned: [] },
+      1500,
+    );
     expect(html.match(/<table>/g)?.length ?? 0).toBeLessThan(report.files.length);
     expect(html).toMatch(/more file\(s\) are left out/);
   });

@@ -37,15 +37,34 @@ describe("certificate pull requests", () => {
     // A push to the PR changes nothing the app records: no write.
     const mark = s.mark();
     await s.probot.receive(pullRequestEvent(s.gh, "synchronize", { number: 50 }));
-    expect(s.callsSince(mark)).toEqual(["GET repos/get-content", "GET pulls/list-files", "GET issues/get", "GET issues/list-comments"]);
+    expect(s.callsSince(mark)).toEqual([
+      "GET repos/get-content",
+      "GET pulls/list-files",
+      "GET issues/get",
+      "GET issues/list-comments",
+    ]);
 
-    await mergePr(s, 50, { [`certificates/${n}/gw-1.pem`]: leaves.get("gw-1")!, [`certificates/${n}/gw-2.pem`]: leaves.get("self-signed")! });
+    await mergePr(s, 50, {
+      [`certificates/${n}/gw-1.pem`]: leaves.get("gw-1")!,
+      [`certificates/${n}/gw-2.pem`]: leaves.get("self-signed")!,
+    });
     const record = s.record(n);
     expect(record.stage).toBe("certificates");
-    expect(record.pullRequests).toEqual([expect.objectContaining({ number: 50, state: "merged", mergedBy: "rita", mergedCommit: "50".padEnd(40, "a") })]);
+    expect(record.pullRequests).toEqual([
+      expect.objectContaining({ number: 50, state: "merged", mergedBy: "rita", mergedCommit: "50".padEnd(40, "a") }),
+    ]);
     expect(record.certificates).toEqual([
-      expect.objectContaining({ device: "gw-1", verdict: "valid", pr: 50, fingerprintSha256: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/) }),
-      expect.objectContaining({ device: "gw-2", verdict: "invalid", errors: [expect.objectContaining({ code: "self-signed" })] }),
+      expect.objectContaining({
+        device: "gw-1",
+        verdict: "valid",
+        pr: 50,
+        fingerprintSha256: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
+      }),
+      expect.objectContaining({
+        device: "gw-2",
+        verdict: "invalid",
+        errors: [expect.objectContaining({ code: "self-signed" })],
+      }),
     ]);
     expect(s.labels(n)).toEqual(["access: certificates", "needs: certificates"]);
     const status = s.gh.statusComment(n)!.body;
@@ -56,11 +75,22 @@ describe("certificate pull requests", () => {
 
   it("moves to tokens when every device has one valid certificate", async () => {
     const [s, n] = await approvedRequest();
-    await mergePr(s, 50, { [`certificates/${n}/gw-1.pem`]: leaves.get("gw-1")!, [`certificates/${n}/gw-2.pem`]: leaves.get("self-signed")! });
-    await mergePr(s, 51, { [`certificates/${n}/gw-2.pem`]: leaves.get("gw-2")!, [`certificates/${n}/gw-3.pem`]: leaves.get("gw-3")! });
+    await mergePr(s, 50, {
+      [`certificates/${n}/gw-1.pem`]: leaves.get("gw-1")!,
+      [`certificates/${n}/gw-2.pem`]: leaves.get("self-signed")!,
+    });
+    await mergePr(s, 51, {
+      [`certificates/${n}/gw-2.pem`]: leaves.get("gw-2")!,
+      [`certificates/${n}/gw-3.pem`]: leaves.get("gw-3")!,
+    });
     const record = s.record(n);
     expect(record.stage).toBe("tokens");
-    expect(record.transitions.at(-1)).toMatchObject({ from: "certificates", to: "tokens", by: "rita", url: "https://github.com/acme/access-requests/pull/51" });
+    expect(record.transitions.at(-1)).toMatchObject({
+      from: "certificates",
+      to: "tokens",
+      by: "rita",
+      url: "https://github.com/acme/access-requests/pull/51",
+    });
     expect(s.labels(n)).toEqual(["access: tokens", "needs: tokens"]);
     expect(s.gh.statusComment(n)!.body).toContain("issue-tokens.yml");
 
@@ -73,7 +103,11 @@ describe("certificate pull requests", () => {
   it("records an invalid set (unknown device, duplicate certificate) without advancing", async () => {
     const [s, n] = await approvedRequest(["gw-1", "gw-2"]);
     const same = leaves.get("gw-1")!;
-    await mergePr(s, 60, { [`certificates/${n}/gw-1.pem`]: same, [`certificates/${n}/gw-2.pem`]: same, [`certificates/${n}/gw-9.pem`]: leaves.get("gw-9")! });
+    await mergePr(s, 60, {
+      [`certificates/${n}/gw-1.pem`]: same,
+      [`certificates/${n}/gw-2.pem`]: same,
+      [`certificates/${n}/gw-9.pem`]: leaves.get("gw-9")!,
+    });
     const record = s.record(n);
     expect(record.stage).toBe("certificates");
     expect(record.certificates.map((c) => [c.device, c.verdict, c.errors.map((e) => e.code)])).toEqual([
@@ -86,7 +120,10 @@ describe("certificate pull requests", () => {
     s = await startScenario(ca);
     const n = await s.open({ devices: ["gw-1"] });
     await mergePr(s, 70, { [`certificates/${n}/gw-1.pem`]: leaves.get("gw-1")! });
-    expect(s.record(n)).toMatchObject({ stage: "certification", certificates: [expect.objectContaining({ verdict: "valid" })] });
+    expect(s.record(n)).toMatchObject({
+      stage: "certification",
+      certificates: [expect.objectContaining({ verdict: "valid" })],
+    });
     await s.tickAll(n);
     await s.say(n, "tom", "/approve-certification");
     expect(s.record(n).stage).toBe("tokens");

@@ -19,7 +19,13 @@ describe("slash commands", () => {
     const c = await s.say(n, "tom", "/check legal-agreements signed by both parties");
     const record = s.record(n);
     expect(record.checklist).toEqual([
-      { item: "legal-agreements", by: "tom", at: c.created_at, url: `https://github.com/acme/access-requests/issues/${n}#issuecomment-${c.id}`, note: "signed by both parties" },
+      {
+        item: "legal-agreements",
+        by: "tom",
+        at: c.created_at,
+        url: `https://github.com/acme/access-requests/issues/${n}#issuecomment-${c.id}`,
+        note: "signed by both parties",
+      },
     ]);
     expect(s.labels(n)).not.toContain("needs: legal-agreements");
     expect(s.gh.statusComment(n)!.body).toMatch(/Legal agreements signed — signed by both parties \| ✅ \| \[tom\]/);
@@ -96,7 +102,9 @@ describe("slash commands", () => {
     const [s, n] = await started();
     await s.say(n, "mallory", "/check legal-agreements `x` ``y``");
     const reply = s.replies(n).at(-1)!;
-    expect(reply).toMatch(/^@mallory ``` \/check legal-agreements `x` ``y`` ``` was not run: only reviewers can run `\/check`/);
+    expect(reply).toMatch(
+      /^@mallory ``` \/check legal-agreements `x` ``y`` ``` was not run: only reviewers can run `\/check`/,
+    );
     expect(reply.split("\n").some((line) => line.trimStart().startsWith("/"))).toBe(false);
     expect(s.record(n).checklist).toEqual([]);
     expect(s.record(n).commands.at(-1)).toMatchObject({ by: "mallory", outcome: "refused", reviewer: false });
@@ -107,7 +115,11 @@ describe("slash commands", () => {
     const n = await s.open({}, "rita");
     await s.say(n, "rita", "/check stage-testing");
     expect(s.replies(n).at(-1)).toMatch(/you opened this request/);
-    await s.say(n, "tom", "/check stage-testing\n/check legal-agreements\n/check account-review\n/check network-review");
+    await s.say(
+      n,
+      "tom",
+      "/check stage-testing\n/check legal-agreements\n/check account-review\n/check network-review",
+    );
     await s.say(n, "rita", "/approve-certification");
     expect(s.replies(n).at(-1)).toMatch(/`\/approve-certification` was not run: you opened this request/);
     expect(s.record(n).stage).toBe("certification");
@@ -119,7 +131,9 @@ describe("slash commands", () => {
     const [s, n] = await started();
     await s.say(n, "rita", "/check stage-testing");
     await s.say(n, "tom", "/approve-certification");
-    expect(s.replies(n).at(-1)).toMatch(/these checklist items are not ticked yet: `legal-agreements`, `account-review`, `network-review`/);
+    expect(s.replies(n).at(-1)).toMatch(
+      /these checklist items are not ticked yet: `legal-agreements`, `account-review`, `network-review`/,
+    );
     await s.tickAll(n);
     expect(s.replies(n).at(-1)).toMatch(/`stage-testing` is already ticked \(by rita/);
     expect(s.labels(n)).toEqual(["access: certification", "needs: certification"]);
@@ -127,10 +141,14 @@ describe("slash commands", () => {
     const record = s.record(n);
     expect(record.stage).toBe("certificates");
     expect(record.certification).toMatchObject({ by: "tom", requestSha256: record.request!.sha256 });
-    expect(record.transitions).toEqual([expect.objectContaining({ from: "certification", to: "certificates", by: "tom" })]);
+    expect(record.transitions).toEqual([
+      expect.objectContaining({ from: "certification", to: "certificates", by: "tom" }),
+    ]);
     expect(s.labels(n)).toEqual(["access: certificates", "needs: certificates"]);
     const status = s.gh.statusComment(n)!.body;
-    expect(status).toContain("certificates/1/&lt;device-id&gt;.pem".replace(/&lt;|&gt;/g, (m) => (m === "&lt;" ? "<" : ">")));
+    expect(status).toContain(
+      "certificates/1/&lt;device-id&gt;.pem".replace(/&lt;|&gt;/g, (m) => (m === "&lt;" ? "<" : ">")),
+    );
     expect(status).toMatch(/stage certification → certificates/);
   });
 
@@ -143,7 +161,9 @@ describe("slash commands", () => {
     expect(reply).toMatch(/these commands from \[your comment\]/);
     expect(reply).toMatch(/- `\/check stage-testing`: the request is in stage \*\*certificates\*\*/);
     expect(reply).toMatch(/- `\/approve-certification`: the request is in stage \*\*certificates\*\*/);
-    expect(reply).toMatch(/- `\/reissue-tokens all lost`: the request is in stage \*\*certificates\*\*; `\/reissue-tokens` works only once tokens were issued/);
+    expect(reply).toMatch(
+      /- `\/reissue-tokens all lost`: the request is in stage \*\*certificates\*\*; `\/reissue-tokens` works only once tokens were issued/,
+    );
   });
 
   it("/hold blocks every advance until /unhold; the hold label shows it", async () => {
@@ -181,7 +201,10 @@ describe("slash commands", () => {
     await s.say(n, "mallory", "/reject spam");
     expect(s.record(n).stage).toBe("certification");
     await s.say(n, "rita", "/reject solution stores PHI unencrypted");
-    expect(s.record(n)).toMatchObject({ stage: "rejected", rejection: { by: "rita", reason: "solution stores PHI unencrypted" } });
+    expect(s.record(n)).toMatchObject({
+      stage: "rejected",
+      rejection: { by: "rita", reason: "solution stores PHI unencrypted" },
+    });
     expect(s.labels(n)).toEqual(["access: rejected"]);
     expect(s.gh.issues.get(n)).toMatchObject({ state: "closed", state_reason: "not_planned" });
     await s.say(n, "tom", "/approve-certification");
@@ -221,14 +244,22 @@ describe("slash commands", () => {
     const mark = s.mark();
     await s.say(n, "rita", "/approve it\n/foo bar");
     expect(s.gh.requests.length).toBe(mark);
-    await s.say(n, "rita", "> /check stage-testing\n\n```\n/check legal-agreements\n```\n\n<!-- /check account-review -->\n\n`/check network-review`\n\n    /approve-certification\n\nsee /status");
+    await s.say(
+      n,
+      "rita",
+      "> /check stage-testing\n\n```\n/check legal-agreements\n```\n\n<!-- /check account-review -->\n\n`/check network-review`\n\n    /approve-certification\n\nsee /status",
+    );
     expect(s.gh.requests.length).toBe(mark);
     expect(s.record(n).checklist).toEqual([]);
   });
 
   it("runs several command lines of one comment in order", async () => {
     const [s, n] = await started();
-    await s.say(n, "rita", "Thanks all!\n\n/check stage-testing\n/check legal-agreements\n/check account-review\n/check network-review\n/approve-certification great demo");
+    await s.say(
+      n,
+      "rita",
+      "Thanks all!\n\n/check stage-testing\n/check legal-agreements\n/check account-review\n/check network-review\n/approve-certification great demo",
+    );
     expect(s.record(n)).toMatchObject({ stage: "certificates", certification: { by: "rita", note: "great demo" } });
   });
 
@@ -238,7 +269,9 @@ describe("slash commands", () => {
     // Posted without a command (no webhook work), then edited into an approval.
     const c = await s.say(n, "tom", "/aprove-certification");
     s.gh.editComment(c.id, "/approve-certification");
-    await s.probot.receive(commentEvent(s.gh, "edited", s.gh.comments.get(c.id)!, { changes: { body: { from: "/aprove-certification" } } }));
+    await s.probot.receive(
+      commentEvent(s.gh, "edited", s.gh.comments.get(c.id)!, { changes: { body: { from: "/aprove-certification" } } }),
+    );
     expect(s.record(n).stage).toBe("certification");
     expect(s.replies(n).at(-1)).toMatch(/was edited before the app read it, so none of its commands ran/);
     const replies = s.replies(n).length;
@@ -276,7 +309,9 @@ describe("slash commands", () => {
   it("names unknown checklist items", async () => {
     const [s, n] = await started();
     await s.say(n, "rita", "/check demo");
-    expect(s.replies(n).at(-1)).toMatch(/`demo` is not a checklist item: use one of `stage-testing`, `legal-agreements`, `account-review`, `network-review`/);
+    expect(s.replies(n).at(-1)).toMatch(
+      /`demo` is not a checklist item: use one of `stage-testing`, `legal-agreements`, `account-review`, `network-review`/,
+    );
     await s.say(n, "rita", "/check");
     expect(s.replies(n).at(-1)).toMatch(/name the item/);
   });

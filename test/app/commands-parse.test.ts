@@ -5,7 +5,9 @@ const names = (body: string) => parseCommands(body).map((c) => c.name);
 
 describe("command grammar", () => {
   it("reads a command line with leading spaces, case-insensitively, with its arguments", () => {
-    expect(parseCommands("  /CHECK legal-agreements signed today")).toEqual([{ name: "check", args: "legal-agreements signed today", line: "/CHECK legal-agreements signed today" }]);
+    expect(parseCommands("  /CHECK legal-agreements signed today")).toEqual([
+      { name: "check", args: "legal-agreements signed today", line: "/CHECK legal-agreements signed today" },
+    ]);
   });
 
   it("matches names exactly: /approve-certification is never /approve, /approve is not ours", () => {
@@ -18,7 +20,11 @@ describe("command grammar", () => {
   });
 
   it("runs several command lines in order, including in one paragraph", () => {
-    expect(names("/check stage-testing\n/check legal-agreements\n\nthanks\n\n/hold waiting")).toEqual(["check", "check", "hold"]);
+    expect(names("/check stage-testing\n/check legal-agreements\n\nthanks\n\n/hold waiting")).toEqual([
+      "check",
+      "check",
+      "hold",
+    ]);
   });
 
   it("ignores text that merely contains a command", () => {

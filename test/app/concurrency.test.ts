@@ -19,7 +19,11 @@ async function secondInstance(): Promise<Probot> {
     privateKey: testPrivateKey(),
     secret: "x",
     logLevel: "fatal",
-    Octokit: ProbotOctokit.defaults((options: object) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
+    Octokit: ProbotOctokit.defaults((options: object) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
   });
   await probot.load(app);
   return probot;
@@ -31,7 +35,10 @@ describe("duplicate, late, out-of-order and concurrent deliveries", () => {
     const n = await s.open();
     const a = s.gh.addComment(n, "/check stage-testing", "rita");
     const b = s.gh.addComment(n, "/check legal-agreements", "tom");
-    await Promise.all([s.probot.receive(commentEvent(s.gh, "created", a)), s.probot.receive(commentEvent(s.gh, "created", b))]);
+    await Promise.all([
+      s.probot.receive(commentEvent(s.gh, "created", a)),
+      s.probot.receive(commentEvent(s.gh, "created", b)),
+    ]);
     expect(s.record(n).checklist.map((c) => c.item)).toEqual(["stage-testing", "legal-agreements"]);
     expect(s.gh.botComments(n)).toHaveLength(1);
   });
@@ -82,13 +89,21 @@ describe("duplicate, late, out-of-order and concurrent deliveries", () => {
     await s.tickAll(n);
     await s.say(n, "tom", "/approve-certification");
     await s.editForm(n, { devices: ["a-1", "sneaky-extra"] });
-    expect(s.record(n)).toMatchObject({ stage: "certificates", request: { devices: ["a-1"] }, form: { applied: false } });
+    expect(s.record(n)).toMatchObject({
+      stage: "certificates",
+      request: { devices: ["a-1"] },
+      form: { applied: false },
+    });
     expect(s.gh.statusComment(n)!.body).toMatch(/edited after certification was approved; the edits are not applied/);
     await s.editForm(n, { devices: ["bad id"] });
     expect(s.record(n)).toMatchObject({ stage: "certificates", request: { devices: ["a-1"] } });
     await s.editForm(n, { devices: ["a-1", "a-2"] });
     await s.say(n, "rita", "/revoke-certification the device list changed");
-    expect(s.record(n)).toMatchObject({ stage: "certification", request: { devices: ["a-1", "a-2"] }, form: { applied: true } });
+    expect(s.record(n)).toMatchObject({
+      stage: "certification",
+      request: { devices: ["a-1", "a-2"] },
+      form: { applied: true },
+    });
   });
 
   it("converges when two app instances write the same issue at once", async () => {

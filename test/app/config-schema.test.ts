@@ -31,8 +31,15 @@ tokens: { lifetimeDays: 90 }
 describe("label names", () => {
   it("refuses a configuration giving two labels one name (any case), naming the field", async () => {
     const { parseConfigText } = await import("../../src/config/parse.js");
-    expect(() => parseConfigText('labels:\n  stages:\n    live: { name: "Access: Tokens", color: "0b6623" }\n')).toThrow(/labels\.stages\.live: the label name "Access: Tokens" is also used by labels\.stages\.tokens/);
-    expect(() => parseConfigText('labels:\n  onHold: { name: "needs: tokens", color: "d93f0b" }\n')).toThrow(/labels\.onHold: .*labels\.needs\.tokens/);
-    expect(parseConfigText('labels:\n  stages:\n    live: { name: "prod: live", color: "0b6623" }\n').labels.stages.live.name).toBe("prod: live");
+    expect(() =>
+      parseConfigText('labels:\n  stages:\n    live: { name: "Access: Tokens", color: "0b6623" }\n'),
+    ).toThrow(/labels\.stages\.live: the label name "Access: Tokens" is also used by labels\.stages\.tokens/);
+    expect(() => parseConfigText('labels:\n  onHold: { name: "needs: tokens", color: "d93f0b" }\n')).toThrow(
+      /labels\.onHold: .*labels\.needs\.tokens/,
+    );
+    expect(
+      parseConfigText('labels:\n  stages:\n    live: { name: "prod: live", color: "0b6623" }\n').labels.stages.live
+        .name,
+    ).toBe("prod: live");
   });
 });

@@ -10,7 +10,14 @@ afterEach(() => {
   s = undefined;
 });
 
-const CERTIFICATION_LABELS = ["access: certification", "needs: account-review", "needs: certification", "needs: legal-agreements", "needs: network-review", "needs: stage-testing"];
+const CERTIFICATION_LABELS = [
+  "access: certification",
+  "needs: account-review",
+  "needs: certification",
+  "needs: legal-agreements",
+  "needs: network-review",
+  "needs: stage-testing",
+];
 
 describe("intake", () => {
   it("answers a valid request with one status comment and the certification labels, in four requests", async () => {
@@ -19,12 +26,30 @@ describe("intake", () => {
     const n = await s.open();
     // After the installation token and GET /app (once per process): config, comments, the
     // status comment, labels. Then, the first time only, the new labels get their colours.
-    expect(s.callsSince(mark).slice(0, 4)).toEqual(["GET repos/get-content", "GET issues/list-comments", "POST issues/create-comment", "PATCH issues/update"]);
-    expect(s.callsSince(mark).slice(4).every((c) => c === "PATCH issues/update-label")).toBe(true);
+    expect(s.callsSince(mark).slice(0, 4)).toEqual([
+      "GET repos/get-content",
+      "GET issues/list-comments",
+      "POST issues/create-comment",
+      "PATCH issues/update",
+    ]);
+    expect(
+      s
+        .callsSince(mark)
+        .slice(4)
+        .every((c) => c === "PATCH issues/update-label"),
+    ).toBe(true);
     expect(s.labels(n)).toEqual(CERTIFICATION_LABELS);
-    expect(s.gh.labels.get("access: certification")).toMatchObject({ color: "1d76db", description: "Certification in progress" });
+    expect(s.gh.labels.get("access: certification")).toMatchObject({
+      color: "1d76db",
+      description: "Certification in progress",
+    });
     const record = s.record(n);
-    expect(record).toMatchObject({ stage: "certification", requester: "jane", request: { devices: ["gateway-01", "gateway-02"], certificateOption: 1 }, form: { valid: true, applied: true } });
+    expect(record).toMatchObject({
+      stage: "certification",
+      requester: "jane",
+      request: { devices: ["gateway-01", "gateway-02"], certificateOption: 1 },
+      form: { valid: true, applied: true },
+    });
     const status = s.gh.statusComment(n)!.body;
     expect(status).toContain("### Next step");
     expect(status).toContain("`/approve-certification`");
@@ -33,7 +58,12 @@ describe("intake", () => {
     // A second request in the same repository: the labels exist, exactly four requests.
     const again = s.mark();
     await s.open();
-    expect(s.callsSince(again)).toEqual(["GET repos/get-content", "GET issues/list-comments", "POST issues/create-comment", "PATCH issues/update"]);
+    expect(s.callsSince(again)).toEqual([
+      "GET repos/get-content",
+      "GET issues/list-comments",
+      "POST issues/create-comment",
+      "PATCH issues/update",
+    ]);
   });
 
   it("keeps an invalid request in requested / needs: request-info with precise messages, until the form is fixed", async () => {
@@ -63,7 +93,9 @@ describe("intake", () => {
   it("says what is missing when there are no devices", async () => {
     s = await Scenario.start();
     const n = await s.open({ devices: "" });
-    expect(s.record(n).form.problems).toEqual([{ field: "devices", message: expect.stringContaining("no devices listed") }]);
+    expect(s.record(n).form.problems).toEqual([
+      { field: "devices", message: expect.stringContaining("no devices listed") },
+    ]);
   });
 
   it("ignores ordinary issues without a single API call", async () => {
@@ -100,18 +132,27 @@ describe("intake", () => {
     s = await Scenario.start();
     const n = await s.open();
     s.gh.setIssueLabels(n, [...s.labels(n), "access: live", "priority"]);
-    await s.probot.receive(issueEvent(s.gh, "labeled", n, { sender: { login: "mallory", type: "User" }, label: "access: live" }));
+    await s.probot.receive(
+      issueEvent(s.gh, "labeled", n, { sender: { login: "mallory", type: "User" }, label: "access: live" }),
+    );
     expect(s.labels(n)).toEqual([...CERTIFICATION_LABELS, "priority"].sort());
     expect(s.record(n).stage).toBe("certification");
 
     s.gh.setIssueLabels(n, ["priority"]);
-    await s.probot.receive(issueEvent(s.gh, "unlabeled", n, { sender: { login: "mallory", type: "User" }, label: "needs: legal-agreements" }));
+    await s.probot.receive(
+      issueEvent(s.gh, "unlabeled", n, {
+        sender: { login: "mallory", type: "User" },
+        label: "needs: legal-agreements",
+      }),
+    );
     expect(s.labels(n)).toEqual([...CERTIFICATION_LABELS, "priority"].sort());
 
     // Labels the app does not manage are not its business: no API call beyond the config.
     const mark = s.mark();
     s.gh.setIssueLabels(n, [...s.labels(n), "good first issue"]);
-    await s.probot.receive(issueEvent(s.gh, "labeled", n, { sender: { login: "mallory", type: "User" }, label: "good first issue" }));
+    await s.probot.receive(
+      issueEvent(s.gh, "labeled", n, { sender: { login: "mallory", type: "User" }, label: "good first issue" }),
+    );
     expect(s.callsSince(mark)).toEqual(["GET repos/get-content"]);
     // Its own label changes (a bot sender) are ignored outright.
     const mark2 = s.mark();

@@ -15,16 +15,35 @@ const problems = (body: string) => {
 
 describe("issue form", () => {
   it("the committed issue template is the form the app parses against", () => {
-    const file = readFileSync(resolve(import.meta.dirname, "../../.github/ISSUE_TEMPLATE/production-access.yml"), "utf8");
+    const file = readFileSync(
+      resolve(import.meta.dirname, "../../.github/ISSUE_TEMPLATE/production-access.yml"),
+      "utf8",
+    );
     expect(parse(file)).toEqual(JSON.parse(JSON.stringify(issueForm)));
   });
 
   it("parses a valid request into its content and a stable hash", () => {
     const r = parseRequestForm(formBody());
-    expect(r).toMatchObject({ recognized: true, valid: true, request: { account: "Acme Health, account acme-health", devices: ["gateway-01", "gateway-02"], certificateOption: 1, networkPaths: ["8.8.4.0/24"] } });
+    expect(r).toMatchObject({
+      recognized: true,
+      valid: true,
+      request: {
+        account: "Acme Health, account acme-health",
+        devices: ["gateway-01", "gateway-02"],
+        certificateOption: 1,
+        networkPaths: ["8.8.4.0/24"],
+      },
+    });
     const again = parseRequestForm(formBody().replace(/\n/g, "\r\n"));
     expect(again.recognized && again.valid && again.request.sha256).toBe(r.recognized && r.valid && r.request.sha256);
-    expect(parseRequestForm(formBody({ option: "Option 2 (not recommended): OneRecord obtains a certificate on our behalf and hands us the private key" }))).toMatchObject({ valid: true, request: { certificateOption: 2 } });
+    expect(
+      parseRequestForm(
+        formBody({
+          option:
+            "Option 2 (not recommended): OneRecord obtains a certificate on our behalf and hands us the private key",
+        }),
+      ),
+    ).toMatchObject({ valid: true, request: { certificateOption: 2 } });
   });
 
   it("does not take an ordinary issue for a request", () => {
@@ -36,16 +55,24 @@ describe("issue form", () => {
   it("names each problem precisely", () => {
     expect(problems(formBody({ devices: "" }))).toEqual([expect.stringMatching(/^devices: .*no devices listed/)]);
     expect(problems(formBody({ devices: ["gw-1", "GW-1", "bad id!", "a,b"] }))).toEqual([
-      expect.stringMatching(/line 2: "GW\\-1" is listed twice \(first on line 1; device ids compare case-insensitively\)/),
+      expect.stringMatching(
+        /line 2: "GW\\-1" is listed twice \(first on line 1; device ids compare case-insensitively\)/,
+      ),
       expect.stringMatching(/line 3: "bad id\\!" is not a valid device id \(one device id a line\)/),
       expect.stringMatching(/line 4: "a\\,b" is not a valid device id/),
     ]);
-    expect(problems(formBody({ option: "Option 3: magic" }))).toEqual([expect.stringMatching(/^certificate-option: .*unknown option "Option 3: magic"/)]);
+    expect(problems(formBody({ option: "Option 3: magic" }))).toEqual([
+      expect.stringMatching(/^certificate-option: .*unknown option "Option 3: magic"/),
+    ]);
     expect(problems(formBody({ option: "None" }))).toEqual([expect.stringMatching(/^certificate-option: .*missing/)]);
     expect(problems(formBody({ stageTested: false }))).toEqual([expect.stringMatching(/^stage-testing: /)]);
     expect(problems(formBody({ contact: "Jane" }))).toEqual([expect.stringMatching(/^contact: .*e-mail/)]);
     expect(problems(formBody({ phiUse: "" }))).toEqual([expect.stringMatching(/^phi-use: .*missing/)]);
-    expect(problems(formBody({ networkPaths: ["8.8.4.0/24", "300.1.1.1/24", "8.8.4.1/24", "10.0.0.0/8", "8.8.4.0/24", "8.8.8.8"] }))).toEqual([
+    expect(
+      problems(
+        formBody({ networkPaths: ["8.8.4.0/24", "300.1.1.1/24", "8.8.4.1/24", "10.0.0.0/8", "8.8.4.0/24", "8.8.8.8"] }),
+      ),
+    ).toEqual([
       expect.stringMatching(/line 2: "300\\.1\\.1\\.1\\\/24" is not an IPv4 or IPv6 network/),
       expect.stringMatching(/line 3: .* has host bits set: did you mean 8\.8\.4\.0\/24\?/),
       expect.stringMatching(/line 4: .* is a private range/),
@@ -56,7 +83,9 @@ describe("issue form", () => {
 
   it("bounds the device list and the problems listed", () => {
     const many = Array.from({ length: 501 }, (_, i) => `d-${i}`);
-    expect(problems(formBody({ devices: many }))).toEqual([expect.stringMatching(/501 devices listed; one request covers at most 500/)]);
+    expect(problems(formBody({ devices: many }))).toEqual([
+      expect.stringMatching(/501 devices listed; one request covers at most 500/),
+    ]);
     const bad = Array.from({ length: 30 }, (_, i) => `bad ${i}`);
     const listed = problems(formBody({ devices: bad }));
     expect(listed).toHaveLength(11);
@@ -70,7 +99,20 @@ describe("CIDR check", () => {
     expect(checkCidr("2a00:1450:4001::/48")).toEqual({ ok: true, cidr: "2a00:1450:4001::/48" });
   });
   it("refuses malformed, broad, host-bit and non-public networks", () => {
-    for (const bad of ["8.8.4.0/33", "8.8.4.0/-1", "8.8.4.0/ 24", "010.8.4.0/24", "8.8.4/24", "0.0.0.0/0", "1.0.0.0/4", "::1/128", "fe80::/64", "192.168.1.0/24", "2a00:1450:4001::1/48", "8.8.4.0/024x"]) {
+    for (const bad of [
+      "8.8.4.0/33",
+      "8.8.4.0/-1",
+      "8.8.4.0/ 24",
+      "010.8.4.0/24",
+      "8.8.4/24",
+      "0.0.0.0/0",
+      "1.0.0.0/4",
+      "::1/128",
+      "fe80::/64",
+      "192.168.1.0/24",
+      "2a00:1450:4001::1/48",
+      "8.8.4.0/024x",
+    ]) {
       expect(checkCidr(bad).ok, bad).toBe(false);
     }
   });

@@ -37,7 +37,10 @@ async function inTokens(extraConfig = ""): Promise<[Scenario, number]> {
   const n = await s.open({ devices: ["gw-1", "gw-2"] });
   await s.tickAll(n);
   await s.say(n, "tom", "/approve-certification");
-  await mergePr(s, 50, { [`certificates/${n}/gw-1.pem`]: ca.leaves.get("gw-1")!, [`certificates/${n}/gw-2.pem`]: ca.leaves.get("gw-2")! });
+  await mergePr(s, 50, {
+    [`certificates/${n}/gw-1.pem`]: ca.leaves.get("gw-1")!,
+    [`certificates/${n}/gw-2.pem`]: ca.leaves.get("gw-2")!,
+  });
   expect(s.record(n).stage).toBe("tokens");
   dispatchedFor = n;
   return [s, n];
@@ -47,7 +50,16 @@ async function inTokens(extraConfig = ""): Promise<[Scenario, number]> {
 let dispatchedFor = 0;
 
 function run(overrides: Partial<FakeRun> = {}): FakeRun {
-  return { path: TOKEN_WORKFLOW, head_branch: "main", event: "workflow_dispatch", status: "in_progress", conclusion: null, run_attempt: 1, request: dispatchedFor, ...overrides };
+  return {
+    path: TOKEN_WORKFLOW,
+    head_branch: "main",
+    event: "workflow_dispatch",
+    status: "in_progress",
+    conclusion: null,
+    run_attempt: 1,
+    request: dispatchedFor,
+    ...overrides,
+  };
 }
 
 /** The comment the token workflow posts (src/record/issuance-comment.ts), as github-actions[bot]; not delivered. */
@@ -59,18 +71,41 @@ interface IssuanceOptions {
   x5tS256?: string;
 }
 
-function issuanceComment(s: Scenario, n: number, runId: number, devices: string[], options: IssuanceOptions = {}): FakeComment {
-  return s.gh.addComment(n, `${writeIssuanceBlock(issuanceBlock(s, n, runId, devices, options))}\n### Device tokens`, WORKFLOW_BOT);
+function issuanceComment(
+  s: Scenario,
+  n: number,
+  runId: number,
+  devices: string[],
+  options: IssuanceOptions = {},
+): FakeComment {
+  return s.gh.addComment(
+    n,
+    `${writeIssuanceBlock(issuanceBlock(s, n, runId, devices, options))}\n### Device tokens`,
+    WORKFLOW_BOT,
+  );
 }
 
 /** The same comment with a proof signed by `key`, as the token workflow posts it. */
-async function provenIssuanceComment(s: Scenario, n: number, runId: number, devices: string[], key: SigningKey, options: IssuanceOptions = {}): Promise<FakeComment> {
+async function provenIssuanceComment(
+  s: Scenario,
+  n: number,
+  runId: number,
+  devices: string[],
+  key: SigningKey,
+  options: IssuanceOptions = {},
+): Promise<FakeComment> {
   const block = issuanceBlock(s, n, runId, devices, options);
   const proof = await signIssuanceProof(block, key);
   return s.gh.addComment(n, `${writeIssuanceBlock({ ...block, proof })}\n### Device tokens`, WORKFLOW_BOT);
 }
 
-function issuanceBlock(s: Scenario, n: number, runId: number, devices: string[], options: IssuanceOptions): IssuanceBlock {
+function issuanceBlock(
+  s: Scenario,
+  n: number,
+  runId: number,
+  devices: string[],
+  options: IssuanceOptions,
+): IssuanceBlock {
   const current = new Map(s.record(n).certificates.map((c) => [c.device, c.fingerprintSha256!]));
   const iat = Math.floor(Date.parse(s.gh.tick()) / 1000);
   return {
@@ -89,7 +124,8 @@ function issuanceBlock(s: Scenario, n: number, runId: number, devices: string[],
     issued: devices.map((device, i) => ({
       device,
       jti: `${options.jti ?? `${runId}-${options.attempt ?? 1}`}-${i}`,
-      x5tS256: options.x5tS256 ?? (current.has(device) ? thumbprintFromFingerprint(current.get(device)!) : "A".repeat(43)),
+      x5tS256:
+        options.x5tS256 ?? (current.has(device) ? thumbprintFromFingerprint(current.get(device)!) : "A".repeat(43)),
       iat,
       exp: iat + 86_400 * 365,
       jwe: "eyJhbGciOiJFQ0RILUVTIn0.a.b.c.d",
@@ -97,14 +133,23 @@ function issuanceBlock(s: Scenario, n: number, runId: number, devices: string[],
   };
 }
 
-async function postIssuance(s: Scenario, n: number, runId: number, devices: string[], options: IssuanceOptions = {}): Promise<FakeComment> {
+async function postIssuance(
+  s: Scenario,
+  n: number,
+  runId: number,
+  devices: string[],
+  options: IssuanceOptions = {},
+): Promise<FakeComment> {
   const comment = issuanceComment(s, n, runId, devices, options);
   await s.probot.receive(commentEvent(s.gh, "created", comment));
   return comment;
 }
 
 /** The run attempt ends (GitHub's side), then its `workflow_run.completed` is delivered. */
-async function complete(s: Scenario, spec: RunSpec & { conclusion: "success" | "failure" | "cancelled" }): Promise<void> {
+async function complete(
+  s: Scenario,
+  spec: RunSpec & { conclusion: "success" | "failure" | "cancelled" },
+): Promise<void> {
   const current = s.gh.runs.get(spec.id);
   if (current) s.gh.runs.set(spec.id, { ...current, status: "completed", conclusion: spec.conclusion });
   s.gh.tick();
@@ -118,7 +163,11 @@ describe("issuance is accepted only after the run succeeded", () => {
     const comment = await postIssuance(s, n, 777, ["gw-1", "gw-2"]);
 
     let record = s.record(n);
-    expect(record).toMatchObject({ stage: "tokens", issuance: [], issuanceComments: [{ comment: comment.id, runId: 777, runAttempt: 1, accepted: false, pending: true, tokens: 2 }] });
+    expect(record).toMatchObject({
+      stage: "tokens",
+      issuance: [],
+      issuanceComments: [{ comment: comment.id, runId: 777, runAttempt: 1, accepted: false, pending: true, tokens: 2 }],
+    });
     expect(s.labels(n)).toEqual(["access: tokens", "needs: tokens"]);
     expect(s.gh.issues.get(n)!.state).toBe("open");
     const pending = s.gh.statusComment(n)!.body;
@@ -142,7 +191,11 @@ describe("issuance is accepted only after the run succeeded", () => {
     expect(record.issuance.map((t) => t.device)).toEqual(["gw-1", "gw-2"]);
     expect(record.issuanceComments).toEqual([expect.objectContaining({ comment: comment.id, accepted: true })]);
     expect(record.issuanceComments[0]!.pending).toBeUndefined();
-    expect(record.transitions.at(-1)).toMatchObject({ from: "tokens", to: "live", url: "https://github.com/acme/access-requests/actions/runs/777" });
+    expect(record.transitions.at(-1)).toMatchObject({
+      from: "tokens",
+      to: "live",
+      url: "https://github.com/acme/access-requests/actions/runs/777",
+    });
     expect(s.labels(n)).toEqual(["access: live"]);
     expect(s.gh.issues.get(n)).toMatchObject({ state: "closed", state_reason: "completed" });
     expect(s.gh.statusComment(n)!.body).toContain("**2 of 2** device(s) hold a live token");
@@ -187,7 +240,11 @@ describe("issuance is accepted only after the run succeeded", () => {
     await complete(s, { id: 778, title: title(n), conclusion: "failure" });
 
     let record = s.record(n);
-    expect(record).toMatchObject({ stage: "tokens", issuance: [], issuanceComments: [{ runId: 778, accepted: false, reason: "run 778 (attempt 1) ended with failure" }] });
+    expect(record).toMatchObject({
+      stage: "tokens",
+      issuance: [],
+      issuanceComments: [{ runId: 778, accepted: false, reason: "run 778 (attempt 1) ended with failure" }],
+    });
     expect(record.issuanceComments[0]!.pending).toBeUndefined();
     expect(s.labels(n)).toEqual(["access: tokens", "needs: tokens"]);
     expect(s.gh.issues.get(n)!.state).toBe("open");
@@ -198,7 +255,10 @@ describe("issuance is accepted only after the run succeeded", () => {
     await complete(s, { id: 779, title: title(n), conclusion: "cancelled" });
     record = s.record(n);
     expect(record.stage).toBe("tokens");
-    expect(record.issuanceComments.map((j) => j.reason)).toEqual(["run 778 (attempt 1) ended with failure", "run 779 (attempt 1) ended with cancelled"]);
+    expect(record.issuanceComments.map((j) => j.reason)).toEqual([
+      "run 778 (attempt 1) ended with failure",
+      "run 779 (attempt 1) ended with cancelled",
+    ]);
   });
 
   it("judges the attempt a comment names: a failed first attempt is refused, a successful re-run accepted", async () => {
@@ -215,7 +275,13 @@ describe("issuance is accepted only after the run succeeded", () => {
       [2, false, true],
     ]);
     await complete(s, { id: 790, attempt: 2, title: title(n), conclusion: "success" });
-    expect(s.record(n)).toMatchObject({ stage: "live", issuanceComments: [{ runAttempt: 1, accepted: false }, { runAttempt: 2, accepted: true }] });
+    expect(s.record(n)).toMatchObject({
+      stage: "live",
+      issuanceComments: [
+        { runAttempt: 1, accepted: false },
+        { runAttempt: 2, accepted: true },
+      ],
+    });
   });
 
   it("refuses issuance comments naming a run of another workflow file, another branch or a non-dispatch event", async () => {
@@ -230,7 +296,11 @@ describe("issuance is accepted only after the run succeeded", () => {
     const record = s.record(n);
     expect(record).toMatchObject({ stage: "tokens", issuance: [] });
     expect(record.issuanceComments.map((j) => [j.runId, j.accepted, j.reason])).toEqual([
-      [666, false, "run 666 (attempt 1) is of .github/workflows/ci.yml, not the token workflow .github/workflows/issue-tokens.yml"],
+      [
+        666,
+        false,
+        "run 666 (attempt 1) is of .github/workflows/ci.yml, not the token workflow .github/workflows/issue-tokens.yml",
+      ],
       [667, false, "run 667 (attempt 1) did not run on the default branch main"],
       [668, false, "run 668 (attempt 1) was started by push, not workflow_dispatch"],
       [669, false, "it names workflow .github/workflows/ci.yml, not .github/workflows/issue-tokens.yml"],
@@ -312,7 +382,15 @@ describe("/reissue-tokens DEVICE|all REASON", () => {
     const c = await s.say(n, "rita", "/reissue-tokens GW-2 device replaced after a break-in");
     let record = s.record(n);
     expect(record.stage).toBe("tokens");
-    expect(record.reissueRequested).toEqual([{ device: "gw-2", reason: "device replaced after a break-in", by: "rita", at: c.created_at, url: `https://github.com/acme/access-requests/issues/${n}#issuecomment-${c.id}` }]);
+    expect(record.reissueRequested).toEqual([
+      {
+        device: "gw-2",
+        reason: "device replaced after a break-in",
+        by: "rita",
+        at: c.created_at,
+        url: `https://github.com/acme/access-requests/issues/${n}#issuecomment-${c.id}`,
+      },
+    ]);
     expect(record.commands.at(-1)).toMatchObject({ name: "reissue-tokens", outcome: "accepted" });
     expect(s.gh.issues.get(n)).toMatchObject({ state: "open", state_reason: "reopened" });
     expect(s.labels(n)).toEqual(["access: tokens", "needs: tokens"]);
@@ -346,7 +424,11 @@ describe("/reissue-tokens DEVICE|all REASON", () => {
     };
     await refusal("mallory", "/reissue-tokens gw-1 lost", /only reviewers can run `\/reissue-tokens`/);
     await refusal("jane", "/reissue-tokens gw-1 lost", /you opened this request, so you cannot advance it yourself/);
-    await refusal("rita", "/reissue-tokens gw-7 lost", /`gw-7` is not one of this request's devices \(`gw-1`, `gw-2`\)/);
+    await refusal(
+      "rita",
+      "/reissue-tokens gw-7 lost",
+      /`gw-7` is not one of this request's devices \(`gw-1`, `gw-2`\)/,
+    );
     await refusal("rita", "/reissue-tokens gw-1,gw-2 lost", /`gw-1,gw-2` is not one of this request's devices/);
     await refusal("rita", "/reissue-tokens gw-1", /name the device \(or `all`\) and give a reason/);
     await refusal("rita", "/reissue-tokens", /name the device \(or `all`\) and give a reason/);
@@ -364,7 +446,9 @@ describe("/reissue-tokens DEVICE|all REASON", () => {
   it("is refused before any token was issued, and the old /reissue is not a command", async () => {
     const [s, n] = await inTokens();
     await s.say(n, "rita", "/reissue-tokens gw-1 lost");
-    expect(s.replies(n).at(-1)).toMatch(/the request is in stage \*\*tokens\*\*; `\/reissue-tokens` works only once tokens were issued/);
+    expect(s.replies(n).at(-1)).toMatch(
+      /the request is in stage \*\*tokens\*\*; `\/reissue-tokens` works only once tokens were issued/,
+    );
     const mark = s.mark();
     await s.say(n, "rita", "/reissue gw-1 lost");
     expect(s.gh.requests.length).toBe(mark);
@@ -392,7 +476,11 @@ describe("what an issuance report may claim", () => {
     expect(record).toMatchObject({ stage: "tokens", issuance: [] });
     expect(record.issuanceComments.map((j) => [j.runId, j.accepted, j.reason])).toEqual([
       [781, false, "it reports a token for gw-9, which is not a device of this request"],
-      [782, false, "it reports a token for gw-1 bound to a certificate the app never recorded as valid for that device"],
+      [
+        782,
+        false,
+        "it reports a token for gw-1 bound to a certificate the app never recorded as valid for that device",
+      ],
     ]);
   });
 
@@ -406,7 +494,8 @@ describe("the issuance proof, when the configuration publishes the token key's J
   let key: SigningKey;
   let other: SigningKey;
   beforeAll(async () => {
-    const pem = (curve: string) => generateKeyPairSync("ec", { namedCurve: curve }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    const pem = (curve: string) =>
+      generateKeyPairSync("ec", { namedCurve: curve }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
     key = await loadSigningKey(pem("P-256"));
     other = await loadSigningKey(pem("P-256"));
   });
@@ -456,7 +545,11 @@ describe("a report must be the run's own", () => {
     await postIssuance(s, n, 803, ["gw-1", "gw-2"], { jti: "replayed" });
     const record = s.record(n);
     expect(record.issuanceComments.map((j) => [j.runId, j.accepted, j.reason])).toEqual([
-      [801, false, `run 801 (attempt 1) is titled "Issue tokens for request #${n + 1}", not "Issue tokens for request #${n}"`],
+      [
+        801,
+        false,
+        `run 801 (attempt 1) is titled "Issue tokens for request #${n + 1}", not "Issue tokens for request #${n}"`,
+      ],
       [802, false, "run 802 (attempt 1) ran at commit dddddddddddd, not bbbbbbbbbbbb as the report says"],
       [803, true, undefined],
       [803, false, `run 803 (attempt 1) part 1 was already reported in comment ${genuine.id}`],

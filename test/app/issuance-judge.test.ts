@@ -5,7 +5,12 @@ import type { CertificateRecord } from "../../src/record/schema.js";
 import { thumbprintFromFingerprint } from "../../src/record/tokens.js";
 import type { IssuanceBlock } from "../../src/record/issuance-comment.js";
 
-const expected = { repository: "acme/access-requests", issue: 7, workflowFile: "issue-tokens.yml", defaultBranch: "main" };
+const expected = {
+  repository: "acme/access-requests",
+  issue: 7,
+  workflowFile: "issue-tokens.yml",
+  defaultBranch: "main",
+};
 const block = {
   version: 1,
   repository: "acme/access-requests",
@@ -21,31 +26,75 @@ const block = {
   parts: 1,
   issued: [],
 } as unknown as IssuanceBlock;
-const run = (over: Partial<RunFacts> = {}): RunFacts => ({ path: ".github/workflows/issue-tokens.yml", head_branch: "main", event: "workflow_dispatch", status: "completed", conclusion: "success", run_attempt: 2, display_title: "Issue tokens for request #7", head_sha: "b".repeat(40), repository: { full_name: "acme/access-requests" }, ...over });
+const run = (over: Partial<RunFacts> = {}): RunFacts => ({
+  path: ".github/workflows/issue-tokens.yml",
+  head_branch: "main",
+  event: "workflow_dispatch",
+  status: "completed",
+  conclusion: "success",
+  run_attempt: 2,
+  display_title: "Issue tokens for request #7",
+  head_sha: "b".repeat(40),
+  repository: { full_name: "acme/access-requests" },
+  ...over,
+});
 
 describe("judging the run an issuance comment names", () => {
   it("accepts only a completed, successful attempt of the token workflow; a running one is pending", () => {
     expect(judgeIssuanceRun(block, run(), expected)).toEqual({ verdict: "accepted" });
-    expect(judgeIssuanceRun(block, run({ path: "acme/access-requests/.github/workflows/issue-tokens.yml@refs/heads/main" }), expected)).toEqual({ verdict: "accepted" });
+    expect(
+      judgeIssuanceRun(
+        block,
+        run({ path: "acme/access-requests/.github/workflows/issue-tokens.yml@refs/heads/main" }),
+        expected,
+      ),
+    ).toEqual({ verdict: "accepted" });
     for (const status of ["queued", "in_progress", "waiting", "requested", null]) {
-      expect(judgeIssuanceRun(block, run({ status, conclusion: null }), expected)).toMatchObject({ verdict: "pending" });
+      expect(judgeIssuanceRun(block, run({ status, conclusion: null }), expected)).toMatchObject({
+        verdict: "pending",
+      });
     }
     for (const conclusion of ["failure", "cancelled", "timed_out", "skipped", "action_required", null]) {
-      expect(judgeIssuanceRun(block, run({ conclusion }), expected)).toEqual({ verdict: "refused", reason: `run 41 (attempt 2) ended with ${conclusion ?? "no conclusion"}` });
+      expect(judgeIssuanceRun(block, run({ conclusion }), expected)).toEqual({
+        verdict: "refused",
+        reason: `run 41 (attempt 2) ended with ${conclusion ?? "no conclusion"}`,
+      });
     }
   });
 
   it("refuses at once, even while the run is in progress, what no completion can fix", () => {
     const running = { status: "in_progress", conclusion: null };
-    expect(judgeIssuanceRun(block, run({ ...running, path: ".github/workflows/ci.yml" }), expected)).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/not the token workflow/) });
-    expect(judgeIssuanceRun(block, run({ ...running, head_branch: "release" }), expected)).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/default branch main/) });
-    expect(judgeIssuanceRun(block, run({ ...running, event: "push" }), expected)).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/started by push/) });
-    expect(judgeIssuanceRun(block, run({ ...running, run_attempt: 3 }), expected)).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/attempt 3/) });
-    expect(judgeIssuanceRun(block, run({ ...running, repository: { full_name: "evil/fork" } }), expected)).toMatchObject({ verdict: "refused" });
-    expect(judgeIssuanceRun(block, null, expected)).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/does not exist/) });
+    expect(judgeIssuanceRun(block, run({ ...running, path: ".github/workflows/ci.yml" }), expected)).toMatchObject({
+      verdict: "refused",
+      reason: expect.stringMatching(/not the token workflow/),
+    });
+    expect(judgeIssuanceRun(block, run({ ...running, head_branch: "release" }), expected)).toMatchObject({
+      verdict: "refused",
+      reason: expect.stringMatching(/default branch main/),
+    });
+    expect(judgeIssuanceRun(block, run({ ...running, event: "push" }), expected)).toMatchObject({
+      verdict: "refused",
+      reason: expect.stringMatching(/started by push/),
+    });
+    expect(judgeIssuanceRun(block, run({ ...running, run_attempt: 3 }), expected)).toMatchObject({
+      verdict: "refused",
+      reason: expect.stringMatching(/attempt 3/),
+    });
+    expect(
+      judgeIssuanceRun(block, run({ ...running, repository: { full_name: "evil/fork" } }), expected),
+    ).toMatchObject({ verdict: "refused" });
+    expect(judgeIssuanceRun(block, null, expected)).toMatchObject({
+      verdict: "refused",
+      reason: expect.stringMatching(/does not exist/),
+    });
     expect(judgeIssuanceRun({ ...block, request: 8 }, run(running), expected)).toMatchObject({ verdict: "refused" });
-    expect(judgeIssuanceRun(block, run({ ...running, display_title: "Issue tokens for request #8" }), expected)).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/titled "Issue tokens for request #8"/) });
-    expect(judgeIssuanceRun(block, run({ ...running, head_sha: "c".repeat(40) }), expected)).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/ran at commit cccccccccccc/) });
+    expect(
+      judgeIssuanceRun(block, run({ ...running, display_title: "Issue tokens for request #8" }), expected),
+    ).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/titled "Issue tokens for request #8"/) });
+    expect(judgeIssuanceRun(block, run({ ...running, head_sha: "c".repeat(40) }), expected)).toMatchObject({
+      verdict: "refused",
+      reason: expect.stringMatching(/ran at commit cccccccccccc/),
+    });
   });
 });
 
@@ -61,9 +110,21 @@ describe("judging the tokens an issuance comment reports", () => {
     verdict,
     errors: [],
   });
-  const certificates = [cert("pump-01", "AA", "valid", 1), cert("pump-01", "BB", "valid", 2), cert("pump-02", "CC", "invalid", 3)];
-  const entry = (device: string, byte: string) => ({ device, jti: `j-${device}-${byte}`, x5tS256: thumbprintFromFingerprint(fp(byte)), iat: 1, exp: 2, jwe: "a.b.c.d.e" });
-  const judge = (...issued: ReturnType<typeof entry>[]) => judgeIssuedEntries({ ...block, issued } as IssuanceBlock, ["pump-01", "pump-02"], certificates);
+  const certificates = [
+    cert("pump-01", "AA", "valid", 1),
+    cert("pump-01", "BB", "valid", 2),
+    cert("pump-02", "CC", "invalid", 3),
+  ];
+  const entry = (device: string, byte: string) => ({
+    device,
+    jti: `j-${device}-${byte}`,
+    x5tS256: thumbprintFromFingerprint(fp(byte)),
+    iat: 1,
+    exp: 2,
+    jwe: "a.b.c.d.e",
+  });
+  const judge = (...issued: ReturnType<typeof entry>[]) =>
+    judgeIssuedEntries({ ...block, issued }, ["pump-01", "pump-02"], certificates);
 
   it("accepts tokens bound to any certificate recorded valid for a device of the request (any case of its id)", () => {
     expect(judge(entry("pump-01", "BB"))).toEqual({ verdict: "accepted" });
@@ -71,20 +132,46 @@ describe("judging the tokens an issuance comment reports", () => {
   });
 
   it("refuses devices outside the request and certificates never recorded, or recorded invalid", () => {
-    expect(judge(entry("pump-01", "AA"), entry("pump-03", "AA"))).toEqual({ verdict: "refused", reason: "it reports a token for pump-03, which is not a device of this request" });
-    expect(judge(entry("pump-01", "DD"))).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/pump-01 bound to a certificate the app never recorded as valid/) });
-    expect(judge(entry("pump-02", "CC"))).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/pump-02 bound to a certificate/) });
+    expect(judge(entry("pump-01", "AA"), entry("pump-03", "AA"))).toEqual({
+      verdict: "refused",
+      reason: "it reports a token for pump-03, which is not a device of this request",
+    });
+    expect(judge(entry("pump-01", "DD"))).toMatchObject({
+      verdict: "refused",
+      reason: expect.stringMatching(/pump-01 bound to a certificate the app never recorded as valid/),
+    });
+    expect(judge(entry("pump-02", "CC"))).toMatchObject({
+      verdict: "refused",
+      reason: expect.stringMatching(/pump-02 bound to a certificate/),
+    });
     expect(judge(entry("pump-02", "AA"))).toMatchObject({ verdict: "refused" }); // another device's certificate
   });
 });
 
 describe("which completed runs concern a request", () => {
   const repository = { full_name: "acme/access-requests", default_branch: "main" };
-  const tokenRun = (over: Record<string, unknown> = {}) => ({ display_title: "Issue tokens for request #12", event: "workflow_dispatch", head_branch: "main", repository: { full_name: "acme/access-requests" }, ...over });
+  const tokenRun = (over: Record<string, unknown> = {}) => ({
+    display_title: "Issue tokens for request #12",
+    event: "workflow_dispatch",
+    head_branch: "main",
+    repository: { full_name: "acme/access-requests" },
+    ...over,
+  });
 
   it("reads the request number from the token workflow's run-name, strictly", () => {
     expect(requestOfTokenRun(tokenRun(), repository)).toBe(12);
-    for (const display_title of ["Issue tokens for request #12 ", "Issue tokens for request #12\n", "issue tokens for request #12", "Issue tokens for request 12", "Issue tokens for request #012", "Issue tokens for request #0", "Issue tokens for request #1234567890", "Issue tokens for request #12; rm -rf", "", null]) {
+    for (const display_title of [
+      "Issue tokens for request #12 ",
+      "Issue tokens for request #12\n",
+      "issue tokens for request #12",
+      "Issue tokens for request 12",
+      "Issue tokens for request #012",
+      "Issue tokens for request #0",
+      "Issue tokens for request #1234567890",
+      "Issue tokens for request #12; rm -rf",
+      "",
+      null,
+    ]) {
       expect(requestOfTokenRun(tokenRun({ display_title }), repository)).toBeNull();
     }
   });

@@ -4,7 +4,12 @@ import { defaultConfig } from "../../src/config/parse.js";
 import { renderStatusComment } from "../../src/app/render/status.js";
 import { COMMENT_LIMIT, findStatusComment, readRecord, STATUS_MARKER, writeRecord } from "../../src/record/codec.js";
 import type { AccessRecord, CertificateRecord, IssuanceRecord } from "../../src/record/schema.js";
-import { devicesNeedingTokens, recordIssuance, thumbprintFromFingerprint, tokensComplete } from "../../src/record/tokens.js";
+import {
+  devicesNeedingTokens,
+  recordIssuance,
+  thumbprintFromFingerprint,
+  tokensComplete,
+} from "../../src/record/tokens.js";
 import { isOneRecordError } from "../../src/errors.js";
 
 const T = "2026-06-01T10:00:00Z";
@@ -17,18 +22,44 @@ function baseRecord(devices: string[], extra: Partial<AccessRecord> = {}): Acces
     issueUrl: "https://github.com/acme/access-requests/issues/7",
     requester: "jane",
     stage: "tokens",
-    checklist: ["stage-testing", "legal-agreements", "account-review", "network-review"].map((item) => ({ item, by: "rita", at: T, url: "https://github.com/acme/access-requests/issues/7#issuecomment-1" })),
-    certification: { by: "tom", at: T, url: "https://github.com/acme/access-requests/issues/7#issuecomment-2", requestSha256: "ab".repeat(32) },
+    checklist: ["stage-testing", "legal-agreements", "account-review", "network-review"].map((item) => ({
+      item,
+      by: "rita",
+      at: T,
+      url: "https://github.com/acme/access-requests/issues/7#issuecomment-1",
+    })),
+    certification: {
+      by: "tom",
+      at: T,
+      url: "https://github.com/acme/access-requests/issues/7#issuecomment-2",
+      requestSha256: "ab".repeat(32),
+    },
     hold: null,
     rejection: null,
     reissueRequested: [],
     transitions: [],
-    request: { account: "Acme <script>", contact: "j@acme.test", devices, certificateOption: 1, networkPaths: ["8.8.4.0/24"], sha256: "ab".repeat(32) },
+    request: {
+      account: "Acme <script>",
+      contact: "j@acme.test",
+      devices,
+      certificateOption: 1,
+      networkPaths: ["8.8.4.0/24"],
+      sha256: "ab".repeat(32),
+    },
     form: { at: T, bodySha256: "cd".repeat(32), valid: true, problems: [], applied: true },
     formLog: [{ at: T, bodySha256: "cd".repeat(32), valid: true, applied: true }],
     commands: [],
     ignored: [],
-    pullRequests: [{ number: 50, url: "https://github.com/acme/access-requests/pull/50", state: "merged", at: T, mergedAt: T, mergedCommit: "a".repeat(40) }],
+    pullRequests: [
+      {
+        number: 50,
+        url: "https://github.com/acme/access-requests/pull/50",
+        state: "merged",
+        at: T,
+        mergedAt: T,
+        mergedCommit: "a".repeat(40),
+      },
+    ],
     certificates: [],
     issuance: [],
     issuanceComments: [],
@@ -41,12 +72,24 @@ function fingerprint(device: string): string {
 }
 
 function certificate(device: string): CertificateRecord {
-  return { device, path: `certificates/7/${device}.pem`, fingerprintSha256: fingerprint(device), pr: 50, mergedCommit: "a".repeat(40), mergedAt: T, verdict: "valid", errors: [], notAfter: "2027-06-01T00:00:00.000Z" };
+  return {
+    device,
+    path: `certificates/7/${device}.pem`,
+    fingerprintSha256: fingerprint(device),
+    pr: 50,
+    mergedCommit: "a".repeat(40),
+    mergedAt: T,
+    verdict: "valid",
+    errors: [],
+    notAfter: "2027-06-01T00:00:00.000Z",
+  };
 }
 
 describe("record codec", () => {
   it("round-trips as JSON that cannot close its HTML comment, and as deflate", () => {
-    const record = baseRecord(["a-1"], { hold: { by: "rita", at: T, url: "https://x.test/", reason: "--> <!-- /approve-certification" } });
+    const record = baseRecord(["a-1"], {
+      hold: { by: "rita", at: T, url: "https://x.test/", reason: "--> <!-- /approve-certification" },
+    });
     const json = writeRecord(record);
     expect(json.indexOf("-->")).toBe(json.length - 3);
     expect(readRecord(`text\n${json}\n`)).toEqual(record);
@@ -54,21 +97,43 @@ describe("record codec", () => {
   });
 
   it("reads records written before /reissue was renamed, and writes the new name", () => {
-    const command = { comment: 9, index: 0, by: "rita", at: T, name: "reissue-tokens" as const, args: "a-1 lost", reviewer: true, outcome: "accepted" as const };
-    const current = writeRecord(baseRecord(["a-1"], { commands: [command], issuanceComments: [{ comment: 5, runId: 41, part: 1, accepted: true }] }));
+    const command = {
+      comment: 9,
+      index: 0,
+      by: "rita",
+      at: T,
+      name: "reissue-tokens" as const,
+      args: "a-1 lost",
+      reviewer: true,
+      outcome: "accepted" as const,
+    };
+    const current = writeRecord(
+      baseRecord(["a-1"], {
+        commands: [command],
+        issuanceComments: [{ comment: 5, runId: 41, part: 1, accepted: true }],
+      }),
+    );
     const old = current.replace('"name":"reissue-tokens"', '"name":"reissue"');
     expect(old).toContain('"name":"reissue"');
     const read = readRecord(old)!;
     expect(read.commands[0]!.name).toBe("reissue-tokens");
     expect(read.issuanceComments).toEqual([{ comment: 5, runId: 41, part: 1, accepted: true }]);
     expect(writeRecord(read)).toBe(current);
-    expect(() => readRecord(current.replace('"name":"reissue-tokens"', '"name":"reissue-all"'))).toThrow(/commands\.0\.name/);
+    expect(() => readRecord(current.replace('"name":"reissue-tokens"', '"name":"reissue-all"'))).toThrow(
+      /commands\.0\.name/,
+    );
   });
 
   it("returns null without a record and refuses a tampered one with a stable code", () => {
     expect(readRecord("just a comment")).toBeNull();
     const json = writeRecord(baseRecord(["a-1"]));
-    for (const broken of [json.replace('"stage":"tokens"', '"stage":"live!"'), json.replace("json:{", "json:{{"), json.replace("json:", "zip:"), json.slice(0, -4), "<!-- onerecord-access:record v1 deflate:AAAA -->"]) {
+    for (const broken of [
+      json.replace('"stage":"tokens"', '"stage":"live!"'),
+      json.replace("json:{", "json:{{"),
+      json.replace("json:", "zip:"),
+      json.slice(0, -4),
+      "<!-- onerecord-access:record v1 deflate:AAAA -->",
+    ]) {
       let error: unknown;
       try {
         readRecord(broken);
@@ -102,26 +167,59 @@ describe("token bookkeeping", () => {
   it("records issuance, moves to live once every device holds a token bound to its certificate", () => {
     const record = baseRecord(["a-1", "a-2"], { certificates: [certificate("a-1"), certificate("a-2")] });
     expect(devicesNeedingTokens(record)).toEqual(["a-1", "a-2"]);
-    const token = (device: string, at = "2026-06-02T00:00:00Z"): IssuanceRecord => ({ device, jti: `jti-${device}-${at}`, x5tS256: thumbprintFromFingerprint(fingerprint(device)), expiresAt: "2027-06-02T00:00:00Z", runUrl: "https://github.com/acme/access-requests/actions/runs/1", at });
-    const half = recordIssuance(record, [token("a-1")], { by: "github-actions[bot]", url: "https://github.com/acme/access-requests/actions/runs/1", at: "2026-06-02T00:00:00Z" });
+    const token = (device: string, at = "2026-06-02T00:00:00Z"): IssuanceRecord => ({
+      device,
+      jti: `jti-${device}-${at}`,
+      x5tS256: thumbprintFromFingerprint(fingerprint(device)),
+      expiresAt: "2027-06-02T00:00:00Z",
+      runUrl: "https://github.com/acme/access-requests/actions/runs/1",
+      at,
+    });
+    const half = recordIssuance(record, [token("a-1")], {
+      by: "github-actions[bot]",
+      url: "https://github.com/acme/access-requests/actions/runs/1",
+      at: "2026-06-02T00:00:00Z",
+    });
     expect(half.stage).toBe("tokens");
-    const full = recordIssuance(half, [token("a-2")], { by: "github-actions[bot]", url: "https://github.com/acme/access-requests/actions/runs/1", at: "2026-06-02T00:00:00Z" });
+    const full = recordIssuance(half, [token("a-2")], {
+      by: "github-actions[bot]",
+      url: "https://github.com/acme/access-requests/actions/runs/1",
+      at: "2026-06-02T00:00:00Z",
+    });
     expect(full.stage).toBe("live");
     expect(full.transitions.at(-1)).toMatchObject({ from: "tokens", to: "live" });
     expect(tokensComplete(full)).toBe(true);
     // A reissue request makes the device need a token again until a newer one is recorded.
-    const asked = { ...full, reissueRequested: [{ device: "a-2", by: "rita", at: "2026-06-03T00:00:00Z", url: "https://x.test/", reason: "laptop lost" }] };
+    const asked = {
+      ...full,
+      reissueRequested: [
+        { device: "a-2", by: "rita", at: "2026-06-03T00:00:00Z", url: "https://x.test/", reason: "laptop lost" },
+      ],
+    };
     expect(devicesNeedingTokens(asked)).toEqual(["a-2"]);
-    const reissued = recordIssuance(asked, [token("a-2", "2026-06-04T00:00:00Z")], { by: "github-actions[bot]", url: "https://x.test/run/2", at: "2026-06-04T00:00:00Z" });
+    const reissued = recordIssuance(asked, [token("a-2", "2026-06-04T00:00:00Z")], {
+      by: "github-actions[bot]",
+      url: "https://x.test/run/2",
+      at: "2026-06-04T00:00:00Z",
+    });
     expect(reissued.reissueRequested).toEqual([]);
   });
 });
 
 describe("status comment size", () => {
   it("stays under GitHub's limit for 500 devices with long ids, certificates and tokens", () => {
-    const devices = Array.from({ length: 500 }, (_, i) => `clinic-${String(i).padStart(3, "0")}-edge-gateway-${"x".repeat(40)}`.slice(0, 64));
+    const devices = Array.from({ length: 500 }, (_, i) =>
+      `clinic-${String(i).padStart(3, "0")}-edge-gateway-${"x".repeat(40)}`.slice(0, 64),
+    );
     const certificates = devices.map(certificate);
-    const issuance = devices.map((d) => ({ device: d, jti: createHash("sha1").update(d).digest("base64url"), x5tS256: thumbprintFromFingerprint(fingerprint(d)), expiresAt: "2027-06-02T00:00:00Z", runUrl: "https://github.com/acme/access-requests/actions/runs/123456789", at: "2026-06-02T00:00:00Z" }));
+    const issuance = devices.map((d) => ({
+      device: d,
+      jti: createHash("sha1").update(d).digest("base64url"),
+      x5tS256: thumbprintFromFingerprint(fingerprint(d)),
+      expiresAt: "2027-06-02T00:00:00Z",
+      runUrl: "https://github.com/acme/access-requests/actions/runs/123456789",
+      at: "2026-06-02T00:00:00Z",
+    }));
     const record = baseRecord(devices, { stage: "live", certificates, issuance });
     const body = renderStatusComment(record, defaultConfig());
     expect(body.length).toBeLessThan(COMMENT_LIMIT);
@@ -130,7 +228,9 @@ describe("status comment size", () => {
   });
 
   it("escapes what people typed", () => {
-    const record = baseRecord(["a-1"], { hold: { by: "rita", at: T, url: "https://x.test/", reason: "@everyone <img src=x onerror=alert(1)> | ![x](y)" } });
+    const record = baseRecord(["a-1"], {
+      hold: { by: "rita", at: T, url: "https://x.test/", reason: "@everyone <img src=x onerror=alert(1)> | ![x](y)" },
+    });
     // The visible part; the hidden record keeps the text as typed (JSON-escaped, never rendered).
     const body = renderStatusComment(record, defaultConfig()).split("<!-- onerecord-access:record")[0]!;
     expect(body).not.toMatch(/[^\\]<img/);

@@ -6,7 +6,13 @@ import { assembleRecord, excerptArgs, MAX_KEPT_ARGS, pruneCommands, unseenLines 
 import { reduce } from "../../src/app/state/reduce.js";
 import type { ReduceInput } from "../../src/app/state/types.js";
 import { COMMENT_LIMIT, readRecord, writeRecord } from "../../src/record/codec.js";
-import type { AccessRecord, CertificateRecord, CommandRecord, IssuanceRecord, RequestContent } from "../../src/record/schema.js";
+import type {
+  AccessRecord,
+  CertificateRecord,
+  CommandRecord,
+  IssuanceRecord,
+  RequestContent,
+} from "../../src/record/schema.js";
 import { hasCurrentToken, thumbprintFromFingerprint } from "../../src/record/tokens.js";
 import { isOneRecordError } from "../../src/errors.js";
 import { COMMENT_BODY_LIMIT } from "./helpers/fake-github.js";
@@ -51,9 +57,17 @@ describe("status comment size: what commenters post", () => {
     const n = await s.open();
     const tooLong = "x".repeat(COMMENT_BODY_LIMIT);
     const status = s.gh.statusComment(n)!;
-    const patch = await fetch(`https://api.github.com/repos/acme/access-requests/issues/comments/${status.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ body: tooLong }) });
+    const patch = await fetch(`https://api.github.com/repos/acme/access-requests/issues/comments/${status.id}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ body: tooLong }),
+    });
     expect(patch.status).toBe(422);
-    const post = await fetch(`https://api.github.com/repos/acme/access-requests/issues/${n}/comments`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ body: tooLong }) });
+    const post = await fetch(`https://api.github.com/repos/acme/access-requests/issues/${n}/comments`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ body: tooLong }),
+    });
     expect(post.status).toBe(422);
     expect(s.gh.statusComment(n)!.body).toBe(status.body);
   });
@@ -72,15 +86,34 @@ describe("pruning command lines", () => {
   });
 
   it("folds old pruned comments into a watermark that unseenLines honours", () => {
-    const line = (comment: number): CommandRecord => ({ comment, index: 0, by: "mallory", at: "2026-01-01T00:00:00Z", name: "hold", args: "x", reviewer: false, outcome: "refused", reason: "only reviewers" });
+    const line = (comment: number): CommandRecord => ({
+      comment,
+      index: 0,
+      by: "mallory",
+      at: "2026-01-01T00:00:00Z",
+      name: "hold",
+      args: "x",
+      reviewer: false,
+      outcome: "refused",
+      reason: "only reviewers",
+    });
     const commands = Array.from({ length: 300 }, (_, i) => line(1000 + i));
     const { commands: kept, ignored } = pruneCommands(commands, [{ comment: 5, by: "eve", reason: "edited" }], "jane");
     expect(kept).toHaveLength(40);
     expect(ignored.length).toBeLessThanOrEqual(201);
     const mark = ignored.find((i) => i.reason === "pruned-through")!;
     expect(mark.comment).toBeGreaterThan(1000);
-    const comment = (id: number) => ({ id, body: "/hold again", created_at: "t", updated_at: "t", user: { login: "mallory", type: "User" } });
-    const unseen = unseenLines([comment(1000), comment(1259), comment(1299), comment(2000)], { commands: kept, ignored });
+    const comment = (id: number) => ({
+      id,
+      body: "/hold again",
+      created_at: "t",
+      updated_at: "t",
+      user: { login: "mallory", type: "User" },
+    });
+    const unseen = unseenLines([comment(1000), comment(1259), comment(1299), comment(2000)], {
+      commands: kept,
+      ignored,
+    });
     expect(unseen.lines.map((l) => l.comment)).toEqual([2000]);
     // Pruning again changes nothing.
     expect(pruneCommands(kept, ignored, "jane")).toEqual({ commands: kept, ignored });
@@ -89,19 +122,73 @@ describe("pruning command lines", () => {
 
 describe("status comment size: 500 devices and repeated reissues", () => {
   const devices = Array.from({ length: 500 }, (_, i) => `clinic-${String(i).padStart(3, "0")}-gateway`);
-  const request: RequestContent = { account: "Acme", contact: "j@acme.test", devices, certificateOption: 1, networkPaths: ["8.8.4.0/24"], sha256: "1".repeat(64) };
+  const request: RequestContent = {
+    account: "Acme",
+    contact: "j@acme.test",
+    devices,
+    certificateOption: 1,
+    networkPaths: ["8.8.4.0/24"],
+    sha256: "1".repeat(64),
+  };
   const issueUrl = "https://github.com/acme/access-requests/issues/7";
   const at = (minute: number) => new Date(Date.UTC(2026, 5, 1, 10, minute)).toISOString();
   const fingerprints = devices.map(() => randomBytes(32).toString("hex").toUpperCase().match(/../g)!.join(":"));
-  const certificates: CertificateRecord[] = devices.map((device, i) => ({ device, path: `certificates/7/${device}.pem`, fingerprintSha256: fingerprints[i]!, pr: 50, mergedCommit: "a".repeat(40), mergedAt: at(5), verdict: "valid", errors: [], notAfter: "2027-06-01T00:00:00.000Z" }));
-  const pullRequests = [{ number: 50, url: "https://github.com/acme/access-requests/pull/50", state: "merged" as const, at: at(5), mergedAt: at(5), mergedCommit: "a".repeat(40), mergedBy: "rita" }];
+  const certificates: CertificateRecord[] = devices.map((device, i) => ({
+    device,
+    path: `certificates/7/${device}.pem`,
+    fingerprintSha256: fingerprints[i]!,
+    pr: 50,
+    mergedCommit: "a".repeat(40),
+    mergedAt: at(5),
+    verdict: "valid",
+    errors: [],
+    notAfter: "2027-06-01T00:00:00.000Z",
+  }));
+  const pullRequests = [
+    {
+      number: 50,
+      url: "https://github.com/acme/access-requests/pull/50",
+      state: "merged" as const,
+      at: at(5),
+      mergedAt: at(5),
+      mergedCommit: "a".repeat(40),
+      mergedBy: "rita",
+    },
+  ];
   let comment = 100;
-  const command = (minute: number, name: CommandRecord["name"], args: string, by = "rita"): CommandRecord => ({ comment: ++comment, index: 0, by, at: at(minute), name, args, reviewer: true, outcome: "accepted" });
+  const command = (minute: number, name: CommandRecord["name"], args: string, by = "rita"): CommandRecord => ({
+    comment: ++comment,
+    index: 0,
+    by,
+    at: at(minute),
+    name,
+    args,
+    reviewer: true,
+    outcome: "accepted",
+  });
   const round = (minute: number, run: number): IssuanceRecord[] =>
-    devices.map((device, i) => ({ device, jti: randomUUID(), x5tS256: thumbprintFromFingerprint(fingerprints[i]!), expiresAt: "2027-06-02T00:00:00Z", runUrl: `https://github.com/acme/access-requests/actions/runs/${run}`, at: at(minute), by: "github-actions[bot]" }));
+    devices.map((device, i) => ({
+      device,
+      jti: randomUUID(),
+      x5tS256: thumbprintFromFingerprint(fingerprints[i]!),
+      expiresAt: "2027-06-02T00:00:00Z",
+      runUrl: `https://github.com/acme/access-requests/actions/runs/${run}`,
+      at: at(minute),
+      by: "github-actions[bot]",
+    }));
 
   function input(commands: readonly CommandRecord[], issuance: readonly IssuanceRecord[]): ReduceInput {
-    return { checklistItems: defaultConfig().checklist, requester: "jane", issueUrl, form: { valid: true, request }, priorRequest: request, commands, pullRequests, certificates, issuance };
+    return {
+      checklistItems: defaultConfig().checklist,
+      requester: "jane",
+      issueUrl,
+      form: { valid: true, request },
+      priorRequest: request,
+      commands,
+      pullRequests,
+      certificates,
+      issuance,
+    };
   }
 
   it("keeps current tokens whole, older ones as stand-ins, replays the same and fits", () => {
@@ -122,10 +209,21 @@ describe("status comment size: 500 devices and repeated reissues", () => {
       }
       const full = reduce(input(history, issuanceFull));
       // The app's view: the stored record (pruned) plus what is new since.
-      const fresh = prior ? issuanceFull.filter((t) => !prior!.issuance.some((p) => p.jti === t.jti && p.jti !== "")).filter((t) => t.runUrl.endsWith(`/${r}`)) : issuanceFull;
+      const fresh = prior
+        ? issuanceFull
+            .filter((t) => !prior!.issuance.some((p) => p.jti === t.jti && p.jti !== ""))
+            .filter((t) => t.runUrl.endsWith(`/${r}`))
+        : issuanceFull;
       const storedIssuance = [...(stored?.issuance ?? []), ...(prior ? fresh : [])];
       const issuance = prior ? storedIssuance : issuanceFull;
-      const fromRecord = reduce(input(stored ? stored.commands.concat(history.filter((c) => !stored!.commands.some((s) => s.comment === c.comment))) : history, issuance));
+      const fromRecord = reduce(
+        input(
+          stored
+            ? stored.commands.concat(history.filter((c) => !stored!.commands.some((s) => s.comment === c.comment)))
+            : history,
+          issuance,
+        ),
+      );
       expect(fromRecord).toEqual(full);
       const record = assembleRecord({
         repository: "acme/access-requests",
@@ -170,11 +268,35 @@ describe("status comment size: 500 devices and repeated reissues", () => {
       verdict: "valid",
       errors: [],
     }));
-    const base = JSON.parse(JSON.stringify(readRecord(writeRecord({
-      version: 1, repository: "acme/access-requests", issue: 7, issueUrl, requester: "jane", stage: "certificates", checklist: [], certification: null, hold: null, rejection: null,
-      reissueRequested: [], transitions: [], request, form: { at: at(0), bodySha256: "cd".repeat(32), valid: true, problems: [], applied: true }, formLog: [], commands: [], ignored: [],
-      pullRequests: [], certificates, issuance: [], issuanceComments: [],
-    })))) as AccessRecord;
+    const base = JSON.parse(
+      JSON.stringify(
+        readRecord(
+          writeRecord({
+            version: 1,
+            repository: "acme/access-requests",
+            issue: 7,
+            issueUrl,
+            requester: "jane",
+            stage: "certificates",
+            checklist: [],
+            certification: null,
+            hold: null,
+            rejection: null,
+            reissueRequested: [],
+            transitions: [],
+            request,
+            form: { at: at(0), bodySha256: "cd".repeat(32), valid: true, problems: [], applied: true },
+            formLog: [],
+            commands: [],
+            ignored: [],
+            pullRequests: [],
+            certificates,
+            issuance: [],
+            issuanceComments: [],
+          }),
+        ),
+      ),
+    ) as AccessRecord;
     let error: unknown;
     try {
       renderStatusComment(base, config);

@@ -34,12 +34,17 @@ afterAll(async () => {
 });
 
 function post(body: string, signature: string | null, event = "issues"): Promise<Response> {
-  const headers: Record<string, string> = { "content-type": "application/json", "x-github-event": event, "x-github-delivery": `d-${Math.random()}` };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "x-github-event": event,
+    "x-github-delivery": `d-${Math.random()}`,
+  };
   if (signature !== null) headers["x-hub-signature-256"] = signature;
   return fetch(url, { method: "POST", headers, body });
 }
 
-const sign = (body: string, secret = WEBHOOK_SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+const sign = (body: string, secret = WEBHOOK_SECRET) =>
+  `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
 describe("webhook signatures", () => {
   it("refuses a delivery signed with another secret, or unsigned, and moves nothing", async () => {

@@ -8,10 +8,14 @@ import data from "../../src/certificates/allowlist/roots.json" with { type: "jso
 
 const BRANDS = ["VeriSign", "DigiCert", "GeoTrust", "GlobalSign", "Comodo", "GoDaddy", "Symantec"];
 
-const DIGICERT_GLOBAL_ROOT_G2 = "CB:3C:CB:B7:60:31:E5:E0:13:8F:8D:D3:9A:23:F9:DE:47:FF:C3:5E:43:C1:14:4C:EA:27:D4:6A:5A:B1:CB:5F";
-const DIGICERT_GLOBAL_ROOT_G3 = "31:AD:66:48:F8:10:41:38:C7:38:F3:9E:A4:32:01:33:39:3E:3A:18:CC:02:29:6E:F9:7C:2A:C9:EF:67:31:D0";
-const GLOBALSIGN_ROOT_R3 = "CB:B5:22:D7:B7:F1:27:AD:6A:01:13:86:5B:DF:1C:D4:10:2E:7D:07:59:AF:63:5A:7C:F4:72:0D:C9:63:C5:3B";
-const STARFIELD_ROOT_G2 = "2C:E1:CB:0B:F9:D2:F9:E1:02:99:3F:BE:21:51:52:C3:B2:DD:0C:AB:DE:1C:68:E5:31:9B:83:91:54:DB:B7:F5";
+const DIGICERT_GLOBAL_ROOT_G2 =
+  "CB:3C:CB:B7:60:31:E5:E0:13:8F:8D:D3:9A:23:F9:DE:47:FF:C3:5E:43:C1:14:4C:EA:27:D4:6A:5A:B1:CB:5F";
+const DIGICERT_GLOBAL_ROOT_G3 =
+  "31:AD:66:48:F8:10:41:38:C7:38:F3:9E:A4:32:01:33:39:3E:3A:18:CC:02:29:6E:F9:7C:2A:C9:EF:67:31:D0";
+const GLOBALSIGN_ROOT_R3 =
+  "CB:B5:22:D7:B7:F1:27:AD:6A:01:13:86:5B:DF:1C:D4:10:2E:7D:07:59:AF:63:5A:7C:F4:72:0D:C9:63:C5:3B";
+const STARFIELD_ROOT_G2 =
+  "2C:E1:CB:0B:F9:D2:F9:E1:02:99:3F:BE:21:51:52:C3:B2:DD:0C:AB:DE:1C:68:E5:31:9B:83:91:54:DB:B7:F5";
 
 // Public roots of CAs that are not among the seven approved brands.
 const NOT_APPROVED = {
@@ -51,7 +55,10 @@ describe("pinned allowlist (roots.json)", () => {
   it("lists the DigiCert roots that issue the VeriSign, GeoTrust and Symantec brands under those brands too", () => {
     for (const brand of ["VeriSign", "GeoTrust", "Symantec"]) {
       const group = data.brands.find((g) => g.brand === brand);
-      expect(group?.roots.map((root) => root.fingerprintSha256), brand).toContain(DIGICERT_GLOBAL_ROOT_G2);
+      expect(
+        group?.roots.map((root) => root.fingerprintSha256),
+        brand,
+      ).toContain(DIGICERT_GLOBAL_ROOT_G2);
       for (const root of group?.roots ?? []) expect(root.subject, brand).toMatch(/O=DigiCert/);
     }
   });

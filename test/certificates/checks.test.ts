@@ -1,6 +1,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateCertificateBytes, type FileReport, type TrustStore } from "../../src/certificates/index.js";
-import { AT, DAY, KeyUsageFlags, cachedKeys, makeIntermediate, makeLeaf, makeRoot, pemFile, trustFor, type Issued } from "../helpers/pki.js";
+import {
+  AT,
+  DAY,
+  KeyUsageFlags,
+  cachedKeys,
+  makeIntermediate,
+  makeLeaf,
+  makeRoot,
+  pemFile,
+  trustFor,
+  type Issued,
+} from "../helpers/pki.js";
 
 /** The checks on a built path: validity, leaf profile, key and signature strength, constraints. */
 
@@ -22,7 +33,12 @@ beforeAll(async () => {
 });
 
 function validate(bytes: Uint8Array, store = trust, options: { at?: Date; warnDays?: number } = {}): FileReport {
-  return validateCertificateBytes(bytes, { path: "device.pem", trust: store, at: options.at ?? AT, warnDays: options.warnDays });
+  return validateCertificateBytes(bytes, {
+    path: "device.pem",
+    trust: store,
+    at: options.at ?? AT,
+    warnDays: options.warnDays,
+  });
 }
 
 describe("validity at the validation time", () => {
@@ -45,7 +61,11 @@ describe("validity at the validation time", () => {
   });
 
   it("refuses a not-yet-valid intermediate in the path", async () => {
-    const futureInt = await makeIntermediate(root, { cn: "Future Issuing CA", notBefore: days(10), notAfter: days(900) });
+    const futureInt = await makeIntermediate(root, {
+      cn: "Future Issuing CA",
+      notBefore: days(10),
+      notAfter: days(900),
+    });
     const leaf = await makeLeaf(futureInt);
     expect(codes(validate(pemFile(leaf, futureInt)))).toEqual(["not-yet-valid"]);
   });
@@ -89,7 +109,11 @@ describe("expires-soon warning", () => {
   });
 
   it("warns when an intermediate expires soon", async () => {
-    const shortInt = await makeIntermediate(root, { cn: "Short Issuing CA", notBefore: days(-300), notAfter: days(20) });
+    const shortInt = await makeIntermediate(root, {
+      cn: "Short Issuing CA",
+      notBefore: days(-300),
+      notAfter: days(20),
+    });
     const leaf = await makeLeaf(shortInt, { notBefore: days(-10), notAfter: days(15) });
     const report = validate(pemFile(leaf, shortInt), trust, { warnDays: 30 });
     expect(report.verdict).toBe("valid");
@@ -145,7 +169,12 @@ describe("leaf profile", () => {
   });
 
   it("reports every problem of a leaf at once", async () => {
-    const leaf = await makeLeaf(intermediate, { basicConstraints: { ca: true }, eku: ["serverAuth"], notAfter: days(-1), notBefore: days(-100) });
+    const leaf = await makeLeaf(intermediate, {
+      basicConstraints: { ca: true },
+      eku: ["serverAuth"],
+      notAfter: days(-1),
+      notBefore: days(-100),
+    });
     expect(codes(validate(pemFile(leaf, intermediate)))).toEqual(["ca-leaf", "expired", "missing-client-auth"]);
   });
 });
@@ -199,7 +228,12 @@ describe("weak-signature", () => {
   });
 
   it("does not hold the pinned root's own self-signature against the path", async () => {
-    const sha1Root = await makeRoot({ keyAlg: "rsa-2048", keys: await cachedKeys("rsa-2048", "root"), cn: "Legacy SHA-1 Root", hash: "SHA-1" });
+    const sha1Root = await makeRoot({
+      keyAlg: "rsa-2048",
+      keys: await cachedKeys("rsa-2048", "root"),
+      cn: "Legacy SHA-1 Root",
+      hash: "SHA-1",
+    });
     const leaf = await makeLeaf(sha1Root);
     expect(validate(pemFile(leaf), trustFor(sha1Root)).verdict).toBe("valid");
   });
@@ -244,7 +278,10 @@ describe("path-length", () => {
 
 describe("key-usage", () => {
   it("refuses an intermediate whose key usage lacks keyCertSign", async () => {
-    const badInt = await makeIntermediate(root, { cn: "No CertSign CA", keyUsage: KeyUsageFlags.digitalSignature | KeyUsageFlags.cRLSign });
+    const badInt = await makeIntermediate(root, {
+      cn: "No CertSign CA",
+      keyUsage: KeyUsageFlags.digitalSignature | KeyUsageFlags.cRLSign,
+    });
     const leaf = await makeLeaf(badInt);
     const report = validate(pemFile(leaf, badInt));
     expect(report.verdict).toBe("invalid");

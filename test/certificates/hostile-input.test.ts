@@ -2,8 +2,22 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { validateCertificateBytes, validatePaths, type FileReport, type TrustStore } from "../../src/certificates/index.js";
-import { AT, makeIntermediate, makeLeaf, makeRoot, pemFile, privateKeySamples, trustFor, type Issued } from "../helpers/pki.js";
+import {
+  validateCertificateBytes,
+  validatePaths,
+  type FileReport,
+  type TrustStore,
+} from "../../src/certificates/index.js";
+import {
+  AT,
+  makeIntermediate,
+  makeLeaf,
+  makeRoot,
+  pemFile,
+  privateKeySamples,
+  trustFor,
+  type Issued,
+} from "../helpers/pki.js";
 
 /**
  * Hostile and broken input: every case must come back as a report with the right code — no
@@ -51,7 +65,10 @@ describe("parse-error", () => {
     ["NUL bytes", () => new Uint8Array(1000)],
     ["only a BOM", () => Uint8Array.of(0xef, 0xbb, 0xbf)],
     ["whitespace", () => Buffer.from("\r\n\r\n   \t\n")],
-    ["UTF-16 text of a PEM", () => Buffer.from("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "utf16le")],
+    [
+      "UTF-16 text of a PEM",
+      () => Buffer.from("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "utf16le"),
+    ],
   ])("reports %s", (_label, bytes) => {
     const report = validate(bytes());
     expect(report.verdict).toBe("invalid");
@@ -103,11 +120,15 @@ describe("parse-error", () => {
     for (let i = 0; i < depth; i++) bytes.push(0x30, 0x80);
     for (let i = 0; i < depth; i++) bytes.push(0x00, 0x00);
     expect(codes(validate(Uint8Array.from(bytes)))).toEqual(["parse-error"]);
-    expect(codes(validate(Buffer.from(wrapPem("CERTIFICATE", Buffer.from(bytes).toString("base64")))))).toEqual(["parse-error"]);
+    expect(codes(validate(Buffer.from(wrapPem("CERTIFICATE", Buffer.from(bytes).toString("base64")))))).toEqual([
+      "parse-error",
+    ]);
   });
 
   it("reports a public key or a CSR where a certificate belongs", () => {
-    expect(codes(validate(Buffer.from(wrapPem("PUBLIC KEY", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"))))).toEqual(["parse-error"]);
+    expect(codes(validate(Buffer.from(wrapPem("PUBLIC KEY", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"))))).toEqual([
+      "parse-error",
+    ]);
     expect(codes(validate(Buffer.from(wrapPem("CERTIFICATE REQUEST", "MIIBAA=="))))).toEqual(["parse-error"]);
   });
 
@@ -233,7 +254,12 @@ describe("validatePaths: files, folders and symlinks", () => {
     mkdirSync(join(dupRoot, "certificates", "2"), { recursive: true });
     writeFileSync(join(dupRoot, "certificates", "1", "dev-a.pem"), pemFile(leaf, intermediate));
     symlinkSync("../1/dev-a.pem", join(dupRoot, "certificates", "2", "dev-b.pem"));
-    const result = await validatePaths(["certificates"], { root: dupRoot, trust, at: AT, pattern: "certificates/{request}/{device}.pem" });
+    const result = await validatePaths(["certificates"], {
+      root: dupRoot,
+      trust,
+      at: AT,
+      pattern: "certificates/{request}/{device}.pem",
+    });
     const files = byPath(result.files);
     expect([...files.keys()].sort()).toEqual(["certificates/1/dev-a.pem", "certificates/2/dev-b.pem"]);
     expect(codes(files.get("certificates/2/dev-b.pem")!)).toContain("duplicate-device");

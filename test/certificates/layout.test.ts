@@ -63,7 +63,10 @@ describe("parseCertificatePath", () => {
   });
 
   it("honours a configured pattern", () => {
-    expect(parseCertificatePath("access/7/devices/edge-1.crt", "access/{request}/devices/{device}.crt")).toEqual({ request: 7, device: "edge-1" });
+    expect(parseCertificatePath("access/7/devices/edge-1.crt", "access/{request}/devices/{device}.crt")).toEqual({
+      request: 7,
+      device: "edge-1",
+    });
     expect(parseCertificatePath("certificates/7/edge-1.pem", "access/{request}/devices/{device}.crt")).toBeNull();
   });
 });
@@ -72,38 +75,54 @@ describe("applyLayout", () => {
   const devices = new Map([[42, ["gateway-01", "Sensor-7"]]]);
 
   it("adds request and device to a file that follows the pattern", () => {
-    const [out] = applyLayout([reportFor("certificates/42/gateway-01.pem", leaves[0]!)], { pattern: DEFAULT_PATH_PATTERN, devicesByRequest: devices });
+    const [out] = applyLayout([reportFor("certificates/42/gateway-01.pem", leaves[0]!)], {
+      pattern: DEFAULT_PATH_PATTERN,
+      devicesByRequest: devices,
+    });
     expect(out).toMatchObject({ verdict: "valid", request: 42, device: "gateway-01", errors: [] });
   });
 
   it("matches the request's device ids case-insensitively", () => {
-    const [out] = applyLayout([reportFor("certificates/42/sensor-7.pem", leaves[1]!)], { pattern: DEFAULT_PATH_PATTERN, devicesByRequest: devices });
+    const [out] = applyLayout([reportFor("certificates/42/sensor-7.pem", leaves[1]!)], {
+      pattern: DEFAULT_PATH_PATTERN,
+      devicesByRequest: devices,
+    });
     expect(out!.verdict).toBe("valid");
   });
 
   it("device-mismatch: a device that is not in the request's list", () => {
-    const [out] = applyLayout([reportFor("certificates/42/unknown-device.pem", leaves[0]!)], { pattern: DEFAULT_PATH_PATTERN, devicesByRequest: devices });
+    const [out] = applyLayout([reportFor("certificates/42/unknown-device.pem", leaves[0]!)], {
+      pattern: DEFAULT_PATH_PATTERN,
+      devicesByRequest: devices,
+    });
     expect(out!.verdict).toBe("invalid");
     expect(codes(out)).toEqual(["device-mismatch"]);
     expect(out!.errors[0]!.message).toContain("unknown-device");
   });
 
   it("device-mismatch: a request that is not known", () => {
-    const [out] = applyLayout([reportFor("certificates/99/gateway-01.pem", leaves[0]!)], { pattern: DEFAULT_PATH_PATTERN, devicesByRequest: devices });
+    const [out] = applyLayout([reportFor("certificates/99/gateway-01.pem", leaves[0]!)], {
+      pattern: DEFAULT_PATH_PATTERN,
+      devicesByRequest: devices,
+    });
     expect(codes(out)).toEqual(["device-mismatch"]);
   });
 
-  it.each(["certificates/42/gateway-01.crt", "certificates/abc/gateway-01.pem", "certificates/42/nested/gateway-01.pem", "certificates/gateway-01.pem"])(
-    "device-mismatch: %s breaks the pattern",
-    (path) => {
-      const [out] = applyLayout([reportFor(path, leaves[0]!)], { pattern: DEFAULT_PATH_PATTERN });
-      expect(out!.verdict).toBe("invalid");
-      expect(codes(out)).toEqual(["device-mismatch"]);
-    },
-  );
+  it.each([
+    "certificates/42/gateway-01.crt",
+    "certificates/abc/gateway-01.pem",
+    "certificates/42/nested/gateway-01.pem",
+    "certificates/gateway-01.pem",
+  ])("device-mismatch: %s breaks the pattern", (path) => {
+    const [out] = applyLayout([reportFor(path, leaves[0]!)], { pattern: DEFAULT_PATH_PATTERN });
+    expect(out!.verdict).toBe("invalid");
+    expect(codes(out)).toEqual(["device-mismatch"]);
+  });
 
   it("device-mismatch: quotes a file name with terminal escapes inertly", () => {
-    const [out] = applyLayout([reportFor("certificates/42/\u001b[2J\u001b]0;owned\u0007.pem", leaves[0]!)], { pattern: DEFAULT_PATH_PATTERN });
+    const [out] = applyLayout([reportFor("certificates/42/\u001b[2J\u001b]0;owned\u0007.pem", leaves[0]!)], {
+      pattern: DEFAULT_PATH_PATTERN,
+    });
     expect(codes(out)).toEqual(["device-mismatch"]);
     const message = out!.errors[0]!.message;
     // eslint-disable-next-line no-control-regex -- the point is that none reach the message
@@ -113,7 +132,9 @@ describe("applyLayout", () => {
 
   it("duplicate-device: quotes the paths inertly", () => {
     const hostile = "certificates/42/\u001b[2J/../gateway-01.pem";
-    const out = applyLayout([reportFor(hostile, leaves[0]!), reportFor("certificates/42/gateway-01.pem", leaves[1]!)], { pattern: DEFAULT_PATH_PATTERN });
+    const out = applyLayout([reportFor(hostile, leaves[0]!), reportFor("certificates/42/gateway-01.pem", leaves[1]!)], {
+      pattern: DEFAULT_PATH_PATTERN,
+    });
     expect(out.map(codes)).toEqual([["duplicate-device"], ["duplicate-device"]]);
     // eslint-disable-next-line no-control-regex -- the point is that none reach the messages
     for (const r of out) for (const e of r.errors) expect(e.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
@@ -126,13 +147,19 @@ describe("applyLayout", () => {
   });
 
   it("without a device list, accepts any well-formed device", () => {
-    const [out] = applyLayout([reportFor("certificates/42/anything.pem", leaves[0]!)], { pattern: DEFAULT_PATH_PATTERN });
+    const [out] = applyLayout([reportFor("certificates/42/anything.pem", leaves[0]!)], {
+      pattern: DEFAULT_PATH_PATTERN,
+    });
     expect(out!.verdict).toBe("valid");
   });
 
   it("duplicate-device: two files for one device, case-insensitively", () => {
     const out = applyLayout(
-      [reportFor("certificates/42/gateway-01.pem", leaves[0]!), reportFor("certificates/42/Gateway-01.pem", leaves[1]!), reportFor("certificates/42/sensor-7.pem", leaves[2]!)],
+      [
+        reportFor("certificates/42/gateway-01.pem", leaves[0]!),
+        reportFor("certificates/42/Gateway-01.pem", leaves[1]!),
+        reportFor("certificates/42/sensor-7.pem", leaves[2]!),
+      ],
       { pattern: DEFAULT_PATH_PATTERN, devicesByRequest: devices },
     );
     expect(out.map(codes)).toEqual([["duplicate-device"], ["duplicate-device"], []]);
@@ -140,30 +167,48 @@ describe("applyLayout", () => {
   });
 
   it("duplicate-device: the same certificate used for two devices", () => {
-    const out = applyLayout([reportFor("certificates/42/gateway-01.pem", leaves[0]!), reportFor("certificates/42/sensor-7.pem", leaves[0]!)], {
-      pattern: DEFAULT_PATH_PATTERN,
-      devicesByRequest: devices,
-    });
+    const out = applyLayout(
+      [reportFor("certificates/42/gateway-01.pem", leaves[0]!), reportFor("certificates/42/sensor-7.pem", leaves[0]!)],
+      {
+        pattern: DEFAULT_PATH_PATTERN,
+        devicesByRequest: devices,
+      },
+    );
     expect(out.map(codes)).toEqual([["duplicate-device"], ["duplicate-device"]]);
   });
 
   it("duplicate-device: the same certificate across two requests", () => {
-    const out = applyLayout([reportFor("certificates/42/gateway-01.pem", leaves[3]!), reportFor("certificates/43/gateway-01.pem", leaves[3]!)], {
-      pattern: DEFAULT_PATH_PATTERN,
-    });
+    const out = applyLayout(
+      [
+        reportFor("certificates/42/gateway-01.pem", leaves[3]!),
+        reportFor("certificates/43/gateway-01.pem", leaves[3]!),
+      ],
+      {
+        pattern: DEFAULT_PATH_PATTERN,
+      },
+    );
     expect(out.map(codes)).toEqual([["duplicate-device"], ["duplicate-device"]]);
   });
 
   it("the same device id in two requests is not a duplicate", () => {
-    const out = applyLayout([reportFor("certificates/42/gateway-01.pem", leaves[0]!), reportFor("certificates/43/gateway-01.pem", leaves[1]!)], {
-      pattern: DEFAULT_PATH_PATTERN,
-    });
+    const out = applyLayout(
+      [
+        reportFor("certificates/42/gateway-01.pem", leaves[0]!),
+        reportFor("certificates/43/gateway-01.pem", leaves[1]!),
+      ],
+      {
+        pattern: DEFAULT_PATH_PATTERN,
+      },
+    );
     expect(out.map((r) => r.verdict)).toEqual(["valid", "valid"]);
   });
 
   it("keeps the certificate findings and adds layout findings", async () => {
     const serverOnly = await makeLeaf(intermediate, { eku: ["serverAuth"] });
-    const [out] = applyLayout([reportFor("certificates/42/nobody.pem", serverOnly)], { pattern: DEFAULT_PATH_PATTERN, devicesByRequest: devices });
+    const [out] = applyLayout([reportFor("certificates/42/nobody.pem", serverOnly)], {
+      pattern: DEFAULT_PATH_PATTERN,
+      devicesByRequest: devices,
+    });
     expect(codes(out)).toEqual(["device-mismatch", "missing-client-auth"]);
   });
 

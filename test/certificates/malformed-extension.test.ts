@@ -4,7 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateCertificateBytes, validatePaths, type TrustStore } from "../../src/certificates/index.js";
-import { AT, leafWithRawExtension, makeIntermediate, makeLeaf, makeRoot, pemFile, trustFor, type Issued } from "../helpers/pki.js";
+import {
+  AT,
+  leafWithRawExtension,
+  makeIntermediate,
+  makeLeaf,
+  makeRoot,
+  pemFile,
+  trustFor,
+  type Issued,
+} from "../helpers/pki.js";
 
 /**
  * A certificate OpenSSL loads but whose extension bodies do not decode is one file's parse-error,
@@ -47,7 +56,9 @@ describe.each(MALFORMED)("a leaf with a malformed %s", (_label, oid, value) => {
     const leaf = validateCertificateBytes(good, { path: "x.pem", trust, at: AT });
     expect(leaf.verdict).toBe("valid");
     const withBadCa = Buffer.concat([Buffer.from(good), Buffer.from(bytes)]);
-    expect(validateCertificateBytes(withBadCa, { path: "x.pem", trust, at: AT }).errors.map((e) => e.code)).toEqual(["parse-error"]);
+    expect(validateCertificateBytes(withBadCa, { path: "x.pem", trust, at: AT }).errors.map((e) => e.code)).toEqual([
+      "parse-error",
+    ]);
   });
 });
 
@@ -56,13 +67,21 @@ describe("validatePaths over a folder holding one malformed certificate", () => 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "malformed-extension-"));
     mkdirSync(join(dir, "certificates", "3"), { recursive: true });
-    writeFileSync(join(dir, "certificates", "3", "bad.pem"), pemFile(await leafWithRawExtension(intermediate, "2.5.29.19", [1, 2, 3]), intermediate));
+    writeFileSync(
+      join(dir, "certificates", "3", "bad.pem"),
+      pemFile(await leafWithRawExtension(intermediate, "2.5.29.19", [1, 2, 3]), intermediate),
+    );
     writeFileSync(join(dir, "certificates", "3", "good.pem"), good);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("reports the malformed file as parse-error and still judges the valid one beside it", async () => {
-    const result = await validatePaths(["certificates"], { root: dir, trust, at: AT, pattern: "certificates/{request}/{device}.pem" });
+    const result = await validatePaths(["certificates"], {
+      root: dir,
+      trust,
+      at: AT,
+      pattern: "certificates/{request}/{device}.pem",
+    });
     expect(result.files.map((f) => [f.path, f.verdict, f.errors.map((e) => e.code)])).toEqual([
       ["certificates/3/bad.pem", "invalid", ["parse-error"]],
       ["certificates/3/good.pem", "valid", []],

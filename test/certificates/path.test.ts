@@ -63,7 +63,11 @@ describe("self-signed", () => {
   });
 
   it("refuses a self-signed RSA leaf without basicConstraints", async () => {
-    const self = await makeSelfSignedLeaf({ keyAlg: "rsa-2048", keys: await cachedKeys("rsa-2048", "self"), basicConstraints: null });
+    const self = await makeSelfSignedLeaf({
+      keyAlg: "rsa-2048",
+      keys: await cachedKeys("rsa-2048", "self"),
+      basicConstraints: null,
+    });
     expect(codes(validate(pemFile(self), trust))).toContain("self-signed");
   });
 });
@@ -107,13 +111,18 @@ describe("untrusted-root", () => {
 
   it("accepts the same chain once the root is added as an extra CA", async () => {
     const { trustAnchorFromPem } = await import("../../src/certificates/index.js");
-    const report = validate(pemFile(leaf, intermediate), TrustStore.default([trustAnchorFromPem(root.pem, "Example Brand")]));
+    const report = validate(
+      pemFile(leaf, intermediate),
+      TrustStore.default([trustAnchorFromPem(root.pem, "Example Brand")]),
+    );
     expect(report.verdict).toBe("valid");
     expect(report.certificate?.brand).toBe("Example Brand");
   });
 
   it("ignores an anchor whose pinned fingerprint does not match its PEM", () => {
-    const tampered = TrustStore.fromSources([{ brand: "Test CA", pem: root.pem, fingerprintSha256: "00:".repeat(31) + "00" }]);
+    const tampered = TrustStore.fromSources([
+      { brand: "Test CA", pem: root.pem, fingerprintSha256: "00:".repeat(31) + "00" },
+    ]);
     const report = validate(pemFile(leaf, intermediate), tampered);
     expect(report.verdict).toBe("invalid");
     expect(codes(report)).toContain("untrusted-root");
@@ -128,11 +137,21 @@ describe("forged DigiCert Global Root G2", () => {
   let exactLeaf: Issued;
 
   beforeAll(async () => {
-    forged = await makeRoot({ keyAlg: "rsa-2048", keys: await cachedKeys("rsa-2048", "forged"), name: DIGICERT_G2_NAME });
-    forgedInt = await makeIntermediate(forged, { name: "C=US, O=DigiCert Inc, CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1" });
+    forged = await makeRoot({
+      keyAlg: "rsa-2048",
+      keys: await cachedKeys("rsa-2048", "forged"),
+      name: DIGICERT_G2_NAME,
+    });
+    forgedInt = await makeIntermediate(forged, {
+      name: "C=US, O=DigiCert Inc, CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1",
+    });
     forgedLeaf = await makeLeaf(forgedInt, { cn: "device-1" });
     // Byte-identical subject to the real root (same string types), in case names were compared as DER.
-    exactForged = await makeRoot({ keyAlg: "rsa-2048", keys: await cachedKeys("rsa-2048", "forged"), name: realRootSubject("DigiCert Global Root G2") });
+    exactForged = await makeRoot({
+      keyAlg: "rsa-2048",
+      keys: await cachedKeys("rsa-2048", "forged"),
+      name: realRootSubject("DigiCert Global Root G2"),
+    });
     exactLeaf = await makeLeaf(exactForged, { cn: "device-2" });
   });
 

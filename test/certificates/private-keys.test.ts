@@ -4,8 +4,24 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findPrivateKeys, validateCertificateBytes, validatePaths, type TrustStore } from "../../src/certificates/index.js";
-import { AT, makeIntermediate, makeLeaf, makeRoot, opensshKey, pemFile, privateKeySamples, trustFor, type Issued, type PrivateKeySample } from "../helpers/pki.js";
+import {
+  findPrivateKeys,
+  validateCertificateBytes,
+  validatePaths,
+  type TrustStore,
+} from "../../src/certificates/index.js";
+import {
+  AT,
+  makeIntermediate,
+  makeLeaf,
+  makeRoot,
+  opensshKey,
+  pemFile,
+  privateKeySamples,
+  trustFor,
+  type Issued,
+  type PrivateKeySample,
+} from "../helpers/pki.js";
 
 /** Private keys are refused in any format, and their material never reaches a report. */
 
@@ -66,18 +82,23 @@ describe.each(samples.map((s) => [s.label, s] as const))("a file holding a %s", 
 describe("a private key next to a certificate", () => {
   const pemSamples = samples.filter((s) => Buffer.from(s.bytes).toString("latin1").includes("-----BEGIN"));
 
-  it.each(pemSamples.map((s) => [s.label, s] as const))("refuses a certificate file that also holds a %s", (_label, sample) => {
-    const bytes = Buffer.concat([Buffer.from(pemFile(leaf, intermediate)), Buffer.from(sample.bytes)]);
-    const report = validateCertificateBytes(bytes, { path: "device.pem", trust, at: AT });
-    expect(report.verdict).toBe("invalid");
-    expect(report.errors.map((e) => e.code)).toContain("private-key");
-    expectNoLeak(JSON.stringify(report), sample);
-  });
+  it.each(pemSamples.map((s) => [s.label, s] as const))(
+    "refuses a certificate file that also holds a %s",
+    (_label, sample) => {
+      const bytes = Buffer.concat([Buffer.from(pemFile(leaf, intermediate)), Buffer.from(sample.bytes)]);
+      const report = validateCertificateBytes(bytes, { path: "device.pem", trust, at: AT });
+      expect(report.verdict).toBe("invalid");
+      expect(report.errors.map((e) => e.code)).toContain("private-key");
+      expectNoLeak(JSON.stringify(report), sample);
+    },
+  );
 
   it("refuses a key placed before the certificate", () => {
     const sample = samples.find((s) => s.label === "PKCS#1 RSA PRIVATE KEY")!;
     const bytes = Buffer.concat([Buffer.from(sample.bytes), Buffer.from(pemFile(leaf, intermediate))]);
-    expect(validateCertificateBytes(bytes, { path: "device.pem", trust, at: AT }).errors.map((e) => e.code)).toContain("private-key");
+    expect(validateCertificateBytes(bytes, { path: "device.pem", trust, at: AT }).errors.map((e) => e.code)).toContain(
+      "private-key",
+    );
   });
 });
 
@@ -110,15 +131,33 @@ describe("an armour line without a key is not a key", () => {
   const rsa = privateKeySamples().find((s) => s.label === "PKCS#1 RSA PRIVATE KEY")!;
   const body = Buffer.from(rsa.bytes).toString("utf8").split("\n").slice(1, -2).join("\n");
   it.each([
-    ["a source line naming the label", 'const PKCS8 = "-----BEGIN PRIVATE KEY-----";\nif (pem.startsWith(PKCS8)) load(pem);\n'],
-    ["a regular expression over the labels", "const KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----/;\n"],
-    [".env.example placeholder", 'PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----\\n...replace me...\\n-----END RSA PRIVATE KEY-----\\n"\n'],
-    ["documentation with an elided body", "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg...\n-----END PRIVATE KEY-----\n"],
+    [
+      "a source line naming the label",
+      'const PKCS8 = "-----BEGIN PRIVATE KEY-----";\nif (pem.startsWith(PKCS8)) load(pem);\n',
+    ],
+    [
+      "a regular expression over the labels",
+      "const KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----/;\n",
+    ],
+    [
+      ".env.example placeholder",
+      'PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----\\n...replace me...\\n-----END RSA PRIVATE KEY-----\\n"\n',
+    ],
+    [
+      "documentation with an elided body",
+      "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg...\n-----END PRIVATE KEY-----\n",
+    ],
     ["a short base64 stub", "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG\n-----END PRIVATE KEY-----\n"],
-    ["a body that is base64 but not DER", `-----BEGIN PRIVATE KEY-----\n${Buffer.from("x".repeat(120)).toString("base64")}\n-----END PRIVATE KEY-----\n`],
+    [
+      "a body that is base64 but not DER",
+      `-----BEGIN PRIVATE KEY-----\n${Buffer.from("x".repeat(120)).toString("base64")}\n-----END PRIVATE KEY-----\n`,
+    ],
     ["a key body under BEGIN without END", `-----BEGIN RSA PRIVATE KEY-----\n${body}\n`],
     ["a key body between different labels", `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END EC PRIVATE KEY-----\n`],
-    ["an OpenSSH block without the openssh-key-v1 magic", `-----BEGIN OPENSSH PRIVATE KEY-----\n${body}\n-----END OPENSSH PRIVATE KEY-----\n`],
+    [
+      "an OpenSSH block without the openssh-key-v1 magic",
+      `-----BEGIN OPENSSH PRIVATE KEY-----\n${body}\n-----END OPENSSH PRIVATE KEY-----\n`,
+    ],
   ])("%s", (_label, text) => {
     expect(findPrivateKeys(Buffer.from(text))).toEqual([]);
   });
@@ -147,7 +186,8 @@ describe("keys in other wrappings", () => {
   });
 
   it("finds a PuTTY key file, but not a mention of its header", () => {
-    const random = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + 11) % 256)).toString("base64");
+    const random = (n: number) =>
+      Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + 11) % 256)).toString("base64");
     const ppk = [
       "PuTTY-User-Key-File-3: ssh-ed25519",
       "Encryption: none",
@@ -165,7 +205,11 @@ describe("keys in other wrappings", () => {
   });
 
   it("finds an indented key (a YAML block scalar)", () => {
-    const yaml = `tls:\n  key: |\n${pkcs8.trim().split("\n").map((l) => `    ${l}`).join("\n")}\n`;
+    const yaml = `tls:\n  key: |\n${pkcs8
+      .trim()
+      .split("\n")
+      .map((l) => `    ${l}`)
+      .join("\n")}\n`;
     expect(findPrivateKeys(Buffer.from(yaml))).toEqual(["PKCS#8"]);
   });
 });
@@ -186,9 +230,24 @@ describe.skipIf(!openssl())("PKCS#12 (made by openssl pkcs12 -export; skipped wi
     try {
       writeFileSync(join(dir, "key.pem"), leaf.keyPem);
       writeFileSync(join(dir, "cert.pem"), leaf.pem);
-      execFileSync("openssl", ["pkcs12", "-export", "-inkey", join(dir, "key.pem"), "-in", join(dir, "cert.pem"), "-out", join(dir, "device.p12"), "-passout", "pass:test"], {
-        stdio: "ignore",
-      });
+      execFileSync(
+        "openssl",
+        [
+          "pkcs12",
+          "-export",
+          "-inkey",
+          join(dir, "key.pem"),
+          "-in",
+          join(dir, "cert.pem"),
+          "-out",
+          join(dir, "device.p12"),
+          "-passout",
+          "pass:test",
+        ],
+        {
+          stdio: "ignore",
+        },
+      );
       pfx = new Uint8Array(readFileSync(join(dir, "device.p12")));
     } finally {
       rmSync(dir, { recursive: true, force: true });

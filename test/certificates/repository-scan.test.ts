@@ -27,26 +27,31 @@ function trackedFiles(): string[] | null {
 
 const files = trackedFiles();
 
-describe.skipIf(files === null || files.length === 0)("every file tracked by git (skipped without git or a checkout)", () => {
-  it("holds no private key, by the scan the PR Action runs", () => {
-    const hits: string[] = [];
-    for (const file of files!) {
-      if (DELIBERATE_KEYS.has(file)) continue;
-      const absolute = path.join(repoRoot, file);
-      let stat;
-      try {
-        stat = lstatSync(absolute);
-      } catch {
-        continue; // deleted in the working tree
+describe.skipIf(files === null || files.length === 0)(
+  "every file tracked by git (skipped without git or a checkout)",
+  () => {
+    it("holds no private key, by the scan the PR Action runs", () => {
+      const hits: string[] = [];
+      for (const file of files!) {
+        if (DELIBERATE_KEYS.has(file)) continue;
+        const absolute = path.join(repoRoot, file);
+        let stat;
+        try {
+          stat = lstatSync(absolute);
+        } catch {
+          continue; // deleted in the working tree
+        }
+        if (!stat.isFile()) continue;
+        const kinds = findPrivateKeys(readFileSync(absolute));
+        if (kinds.length > 0) hits.push(`${file}: ${kinds.join(", ")}`);
       }
-      if (!stat.isFile()) continue;
-      const kinds = findPrivateKeys(readFileSync(absolute));
-      if (kinds.length > 0) hits.push(`${file}: ${kinds.join(", ")}`);
-    }
-    expect(hits).toEqual([]);
-  });
+      expect(hits).toEqual([]);
+    });
 
-  it("includes the files that name the PEM labels", () => {
-    expect(files).toEqual(expect.arrayContaining(["action/dist/index.js", ".env.example", "src/certificates/private-keys.ts"]));
-  });
-});
+    it("includes the files that name the PEM labels", () => {
+      expect(files).toEqual(
+        expect.arrayContaining(["action/dist/index.js", ".env.example", "src/certificates/private-keys.ts"]),
+      );
+    });
+  },
+);

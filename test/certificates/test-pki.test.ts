@@ -58,10 +58,14 @@ describe("test PKI factory", () => {
       writeFileSync(join(dir, "int.pem"), intermediate.pem);
       writeFileSync(join(dir, "leaf.pem"), leaf.pem);
       const at = String(Math.floor(leaf.cert.notBefore.getTime() / 1000) + 86_400);
-      const out = execFileSync("openssl", ["verify", "-attime", at, "-purpose", "sslclient", "-CAfile", "root.pem", "-untrusted", "int.pem", "leaf.pem"], {
-        cwd: dir,
-        encoding: "utf8",
-      });
+      const out = execFileSync(
+        "openssl",
+        ["verify", "-attime", at, "-purpose", "sslclient", "-CAfile", "root.pem", "-untrusted", "int.pem", "leaf.pem"],
+        {
+          cwd: dir,
+          encoding: "utf8",
+        },
+      );
       expect(out.trim()).toBe("leaf.pem: OK");
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -116,13 +120,21 @@ describe("test PKI factory", () => {
 
   it("leaves extensions out when asked, and lies about the issuer when asked", async () => {
     const root = await makeRoot({ cn: "Real Issuer" });
-    const bare = await makeLeaf(root, { basicConstraints: null, keyUsage: null, eku: null, issuerName: "CN=Somebody Else" });
+    const bare = await makeLeaf(root, {
+      basicConstraints: null,
+      keyUsage: null,
+      eku: null,
+      issuerName: "CN=Somebody Else",
+    });
     const ids = bare.cert.extensions.map((e) => e.type);
     expect(ids).not.toContain("2.5.29.19");
     expect(ids).not.toContain("2.5.29.15");
     expect(ids).not.toContain("2.5.29.37");
     expect(node(bare).issuer).toBe("CN=Somebody Else");
-    const ku = await makeIntermediate(root, { keyUsage: KeyUsageFlags.digitalSignature, basicConstraints: { ca: true, pathLength: 2 } });
+    const ku = await makeIntermediate(root, {
+      keyUsage: KeyUsageFlags.digitalSignature,
+      basicConstraints: { ca: true, pathLength: 2 },
+    });
     expect(ku.cert.extensions.map((e) => e.type)).toEqual(expect.arrayContaining(["2.5.29.19", "2.5.29.15"]));
   });
 

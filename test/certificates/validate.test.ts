@@ -1,7 +1,23 @@
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ERROR_CODES, WARNING_CODES, summarize, validateCertificateBytes, type FileReport, type TrustStore } from "../../src/certificates/index.js";
-import { AT, cachedKeys, makeIntermediate, makeLeaf, makeRoot, pemFile, trustFor, type Issued } from "../helpers/pki.js";
+import {
+  ERROR_CODES,
+  WARNING_CODES,
+  summarize,
+  validateCertificateBytes,
+  type FileReport,
+  type TrustStore,
+} from "../../src/certificates/index.js";
+import {
+  AT,
+  cachedKeys,
+  makeIntermediate,
+  makeLeaf,
+  makeRoot,
+  pemFile,
+  trustFor,
+  type Issued,
+} from "../helpers/pki.js";
 
 /** Valid chains and the accepted input encodings (PEM blocks, CRLF, BOM, DER). */
 
@@ -18,13 +34,29 @@ describe("valid chains", () => {
   let ec: { root: Issued; intermediate: Issued; leaf: Issued; trust: TrustStore };
 
   beforeAll(async () => {
-    const rsaRoot = await makeRoot({ keyAlg: "rsa-2048", keys: await cachedKeys("rsa-2048", "root"), name: "C=US, O=Test PKI, CN=Test RSA Root" });
-    const rsaInt = await makeIntermediate(rsaRoot, { keyAlg: "rsa-2048", keys: await cachedKeys("rsa-2048", "int"), cn: "Test RSA Issuing CA" });
-    const rsaLeaf = await makeLeaf(rsaInt, { keyAlg: "rsa-2048", keys: await cachedKeys("rsa-2048", "leaf"), cn: "device-1" });
+    const rsaRoot = await makeRoot({
+      keyAlg: "rsa-2048",
+      keys: await cachedKeys("rsa-2048", "root"),
+      name: "C=US, O=Test PKI, CN=Test RSA Root",
+    });
+    const rsaInt = await makeIntermediate(rsaRoot, {
+      keyAlg: "rsa-2048",
+      keys: await cachedKeys("rsa-2048", "int"),
+      cn: "Test RSA Issuing CA",
+    });
+    const rsaLeaf = await makeLeaf(rsaInt, {
+      keyAlg: "rsa-2048",
+      keys: await cachedKeys("rsa-2048", "leaf"),
+      cn: "device-1",
+    });
     rsa = { root: rsaRoot, intermediate: rsaInt, leaf: rsaLeaf, trust: trustFor(rsaRoot) };
 
     const ecRoot = await makeRoot({ keyAlg: "p-384", cn: "Test EC Root" });
-    const ecInt = await makeIntermediate(ecRoot, { keyAlg: "p-256", cn: "Test EC Issuing CA", basicConstraints: { ca: true, pathLength: 0 } });
+    const ecInt = await makeIntermediate(ecRoot, {
+      keyAlg: "p-256",
+      cn: "Test EC Issuing CA",
+      basicConstraints: { ca: true, pathLength: 0 },
+    });
     const ecLeaf = await makeLeaf(ecInt, { keyAlg: "p-256", cn: "device-ec" });
     ec = { root: ecRoot, intermediate: ecInt, leaf: ecLeaf, trust: trustFor(ecRoot) };
   });
@@ -94,7 +126,10 @@ describe("valid chains", () => {
   it("builds the path by key even when several roots are trusted", async () => {
     const other = await makeRoot({ cn: "Other Root" });
     const trust = trustFor(other, rsa.root, ec.root);
-    expect(validate(pemFile(ec.leaf, ec.intermediate), trust).certificate?.chain).toEqual(["CN=Test EC Issuing CA", "CN=Test EC Root"]);
+    expect(validate(pemFile(ec.leaf, ec.intermediate), trust).certificate?.chain).toEqual([
+      "CN=Test EC Issuing CA",
+      "CN=Test EC Root",
+    ]);
     expect(validate(pemFile(rsa.leaf, rsa.intermediate), trust).verdict).toBe("valid");
   });
 
@@ -150,7 +185,13 @@ describe("valid chains", () => {
 
 describe("summarize", () => {
   it("counts valid and invalid files", () => {
-    const file = (verdict: "valid" | "invalid"): FileReport => ({ path: verdict, verdict, certificate: null, errors: [], warnings: [] });
+    const file = (verdict: "valid" | "invalid"): FileReport => ({
+      path: verdict,
+      verdict,
+      certificate: null,
+      errors: [],
+      warnings: [],
+    });
     expect(summarize([file("valid"), file("invalid"), file("invalid")]).summary).toEqual({ valid: 1, invalid: 2 });
     expect(summarize([])).toEqual({ files: [], summary: { valid: 0, invalid: 0 } });
   });

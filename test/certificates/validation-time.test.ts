@@ -44,7 +44,18 @@ describe("parseValidationTime", () => {
 });
 
 describe("the Action's validation-time input", () => {
-  const blank: RawInputs = { mode: "", paths: "", "changed-only": "", "validation-time": "", "warn-days": "", config: "", "github-token": "", request: "", "signing-key": "", "app-login": "" };
+  const blank: RawInputs = {
+    mode: "",
+    paths: "",
+    "changed-only": "",
+    "validation-time": "",
+    "warn-days": "",
+    config: "",
+    "github-token": "",
+    request: "",
+    "signing-key": "",
+    "app-login": "",
+  };
 
   it.each(["2026-02-30", "2026-02-30T00:00:00Z", "2026-04-31T00:00:00Z"])("refuses %s, naming the input", (value) => {
     let error: unknown;
@@ -58,7 +69,9 @@ describe("the Action's validation-time input", () => {
   });
 
   it("reads a real date, and none", () => {
-    expect(parseInputs({ ...blank, "validation-time": "2024-02-29T06:00:00Z" }).validationTime?.toISOString()).toBe("2024-02-29T06:00:00.000Z");
+    expect(parseInputs({ ...blank, "validation-time": "2024-02-29T06:00:00Z" }).validationTime?.toISOString()).toBe(
+      "2024-02-29T06:00:00.000Z",
+    );
     expect(parseInputs(blank).validationTime).toBeUndefined();
   });
 });

@@ -29,8 +29,16 @@ function secrets() {
   const jwks = JSON.stringify({ keys: [{ ...jwk, kid: "k1", alg: "ES256", use: "sig" }] });
   const input = `${b64url(JSON.stringify({ alg: "ES256", typ: "JWT" }))}.${b64url(JSON.stringify({ sub: "pump-07", jti: "secret-jti" }))}`;
   const jwt = `${input}.${sign("sha256", Buffer.from(input), { key: ec.privateKey, dsaEncoding: "ieee-p1363" }).toString("base64url")}`;
-  const jwe = [b64url(JSON.stringify({ alg: "ECDH-ES+A256KW", enc: "A256GCM" })), b64url("k".repeat(40)), b64url("iv-iv-iv-iv!"), b64url("c".repeat(80)), b64url("t".repeat(16))].join(".");
-  const publicJwks = JSON.stringify({ keys: [{ ...ec.publicKey.export({ format: "jwk" }), kid: "k1", alg: "ES256", use: "sig" }] });
+  const jwe = [
+    b64url(JSON.stringify({ alg: "ECDH-ES+A256KW", enc: "A256GCM" })),
+    b64url("k".repeat(40)),
+    b64url("iv-iv-iv-iv!"),
+    b64url("c".repeat(80)),
+    b64url("t".repeat(16)),
+  ].join(".");
+  const publicJwks = JSON.stringify({
+    keys: [{ ...ec.publicKey.export({ format: "jwk" }), kid: "k1", alg: "ES256", use: "sig" }],
+  });
   return { pem, rsaPem, d: jwk.d!, jwks, publicJwks, jwt, jwe };
 }
 
@@ -41,7 +49,9 @@ function fragments(s: Secrets): string[] {
   const body = (pem: string) => pem.split("\n").filter((line) => line && !line.startsWith("-----"));
   return [
     ...body(s.pem).map((line) => line.slice(0, 24)),
-    ...body(s.rsaPem).slice(0, 3).map((line) => line.slice(0, 24)),
+    ...body(s.rsaPem)
+      .slice(0, 3)
+      .map((line) => line.slice(0, 24)),
     s.d,
     s.d.slice(0, 16),
     ...s.jwt.split("."),
@@ -59,7 +69,11 @@ interface Captured {
 async function capture(run: typeof decryptToken, argv: string[]): Promise<Captured> {
   let stdout = "";
   let stderr = "";
-  const code = await run(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: async () => "" });
+  const code = await run(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readStdin: async () => "",
+  });
   return { code, output: stdout + stderr, stdout };
 }
 
@@ -100,7 +114,10 @@ describe("CLI messages never print a key or token given in place of a path", () 
     ];
 
     it.each(cases)("%s", async (_, argv, code) => {
-      const out = await capture(decryptToken, argv(s).map((a) => (a === "K" ? path("dev.key") : a)));
+      const out = await capture(
+        decryptToken,
+        argv(s).map((a) => (a === "K" ? path("dev.key") : a)),
+      );
       expect(out.code).toBe(code);
       expect(out.stdout).toBe("");
       expectNoSecrets(out.output, s);
@@ -108,16 +125,22 @@ describe("CLI messages never print a key or token given in place of a path", () 
 
     it("says what went wrong without the value", async () => {
       const inline = await capture(decryptToken, [`--key=${s.pem}`, s.jwe]);
-      expect(inline.output).toMatch(/the --key value \(not shown: it does not look like a file path\): no such file; --key takes the path of a file, not its contents/);
+      expect(inline.output).toMatch(
+        /the --key value \(not shown: it does not look like a file path\): no such file; --key takes the path of a file, not its contents/,
+      );
       const separate = await capture(decryptToken, ["--key", s.pem, s.jwe]);
       expect(separate.output).toMatch(/the value after --key starts with "-" and was taken for an option/);
       const positional = await capture(decryptToken, ["--key", path("dev.key"), s.pem]);
       expect(positional.output).toMatch(/unknown option \(not shown: it does not look like an option name\)/);
     });
 
-    it("says a JWE header names no enc, rather than \"undefined\"", async () => {
+    it('says a JWE header names no enc, rather than "undefined"', async () => {
       const header = b64url(JSON.stringify({ alg: "ECDH-ES+A256KW" }));
-      const out = await capture(decryptToken, ["--key", path("dev.key"), [header, ...s.jwe.split(".").slice(1)].join(".")]);
+      const out = await capture(decryptToken, [
+        "--key",
+        path("dev.key"),
+        [header, ...s.jwe.split(".").slice(1)].join("."),
+      ]);
       expect(out.code).toBe(1);
       expect(out.output).toMatch(/the JWE header names alg "ECDH-ES\+A256KW" and no enc; OneRecord tokens use/);
       expect(out.output).not.toContain("undefined");
@@ -151,19 +174,34 @@ describe("CLI messages never print a key or token given in place of a path", () 
     ];
 
     it.each(cases)("%s", async (_, argv, code) => {
-      const out = await capture(verifyToken, argv(s).map((a) => ({ J: path("pub.jwks"), C: path("device.pem") })[a] ?? a));
+      const out = await capture(
+        verifyToken,
+        argv(s).map((a) => ({ J: path("pub.jwks"), C: path("device.pem") })[a] ?? a),
+      );
       expect(out.code).toBe(code);
       expectNoSecrets(out.output, s);
     });
 
     it("says what went wrong without the value", async () => {
       const jwks = await capture(verifyToken, ["--jwks", s.jwks, "--cert", path("device.pem"), s.jwt]);
-      expect(jwks.output).toMatch(/the --jwks value \(not shown: it does not look like a file path\): no such file; --jwks takes the path of a file, not its contents/);
+      expect(jwks.output).toMatch(
+        /the --jwks value \(not shown: it does not look like a file path\): no such file; --jwks takes the path of a file, not its contents/,
+      );
       const cert = await capture(verifyToken, ["--jwks", path("pub.jwks"), "--cert", s.jwt, s.jwt]);
       expect(cert.output).toMatch(/the --cert value \(not shown: it does not look like a file path\): no such file/);
-      const at = await capture(verifyToken, ["--jwks", path("pub.jwks"), "--cert", path("device.pem"), "--at", s.jwt, s.jwt]);
+      const at = await capture(verifyToken, [
+        "--jwks",
+        path("pub.jwks"),
+        "--cert",
+        path("device.pem"),
+        "--at",
+        s.jwt,
+        s.jwt,
+      ]);
       expect(at.output).toMatch(/--at must be an ISO-8601 time such as 2026-01-31T12:00:00Z\n/);
-      expect((await capture(verifyToken, ["--jwks", "J", "--cert", "C", "--at", "tomorrow", "T"])).output).toMatch(/not "tomorrow"/);
+      expect((await capture(verifyToken, ["--jwks", "J", "--cert", "C", "--at", "tomorrow", "T"])).output).toMatch(
+        /not "tomorrow"/,
+      );
       // The calendar is checked: February 30 does not roll over into March.
       const feb30 = await capture(verifyToken, ["--jwks", "J", "--cert", "C", "--at", "2026-02-30T00:00:00Z", "T"]);
       expect(feb30.code).toBe(2);
@@ -172,9 +210,14 @@ describe("CLI messages never print a key or token given in place of a path", () 
   });
 
   describe("through the real entry point", () => {
-    const node = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: repo, encoding: "utf8", timeout: 60_000 });
+    const node = (args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+        cwd: repo,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
 
-    it("decrypt-token --key \"$(cat dev.key)\" and verify-token --jwks \"$(cat priv.jwks)\" print neither", () => {
+    it('decrypt-token --key "$(cat dev.key)" and verify-token --jwks "$(cat priv.jwks)" print neither', () => {
       for (const [args, status] of [
         [["decrypt-token", `--key=${s.pem}`, s.jwe], 1],
         [["decrypt-token", "--key", path("dev.key"), s.pem], 2],
@@ -196,20 +239,41 @@ describe("CLI messages never print a key or token given in place of a path", () 
 });
 
 describe("isShowableOptionValue", () => {
-  it.each(["dev.key", "./keys/pump-07.key", "/home/me/onerecord/devices/pump-07/device.pem", "C:\\keys\\dev.key", "tokens.jwks"])("shows the path %s", (value) => {
+  it.each([
+    "dev.key",
+    "./keys/pump-07.key",
+    "/home/me/onerecord/devices/pump-07/device.pem",
+    "C:\\keys\\dev.key",
+    "tokens.jwks",
+  ])("shows the path %s", (value) => {
     expect(isShowableOptionValue(value)).toBe(true);
   });
 
   it("hides key, JWKS and token shapes, long values and control characters", () => {
     const s = secrets();
-    for (const value of [s.pem, s.rsaPem, s.jwks, s.jwt, s.jwe, s.d, s.jwt.split(".")[0]!, `${s.jwt.split(".")[0]}.${s.jwt.split(".")[1]}`, "a".repeat(201), "dev.key\n", "dev\u001b[2J.key", "dev\u202e.key", ""]) {
+    for (const value of [
+      s.pem,
+      s.rsaPem,
+      s.jwks,
+      s.jwt,
+      s.jwe,
+      s.d,
+      s.jwt.split(".")[0]!,
+      `${s.jwt.split(".")[0]}.${s.jwt.split(".")[1]}`,
+      "a".repeat(201),
+      "dev.key\n",
+      "dev\u001b[2J.key",
+      "dev\u202e.key",
+      "",
+    ]) {
       expect(isShowableOptionValue(value)).toBe(false);
     }
   });
 });
 
 describe("parseCommandArgs", () => {
-  const parse = (argv: string[]) => parseCommandArgs(argv, (base) => parseArgs({ ...base, options: { key: { type: "string" } } }));
+  const parse = (argv: string[]) =>
+    parseCommandArgs(argv, (base) => parseArgs({ ...base, options: { key: { type: "string" } } }));
   const messageOf = (argv: string[]) => {
     try {
       parse(argv);
@@ -224,7 +288,12 @@ describe("parseCommandArgs", () => {
   it("names a plain unknown option but never an argument shaped like anything else", () => {
     expect(messageOf(["--frobnicate"])).toBe("unknown option --frobnicate");
     expect(messageOf(["-x"])).toBe("unknown option -x");
-    for (const argv of [["-----BEGIN PRIVATE KEY-----\nMIIE"], [`--${"a".repeat(60)}`], ["--it's"], ["--a'. To specify x"]]) {
+    for (const argv of [
+      ["-----BEGIN PRIVATE KEY-----\nMIIE"],
+      [`--${"a".repeat(60)}`],
+      ["--it's"],
+      ["--a'. To specify x"],
+    ]) {
       expect(messageOf(argv)).toMatch(/^unknown option \(not shown/);
     }
   });

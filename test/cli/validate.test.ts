@@ -6,7 +6,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AT, DAY, leafWithRawExtension, makeIntermediate, makeLeaf, makeRoot, pemFile, privateKeySamples, type Issued, type PrivateKeySample } from "../helpers/pki.js";
+import {
+  AT,
+  DAY,
+  leafWithRawExtension,
+  makeIntermediate,
+  makeLeaf,
+  makeRoot,
+  pemFile,
+  privateKeySamples,
+  type Issued,
+  type PrivateKeySample,
+} from "../helpers/pki.js";
 
 /**
  * `onerecord-access validate` run as a child process, the way a customer runs it:
@@ -70,7 +81,11 @@ beforeAll(async () => {
   intermediate = await makeIntermediate(root, { cn: "CLI Issuing CA" });
   leaf = await makeLeaf(intermediate, { cn: "gateway-01" });
   const serverOnly = await makeLeaf(intermediate, { cn: "server-only", eku: ["serverAuth"] });
-  const soon = await makeLeaf(intermediate, { cn: "soon", notBefore: new Date(AT.getTime() - 300 * DAY), notAfter: new Date(AT.getTime() + 10 * DAY) });
+  const soon = await makeLeaf(intermediate, {
+    cn: "soon",
+    notBefore: new Date(AT.getTime() - 300 * DAY),
+    notAfter: new Date(AT.getTime() + 10 * DAY),
+  });
   keySample = privateKeySamples().find((s) => s.label === "PKCS#8 PEM (EC)")!;
 
   const write = (file: string, bytes: Uint8Array | string) => {
@@ -84,7 +99,10 @@ beforeAll(async () => {
   write("invalid/server-only.pem", pemFile(serverOnly, intermediate));
   write("soon.pem", pemFile(soon, intermediate));
   write("key.pem", keySample.bytes);
-  const sneaky = await makeLeaf(intermediate, { name: [{ CN: ["evil\u001b[2J\u001b[32m\r\n  verdict  VALID\u202e"] }], eku: ["serverAuth"] });
+  const sneaky = await makeLeaf(intermediate, {
+    name: [{ CN: ["evil\u001b[2J\u001b[32m\r\n  verdict  VALID\u202e"] }],
+    eku: ["serverAuth"],
+  });
   write("sneaky.pem", pemFile(sneaky, intermediate));
   write("garbage.pem", Buffer.from([0xff, 0x00, 0x13, 0x37, 0x30, 0x82, 0xff, 0xff]));
   write("certificates/12/gateway-01.pem", pemFile(leaf, intermediate));
@@ -155,7 +173,9 @@ describe("exit codes and output", () => {
   });
 
   it("--warn-days sets the expires-soon window", async () => {
-    const warned = json(await cli(["--json", "--at", ISO_AT, "--trust", "root.pem", "--warn-days", "30", "soon.pem"], dir));
+    const warned = json(
+      await cli(["--json", "--at", ISO_AT, "--trust", "root.pem", "--warn-days", "30", "soon.pem"], dir),
+    );
     expect(warned.files[0]!.verdict).toBe("valid");
     expect(warned.files[0]!.warnings.map((w) => w.code)).toEqual(["expires-soon"]);
     const quiet = await cli(["--json", "--at", ISO_AT, "--trust", "root.pem", "--warn-days", "5", "soon.pem"], dir);
@@ -166,7 +186,10 @@ describe("exit codes and output", () => {
 
 describe("--json", () => {
   it("has the documented shape", async () => {
-    const run = await cli(["--json", "--at", ISO_AT, "--trust", "root.pem", "valid/device.pem", "invalid/server-only.pem"], dir);
+    const run = await cli(
+      ["--json", "--at", ISO_AT, "--trust", "root.pem", "valid/device.pem", "invalid/server-only.pem"],
+      dir,
+    );
     const report = json(run);
     expect(Object.keys(report).sort()).toEqual(["files", "summary"]);
     expect(report.summary).toEqual({ valid: 1, invalid: 1 });
@@ -189,10 +212,16 @@ describe("--json", () => {
         }),
       );
       expect(file.certificate).toHaveProperty("brand");
-      for (const finding of [...file.errors, ...file.warnings]) expect(Object.keys(finding).sort()).toEqual(["code", "message"]);
+      for (const finding of [...file.errors, ...file.warnings])
+        expect(Object.keys(finding).sort()).toEqual(["code", "message"]);
     }
     const [valid, invalid] = report.files;
-    expect(valid).toMatchObject({ path: "valid/device.pem", verdict: "valid", errors: [], certificate: { subject: "CN=gateway-01", issuer: "CN=CLI Issuing CA" } });
+    expect(valid).toMatchObject({
+      path: "valid/device.pem",
+      verdict: "valid",
+      errors: [],
+      certificate: { subject: "CN=gateway-01", issuer: "CN=CLI Issuing CA" },
+    });
     expect(invalid).toMatchObject({ path: "invalid/server-only.pem", verdict: "invalid" });
     expect(codesOf(invalid!)).toEqual(["missing-client-auth"]);
   });
@@ -228,7 +257,10 @@ describe("bad input", () => {
   });
 
   it("reports a certificate whose extension does not decode as parse-error and still judges the other files", async () => {
-    const run = await cli(["--json", "--at", ISO_AT, "--trust", "root.pem", "malformed/bad.pem", "valid/device.pem"], dir);
+    const run = await cli(
+      ["--json", "--at", ISO_AT, "--trust", "root.pem", "malformed/bad.pem", "valid/device.pem"],
+      dir,
+    );
     expect(run.code).toBe(1);
     expect(json(run).files.map((f) => [f.path, f.verdict, codesOf(f)])).toEqual([
       ["malformed/bad.pem", "invalid", ["parse-error"]],

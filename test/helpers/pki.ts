@@ -1,6 +1,13 @@
 import "reflect-metadata";
 import { execFileSync } from "node:child_process";
-import { createPrivateKey, generateKeyPairSync, KeyObject, sign as nodeSign, webcrypto, X509Certificate as NodeX509 } from "node:crypto";
+import {
+  createPrivateKey,
+  generateKeyPairSync,
+  KeyObject,
+  sign as nodeSign,
+  webcrypto,
+  X509Certificate as NodeX509,
+} from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -149,7 +156,12 @@ async function issue(issuer: Issued | null, role: Role, o: CertOptions): Promise
   const keyAlg = o.keyAlg ?? "p-256";
   const keys = o.keys ?? (await generateKeys(keyAlg));
   const subject = toName(o.name ?? `CN=${o.cn}`);
-  const issuerName = o.issuerName !== undefined ? toName(o.issuerName) : issuer ? new x509.Name(issuer.cert.subjectName.toArrayBuffer()) : subject;
+  const issuerName =
+    o.issuerName !== undefined
+      ? toName(o.issuerName)
+      : issuer
+        ? new x509.Name(issuer.cert.subjectName.toArrayBuffer())
+        : subject;
   const signer = issuer ?? { keys, keyAlg };
   const hash = o.hash ?? "SHA-256";
 
@@ -181,7 +193,10 @@ async function issue(issuer: Issued | null, role: Role, o: CertOptions): Promise
 }
 
 /** WebCrypto RSA keys are bound to one hash: re-import the private key for another one. */
-async function signingKeyFor(signer: { keys: KeyPair; keyAlg: KeyAlg }, hash: Exclude<SignatureHash, "MD5">): Promise<webcrypto.CryptoKey> {
+async function signingKeyFor(
+  signer: { keys: KeyPair; keyAlg: KeyAlg },
+  hash: Exclude<SignatureHash, "MD5">,
+): Promise<webcrypto.CryptoKey> {
   const key = signer.keys.privateKey;
   const bound = (key.algorithm as webcrypto.RsaHashedKeyAlgorithm).hash?.name;
   if (!signer.keyAlg.startsWith("rsa") || bound === hash) return key;
@@ -189,7 +204,10 @@ async function signingKeyFor(signer: { keys: KeyPair; keyAlg: KeyAlg }, hash: Ex
   return webcrypto.subtle.importKey("pkcs8", pkcs8, { name: "RSASSA-PKCS1-v1_5", hash }, false, ["sign"]);
 }
 
-function signingAlgorithm(keyAlg: KeyAlg, hash: Exclude<SignatureHash, "MD5">): webcrypto.Algorithm & { hash?: string } {
+function signingAlgorithm(
+  keyAlg: KeyAlg,
+  hash: Exclude<SignatureHash, "MD5">,
+): webcrypto.Algorithm & { hash?: string } {
   if (keyAlg.startsWith("rsa")) return { name: "RSASSA-PKCS1-v1_5", hash };
   if (keyAlg === "ed25519") return { name: "Ed25519" };
   return { name: "ECDSA", hash };
@@ -199,7 +217,10 @@ function signingAlgorithm(keyAlg: KeyAlg, hash: Exclude<SignatureHash, "MD5">): 
  * md5WithRSAEncryption: rewrite the algorithm identifiers of an RSA certificate and sign its TBS
  * with node:crypto, which still offers MD5 (OpenSSL 3 default provider) where WebCrypto does not.
  */
-async function resignWithMd5(cert: x509.X509Certificate, signer: { keys: KeyPair; keyAlg: KeyAlg }): Promise<x509.X509Certificate> {
+async function resignWithMd5(
+  cert: x509.X509Certificate,
+  signer: { keys: KeyPair; keyAlg: KeyAlg },
+): Promise<x509.X509Certificate> {
   if (!signer.keyAlg.startsWith("rsa")) throw new Error("MD5 signatures need an RSA issuer key");
   const asn = AsnConvert.parse(cert.rawData, Certificate);
   const md5WithRsa = new AlgorithmIdentifier({ algorithm: "1.2.840.113549.1.1.4", parameters: null });
@@ -267,7 +288,9 @@ export function pemFile(...certs: Array<{ pem: string } | string>): Uint8Array {
 }
 
 /** A convenient default chain: root → intermediate → client leaf. */
-export async function makeChain(options: { keyAlg?: KeyAlg; leaf?: CertOptions; intermediate?: CertOptions; root?: CertOptions } = {}) {
+export async function makeChain(
+  options: { keyAlg?: KeyAlg; leaf?: CertOptions; intermediate?: CertOptions; root?: CertOptions } = {},
+) {
   const keyAlg = options.keyAlg ?? "p-256";
   const root = await makeRoot({ keyAlg, ...options.root });
   const intermediate = await makeIntermediate(root, { keyAlg, ...options.intermediate });
@@ -290,8 +313,16 @@ export function privateKeySamples(): PrivateKeySample[] {
   const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
   const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
   const ed = generateKeyPairSync("ed25519").privateKey;
-  const text = (label: string, pem: string): PrivateKeySample => ({ label, bytes: Buffer.from(pem), secrets: pemSecrets(pem) });
-  const der = (label: string, bytes: Buffer): PrivateKeySample => ({ label, bytes: new Uint8Array(bytes), secrets: [bytes.toString("base64")] });
+  const text = (label: string, pem: string): PrivateKeySample => ({
+    label,
+    bytes: Buffer.from(pem),
+    secrets: pemSecrets(pem),
+  });
+  const der = (label: string, bytes: Buffer): PrivateKeySample => ({
+    label,
+    bytes: new Uint8Array(bytes),
+    secrets: [bytes.toString("base64")],
+  });
 
   const samples: PrivateKeySample[] = [
     text("PKCS#8 PEM (RSA)", rsa.export({ format: "pem", type: "pkcs8" }) as string),
@@ -301,13 +332,21 @@ export function privateKeySamples(): PrivateKeySample[] {
     text("SEC1 EC PRIVATE KEY", ec.export({ format: "pem", type: "sec1" }) as string),
     text(
       "ENCRYPTED PRIVATE KEY",
-      rsa.export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "correct horse battery staple" }) as string,
+      rsa.export({
+        format: "pem",
+        type: "pkcs8",
+        cipher: "aes-256-cbc",
+        passphrase: "correct horse battery staple",
+      }) as string,
     ),
     der("DER PKCS#8 (RSA)", rsa.export({ format: "der", type: "pkcs8" })),
     der("DER PKCS#8 (EC)", ec.export({ format: "der", type: "pkcs8" })),
     der("DER PKCS#1 (RSA)", rsa.export({ format: "der", type: "pkcs1" })),
     der("DER SEC1 (EC)", ec.export({ format: "der", type: "sec1" })),
-    der("encrypted DER PKCS#8", rsa.export({ format: "der", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "pass phrase" })),
+    der(
+      "encrypted DER PKCS#8",
+      rsa.export({ format: "der", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "pass phrase" }),
+    ),
     jwkSample("JWK with d (EC)", ec),
     jwkSample("JWK with d (RSA)", rsa),
   ];
@@ -337,7 +376,9 @@ export function opensshKey(): string | null {
   if (opensshCache !== undefined) return opensshCache;
   const dir = mkdtempSync(join(tmpdir(), "pki-ssh-"));
   try {
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", join(dir, "id")], { stdio: "ignore" });
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", join(dir, "id")], {
+      stdio: "ignore",
+    });
     opensshCache = readFileSync(join(dir, "id"), "utf8");
   } catch {
     opensshCache = null;

@@ -3,7 +3,15 @@ import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { isOneRecordError } from "../../src/errors.js";
 import { thumbprintFromFingerprint } from "../../src/record/tokens.js";
-import { buildDeviceClaims, issueDeviceToken, loadSigningKey, readDeviceCertificate, x5tS256, decryptDeviceToken, type ClaimsInput } from "../../src/tokens/index.js";
+import {
+  buildDeviceClaims,
+  issueDeviceToken,
+  loadSigningKey,
+  readDeviceCertificate,
+  x5tS256,
+  decryptDeviceToken,
+  type ClaimsInput,
+} from "../../src/tokens/index.js";
 import { makeLeaf, makeRoot, signingSecret, validFor } from "../helpers/pki.js";
 
 const DAY = 86_400;
@@ -16,7 +24,11 @@ function input(overrides: Partial<ClaimsInput> = {}): ClaimsInput {
     audience: "https://api.onerecord.example",
     device: "pump-07",
     account: "acme-health",
-    certificate: { x5tS256: "A".repeat(43), notBefore: new Date("2026-01-01T00:00:00Z"), notAfter: new Date("2028-01-01T00:00:00Z") },
+    certificate: {
+      x5tS256: "A".repeat(43),
+      notBefore: new Date("2026-01-01T00:00:00Z"),
+      notAfter: new Date("2028-01-01T00:00:00Z"),
+    },
     lifetimeDays: 365,
     now,
     jti: "00000000-0000-4000-8000-000000000001",
@@ -70,8 +82,16 @@ describe("buildDeviceClaims", () => {
   });
 
   it.each([
-    ["an expired certificate", { certificate: { ...input().certificate, notAfter: new Date("2026-03-01T00:00:00Z") } }, /expired/],
-    ["a certificate not yet valid", { certificate: { ...input().certificate, notBefore: new Date("2026-04-01T00:00:00Z") } }, /not valid before/],
+    [
+      "an expired certificate",
+      { certificate: { ...input().certificate, notAfter: new Date("2026-03-01T00:00:00Z") } },
+      /expired/,
+    ],
+    [
+      "a certificate not yet valid",
+      { certificate: { ...input().certificate, notBefore: new Date("2026-04-01T00:00:00Z") } },
+      /not valid before/,
+    ],
     ["a malformed device id", { device: "../etc" }, /not a valid device id/],
     ["an empty account", { account: " " }, /account/],
     ["a zero lifetime", { lifetimeDays: 0 }, /lifetime/],
@@ -82,7 +102,7 @@ describe("buildDeviceClaims", () => {
   ] as const)("refuses %s", (_, overrides, message) => {
     let error: unknown;
     try {
-      buildDeviceClaims(input(overrides as Partial<ClaimsInput>));
+      buildDeviceClaims(input(overrides));
     } catch (e) {
       error = e;
     }
@@ -121,7 +141,15 @@ describe("certificate binding (cnf x5t#S256)", async () => {
   it("goes into the issued token, with exp capped by the real certificate's notAfter", async () => {
     const key = await loadSigningKey(signingSecret("ES256").pem);
     const short = await makeLeaf(root, validFor(10));
-    const { jwe, claims } = await issueDeviceToken({ key, certificate: short.pem, device: "pump-07", account: "acme", issuer: "https://i.example", audience: "aud", lifetimeDays: 365 });
+    const { jwe, claims } = await issueDeviceToken({
+      key,
+      certificate: short.pem,
+      device: "pump-07",
+      account: "acme",
+      issuer: "https://i.example",
+      audience: "aud",
+      lifetimeDays: 365,
+    });
     const payload = decodeJwt(await decryptDeviceToken(jwe, short.privateKey));
     expect(payload).toEqual(claims);
     expect(payload.cnf).toEqual({ "x5t#S256": base64url(createHash("sha256").update(short.der).digest()) });
@@ -132,7 +160,15 @@ describe("certificate binding (cnf x5t#S256)", async () => {
     const key = await loadSigningKey(signingSecret("ES256").pem);
     const jtis = new Set<string>();
     for (let i = 0; i < 20; i++) {
-      const { claims } = await issueDeviceToken({ key, certificate: device.der, device: "pump-07", account: "acme", issuer: "https://i.example", audience: "aud", lifetimeDays: 30 });
+      const { claims } = await issueDeviceToken({
+        key,
+        certificate: device.der,
+        device: "pump-07",
+        account: "acme",
+        issuer: "https://i.example",
+        audience: "aud",
+        lifetimeDays: 30,
+      });
       expect(claims.jti).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       jtis.add(claims.jti);
     }
@@ -141,7 +177,16 @@ describe("certificate binding (cnf x5t#S256)", async () => {
 
   it("takes an injected jti generator", async () => {
     const key = await loadSigningKey(signingSecret("ES256").pem);
-    const { claims } = await issueDeviceToken({ key, certificate: device.der, device: "pump-07", account: "acme", issuer: "https://i.example", audience: "aud", lifetimeDays: 30, newJti: () => "fixed-id" });
+    const { claims } = await issueDeviceToken({
+      key,
+      certificate: device.der,
+      device: "pump-07",
+      account: "acme",
+      issuer: "https://i.example",
+      audience: "aud",
+      lifetimeDays: 30,
+      newJti: () => "fixed-id",
+    });
     expect(claims.jti).toBe("fixed-id");
   });
 });

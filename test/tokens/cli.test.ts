@@ -46,14 +46,26 @@ describe("CLI: decrypt-token and verify-token", () => {
     device = await makeLeaf(root, { cn: "pump-07", ...validFor(730) });
     other = await makeLeaf(root, { cn: "pump-08", keyAlg: "rsa-2048", ...validFor(730) });
     key = await loadSigningKey(signingSecret("ES256").pem);
-    ({ jwe } = await issueDeviceToken({ key, certificate: device.pem, device: "pump-07", account: "acme-health", issuer: ISSUER, audience: AUDIENCE, lifetimeDays: 30, newJti: () => "jti-cli-1" }));
+    ({ jwe } = await issueDeviceToken({
+      key,
+      certificate: device.pem,
+      device: "pump-07",
+      account: "acme-health",
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      lifetimeDays: 30,
+      newJti: () => "jti-cli-1",
+    }));
     writeFileSync(path("device.key"), device.keyPem);
     writeFileSync(path("device.pem"), device.pem + root.pem); // leaf first, chain after, as committed
     writeFileSync(path("other.key"), other.keyPem);
     writeFileSync(path("other.pem"), other.pem);
     writeFileSync(path("jwks.json"), JSON.stringify(key.jwks));
     writeFileSync(path("token.jwe"), `${jwe}\n`);
-    writeFileSync(path("private-jwks.json"), JSON.stringify({ keys: [{ ...key.publicJwk, d: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }] }));
+    writeFileSync(
+      path("private-jwks.json"),
+      JSON.stringify({ keys: [{ ...key.publicJwk, d: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }] }),
+    );
     writeFileSync(path("cert-with-key.pem"), device.pem + device.keyPem);
     writeFileSync(path("custom.yml"), "tokens:\n  issuer: https://issuer.example/custom\n");
   });
@@ -70,8 +82,16 @@ describe("CLI: decrypt-token and verify-token", () => {
     });
 
     it("reads the JWE from a file or standard input", async () => {
-      expect(await capture(decryptToken, ["--key", path("device.key"), path("token.jwe")])).toEqual({ code: 0, stdout: `${jwt}\n`, stderr: "" });
-      expect(await capture(decryptToken, ["--key", path("device.key"), "-"], `${jwe}\n`)).toEqual({ code: 0, stdout: `${jwt}\n`, stderr: "" });
+      expect(await capture(decryptToken, ["--key", path("device.key"), path("token.jwe")])).toEqual({
+        code: 0,
+        stdout: `${jwt}\n`,
+        stderr: "",
+      });
+      expect(await capture(decryptToken, ["--key", path("device.key"), "-"], `${jwe}\n`)).toEqual({
+        code: 0,
+        stdout: `${jwt}\n`,
+        stderr: "",
+      });
     });
 
     it("fails with another device's key, clearly and without printing the token", async () => {
@@ -88,7 +108,10 @@ describe("CLI: decrypt-token and verify-token", () => {
       ["two JWEs", ["--key", "K", "a", "b"], /exactly one JWE/],
       ["an unknown option", ["--kee", "K", "x"], /unknown option --kee/],
     ])("exits 2 on usage errors: %s", async (_, argv, message) => {
-      const out = await capture(decryptToken, argv.map((a) => (a === "K" ? path("device.key") : a)));
+      const out = await capture(
+        decryptToken,
+        argv.map((a) => (a === "K" ? path("device.key") : a)),
+      );
       expect(out.code).toBe(2);
       expect(out.stderr).toMatch(message);
       expect(out.stdout).toBe("");
@@ -149,7 +172,12 @@ describe("CLI: decrypt-token and verify-token", () => {
     it("prints JSON with --json", async () => {
       const out = await capture(verifyToken, [...base(), "--json", jwt]);
       expect(out.code).toBe(0);
-      expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, issuer: ISSUER, audience: AUDIENCE, claims: { sub: "pump-07", account: "acme-health", jti: "jti-cli-1" } });
+      expect(JSON.parse(out.stdout)).toMatchObject({
+        ok: true,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        claims: { sub: "pump-07", account: "acme-health", jti: "jti-cli-1" },
+      });
     });
 
     it("exits 1 when the certificate is another device's", async () => {
@@ -197,7 +225,10 @@ describe("CLI: decrypt-token and verify-token", () => {
       ["no token", ["--jwks", "J", "--cert", "C"], /exactly one TOKEN/],
       ["a bad --at", ["--jwks", "J", "--cert", "C", "--at", "tomorrow", "T"], /--at must be an ISO-8601 time/],
     ])("exits 2 on usage errors: %s", async (_, argv, message) => {
-      const out = await capture(verifyToken, argv.map((a) => ({ J: path("jwks.json"), C: path("device.pem"), T: jwt })[a] ?? a));
+      const out = await capture(
+        verifyToken,
+        argv.map((a) => ({ J: path("jwks.json"), C: path("device.pem"), T: jwt })[a] ?? a),
+      );
       expect(out.code).toBe(2);
       expect(out.stderr).toMatch(message);
     });
@@ -206,19 +237,30 @@ describe("CLI: decrypt-token and verify-token", () => {
   describe("through the real entry point", () => {
     it("decrypts with the device key and verifies the result from standard input", () => {
       const node = (args: string[], input?: string) =>
-        spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: repo, encoding: "utf8", input, timeout: 60_000 });
+        spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+          cwd: repo,
+          encoding: "utf8",
+          input,
+          timeout: 60_000,
+        });
       const decrypted = node(["decrypt-token", "--key", path("device.key"), path("token.jwe")]);
       expect(decrypted.stderr).toBe("");
       expect(decrypted.status).toBe(0);
       expect(decrypted.stdout).toBe(`${jwt}\n`);
 
-      const verified = node(["verify-token", "--jwks", path("jwks.json"), "--cert", path("device.pem"), "-"], decrypted.stdout);
+      const verified = node(
+        ["verify-token", "--jwks", path("jwks.json"), "--cert", path("device.pem"), "-"],
+        decrypted.stdout,
+      );
       expect(verified.status).toBe(0);
       expect(verified.stdout).toMatch(/^verified:/);
       expect(verified.stdout).not.toContain(jwt);
       expect(verified.stderr).toBe("");
 
-      const refused = node(["verify-token", "--jwks", path("jwks.json"), "--cert", path("other.pem"), "-"], decrypted.stdout);
+      const refused = node(
+        ["verify-token", "--jwks", path("jwks.json"), "--cert", path("other.pem"), "-"],
+        decrypted.stdout,
+      );
       expect(refused.status).toBe(1);
       expect(refused.stdout).toMatch(/thumbprint-mismatch/);
     });

@@ -33,7 +33,10 @@ describe("encrypted delivery", async () => {
     rsa: await makeLeaf(root, { keyAlg: "rsa-2048", ...validFor(730) }),
   } as const;
   type DeviceKeyType = keyof typeof devices;
-  const others = { "ec-p256": await makeLeaf(root, { keyAlg: "p-256", ...validFor(730) }), rsa: await makeLeaf(root, { keyAlg: "rsa-2048", ...validFor(730) }) };
+  const others = {
+    "ec-p256": await makeLeaf(root, { keyAlg: "p-256", ...validFor(730) }),
+    rsa: await makeLeaf(root, { keyAlg: "rsa-2048", ...validFor(730) }),
+  };
 
   it.each([
     ["rsa", "RSA-OAEP-256"],
@@ -55,8 +58,18 @@ describe("encrypted delivery", async () => {
     const sec1 = createPrivateKey(devices["ec-p256"].keyPem).export({ format: "pem", type: "sec1" }) as string;
     expect(pkcs1).toContain("BEGIN RSA PRIVATE KEY");
     expect(sec1).toContain("BEGIN EC PRIVATE KEY");
-    expect(await decryptDeviceToken(await encryptForDevice(JWT, readDeviceCertificate(devices.rsa.der)), loadDevicePrivateKey(pkcs1))).toBe(JWT);
-    expect(await decryptDeviceToken(await encryptForDevice(JWT, readDeviceCertificate(devices["ec-p256"].der)), loadDevicePrivateKey(sec1))).toBe(JWT);
+    expect(
+      await decryptDeviceToken(
+        await encryptForDevice(JWT, readDeviceCertificate(devices.rsa.der)),
+        loadDevicePrivateKey(pkcs1),
+      ),
+    ).toBe(JWT);
+    expect(
+      await decryptDeviceToken(
+        await encryptForDevice(JWT, readDeviceCertificate(devices["ec-p256"].der)),
+        loadDevicePrivateKey(sec1),
+      ),
+    ).toBe(JWT);
   });
 
   it.each(["ec-p256", "rsa"] as const)("fails with another %s device's key, saying so", async (type) => {
@@ -71,8 +84,8 @@ describe("encrypted delivery", async () => {
     ["rsa", "ec-p256", /encrypted to an RSA key but this key is EC/],
     ["ec-p256", "ec-p384", /encrypted to an EC P-256 key but this key is EC P-384/],
   ])("names the mismatch when a %s token meets a %s key", async (to, keyType, message) => {
-    const jwe = await encryptForDevice(JWT, readDeviceCertificate(devices[to as keyof typeof devices].der));
-    const error = await decryptError(jwe, devices[keyType as keyof typeof devices].keyPem);
+    const jwe = await encryptForDevice(JWT, readDeviceCertificate(devices[to].der));
+    const error = await decryptError(jwe, devices[keyType].keyPem);
     expect(error.message).toMatch(message);
   });
 
@@ -86,7 +99,9 @@ describe("encrypted delivery", async () => {
   });
 
   it("refuses input that is not a compact JWE", async () => {
-    expect((await decryptError(JWT, devices.rsa.keyPem)).message).toMatch(/a signed JWT \(three parts\), not an encrypted token/);
+    expect((await decryptError(JWT, devices.rsa.keyPem)).message).toMatch(
+      /a signed JWT \(three parts\), not an encrypted token/,
+    );
     expect((await decryptError("hello", devices.rsa.keyPem)).message).toMatch(/not a compact JWE/);
     expect((await decryptError("a.b.c.d.e", devices.rsa.keyPem)).message).toMatch(/header is not readable/);
   });
@@ -100,12 +115,19 @@ describe("encrypted delivery", async () => {
       error = e;
     }
     expect(isOneRecordError(error, "input-invalid")).toBe(true);
-    expect((error as Error).message).toMatch(/key of type ed25519; tokens can be encrypted only to RSA \(2048 bits or more\) or EC P-256\/P-384\/P-521 keys/);
+    expect((error as Error).message).toMatch(
+      /key of type ed25519; tokens can be encrypted only to RSA \(2048 bits or more\) or EC P-256\/P-384\/P-521 keys/,
+    );
   });
 
   it("refuses device keys it cannot read, without quoting them", () => {
     expect(() => loadDevicePrivateKey(devices.rsa.pem)).toThrow(/not a PEM private key/);
-    const encrypted = createPrivateKey(devices.rsa.keyPem).export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "pw" }) as string;
+    const encrypted = createPrivateKey(devices.rsa.keyPem).export({
+      format: "pem",
+      type: "pkcs8",
+      cipher: "aes-256-cbc",
+      passphrase: "pw",
+    }) as string;
     expect(() => loadDevicePrivateKey(encrypted)).toThrow(/passphrase-encrypted/);
     const broken = "-----BEGIN PRIVATE KEY-----\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n";
     expect(() => loadDevicePrivateKey(broken)).toThrow(/could not be read/);

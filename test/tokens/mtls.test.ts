@@ -3,7 +3,13 @@ import { createServer, request, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decryptDeviceToken, issueDeviceToken, loadSigningKey, verifyDeviceToken, type SigningKey } from "../../src/tokens/index.js";
+import {
+  decryptDeviceToken,
+  issueDeviceToken,
+  loadSigningKey,
+  verifyDeviceToken,
+  type SigningKey,
+} from "../../src/tokens/index.js";
 import { makeLeaf, makeRoot, signingSecret, validFor, type Issued } from "../helpers/pki.js";
 
 const ISSUER = "https://onerecord.example/access";
@@ -25,26 +31,53 @@ describe("device token over mutual TLS (loopback)", () => {
 
   beforeAll(async () => {
     root = await makeRoot({ name: "CN=mTLS Test Root", ...validFor(3650) });
-    const serverCert = await makeLeaf(root, { cn: "127.0.0.1", eku: ["serverAuth"], san: [{ type: "ip", value: "127.0.0.1" }], ...validFor(730) });
+    const serverCert = await makeLeaf(root, {
+      cn: "127.0.0.1",
+      eku: ["serverAuth"],
+      san: [{ type: "ip", value: "127.0.0.1" }],
+      ...validFor(730),
+    });
     devices["pump-07"] = await makeLeaf(root, { cn: "pump-07", keyAlg: "p-256", ...validFor(730) });
     devices["pump-08"] = await makeLeaf(root, { cn: "pump-08", keyAlg: "p-256", ...validFor(730) });
     devices["monitor-1"] = await makeLeaf(root, { cn: "monitor-1", keyAlg: "rsa-2048", ...validFor(730) });
     key = await loadSigningKey(signingSecret("ES256").pem);
     // The full path: issue, deliver encrypted, decrypt on the device with its own key.
     for (const [device, issued] of Object.entries(devices)) {
-      const { jwe } = await issueDeviceToken({ key, certificate: issued.pem, device, account: "acme-health", issuer: ISSUER, audience: AUDIENCE, lifetimeDays: 30 });
+      const { jwe } = await issueDeviceToken({
+        key,
+        certificate: issued.pem,
+        device,
+        account: "acme-health",
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        lifetimeDays: 30,
+      });
       tokens[device] = await decryptDeviceToken(jwe, issued.privateKey);
     }
 
-    server = createServer({ key: serverCert.keyPem, cert: serverCert.pem, ca: [root.pem], requestCert: true, rejectUnauthorized: false }, (req, res) => {
-      void (async () => {
-        const socket = req.socket as TLSSocket;
-        const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
-        const result = await verifyDeviceToken(token, { jwks: key.jwks, issuer: ISSUER, audience: AUDIENCE, peerCertificate: socket.getPeerCertificate(true) });
-        res.writeHead(result.ok ? 200 : 401, { "content-type": "application/json" });
-        res.end(JSON.stringify(result.ok ? { sub: result.claims.sub, account: result.claims.account, tlsAuthorized: socket.authorized } : { code: result.code, reason: result.reason }));
-      })();
-    });
+    server = createServer(
+      { key: serverCert.keyPem, cert: serverCert.pem, ca: [root.pem], requestCert: true, rejectUnauthorized: false },
+      (req, res) => {
+        void (async () => {
+          const socket = req.socket as TLSSocket;
+          const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+          const result = await verifyDeviceToken(token, {
+            jwks: key.jwks,
+            issuer: ISSUER,
+            audience: AUDIENCE,
+            peerCertificate: socket.getPeerCertificate(true),
+          });
+          res.writeHead(result.ok ? 200 : 401, { "content-type": "application/json" });
+          res.end(
+            JSON.stringify(
+              result.ok
+                ? { sub: result.claims.sub, account: result.claims.account, tlsAuthorized: socket.authorized }
+                : { code: result.code, reason: result.reason },
+            ),
+          );
+        })();
+      },
+    );
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     port = (server.address() as AddressInfo).port;

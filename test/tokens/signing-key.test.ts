@@ -90,11 +90,32 @@ describe("signing key refusals never quote the secret", () => {
     ["a public JWK", JSON.stringify({ ...JSON.parse(ec.jwk), d: undefined }), /no private part/],
     ["a JWK with a broken private part", JSON.stringify({ ...JSON.parse(ec.jwk), x: "AAAA" }), /could not be read/],
     ["a broken PEM", `-----BEGIN PRIVATE KEY-----\n${d}\n-----END PRIVATE KEY-----\n`, /could not be read/],
-    ["an encrypted PEM", (generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "pw" }) as string), /passphrase-encrypted/],
+    [
+      "an encrypted PEM",
+      generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
+        format: "pem",
+        type: "pkcs8",
+        cipher: "aes-256-cbc",
+        passphrase: "pw",
+      }) as string,
+      /passphrase-encrypted/,
+    ],
     ["an unaccepted algorithm", ec.pem, /HS256.*not accepted/, { alg: "HS256" }],
-    ["a P-384 key", generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export({ format: "pem", type: "pkcs8" }) as string, /EC secp384r1/],
-    ["RSA under 2048 bits", generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ format: "pem", type: "pkcs8" }) as string, /1024 bits/],
-    ["a JWK whose alg disagrees with the key", JSON.stringify({ ...JSON.parse(ec.jwk), alg: "RS256" }), /JWK's alg is RS256/],
+    [
+      "a P-384 key",
+      generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey.export({ format: "pem", type: "pkcs8" }) as string,
+      /EC secp384r1/,
+    ],
+    [
+      "RSA under 2048 bits",
+      generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ format: "pem", type: "pkcs8" }) as string,
+      /1024 bits/,
+    ],
+    [
+      "a JWK whose alg disagrees with the key",
+      JSON.stringify({ ...JSON.parse(ec.jwk), alg: "RS256" }),
+      /JWK's alg is RS256/,
+    ],
   ];
 
   it.each(cases)("refuses %s", async (_, secret, message, options) => {
@@ -112,8 +133,14 @@ describe("signing key refusals never quote the secret", () => {
   });
 
   it("accepts PKCS#1 RSA and SEC1 EC PEM as well as PKCS#8", async () => {
-    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "pem", type: "pkcs1" }) as string;
-    const sec1 = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "sec1" }) as string;
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
+      format: "pem",
+      type: "pkcs1",
+    }) as string;
+    const sec1 = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
+      format: "pem",
+      type: "sec1",
+    }) as string;
     await expect(loadSigningKey(rsa)).resolves.toMatchObject({ alg: "RS256" });
     await expect(loadSigningKey(sec1)).resolves.toMatchObject({ alg: "ES256" });
   });

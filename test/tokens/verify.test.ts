@@ -44,8 +44,14 @@ describe("verifyDeviceToken", async () => {
     return { jwks: key.jwks, issuer: ISSUER, audience: AUDIENCE, peerCertificate: device.der, ...overrides };
   }
 
-  async function signed(claims: Record<string, unknown>, with_: SigningKey = key, header: Record<string, unknown> = {}): Promise<string> {
-    return new SignJWT(claims).setProtectedHeader({ alg: with_.alg, kid: with_.kid, typ: "JWT", ...header }).sign(with_.privateKey);
+  async function signed(
+    claims: Record<string, unknown>,
+    with_: SigningKey = key,
+    header: Record<string, unknown> = {},
+  ): Promise<string> {
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: with_.alg, kid: with_.kid, typ: "JWT", ...header })
+      .sign(with_.privateKey);
   }
 
   it("accepts a valid token over the matching certificate and returns its claims", async () => {
@@ -62,7 +68,12 @@ describe("verifyDeviceToken", async () => {
 
   it("takes the peer certificate as DER, X509Certificate, PEM or a getPeerCertificate(true) object", async () => {
     const token = await signDeviceToken(claimsFor(), key);
-    for (const peerCertificate of [device.der, new X509Certificate(device.der), device.pem, { raw: Buffer.from(device.der), subject: {} }]) {
+    for (const peerCertificate of [
+      device.der,
+      new X509Certificate(device.der),
+      device.pem,
+      { raw: Buffer.from(device.der), subject: {} },
+    ]) {
       expect((await verifyDeviceToken(token, options({ peerCertificate }))).ok).toBe(true);
     }
   });
@@ -73,23 +84,93 @@ describe("verifyDeviceToken", async () => {
   });
 
   const refusals: Array<[string, () => Promise<[string, Partial<VerifyOptions>]>, string, RegExp]> = [
-    ["a token signed by another key", async () => [await signDeviceToken(claimsFor(), otherKey), {}], "bad-signature", /no key of the published JWKS/],
-    ["a token signed by another key under our kid", async () => [await signed(claimsFor(), otherKey, { kid: key.kid }), {}], "bad-signature", /signature does not verify/],
-    ["an expired token", async () => [await signDeviceToken(claimsFor(), key), { now: new Date(now.getTime() + 31 * 86_400_000) }], "bad-claims", /expired/],
-    ["a token used before nbf", async () => [await signDeviceToken(claimsFor(), key), { now: new Date(now.getTime() - 60_000) }], "bad-claims", /nbf/],
-    ["a token for another audience", async () => [await signDeviceToken(claimsFor(), key), { audience: "https://other.example" }], "bad-claims", /aud/],
-    ["a token from another issuer", async () => [await signDeviceToken(claimsFor(), key), { issuer: "https://evil.example" }], "bad-claims", /iss/],
+    [
+      "a token signed by another key",
+      async () => [await signDeviceToken(claimsFor(), otherKey), {}],
+      "bad-signature",
+      /no key of the published JWKS/,
+    ],
+    [
+      "a token signed by another key under our kid",
+      async () => [await signed(claimsFor(), otherKey, { kid: key.kid }), {}],
+      "bad-signature",
+      /signature does not verify/,
+    ],
+    [
+      "an expired token",
+      async () => [await signDeviceToken(claimsFor(), key), { now: new Date(now.getTime() + 31 * 86_400_000) }],
+      "bad-claims",
+      /expired/,
+    ],
+    [
+      "a token used before nbf",
+      async () => [await signDeviceToken(claimsFor(), key), { now: new Date(now.getTime() - 60_000) }],
+      "bad-claims",
+      /nbf/,
+    ],
+    [
+      "a token for another audience",
+      async () => [await signDeviceToken(claimsFor(), key), { audience: "https://other.example" }],
+      "bad-claims",
+      /aud/,
+    ],
+    [
+      "a token from another issuer",
+      async () => [await signDeviceToken(claimsFor(), key), { issuer: "https://evil.example" }],
+      "bad-claims",
+      /iss/,
+    ],
     ["a token without cnf", async () => [await signed({ ...claimsFor(), cnf: undefined }), {}], "bad-claims", /cnf/],
-    ["a cnf without x5t#S256", async () => [await signed({ ...claimsFor(), cnf: { jkt: "x" } }), {}], "bad-claims", /x5t#S256/],
-    ["a token without account", async () => [await signed({ ...claimsFor(), account: undefined }), {}], "bad-claims", /account/],
+    [
+      "a cnf without x5t#S256",
+      async () => [await signed({ ...claimsFor(), cnf: { jkt: "x" } }), {}],
+      "bad-claims",
+      /x5t#S256/,
+    ],
+    [
+      "a token without account",
+      async () => [await signed({ ...claimsFor(), account: undefined }), {}],
+      "bad-claims",
+      /account/,
+    ],
     ["a token without exp", async () => [await signed({ ...claimsFor(), exp: undefined }), {}], "bad-claims", /exp/],
     ["a token without jti", async () => [await signed({ ...claimsFor(), jti: undefined }), {}], "bad-claims", /jti/],
-    ["a sub that is no device id", async () => [await signed({ ...claimsFor(), sub: "../x" }), {}], "bad-claims", /sub/],
-    ["a token typed as something else", async () => [await signed(claimsFor(), key, { typ: "at+jwt" }), {}], "bad-claims", /typ/],
-    ["a token presented with another device's certificate", async () => [await signDeviceToken(claimsFor(), key), { peerCertificate: other.der }], "thumbprint-mismatch", /bound to another certificate/],
-    ["a token with no client certificate", async () => [await signDeviceToken(claimsFor(), key), { peerCertificate: undefined }], "no-certificate", /no TLS certificate/],
-    ["a token with an empty peer certificate object (what Node returns without one)", async () => [await signDeviceToken(claimsFor(), key), { peerCertificate: {} }], "no-certificate", /no TLS certificate/],
-    ["a token with empty DER", async () => [await signDeviceToken(claimsFor(), key), { peerCertificate: new Uint8Array() }], "no-certificate", /no TLS certificate/],
+    [
+      "a sub that is no device id",
+      async () => [await signed({ ...claimsFor(), sub: "../x" }), {}],
+      "bad-claims",
+      /sub/,
+    ],
+    [
+      "a token typed as something else",
+      async () => [await signed(claimsFor(), key, { typ: "at+jwt" }), {}],
+      "bad-claims",
+      /typ/,
+    ],
+    [
+      "a token presented with another device's certificate",
+      async () => [await signDeviceToken(claimsFor(), key), { peerCertificate: other.der }],
+      "thumbprint-mismatch",
+      /bound to another certificate/,
+    ],
+    [
+      "a token with no client certificate",
+      async () => [await signDeviceToken(claimsFor(), key), { peerCertificate: undefined }],
+      "no-certificate",
+      /no TLS certificate/,
+    ],
+    [
+      "a token with an empty peer certificate object (what Node returns without one)",
+      async () => [await signDeviceToken(claimsFor(), key), { peerCertificate: {} }],
+      "no-certificate",
+      /no TLS certificate/,
+    ],
+    [
+      "a token with empty DER",
+      async () => [await signDeviceToken(claimsFor(), key), { peerCertificate: new Uint8Array() }],
+      "no-certificate",
+      /no TLS certificate/,
+    ],
     [
       "a tampered payload",
       async () => {
@@ -99,16 +180,36 @@ describe("verifyDeviceToken", async () => {
       "bad-signature",
       /signature does not verify/,
     ],
-    ["alg none", async () => [new UnsecuredJWT(claimsFor()).encode(), {}], "bad-signature", /algorithm is not accepted/],
+    [
+      "alg none",
+      async () => [new UnsecuredJWT(claimsFor()).encode(), {}],
+      "bad-signature",
+      /algorithm is not accepted/,
+    ],
     [
       "HS256 with the public key as the secret (algorithm confusion)",
-      async () => [await new SignJWT(claimsFor()).setProtectedHeader({ alg: "HS256", kid: key.kid, typ: "JWT" }).sign(new TextEncoder().encode(JSON.stringify(key.publicJwk))), {}],
+      async () => [
+        await new SignJWT(claimsFor())
+          .setProtectedHeader({ alg: "HS256", kid: key.kid, typ: "JWT" })
+          .sign(new TextEncoder().encode(JSON.stringify(key.publicJwk))),
+        {},
+      ],
       "bad-signature",
       /algorithm is not accepted/,
     ],
     ["garbage", async () => ["not a token", {}], "malformed", /not a compact JWS/],
     ["an encrypted delivery (JWE) instead of the JWT", async () => ["a.b.c.d.e", {}], "malformed", /not a compact JWS/],
-    ["a signed payload that is not JSON", async () => [await new CompactSign(new TextEncoder().encode("nope")).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT" }).sign(key.privateKey), {}], "malformed", /malformed/],
+    [
+      "a signed payload that is not JSON",
+      async () => [
+        await new CompactSign(new TextEncoder().encode("nope"))
+          .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT" })
+          .sign(key.privateKey),
+        {},
+      ],
+      "malformed",
+      /malformed/,
+    ],
     ["an oversized token", async () => [`${"a".repeat(9000)}.b.c`, {}], "malformed", /not a compact JWS/],
   ];
 

@@ -1,4 +1,10 @@
-import { applyLayout, parseCertificatePath, validateCertificateBytes, type FileReport, type TrustStore } from "../../certificates/index.js";
+import {
+  applyLayout,
+  parseCertificatePath,
+  validateCertificateBytes,
+  type FileReport,
+  type TrustStore,
+} from "../../certificates/index.js";
 import type { CertificateRecord } from "../../record/schema.js";
 import { deviceKey } from "../../request/device-id.js";
 
@@ -36,9 +42,17 @@ export function certificatesFromMerge(input: MergeInput): CertificateRecord[] {
   const removed: string[] = [];
   for (const file of input.files) {
     if (file.bytes === null) removed.push(file.path);
-    else fresh.push(validateCertificateBytes(file.bytes, { path: file.path, trust: input.trust, at, warnDays: input.warnDays }));
+    else
+      fresh.push(
+        validateCertificateBytes(file.bytes, { path: file.path, trust: input.trust, at, warnDays: input.warnDays }),
+      );
   }
-  const freshDevices = new Set(fresh.map((r) => parseCertificatePath(r.path, input.pattern)).filter((p) => p !== null).map((p) => deviceKey(p.device)));
+  const freshDevices = new Set(
+    fresh
+      .map((r) => parseCertificatePath(r.path, input.pattern))
+      .filter((p) => p !== null)
+      .map((p) => deviceKey(p.device)),
+  );
   // Recorded certificates of other devices take part in the duplicate check (one certificate
   // must not serve two devices) without being re-judged themselves.
   const others: FileReport[] = input.recorded
@@ -46,11 +60,22 @@ export function certificatesFromMerge(input: MergeInput): CertificateRecord[] {
     .map((c) => ({
       path: c.path,
       verdict: c.verdict,
-      certificate: { subject: "", issuer: "", brand: null, notBefore: "", notAfter: c.notAfter ?? "", fingerprintSha256: c.fingerprintSha256!, chain: [] },
+      certificate: {
+        subject: "",
+        issuer: "",
+        brand: null,
+        notBefore: "",
+        notAfter: c.notAfter ?? "",
+        fingerprintSha256: c.fingerprintSha256!,
+        chain: [],
+      },
       errors: [],
       warnings: [],
     }));
-  const laid = applyLayout([...fresh, ...others], { pattern: input.pattern, devicesByRequest: new Map([[input.request, [...input.devices]]]) }).slice(0, fresh.length);
+  const laid = applyLayout([...fresh, ...others], {
+    pattern: input.pattern,
+    devicesByRequest: new Map([[input.request, [...input.devices]]]),
+  }).slice(0, fresh.length);
 
   const canonical = (device: string) => input.devices.find((d) => deviceKey(d) === deviceKey(device));
   const out: CertificateRecord[] = [];

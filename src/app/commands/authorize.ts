@@ -45,12 +45,17 @@ export function authorize(command: CommandInput, state: FoldState, context: Auth
   if (command.name === "help") return { ok: true, action: { kind: "help" } };
 
   if (spec.who === "reviewer" && !command.reviewer) {
-    return refuse(`only reviewers can run ${inlineCode(`/${command.name}`)} (members of the configured reviewer teams, or the configured reviewer logins)`);
+    return refuse(
+      `only reviewers can run ${inlineCode(`/${command.name}`)} (members of the configured reviewer teams, or the configured reviewer logins)`,
+    );
   }
   if (spec.notRequester && sameLogin(command.by, context.requester)) {
     return refuse("you opened this request, so you cannot advance it yourself: another reviewer has to");
   }
-  if (state.stage === "rejected") return refuse(`the request was rejected${state.rejection ? ` by ${escapeText(state.rejection.by)} on ${formatTime(state.rejection.at)}` : ""}; nothing changes any more`);
+  if (state.stage === "rejected")
+    return refuse(
+      `the request was rejected${state.rejection ? ` by ${escapeText(state.rejection.by)} on ${formatTime(state.rejection.at)}` : ""}; nothing changes any more`,
+    );
 
   const [first = "", ...rest] = command.args.split(/\s+/).filter(Boolean);
   const remainder = command.args.slice(command.args.indexOf(first) + first.length).trim();
@@ -61,34 +66,50 @@ export function authorize(command: CommandInput, state: FoldState, context: Auth
     case "uncheck": {
       if (!first) return refuse(`name the item: one of ${itemList(context)}`);
       const item = first.toLowerCase();
-      if (!context.checklistItems.includes(item)) return refuse(`${inlineCode(first)} is not a checklist item: use one of ${itemList(context)}`);
-      if (!OPEN_STAGES.includes(state.stage)) return refuse(stageRefusal(state.stage, "while the request is in certification (or still being requested)", command.name));
+      if (!context.checklistItems.includes(item))
+        return refuse(`${inlineCode(first)} is not a checklist item: use one of ${itemList(context)}`);
+      if (!OPEN_STAGES.includes(state.stage))
+        return refuse(
+          stageRefusal(state.stage, "while the request is in certification (or still being requested)", command.name),
+        );
       const ticked = state.checklist.get(item);
       if (command.name === "check") {
         if (state.hold) return refuse(holdRefusal(state));
-        if (ticked) return refuse(`${inlineCode(item)} is already ticked (by ${escapeText(ticked.by)} on ${formatTime(ticked.at)})`);
+        if (ticked)
+          return refuse(
+            `${inlineCode(item)} is already ticked (by ${escapeText(ticked.by)} on ${formatTime(ticked.at)})`,
+          );
         return { ok: true, action: { kind: "check", item, ...(remainder ? { note: remainder } : {}) } };
       }
       if (!ticked) return refuse(`${inlineCode(item)} is not ticked`);
       return { ok: true, action: { kind: "uncheck", item, ...(remainder ? { reason: remainder } : {}) } };
     }
     case "approve-certification": {
-      if (state.stage === "requested") return refuse("the request form is not valid yet: the requester has to fix what the status comment lists first");
-      if (state.stage !== "certification") return refuse(stageRefusal(state.stage, "while the request is in certification", command.name));
+      if (state.stage === "requested")
+        return refuse(
+          "the request form is not valid yet: the requester has to fix what the status comment lists first",
+        );
+      if (state.stage !== "certification")
+        return refuse(stageRefusal(state.stage, "while the request is in certification", command.name));
       if (state.hold) return refuse(holdRefusal(state));
       const missing = context.checklistItems.filter((i) => !state.checklist.has(i));
-      if (missing.length) return refuse(`these checklist items are not ticked yet: ${missing.map((i) => inlineCode(i)).join(", ")}`);
+      if (missing.length)
+        return refuse(`these checklist items are not ticked yet: ${missing.map((i) => inlineCode(i)).join(", ")}`);
       return { ok: true, action: { kind: "approve", ...(note ? { note } : {}) } };
     }
     case "revoke-certification": {
       if (!note) return refuse("give a reason: `/revoke-certification REASON`");
       if (!state.certification) return refuse("certification is not approved, so there is nothing to revoke");
-      if (state.issuance.length > 0) return refuse("tokens were already issued for this request; use `/reject` (or `/reissue-tokens`) instead");
+      if (state.issuance.length > 0)
+        return refuse("tokens were already issued for this request; use `/reject` (or `/reissue-tokens`) instead");
       return { ok: true, action: { kind: "revoke", reason: note } };
     }
     case "hold": {
       if (!note) return refuse("give a reason: `/hold REASON`");
-      if (state.hold) return refuse(`the request is already on hold (by ${escapeText(state.hold.by)} on ${formatTime(state.hold.at)})`);
+      if (state.hold)
+        return refuse(
+          `the request is already on hold (by ${escapeText(state.hold.by)} on ${formatTime(state.hold.at)})`,
+        );
       return { ok: true, action: { kind: "hold", reason: note } };
     }
     case "unhold": {
@@ -97,16 +118,24 @@ export function authorize(command: CommandInput, state: FoldState, context: Auth
     }
     case "reject": {
       if (!note) return refuse("give a reason: `/reject REASON`");
-      if (state.stage === "live") return refuse("the request is live: its tokens were issued (revoke them with the token tooling, then reject)");
+      if (state.stage === "live")
+        return refuse("the request is live: its tokens were issued (revoke them with the token tooling, then reject)");
       return { ok: true, action: { kind: "reject", reason: note } };
     }
     case "reissue-tokens": {
       const issuedBefore = state.issuance.length > 0;
       if (state.stage !== "live" && !(state.stage === "tokens" && issuedBefore)) {
-        return refuse(stageRefusal(state.stage, "once tokens were issued (stage live, or tokens after a first issuance)", command.name));
+        return refuse(
+          stageRefusal(
+            state.stage,
+            "once tokens were issued (stage live, or tokens after a first issuance)",
+            command.name,
+          ),
+        );
       }
       if (state.hold) return refuse(holdRefusal(state));
-      if (!first || rest.length === 0) return refuse("name the device (or `all`) and give a reason: `/reissue-tokens DEVICE|all REASON`");
+      if (!first || rest.length === 0)
+        return refuse("name the device (or `all`) and give a reason: `/reissue-tokens DEVICE|all REASON`");
       const all = state.request?.devices ?? [];
       let devices: string[];
       if (first.toLowerCase() === "all") devices = [...all];
@@ -115,9 +144,21 @@ export function authorize(command: CommandInput, state: FoldState, context: Auth
         if (!match) return refuse(`${inlineCode(first)} is not one of this request's devices (${deviceList(all)})`);
         devices = [match];
       }
-      const waiting = new Set(devicesNeedingTokens({ request: state.request, certificates: state.certificates, issuance: state.issuance, reissueRequested: state.reissue }).map(deviceKey));
+      const waiting = new Set(
+        devicesNeedingTokens({
+          request: state.request,
+          certificates: state.certificates,
+          issuance: state.issuance,
+          reissueRequested: state.reissue,
+        }).map(deviceKey),
+      );
       devices = devices.filter((d) => !waiting.has(deviceKey(d)));
-      if (devices.length === 0) return refuse(first.toLowerCase() === "all" ? "every device is already waiting for a new token" : `${inlineCode(first)} is already waiting for a new token`);
+      if (devices.length === 0)
+        return refuse(
+          first.toLowerCase() === "all"
+            ? "every device is already waiting for a new token"
+            : `${inlineCode(first)} is already waiting for a new token`,
+        );
       return { ok: true, action: { kind: "reissue", devices, reason: remainder } };
     }
   }
@@ -133,7 +174,10 @@ function sameLogin(a: string, b: string): boolean {
 
 /** The request's devices for a refusal, shortened for large requests. */
 function deviceList(devices: readonly string[]): string {
-  const shown = devices.slice(0, 10).map((d) => inlineCode(d)).join(", ");
+  const shown = devices
+    .slice(0, 10)
+    .map((d) => inlineCode(d))
+    .join(", ");
   return devices.length > 10 ? `${shown}, … ${devices.length} in all` : shown || "none";
 }
 

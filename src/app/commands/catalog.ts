@@ -44,19 +44,56 @@ export const COMMANDS: readonly CommandSpec[] = [
     effect: "withdraws the approval: back to certification",
     precondition: "certification approved and no token issued yet",
   },
-  { name: "hold", usage: "/hold REASON", who: "reviewer", notRequester: false, effect: "puts the request on hold: nothing advances", precondition: "not rejected, not already on hold" },
-  { name: "unhold", usage: "/unhold", who: "reviewer", notRequester: true, effect: "lifts the hold", precondition: "on hold" },
-  { name: "reject", usage: "/reject REASON", who: "reviewer", notRequester: false, effect: "rejects the request and closes the issue", precondition: "not live, not already rejected" },
+  {
+    name: "hold",
+    usage: "/hold REASON",
+    who: "reviewer",
+    notRequester: false,
+    effect: "puts the request on hold: nothing advances",
+    precondition: "not rejected, not already on hold",
+  },
+  {
+    name: "unhold",
+    usage: "/unhold",
+    who: "reviewer",
+    notRequester: true,
+    effect: "lifts the hold",
+    precondition: "on hold",
+  },
+  {
+    name: "reject",
+    usage: "/reject REASON",
+    who: "reviewer",
+    notRequester: false,
+    effect: "rejects the request and closes the issue",
+    precondition: "not live, not already rejected",
+  },
   {
     name: "reissue-tokens",
     usage: "/reissue-tokens DEVICE|all REASON",
     who: "reviewer",
     notRequester: true,
-    effect: "asks the token workflow to issue a new token for DEVICE (or for every device); the request goes back to tokens",
-    precondition: "stage live, or tokens once some tokens were issued; not on hold; DEVICE is one of the request's devices (any case) or all; a reason",
+    effect:
+      "asks the token workflow to issue a new token for DEVICE (or for every device); the request goes back to tokens",
+    precondition:
+      "stage live, or tokens once some tokens were issued; not on hold; DEVICE is one of the request's devices (any case) or all; a reason",
   },
-  { name: "status", usage: "/status", who: "anyone", notRequester: false, effect: "re-reads everything and repairs the status comment and labels", precondition: "none" },
-  { name: "help", usage: "/help", who: "anyone", notRequester: false, effect: "lists the commands you may run here", precondition: "none" },
+  {
+    name: "status",
+    usage: "/status",
+    who: "anyone",
+    notRequester: false,
+    effect: "re-reads everything and repairs the status comment and labels",
+    precondition: "none",
+  },
+  {
+    name: "help",
+    usage: "/help",
+    who: "anyone",
+    notRequester: false,
+    effect: "lists the commands you may run here",
+    precondition: "none",
+  },
 ];
 
 export function commandSpec(name: CommandName): CommandSpec {

@@ -58,7 +58,11 @@ function paragraphLines(paragraph: Paragraph, source: string): string[] {
   // excludes inline code spans, inline HTML (comments) and escaped slashes.
   const textRanges: Array<[number, number]> = [];
   for (const child of paragraph.children as RootContent[]) {
-    if (child.type === "text" && child.position?.start.offset !== undefined && child.position.end.offset !== undefined) {
+    if (
+      child.type === "text" &&
+      child.position?.start.offset !== undefined &&
+      child.position.end.offset !== undefined
+    ) {
       textRanges.push([child.position.start.offset, child.position.end.offset]);
     }
   }

@@ -13,11 +13,18 @@ export interface HelpContext {
 }
 
 /** One reply for one comment: its refused lines, its `/help` answer, in line order. */
-export function replyForComment(login: string, commentUrl: string, lines: readonly CommandRecord[], help: HelpContext | null): string | null {
+export function replyForComment(
+  login: string,
+  commentUrl: string,
+  lines: readonly CommandRecord[],
+  help: HelpContext | null,
+): string | null {
   const refused = lines.filter((l) => l.outcome === "refused");
   const parts: string[] = [];
   if (refused.length === 1) {
-    parts.push(`${mention(login)} ${inlineCode(quoted(refused[0]!))} was not run: ${refused[0]!.reason ?? "it is not allowed now"}.`);
+    parts.push(
+      `${mention(login)} ${inlineCode(quoted(refused[0]!))} was not run: ${refused[0]!.reason ?? "it is not allowed now"}.`,
+    );
   } else if (refused.length > 1) {
     parts.push(`${mention(login)} these commands from ${link("your comment", commentUrl)} were not run:`, "");
     for (const l of refused) parts.push(`- ${inlineCode(quoted(l))}: ${l.reason ?? "it is not allowed now"}`);
@@ -34,15 +41,32 @@ export function editedCommentReply(login: string, commentUrl: string): string {
 }
 
 export function helpText(login: string, who: HelpContext): string[] {
-  const role = who.reviewer ? (who.requester ? "a reviewer, and the requester of this request" : "a reviewer") : who.requester ? "the requester" : "not a reviewer";
-  const lines = [`${mention(login)} you are ${role} here. Commands you can run on this request (one per line, at the start of a new comment):`, "", "| Command | Effect | Precondition |", "| --- | --- | --- |"];
+  const role = who.reviewer
+    ? who.requester
+      ? "a reviewer, and the requester of this request"
+      : "a reviewer"
+    : who.requester
+      ? "the requester"
+      : "not a reviewer";
+  const lines = [
+    `${mention(login)} you are ${role} here. Commands you can run on this request (one per line, at the start of a new comment):`,
+    "",
+    "| Command | Effect | Precondition |",
+    "| --- | --- | --- |",
+  ];
   for (const c of COMMANDS) {
     if (c.who === "reviewer" && !who.reviewer) continue;
     if (c.notRequester && who.requester) continue;
     // In a GitHub table a `|` splits the cell even inside code; `\|` keeps it (and shows `|`).
-    lines.push(`| ${inlineCode(c.usage).replace(/\|/g, "\\|")} | ${escapeText(c.effect)} | ${escapeText(c.precondition)} |`);
+    lines.push(
+      `| ${inlineCode(c.usage).replace(/\|/g, "\\|")} | ${escapeText(c.effect)} | ${escapeText(c.precondition)} |`,
+    );
   }
-  if (!who.reviewer) lines.push("", "Reviewers (members of the configured reviewer teams, or configured logins) run certification. The requester never approves their own request.");
+  if (!who.reviewer)
+    lines.push(
+      "",
+      "Reviewers (members of the configured reviewer teams, or configured logins) run certification. The requester never approves their own request.",
+    );
   return lines;
 }
 

@@ -15,7 +15,10 @@ interface CachedResponse {
  * (wherever Probot's loader looks for it) and team memberships. Only these are revalidated.
  */
 const CONFIG_FILE = CONFIG_PATH.split("/").at(-1)!;
-const REVALIDATED = [new RegExp(`^/repos/[^/]+/[^/]+/contents/\\.github/${CONFIG_FILE.replace(/\./g, "\\.")}$`), /^\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+$/];
+const REVALIDATED = [
+  new RegExp(`^/repos/[^/]+/[^/]+/contents/\\.github/${CONFIG_FILE.replace(/\./g, "\\.")}$`),
+  /^\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+$/,
+];
 
 /**
  * Conditional GETs (`If-None-Match`) for those reads. The answer is always GitHub's current one:
@@ -38,14 +41,28 @@ export class ConditionalCache {
   install(octokit: Octokit, scope: string): void {
     if (this.installed.has(octokit)) return;
     this.installed.add(octokit);
-    octokit.hook.wrap("request", (request, options) => this.send(octokit, scope, request as unknown as RequestFn, options as unknown as Record<string, unknown>) as never);
+    octokit.hook.wrap(
+      "request",
+      (request, options) =>
+        this.send(
+          octokit,
+          scope,
+          request as unknown as RequestFn,
+          options as unknown as Record<string, unknown>,
+        ) as never,
+    );
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  private async send(octokit: Octokit, scope: string, request: RequestFn, options: Record<string, unknown>): Promise<CachedResponse> {
+  private async send(
+    octokit: Octokit,
+    scope: string,
+    request: RequestFn,
+    options: Record<string, unknown>,
+  ): Promise<CachedResponse> {
     const parsed = octokit.request.endpoint.parse(options as Parameters<Octokit["request"]["endpoint"]["parse"]>[0]);
     const path = decodeURIComponent(new URL(parsed.url).pathname);
     if (parsed.method !== "GET" || !REVALIDATED.some((r) => r.test(path))) return request(options);
@@ -54,7 +71,8 @@ export class ConditionalCache {
     try {
       // In place: Octokit's hook chain hands every hook the same options object (each request
       // has its own), so a copy would not reach the inner hooks or the HTTP request.
-      if (stored) options.headers = { ...(options.headers as Record<string, string> | undefined), "if-none-match": stored.etag };
+      if (stored)
+        options.headers = { ...(options.headers as Record<string, string> | undefined), "if-none-match": stored.etag };
       const response = await request(options);
       this.remember(key, response);
       return response;

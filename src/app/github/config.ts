@@ -21,13 +21,15 @@ export async function loadConfig(context: Pick<Context, "config">): Promise<Conf
     // An HTTP failure (rate limit, outage, missing permission) is not a broken file: let it fail
     // loudly so the delivery can be retried, rather than telling the requester the config is wrong.
     if (typeof (error as { status?: unknown }).status === "number") throw error;
-    const reason = error instanceof Error ? error.message.replace(/^\[@probot\/octokit-plugin-config\]\s*/, "") : "unreadable";
+    const reason =
+      error instanceof Error ? error.message.replace(/^\[@probot\/octokit-plugin-config\]\s*/, "") : "unreadable";
     return { ok: false, field: "(root)", message: `${CONFIG_PATH}: ${reason.split("\n")[0]}` };
   }
   try {
     return { ok: true, config: parseConfigObject(raw) };
   } catch (error) {
-    if (isOneRecordError(error, "config-invalid")) return { ok: false, field: error.field ?? "(root)", message: error.message };
+    if (isOneRecordError(error, "config-invalid"))
+      return { ok: false, field: error.field ?? "(root)", message: error.message };
     throw error;
   }
 }

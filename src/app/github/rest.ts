@@ -40,8 +40,22 @@ export interface PullFile {
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
-function toComment(c: { id: number; body?: string | null; html_url: string; created_at: string; updated_at: string; user: { login: string; type: string } | null }): CommentData {
-  return { id: c.id, body: c.body ?? "", html_url: c.html_url, created_at: c.created_at, updated_at: c.updated_at, user: c.user ? { login: c.user.login, type: c.user.type } : null };
+function toComment(c: {
+  id: number;
+  body?: string | null;
+  html_url: string;
+  created_at: string;
+  updated_at: string;
+  user: { login: string; type: string } | null;
+}): CommentData {
+  return {
+    id: c.id,
+    body: c.body ?? "",
+    html_url: c.html_url,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    user: c.user ? { login: c.user.login, type: c.user.type } : null,
+  };
 }
 
 function toIssue(i: {
@@ -62,7 +76,11 @@ function toIssue(i: {
     updated_at: i.updated_at,
     state: i.state,
     comments: i.comments,
-    labels: i.labels.map((l) => (typeof l === "string" ? { name: l, color: null, description: null } : { name: l.name ?? "", color: l.color ?? null, description: l.description ?? null })),
+    labels: i.labels.map((l) =>
+      typeof l === "string"
+        ? { name: l, color: null, description: null }
+        : { name: l.name ?? "", color: l.color ?? null, description: l.description ?? null },
+    ),
     user: i.user ? { login: i.user.login } : null,
     ...(i.pull_request ? { pull_request: i.pull_request } : {}),
   };
@@ -75,7 +93,11 @@ export class GitHubIO {
   ) {}
 
   async listComments(issue: number): Promise<CommentData[]> {
-    const all = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...this.repo, issue_number: issue, per_page: 100 });
+    const all = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+      ...this.repo,
+      issue_number: issue,
+      per_page: 100,
+    });
     return all.map(toComment);
   }
 
@@ -98,7 +120,10 @@ export class GitHubIO {
   }
 
   /** Labels and open/closed state in one request (PATCH replaces the label set). */
-  async updateIssue(issue: number, change: { labels: string[]; state?: "open" | "closed"; stateReason?: "completed" | "not_planned" | "reopened" }): Promise<IssueData> {
+  async updateIssue(
+    issue: number,
+    change: { labels: string[]; state?: "open" | "closed"; stateReason?: "completed" | "not_planned" | "reopened" },
+  ): Promise<IssueData> {
     const { data } = await this.octokit.rest.issues.update({
       ...this.repo,
       issue_number: issue,
@@ -110,17 +135,31 @@ export class GitHubIO {
   }
 
   async createLabel(label: { name: string; color: string; description?: string | undefined }): Promise<void> {
-    await this.octokit.rest.issues.createLabel({ ...this.repo, name: label.name, color: label.color, ...(label.description ? { description: label.description } : {}) });
+    await this.octokit.rest.issues.createLabel({
+      ...this.repo,
+      name: label.name,
+      color: label.color,
+      ...(label.description ? { description: label.description } : {}),
+    });
   }
 
   async updateLabel(label: { name: string; color: string; description?: string | undefined }): Promise<void> {
-    await this.octokit.rest.issues.updateLabel({ ...this.repo, name: label.name, color: label.color, ...(label.description ? { description: label.description } : {}) });
+    await this.octokit.rest.issues.updateLabel({
+      ...this.repo,
+      name: label.name,
+      color: label.color,
+      ...(label.description ? { description: label.description } : {}),
+    });
   }
 
   /** Active membership of `login` in `org/team`; false for "not a member" (404) and pending invitations. */
   async isTeamMember(org: string, teamSlug: string, login: string): Promise<boolean> {
     try {
-      const { data } = await this.octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: teamSlug, username: login });
+      const { data } = await this.octokit.rest.teams.getMembershipForUserInOrg({
+        org,
+        team_slug: teamSlug,
+        username: login,
+      });
       return data.state === "active";
     } catch (error) {
       if ((error as { status?: number }).status === 404) return false;
@@ -129,8 +168,16 @@ export class GitHubIO {
   }
 
   async listPullFiles(pull: number): Promise<PullFile[]> {
-    const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, { ...this.repo, pull_number: pull, per_page: 100 });
-    return files.map((f) => ({ filename: f.filename, status: f.status, ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}) }));
+    const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
+      ...this.repo,
+      pull_number: pull,
+      per_page: 100,
+    });
+    return files.map((f) => ({
+      filename: f.filename,
+      status: f.status,
+      ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
+    }));
   }
 
   /**
@@ -140,8 +187,23 @@ export class GitHubIO {
    */
   async getWorkflowRunAttempt(runId: number, attempt: number): Promise<RunFacts | null> {
     try {
-      const { data } = await this.octokit.rest.actions.getWorkflowRunAttempt({ ...this.repo, run_id: runId, attempt_number: attempt, exclude_pull_requests: true });
-      return { path: data.path, head_branch: data.head_branch, event: data.event, status: data.status, conclusion: data.conclusion, run_attempt: data.run_attempt, display_title: data.display_title, head_sha: data.head_sha, repository: { full_name: data.repository.full_name } };
+      const { data } = await this.octokit.rest.actions.getWorkflowRunAttempt({
+        ...this.repo,
+        run_id: runId,
+        attempt_number: attempt,
+        exclude_pull_requests: true,
+      });
+      return {
+        path: data.path,
+        head_branch: data.head_branch,
+        event: data.event,
+        status: data.status,
+        conclusion: data.conclusion,
+        run_attempt: data.run_attempt,
+        display_title: data.display_title,
+        head_sha: data.head_sha,
+        repository: { full_name: data.repository.full_name },
+      };
     } catch (error) {
       if ((error as { status?: number }).status === 404) return null;
       throw error;

@@ -16,13 +16,17 @@ import { issueFromPayload, type AppState } from "./shared.js";
  * edited comment runs nothing). A comment without a command line costs no API call: it is
  * dropped here, before the config is even read.
  */
-export async function onIssueComment(context: Context<"issue_comment.created" | "issue_comment.edited">, state: AppState): Promise<void> {
+export async function onIssueComment(
+  context: Context<"issue_comment.created" | "issue_comment.edited">,
+  state: AppState,
+): Promise<void> {
   const { payload } = context;
   const { comment } = payload;
   if (payload.issue.pull_request) return;
   // The token workflow reports what it issued in a comment as github-actions[bot]: the one bot
   // comment the app reads (as a fact to verify, never as a command).
-  const issuance = payload.action === "created" && comment.user?.login === TOKEN_WORKFLOW_BOT && isIssuanceComment(comment.body);
+  const issuance =
+    payload.action === "created" && comment.user?.login === TOKEN_WORKFLOW_BOT && isIssuanceComment(comment.body);
   if (!issuance) {
     if (isBot(comment.user) || isBot(payload.sender)) return;
     if (!mayContainCommand(comment.body) || parseCommands(comment.body).length === 0) return;

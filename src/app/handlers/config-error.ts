@@ -10,7 +10,13 @@ const MARKER = "<!-- onerecord-access:config-error ";
  * id, and the app looks for its own notice before posting): nothing else happens until the
  * file on the default branch is fixed.
  */
-export async function reportConfigError(io: GitHubIO, issue: number, botLogin: string, problem: { field: string; message: string }, isRequest: (statusFound: boolean) => boolean): Promise<boolean> {
+export async function reportConfigError(
+  io: GitHubIO,
+  issue: number,
+  botLogin: string,
+  problem: { field: string; message: string },
+  isRequest: (statusFound: boolean) => boolean,
+): Promise<boolean> {
   const comments = await io.listComments(issue);
   const mine = comments.filter((c) => isAuthoredBy(c, botLogin));
   if (!isRequest(mine.some((c) => c.body.includes("<!-- onerecord-access:status -->")))) return false;

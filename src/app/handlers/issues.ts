@@ -7,7 +7,10 @@ import { handleRequestEvent } from "./request-event.js";
 import { issueFromPayload, type AppState } from "./shared.js";
 
 /** `issues.opened` / `issues.edited`: intake, and re-checks of an edited form. */
-export async function onIssueOpenedOrEdited(context: Context<"issues.opened" | "issues.edited">, state: AppState): Promise<void> {
+export async function onIssueOpenedOrEdited(
+  context: Context<"issues.opened" | "issues.edited">,
+  state: AppState,
+): Promise<void> {
   const { payload } = context;
   if (payload.issue.pull_request) return;
   if (payload.action === "edited") {
@@ -28,7 +31,10 @@ export async function onIssueOpenedOrEdited(context: Context<"issues.opened" | "
  * added or removed by hand is put back at once (the app's own label writes come from a bot
  * and are ignored, which also rules out loops).
  */
-export async function onIssueLabeled(context: Context<"issues.labeled" | "issues.unlabeled">, state: AppState): Promise<void> {
+export async function onIssueLabeled(
+  context: Context<"issues.labeled" | "issues.unlabeled">,
+  state: AppState,
+): Promise<void> {
   const { payload } = context;
   if (payload.issue.pull_request || isBot(payload.sender) || !payload.label) return;
   const loaded = await loadConfig(context);

@@ -13,7 +13,12 @@ const MAX_REQUESTS_PER_PR = 20;
  * from their requests' status; merged ones are re-validated by the app from the merge commit
  * and recorded per device; closed unmerged ones are marked closed.
  */
-export async function onPullRequest(context: Context<"pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened" | "pull_request.closed">, state: AppState): Promise<void> {
+export async function onPullRequest(
+  context: Context<
+    "pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened" | "pull_request.closed"
+  >,
+  state: AppState,
+): Promise<void> {
   const { payload } = context;
   const pr = payload.pull_request;
   if (pr.base.ref !== payload.repository.default_branch) return;

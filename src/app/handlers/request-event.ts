@@ -27,7 +27,13 @@ export async function handleRequestEvent(
     const botLogin = await state.botLogin();
     if (!loaded.ok) {
       context.log.warn({ field: loaded.field, issue: issue.number }, "configuration invalid: nothing moves");
-      await reportConfigError(io, issue.number, botLogin, loaded, (statusFound) => statusFound || parseRequestForm(issue.body).recognized);
+      await reportConfigError(
+        io,
+        issue.number,
+        botLogin,
+        loaded,
+        (statusFound) => statusFound || parseRequestForm(issue.body).recognized,
+      );
       return null;
     }
     const defaultBranch = (payload as { repository: { default_branch?: string } }).repository.default_branch ?? "main";

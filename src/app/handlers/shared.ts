@@ -44,7 +44,11 @@ export function issueFromPayload(issue: PayloadIssue): IssueData {
     updated_at: issue.updated_at,
     state: issue.state ?? "open",
     comments: issue.comments ?? 0,
-    labels: (issue.labels ?? []).map((l) => ({ name: l.name, color: l.color ?? null, description: l.description ?? null })),
+    labels: (issue.labels ?? []).map((l) => ({
+      name: l.name,
+      color: l.color ?? null,
+      description: l.description ?? null,
+    })),
     user: issue.user ? { login: issue.user.login } : null,
     ...(issue.pull_request ? { pull_request: issue.pull_request } : {}),
   };

@@ -4,7 +4,6 @@ import { runPath, TOKEN_RUN_TITLE, tokenWorkflowPath } from "../issuance/judge.j
 import { handleRequestEvent } from "./request-event.js";
 import { ioFor, type AppState } from "./shared.js";
 
-
 interface RunSummary {
   display_title?: string | null;
   event: string;
@@ -18,7 +17,10 @@ interface RunSummary {
  * `workflow_dispatch` run on the default branch of this repository whose title is the token
  * workflow's. The workflow file is checked against the configuration afterwards.
  */
-export function requestOfTokenRun(run: RunSummary, repository: { full_name: string; default_branch?: string }): number | null {
+export function requestOfTokenRun(
+  run: RunSummary,
+  repository: { full_name: string; default_branch?: string },
+): number | null {
   if (run.event !== "workflow_dispatch") return null;
   if (!repository.default_branch || run.head_branch !== repository.default_branch) return null;
   if (run.repository && run.repository.full_name.toLowerCase() !== repository.full_name.toLowerCase()) return null;
@@ -32,7 +34,10 @@ export function requestOfTokenRun(run: RunSummary, repository: { full_name: stri
  * pending and now finds the attempt completed (success: the tokens count; anything else: refused).
  * Redelivered or early deliveries are harmless: the sync recomputes from the issue's history.
  */
-export async function onWorkflowRunCompleted(context: Context<"workflow_run.completed">, state: AppState): Promise<void> {
+export async function onWorkflowRunCompleted(
+  context: Context<"workflow_run.completed">,
+  state: AppState,
+): Promise<void> {
   const { payload } = context;
   const run = payload.workflow_run;
   const request = requestOfTokenRun(run, payload.repository);
@@ -42,7 +47,8 @@ export async function onWorkflowRunCompleted(context: Context<"workflow_run.comp
     context.log.warn({ field: loaded.field, run: run.id }, "configuration invalid: token run not followed up");
     return;
   }
-  if (runPath(run.path ?? "", payload.repository.full_name) !== tokenWorkflowPath(loaded.config.tokens.workflow)) return;
+  if (runPath(run.path ?? "", payload.repository.full_name) !== tokenWorkflowPath(loaded.config.tokens.workflow))
+    return;
   const io = ioFor(context, payload);
   let issue;
   try {

@@ -5,7 +5,18 @@ import { escapeText } from "../render/markdown.js";
 export type CidrCheck = { ok: true; cidr: string } | { ok: false; message: string };
 
 /** Ranges no traffic to a public API can come from: listing them is a mistake worth naming. */
-const NOT_EGRESS = new Set(["private", "loopback", "linkLocal", "multicast", "unspecified", "reserved", "broadcast", "carrierGradeNat", "uniqueLocal", "benchmarking"]);
+const NOT_EGRESS = new Set([
+  "private",
+  "loopback",
+  "linkLocal",
+  "multicast",
+  "unspecified",
+  "reserved",
+  "broadcast",
+  "carrierGradeNat",
+  "uniqueLocal",
+  "benchmarking",
+]);
 // Wider networks than these are not "our egress addresses" but "anyone".
 const MIN_PREFIX = { 4: 8, 6: 16 } as const;
 
@@ -18,24 +29,42 @@ export function checkCidr(text: string): CidrCheck {
   const slash = text.indexOf("/");
   const address = slash < 0 ? text : text.slice(0, slash);
   const family = isIP(address);
-  if (family === 0) return { ok: false, message: `"${quoted}" is not an IPv4 or IPv6 network (write it as address/prefix-length, one a line)` };
-  if (slash < 0) return { ok: false, message: `"${quoted}" has no prefix length (add /${family === 4 ? 32 : 128} for a single address)` };
+  if (family === 0)
+    return {
+      ok: false,
+      message: `"${quoted}" is not an IPv4 or IPv6 network (write it as address/prefix-length, one a line)`,
+    };
+  if (slash < 0)
+    return {
+      ok: false,
+      message: `"${quoted}" has no prefix length (add /${family === 4 ? 32 : 128} for a single address)`,
+    };
   const prefixText = text.slice(slash + 1);
   const max = family === 4 ? 32 : 128;
   const prefix = /^[0-9]{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
-  if (!(prefix >= 0 && prefix <= max)) return { ok: false, message: `"${quoted}" has an invalid prefix length (0 to ${max} for IPv${family})` };
+  if (!(prefix >= 0 && prefix <= max))
+    return { ok: false, message: `"${quoted}" has an invalid prefix length (0 to ${max} for IPv${family})` };
   if (prefix < MIN_PREFIX[family as 4 | 6]) {
-    return { ok: false, message: `"${quoted}" is too broad: list your own egress networks (at least /${MIN_PREFIX[family as 4 | 6]} for IPv${family})` };
+    return {
+      ok: false,
+      message: `"${quoted}" is too broad: list your own egress networks (at least /${MIN_PREFIX[family as 4 | 6]} for IPv${family})`,
+    };
   }
   const [parsed] = ipaddr.parseCIDR(`${address}/${prefix}`);
-  const network = family === 4 ? ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${address}/${prefix}`);
+  const network =
+    family === 4
+      ? ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefix}`)
+      : ipaddr.IPv6.networkAddressFromCIDR(`${address}/${prefix}`);
   const canonical = `${family === 4 ? network.toString() : (network as ipaddr.IPv6).toRFC5952String()}/${prefix}`;
   if (network.toNormalizedString() !== parsed.toNormalizedString()) {
     return { ok: false, message: `"${quoted}" has host bits set: did you mean ${canonical}?` };
   }
   const range = parsed.range();
   if (NOT_EGRESS.has(range)) {
-    return { ok: false, message: `"${quoted}" is a ${range.replace(/([A-Z])/g, " $1").toLowerCase()} range, not a public egress address: list the public networks your traffic to OneRecord leaves from` };
+    return {
+      ok: false,
+      message: `"${quoted}" is a ${range.replace(/([A-Z])/g, " $1").toLowerCase()} range, not a public egress address: list the public networks your traffic to OneRecord leaves from`,
+    };
   }
   return { ok: true, cidr: canonical };
 }

@@ -18,7 +18,8 @@ export const FIELD = {
 } as const;
 export type FieldId = (typeof FIELD)[keyof typeof FIELD];
 
-export const STAGE_TESTING_ATTESTATION = "We built and tested our solution in the Stage environment with sandbox API access tokens";
+export const STAGE_TESTING_ATTESTATION =
+  "We built and tested our solution in the Stage environment with sandbox API access tokens";
 export const CERTIFICATE_OPTIONS = [
   "Option 1 (recommended): we provide the public certificate we bought from an approved CA",
   "Option 2 (not recommended): OneRecord obtains a certificate on our behalf and hands us the private key",
@@ -98,7 +99,8 @@ export const issueForm = {
       id: FIELD.certificateOption,
       attributes: {
         label: FIELD_LABELS["certificate-option"],
-        description: "Approved CAs: VeriSign, DigiCert, GeoTrust, GlobalSign, Comodo, GoDaddy, Symantec. Self-signed certificates are never accepted.",
+        description:
+          "Approved CAs: VeriSign, DigiCert, GeoTrust, GlobalSign, Comodo, GoDaddy, Symantec. Self-signed certificates are never accepted.",
         options: [...CERTIFICATE_OPTIONS],
       },
       validations: { required: true },
@@ -108,7 +110,8 @@ export const issueForm = {
       id: FIELD.accountStructure,
       attributes: {
         label: FIELD_LABELS["account-structure"],
-        description: "The production account structure you want (organizations, facilities, users); reviewed at certification.",
+        description:
+          "The production account structure you want (organizations, facilities, users); reviewed at certification.",
       },
       validations: { required: true },
     },
@@ -117,7 +120,8 @@ export const issueForm = {
       id: FIELD.networkPaths,
       attributes: {
         label: FIELD_LABELS["network-paths"],
-        description: "The public egress addresses your traffic to OneRecord leaves from, one CIDR a line (203.0.113.0/28, 2001:db8::/48).",
+        description:
+          "The public egress addresses your traffic to OneRecord leaves from, one CIDR a line (203.0.113.0/28, 2001:db8::/48).",
         placeholder: "203.0.113.0/28",
       },
       validations: { required: true },

@@ -1,7 +1,14 @@
 import { createHash } from "node:crypto";
 import { parseIssue, type Checkboxes, type ParsedBody } from "@github/issue-parser";
 import type { FormProblem, RequestContent } from "../../record/schema.js";
-import { CERTIFICATE_OPTIONS, FIELD, FIELD_LABELS, ISSUE_FORM_YAML, STAGE_TESTING_ATTESTATION, type FieldId } from "./form.js";
+import {
+  CERTIFICATE_OPTIONS,
+  FIELD,
+  FIELD_LABELS,
+  ISSUE_FORM_YAML,
+  STAGE_TESTING_ATTESTATION,
+  type FieldId,
+} from "./form.js";
 import { validateDevices, validateNetworkPaths, validateText, validateContact } from "./validate.js";
 
 export type FormResult =
@@ -32,15 +39,24 @@ export function parseRequestForm(body: string | null | undefined): FormResult {
     const value = parsed[id];
     return typeof value === "string" ? value.trim() : undefined;
   };
-  const missing = (id: FieldId) => problems.push({ field: id, message: `**${FIELD_LABELS[id]}** is missing: fill it in by editing the issue` });
+  const missing = (id: FieldId) =>
+    problems.push({ field: id, message: `**${FIELD_LABELS[id]}** is missing: fill it in by editing the issue` });
 
-  const organization = validateText(text(FIELD.organization), FIELD.organization, { maxLength: 200, singleLine: true }, problems);
+  const organization = validateText(
+    text(FIELD.organization),
+    FIELD.organization,
+    { maxLength: 200, singleLine: true },
+    problems,
+  );
   const contact = validateContact(text(FIELD.contact), problems);
 
   const attested = parsed[FIELD.stageTesting] as Checkboxes | undefined;
   if (!attested || typeof attested !== "object" || !("selected" in attested)) missing(FIELD.stageTesting);
   else if (!attested.selected.includes(STAGE_TESTING_ATTESTATION)) {
-    problems.push({ field: FIELD.stageTesting, message: `**${FIELD_LABELS["stage-testing"]}**: tick "${STAGE_TESTING_ATTESTATION}" once your solution works in Stage` });
+    problems.push({
+      field: FIELD.stageTesting,
+      message: `**${FIELD_LABELS["stage-testing"]}**: tick "${STAGE_TESTING_ATTESTATION}" once your solution works in Stage`,
+    });
   }
 
   const devices = validateDevices(text(FIELD.devices), problems);
@@ -50,7 +66,8 @@ export function parseRequestForm(body: string | null | undefined): FormResult {
   const chosen = Array.isArray(option) ? option : typeof option === "string" ? [option] : [];
   if (chosen.length === 0) missing(FIELD.certificateOption);
   else {
-    const index = chosen.length === 1 ? CERTIFICATE_OPTIONS.indexOf(chosen[0]!.trim() as (typeof CERTIFICATE_OPTIONS)[number]) : -1;
+    const index =
+      chosen.length === 1 ? CERTIFICATE_OPTIONS.indexOf(chosen[0]!.trim() as (typeof CERTIFICATE_OPTIONS)[number]) : -1;
     if (index < 0) {
       problems.push({
         field: FIELD.certificateOption,
@@ -59,14 +76,37 @@ export function parseRequestForm(body: string | null | undefined): FormResult {
     } else certificateOption = (index + 1) as 1 | 2;
   }
 
-  const accountStructure = validateText(text(FIELD.accountStructure), FIELD.accountStructure, { maxLength: 10_000 }, problems);
+  const accountStructure = validateText(
+    text(FIELD.accountStructure),
+    FIELD.accountStructure,
+    { maxLength: 10_000 },
+    problems,
+  );
   const networkPaths = validateNetworkPaths(text(FIELD.networkPaths), problems);
   const phiUse = validateText(text(FIELD.phiUse), FIELD.phiUse, { maxLength: 10_000 }, problems);
 
-  if (problems.length > 0 || !organization || !contact || !devices || !certificateOption || !accountStructure || !networkPaths || !phiUse) {
+  if (
+    problems.length > 0 ||
+    !organization ||
+    !contact ||
+    !devices ||
+    !certificateOption ||
+    !accountStructure ||
+    !networkPaths ||
+    !phiUse
+  ) {
     return { recognized: true, valid: false, request: null, problems };
   }
-  const normalised = { organization, contact, stageTesting: true, devices, certificateOption, accountStructure, networkPaths, phiUse };
+  const normalised = {
+    organization,
+    contact,
+    stageTesting: true,
+    devices,
+    certificateOption,
+    accountStructure,
+    networkPaths,
+    phiUse,
+  };
   const sha256 = createHash("sha256").update(JSON.stringify(normalised)).digest("hex");
   return {
     recognized: true,
@@ -77,5 +117,7 @@ export function parseRequestForm(body: string | null | undefined): FormResult {
 }
 
 export function bodySha256(body: string | null | undefined): string {
-  return createHash("sha256").update((body ?? "").replace(/\r\n?/g, "\n")).digest("hex");
+  return createHash("sha256")
+    .update((body ?? "").replace(/\r\n?/g, "\n"))
+    .digest("hex");
 }

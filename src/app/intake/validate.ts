@@ -19,13 +19,21 @@ export function excerpt(value: string, max = 80): string {
   return escapeText(value, max);
 }
 
-export function validateText(value: string | undefined, id: FieldId, options: { maxLength: number; singleLine?: boolean }, problems: FormProblem[]): string | undefined {
+export function validateText(
+  value: string | undefined,
+  id: FieldId,
+  options: { maxLength: number; singleLine?: boolean },
+  problems: FormProblem[],
+): string | undefined {
   if (!value) {
     problems.push({ field: id, message: `${label(id)} is missing: fill it in by editing the issue` });
     return undefined;
   }
   if (value.length > options.maxLength) {
-    problems.push({ field: id, message: `${label(id)} is too long (${value.length} characters, at most ${options.maxLength})` });
+    problems.push({
+      field: id,
+      message: `${label(id)} is too long (${value.length} characters, at most ${options.maxLength})`,
+    });
     return undefined;
   }
   if (options.singleLine && value.includes("\n")) {
@@ -39,7 +47,10 @@ export function validateContact(value: string | undefined, problems: FormProblem
   const contact = validateText(value, FIELD.contact, { maxLength: 200, singleLine: true }, problems);
   // A reachable person is the point of the field; the shape check is deliberately loose.
   if (contact && !/[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+/.test(contact)) {
-    problems.push({ field: FIELD.contact, message: `${label(FIELD.contact)} needs an e-mail address (for example "Jane Doe <jane.doe@example.com>")` });
+    problems.push({
+      field: FIELD.contact,
+      message: `${label(FIELD.contact)} needs an e-mail address (for example "Jane Doe <jane.doe@example.com>")`,
+    });
     return undefined;
   }
   return contact;
@@ -48,7 +59,10 @@ export function validateContact(value: string | undefined, problems: FormProblem
 /** One device id a line; blank lines are skipped. Ids follow the shared device-id rule. */
 export function validateDevices(value: string | undefined, problems: FormProblem[]): string[] | undefined {
   if (!value) {
-    problems.push({ field: FIELD.devices, message: `${label(FIELD.devices)}: no devices listed; write one device id a line` });
+    problems.push({
+      field: FIELD.devices,
+      message: `${label(FIELD.devices)}: no devices listed; write one device id a line`,
+    });
     return undefined;
   }
   const local: string[] = [];
@@ -60,28 +74,38 @@ export function validateDevices(value: string | undefined, problems: FormProblem
     if (!id) return;
     const line = i + 1;
     if (!isValidDeviceId(id)) {
-      const hint = /[,;\s]/.test(id) ? " (one device id a line)" : " (letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters)";
+      const hint = /[,;\s]/.test(id)
+        ? " (one device id a line)"
+        : " (letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters)";
       local.push(`line ${line}: "${excerpt(id)}" is not a valid device id${hint}`);
       return;
     }
     const key = deviceKey(id);
     const seen = firstLine.get(key);
     if (seen !== undefined) {
-      local.push(`line ${line}: "${excerpt(id)}" is listed twice (first on line ${seen}; device ids compare case-insensitively)`);
+      local.push(
+        `line ${line}: "${excerpt(id)}" is listed twice (first on line ${seen}; device ids compare case-insensitively)`,
+      );
       return;
     }
     firstLine.set(key, line);
     devices.push(id);
   });
   if (local.length === 0 && devices.length === 0) local.push("no devices listed; write one device id a line");
-  if (devices.length > MAX_DEVICES) local.push(`${devices.length} devices listed; one request covers at most ${MAX_DEVICES} (split the fleet into several requests)`);
+  if (devices.length > MAX_DEVICES)
+    local.push(
+      `${devices.length} devices listed; one request covers at most ${MAX_DEVICES} (split the fleet into several requests)`,
+    );
   pushListed(problems, FIELD.devices, local);
   return local.length ? undefined : devices;
 }
 
 export function validateNetworkPaths(value: string | undefined, problems: FormProblem[]): string[] | undefined {
   if (!value) {
-    problems.push({ field: FIELD.networkPaths, message: `${label(FIELD.networkPaths)}: no networks listed; write one CIDR a line (for example 192.0.2.0/28)` });
+    problems.push({
+      field: FIELD.networkPaths,
+      message: `${label(FIELD.networkPaths)}: no networks listed; write one CIDR a line (for example 192.0.2.0/28)`,
+    });
     return undefined;
   }
   const local: string[] = [];
@@ -104,12 +128,14 @@ export function validateNetworkPaths(value: string | undefined, problems: FormPr
     networks.push(checked.cidr);
   });
   if (local.length === 0 && networks.length === 0) local.push("no networks listed; write one CIDR a line");
-  if (networks.length > MAX_NETWORK_PATHS) local.push(`${networks.length} networks listed; at most ${MAX_NETWORK_PATHS}`);
+  if (networks.length > MAX_NETWORK_PATHS)
+    local.push(`${networks.length} networks listed; at most ${MAX_NETWORK_PATHS}`);
   pushListed(problems, FIELD.networkPaths, local);
   return local.length ? undefined : networks;
 }
 
 function pushListed(problems: FormProblem[], id: FieldId, messages: string[]): void {
   for (const m of messages.slice(0, MAX_LISTED)) problems.push({ field: id, message: `${label(id)}: ${m}` });
-  if (messages.length > MAX_LISTED) problems.push({ field: id, message: `${label(id)}: ${messages.length - MAX_LISTED} more problems like these` });
+  if (messages.length > MAX_LISTED)
+    problems.push({ field: id, message: `${label(id)}: ${messages.length - MAX_LISTED} more problems like these` });
 }

@@ -34,7 +34,8 @@ export interface IssuanceExpectations {
  * `refused` are final: a completed attempt never changes, and neither does which workflow, branch
  * and event a run belongs to.
  */
-export type Judgement = { verdict: "accepted" } | { verdict: "pending"; reason: string } | { verdict: "refused"; reason: string };
+export type Judgement =
+  { verdict: "accepted" } | { verdict: "pending"; reason: string } | { verdict: "refused"; reason: string };
 
 /**
  * Whether an issuance comment posted as `github-actions[bot]` is what it claims: the attempt it
@@ -43,24 +44,41 @@ export type Judgement = { verdict: "accepted" } | { verdict: "pending"; reason: 
  * that account, so the run is checked through the API. The workflow posts the comment from inside
  * the run, so a fresh comment normally names a run still in progress: pending, not accepted.
  */
-export function judgeIssuanceRun(block: IssuanceBlock, run: RunFacts | null, expected: IssuanceExpectations): Judgement {
+export function judgeIssuanceRun(
+  block: IssuanceBlock,
+  run: RunFacts | null,
+  expected: IssuanceExpectations,
+): Judgement {
   const workflow = tokenWorkflowPath(expected.workflowFile);
   const name = `run ${block.runId} (attempt ${block.runAttempt})`;
-  if (block.repository.toLowerCase() !== expected.repository.toLowerCase()) return refuse(`it names repository ${block.repository}`);
+  if (block.repository.toLowerCase() !== expected.repository.toLowerCase())
+    return refuse(`it names repository ${block.repository}`);
   if (block.request !== expected.issue) return refuse(`it is for request #${block.request}`);
   if (block.workflow !== workflow) return refuse(`it names workflow ${block.workflow}, not ${workflow}`);
   if (!run) return refuse(`${name} does not exist in this repository`);
-  if (run.repository.full_name.toLowerCase() !== expected.repository.toLowerCase()) return refuse(`${name} belongs to ${run.repository.full_name}`);
-  if (runPath(run.path, expected.repository) !== workflow) return refuse(`${name} is of ${run.path}, not the token workflow ${workflow}`);
-  if (run.head_branch !== expected.defaultBranch || block.ref !== `refs/heads/${expected.defaultBranch}`) return refuse(`${name} did not run on the default branch ${expected.defaultBranch}`);
+  if (run.repository.full_name.toLowerCase() !== expected.repository.toLowerCase())
+    return refuse(`${name} belongs to ${run.repository.full_name}`);
+  if (runPath(run.path, expected.repository) !== workflow)
+    return refuse(`${name} is of ${run.path}, not the token workflow ${workflow}`);
+  if (run.head_branch !== expected.defaultBranch || block.ref !== `refs/heads/${expected.defaultBranch}`)
+    return refuse(`${name} did not run on the default branch ${expected.defaultBranch}`);
   if (run.event !== "workflow_dispatch") return refuse(`${name} was started by ${run.event}, not workflow_dispatch`);
-  if (run.run_attempt !== undefined && run.run_attempt !== block.runAttempt) return refuse(`GitHub reports attempt ${run.run_attempt} for ${name}`);
+  if (run.run_attempt !== undefined && run.run_attempt !== block.runAttempt)
+    return refuse(`GitHub reports attempt ${run.run_attempt} for ${name}`);
   // Without these, a comment could name a genuine, successful token run of another request (or
   // another commit) and borrow its success: the run must be the one for this request, at the
   // commit the block says it ran.
-  if (run.display_title !== tokenRunTitle(expected.issue)) return refuse(`${name} is titled "${run.display_title.slice(0, 80)}", not "${tokenRunTitle(expected.issue)}"`);
-  if (run.head_sha !== block.sha) return refuse(`${name} ran at commit ${run.head_sha.slice(0, 12)}, not ${block.sha.slice(0, 12)} as the report says`);
-  if (run.status !== "completed") return { verdict: "pending", reason: `${name} is ${run.status ?? "not completed"}: its tokens count once it has completed successfully` };
+  if (run.display_title !== tokenRunTitle(expected.issue))
+    return refuse(`${name} is titled "${run.display_title.slice(0, 80)}", not "${tokenRunTitle(expected.issue)}"`);
+  if (run.head_sha !== block.sha)
+    return refuse(
+      `${name} ran at commit ${run.head_sha.slice(0, 12)}, not ${block.sha.slice(0, 12)} as the report says`,
+    );
+  if (run.status !== "completed")
+    return {
+      verdict: "pending",
+      reason: `${name} is ${run.status ?? "not completed"}: its tokens count once it has completed successfully`,
+    };
   if (run.conclusion !== "success") return refuse(`${name} ended with ${run.conclusion ?? "no conclusion"}`);
   return { verdict: "accepted" };
 }
@@ -73,7 +91,11 @@ export function judgeIssuanceRun(block: IssuanceBlock, run: RunFacts | null, exp
  * run was in progress makes its tokens stale, not forged — they simply do not count as current
  * (`hasCurrentToken`). Pure; a refusal is final like the run checks.
  */
-export function judgeIssuedEntries(block: IssuanceBlock, devices: readonly string[], certificates: readonly CertificateRecord[]): Judgement {
+export function judgeIssuedEntries(
+  block: IssuanceBlock,
+  devices: readonly string[],
+  certificates: readonly CertificateRecord[],
+): Judgement {
   const requested = new Set(devices.map(deviceKey));
   const thumbprints = new Map<string, Set<string>>();
   for (const c of certificates) {
@@ -84,7 +106,10 @@ export function judgeIssuedEntries(block: IssuanceBlock, devices: readonly strin
   for (const t of block.issued) {
     const key = deviceKey(t.device);
     if (!requested.has(key)) return refuse(`it reports a token for ${t.device}, which is not a device of this request`);
-    if (!thumbprints.get(key)?.has(t.x5tS256)) return refuse(`it reports a token for ${t.device} bound to a certificate the app never recorded as valid for that device`);
+    if (!thumbprints.get(key)?.has(t.x5tS256))
+      return refuse(
+        `it reports a token for ${t.device} bound to a certificate the app never recorded as valid for that device`,
+      );
   }
   return { verdict: "accepted" };
 }

@@ -44,7 +44,10 @@ export function sameLabels(a: readonly string[], b: readonly string[]): boolean 
  * Managed labels whose colour or description in the repository differs from the config — or
  * that GitHub created on the fly with its default grey when the app first applied them.
  */
-export function labelsToFix(applied: ReadonlyArray<{ name: string; color?: string | null; description?: string | null }>, config: AccessConfig): LabelSpec[] {
+export function labelsToFix(
+  applied: ReadonlyArray<{ name: string; color?: string | null; description?: string | null }>,
+  config: AccessConfig,
+): LabelSpec[] {
   const wanted = new Map(managedLabels(config).map((l) => [l.name.toLowerCase(), l]));
   const fixes: LabelSpec[] = [];
   for (const label of applied) {

@@ -6,7 +6,12 @@ import { hasCurrentToken } from "../../record/tokens.js";
 import { CERTIFICATE_OPTIONS } from "../intake/form.js";
 import { auditTrail } from "../state/audit.js";
 import { commentUrl } from "../state/reduce.js";
-import { deviceCertificates, devicesAwaitingTokens, devicesWithoutValidCertificate, outstandingNeeds } from "../state/progress.js";
+import {
+  deviceCertificates,
+  devicesAwaitingTokens,
+  devicesWithoutValidCertificate,
+  outstandingNeeds,
+} from "../state/progress.js";
 import { escapeText, formatTime, inlineCode, link, userLink } from "./markdown.js";
 
 /** How much detail a rendering carries; large requests fall back to smaller ones to fit. */
@@ -61,7 +66,10 @@ export function renderStatusComment(record: AccessRecord, config: AccessConfig):
   const hidden = writeRecord(record, "deflate");
   const minimal = `${renderMinimal(record)}\n\n${hidden}\n`;
   if (minimal.length < COMMENT_LIMIT) return minimal;
-  throw new OneRecordError("record-too-large", `the request's record takes ${hidden.length} characters compressed; a status comment must stay below ${COMMENT_LIMIT}`);
+  throw new OneRecordError(
+    "record-too-large",
+    `the request's record takes ${hidden.length} characters compressed; a status comment must stay below ${COMMENT_LIMIT}`,
+  );
 }
 
 /** The last resort: where the request stands, and that the rest is in the record. */
@@ -85,27 +93,41 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
   const parts: string[] = [STATUS_MARKER, `## Production access request · ${STAGE_TITLE[record.stage]}`, ""];
   parts.push(progressLine(record.stage), "");
   if (record.hold && record.stage !== "rejected") {
-    parts.push("> [!WARNING]", `> **On hold** since ${formatTime(record.hold.at)} by ${userLink(record.hold.by)}: ${escapeText(record.hold.reason)}. Nothing advances until a reviewer lifts the hold.`, "");
+    parts.push(
+      "> [!WARNING]",
+      `> **On hold** since ${formatTime(record.hold.at)} by ${userLink(record.hold.by)}: ${escapeText(record.hold.reason)}. Nothing advances until a reviewer lifts the hold.`,
+      "",
+    );
   }
   if (record.rejection) {
-    parts.push("> [!CAUTION]", `> **Rejected** on ${formatTime(record.rejection.at)} by ${userLink(record.rejection.by)}: ${escapeText(record.rejection.reason)}`, "");
+    parts.push(
+      "> [!CAUTION]",
+      `> **Rejected** on ${formatTime(record.rejection.at)} by ${userLink(record.rejection.by)}: ${escapeText(record.rejection.reason)}`,
+      "",
+    );
   }
   parts.push(...summaryTable(record, detail), "");
   parts.push("### Next step", "", nextStep(record, config), "");
   const missing = missingItems(record, config, detail);
   if (missing.length) parts.push("### What is missing", "", ...missing.map((m) => `- ${m}`), "");
   parts.push(...checklistSection(record, config), "");
-  if (record.certification || record.certificates.length || record.pullRequests.length) parts.push(...certificateSection(record, config, detail), "");
-  if (record.stage === "tokens" || record.stage === "live" || record.issuance.length || record.issuanceComments.length) parts.push(...tokenSection(record, config, detail), "");
+  if (record.certification || record.certificates.length || record.pullRequests.length)
+    parts.push(...certificateSection(record, config, detail), "");
+  if (record.stage === "tokens" || record.stage === "live" || record.issuance.length || record.issuanceComments.length)
+    parts.push(...tokenSection(record, config, detail), "");
   parts.push(...auditSection(record, detail), "");
-  parts.push("<sub>Kept up to date by the OneRecord access app: edits to this comment are overwritten. Comment <code>/help</code> to see the commands you can run, <code>/status</code> to refresh.</sub>");
+  parts.push(
+    "<sub>Kept up to date by the OneRecord access app: edits to this comment are overwritten. Comment <code>/help</code> to see the commands you can run, <code>/status</code> to refresh.</sub>",
+  );
   return parts.join("\n");
 }
 
 function progressLine(stage: Stage): string {
   if (stage === "rejected") return STAGE_ORDER.map((s) => `~~${STAGE_TITLE[s]}~~`).join(" → ") + " · **Rejected**";
   const at = STAGE_ORDER.indexOf(stage);
-  return STAGE_ORDER.map((s, i) => (i < at ? `✅ ${STAGE_TITLE[s]}` : i === at ? `➡️ **${STAGE_TITLE[s]}**` : `⬜ ${STAGE_TITLE[s]}`)).join(" → ");
+  return STAGE_ORDER.map((s, i) =>
+    i < at ? `✅ ${STAGE_TITLE[s]}` : i === at ? `➡️ **${STAGE_TITLE[s]}**` : `⬜ ${STAGE_TITLE[s]}`,
+  ).join(" → ");
 }
 
 function summaryTable(record: AccessRecord, detail: Detail): string[] {
@@ -114,22 +136,30 @@ function summaryTable(record: AccessRecord, detail: Detail): string[] {
   if (r) {
     rows.push(`| Account | ${escapeText(r.account)} |`);
     rows.push(`| Contact | ${escapeText(r.contact)} |`);
-    const shown = r.devices.slice(0, detail.devicesInSummary).map((d) => escapeText(d)).join(", ");
-    const more = r.devices.length > detail.devicesInSummary ? `${shown ? ", " : ""}… (all ${r.devices.length} are listed in the issue)` : "";
+    const shown = r.devices
+      .slice(0, detail.devicesInSummary)
+      .map((d) => escapeText(d))
+      .join(", ");
+    const more =
+      r.devices.length > detail.devicesInSummary
+        ? `${shown ? ", " : ""}… (all ${r.devices.length} are listed in the issue)`
+        : "";
     rows.push(`| Devices | ${r.devices.length}${shown || more ? `: ${shown}${more}` : ""} |`);
     rows.push(`| Certificate option | ${escapeText(CERTIFICATE_OPTIONS[r.certificateOption - 1]!)} |`);
     rows.push(`| Egress networks | ${r.networkPaths.map((n) => escapeText(n)).join(", ")} |`);
   } else {
     rows.push("| Form | not valid yet: see what is missing below |");
   }
-  if (record.certification) rows.push(`| Approved request | form version ${inlineCode(record.certification.requestSha256.slice(0, 12))} |`);
+  if (record.certification)
+    rows.push(`| Approved request | form version ${inlineCode(record.certification.requestSha256.slice(0, 12))} |`);
   return rows;
 }
 
 function nextStep(record: AccessRecord, config: AccessConfig): string {
   const requester = userLink(record.requester);
   if (record.stage === "rejected") return "Nothing: the request is closed. Open a new request if circumstances change.";
-  if (record.hold && record.stage !== "live") return `A reviewer resolves the hold (${escapeText(record.hold.reason)}) and lifts it with ${inlineCode("/unhold")}.`;
+  if (record.hold && record.stage !== "live")
+    return `A reviewer resolves the hold (${escapeText(record.hold.reason)}) and lifts it with ${inlineCode("/unhold")}.`;
   switch (record.stage) {
     case "requested":
       return `${requester}: edit this issue (the **⋯** menu → **Edit**) and fix the fields listed under *What is missing*. The app checks the form again as soon as you save.`;
@@ -163,36 +193,56 @@ function missingItems(record: AccessRecord, config: AccessConfig, detail: Detail
   if (!record.form.valid && (record.stage === "requested" || !record.form.applied)) {
     for (const p of record.form.problems) out.push(p.message);
   }
-  if (!record.form.applied) out.push("The form was edited after certification was approved; the edits are not applied. A reviewer can `/revoke-certification` to review the new version.");
+  if (!record.form.applied)
+    out.push(
+      "The form was edited after certification was approved; the edits are not applied. A reviewer can `/revoke-certification` to review the new version.",
+    );
   const needs = outstandingNeeds(record, config.checklist);
   if (record.stage === "certification") {
     for (const need of needs) {
-      if (need === "certification") out.push(`Certification approval by a reviewer who is not the requester (${inlineCode("/approve-certification")})`);
+      if (need === "certification")
+        out.push(
+          `Certification approval by a reviewer who is not the requester (${inlineCode("/approve-certification")})`,
+        );
       else out.push(`${ITEM_TITLE[need] ?? need} (${inlineCode(`/check ${need}`)})`);
     }
   }
   if (record.stage === "certificates") {
     const without = devicesWithoutValidCertificate(record);
     for (const d of without.slice(0, detail.deviceRows)) {
-      const reason = d.certificate ? `invalid (${d.certificate.errors.map((e) => escapeText(e.message, 160)).join("; ") || "see the PR check"})` : "no certificate merged yet";
+      const reason = d.certificate
+        ? `invalid (${d.certificate.errors.map((e) => escapeText(e.message, 160)).join("; ") || "see the PR check"})`
+        : "no certificate merged yet";
       out.push(`Certificate for ${inlineCode(d.device)}: ${reason}`);
     }
-    if (without.length > detail.deviceRows) out.push(`… and ${without.length - detail.deviceRows} more devices without a valid certificate`);
+    if (without.length > detail.deviceRows)
+      out.push(`… and ${without.length - detail.deviceRows} more devices without a valid certificate`);
   }
   if (record.stage === "tokens") {
     const waiting = devicesAwaitingTokens(record);
-    out.push(`Tokens for ${waiting.length} device(s)${waiting.length <= detail.devicesInSummary ? `: ${waiting.map((d) => escapeText(d)).join(", ")}` : ""}`);
+    out.push(
+      `Tokens for ${waiting.length} device(s)${waiting.length <= detail.devicesInSummary ? `: ${waiting.map((d) => escapeText(d)).join(", ")}` : ""}`,
+    );
   }
   return out;
 }
 
 function checklistSection(record: AccessRecord, config: AccessConfig): string[] {
-  const rows = ["### Certification checklist", "", "| Item | Done | By | When | Link |", "| --- | :---: | --- | --- | --- |"];
+  const rows = [
+    "### Certification checklist",
+    "",
+    "| Item | Done | By | When | Link |",
+    "| --- | :---: | --- | --- | --- |",
+  ];
   const ticked = new Map(record.checklist.map((c) => [c.item, c]));
   for (const item of config.checklist) {
     const t = ticked.get(item);
     const title = `${ITEM_TITLE[item] ?? escapeText(item)}${t?.note ? ` — ${escapeText(t.note, 120)}` : ""}`;
-    rows.push(t ? `| ${title} | ✅ | ${userLink(t.by)} | ${formatTime(t.at)} | ${link("comment", t.url)} |` : `| ${title} | ⬜ | | | |`);
+    rows.push(
+      t
+        ? `| ${title} | ✅ | ${userLink(t.by)} | ${formatTime(t.at)} | ${link("comment", t.url)} |`
+        : `| ${title} | ⬜ | | | |`,
+    );
   }
   const c = record.certification;
   rows.push(
@@ -211,15 +261,26 @@ function certificateSection(record: AccessRecord, config: AccessConfig, detail: 
   }
   const devices = deviceCertificates(record);
   const valid = devices.filter((d) => d.certificate?.verdict === "valid").length;
-  out.push(`**${valid} of ${devices.length}** device(s) have a valid certificate on the default branch (${inlineCode(config.certificates.pathPattern)}).`, "");
+  out.push(
+    `**${valid} of ${devices.length}** device(s) have a valid certificate on the default branch (${inlineCode(config.certificates.pathPattern)}).`,
+    "",
+  );
   const rows = devices.filter((d) => d.certificate).slice(0, detail.deviceRows);
   if (rows.length) {
-    out.push("<details><summary>Certificates recorded</summary>", "", "| Device | Verdict | SHA-256 fingerprint | Not after | PR |", "| --- | --- | --- | --- | --- |");
+    out.push(
+      "<details><summary>Certificates recorded</summary>",
+      "",
+      "| Device | Verdict | SHA-256 fingerprint | Not after | PR |",
+      "| --- | --- | --- | --- | --- |",
+    );
     for (const { device, certificate: c } of rows) {
       const fp = c!.fingerprintSha256 ? inlineCode(c!.fingerprintSha256) : "—";
-      out.push(`| ${escapeText(device)} | ${c!.verdict === "valid" ? "✅ valid" : "❌ invalid"} | ${fp} | ${c!.notAfter ? formatTime(c!.notAfter) : "—"} | #${c!.pr} |`);
+      out.push(
+        `| ${escapeText(device)} | ${c!.verdict === "valid" ? "✅ valid" : "❌ invalid"} | ${fp} | ${c!.notAfter ? formatTime(c!.notAfter) : "—"} | #${c!.pr} |`,
+      );
     }
-    if (devices.filter((d) => d.certificate).length > rows.length) out.push(`| … | | ${devices.filter((d) => d.certificate).length - rows.length} more in the record | | |`);
+    if (devices.filter((d) => d.certificate).length > rows.length)
+      out.push(`| … | | ${devices.filter((d) => d.certificate).length - rows.length} more in the record | | |`);
     out.push("", "</details>");
   }
   return out;
@@ -228,16 +289,30 @@ function certificateSection(record: AccessRecord, config: AccessConfig, detail: 
 function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail): string[] {
   const devices = record.request?.devices ?? [];
   const holding = devices.filter((d) => hasCurrentToken(record, d)).length;
-  const out = ["### Tokens", "", `**${holding} of ${devices.length}** device(s) hold a live token bound to their current certificate.`];
+  const out = [
+    "### Tokens",
+    "",
+    `**${holding} of ${devices.length}** device(s) hold a live token bound to their current certificate.`,
+  ];
   const standIns = record.issuance.filter((t) => t.jti === "").length;
-  if (standIns) out.push("", `${standIns} older token(s) are kept in the record without their ids (their device, run and expiry only).`);
+  if (standIns)
+    out.push(
+      "",
+      `${standIns} older token(s) are kept in the record without their ids (their device, run and expiry only).`,
+    );
   if (record.reissueRequested.length) {
-    out.push("", `Reissue asked for ${record.reissueRequested.length} device(s) (latest by ${userLink(record.reissueRequested.at(-1)!.by)}: ${escapeText(record.reissueRequested.at(-1)!.reason, 120)}).`);
+    out.push(
+      "",
+      `Reissue asked for ${record.reissueRequested.length} device(s) (latest by ${userLink(record.reissueRequested.at(-1)!.by)}: ${escapeText(record.reissueRequested.at(-1)!.reason, 120)}).`,
+    );
   }
   // Said where reviewers look: without the JWKS, a report is only as good as the run checks, and
   // any workflow of the repository can post as github-actions[bot].
   if (!config.tokens.jwks) {
-    out.push("", `> [!NOTE]\n> Issuance reports are checked against their workflow run only: ${inlineCode("tokens.jwks")} is not set in the configuration, so the signing key's proof on each report is not verified.`);
+    out.push(
+      "",
+      `> [!NOTE]\n> Issuance reports are checked against their workflow run only: ${inlineCode("tokens.jwks")} is not set in the configuration, so the signing key's proof on each report is not verified.`,
+    );
   }
   // Issuance reports the app did not (yet) count: pending ones wait for their run to succeed.
   const pending = pendingIssuance(record);
@@ -246,11 +321,20 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
     out.push("", "| Issuance report | Run | Tokens | Status |", "| --- | --- | ---: | --- |");
     const rows = [...pending, ...lastOf(refused, detail.auditRows)].sort((a, b) => a.comment - b.comment);
     for (const j of rows) {
-      const run = j.runId ? (j.runUrl ? link(`${j.runId}${j.runAttempt && j.runAttempt > 1 ? ` #${j.runAttempt}` : ""}`, j.runUrl) : String(j.runId)) : "—";
-      const status = j.pending ? `⏳ pending confirmation: ${escapeText(j.reason ?? "the run has not completed", 200)}` : `❌ refused: ${escapeText(j.reason ?? "not accepted", 200)}`;
-      out.push(`| ${link("comment", commentUrl(record.issueUrl, j.comment))} | ${run} | ${j.tokens ?? "—"} | ${status} |`);
+      const run = j.runId
+        ? j.runUrl
+          ? link(`${j.runId}${j.runAttempt && j.runAttempt > 1 ? ` #${j.runAttempt}` : ""}`, j.runUrl)
+          : String(j.runId)
+        : "—";
+      const status = j.pending
+        ? `⏳ pending confirmation: ${escapeText(j.reason ?? "the run has not completed", 200)}`
+        : `❌ refused: ${escapeText(j.reason ?? "not accepted", 200)}`;
+      out.push(
+        `| ${link("comment", commentUrl(record.issueUrl, j.comment))} | ${run} | ${j.tokens ?? "—"} | ${status} |`,
+      );
     }
-    if (refused.length > detail.auditRows) out.push(`| … | | | ${refused.length - detail.auditRows} older refused reports are kept in the record |`);
+    if (refused.length > detail.auditRows)
+      out.push(`| … | | | ${refused.length - detail.auditRows} older refused reports are kept in the record |`);
   }
   return out;
 }
@@ -262,9 +346,16 @@ function pendingIssuance(record: AccessRecord): AccessRecord["issuanceComments"]
 function auditSection(record: AccessRecord, detail: Detail): string[] {
   const entries = auditTrail(record);
   const shown = lastOf(entries, detail.auditRows);
-  const out = [`<details><summary><b>Audit trail</b> (${entries.length} entries)</summary>`, "", "| When | Who | What | Link |", "| --- | --- | --- | --- |"];
-  if (shown.length < entries.length) out.push(`| | | ${entries.length - shown.length} older entries are kept in the record | |`);
-  for (const e of shown) out.push(`| ${formatTime(e.at)} | ${userLink(e.by)} | ${escapeText(e.what, 200)} | ${link("link", e.url)} |`);
+  const out = [
+    `<details><summary><b>Audit trail</b> (${entries.length} entries)</summary>`,
+    "",
+    "| When | Who | What | Link |",
+    "| --- | --- | --- | --- |",
+  ];
+  if (shown.length < entries.length)
+    out.push(`| | | ${entries.length - shown.length} older entries are kept in the record | |`);
+  for (const e of shown)
+    out.push(`| ${formatTime(e.at)} | ${userLink(e.by)} | ${escapeText(e.what, 200)} | ${link("link", e.url)} |`);
   out.push("", "</details>");
   return out;
 }

@@ -38,12 +38,28 @@ export function auditTrail(record: AccessRecord): AuditEntry[] {
   for (const c of record.commands) {
     if (c.outcome !== "accepted" || !VERB[c.name]) continue;
     const args = c.args.length > 160 ? `${c.args.slice(0, 160)}…` : c.args;
-    entries.push({ at: c.at, by: c.by, what: args ? `${VERB[c.name]}: ${args}` : VERB[c.name]!, url: commentUrl(record.issueUrl, c.comment) });
+    entries.push({
+      at: c.at,
+      by: c.by,
+      what: args ? `${VERB[c.name]}: ${args}` : VERB[c.name]!,
+      url: commentUrl(record.issueUrl, c.comment),
+    });
   }
-  for (const t of record.transitions) entries.push({ at: t.at, by: t.by, what: `stage ${t.from} → ${t.to}`, url: t.url });
+  for (const t of record.transitions)
+    entries.push({ at: t.at, by: t.by, what: `stage ${t.from} → ${t.to}`, url: t.url });
   for (const pr of record.pullRequests) {
-    const what = pr.state === "merged" ? `certificate PR #${pr.number} merged` : pr.state === "closed" ? `certificate PR #${pr.number} closed without merging` : `certificate PR #${pr.number} opened or updated`;
-    entries.push({ at: pr.mergedAt ?? pr.at, by: (pr.state === "merged" ? pr.mergedBy : pr.author) ?? pr.author ?? record.requester, what, url: pr.url });
+    const what =
+      pr.state === "merged"
+        ? `certificate PR #${pr.number} merged`
+        : pr.state === "closed"
+          ? `certificate PR #${pr.number} closed without merging`
+          : `certificate PR #${pr.number} opened or updated`;
+    entries.push({
+      at: pr.mergedAt ?? pr.at,
+      by: (pr.state === "merged" ? pr.mergedBy : pr.author) ?? pr.author ?? record.requester,
+      what,
+      url: pr.url,
+    });
   }
   const runs = new Map<string, { at: string; by: string; count: number }>();
   for (const t of record.issuance) {

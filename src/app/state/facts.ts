@@ -48,8 +48,14 @@ export function isBot(user: { login: string; type?: string | null } | null | und
  * "created" cannot be known): it is listed as ignored, to be answered once. Comments the record
  * has seen keep the lines recorded then, whatever their body says now.
  */
-export function unseenLines(comments: readonly CommentLike[], prior: Pick<AccessRecord, "commands" | "ignored"> | null): { lines: NewLine[]; ignored: IgnoredComment[] } {
-  const seen = new Set<number>([...(prior?.commands ?? []).map((c) => c.comment), ...(prior?.ignored ?? []).map((i) => i.comment)]);
+export function unseenLines(
+  comments: readonly CommentLike[],
+  prior: Pick<AccessRecord, "commands" | "ignored"> | null,
+): { lines: NewLine[]; ignored: IgnoredComment[] } {
+  const seen = new Set<number>([
+    ...(prior?.commands ?? []).map((c) => c.comment),
+    ...(prior?.ignored ?? []).map((i) => i.comment),
+  ]);
   const through = watermark(prior?.ignored ?? []);
   const lines: NewLine[] = [];
   const ignored: IgnoredComment[] = [];
@@ -62,7 +68,9 @@ export function unseenLines(comments: readonly CommentLike[], prior: Pick<Access
       ignored.push({ comment: comment.id, by, reason: "edited" });
       continue;
     }
-    parsed.forEach((p, index) => lines.push({ comment: comment.id, index, by, at: comment.created_at, name: p.name, args: p.args }));
+    parsed.forEach((p, index) =>
+      lines.push({ comment: comment.id, index, by, at: comment.created_at, name: p.name, args: p.args }),
+    );
   }
   return { lines, ignored };
 }
@@ -82,7 +90,12 @@ export function upsertPullRequest(list: readonly PullRequestRecord[], pr: PullRe
  * a device that has a newer one) are dropped once the list grows past twice the devices, so a
  * 500-device request that rotates certificates still fits its comment.
  */
-export function replaceCertificates(list: readonly CertificateRecord[], pr: number, fresh: readonly CertificateRecord[], deviceCount: number): CertificateRecord[] {
+export function replaceCertificates(
+  list: readonly CertificateRecord[],
+  pr: number,
+  fresh: readonly CertificateRecord[],
+  deviceCount: number,
+): CertificateRecord[] {
   const next = [...list.filter((c) => c.pr !== pr), ...fresh];
   if (next.length <= Math.max(2 * deviceCount, 10)) return next;
   const current = new Set(currentCertificates(next).values());
@@ -92,15 +105,27 @@ export function replaceCertificates(list: readonly CertificateRecord[], pr: numb
 const MAX_FORM_LOG = 50;
 
 /** The form snapshot and its log entry when the body changed. */
-export function nextForm(prior: AccessRecord | null, snapshot: { at: string; bodySha256: string }, form: FormResult, applied: boolean): { form: FormState; formLog: FormLogEntry[] } {
+export function nextForm(
+  prior: AccessRecord | null,
+  snapshot: { at: string; bodySha256: string },
+  form: FormResult,
+  applied: boolean,
+): { form: FormState; formLog: FormLogEntry[] } {
   const valid = form.recognized && form.valid;
   const problems = form.recognized
     ? form.problems
-    : [{ field: "(form)", message: "The request form's headings are missing: edit the issue and keep the headings of the production-access form" }];
+    : [
+        {
+          field: "(form)",
+          message:
+            "The request form's headings are missing: edit the issue and keep the headings of the production-access form",
+        },
+      ];
   const state: FormState = { at: snapshot.at, bodySha256: snapshot.bodySha256, valid, problems, applied };
   const log = [...(prior?.formLog ?? [])];
   const last = log.at(-1);
-  if (!last || last.bodySha256 !== snapshot.bodySha256 || last.applied !== applied) log.push({ at: snapshot.at, bodySha256: snapshot.bodySha256, valid, applied });
+  if (!last || last.bodySha256 !== snapshot.bodySha256 || last.applied !== applied)
+    log.push({ at: snapshot.at, bodySha256: snapshot.bodySha256, valid, applied });
   return { form: state, formLog: log.length > MAX_FORM_LOG ? [log[0]!, ...log.slice(-(MAX_FORM_LOG - 1))] : log };
 }
 
@@ -147,7 +172,10 @@ function inert(command: CommandRecord, requester: string): boolean {
   if (command.outcome === "answered") return true;
   if (command.outcome !== "refused") return false;
   const spec = commandSpec(command.name);
-  return (spec.who === "reviewer" && !command.reviewer) || (spec.notRequester && command.by.toLowerCase() === requester.toLowerCase());
+  return (
+    (spec.who === "reviewer" && !command.reviewer) ||
+    (spec.notRequester && command.by.toLowerCase() === requester.toLowerCase())
+  );
 }
 
 /**
@@ -161,11 +189,19 @@ function inert(command: CommandRecord, requester: string): boolean {
  * Lines that can still change outcome on a replay (accepted ones, and a reviewer's refused ones,
  * which a late merge or issuance placed before them may turn into accepted) are all kept.
  */
-export function pruneCommands(commands: readonly CommandRecord[], ignored: readonly IgnoredComment[], requester: string): { commands: CommandRecord[]; ignored: IgnoredComment[] } {
-  const cut = commands.map((c) => (c.outcome === "accepted" || c.args.length <= MAX_KEPT_ARGS ? c : { ...c, args: excerptArgs(c.args) }));
+export function pruneCommands(
+  commands: readonly CommandRecord[],
+  ignored: readonly IgnoredComment[],
+  requester: string,
+): { commands: CommandRecord[]; ignored: IgnoredComment[] } {
+  const cut = commands.map((c) =>
+    c.outcome === "accepted" || c.args.length <= MAX_KEPT_ARGS ? c : { ...c, args: excerptArgs(c.args) },
+  );
   const byComment = new Map<number, CommandRecord[]>();
   for (const c of cut) byComment.set(c.comment, [...(byComment.get(c.comment) ?? []), c]);
-  const inertComments = [...byComment.entries()].filter(([, lines]) => lines.every((l) => inert(l, requester))).sort((a, b) => b[0] - a[0]);
+  const inertComments = [...byComment.entries()]
+    .filter(([, lines]) => lines.every((l) => inert(l, requester)))
+    .sort((a, b) => b[0] - a[0]);
   const dropped = new Map<number, CommandRecord[]>();
   let kept = 0;
   for (const [comment, lines] of inertComments) {
@@ -173,15 +209,21 @@ export function pruneCommands(commands: readonly CommandRecord[], ignored: reado
     else dropped.set(comment, lines);
   }
   let list: IgnoredComment[] = [...ignored];
-  for (const [comment, lines] of [...dropped.entries()].sort((a, b) => a[0] - b[0])) list.push({ comment, by: lines[0]!.by, reason: "pruned", lines: lines.length });
+  for (const [comment, lines] of [...dropped.entries()].sort((a, b) => a[0] - b[0]))
+    list.push({ comment, by: lines[0]!.by, reason: "pruned", lines: lines.length });
   const marks = list.filter((i) => i.reason === "pruned-through");
   const entries = list.filter((i) => i.reason !== "pruned-through");
   if (entries.length > MAX_IGNORED || marks.length > 1) {
-    const oldest = [...entries].sort((a, b) => a.comment - b.comment).slice(0, Math.max(0, entries.length - MAX_IGNORED));
+    const oldest = [...entries]
+      .sort((a, b) => a.comment - b.comment)
+      .slice(0, Math.max(0, entries.length - MAX_IGNORED));
     const folded = new Set(oldest);
     const through = Math.max(0, ...marks.map((m) => m.comment), ...oldest.map((i) => i.comment));
     const lines = [...marks, ...oldest].reduce((n, i) => n + (i.lines ?? 0), 0);
-    list = [{ comment: through, by: PRUNER, reason: "pruned-through", lines }, ...entries.filter((i) => !folded.has(i))];
+    list = [
+      { comment: through, by: PRUNER, reason: "pruned-through", lines },
+      ...entries.filter((i) => !folded.has(i)),
+    ];
   }
   return { commands: cut.filter((c) => !dropped.has(c.comment)), ignored: list };
 }
@@ -196,16 +238,30 @@ export function pruneCommands(commands: readonly CommandRecord[], ignored: reado
  * thumbprint that matches nothing, so it replays stand-ins exactly as the tokens they replace;
  * the compressed record (src/record/codec.ts) stores a run's stand-ins in a few bytes.
  */
-export function pruneIssuance(issuance: readonly IssuanceRecord[], certificates: readonly CertificateRecord[], pending: readonly ReissueRequest[]): IssuanceRecord[] {
-  const recorded = new Set(certificates.flatMap((c) => (c.fingerprintSha256 ? [`${deviceKey(c.device)}\u0000${thumbprintFromFingerprint(c.fingerprintSha256)}`] : [])));
+export function pruneIssuance(
+  issuance: readonly IssuanceRecord[],
+  certificates: readonly CertificateRecord[],
+  pending: readonly ReissueRequest[],
+): IssuanceRecord[] {
+  const recorded = new Set(
+    certificates.flatMap((c) =>
+      c.fingerprintSha256 ? [`${deviceKey(c.device)}\u0000${thumbprintFromFingerprint(c.fingerprintSha256)}`] : [],
+    ),
+  );
   // The rule `hasCurrentToken` applies, over the whole tokens only (a stand-in has no id to keep).
-  const view = { request: null, certificates: [...certificates], issuance: issuance.filter((t) => t.jti), reissueRequested: [...pending] };
+  const view = {
+    request: null,
+    certificates: [...certificates],
+    issuance: issuance.filter((t) => t.jti),
+    reissueRequested: [...pending],
+  };
   const devices = new Map(issuance.map((t) => [deviceKey(t.device), t.device]));
   const whole = new Set([...devices.values()].flatMap((device) => currentToken(view, device) ?? []));
   const older = issuance.filter((t) => t.jti && !whole.has(t)).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   for (const t of older.slice(0, MAX_OLDER_TOKENS)) whole.add(t);
   return issuance.map((t) => {
-    if (whole.has(t) || (!t.jti && (t.x5tS256 === "" || recorded.has(`${deviceKey(t.device)}\u0000${t.x5tS256}`)))) return t;
+    if (whole.has(t) || (!t.jti && (t.x5tS256 === "" || recorded.has(`${deviceKey(t.device)}\u0000${t.x5tS256}`))))
+      return t;
     return { ...t, jti: "", x5tS256: recorded.has(`${deviceKey(t.device)}\u0000${t.x5tS256}`) ? t.x5tS256 : "" };
   });
 }

@@ -1,4 +1,11 @@
-import type { CertificateRecord, CommandRecord, IssuanceRecord, RequestContent, Stage, Transition } from "../../record/schema.js";
+import type {
+  CertificateRecord,
+  CommandRecord,
+  IssuanceRecord,
+  RequestContent,
+  Stage,
+  Transition,
+} from "../../record/schema.js";
 import { STAGES } from "../../record/schema.js";
 import { currentCertificates, tokensComplete } from "../../record/tokens.js";
 import { deviceKey } from "../../request/device-id.js";
@@ -67,7 +74,11 @@ export function reduce(input: ReduceInput): ReduceOutput {
           commands.push(outcome(command, "answered"));
           continue;
         case "check":
-          state.checklist.set(action.item, { item: action.item, ...stamp, ...(action.note ? { note: action.note } : {}) });
+          state.checklist.set(action.item, {
+            item: action.item,
+            ...stamp,
+            ...(action.note ? { note: action.note } : {}),
+          });
           break;
         case "uncheck":
           state.checklist.delete(action.item);
@@ -75,12 +86,22 @@ export function reduce(input: ReduceInput): ReduceOutput {
         case "approve": {
           const approved = approvedRequest(command, state.request, input);
           if (!approved) {
-            commands.push(outcome(command, "refused", "the request changed after this approval was first processed; approve the current request again"));
+            commands.push(
+              outcome(
+                command,
+                "refused",
+                "the request changed after this approval was first processed; approve the current request again",
+              ),
+            );
             continue;
           }
           bound = approved.sha256;
           state.request = approved;
-          state.certification = { ...stamp, requestSha256: approved.sha256, ...(action.note ? { note: action.note } : {}) };
+          state.certification = {
+            ...stamp,
+            requestSha256: approved.sha256,
+            ...(action.note ? { note: action.note } : {}),
+          };
           break;
         }
         case "revoke":
@@ -106,11 +127,23 @@ export function reduce(input: ReduceInput): ReduceOutput {
       const merged = input.certificates.filter((c) => c.pr === event.pr);
       const devices = new Set(merged.map((c) => deviceKey(c.device)));
       state.certificates = [...state.certificates.filter((c) => !devices.has(deviceKey(c.device))), ...merged];
-      settle(state, formRequest, { at: event.at, by: event.by, url: event.url, why: `certificates merged in #${event.pr}` });
+      settle(state, formRequest, {
+        at: event.at,
+        by: event.by,
+        url: event.url,
+        why: `certificates merged in #${event.pr}`,
+      });
     } else {
       state.issuance.push(...event.entries);
-      state.reissue = state.reissue.filter((r) => !event.entries.some((t) => deviceKey(t.device) === deviceKey(r.device) && t.at > r.at));
-      settle(state, formRequest, { at: event.at, by: event.by, url: event.url, why: `${event.entries.length} token(s) issued` });
+      state.reissue = state.reissue.filter(
+        (r) => !event.entries.some((t) => deviceKey(t.device) === deviceKey(r.device) && t.at > r.at),
+      );
+      settle(state, formRequest, {
+        at: event.at,
+        by: event.by,
+        url: event.url,
+        why: `${event.entries.length} token(s) issued`,
+      });
     }
   }
 
@@ -149,7 +182,12 @@ function naturalStage(state: FoldState, formRequest: RequestContent | null): Sta
   const current = currentCertificates(state.certificates);
   const allValid = devices.length > 0 && devices.every((d) => current.get(deviceKey(d))?.verdict === "valid");
   if (!allValid) return "certificates";
-  const complete = tokensComplete({ request: state.request, certificates: state.certificates, issuance: state.issuance, reissueRequested: state.reissue });
+  const complete = tokensComplete({
+    request: state.request,
+    certificates: state.certificates,
+    issuance: state.issuance,
+    reissueRequested: state.reissue,
+  });
   return complete ? "live" : "tokens";
 }
 
@@ -166,7 +204,11 @@ function settle(state: FoldState, formRequest: RequestContent | null, cause: Omi
  * The request an approval approves: the one it was bound to when first accepted (kept in the
  * record as `request`, or equal to the current form), else — first acceptance — the one in effect.
  */
-function approvedRequest(command: CommandRecord, inEffect: RequestContent | null, input: ReduceInput): RequestContent | null {
+function approvedRequest(
+  command: CommandRecord,
+  inEffect: RequestContent | null,
+  input: ReduceInput,
+): RequestContent | null {
   if (!command.requestSha256) return inEffect;
   for (const candidate of [input.priorRequest, input.form.request, inEffect]) {
     if (candidate?.sha256 === command.requestSha256) return candidate;
@@ -176,21 +218,38 @@ function approvedRequest(command: CommandRecord, inEffect: RequestContent | null
 
 function history(input: ReduceInput): HistoryEvent[] {
   const events: HistoryEvent[] = [];
-  for (const command of input.commands) events.push({ kind: "command", at: command.at, order: [command.comment, command.index], command });
+  for (const command of input.commands)
+    events.push({ kind: "command", at: command.at, order: [command.comment, command.index], command });
   for (const pr of input.pullRequests) {
     if (pr.state !== "merged" || !pr.mergedAt) continue;
     if (!input.certificates.some((c: CertificateRecord) => c.pr === pr.number)) continue;
-    events.push({ kind: "merge", at: pr.mergedAt, order: [pr.number, 0], pr: pr.number, by: pr.mergedBy ?? APP_ACTOR, url: pr.url });
+    events.push({
+      kind: "merge",
+      at: pr.mergedAt,
+      order: [pr.number, 0],
+      pr: pr.number,
+      by: pr.mergedBy ?? APP_ACTOR,
+      url: pr.url,
+    });
   }
   const runs = new Map<string, IssuanceRecord[]>();
-  for (const entry of input.issuance) runs.set(`${entry.at}\u0000${entry.runUrl}`, [...(runs.get(`${entry.at}\u0000${entry.runUrl}`) ?? []), entry]);
+  for (const entry of input.issuance)
+    runs.set(`${entry.at}\u0000${entry.runUrl}`, [...(runs.get(`${entry.at}\u0000${entry.runUrl}`) ?? []), entry]);
   let run = 0;
   for (const entries of runs.values()) {
-    events.push({ kind: "issuance", at: entries[0]!.at, order: [run++, 0], entries, url: entries[0]!.runUrl, by: entries[0]!.by ?? APP_ACTOR });
+    events.push({
+      kind: "issuance",
+      at: entries[0]!.at,
+      order: [run++, 0],
+      entries,
+      url: entries[0]!.runUrl,
+      by: entries[0]!.by ?? APP_ACTOR,
+    });
   }
   const rank = { command: 0, merge: 1, issuance: 2 } as const;
   return events.sort(
-    (a, b) => compareTime(a.at, b.at) || rank[a.kind] - rank[b.kind] || a.order[0] - b.order[0] || a.order[1] - b.order[1],
+    (a, b) =>
+      compareTime(a.at, b.at) || rank[a.kind] - rank[b.kind] || a.order[0] - b.order[0] || a.order[1] - b.order[1],
   );
 }
 

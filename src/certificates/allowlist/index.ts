@@ -49,7 +49,11 @@ export function allowlistSources(): TrustAnchorSource[] {
   for (const group of groups) {
     for (const root of group.roots) {
       if (!sources.has(root.fingerprintSha256)) {
-        sources.set(root.fingerprintSha256, { brand: group.brand, pem: root.pem, fingerprintSha256: root.fingerprintSha256 });
+        sources.set(root.fingerprintSha256, {
+          brand: group.brand,
+          pem: root.pem,
+          fingerprintSha256: root.fingerprintSha256,
+        });
       }
     }
   }

@@ -1,5 +1,10 @@
 import { OneRecordError } from "../../errors.js";
-import { decryptDeviceToken, loadDevicePrivateKey, looksLikeCompactJwe, looksLikeCompactJws } from "../../tokens/index.js";
+import {
+  decryptDeviceToken,
+  loadDevicePrivateKey,
+  looksLikeCompactJwe,
+  looksLikeCompactJws,
+} from "../../tokens/index.js";
 import { readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
 import { parseArgs } from "node:util";
 import { parseCommandArgs } from "../args.js";
@@ -32,10 +37,15 @@ export async function run(argv: string[], io: DecryptTokenIO): Promise<number> {
       return EXIT_OK;
     }
     if (!values.key) throw new OneRecordError("usage", "--key DEVICE.key is required");
-    if (positionals.length !== 1) throw new OneRecordError("usage", "give exactly one JWE (the token, a file, or - for standard input)");
+    if (positionals.length !== 1)
+      throw new OneRecordError("usage", "give exactly one JWE (the token, a file, or - for standard input)");
 
     const key = loadDevicePrivateKey((await readOptionFile(values.key, "--key")).toString("utf8"));
-    const jwe = await readTokenArgument(positionals[0]!, { what: "JWE", looksLikeToken: (text) => looksLikeCompactJwe(text) || looksLikeCompactJws(text), readStdin: io.readStdin ?? (() => readStdin()) });
+    const jwe = await readTokenArgument(positionals[0]!, {
+      what: "JWE",
+      looksLikeToken: (text) => looksLikeCompactJwe(text) || looksLikeCompactJws(text),
+      readStdin: io.readStdin ?? (() => readStdin()),
+    });
     const jwt = await decryptDeviceToken(jwe, key);
     io.stdout(`${jwt}\n`);
     return EXIT_OK;
@@ -45,6 +55,7 @@ export async function run(argv: string[], io: DecryptTokenIO): Promise<number> {
 }
 
 function parse(argv: string[]) {
-  return parseCommandArgs(argv, (base) => parseArgs({ ...base, options: { key: { type: "string" }, help: { type: "boolean", short: "h" } } }));
+  return parseCommandArgs(argv, (base) =>
+    parseArgs({ ...base, options: { key: { type: "string" }, help: { type: "boolean", short: "h" } } }),
+  );
 }
-

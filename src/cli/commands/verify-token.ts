@@ -3,8 +3,21 @@ import { displaySafe } from "../../certificates/index.js";
 import { decodeCertificateFile } from "../../certificates/decode.js";
 import { defaultConfig, parseConfigText } from "../../config/parse.js";
 import { OneRecordError } from "../../errors.js";
-import { looksLikeCompactJwe, looksLikeCompactJws, parseJwksText, verifyDeviceToken, x5tS256, type VerifyResult } from "../../tokens/index.js";
-import { isShowableOptionValue, optionSubject, readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
+import {
+  looksLikeCompactJwe,
+  looksLikeCompactJws,
+  parseJwksText,
+  verifyDeviceToken,
+  x5tS256,
+  type VerifyResult,
+} from "../../tokens/index.js";
+import {
+  isShowableOptionValue,
+  optionSubject,
+  readOptionFile,
+  readStdin,
+  readTokenArgument,
+} from "../../tokens/token-input.js";
 import { parseArgs } from "node:util";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_INVALID, EXIT_OK, reportCommandError, type CliIO } from "../io.js";
@@ -35,15 +48,22 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
     }
     if (!values.jwks) throw new OneRecordError("usage", "--jwks JWKS.json is required");
     if (!values.cert) throw new OneRecordError("usage", "--cert DEVICE.pem is required");
-    if (positionals.length !== 1) throw new OneRecordError("usage", "give exactly one TOKEN (the JWT, a file, or - for standard input)");
+    if (positionals.length !== 1)
+      throw new OneRecordError("usage", "give exactly one TOKEN (the JWT, a file, or - for standard input)");
     const at = values.at === undefined ? undefined : parseTime(values.at);
     // Both are echoed in the verdict, so a token pasted into them would be printed.
     for (const option of ["issuer", "audience"] as const) {
       const value = values[option];
-      if (value !== undefined && !isShowableOptionValue(value)) throw new OneRecordError("usage", `--${option} (value not shown) does not look like an ${option}: it is too long, spans lines, or has the shape of a key or token`);
+      if (value !== undefined && !isShowableOptionValue(value))
+        throw new OneRecordError(
+          "usage",
+          `--${option} (value not shown) does not look like an ${option}: it is too long, spans lines, or has the shape of a key or token`,
+        );
     }
 
-    const config = values.config ? parseConfigText((await readOptionFile(values.config, "--config")).toString("utf8")) : defaultConfig();
+    const config = values.config
+      ? parseConfigText((await readOptionFile(values.config, "--config")).toString("utf8"))
+      : defaultConfig();
     const issuer = values.issuer ?? config.tokens.issuer;
     const audience = values.audience ?? config.tokens.audience;
     const jwks = parseJwksText((await readOptionFile(values.jwks, "--jwks")).toString("utf8"));
@@ -54,11 +74,24 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
       readStdin: io.readStdin ?? (() => readStdin()),
     });
     if (looksLikeCompactJwe(token)) {
-      throw new OneRecordError("input-invalid", "this is the encrypted delivery (a JWE); decrypt it first with onerecord-access decrypt-token --key DEVICE.key");
+      throw new OneRecordError(
+        "input-invalid",
+        "this is the encrypted delivery (a JWE); decrypt it first with onerecord-access decrypt-token --key DEVICE.key",
+      );
     }
 
-    const result = await verifyDeviceToken(token, { jwks, issuer, audience, peerCertificate: certificate, ...(at ? { now: at } : {}) });
-    io.stdout(values.json ? `${JSON.stringify(asJson(result, issuer, audience, x5tS256(certificate)), null, 2)}\n` : render(result, issuer, audience, x5tS256(certificate)));
+    const result = await verifyDeviceToken(token, {
+      jwks,
+      issuer,
+      audience,
+      peerCertificate: certificate,
+      ...(at ? { now: at } : {}),
+    });
+    io.stdout(
+      values.json
+        ? `${JSON.stringify(asJson(result, issuer, audience, x5tS256(certificate)), null, 2)}\n`
+        : render(result, issuer, audience, x5tS256(certificate)),
+    );
     return result.ok ? EXIT_OK : EXIT_INVALID;
   } catch (error) {
     return reportCommandError(NAME, USAGE, error, io);
@@ -66,7 +99,10 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
 }
 
 function parse(argv: string[]) {
-  return parseCommandArgs(argv, (base) => parseArgs({ ...base, options: {
+  return parseCommandArgs(argv, (base) =>
+    parseArgs({
+      ...base,
+      options: {
         jwks: { type: "string" },
         cert: { type: "string" },
         issuer: { type: "string" },
@@ -75,7 +111,9 @@ function parse(argv: string[]) {
         at: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h" },
-      } }));
+      },
+    }),
+  );
 }
 
 function parseTime(value: string): Date {
@@ -94,7 +132,10 @@ function readCertificate(bytes: Uint8Array, path: string): Uint8Array {
   const decoded = decodeCertificateFile(bytes);
   const leaf = decoded.certificates[0];
   if (decoded.errors.length > 0 || !leaf) {
-    throw new OneRecordError("input-invalid", `${optionSubject("--cert", path)}: ${decoded.errors[0]?.message ?? "no certificate found"}`);
+    throw new OneRecordError(
+      "input-invalid",
+      `${optionSubject("--cert", path)}: ${decoded.errors[0]?.message ?? "no certificate found"}`,
+    );
   }
   return leaf;
 }
@@ -129,6 +170,7 @@ function render(result: VerifyResult, issuer: string, audience: string, thumbpri
 
 function asJson(result: VerifyResult, issuer: string, audience: string, thumbprint: string) {
   const checked = { issuer, audience, x5tS256: thumbprint };
-  return result.ok ? { ok: true, ...checked, claims: summary(result) } : { ok: false, code: result.code, reason: result.reason, ...checked };
+  return result.ok
+    ? { ok: true, ...checked, claims: summary(result) }
+    : { ok: false, code: result.code, reason: result.reason, ...checked };
 }
-

@@ -22,7 +22,11 @@ export function fakeFingerprint(seed: string): string {
   return fingerprintOf(new TextEncoder().encode(seed));
 }
 
-export function certificateRecord(device: string, fingerprintSha256: string | null, overrides: Partial<CertificateRecord> = {}): CertificateRecord {
+export function certificateRecord(
+  device: string,
+  fingerprintSha256: string | null,
+  overrides: Partial<CertificateRecord> = {},
+): CertificateRecord {
   return {
     device,
     path: `certificates/${REQUEST}/${device}.pem`,
@@ -38,7 +42,10 @@ export function certificateRecord(device: string, fingerprintSha256: string | nu
 }
 
 /** A request at stage `tokens`: certified by a reviewer, every device with a valid merged certificate. */
-export function tokensRecord(devices: Array<{ device: string; fingerprintSha256: string; notAfter?: string }>, overrides: Partial<AccessRecord> = {}): AccessRecord {
+export function tokensRecord(
+  devices: Array<{ device: string; fingerprintSha256: string; notAfter?: string }>,
+  overrides: Partial<AccessRecord> = {},
+): AccessRecord {
   return recordSchema.parse({
     version: 1,
     repository: REPOSITORY,
@@ -46,7 +53,12 @@ export function tokensRecord(devices: Array<{ device: string; fingerprintSha256:
     issueUrl: ISSUE_URL,
     requester: REQUESTER,
     stage: "tokens",
-    checklist: ["stage-testing", "legal-agreements", "account-review", "network-review"].map((item) => ({ item, by: REVIEWER, at: at(1), url: `${ISSUE_URL}#issuecomment-1` })),
+    checklist: ["stage-testing", "legal-agreements", "account-review", "network-review"].map((item) => ({
+      item,
+      by: REVIEWER,
+      at: at(1),
+      url: `${ISSUE_URL}#issuecomment-1`,
+    })),
     certification: { by: REVIEWER, at: at(2), url: `${ISSUE_URL}#issuecomment-2`, requestSha256: REQUEST_SHA },
     hold: null,
     rejection: null,
@@ -64,8 +76,12 @@ export function tokensRecord(devices: Array<{ device: string; fingerprintSha256:
     formLog: [],
     commands: [],
     ignored: [],
-    pullRequests: [{ number: 12, url: `https://github.com/${REPOSITORY}/pull/12`, state: "merged", at: at(3), mergedAt: at(3) }],
-    certificates: devices.map((d) => certificateRecord(d.device, d.fingerprintSha256, d.notAfter ? { notAfter: d.notAfter } : {})),
+    pullRequests: [
+      { number: 12, url: `https://github.com/${REPOSITORY}/pull/12`, state: "merged", at: at(3), mergedAt: at(3) },
+    ],
+    certificates: devices.map((d) =>
+      certificateRecord(d.device, d.fingerprintSha256, d.notAfter ? { notAfter: d.notAfter } : {}),
+    ),
     issuance: [],
     ...overrides,
   });
@@ -78,7 +94,10 @@ export function statusComment(id: number, body: string, login = APP_LOGIN, type 
 
 /** Every 20-character run of a secret (its base64 body joined): none may show anywhere. */
 export function secretRuns(pem: string, width = 20): string[] {
-  const body = pem.split(/\r?\n/).filter((line) => line && !line.startsWith("-----")).join("");
+  const body = pem
+    .split(/\r?\n/)
+    .filter((line) => line && !line.startsWith("-----"))
+    .join("");
   const runs: string[] = [];
   for (let i = 0; i + width <= body.length; i++) runs.push(body.slice(i, i + width));
   return runs;

@@ -23,7 +23,12 @@ export interface BundleRun {
   summary: string;
 }
 
-export async function runBundle(options: { workspace: string; inputs: Record<string, string>; env: Record<string, string>; event: unknown }): Promise<BundleRun> {
+export async function runBundle(options: {
+  workspace: string;
+  inputs: Record<string, string>;
+  env: Record<string, string>;
+  event: unknown;
+}): Promise<BundleRun> {
   const dir = mkdtempSync(join(tmpdir(), "issue-tokens-runner-"));
   const temp = join(dir, "temp");
   mkdirSync(temp);
@@ -34,7 +39,9 @@ export async function runBundle(options: { workspace: string; inputs: Record<str
   writeFileSync(summaryPath, "");
   writeFileSync(eventPath, JSON.stringify(options.event));
 
-  const metadata = parseYaml(readFileSync(join(repoRoot, "action.yml"), "utf8")) as { inputs: Record<string, { default?: string }> };
+  const metadata = parseYaml(readFileSync(join(repoRoot, "action.yml"), "utf8")) as {
+    inputs: Record<string, { default?: string }>;
+  };
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     GITHUB_ACTIONS: "true",
@@ -46,21 +53,35 @@ export async function runBundle(options: { workspace: string; inputs: Record<str
     ...options.env,
   };
   for (const [name, input] of Object.entries(metadata.inputs)) {
-    env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = options.inputs[name] ?? String(input.default ?? "").replace("${{ github.token }}", options.env.TEST_TOKEN ?? "");
+    env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] =
+      options.inputs[name] ?? String(input.default ?? "").replace("${{ github.token }}", options.env.TEST_TOKEN ?? "");
   }
 
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    // Asynchronous on purpose: the API server answers from this same process.
-    const child = spawn(process.execPath, [bundlePath], { cwd: options.workspace, env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
-    child.on("error", fail);
-    child.on("close", (exitCode) => done({ code: exitCode, stdout: out, stderr: err }));
-  });
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (done, fail) => {
+      // Asynchronous on purpose: the API server answers from this same process.
+      const child = spawn(process.execPath, [bundlePath], {
+        cwd: options.workspace,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
+      child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
+      child.on("error", fail);
+      child.on("close", (exitCode) => done({ code: exitCode, stdout: out, stderr: err }));
+    },
+  );
   const outputFile = readFileSync(outputPath, "utf8");
-  return { code, stdout, stderr, outputFile, outputs: parseOutputs(outputFile), summary: readFileSync(summaryPath, "utf8") };
+  return {
+    code,
+    stdout,
+    stderr,
+    outputFile,
+    outputs: parseOutputs(outputFile),
+    summary: readFileSync(summaryPath, "utf8"),
+  };
 }
 
 /** GITHUB_OUTPUT's heredoc format: name<<DELIMITER, value lines, DELIMITER. */

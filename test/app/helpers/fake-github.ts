@@ -77,7 +77,21 @@ const BOT: FakeUser = { login: "onerecord-access[bot]", type: "Bot" };
 export const COMMENT_BODY_LIMIT = 65_536;
 
 function bodyTooLong(): [number, unknown] {
-  return [422, { message: "Validation Failed", errors: [{ resource: "IssueComment", code: "custom", field: "body", message: "body is too long (maximum is 65536 characters)" }], documentation_url: "https://docs.github.com/rest/issues/comments" }];
+  return [
+    422,
+    {
+      message: "Validation Failed",
+      errors: [
+        {
+          resource: "IssueComment",
+          code: "custom",
+          field: "body",
+          message: "body is too long (maximum is 65536 characters)",
+        },
+      ],
+      documentation_url: "https://docs.github.com/rest/issues/comments",
+    },
+  ];
 }
 
 export class FakeGitHub {
@@ -122,7 +136,7 @@ export class FakeGitHub {
         .persist()
         .intercept(/.*/, method)
         .reply(async function (uri, body) {
-          return handle(method, uri, body, this.req.headers as Record<string, string | string[] | undefined>);
+          return handle(method, uri, body, this.req.headers);
         });
       this.scopes.push(scope);
     }
@@ -162,7 +176,8 @@ export class FakeGitHub {
 
   /** Fails with every route or body GitHub would not accept. */
   assertClean(): void {
-    if (this.violations.length) throw new Error(`requests GitHub's OpenAPI description rejects:\n${this.violations.join("\n")}`);
+    if (this.violations.length)
+      throw new Error(`requests GitHub's OpenAPI description rejects:\n${this.violations.join("\n")}`);
   }
 
   now(): string {
@@ -184,7 +199,18 @@ export class FakeGitHub {
 
   openIssue(body: string, author = "jane", extra: Partial<FakeIssue> = {}): FakeIssue {
     const at = this.tick();
-    const issue: FakeIssue = { number: this.nextIssueNumber++, title: "Production access: Acme", body, user: { login: author, type: "User" }, state: "open", state_reason: null, labels: [], created_at: at, updated_at: at, ...extra };
+    const issue: FakeIssue = {
+      number: this.nextIssueNumber++,
+      title: "Production access: Acme",
+      body,
+      user: { login: author, type: "User" },
+      state: "open",
+      state_reason: null,
+      labels: [],
+      created_at: at,
+      updated_at: at,
+      ...extra,
+    };
     this.issues.set(issue.number, issue);
     return issue;
   }
@@ -206,7 +232,14 @@ export class FakeGitHub {
 
   addComment(issue: number, body: string, user: FakeUser | string): FakeComment {
     const at = this.tick();
-    const comment: FakeComment = { id: this.nextCommentId++, issue, body, user: typeof user === "string" ? { login: user, type: "User" } : user, created_at: at, updated_at: at };
+    const comment: FakeComment = {
+      id: this.nextCommentId++,
+      issue,
+      body,
+      user: typeof user === "string" ? { login: user, type: "User" } : user,
+      created_at: at,
+      updated_at: at,
+    };
     this.comments.set(comment.id, comment);
     this.issues.get(issue)!.updated_at = at;
     return comment;
@@ -257,11 +290,19 @@ export class FakeGitHub {
 
   // ---- HTTP ----
 
-  async handle(method: string, uri: string, rawBody: unknown, headers: Record<string, string | string[] | undefined>): Promise<[number, unknown, Record<string, string>?]> {
+  async handle(
+    method: string,
+    uri: string,
+    rawBody: unknown,
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<[number, unknown, Record<string, string>?]> {
     const url = new URL(uri, API);
-    const body = typeof rawBody === "string" && rawBody !== "" ? safeJson(rawBody) : rawBody === "" ? undefined : rawBody;
+    const body =
+      typeof rawBody === "string" && rawBody !== "" ? safeJson(rawBody) : rawBody === "" ? undefined : rawBody;
     const logged: LoggedRequest = { method, path: url.pathname, query: url.search, body };
-    const check = this.validate ? checkRequest({ method, path: url.pathname, query: url.searchParams, body }) : { ok: true as const, match: { operationId: operationOf(method, url.pathname), template: "" } };
+    const check = this.validate
+      ? checkRequest({ method, path: url.pathname, query: url.searchParams, body })
+      : { ok: true as const, match: { operationId: operationOf(method, url.pathname), template: "" } };
     if (!check.ok) {
       this.violations.push(`${method} ${url.pathname}${url.search}: ${check.errors.join("; ")}`);
       this.requests.push(logged);
@@ -274,14 +315,25 @@ export class FakeGitHub {
     if (this.beforeRequest) await this.beforeRequest(logged);
     let answer: [number, unknown, Record<string, string>?];
     try {
-      answer = this.route(method, url, body as Record<string, unknown> | undefined, check.match.operationId, String(headers.accept ?? ""));
+      answer = this.route(
+        method,
+        url,
+        body as Record<string, unknown> | undefined,
+        check.match.operationId,
+        String(headers.accept ?? ""),
+      );
     } catch (error) {
       this.violations.push(`${method} ${url.pathname}: fake GitHub failed: ${(error as Error).message}`);
       answer = [500, { message: String(error) }];
     }
     // GitHub sends an ETag with GET responses and answers a matching If-None-Match with 304.
     if (method === "GET" && answer[0] === 200) {
-      const etag = `"${createHash("sha256").update(`${String(headers.accept ?? "")}\u0000${typeof answer[1] === "string" ? answer[1] : JSON.stringify(answer[1])}`).digest("hex").slice(0, 32)}"`;
+      const etag = `"${createHash("sha256")
+        .update(
+          `${String(headers.accept ?? "")}\u0000${typeof answer[1] === "string" ? answer[1] : JSON.stringify(answer[1])}`,
+        )
+        .digest("hex")
+        .slice(0, 32)}"`;
       if (ifNoneMatch === etag) answer = [304, "", { etag }];
       else answer = [200, answer[1], { ...answer[2], etag }];
     }
@@ -294,20 +346,56 @@ export class FakeGitHub {
     return requests.filter((r) => r.status !== 304);
   }
 
-  private route(method: string, url: URL, body: Record<string, unknown> | undefined, op: string, accept: string): [number, unknown, Record<string, string>?] {
+  private route(
+    method: string,
+    url: URL,
+    body: Record<string, unknown> | undefined,
+    op: string,
+    accept: string,
+  ): [number, unknown, Record<string, string>?] {
     const p = url.pathname.split("/").map(decodeURIComponent);
     switch (op) {
       case "apps/create-installation-access-token":
-        return [201, { token: "ghs_fake_installation_token", expires_at: new Date(this.clock + 3600_000).toISOString(), permissions: {}, repository_selection: "all" }];
+        return [
+          201,
+          {
+            token: "ghs_fake_installation_token",
+            expires_at: new Date(this.clock + 3600_000).toISOString(),
+            permissions: {},
+            repository_selection: "all",
+          },
+        ];
       case "apps/get-authenticated":
-        return [200, { id: 1, slug: this.appSlug, name: "OneRecord access", owner: { login: this.owner }, permissions: {}, events: [] }];
+        return [
+          200,
+          {
+            id: 1,
+            slug: this.appSlug,
+            name: "OneRecord access",
+            owner: { login: this.owner },
+            permissions: {},
+            events: [],
+          },
+        ];
       case "repos/get-content": {
         const path = p.slice(5).join("/");
         const ref = url.searchParams.get("ref") ?? this.defaultBranch;
         const content = this.files.get(`${ref}:${path}`);
         if (!content) return [404, { message: "Not Found" }];
-        if (accept.includes("raw")) return [200, content.toString("utf8"), { "content-type": "application/vnd.github.raw; charset=utf-8" }];
-        return [200, { type: "file", name: path.split("/").at(-1), path, sha: "0".repeat(40), size: content.length, encoding: "base64", content: content.toString("base64") }];
+        if (accept.includes("raw"))
+          return [200, content.toString("utf8"), { "content-type": "application/vnd.github.raw; charset=utf-8" }];
+        return [
+          200,
+          {
+            type: "file",
+            name: path.split("/").at(-1),
+            path,
+            sha: "0".repeat(40),
+            size: content.length,
+            encoding: "base64",
+            content: content.toString("base64"),
+          },
+        ];
       }
       case "issues/get": {
         const issue = this.issues.get(Number(p[5]));
@@ -334,13 +422,21 @@ export class FakeGitHub {
         const page = Number(url.searchParams.get("page") ?? 1);
         const slice = all.slice((page - 1) * perPage, page * perPage);
         const headers: Record<string, string> = {};
-        if (page * perPage < all.length) headers.link = `<${API}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+        if (page * perPage < all.length)
+          headers.link = `<${API}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next"`;
         return [200, slice.map((c) => this.commentJson(c)), headers];
       }
       case "issues/create-comment": {
         if (String(body!.body).length >= COMMENT_BODY_LIMIT) return bodyTooLong();
         const at = this.tick();
-        const comment: FakeComment = { id: this.nextCommentId++, issue: Number(p[5]), body: String(body!.body), user: BOT, created_at: at, updated_at: at };
+        const comment: FakeComment = {
+          id: this.nextCommentId++,
+          issue: Number(p[5]),
+          body: String(body!.body),
+          user: BOT,
+          created_at: at,
+          updated_at: at,
+        };
         this.comments.set(comment.id, comment);
         return [201, this.commentJson(comment)];
       }
@@ -357,21 +453,28 @@ export class FakeGitHub {
         return [204, ""];
       case "issues/create-label": {
         const name = String(body!.name);
-        if (this.labels.has(name.toLowerCase())) return [422, { message: "Validation Failed", errors: [{ code: "already_exists" }] }];
-        this.labels.set(name.toLowerCase(), { name, color: String(body!.color ?? "ededed"), description: (body!.description as string | undefined) ?? null });
+        if (this.labels.has(name.toLowerCase()))
+          return [422, { message: "Validation Failed", errors: [{ code: "already_exists" }] }];
+        this.labels.set(name.toLowerCase(), {
+          name,
+          color: typeof body!.color === "string" ? body!.color : "ededed",
+          description: (body!.description as string | undefined) ?? null,
+        });
         return [201, this.labelJson(this.labels.get(name.toLowerCase())!)];
       }
       case "issues/update-label": {
         const label = this.labels.get(p[5]!.toLowerCase());
         if (!label) return [404, { message: "Not Found" }];
-        if (body?.color) label.color = String(body.color);
+        if (typeof body?.color === "string") label.color = body.color;
         if (body?.description !== undefined) label.description = body.description as string;
         return [200, this.labelJson(label)];
       }
       case "teams/get-membership-for-user-in-org": {
         const members = this.teams.get(`${p[2]}/${p[4]}`.toLowerCase());
         const login = p[6]!;
-        return members?.has(login.toLowerCase()) ? [200, { url: "", role: "member", state: "active" }] : [404, { message: "Not Found" }];
+        return members?.has(login.toLowerCase())
+          ? [200, { url: "", role: "member", state: "active" }]
+          : [404, { message: "Not Found" }];
       }
       case "actions/get-workflow-run-attempt": {
         const id = Number(p[6]);
@@ -404,10 +507,22 @@ export class FakeGitHub {
         const perPage = Number(url.searchParams.get("per_page") ?? 30);
         const page = Number(url.searchParams.get("page") ?? 1);
         const headers: Record<string, string> = {};
-        if (page * perPage < files.length) headers.link = `<${API}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+        if (page * perPage < files.length)
+          headers.link = `<${API}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next"`;
         return [
           200,
-          files.slice((page - 1) * perPage, page * perPage).map((f) => ({ sha: "1".repeat(40), filename: f.filename, status: f.status, additions: 1, deletions: 0, changes: 1, blob_url: "", raw_url: "", contents_url: "", ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}) })),
+          files.slice((page - 1) * perPage, page * perPage).map((f) => ({
+            sha: "1".repeat(40),
+            filename: f.filename,
+            status: f.status,
+            additions: 1,
+            deletions: 0,
+            changes: 1,
+            blob_url: "",
+            raw_url: "",
+            contents_url: "",
+            ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
+          })),
           headers,
         ];
       }
@@ -418,7 +533,8 @@ export class FakeGitHub {
   }
 
   private ensureLabel(name: string): void {
-    if (!this.labels.has(name.toLowerCase())) this.labels.set(name.toLowerCase(), { name, color: "ededed", description: null });
+    if (!this.labels.has(name.toLowerCase()))
+      this.labels.set(name.toLowerCase(), { name, color: "ededed", description: null });
   }
 
   issueJson(issue: FakeIssue): Record<string, unknown> {
@@ -445,7 +561,9 @@ export class FakeGitHub {
       updated_at: issue.updated_at,
       closed_at: issue.state === "closed" ? issue.updated_at : null,
       author_association: "NONE",
-      ...(issue.pull_request ? { pull_request: { url: `${API}/repos/${this.owner}/${this.repo}/pulls/${issue.number}` } } : {}),
+      ...(issue.pull_request
+        ? { pull_request: { url: `${API}/repos/${this.owner}/${this.repo}/pulls/${issue.number}` } }
+        : {}),
     };
   }
 
@@ -466,11 +584,27 @@ export class FakeGitHub {
   }
 
   labelJson(l: FakeLabel): Record<string, unknown> {
-    return { id: hash(l.name), node_id: `L_${hash(l.name)}`, url: `${API}/repos/${this.owner}/${this.repo}/labels/${encodeURIComponent(l.name)}`, name: l.name, color: l.color, default: false, description: l.description };
+    return {
+      id: hash(l.name),
+      node_id: `L_${hash(l.name)}`,
+      url: `${API}/repos/${this.owner}/${this.repo}/labels/${encodeURIComponent(l.name)}`,
+      name: l.name,
+      color: l.color,
+      default: false,
+      description: l.description,
+    };
   }
 
   userJson(u: FakeUser): Record<string, unknown> {
-    return { login: u.login, id: hash(u.login), node_id: `U_${hash(u.login)}`, type: u.type, site_admin: false, url: `${API}/users/${u.login}`, html_url: `https://github.com/${u.login}` };
+    return {
+      login: u.login,
+      id: hash(u.login),
+      node_id: `U_${hash(u.login)}`,
+      type: u.type,
+      site_admin: false,
+      url: `${API}/users/${u.login}`,
+      html_url: `https://github.com/${u.login}`,
+    };
   }
 }
 

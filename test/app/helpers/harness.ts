@@ -6,7 +6,9 @@ import { FakeGitHub } from "./fake-github.js";
 /** Made at test time, never committed. */
 let privateKey: string | undefined;
 export function testPrivateKey(): string {
-  privateKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  privateKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
   return privateKey;
 }
 
@@ -20,7 +22,11 @@ export function createTestProbot(): Probot {
     secret: WEBHOOK_SECRET,
     logLevel: "fatal",
     // A function, not an object: Probot layers its own throttle options over object defaults.
-    Octokit: ProbotOctokit.defaults((options: object) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
+    Octokit: ProbotOctokit.defaults((options: object) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
   });
 }
 

@@ -43,7 +43,9 @@ function load() {
   for (const [template, item] of Object.entries(spec.paths)) {
     for (const [method, operation] of Object.entries(item)) {
       if (!["get", "post", "put", "patch", "delete"].includes(method)) continue;
-      const parameters = (operation.parameters ?? []).map((p) => (p.$ref ? spec.components.parameters[p.$ref.split("/").at(-1)!]! : p));
+      const parameters = (operation.parameters ?? []).map((p) =>
+        p.$ref ? spec.components.parameters[p.$ref.split("/").at(-1)!]! : p,
+      );
       const multi = new Set(parameters.filter((p) => p["x-multi-segment"]).map((p) => p.name));
       const source = template
         .split(/(\{[^}]+\})/)
@@ -58,8 +60,14 @@ function load() {
   }
   // Literal segments beat parameters: try the most specific templates first.
   routes.sort((a, b) => literalLength(b.template) - literalLength(a.template));
-  const ajv = new Ajv({ strict: false, validateFormats: false, validateSchema: false, allErrors: true, discriminator: false });
-  ajv.addSchema(spec as object, "github");
+  const ajv = new Ajv({
+    strict: false,
+    validateFormats: false,
+    validateSchema: false,
+    allErrors: true,
+    discriminator: false,
+  });
+  ajv.addSchema(spec, "github");
   cache = { routes, ajv, validators: new Map() };
   return cache;
 }
@@ -100,17 +108,28 @@ export interface OpenApiMatch {
 }
 
 /** The operation a request targets, or the list of reasons it fits none. */
-export function checkRequest(request: RequestShape): { ok: true; match: OpenApiMatch } | { ok: false; errors: string[] } {
+export function checkRequest(
+  request: RequestShape,
+): { ok: true; match: OpenApiMatch } | { ok: false; errors: string[] } {
   const { routes, ajv, validators } = load();
   const method = request.method.toUpperCase();
   const candidates = routes.filter((r) => r.regex.test(request.path));
   const route = candidates.find((r) => r.method === method);
   if (!route) {
-    return { ok: false, errors: [candidates.length ? `${method} is not a method of ${candidates[0]!.template}` : `no REST route matches ${method} ${request.path}`] };
+    return {
+      ok: false,
+      errors: [
+        candidates.length
+          ? `${method} is not a method of ${candidates[0]!.template}`
+          : `no REST route matches ${method} ${request.path}`,
+      ],
+    };
   }
   const errors: string[] = [];
   const declared = new Set(route.parameters.filter((p) => p.in === "query").map((p) => p.name));
-  for (const name of request.query.keys()) if (!declared.has(name)) errors.push(`query parameter "${name}" is not declared for ${route.operation.operationId}`);
+  for (const name of request.query.keys())
+    if (!declared.has(name))
+      errors.push(`query parameter "${name}" is not declared for ${route.operation.operationId}`);
 
   const content = route.operation.requestBody?.content;
   const hasBody = request.body !== undefined && request.body !== null && request.body !== "";
@@ -125,18 +144,26 @@ export function checkRequest(request: RequestShape): { ok: true; match: OpenApiM
         try {
           validate = ajv.compile({ $ref: pointer });
         } catch (error) {
-          return { ok: false, errors: [`cannot compile the schema of ${route.operation.operationId}: ${(error as Error).message}`] };
+          return {
+            ok: false,
+            errors: [`cannot compile the schema of ${route.operation.operationId}: ${(error as Error).message}`],
+          };
         }
         validators.set(key, validate);
       }
       if (!validate(request.body)) {
-        for (const e of validate.errors ?? []) errors.push(`body${e.instancePath || ""} ${e.message ?? "is invalid"} ${e.params ? JSON.stringify(e.params) : ""}`.trim());
+        for (const e of validate.errors ?? [])
+          errors.push(
+            `body${e.instancePath || ""} ${e.message ?? "is invalid"} ${e.params ? JSON.stringify(e.params) : ""}`.trim(),
+          );
       }
     }
   } else if (route.operation.requestBody?.required) {
     errors.push(`${route.operation.operationId} requires a body`);
   }
-  return errors.length ? { ok: false, errors } : { ok: true, match: { operationId: route.operation.operationId, template: route.template } };
+  return errors.length
+    ? { ok: false, errors }
+    : { ok: true, match: { operationId: route.operation.operationId, template: route.template } };
 }
 
 function escapePointer(segment: string): string {

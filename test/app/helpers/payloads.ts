@@ -40,16 +40,29 @@ function envelope(gh: FakeGitHub, name: string, payload: Record<string, unknown>
   return { id: `delivery-${++delivery}`, name, payload } as unknown as Event;
 }
 
-export function issueEvent(gh: FakeGitHub, action: "opened" | "edited" | "labeled" | "unlabeled", number: number, extra: { sender?: FakeUser; changes?: unknown; label?: string } = {}): Event {
+export function issueEvent(
+  gh: FakeGitHub,
+  action: "opened" | "edited" | "labeled" | "unlabeled",
+  number: number,
+  extra: { sender?: FakeUser; changes?: unknown; label?: string } = {},
+): Event {
   const payload = example("issues", action);
   const issue = gh.issues.get(number)!;
   payload.issue = { ...(payload.issue as object), ...gh.issueJson(issue) };
   if (extra.changes !== undefined) payload.changes = extra.changes;
-  if (extra.label) payload.label = gh.labelJson(gh.labels.get(extra.label.toLowerCase()) ?? { name: extra.label, color: "ededed", description: null });
+  if (extra.label)
+    payload.label = gh.labelJson(
+      gh.labels.get(extra.label.toLowerCase()) ?? { name: extra.label, color: "ededed", description: null },
+    );
   return envelope(gh, "issues", payload, extra.sender ?? issue.user);
 }
 
-export function commentEvent(gh: FakeGitHub, action: "created" | "edited", comment: FakeComment, extra: { changes?: unknown } = {}): Event {
+export function commentEvent(
+  gh: FakeGitHub,
+  action: "created" | "edited",
+  comment: FakeComment,
+  extra: { changes?: unknown } = {},
+): Event {
   const payload = example("issue_comment", action);
   const issue = gh.issues.get(comment.issue)!;
   payload.issue = { ...(payload.issue as object), ...gh.issueJson(issue) };
@@ -68,8 +81,21 @@ export interface PullSpec {
   base?: string;
 }
 
-export function pullRequestEvent(gh: FakeGitHub, action: "opened" | "synchronize" | "closed" | "reopened", spec: PullSpec): Event {
-  const payload = example("pull_request", action === "synchronize" ? "synchronize" : action === "reopened" ? "reopened" : action === "closed" ? "closed" : "opened");
+export function pullRequestEvent(
+  gh: FakeGitHub,
+  action: "opened" | "synchronize" | "closed" | "reopened",
+  spec: PullSpec,
+): Event {
+  const payload = example(
+    "pull_request",
+    action === "synchronize"
+      ? "synchronize"
+      : action === "reopened"
+        ? "reopened"
+        : action === "closed"
+          ? "closed"
+          : "opened",
+  );
   const pr = payload.pull_request as Record<string, unknown>;
   const author = spec.author ?? "jane";
   const merged = action === "closed" && spec.merged === true;
@@ -86,7 +112,9 @@ export function pullRequestEvent(gh: FakeGitHub, action: "opened" | "synchronize
     merged,
     merged_at: merged ? (spec.mergedAt ?? at) : null,
     merge_commit_sha: merged ? (spec.mergeCommit ?? "c0ffee".padEnd(40, "0")) : null,
-    merged_by: merged ? { ...(pr.user as object), ...gh.userJson({ login: spec.mergedBy ?? "rita", type: "User" }) } : null,
+    merged_by: merged
+      ? { ...(pr.user as object), ...gh.userJson({ login: spec.mergedBy ?? "rita", type: "User" }) }
+      : null,
     base: { ...(pr.base as object), ref: spec.base ?? gh.defaultBranch },
   };
   return envelope(gh, "pull_request", payload, { login: merged ? (spec.mergedBy ?? "rita") : author, type: "User" });
@@ -109,11 +137,18 @@ export interface RunSpec {
  */
 export function workflowRunEvent(gh: FakeGitHub, spec: RunSpec): Event {
   const group = examples.find((e) => e.name === "workflow_run")!;
-  const found = group.examples.find((e) => e.action === "completed" && typeof (e.workflow_run as { path?: unknown }).path === "string");
+  const found = group.examples.find(
+    (e) => e.action === "completed" && typeof (e.workflow_run as { path?: unknown }).path === "string",
+  );
   if (!found) throw new Error("no example payload for workflow_run.completed with a path");
   const payload = structuredClone(found);
   const run = payload.workflow_run as Record<string, unknown>;
-  const repository = { ...(run.repository as object), full_name: `${gh.owner}/${gh.repo}`, name: gh.repo, id: gh.repoId };
+  const repository = {
+    ...(run.repository as object),
+    full_name: `${gh.owner}/${gh.repo}`,
+    name: gh.repo,
+    id: gh.repoId,
+  };
   payload.workflow_run = {
     ...run,
     id: spec.id,
@@ -130,6 +165,10 @@ export function workflowRunEvent(gh: FakeGitHub, spec: RunSpec): Event {
     repository,
     head_repository: repository,
   };
-  payload.workflow = { ...(payload.workflow as object), name: "Issue tokens", path: spec.path ?? ".github/workflows/issue-tokens.yml" };
+  payload.workflow = {
+    ...(payload.workflow as object),
+    name: "Issue tokens",
+    path: spec.path ?? ".github/workflows/issue-tokens.yml",
+  };
   return envelope(gh, "workflow_run", payload, { login: "rita", type: "User" });
 }

@@ -50,7 +50,11 @@ export class Scenario {
 
   /** Ticks every default checklist item as rita. */
   async tickAll(issue: number): Promise<void> {
-    await this.say(issue, "rita", "/check stage-testing\n/check legal-agreements\n/check account-review\n/check network-review");
+    await this.say(
+      issue,
+      "rita",
+      "/check stage-testing\n/check legal-agreements\n/check account-review\n/check network-review",
+    );
   }
 
   record(issue: number): AccessRecord {
@@ -65,7 +69,10 @@ export class Scenario {
 
   /** The app's replies (its comments other than the status comment), oldest first. */
   replies(issue: number): string[] {
-    return this.gh.botComments(issue).filter((c) => !c.body.includes("<!-- onerecord-access:status -->")).map((c) => c.body);
+    return this.gh
+      .botComments(issue)
+      .filter((c) => !c.body.includes("<!-- onerecord-access:status -->"))
+      .map((c) => c.body);
   }
 
   /** Index into the request log, to count the requests of what follows. */

@@ -21,7 +21,11 @@ export async function makeTestCa(devices: readonly string[], baseConfig = CONFIG
   for (const device of devices) leaves.set(device, pemFile(await makeLeaf(intermediate, { cn: device }), intermediate));
   leaves.set("self-signed", pemFile(await makeSelfSignedLeaf({ cn: "self-signed" })));
   const anchor = trustAnchorFromPem(root.pem, "Test CA");
-  const pem = root.pem.trim().split("\n").map((l) => `        ${l}`).join("\n");
+  const pem = root.pem
+    .trim()
+    .split("\n")
+    .map((l) => `        ${l}`)
+    .join("\n");
   const config = `${baseConfig}certificates:\n  extraCAs:\n    - brand: Test CA\n      fingerprintSha256: "${anchor.fingerprintSha256}"\n      pem: |\n${pem}\n`;
   return { config, leaves };
 }
@@ -33,9 +37,19 @@ export async function startScenario(ca: TestCa, extraConfig = ""): Promise<Scena
 }
 
 /** A PR with these files, merged (by rita); merged files get their content at the merge commit. */
-export async function mergePr(s: Scenario, number: number, files: Record<string, Uint8Array | null>, commit = `${number}`.padEnd(40, "a")): Promise<void> {
-  s.gh.pullFiles.set(number, Object.entries(files).map(([filename, bytes]) => ({ filename, status: bytes === null ? "removed" : "added" })));
+export async function mergePr(
+  s: Scenario,
+  number: number,
+  files: Record<string, Uint8Array | null>,
+  commit = `${number}`.padEnd(40, "a"),
+): Promise<void> {
+  s.gh.pullFiles.set(
+    number,
+    Object.entries(files).map(([filename, bytes]) => ({ filename, status: bytes === null ? "removed" : "added" })),
+  );
   for (const [path, bytes] of Object.entries(files)) if (bytes) s.gh.setFile(path, bytes, commit);
   s.gh.tick();
-  await s.probot.receive(pullRequestEvent(s.gh, "closed", { number, merged: true, mergeCommit: commit, mergedBy: "rita" }));
+  await s.probot.receive(
+    pullRequestEvent(s.gh, "closed", { number, merged: true, mergeCommit: commit, mergedBy: "rita" }),
+  );
 }
