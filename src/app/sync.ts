@@ -29,6 +29,7 @@ import { renderStatusComment } from "./render/status.js";
 import { assembleRecord, nextForm, replaceCertificates, unseenLines, upsertPullRequest } from "./state/facts.js";
 import { commentUrl, reduce } from "./state/reduce.js";
 import { parseCertificatePath } from "../certificates/index.js";
+import { TOKEN_WORKFLOW_BOT } from "../record/token-workflow.js";
 
 export interface Log {
   info(obj: object | string, msg?: string): void;
@@ -342,9 +343,6 @@ async function postReplies(
   }
   return posted;
 }
-
-/** The account the token workflow's GITHUB_TOKEN posts as. */
-export const TOKEN_WORKFLOW_BOT = "github-actions[bot]";
 
 /**
  * The token workflow's issuance comments. Final judgements (accepted, refused) come from the

@@ -7,7 +7,7 @@ function isIssuanceComment(body: string): boolean {
   return parsed.ok || parsed.found;
 }
 import { isBot } from "../state/facts.js";
-import { TOKEN_WORKFLOW_BOT } from "../sync.js";
+import { TOKEN_WORKFLOW_BOT } from "../../record/token-workflow.js";
 import { handleRequestEvent } from "./request-event.js";
 import { issueFromPayload, type AppState } from "./shared.js";
 
