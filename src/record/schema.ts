@@ -95,7 +95,12 @@ export const commandRecordSchema = z.object({
   /** For approvals: the request (by hash) that was approved. Bound when first accepted. */
   requestSha256: z.string().optional(),
   outcome: outcomeSchema,
-  reason: z.string().optional(),
+  /**
+   * Why a refused line did not run: a stable code (src/app/commands/refusals.ts). Records
+   * written before the codes carried a `reason` text instead; it is dropped on reading, and
+   * the code is recomputed on the next event like every outcome.
+   */
+  refusal: z.string().max(40).optional(),
 });
 export type CommandRecord = z.infer<typeof commandRecordSchema>;
 

@@ -2,7 +2,9 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/config/parse.js";
 import { renderStatusComment } from "../../src/app/render/status.js";
-import { assembleRecord, excerptArgs, MAX_KEPT_ARGS, pruneCommands, unseenLines } from "../../src/app/state/facts.js";
+import { assembleRecord } from "../../src/app/state/assemble.js";
+import { excerptArgs, MAX_KEPT_ARGS, pruneCommands } from "../../src/app/state/bounds.js";
+import { unseenLines } from "../../src/app/state/observed-lines.js";
 import { reduce } from "../../src/app/state/reduce.js";
 import type { ReduceInput } from "../../src/app/state/types.js";
 import { COMMENT_LIMIT, readRecord, writeRecord } from "../../src/record/codec.js";
@@ -95,7 +97,7 @@ describe("pruning command lines", () => {
       args: "x",
       reviewer: false,
       outcome: "refused",
-      reason: "only reviewers",
+      refusal: "not-reviewer",
     });
     const commands = Array.from({ length: 300 }, (_, i) => line(1000 + i));
     const { commands: kept, ignored } = pruneCommands(commands, [{ comment: 5, by: "eve", reason: "edited" }], "jane");

@@ -1,4 +1,17 @@
 import type { CommandName } from "../../record/schema.js";
+import {
+  approveRule,
+  checkRule,
+  helpRule,
+  holdRule,
+  reissueRule,
+  rejectRule,
+  revokeRule,
+  statusRule,
+  uncheckRule,
+  unholdRule,
+  type Rule,
+} from "./rules.js";
 
 export interface CommandSpec {
   name: CommandName;
@@ -8,9 +21,17 @@ export interface CommandSpec {
   notRequester: boolean;
   effect: string;
   precondition: string;
+  /** What this command checks beyond the shared gates (`authorize.ts`). */
+  rule: Rule;
+  /** For a refusal at the wrong stage: when the command works. */
+  worksWhen?: string;
 }
 
-/** SPEC B, in the order `/help` lists them. `/reissue-tokens` extends it for the token workflow (SPEC D). */
+/**
+ * The slash commands of the production-access process (../shared/SPEC.md "Slash commands" and the
+ * README's reviewer's guide), in the order `/help` lists them; `/reissue-tokens` serves the
+ * token workflow (docs/token-workflow.md).
+ */
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "check",
@@ -19,6 +40,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     notRequester: true,
     effect: "ticks a certification item",
     precondition: "stage requested or certification, not on hold; ITEM is one of the configured checklist items",
+    rule: checkRule,
+    worksWhen: "while the request is in certification (or still being requested)",
   },
   {
     name: "uncheck",
@@ -27,6 +50,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     notRequester: false,
     effect: "unticks a certification item",
     precondition: "stage requested or certification; the item is ticked",
+    rule: uncheckRule,
+    worksWhen: "while the request is in certification (or still being requested)",
   },
   {
     name: "approve-certification",
@@ -35,6 +60,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     notRequester: true,
     effect: "approves certification: the request moves to certificates",
     precondition: "stage certification (a valid form), every checklist item ticked, not on hold",
+    rule: approveRule,
+    worksWhen: "while the request is in certification",
   },
   {
     name: "revoke-certification",
@@ -43,6 +70,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     notRequester: false,
     effect: "withdraws the approval: back to certification",
     precondition: "certification approved and no token issued yet",
+    rule: revokeRule,
   },
   {
     name: "hold",
@@ -51,6 +79,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     notRequester: false,
     effect: "puts the request on hold: nothing advances",
     precondition: "not rejected, not already on hold",
+    rule: holdRule,
   },
   {
     name: "unhold",
@@ -59,6 +88,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     notRequester: true,
     effect: "lifts the hold",
     precondition: "on hold",
+    rule: unholdRule,
   },
   {
     name: "reject",
@@ -67,6 +97,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     notRequester: false,
     effect: "rejects the request and closes the issue",
     precondition: "not live, not already rejected",
+    rule: rejectRule,
   },
   {
     name: "reissue-tokens",
@@ -77,6 +108,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       "asks the token workflow to issue a new token for DEVICE (or for every device); the request goes back to tokens",
     precondition:
       "stage live, or tokens once some tokens were issued; not on hold; DEVICE is one of the request's devices (any case) or all; a reason",
+    rule: reissueRule,
+    worksWhen: "once tokens were issued (stage live, or tokens after a first issuance)",
   },
   {
     name: "status",
@@ -85,6 +118,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     notRequester: false,
     effect: "re-reads everything and repairs the status comment and labels",
     precondition: "none",
+    rule: statusRule,
   },
   {
     name: "help",
@@ -93,6 +127,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     notRequester: false,
     effect: "lists the commands you may run here",
     precondition: "none",
+    rule: helpRule,
   },
 ];
 

@@ -1,33 +1,78 @@
-import type { CommandRecord } from "../../record/schema.js";
-import { escapeText, inlineCode, link, mention } from "../render/markdown.js";
-import { COMMANDS } from "./catalog.js";
+import type { AccessRecord, CommandName, CommandRecord, IgnoredComment, Outcome } from "../../record/schema.js";
+import { commentUrl, lineKey } from "../state/reduce.js";
+import { escapeText, formatTime, inlineCode, link, mention } from "../render/markdown.js";
+import { COMMANDS, commandSpec } from "./catalog.js";
+import type { CommandRefusal, RefusalDetails } from "./refusals.js";
 
 /**
  * Replies to a person's comment. Every line starts with `@`, `-` or `|`, and commands are quoted
  * inside inline code, so a reply can never be read as a command (the app ignores bots anyway).
  */
 
+/** A command line as a reply quotes it, with its refusal when it did not run. */
+export interface ReplyLine {
+  name: CommandName;
+  args: string;
+  outcome: Outcome;
+  /** Why it did not run (a refused line). */
+  why?: CommandRefusal | undefined;
+}
+
 export interface HelpContext {
   reviewer: boolean;
   requester: boolean;
+}
+
+/**
+ * The replies for lines first seen in this event: one per comment, for its refused lines and
+ * its `/help`, plus one per comment that was edited before the app read it. Outcomes are the
+ * replayed ones (a line's outcome is decided in history order, not in the order seen).
+ */
+export function planReplies(input: {
+  record: AccessRecord;
+  fresh: readonly CommandRecord[];
+  ignored: readonly IgnoredComment[];
+  roles: ReadonlyMap<string, boolean>;
+  refusals: ReadonlyMap<string, CommandRefusal>;
+}): string[] {
+  const { record } = input;
+  const outcomes = new Map(record.commands.map((c) => [lineKey(c), c]));
+  const byComment = new Map<number, { by: string; lines: ReplyLine[] }>();
+  for (const line of input.fresh) {
+    const decided = outcomes.get(lineKey(line)) ?? line;
+    const entry = byComment.get(line.comment) ?? { by: line.by, lines: [] };
+    entry.lines.push({ ...decided, why: input.refusals.get(lineKey(line)) });
+    byComment.set(line.comment, entry);
+  }
+  const replies: string[] = [];
+  for (const [comment, { by, lines }] of byComment) {
+    const help = lines.some((l) => l.name === "help")
+      ? {
+          reviewer: input.roles.get(by.toLowerCase()) ?? false,
+          requester: by.toLowerCase() === record.requester.toLowerCase(),
+        }
+      : null;
+    const text = replyForComment(by, commentUrl(record.issueUrl, comment), lines, help);
+    if (text) replies.push(text);
+  }
+  for (const i of input.ignored) replies.push(editedCommentReply(i.by, commentUrl(record.issueUrl, i.comment)));
+  return replies;
 }
 
 /** One reply for one comment: its refused lines, its `/help` answer, in line order. */
 export function replyForComment(
   login: string,
   commentUrl: string,
-  lines: readonly CommandRecord[],
+  lines: readonly ReplyLine[],
   help: HelpContext | null,
 ): string | null {
   const refused = lines.filter((l) => l.outcome === "refused");
   const parts: string[] = [];
   if (refused.length === 1) {
-    parts.push(
-      `${mention(login)} ${inlineCode(quoted(refused[0]!))} was not run: ${refused[0]!.reason ?? "it is not allowed now"}.`,
-    );
+    parts.push(`${mention(login)} ${inlineCode(quoted(refused[0]!))} was not run: ${reasonText(refused[0]!)}.`);
   } else if (refused.length > 1) {
     parts.push(`${mention(login)} these commands from ${link("your comment", commentUrl)} were not run:`, "");
-    for (const l of refused) parts.push(`- ${inlineCode(quoted(l))}: ${l.reason ?? "it is not allowed now"}`);
+    for (const l of refused) parts.push(`- ${inlineCode(quoted(l))}: ${reasonText(l)}`);
   }
   if (help) {
     if (parts.length) parts.push("");
@@ -70,6 +115,66 @@ export function helpText(login: string, who: HelpContext): string[] {
   return lines;
 }
 
-function quoted(line: CommandRecord): string {
+function quoted(line: ReplyLine): string {
   return `/${line.name}${line.args ? ` ${line.args}` : ""}`;
+}
+
+function reasonText(line: ReplyLine): string {
+  return line.why ? refusalText(line.why) : "it is not allowed now";
+}
+
+/**
+ * The words for each refusal code: the one place a refusal becomes Markdown. Every value that
+ * came from a person goes through `escapeText` or `inlineCode`.
+ */
+const TEXT: { [K in keyof RefusalDetails]: (detail: RefusalDetails[K]) => string } = {
+  "not-reviewer": ({ command }) =>
+    `only reviewers can run ${inlineCode(`/${command}`)} (members of the configured reviewer teams, or the configured reviewer logins)`,
+  requester: () => "you opened this request, so you cannot advance it yourself: another reviewer has to",
+  rejected: ({ by, at }) =>
+    `the request was rejected${by && at ? ` by ${escapeText(by)} on ${formatTime(at)}` : ""}; nothing changes any more`,
+  "item-missing": ({ items }) => `name the item: one of ${itemList(items)}`,
+  "unknown-item": ({ given, items }) => `${inlineCode(given)} is not a checklist item: use one of ${itemList(items)}`,
+  "wrong-stage": ({ stage, command }) =>
+    `the request is in stage **${stage}**; ${inlineCode(`/${command}`)} works only ${commandSpec(command).worksWhen ?? "at another stage"}`,
+  "on-hold": ({ by, at, reason }) =>
+    `the request is on hold (by ${escapeText(by)} on ${formatTime(at)}: ${escapeText(reason, 200)}); a reviewer has to \`/unhold\` it first`,
+  "already-ticked": ({ item, by, at }) =>
+    `${inlineCode(item)} is already ticked (by ${escapeText(by)} on ${formatTime(at)})`,
+  "not-ticked": ({ item }) => `${inlineCode(item)} is not ticked`,
+  "form-invalid": () =>
+    "the request form is not valid yet: the requester has to fix what the status comment lists first",
+  "items-open": ({ items }) =>
+    `these checklist items are not ticked yet: ${items.map((i) => inlineCode(i)).join(", ")}`,
+  "reason-missing": ({ command }) => `give a reason: \`${commandSpec(command).usage}\``,
+  "not-approved": () => "certification is not approved, so there is nothing to revoke",
+  "tokens-issued": () => "tokens were already issued for this request; use `/reject` (or `/reissue-tokens`) instead",
+  "already-on-hold": ({ by, at }) => `the request is already on hold (by ${escapeText(by)} on ${formatTime(at)})`,
+  "not-on-hold": () => "the request is not on hold",
+  live: () => "the request is live: its tokens were issued (revoke them with the token tooling, then reject)",
+  "reissue-arguments": () => "name the device (or `all`) and give a reason: `/reissue-tokens DEVICE|all REASON`",
+  "unknown-device": ({ given, devices }) =>
+    `${inlineCode(given)} is not one of this request's devices (${deviceList(devices)})`,
+  "already-waiting": ({ given, all }) =>
+    all ? "every device is already waiting for a new token" : `${inlineCode(given)} is already waiting for a new token`,
+  "request-changed": () =>
+    "the request changed after this approval was first processed; approve the current request again",
+};
+
+export function refusalText(refusal: CommandRefusal): string {
+  const render = TEXT[refusal.code] as (detail: CommandRefusal["detail"]) => string;
+  return render(refusal.detail);
+}
+
+function itemList(items: readonly string[]): string {
+  return items.map((i) => inlineCode(i)).join(", ");
+}
+
+/** The request's devices for a refusal, shortened for large requests. */
+function deviceList(devices: readonly string[]): string {
+  const shown = devices
+    .slice(0, 10)
+    .map((d) => inlineCode(d))
+    .join(", ");
+  return devices.length > 10 ? `${shown}, … ${devices.length} in all` : shown || "none";
 }

@@ -6,7 +6,7 @@ function isIssuanceComment(body: string): boolean {
   const parsed = parseIssuanceComment(body);
   return parsed.ok || parsed.found;
 }
-import { isBot } from "../state/facts.js";
+import { isBot } from "../state/observed-lines.js";
 import { TOKEN_WORKFLOW_BOT } from "../../record/token-workflow.js";
 import { handleRequestEvent } from "./request-event.js";
 import { issueFromPayload, type AppState } from "./shared.js";

@@ -2,7 +2,7 @@ import type { Context } from "probot";
 import { loadConfig } from "../github/config.js";
 import { parseRequestForm } from "../intake/parse.js";
 import { managedLabels } from "../labels/view.js";
-import { isBot } from "../state/facts.js";
+import { isBot } from "../state/observed-lines.js";
 import { handleRequestEvent } from "./request-event.js";
 import { issueFromPayload, type AppState } from "./shared.js";
 

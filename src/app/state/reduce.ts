@@ -4,16 +4,17 @@ import type {
   IssuanceRecord,
   RequestContent,
   Stage,
+  Stamp,
   Transition,
 } from "../../record/schema.js";
 import { STAGES } from "../../record/schema.js";
 import { currentCertificates, tokensComplete } from "../../record/tokens.js";
 import { deviceKey } from "../../request/device-id.js";
-import { authorize } from "../commands/authorize.js";
+import { authorize, type Action } from "../commands/authorize.js";
+import { refusal, type CommandRefusal } from "../commands/refusals.js";
 import type { FoldState, ReduceInput, ReduceOutput } from "./types.js";
 
-/** Who an automatic transition is attributed to when no person caused it. */
-export const APP_ACTOR = "onerecord-access";
+import { APP_ACTOR } from "./actor.js";
 
 type HistoryEvent =
   | { kind: "command"; at: string; order: [number, number]; command: CommandRecord }
@@ -42,111 +43,12 @@ export function reduce(input: ReduceInput): ReduceOutput {
     reissue: [],
     transitions: [],
   };
-  const context = { checklistItems: input.checklistItems, requester: input.requester };
-  const commands: CommandRecord[] = [];
-
+  const fold: Fold = { input, formRequest, state, commands: [], refusals: new Map() };
   for (const event of history(input)) {
-    if (event.kind === "command") {
-      const { command } = event;
-      const url = commentUrl(input.issueUrl, command.comment);
-      const before = { stage: state.stage, request: state.request };
-      if (command.name === "approve-certification" && command.requestSha256 && state.stage === "requested") {
-        // A bound approval approved a request that was valid when it was given; a form broken
-        // since then must not undo it (edits after approval are not applied).
-        const bound = approvedRequest(command, null, input);
-        if (bound) {
-          state.request = bound;
-          state.stage = "certification";
-        }
-      }
-      const decision = authorize(command, state, context);
-      if (!decision.ok) {
-        Object.assign(state, before);
-        commands.push(outcome(command, "refused", decision.reason));
-        continue;
-      }
-      const action = decision.action;
-      const stamp = { by: command.by, at: command.at, url };
-      let bound: string | undefined;
-      switch (action.kind) {
-        case "status":
-        case "help":
-          commands.push(outcome(command, "answered"));
-          continue;
-        case "check":
-          state.checklist.set(action.item, {
-            item: action.item,
-            ...stamp,
-            ...(action.note ? { note: action.note } : {}),
-          });
-          break;
-        case "uncheck":
-          state.checklist.delete(action.item);
-          break;
-        case "approve": {
-          const approved = approvedRequest(command, state.request, input);
-          if (!approved) {
-            commands.push(
-              outcome(
-                command,
-                "refused",
-                "the request changed after this approval was first processed; approve the current request again",
-              ),
-            );
-            continue;
-          }
-          bound = approved.sha256;
-          state.request = approved;
-          state.certification = {
-            ...stamp,
-            requestSha256: approved.sha256,
-            ...(action.note ? { note: action.note } : {}),
-          };
-          break;
-        }
-        case "revoke":
-          state.certification = null;
-          state.request = formRequest;
-          break;
-        case "hold":
-          state.hold = { ...stamp, reason: action.reason };
-          break;
-        case "unhold":
-          state.hold = null;
-          break;
-        case "reject":
-          state.rejection = { ...stamp, reason: action.reason };
-          break;
-        case "reissue":
-          for (const device of action.devices) state.reissue.push({ ...stamp, device, reason: action.reason });
-          break;
-      }
-      commands.push({ ...outcome(command, "accepted"), ...(bound ? { requestSha256: bound } : {}) });
-      settle(state, formRequest, { at: command.at, by: command.by, url, why: describe(action.kind, command.args) });
-    } else if (event.kind === "merge") {
-      const merged = input.certificates.filter((c) => c.pr === event.pr);
-      const devices = new Set(merged.map((c) => deviceKey(c.device)));
-      state.certificates = [...state.certificates.filter((c) => !devices.has(deviceKey(c.device))), ...merged];
-      settle(state, formRequest, {
-        at: event.at,
-        by: event.by,
-        url: event.url,
-        why: `certificates merged in #${event.pr}`,
-      });
-    } else {
-      state.issuance.push(...event.entries);
-      state.reissue = state.reissue.filter(
-        (r) => !event.entries.some((t) => deviceKey(t.device) === deviceKey(r.device) && t.at > r.at),
-      );
-      settle(state, formRequest, {
-        at: event.at,
-        by: event.by,
-        url: event.url,
-        why: `${event.entries.length} token(s) issued`,
-      });
-    }
+    if (event.kind === "command") replayCommand(fold, event.command);
+    else if (event.kind === "merge") replayMerge(fold, event);
+    else replayIssuance(fold, event);
   }
-
   return {
     stage: state.stage,
     request: state.request,
@@ -157,8 +59,112 @@ export function reduce(input: ReduceInput): ReduceOutput {
     rejection: state.rejection,
     reissueRequested: state.reissue,
     transitions: state.transitions,
-    commands,
+    commands: fold.commands,
+    refusals: fold.refusals,
   };
+}
+
+/** The replay in progress: the input, the state so far and the outcomes decided so far. */
+interface Fold {
+  input: ReduceInput;
+  formRequest: RequestContent | null;
+  state: FoldState;
+  commands: CommandRecord[];
+  refusals: Map<string, CommandRefusal>;
+}
+
+/** The key of one command line in `ReduceOutput.refusals`. */
+export function lineKey(line: { comment: number; index: number }): string {
+  return `${line.comment}:${line.index}`;
+}
+
+function replayCommand(fold: Fold, command: CommandRecord): void {
+  const { input, state } = fold;
+  // An approval bound when first accepted approves that request, even if the form is broken now
+  // (edits after approval are not applied): authorize is told, and nothing is changed before it
+  // decides.
+  const bound =
+    command.name === "approve-certification" && command.requestSha256 ? approvedRequest(command, null, input) : null;
+  const context = { checklistItems: input.checklistItems, requester: input.requester, boundApproval: !!bound };
+  const decision = authorize(command, state, context);
+  if (!decision.ok) return refuse(fold, command, decision);
+  const { action } = decision;
+  if (action.kind === "status" || action.kind === "help") {
+    fold.commands.push(outcome(command, "answered"));
+    return;
+  }
+  const url = commentUrl(input.issueUrl, command.comment);
+  const stamp = { by: command.by, at: command.at, url };
+  let approved: string | undefined;
+  if (action.kind === "approve") {
+    const request = bound ?? approvedRequest(command, state.request, input);
+    if (!request) return refuse(fold, command, refusal("request-changed", {}));
+    if (bound && state.stage === "requested") state.stage = "certification";
+    approved = request.sha256;
+    state.request = request;
+    state.certification = { ...stamp, requestSha256: request.sha256, ...(action.note ? { note: action.note } : {}) };
+  } else applyAction(fold, action, stamp);
+  fold.commands.push({ ...outcome(command, "accepted"), ...(approved ? { requestSha256: approved } : {}) });
+  settle(state, fold.formRequest, { ...stamp, why: describe(action.kind, command.args) });
+}
+
+function refuse(fold: Fold, command: CommandRecord, why: CommandRefusal): void {
+  fold.commands.push({ ...outcome(command, "refused"), refusal: why.code });
+  fold.refusals.set(lineKey(command), { code: why.code, detail: why.detail } as CommandRefusal);
+}
+
+/** The effect of an accepted command other than an approval (see `replayCommand`). */
+function applyAction(fold: Fold, action: Action, stamp: Stamp): void {
+  const { state } = fold;
+  switch (action.kind) {
+    case "check":
+      state.checklist.set(action.item, { item: action.item, ...stamp, ...(action.note ? { note: action.note } : {}) });
+      break;
+    case "uncheck":
+      state.checklist.delete(action.item);
+      break;
+    case "revoke":
+      state.certification = null;
+      state.request = fold.formRequest;
+      break;
+    case "hold":
+      state.hold = { ...stamp, reason: action.reason };
+      break;
+    case "unhold":
+      state.hold = null;
+      break;
+    case "reject":
+      state.rejection = { ...stamp, reason: action.reason };
+      break;
+    case "reissue":
+      for (const device of action.devices) state.reissue.push({ ...stamp, device, reason: action.reason });
+      break;
+    default:
+      break;
+  }
+}
+
+function replayMerge(fold: Fold, event: Extract<HistoryEvent, { kind: "merge" }>): void {
+  const { state } = fold;
+  const merged = fold.input.certificates.filter((c) => c.pr === event.pr);
+  const devices = new Set(merged.map((c) => deviceKey(c.device)));
+  state.certificates = [...state.certificates.filter((c) => !devices.has(deviceKey(c.device))), ...merged];
+  settle(state, fold.formRequest, {
+    at: event.at,
+    by: event.by,
+    url: event.url,
+    why: `certificates merged in #${event.pr}`,
+  });
+}
+
+function replayIssuance(fold: Fold, event: Extract<HistoryEvent, { kind: "issuance" }>): void {
+  const { state } = fold;
+  state.issuance.push(...event.entries);
+  state.reissue = state.reissue.filter(
+    (r) => !event.entries.some((t) => deviceKey(t.device) === deviceKey(r.device) && t.at > r.at),
+  );
+  const why = `${event.entries.length} token(s) issued`;
+  settle(state, fold.formRequest, { at: event.at, by: event.by, url: event.url, why });
 }
 
 /**
@@ -260,9 +266,9 @@ function compareTime(a: string, b: string): number {
   return ta - tb;
 }
 
-function outcome(command: CommandRecord, result: CommandRecord["outcome"], reason?: string): CommandRecord {
-  const { reason: _old, ...rest } = command;
-  return { ...rest, outcome: result, ...(reason ? { reason } : {}) };
+function outcome(command: CommandRecord, result: CommandRecord["outcome"]): CommandRecord {
+  const { refusal: _old, ...rest } = command;
+  return { ...rest, outcome: result };
 }
 
 export function commentUrl(issueUrl: string, commentId: number): string {

@@ -10,6 +10,7 @@ import type {
   Stamp,
   Transition,
 } from "../../record/schema.js";
+import type { CommandRefusal } from "../commands/refusals.js";
 
 /** The state while `reduce` replays the history; what `authorize` decides against. */
 export interface FoldState {
@@ -54,4 +55,6 @@ export interface ReduceOutput {
   reissueRequested: ReissueRequest[];
   transitions: Transition[];
   commands: CommandRecord[];
+  /** Why each refused line did not run, by `lineKey`: what a reply to it says. */
+  refusals: ReadonlyMap<string, CommandRefusal>;
 }

@@ -1,0 +1,161 @@
+import type { Stage } from "../../record/schema.js";
+import { devicesNeedingTokens } from "../../record/tokens.js";
+import { deviceKey } from "../../request/device-id.js";
+import type { FoldState } from "../state/types.js";
+import { refusal, type CommandRefusal } from "./refusals.js";
+
+/**
+ * One rule a command: whether it may run now, given the replayed state at the line's position.
+ * The shared gates (reviewer, requester, rejected) ran before (`authorize.ts`); a rule sees only
+ * what is particular to its command. Pure.
+ */
+
+export type Action =
+  | { kind: "check"; item: string; note?: string }
+  | { kind: "uncheck"; item: string; reason?: string }
+  | { kind: "approve"; note?: string }
+  | { kind: "revoke"; reason: string }
+  | { kind: "hold"; reason: string }
+  | { kind: "unhold" }
+  | { kind: "reject"; reason: string }
+  | { kind: "reissue"; devices: string[]; reason: string }
+  | { kind: "status" }
+  | { kind: "help" };
+
+export type Decision = { ok: true; action: Action } | ({ ok: false } & CommandRefusal);
+
+export interface RuleInput {
+  state: FoldState;
+  checklistItems: readonly string[];
+  /** The command's arguments, split once. */
+  args: CommandArguments;
+  /**
+   * An approval that was bound to a request when first accepted, and that request is still
+   * known: it approves that request even if the form is broken now (edits after approval are
+   * not applied), so the rule reads the stage as certification.
+   */
+  boundApproval: boolean;
+}
+
+export interface CommandArguments {
+  /** The first word (an item, a device, `all`), "" when there is none. */
+  first: string;
+  /** Whether more words follow the first. */
+  more: boolean;
+  /** Everything after the first word, trimmed. */
+  remainder: string;
+  /** The whole argument text, trimmed; undefined when empty. */
+  note: string | undefined;
+}
+
+export type Rule = (input: RuleInput) => Decision;
+
+export function splitArguments(args: string): CommandArguments {
+  const [first = "", ...rest] = args.split(/\s+/).filter(Boolean);
+  const remainder = args.slice(args.indexOf(first) + first.length).trim();
+  return { first, more: rest.length > 0, remainder, note: args.trim() || undefined };
+}
+
+const OPEN_STAGES: readonly Stage[] = ["requested", "certification"];
+
+function accept(action: Action): Decision {
+  return { ok: true, action };
+}
+
+function refuse(r: CommandRefusal): Decision {
+  return { ok: false, ...r };
+}
+
+function onHold(state: FoldState): Decision | null {
+  if (!state.hold) return null;
+  return refuse(refusal("on-hold", { by: state.hold.by, at: state.hold.at, reason: state.hold.reason }));
+}
+
+/** The item a `/check` or `/uncheck` names, when it names a configured one in an open stage. */
+function checklistItem(input: RuleInput, command: "check" | "uncheck"): { item: string } | Decision {
+  const { first } = input.args;
+  if (!first) return refuse(refusal("item-missing", { items: input.checklistItems }));
+  const item = first.toLowerCase();
+  if (!input.checklistItems.includes(item))
+    return refuse(refusal("unknown-item", { given: first, items: input.checklistItems }));
+  if (!OPEN_STAGES.includes(input.state.stage))
+    return refuse(refusal("wrong-stage", { stage: input.state.stage, command }));
+  return { item };
+}
+
+export const checkRule: Rule = (input) => {
+  const named = checklistItem(input, "check");
+  if ("ok" in named) return named;
+  const held = onHold(input.state);
+  if (held) return held;
+  const ticked = input.state.checklist.get(named.item);
+  if (ticked) return refuse(refusal("already-ticked", { item: named.item, by: ticked.by, at: ticked.at }));
+  const { remainder } = input.args;
+  return accept({ kind: "check", item: named.item, ...(remainder ? { note: remainder } : {}) });
+};
+
+export const uncheckRule: Rule = (input) => {
+  const named = checklistItem(input, "uncheck");
+  if ("ok" in named) return named;
+  if (!input.state.checklist.has(named.item)) return refuse(refusal("not-ticked", { item: named.item }));
+  const { remainder } = input.args;
+  return accept({ kind: "uncheck", item: named.item, ...(remainder ? { reason: remainder } : {}) });
+};
+
+export const approveRule: Rule = (input) => {
+  const { state } = input;
+  const stage = input.boundApproval && state.stage === "requested" ? "certification" : state.stage;
+  if (stage === "requested") return refuse(refusal("form-invalid", {}));
+  if (stage !== "certification") return refuse(refusal("wrong-stage", { stage, command: "approve-certification" }));
+  const held = onHold(state);
+  if (held) return held;
+  const missing = input.checklistItems.filter((i) => !state.checklist.has(i));
+  if (missing.length) return refuse(refusal("items-open", { items: missing }));
+  const { note } = input.args;
+  return accept({ kind: "approve", ...(note ? { note } : {}) });
+};
+
+export const revokeRule: Rule = ({ state, args }) => {
+  if (!args.note) return refuse(refusal("reason-missing", { command: "revoke-certification" }));
+  if (!state.certification) return refuse(refusal("not-approved", {}));
+  if (state.issuance.length > 0) return refuse(refusal("tokens-issued", {}));
+  return accept({ kind: "revoke", reason: args.note });
+};
+
+export const holdRule: Rule = ({ state, args }) => {
+  if (!args.note) return refuse(refusal("reason-missing", { command: "hold" }));
+  if (state.hold) return refuse(refusal("already-on-hold", { by: state.hold.by, at: state.hold.at }));
+  return accept({ kind: "hold", reason: args.note });
+};
+
+export const unholdRule: Rule = ({ state }) => {
+  if (!state.hold) return refuse(refusal("not-on-hold", {}));
+  return accept({ kind: "unhold" });
+};
+
+export const rejectRule: Rule = ({ state, args }) => {
+  if (!args.note) return refuse(refusal("reason-missing", { command: "reject" }));
+  if (state.stage === "live") return refuse(refusal("live", {}));
+  return accept({ kind: "reject", reason: args.note });
+};
+
+export const reissueRule: Rule = ({ state, args }) => {
+  const issuedBefore = state.issuance.length > 0;
+  if (state.stage !== "live" && !(state.stage === "tokens" && issuedBefore))
+    return refuse(refusal("wrong-stage", { stage: state.stage, command: "reissue-tokens" }));
+  const held = onHold(state);
+  if (held) return held;
+  if (!args.first || !args.more) return refuse(refusal("reissue-arguments", {}));
+  const all = args.first.toLowerCase() === "all";
+  const known = state.request?.devices ?? [];
+  const named = all ? [...known] : known.filter((d) => deviceKey(d) === deviceKey(args.first)).slice(0, 1);
+  if (named.length === 0) return refuse(refusal("unknown-device", { given: args.first, devices: known }));
+  const view = { request: state.request, certificates: state.certificates, issuance: state.issuance };
+  const waiting = new Set(devicesNeedingTokens({ ...view, reissueRequested: state.reissue }).map(deviceKey));
+  const devices = named.filter((d) => !waiting.has(deviceKey(d)));
+  if (devices.length === 0) return refuse(refusal("already-waiting", { given: args.first, all }));
+  return accept({ kind: "reissue", devices, reason: args.remainder });
+};
+
+export const statusRule: Rule = () => accept({ kind: "status" });
+export const helpRule: Rule = () => accept({ kind: "help" });

@@ -1,0 +1,240 @@
+import { parseCertificatePath, TrustStore } from "../certificates/index.js";
+import type { AccessConfig } from "../config/schema.js";
+import { findStatusComment, readRecord } from "../record/codec.js";
+import { verifyIssuanceProof, type ProofResult } from "../record/issuance-comment.js";
+import type { AccessRecord, CertificateRecord, IgnoredComment, PullRequestRecord } from "../record/schema.js";
+import type { JSONWebKeySet } from "jose";
+import { certificatesFromMerge, type MergedFile } from "./certificates/revalidate.js";
+import { commandSpec } from "./commands/catalog.js";
+import type { SyncDeps, Trigger } from "./deps.js";
+import type { CommentData, IssueData } from "./github/rest.js";
+import { isReviewer } from "./github/reviewers.js";
+import { parseRequestForm, type FormResult } from "./intake/parse.js";
+import type { RunFacts } from "./issuance/judge.js";
+import { attemptKey, issuanceCandidates, runsToObserve, type IssuanceCandidate } from "./issuance/reports.js";
+import { certificatesNow, issuanceExpectations, requestInEffect } from "./plan.js";
+import { unseenLines, type NewLine } from "./state/observed-lines.js";
+
+/**
+ * Step 1 of a sync: everything the decision needs, read from GitHub once — the issue, its
+ * comments, the record in the status comment, the reviewer answers for new command lines, the
+ * app's own verdicts on a merged PR's certificates, the issuance reports with their proofs and
+ * run attempts. I/O only: what to ask for comes from the same pure functions `plan` uses.
+ */
+export interface Observation {
+  repository: string;
+  config: AccessConfig;
+  botLogin: string;
+  defaultBranch: string;
+  /** The issue as last read (the payload's snapshot, or a fresher one when that was stale). */
+  issue: IssueData;
+  comments: CommentData[];
+  status: CommentData | null;
+  prior: AccessRecord | null;
+  /** A status comment exists but its record does not read: the history is being rebuilt. */
+  rebuilding: boolean;
+  form: FormResult;
+  unseen: { lines: NewLine[]; ignored: IgnoredComment[] };
+  /** Whether each new line's author is a reviewer, by lower-case login. */
+  reviewers: ReadonlyMap<string, boolean>;
+  /** The pull request this event is about, if any. */
+  pull: PullRequestRecord | null;
+  /** The app's verdicts on the request's files of that PR, when it was merged. */
+  merged: CertificateRecord[] | null;
+  issuance: {
+    candidates: IssuanceCandidate[];
+    proofs: ReadonlyMap<number, ProofResult> | null;
+    runs: ReadonlyMap<string, RunFacts | null>;
+  };
+  /** A `/status` seen in an earlier round of this event still asks for the labels' repair. */
+  forceLabels: boolean;
+}
+
+/** What one event learns once and every round of it reuses. */
+export interface EventMemo {
+  /** Who is a reviewer, asked once per login for this event. */
+  roles: Map<string, boolean>;
+  merged?: CertificateRecord[];
+  forceLabels: boolean;
+}
+
+export async function observe(
+  deps: SyncDeps,
+  issueIn: IssueData,
+  trigger: Trigger,
+  round: number,
+  memo: EventMemo,
+): Promise<Observation | null> {
+  const comments = withTriggerComment(await deps.io.listComments(issueIn.number), trigger);
+  const status = findStatusComment(comments, deps.botLogin) ?? null;
+  const prior = status ? readPrior(deps, status, issueIn.number) : null;
+  let issue = issueIn;
+  let form = parseRequestForm(issue.body);
+  if (!status && !form.recognized) return null;
+  if (round === 1 && status && isStale(issue, prior, comments)) {
+    issue = await deps.io.getIssue(issue.number);
+    form = parseRequestForm(issue.body);
+  }
+  const unseen = unseenLines(comments, prior);
+  const pull = trigger.kind === "pull" ? trigger.pull.record : null;
+  const request = requestInEffect(prior, form);
+  if (trigger.kind === "pull" && pull?.state === "merged" && pull.mergedCommit && pull.mergedAt) {
+    const recorded = prior?.certificates ?? [];
+    memo.merged ??= await revalidateMerge(deps, issue.number, request?.devices ?? [], recorded, pull, trigger.pull);
+  }
+  const merged = pull?.state === "merged" && pull.mergedCommit && pull.mergedAt ? (memo.merged ?? null) : null;
+  const { certificates } = certificatesNow(prior, pull, merged, request?.devices.length ?? 0);
+  return {
+    repository: `${deps.io.repo.owner}/${deps.io.repo.repo}`,
+    config: deps.config,
+    botLogin: deps.botLogin,
+    defaultBranch: deps.defaultBranch,
+    issue,
+    comments,
+    status,
+    prior,
+    rebuilding: !!status && !prior,
+    form,
+    unseen,
+    reviewers: await observeReviewers(deps, unseen.lines, memo.roles),
+    pull,
+    merged,
+    issuance: await observeIssuance(deps, issue.number, comments, prior, request?.devices ?? [], certificates),
+    forceLabels: memo.forceLabels,
+  };
+}
+
+/** The listing, with the triggering comment as the payload carried it (see `Trigger`). */
+function withTriggerComment(listed: CommentData[], trigger: Trigger): CommentData[] {
+  if (trigger.kind !== "comment") return listed;
+  const c = trigger.created ? { ...trigger.comment, updated_at: trigger.comment.created_at } : trigger.comment;
+  if (!listed.some((l) => l.id === c.id)) return [...listed, c];
+  return trigger.created ? listed.map((l) => (l.id === c.id ? c : l)) : listed;
+}
+
+function readPrior(deps: SyncDeps, status: CommentData, issue: number): AccessRecord | null {
+  try {
+    return readRecord(status.body);
+  } catch (error) {
+    deps.log.error({ err: error, issue }, "status comment record unreadable: rebuilding it from the issue history");
+    return null;
+  }
+}
+
+/**
+ * A late or redelivered webhook carries an old issue snapshot: stale when older than the body
+ * the record holds, or older than a comment that already exists (GitHub bumps an issue's
+ * `updated_at` when it is commented on). Then the current issue is read rather than letting an
+ * old body or label set overwrite newer ones.
+ */
+function isStale(issue: IssueData, prior: AccessRecord | null, comments: readonly CommentData[]): boolean {
+  const seen = Date.parse(issue.updated_at);
+  const recorded = Date.parse(prior?.form.at ?? "1970-01-01T00:00:00Z");
+  return seen < Math.max(recorded, ...comments.map((c) => Date.parse(c.updated_at)));
+}
+
+/** Reviewer status of each new line's author, for the commands that depend on it. */
+async function observeReviewers(
+  deps: SyncDeps,
+  lines: readonly NewLine[],
+  roles: Map<string, boolean>,
+): Promise<ReadonlyMap<string, boolean>> {
+  for (const line of lines) {
+    const login = line.by.toLowerCase();
+    if (roles.has(login) || (commandSpec(line.name).who !== "reviewer" && line.name !== "help")) continue;
+    roles.set(login, await isReviewer(deps.io, deps.config, line.by));
+  }
+  return new Map(roles);
+}
+
+/**
+ * The issuance reports not judged for good, their proofs (when `tokens.jwks` is configured) and
+ * the run attempts their judgement asks for, each attempt fetched once per event.
+ */
+async function observeIssuance(
+  deps: SyncDeps,
+  issue: number,
+  comments: readonly CommentData[],
+  prior: AccessRecord | null,
+  devices: readonly string[],
+  certificates: readonly CertificateRecord[],
+): Promise<Observation["issuance"]> {
+  const candidates = issuanceCandidates(comments, prior);
+  const proofs = deps.config.tokens.jwks ? await verifyProofs(candidates, deps.config.tokens.jwks) : null;
+  const expected = issuanceExpectations(
+    deps.config,
+    `${deps.io.repo.owner}/${deps.io.repo.repo}`,
+    issue,
+    deps.defaultBranch,
+  );
+  const runs = new Map<string, RunFacts | null>();
+  for (const { runId, attempt } of runsToObserve({ candidates, prior, devices, certificates, proofs, expected })) {
+    const key = attemptKey(runId, attempt);
+    if (!runs.has(key)) runs.set(key, await deps.io.getWorkflowRunAttempt(runId, attempt));
+  }
+  return { candidates, proofs, runs };
+}
+
+async function verifyProofs(
+  candidates: readonly IssuanceCandidate[],
+  jwks: unknown,
+): Promise<Map<number, ProofResult>> {
+  const proofs = new Map<number, ProofResult>();
+  for (const c of candidates) {
+    if (!c.parsed.ok) continue;
+    try {
+      proofs.set(c.comment, await verifyIssuanceProof(c.parsed.block, jwks as JSONWebKeySet));
+    } catch {
+      // The schema admits any public JWK; one jose cannot use is a configuration fault, and no
+      // proof can verify against it.
+      proofs.set(c.comment, { ok: false, reason: "the configured tokens.jwks holds no usable key" });
+    }
+  }
+  return proofs;
+}
+
+const trustCache = new WeakMap<AccessConfig, TrustStore>();
+
+/** Fetches the request's files of a merged PR at the merge commit and judges them. */
+async function revalidateMerge(
+  deps: SyncDeps,
+  request: number,
+  devices: readonly string[],
+  recorded: readonly CertificateRecord[],
+  pr: PullRequestRecord,
+  trigger: Extract<Trigger, { kind: "pull" }>["pull"],
+): Promise<CertificateRecord[]> {
+  const { io, config } = deps;
+  const pattern = config.certificates.pathPattern;
+  const mine = trigger.files.filter((f) => parseCertificatePath(f.filename, pattern)?.request === request);
+  const files: MergedFile[] = [];
+  for (const f of mine) {
+    files.push({
+      path: f.filename,
+      bytes: f.status === "removed" ? null : await io.getFile(f.filename, pr.mergedCommit!),
+    });
+    // A rename leaves the old path empty: the device it named has no certificate there any more.
+    const old = f.status === "renamed" ? f.previous_filename : undefined;
+    if (old && parseCertificatePath(old, pattern)?.request === request) files.push({ path: old, bytes: null });
+  }
+  let trust = trustCache.get(config);
+  if (!trust) {
+    trust = TrustStore.default(config.certificates.extraCAs);
+    trustCache.set(config, trust);
+  }
+  const fresh = certificatesFromMerge({
+    request,
+    devices,
+    pattern,
+    trust,
+    warnDays: config.certificates.warnDays,
+    pr: pr.number,
+    mergedCommit: pr.mergedCommit!,
+    mergedAt: pr.mergedAt!,
+    files,
+    recorded: recorded.filter((c) => c.pr !== pr.number),
+  });
+  const valid = fresh.filter((c) => c.verdict === "valid").length;
+  deps.log.info({ request, pr: pr.number, files: files.length, valid }, "re-validated merged certificates");
+  return fresh;
+}

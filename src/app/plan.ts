@@ -1,0 +1,208 @@
+import type { AccessConfig } from "../config/schema.js";
+import { isAuthoredBy, STATUS_MARKER } from "../record/codec.js";
+import type {
+  AccessRecord,
+  CertificateRecord,
+  CommandRecord,
+  PullRequestRecord,
+  RequestContent,
+} from "../record/schema.js";
+import type { FormResult } from "./intake/parse.js";
+import { bodySha256 } from "./intake/parse.js";
+import type { IssuanceExpectations } from "./issuance/judge.js";
+import { judgeIssuanceReports } from "./issuance/reports.js";
+import { desiredLabels, sameLabels } from "./labels/view.js";
+import type { Observation } from "./observe.js";
+import { renderStatusComment } from "./render/status.js";
+import { planReplies } from "./commands/reply.js";
+import { assembleRecord, nextForm, replaceCertificates, upsertPullRequest } from "./state/assemble.js";
+import { reduce } from "./state/reduce.js";
+
+/**
+ * Step 2 of a sync: everything decided, from one observation, without I/O — the record to
+ * write, the status comment, the labels and open/closed state, the replies and the comments to
+ * delete. Numbered as it runs: (1) new command lines with their authors' roles, (2) pull
+ * requests and certificates after this event, (3) issuance reports judged, (4) the history
+ * replayed (`reduce`), (5) the record assembled, (6) its views planned.
+ */
+export interface Plan {
+  record: AccessRecord;
+  status: { kind: "create"; body: string } | { kind: "update"; id: number; body: string } | { kind: "keep" };
+  /** Duplicate status comments from a past race: the oldest is the one; the others go. */
+  deletions: number[];
+  /** The labels and state to write in one PATCH, or null when nothing there changes. */
+  issue: IssueChange | null;
+  /** Replies to post, one per comment, for lines first seen now. */
+  replies: string[];
+  /** The issue's comment count after the writes above if no one else wrote meanwhile. */
+  expectedComments: number;
+  /** A `/status` asked for the labels' repair in this event. */
+  forceLabels: boolean;
+  log: Array<{ level: "warn"; fields: Record<string, unknown>; message: string }>;
+}
+
+export interface IssueChange {
+  labels: string[];
+  state?: "open" | "closed";
+  stateReason?: "completed" | "not_planned" | "reopened";
+}
+
+export function plan(o: Observation): Plan {
+  // 1. New command lines, with the reviewer status observed for their authors.
+  const newCommands: CommandRecord[] = o.unseen.lines.map((line) => ({
+    ...line,
+    reviewer: o.reviewers.get(line.by.toLowerCase()) ?? false,
+    outcome: "accepted",
+  }));
+  // 2. Pull requests and certificates after this event.
+  const request = requestInEffect(o.prior, o.form);
+  const { pullRequests, certificates } = certificatesNow(o.prior, o.pull, o.merged, request?.devices.length ?? 0);
+  // 3. Issuance reports.
+  const reports = judgeIssuanceReports({
+    ...o.issuance,
+    prior: o.prior,
+    devices: request?.devices ?? [],
+    certificates,
+    expected: issuanceExpectations(o.config, o.repository, o.issue.number, o.defaultBranch),
+  });
+  // 4. The whole history replayed.
+  const requester = o.prior?.requester ?? o.issue.user?.login ?? "ghost";
+  const issueUrl = o.prior?.issueUrl ?? o.issue.html_url;
+  const validForm = o.form.recognized && o.form.valid ? o.form.request : null;
+  const reduced = reduce({
+    checklistItems: o.config.checklist,
+    requester,
+    issueUrl,
+    form: validForm ? { valid: true, request: validForm } : { valid: false, request: null },
+    priorRequest: o.prior?.request ?? null,
+    commands: [...(o.prior?.commands ?? []), ...newCommands],
+    pullRequests,
+    certificates,
+    issuance: reports.issuance,
+  });
+  // 5. The record. The snapshot time moves only when the body does, so an unchanged request renders the same.
+  const sha = bodySha256(o.issue.body);
+  const snapshot = o.prior && o.prior.form.bodySha256 === sha ? o.prior.form.at : o.issue.updated_at;
+  const { form, formLog } = nextForm(o.prior, { at: snapshot, bodySha256: sha }, o.form, reduced.formApplied);
+  const record = assembleRecord({
+    repository: o.repository,
+    issue: o.issue.number,
+    issueUrl,
+    requester,
+    reduced,
+    form,
+    formLog,
+    ignored: [...(o.prior?.ignored ?? []), ...o.unseen.ignored],
+    pullRequests,
+    certificates,
+    issuance: reports.issuance,
+    issuanceComments: reports.comments,
+  });
+  // 6. Its views: the status comment, labels and state, replies.
+  return planViews(o, record, newCommands, reduced.refusals, reports.refused);
+}
+
+function planViews(
+  o: Observation,
+  record: AccessRecord,
+  newCommands: readonly CommandRecord[],
+  refusals: Parameters<typeof planReplies>[0]["refusals"],
+  refusedReports: ReadonlyArray<{ comment: number; reason: string }>,
+): Plan {
+  const body = renderStatusComment(record, o.config);
+  const status: Plan["status"] = !o.status
+    ? { kind: "create", body }
+    : o.status.body !== body
+      ? { kind: "update", id: o.status.id, body }
+      : { kind: "keep" };
+  const deletions = duplicateStatusComments(o);
+  const forceLabels = o.forceLabels || newCommands.some((c) => c.name === "status");
+  const current = o.issue.labels.map((l) => l.name);
+  const labels = desiredLabels(current, record, o.config);
+  const move = closeOrReopen(o.prior?.stage ?? null, record.stage, o.issue.state);
+  const write = status.kind !== "keep" || forceLabels || !!move || !sameLabels(labels, current);
+  // Replies, once per comment, for the lines first seen now — unless the record was unreadable
+  // and is being rebuilt: then every old line looks new and was answered long ago.
+  const replies = o.rebuilding
+    ? []
+    : planReplies({ record, fresh: newCommands, ignored: o.unseen.ignored, roles: o.reviewers, refusals });
+  return {
+    record,
+    status,
+    deletions,
+    issue: write ? { labels, ...(move ?? {}) } : null,
+    replies,
+    expectedComments: expectedCommentCount(o.comments.length, status.kind === "create", deletions.length),
+    forceLabels,
+    log: refusedReports.map((r) => ({
+      level: "warn" as const,
+      fields: { issue: o.issue.number, comment: r.comment, reason: r.reason },
+      message: "issuance comment refused",
+    })),
+  };
+}
+
+/**
+ * The close/reopen rule: a request that reaches live is closed as completed, a rejected one as
+ * not planned, when its stage changed with this event; a live request sent back to tokens (a
+ * reissue) is reopened. Nothing else moves the issue's state, so a person may reopen or close
+ * it by hand without the app fighting them.
+ */
+export function closeOrReopen(
+  priorStage: AccessRecord["stage"] | null,
+  stage: AccessRecord["stage"],
+  issueState: string,
+): Pick<IssueChange, "state" | "stateReason"> | null {
+  if (priorStage === stage) return null;
+  if (issueState === "open" && (stage === "live" || stage === "rejected"))
+    return { state: "closed", stateReason: stage === "live" ? "completed" : "not_planned" };
+  if (issueState === "closed" && priorStage === "live" && stage === "tokens")
+    return { state: "open", stateReason: "reopened" };
+  return null;
+}
+
+/**
+ * How many comments the issue has after this plan's writes if no one else wrote meanwhile: the
+ * ones listed, plus the status comment if it is created, less the duplicates deleted. (Replies
+ * are posted after the PATCH whose response is compared with this.) More than that means another
+ * writer: observe and plan again.
+ */
+export function expectedCommentCount(listed: number, createsStatus: boolean, deleted: number): number {
+  return listed + (createsStatus ? 1 : 0) - deleted;
+}
+
+function duplicateStatusComments(o: Observation): number[] {
+  return o.comments
+    .filter((c) => c.id !== o.status?.id && isAuthoredBy(c, o.botLogin) && c.body.includes(STATUS_MARKER))
+    .map((c) => c.id);
+}
+
+/** The request in effect before this event: the recorded one, else the current valid form. */
+export function requestInEffect(prior: AccessRecord | null, form: FormResult): RequestContent | null {
+  return prior?.request ?? (form.recognized && form.valid ? form.request : null);
+}
+
+/** The pull requests and certificates after this event's PR (if any) is taken in. */
+export function certificatesNow(
+  prior: AccessRecord | null,
+  pull: PullRequestRecord | null,
+  merged: readonly CertificateRecord[] | null,
+  deviceCount: number,
+): { pullRequests: PullRequestRecord[]; certificates: CertificateRecord[] } {
+  let pullRequests = prior?.pullRequests ?? [];
+  let certificates = prior?.certificates ?? [];
+  if (pull) {
+    pullRequests = upsertPullRequest(pullRequests, pull);
+    if (merged) certificates = replaceCertificates(certificates, pull.number, merged, deviceCount);
+  }
+  return { pullRequests, certificates };
+}
+
+export function issuanceExpectations(
+  config: AccessConfig,
+  repository: string,
+  issue: number,
+  defaultBranch: string,
+): IssuanceExpectations {
+  return { repository, issue, workflowFile: config.tokens.workflow, defaultBranch };
+}
