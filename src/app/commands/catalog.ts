@@ -28,9 +28,8 @@ export interface CommandSpec {
 }
 
 /**
- * The slash commands of the production-access process (../shared/SPEC.md "Slash commands" and the
- * README's reviewer's guide), in the order `/help` lists them; `/reissue-tokens` serves the
- * token workflow (docs/token-workflow.md).
+ * The slash commands of the production-access process (the README's reviewer's guide), in the
+ * order `/help` lists them; `/reissue-tokens` serves the token workflow (docs/token-workflow.md).
  */
 export const COMMANDS: readonly CommandSpec[] = [
   {

@@ -82,7 +82,10 @@ export function replyForComment(
 }
 
 export function editedCommentReply(login: string, commentUrl: string): string {
-  return `${mention(login)} ${link("your comment", commentUrl)} was edited before the app read it, so none of its commands ran: an edited comment never runs a command. Post the command in a new comment.`;
+  return [
+    `${mention(login)} ${link("your comment", commentUrl)} was edited before the app read it, so none of its`,
+    "commands ran: an edited comment never runs a command. Post the command in a new comment.",
+  ].join(" ");
 }
 
 export function helpText(login: string, who: HelpContext): string[] {

@@ -28,7 +28,11 @@ export async function reportConfigError(
     "",
     `Field ${inlineCode(problem.field)}: ${escapeText(problem.message, 500)}`,
     "",
-    `Nothing on this request moves until a maintainer fixes ${inlineCode(".github/onerecord-access.yml")} on the default branch (the published JSON Schema, ${inlineCode("schema/onerecord-access.schema.json")}, helps editors check it). Commands posted meanwhile run on the next event after the fix.`,
+    [
+      `Nothing on this request moves until a maintainer fixes ${inlineCode(".github/onerecord-access.yml")} on the`,
+      `default branch (the published JSON Schema, ${inlineCode("schema/onerecord-access.schema.json")}, helps editors`,
+      "check it). Commands posted meanwhile run on the next event after the fix.",
+    ].join(" "),
   ].join("\n");
   await io.createComment(issue, body);
   return true;

@@ -5,7 +5,7 @@ import { deviceKey } from "../../request/device-id.js";
 
 export type NeedsName = (typeof NEEDS_NAMES)[number];
 
-/** What stands between the request and its next stage, as label names (SPEC A `needs:`). */
+/** What stands between the request and its next stage, as label names (the `needs:` labels, README "What the labels mean"). */
 export function outstandingNeeds(record: AccessRecord, checklistItems: readonly string[]): NeedsName[] {
   switch (record.stage) {
     case "requested":

@@ -168,7 +168,7 @@ function replayIssuance(fold: Fold, event: Extract<HistoryEvent, { kind: "issuan
 }
 
 /**
- * The stage the state should be in now. A hold blocks every advance (SPEC B) — approval (refused
+ * The stage the state should be in now. A hold blocks every advance (README, reviewer's guide: `/hold`) — approval (refused
  * by authorize), the move to tokens, going live on an issuance that completed meanwhile — but no
  * regression or rejection; `/unhold` settles again, so what waited happens then. Requested vs
  * certification is not held: it says whether the form is valid now (the fold starts from the
