@@ -2,7 +2,9 @@ import { generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit } from "probot";
 import app from "../src/app/index.js";
 import { readRecord } from "../src/record/codec.js";
-import { writeIssuanceBlock } from "../src/record/issuance-comment.js";
+import { signIssuanceProof, writeIssuanceBlock, type IssuanceBlock } from "../src/record/issuance-comment.js";
+import { loadSigningKey, type SigningKey } from "../src/tokens/signing-key.js";
+import { stringify } from "yaml";
 import { thumbprintFromFingerprint } from "../src/record/tokens.js";
 import { FakeGitHub } from "../test/app/helpers/fake-github.js";
 import { formBody } from "../test/app/helpers/form.js";
@@ -41,7 +43,11 @@ export async function benchApp(): Promise<string[]> {
   const gh = new FakeGitHub();
   gh.validate = false;
   gh.setClock(SCENARIO_START);
-  gh.setConfig(ca.config);
+  // The token signing key whose JWKS the configuration publishes: reports are accepted only with its proof.
+  const tokenKey = await loadSigningKey(
+    generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+  );
+  gh.setConfig(ca.config + stringify({ tokens: { jwks: tokenKey.jwks } }));
   gh.addTeamMember("acme/onerecord-reviewers", "tom");
   const baseUrl = await gh.listen();
   const probot = new Probot({
@@ -178,7 +184,7 @@ export async function benchApp(): Promise<string[]> {
     const thumbprints = new Map(
       record.certificates.map((c) => [c.device, thumbprintFromFingerprint(c.fingerprintSha256 ?? "")]),
     );
-    const issuance = gh.addComment(n, issuanceBody(n, runId, gh.now(), thumbprints), {
+    const issuance = gh.addComment(n, await issuanceBody(n, runId, gh.now(), thumbprints, tokenKey), {
       login: "github-actions[bot]",
       type: "Bot",
     });
@@ -236,9 +242,15 @@ export async function benchApp(): Promise<string[]> {
 }
 
 /** An issuance comment as the token workflow posts it, bound to the merged certificates (dummy JWEs: only their shape matters here). */
-function issuanceBody(request: number, runId: number, now: string, thumbprints: Map<string, string>): string {
+async function issuanceBody(
+  request: number,
+  runId: number,
+  now: string,
+  thumbprints: Map<string, string>,
+  key: SigningKey,
+): Promise<string> {
   const iat = Math.floor(Date.parse(now) / 1000);
-  const block = writeIssuanceBlock({
+  const block: IssuanceBlock = {
     version: 1,
     repository: "acme/access-requests",
     request,
@@ -259,8 +271,9 @@ function issuanceBody(request: number, runId: number, now: string, thumbprints: 
       exp: iat + 86_400,
       jwe: "eyJhbGciOiJFQ0RILUVTIn0.a.b.c.d",
     })),
-  });
-  return `${block}\n### Device tokens`;
+  };
+  const proof = await signIssuanceProof(block, key);
+  return `${writeIssuanceBlock({ ...block, proof })}\n### Device tokens`;
 }
 
 function summarize(ops: string[]): string {

@@ -16,8 +16,14 @@ import { makeTestCa, mergePr, startScenario, type TestCa } from "./helpers/test-
  */
 
 let ca: TestCa;
+/** The token workflow's signing key: the configuration publishes its JWKS (`tokens.jwks`). */
+let tokenKey: SigningKey;
 beforeAll(async () => {
   ca = await makeTestCa(["gw-1", "gw-2"]);
+  const pem = generateKeyPairSync("ec", { namedCurve: "P-256" })
+    .privateKey.export({ format: "pem", type: "pkcs8" })
+    .toString();
+  tokenKey = await loadSigningKey(pem);
 });
 
 let s: Scenario | undefined;
@@ -32,8 +38,8 @@ const WORKFLOW_BOT = { login: "github-actions[bot]", type: "Bot" as const };
 const title = (n: number) => `Issue tokens for request #${n}`;
 
 /** A request in stage tokens: approved by tom, both devices' certificates merged. */
-async function inTokens(extraConfig = ""): Promise<[Scenario, number]> {
-  s = await startScenario(ca, extraConfig);
+async function inTokens(extraConfig?: string): Promise<[Scenario, number]> {
+  s = await startScenario(ca, extraConfig ?? stringify({ tokens: { jwks: tokenKey.jwks } }));
   const n = await s.open({ devices: ["gw-1", "gw-2"] });
   await s.tickAll(n);
   await s.say(n, "tom", "/approve-certification");
@@ -69,15 +75,18 @@ interface IssuanceOptions {
   jti?: string;
   /** Overrides the thumbprint of every entry (default: the device's recorded certificate). */
   x5tS256?: string;
+  /** Post the block without the signing key's proof (default: proven with `tokenKey`). */
+  unproven?: boolean;
 }
 
-function issuanceComment(
+async function issuanceComment(
   s: Scenario,
   n: number,
   runId: number,
   devices: string[],
   options: IssuanceOptions = {},
-): FakeComment {
+): Promise<FakeComment> {
+  if (!options.unproven) return provenIssuanceComment(s, n, runId, devices, tokenKey, options);
   return s.gh.addComment(
     n,
     `${writeIssuanceBlock(issuanceBlock(s, n, runId, devices, options))}\n### Device tokens`,
@@ -140,7 +149,7 @@ async function postIssuance(
   devices: string[],
   options: IssuanceOptions = {},
 ): Promise<FakeComment> {
-  const comment = issuanceComment(s, n, runId, devices, options);
+  const comment = await issuanceComment(s, n, runId, devices, options);
   await s.probot.receive(commentEvent(s.gh, "created", comment));
   return comment;
 }
@@ -222,7 +231,7 @@ describe("issuance is accepted only after the run succeeded", () => {
   it("accepts on the run event when it is handled before the comment's webhook (out of order)", async () => {
     const [s, n] = await inTokens();
     s.gh.runs.set(780, run());
-    const comment = issuanceComment(s, n, 780, ["gw-1", "gw-2"]); // posted, webhook not yet handled
+    const comment = await issuanceComment(s, n, 780, ["gw-1", "gw-2"]); // posted, webhook not yet handled
     await complete(s, { id: 780, title: title(n), conclusion: "success" });
     expect(s.record(n)).toMatchObject({ stage: "live", issuanceComments: [{ comment: comment.id, accepted: true }] });
 
@@ -336,7 +345,7 @@ describe("issuance is accepted only after the run succeeded", () => {
     expect(s.record(n)).toMatchObject({ stage: "tokens", issuanceComments: [{ runId: 777, pending: true }] });
 
     // A configured workflow file of another name is the one followed.
-    s.gh.setConfig(`${ca.config}tokens:\n  workflow: ci.yml\n`);
+    s.gh.setConfig(ca.config + stringify({ tokens: { workflow: "ci.yml", jwks: tokenKey.jwks } }));
     const mark2 = s.mark();
     await s.probot.receive(workflowRunEvent(s.gh, { id: 908, title: title(n), path: TOKEN_WORKFLOW }));
     expect(s.callsSince(mark2)).toEqual(["GET repos/get-content"]);
@@ -345,7 +354,7 @@ describe("issuance is accepted only after the run succeeded", () => {
   it("reads issuance comments only from github-actions[bot]: a copy by a person or another bot costs nothing", async () => {
     const [s, n] = await inTokens();
     s.gh.runs.set(777, run({ status: "completed", conclusion: "success" }));
-    const genuine = issuanceComment(s, n, 777, ["gw-1", "gw-2"]);
+    const genuine = await issuanceComment(s, n, 777, ["gw-1", "gw-2"]);
     const mark = s.mark();
     for (const user of ["mallory", { login: "evil-app[bot]", type: "Bot" as const }]) {
       const copy = s.gh.addComment(n, genuine.body, user);
@@ -369,7 +378,9 @@ describe("/reissue-tokens DEVICE|all REASON", () => {
   /** Live, with jane (the requester) also a configured reviewer. */
   async function live(): Promise<[Scenario, number]> {
     const [s, n] = await inTokens();
-    s.gh.setConfig(ca.config.replace("logins: [rita]", "logins: [rita, jane]"));
+    s.gh.setConfig(
+      ca.config.replace("logins: [rita]", "logins: [rita, jane]") + stringify({ tokens: { jwks: tokenKey.jwks } }),
+    );
     s.gh.runs.set(777, run());
     await postIssuance(s, n, 777, ["gw-1", "gw-2"]);
     await complete(s, { id: 777, title: title(n), conclusion: "success" });
@@ -484,9 +495,17 @@ describe("what an issuance report may claim", () => {
     ]);
   });
 
-  it("says on the status that reports are not proven while tokens.jwks is unset", async () => {
-    const [s, n] = await inTokens();
-    expect(s.gh.statusComment(n)!.body).toContain("`tokens.jwks` is not set");
+  it("refuses every report while tokens.jwks is unset, even from a successful run, and says how to set it", async () => {
+    const [s, n] = await inTokens("");
+    s.gh.runs.set(777, run({ status: "completed", conclusion: "success" }));
+    const comment = await postIssuance(s, n, 777, ["gw-1", "gw-2"]);
+    const record = s.record(n);
+    expect(record.stage).toBe("tokens");
+    expect(record.issuance).toEqual([]);
+    expect(record.issuanceComments).toEqual([
+      expect.objectContaining({ comment: comment.id, accepted: false, reason: expect.stringMatching(/tokens\.jwks/) }),
+    ]);
+    expect(s.gh.statusComment(n)!.body).toMatch(/no issuance report is accepted until .*tokens\.jwks/);
   });
 });
 
@@ -513,7 +532,7 @@ describe("the issuance proof, when the configuration publishes the token key's J
   it("refuses a report with no proof, a proof by another key, or a proof over other content, even from a successful run", async () => {
     const [s, n] = await inTokens(withJwks());
     for (const id of [791, 792, 793]) s.gh.runs.set(id, run({ status: "completed", conclusion: "success" }));
-    await postIssuance(s, n, 791, ["gw-1", "gw-2"]);
+    await postIssuance(s, n, 791, ["gw-1", "gw-2"], { unproven: true });
     const forged = await provenIssuanceComment(s, n, 792, ["gw-1", "gw-2"], other);
     await s.probot.receive(commentEvent(s.gh, "created", forged));
     // A genuine proof for one block, pasted onto another (a different jti).

@@ -46,6 +46,9 @@ export interface IssuanceReports {
   missingRuns: Array<{ runId: number; attempt: number }>;
 }
 
+const NO_JWKS =
+  "no issuance report is accepted until the configuration publishes tokens.jwks (the token signing key's public JWKS)";
+
 export function attemptKey(runId: number, attempt: number): string {
   return `${runId}:${attempt}`;
 }
@@ -100,8 +103,12 @@ function judgeOne(input: IssuanceReportsInput, { comment, parsed }: IssuanceCand
     out.comments.push({ ...about, accepted: false, reason });
   };
   // The checks that need no API call come first: a report that fails them costs no request.
-  const proof = input.proofs?.get(comment);
-  if (input.proofs && !proof?.ok) return refuse(proof?.reason ?? "the issuance block carries no proof");
+  // Only the protected environment holds the token signing key: without the published JWKS no
+  // report can prove it came from there (a run on a tag named like the default branch, or a
+  // forged report naming the genuine run, would otherwise pass the run checks).
+  if (!input.proofs) return refuse(NO_JWKS);
+  const proof = input.proofs.get(comment);
+  if (!proof?.ok) return refuse(proof?.reason ?? "the issuance block carries no proof");
   const entries = judgeIssuedEntries(block, input.devices, input.certificates);
   if (entries.verdict === "refused") return refuse(entries.reason);
   // One report per part of an attempt: a copy posted again (by another workflow, say) would

@@ -306,12 +306,17 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
       `Reissue asked for ${record.reissueRequested.length} device(s) (latest by ${userLink(record.reissueRequested.at(-1)!.by)}: ${escapeText(record.reissueRequested.at(-1)!.reason, 120)}).`,
     );
   }
-  // Said where reviewers look: without the JWKS, a report is only as good as the run checks, and
-  // any workflow of the repository can post as github-actions[bot].
+  // Said where reviewers look: without the JWKS no report can prove it came from the protected
+  // environment (any workflow of the repository can post as github-actions[bot]), so none counts.
   if (!config.tokens.jwks) {
     out.push(
       "",
-      `> [!NOTE]\n> Issuance reports are checked against their workflow run only: ${inlineCode("tokens.jwks")} is not set in the configuration, so the signing key's proof on each report is not verified.`,
+      [
+        "> [!WARNING]",
+        `> No issuance report is accepted until the configuration publishes ${inlineCode("tokens.jwks")}: a maintainer`,
+        `> copies the token workflow's ${inlineCode("jwks")} output (docs/token-workflow.md) into`,
+        `> ${inlineCode(".github/onerecord-access.yml")} on the default branch.`,
+      ].join("\n"),
     );
   }
   // Issuance reports the app did not (yet) count: pending ones wait for their run to succeed.
