@@ -1,5 +1,6 @@
 import type { AccessConfig } from "../config/schema.js";
 import { isAuthoredBy, STATUS_MARKER } from "../record/codec.js";
+import { issuanceEventKey } from "../record/tokens.js";
 import type {
   AccessRecord,
   CertificateRecord,
@@ -14,7 +15,7 @@ import { judgeIssuanceReports } from "./issuance/reports.js";
 import { desiredLabels, sameLabels } from "./labels/view.js";
 import type { Observation } from "./observe.js";
 import { renderStatusComment } from "./render/status.js";
-import { planReplies } from "./commands/reply.js";
+import { planReplies, voidedRunReply } from "./commands/reply.js";
 import { assembleRecord, nextForm, replaceCertificates, upsertPullRequest } from "./state/assemble.js";
 import { reduce } from "./state/reduce.js";
 
@@ -125,7 +126,10 @@ function planViews(
   // and is being rebuilt: then every old line looks new and was answered long ago.
   const replies = o.rebuilding
     ? []
-    : planReplies({ record, fresh: newCommands, ignored: o.unseen.ignored, roles: o.reviewers, refusals });
+    : [
+        ...planReplies({ record, fresh: newCommands, ignored: o.unseen.ignored, roles: o.reviewers, refusals }),
+        ...newlyVoided(o.prior, record).map(voidedRunReply),
+      ];
   return {
     record,
     status,
@@ -169,6 +173,12 @@ export function closeOrReopen(
  */
 export function expectedCommentCount(listed: number, createsStatus: boolean, deleted: number): number {
   return listed + (createsStatus ? 1 : 0) - deleted;
+}
+
+/** Runs this event found to have completed after a block (each told once). */
+function newlyVoided(prior: AccessRecord | null, record: AccessRecord): AccessRecord["voidedRuns"] {
+  const known = new Set((prior?.voidedRuns ?? []).map(issuanceEventKey));
+  return record.voidedRuns.filter((v) => !known.has(issuanceEventKey(v)));
 }
 
 function duplicateStatusComments(o: Observation): number[] {

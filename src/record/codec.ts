@@ -99,7 +99,13 @@ function compact(record: AccessRecord): unknown {
       issuance.push(certificate === undefined || certificate < 0 ? t : { ...t, x5tS256: `#${certificate}` });
       continue;
     }
-    const run = { at: t.at, runUrl: t.runUrl, expiresAt: t.expiresAt, ...(t.by === undefined ? {} : { by: t.by }) };
+    const run = {
+      at: t.at,
+      runUrl: t.runUrl,
+      expiresAt: t.expiresAt,
+      ...(t.by === undefined ? {} : { by: t.by }),
+      ...(t.issuedAt === undefined ? {} : { issuedAt: t.issuedAt }),
+    };
     if (!group || JSON.stringify(group.run) !== JSON.stringify(run)) {
       group = { run, d: [] };
       issuance.push(group);
@@ -130,7 +136,7 @@ function compact(record: AccessRecord): unknown {
  * `x5tS256` empty). A round of tokens for every device is one segment.
  */
 interface StandInGroup {
-  run: { at: string; runUrl: string; expiresAt: string; by?: string };
+  run: { at: string; runUrl: string; expiresAt: string; by?: string; issuedAt?: string };
   d: Array<[number, number, number]>;
 }
 

@@ -153,7 +153,8 @@ export function parseIssuanceComment(body: unknown): IssuanceParseResult {
 
 /**
  * The issuance records of one block, as the app stores them (`AccessRecord.issuance`). `at` is
- * the run's issue time unless the caller prefers another (the comment's `created_at`, say).
+ * when the issuance takes effect — the app passes its run's completion — and defaults to the
+ * block's issue time; `issuedAt` is always the issue time.
  */
 export function issuanceRecordsFrom(
   block: IssuanceBlock,
@@ -166,6 +167,7 @@ export function issuanceRecordsFrom(
     expiresAt: new Date(t.exp * 1000).toISOString(),
     runUrl: block.runUrl,
     at: options.at ?? block.issuedAt,
+    issuedAt: block.issuedAt,
     ...(options.by ? { by: options.by } : {}),
   }));
 }

@@ -163,7 +163,10 @@ export const issuanceRecordSchema = z.object({
   x5tS256: z.string(),
   expiresAt: isoTime,
   runUrl: url,
+  /** When the issuance took effect: its run completed (older records: when it was signed). */
   at: isoTime,
+  /** When the token workflow signed it; what a reissue request is compared with. */
+  issuedAt: isoTime.optional(),
   by: login.optional(),
 });
 export type IssuanceRecord = z.infer<typeof issuanceRecordSchema>;
@@ -194,6 +197,19 @@ export const issuanceCommentSchema = z.object({
   tokens: z.number().int().min(0).optional(),
 });
 export type IssuanceCommentRecord = z.infer<typeof issuanceCommentSchema>;
+
+/**
+ * The tokens of one run that completed after a `/reject`, `/hold` or `/revoke-certification`
+ * took effect (derived by `reduce` from the history): they never count, whatever happens later.
+ */
+export const voidedRunSchema = z.object({
+  runUrl: url,
+  /** When the run completed: the issuance's effect time. */
+  at: isoTime,
+  tokens: z.number().int().min(0),
+  blockedBy: stampSchema.extend({ kind: z.enum(["reject", "hold", "revoke"]) }),
+});
+export type VoidedRun = z.infer<typeof voidedRunSchema>;
 
 export const transitionSchema = z.object({
   at: isoTime,
@@ -227,6 +243,7 @@ export const recordSchema = z.object({
   hold: holdSchema.nullable(),
   rejection: rejectionSchema.nullable(),
   reissueRequested: z.array(reissueRequestSchema),
+  voidedRuns: z.array(voidedRunSchema).default([]),
   transitions: z.array(transitionSchema),
 
   // facts (request is the effective request: the approved one once certification is approved)

@@ -22,7 +22,18 @@ export function currentCertificates(certificates: readonly CertificateRecord[]):
   return byDevice;
 }
 
-type TokenView = Pick<AccessRecord, "request" | "certificates" | "issuance" | "reissueRequested">;
+type TokenView = Pick<AccessRecord, "request" | "certificates" | "issuance" | "reissueRequested"> &
+  Partial<Pick<AccessRecord, "voidedRuns">>;
+
+/** When a token was signed: a reissue request is satisfied only by a token signed after it. */
+export function signedAt(t: Pick<IssuanceRecord, "at" | "issuedAt">): string {
+  return t.issuedAt ?? t.at;
+}
+
+/** The issuance event (one run's completion) a token belongs to: what `voidedRuns` names. */
+export function issuanceEventKey(t: { at: string; runUrl: string }): string {
+  return `${t.at}\u0000${t.runUrl}`;
+}
 
 /**
  * The token a device holds now: the newest one bound to its current valid certificate that
@@ -39,12 +50,15 @@ export function currentToken(
   const thumbprint = thumbprintFromFingerprint(certificate.fingerprintSha256);
   const asked = pending.filter((r) => deviceKey(r.device) === deviceKey(device)).map((r) => r.at);
   const after = asked.length ? asked.sort().at(-1)! : "";
+  // Tokens a run completed after a block (reject, hold, revocation) never count.
+  const voided = new Set((view.voidedRuns ?? []).map(issuanceEventKey));
   let newest: IssuanceRecord | undefined;
   for (const t of issuance) {
     if (
+      !voided.has(issuanceEventKey(t)) &&
       deviceKey(t.device) === deviceKey(device) &&
       t.x5tS256 === thumbprint &&
-      t.at > after &&
+      signedAt(t) > after &&
       (!newest || newest.at < t.at)
     )
       newest = t;
@@ -85,7 +99,7 @@ export function recordIssuance(
 ): AccessRecord {
   const issuance = [...record.issuance, ...issued];
   const reissueRequested = record.reissueRequested.filter(
-    (r) => !issued.some((t) => deviceKey(t.device) === deviceKey(r.device) && t.at > r.at),
+    (r) => !issued.some((t) => deviceKey(t.device) === deviceKey(r.device) && signedAt(t) > r.at),
   );
   const next: AccessRecord = { ...record, issuance, reissueRequested };
   if (record.stage === "tokens" && tokensComplete(next)) {

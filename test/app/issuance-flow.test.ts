@@ -160,8 +160,8 @@ async function complete(
   spec: RunSpec & { conclusion: "success" | "failure" | "cancelled" },
 ): Promise<void> {
   const current = s.gh.runs.get(spec.id);
-  if (current) s.gh.runs.set(spec.id, { ...current, status: "completed", conclusion: spec.conclusion });
-  s.gh.tick();
+  const at = s.gh.tick();
+  if (current) s.gh.runs.set(spec.id, { ...current, status: "completed", conclusion: spec.conclusion, updated_at: at });
   await s.probot.receive(workflowRunEvent(s.gh, spec));
 }
 
@@ -578,7 +578,7 @@ describe("a report must be the run's own", () => {
 });
 
 describe("a hold blocks every advance, and /unhold lets it happen", () => {
-  it("keeps a request in tokens while on hold even when its issuance run succeeds; live at /unhold", async () => {
+  it("never counts tokens a run completed while the request was on hold: still tokens at /unhold", async () => {
     const [s, n] = await inTokens();
     await s.say(n, "tom", "/hold security review of gw-2");
     s.gh.runs.set(810, run());
@@ -586,8 +586,42 @@ describe("a hold blocks every advance, and /unhold lets it happen", () => {
     await complete(s, { id: 810, title: title(n), conclusion: "success" });
     expect(s.record(n)).toMatchObject({ stage: "tokens", hold: { by: "tom" } });
     expect(s.record(n).issuance).toHaveLength(2);
+    expect(s.record(n).voidedRuns).toEqual([
+      expect.objectContaining({ runUrl: expect.stringMatching(/\/runs\/810$/), tokens: 2, blockedBy: expect.objectContaining({ kind: "hold", by: "tom" }) }),
+    ]);
     await s.say(n, "rita", "/unhold");
-    expect(s.record(n)).toMatchObject({ stage: "live", hold: null });
-    expect(s.record(n).transitions.at(-1)).toMatchObject({ from: "tokens", to: "live", by: "rita" });
+    expect(s.record(n)).toMatchObject({ stage: "tokens", hold: null });
+    expect(s.labels(n)).toEqual(["access: tokens", "needs: tokens"]);
+  });
+
+  it("lets a /reject written while a run was pending win over the run's later success, and tells the reviewer", async () => {
+    const [s, n] = await inTokens();
+    s.gh.runs.set(811, run());
+    await postIssuance(s, n, 811, ["gw-1", "gw-2"]); // the run is still in progress
+    await s.say(n, "tom", "/reject the customer withdrew");
+    expect(s.record(n).stage).toBe("rejected");
+    await complete(s, { id: 811, title: title(n), conclusion: "success" });
+    const record = s.record(n);
+    expect(record.stage).toBe("rejected");
+    expect(record.rejection).toMatchObject({ by: "tom" });
+    expect(record.commands.at(-1)).toMatchObject({ name: "reject", outcome: "accepted" });
+    expect(record.voidedRuns).toEqual([
+      expect.objectContaining({ tokens: 2, blockedBy: expect.objectContaining({ kind: "reject", by: "tom" }) }),
+    ]);
+    expect(s.gh.issues.get(n)).toMatchObject({ state: "closed", state_reason: "not_planned" });
+    expect(s.gh.statusComment(n)!.body).toMatch(/issued after the request was rejected/);
+    expect(s.replies(n).at(-1)).toMatch(/^@tom .*run 811.*were issued after your `\/reject`.*do not count/s);
+  });
+
+  it("lets a /revoke-certification written while a run was pending win over the run's later success", async () => {
+    const [s, n] = await inTokens();
+    s.gh.runs.set(812, run());
+    await postIssuance(s, n, 812, ["gw-1", "gw-2"]);
+    await s.say(n, "rita", "/revoke-certification the network review was wrong");
+    await complete(s, { id: 812, title: title(n), conclusion: "success" });
+    const record = s.record(n);
+    expect(record.stage).toBe("certification");
+    expect(record.commands.at(-1)).toMatchObject({ name: "revoke-certification", outcome: "accepted" });
+    expect(record.voidedRuns).toEqual([expect.objectContaining({ blockedBy: expect.objectContaining({ kind: "revoke", by: "rita" }) })]);
   });
 });

@@ -36,6 +36,7 @@ const run = (over: Partial<RunFacts> = {}): RunFacts => ({
   display_title: "Issue tokens for request #7",
   head_sha: "b".repeat(40),
   repository: { full_name: "acme/access-requests" },
+  updated_at: "2026-06-01T10:00:00Z",
   ...over,
 });
 

@@ -37,6 +37,7 @@ function baseRecord(devices: string[], extra: Partial<AccessRecord> = {}): Acces
     hold: null,
     rejection: null,
     reissueRequested: [],
+    voidedRuns: [],
     transitions: [],
     request: {
       account: "Acme <script>",

@@ -285,6 +285,7 @@ describe("status comment size: 500 devices and repeated reissues", () => {
             hold: null,
             rejection: null,
             reissueRequested: [],
+            voidedRuns: [],
             transitions: [],
             request,
             form: { at: at(0), bodySha256: "cd".repeat(32), valid: true, problems: [], applied: true },

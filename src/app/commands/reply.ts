@@ -1,4 +1,11 @@
-import type { AccessRecord, CommandName, CommandRecord, IgnoredComment, Outcome } from "../../record/schema.js";
+import type {
+  AccessRecord,
+  CommandName,
+  CommandRecord,
+  IgnoredComment,
+  Outcome,
+  VoidedRun,
+} from "../../record/schema.js";
 import { commentUrl, lineKey } from "../state/reduce.js";
 import { escapeText, formatTime, inlineCode, link, mention } from "../render/markdown.js";
 import { COMMANDS, commandSpec } from "./catalog.js";
@@ -79,6 +86,19 @@ export function replyForComment(
     parts.push(...helpText(login, help));
   }
   return parts.length ? parts.join("\n") : null;
+}
+
+const BLOCK_COMMAND = { reject: "/reject", hold: "/hold", revoke: "/revoke-certification" } as const;
+
+/** Tells the reviewer whose block a run's tokens came after that those tokens do not count. */
+export function voidedRunReply(v: VoidedRun): string {
+  const id = /\/runs\/(\d+)$/.exec(v.runUrl)?.[1];
+  const run = link(id ? `run ${id}` : "a token run", v.runUrl);
+  const after = `your ${inlineCode(BLOCK_COMMAND[v.blockedBy.kind])} of ${formatTime(v.blockedBy.at)}`;
+  return [
+    `${mention(v.blockedBy.by)} the ${v.tokens} token(s) of ${run} were issued after ${after}, completing`,
+    `${formatTime(v.at)}: they do not count, and the request does not advance on them. Revoke them with the token tooling.`,
+  ].join(" ");
 }
 
 export function editedCommentReply(login: string, commentUrl: string): string {

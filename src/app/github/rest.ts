@@ -203,6 +203,7 @@ export class GitHubIO {
         display_title: data.display_title,
         head_sha: data.head_sha,
         repository: { full_name: data.repository.full_name },
+        updated_at: data.updated_at,
       };
     } catch (error) {
       if ((error as { status?: number }).status === 404) return null;

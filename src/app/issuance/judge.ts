@@ -18,6 +18,8 @@ export interface RunFacts {
   display_title: string;
   head_sha: string;
   repository: { full_name: string };
+  /** When the attempt last changed: once completed, when it completed (the issuance's effect time). */
+  updated_at: string;
 }
 
 export interface IssuanceExpectations {

@@ -136,7 +136,11 @@ function judgeOne(input: IssuanceReportsInput, { comment, parsed }: IssuanceCand
     return;
   }
   if (judgement.verdict === "refused") return refuse(judgement.reason);
+  // The tokens take effect when the run completed, not when it signed them: a block written in
+  // between wins (see `replayIssuance` in src/app/state/reduce.ts).
+  const completed = input.runs.get(key)!.updated_at;
   const known = new Set(out.issuance.map((t) => t.jti));
-  out.issuance.push(...issuanceRecordsFrom(block, { by: TOKEN_WORKFLOW_BOT }).filter((t) => !known.has(t.jti)));
+  const fresh = issuanceRecordsFrom(block, { by: TOKEN_WORKFLOW_BOT, at: completed });
+  out.issuance.push(...fresh.filter((t) => !known.has(t.jti)));
   out.comments.push({ ...about, accepted: true });
 }

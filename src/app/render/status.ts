@@ -319,6 +319,7 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
       ].join("\n"),
     );
   }
+  out.push(...voidedRunLines(record));
   // Issuance reports the app did not (yet) count: pending ones wait for their run to succeed.
   const pending = pendingIssuance(record);
   const refused = record.issuanceComments.filter((j) => !j.accepted && !j.pending);
@@ -342,6 +343,20 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
       out.push(`| … | | | ${refused.length - detail.auditRows} older refused reports are kept in the record |`);
   }
   return out;
+}
+
+const BLOCK_WORDS = { reject: "rejected", hold: "put on hold", revoke: "no longer approved" } as const;
+
+/** Runs that completed after a block: their tokens were issued but never count. */
+function voidedRunLines(record: AccessRecord): string[] {
+  if (!record.voidedRuns.length) return [];
+  const lines = record.voidedRuns.slice(-10).map((v) => {
+    const run = link("run", v.runUrl);
+    const block = `${BLOCK_WORDS[v.blockedBy.kind]} by ${userLink(v.blockedBy.by)}`;
+    return `- ${v.tokens} token(s) of a ${run} completed ${formatTime(v.at)} were issued after the request was ${block}: they do not count.`;
+  });
+  const more = record.voidedRuns.length > 10 ? [`- … ${record.voidedRuns.length - 10} more in the record`] : [];
+  return ["", "**Tokens that do not count** (revoke them with the token tooling):", "", ...lines, ...more];
 }
 
 function pendingIssuance(record: AccessRecord): AccessRecord["issuanceComments"] {

@@ -96,6 +96,7 @@ export function assembleRecord(parts: {
     hold: r.hold,
     rejection: r.rejection,
     reissueRequested: r.reissueRequested,
+    voidedRuns: r.voidedRuns,
     transitions: r.transitions,
     request: r.request,
     form: parts.form,

@@ -6,9 +6,10 @@ import type {
   Stage,
   Stamp,
   Transition,
+  VoidedRun,
 } from "../../record/schema.js";
 import { STAGES } from "../../record/schema.js";
-import { currentCertificates, tokensComplete } from "../../record/tokens.js";
+import { currentCertificates, signedAt, tokensComplete } from "../../record/tokens.js";
 import { deviceKey } from "../../request/device-id.js";
 import { authorize, type Action } from "../commands/authorize.js";
 import { refusal, type CommandRefusal } from "../commands/refusals.js";
@@ -43,7 +44,7 @@ export function reduce(input: ReduceInput): ReduceOutput {
     reissue: [],
     transitions: [],
   };
-  const fold: Fold = { input, formRequest, state, commands: [], refusals: new Map() };
+  const fold: Fold = { input, formRequest, state, commands: [], refusals: new Map(), voidedRuns: [], revoked: null };
   for (const event of history(input)) {
     if (event.kind === "command") replayCommand(fold, event.command);
     else if (event.kind === "merge") replayMerge(fold, event);
@@ -61,6 +62,7 @@ export function reduce(input: ReduceInput): ReduceOutput {
     transitions: state.transitions,
     commands: fold.commands,
     refusals: fold.refusals,
+    voidedRuns: fold.voidedRuns,
   };
 }
 
@@ -71,6 +73,19 @@ interface Fold {
   state: FoldState;
   commands: CommandRecord[];
   refusals: Map<string, CommandRefusal>;
+  voidedRuns: VoidedRun[];
+  /** The last accepted `/revoke-certification`, for what it blocks. */
+  revoked: Stamp | null;
+}
+
+function blockInEffect(fold: Fold): VoidedRun["blockedBy"] | null {
+  const { state } = fold;
+  const stamp = (s: Stamp) => ({ by: s.by, at: s.at, url: s.url });
+  if (state.rejection) return { kind: "reject", ...stamp(state.rejection) };
+  if (state.hold) return { kind: "hold", ...stamp(state.hold) };
+  if (!state.certification)
+    return { kind: "revoke", ...(fold.revoked ?? { by: APP_ACTOR, at: "", url: fold.input.issueUrl }) };
+  return null;
 }
 
 /** The key of one command line in `ReduceOutput.refusals`. */
@@ -126,6 +141,7 @@ function applyAction(fold: Fold, action: Action, stamp: Stamp): void {
     case "revoke":
       state.certification = null;
       state.request = fold.formRequest;
+      fold.revoked = stamp;
       break;
     case "hold":
       state.hold = { ...stamp, reason: action.reason };
@@ -157,11 +173,20 @@ function replayMerge(fold: Fold, event: Extract<HistoryEvent, { kind: "merge" }>
   });
 }
 
+/**
+ * An issuance takes effect when its run completed. A block in effect then — a rejection, a hold,
+ * or no approval (revoked) — wins: the run's tokens never count, and the record says so.
+ */
 function replayIssuance(fold: Fold, event: Extract<HistoryEvent, { kind: "issuance" }>): void {
   const { state } = fold;
+  const blockedBy = blockInEffect(fold);
+  if (blockedBy) {
+    fold.voidedRuns.push({ runUrl: event.url, at: event.at, tokens: event.entries.length, blockedBy });
+    return;
+  }
   state.issuance.push(...event.entries);
   state.reissue = state.reissue.filter(
-    (r) => !event.entries.some((t) => deviceKey(t.device) === deviceKey(r.device) && t.at > r.at),
+    (r) => !event.entries.some((t) => deviceKey(t.device) === deviceKey(r.device) && signedAt(t) > r.at),
   );
   const why = `${event.entries.length} token(s) issued`;
   settle(state, fold.formRequest, { at: event.at, by: event.by, url: event.url, why });

@@ -9,6 +9,7 @@ import type {
   Stage,
   Stamp,
   Transition,
+  VoidedRun,
 } from "../../record/schema.js";
 import type { CommandRefusal } from "../commands/refusals.js";
 
@@ -57,4 +58,6 @@ export interface ReduceOutput {
   commands: CommandRecord[];
   /** Why each refused line did not run, by `lineKey`: what a reply to it says. */
   refusals: ReadonlyMap<string, CommandRefusal>;
+  /** Runs that completed while a block was in effect: their tokens never count. */
+  voidedRuns: VoidedRun[];
 }

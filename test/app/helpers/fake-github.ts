@@ -69,6 +69,8 @@ export interface FakeRun {
   /** The request the run was dispatched for (sets the default display_title). */
   request?: number;
   head_sha?: string;
+  /** When the attempt last changed (its completion, once completed); default: now. */
+  updated_at?: string;
 }
 
 const BOT: FakeUser = { login: "onerecord-access[bot]", type: "Bot" };
@@ -482,7 +484,7 @@ export class FakeGitHub {
         const latest = this.runs.get(id);
         const run = latest?.run_attempt === attempt ? latest : this.runAttempts.get(`${id}:${attempt}`);
         if (!run) return [404, { message: "Not Found" }];
-        const { display_title, request, head_sha, ...fields } = run;
+        const { display_title, request, head_sha, updated_at, ...fields } = run;
         return [
           200,
           {
@@ -496,7 +498,7 @@ export class FakeGitHub {
             html_url: `https://github.com/${this.owner}/${this.repo}/actions/runs/${id}`,
             display_title: display_title ?? (request ? `Issue tokens for request #${request}` : "Issue tokens"),
             created_at: this.now(),
-            updated_at: this.now(),
+            updated_at: updated_at ?? this.now(),
             repository: { full_name: `${this.owner}/${this.repo}` },
             ...fields,
           },
