@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   "key-usage",
   "device-mismatch",
   "duplicate-device",
+  "missing-root",
 ] as const;
 
 export const WARNING_CODES = ["expires-soon"] as const;

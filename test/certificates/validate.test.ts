@@ -216,6 +216,7 @@ describe("finding codes", () => {
       "key-usage",
       "device-mismatch",
       "duplicate-device",
+      "missing-root",
     ]);
     expect([...WARNING_CODES]).toEqual(["expires-soon"]);
   });
