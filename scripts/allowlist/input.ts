@@ -438,8 +438,8 @@ export const BRAND_NOTES: Record<Brand, string> = {
  * multi-purpose and TLS-server roots, per ../shared/ccadb/README.md, and what to buy instead.
  * Keyed by the root's first brand (its operator).
  */
-const NO_CLIENT_ROOT =
-  "has no public client-authentication root: buy a client-authentication certificate from DigiCert (DigiCert Client RSA4096 or ECC P384 Root G5) or GlobalSign (GlobalSign Client Authentication Root R45 or E45), or ask OneRecord support to add your CA's client-authentication root (certificates.extraCAs)";
+const noClientRoot = (brand: string) =>
+  `a client-authentication certificate from DigiCert (DigiCert Client RSA4096 or ECC P384 Root G5) or GlobalSign (GlobalSign Client Authentication Root R45 or E45), since ${brand} has no public client-authentication root; or ask OneRecord support to add your CA's client-authentication root (certificates.extraCAs)`;
 
 export const CLIENT_AUTH_ENDS: Partial<Record<Brand, { date: string; basis: string; buyInstead: string }>> = {
   DigiCert: {
@@ -460,12 +460,12 @@ export const CLIENT_AUTH_ENDS: Partial<Record<Brand, { date: string; basis: stri
     date: "2027-02-10",
     basis:
       "Sectigo removes clientAuth from its public TLS certificates (announced for 2026-05-15, reported moved to 2027-02-10)",
-    buyInstead: `another certificate: Sectigo ${NO_CLIENT_ROOT}`,
+    buyInstead: noClientRoot("Sectigo"),
   },
   GoDaddy: {
     date: "2027-03-15",
     basis:
       "GoDaddy moves TLS issuance to serverAuth-only hierarchies, and Chrome Root Program policy v1.8 makes TLS leaf certificates issued from 2027-03-15 serverAuth-only",
-    buyInstead: `another certificate: GoDaddy ${NO_CLIENT_ROOT}`,
+    buyInstead: noClientRoot("GoDaddy"),
   },
 };

@@ -1,5 +1,6 @@
 import { buildPath } from "./path.js";
 import { explainPinnedRoots } from "./pinned-roots.js";
+import { renewalWarnings } from "./renewal.js";
 import { checkChain } from "./checks.js";
 import { decodeCertificateFile } from "./decode.js";
 import { finding, type Finding } from "./findings.js";
@@ -52,6 +53,9 @@ export function validateCertificateBytes(bytes: Uint8Array, options: ValidateByt
   const checked = checkChain(chain, built.ok, { at, warnDays });
   const errors = built.ok ? checked.errors : [...built.errors, ...checked.errors];
 
+  // 5. Warn a valid certificate whose renewal cannot come from the same hierarchy.
+  const renewal = built.ok && errors.length === 0 ? renewalWarnings(built.anchor) : [];
+
   return report(
     options.path,
     {
@@ -65,7 +69,7 @@ export function validateCertificateBytes(bytes: Uint8Array, options: ValidateByt
       chain: chain.slice(1).map((c) => c.subject),
     },
     dedupe(errors),
-    checked.warnings,
+    [...checked.warnings, ...renewal],
   );
 }
 

@@ -218,6 +218,6 @@ describe("finding codes", () => {
       "duplicate-device",
       "missing-root",
     ]);
-    expect([...WARNING_CODES]).toEqual(["expires-soon"]);
+    expect([...WARNING_CODES]).toEqual(["expires-soon", "client-auth-ending"]);
   });
 });
