@@ -7,6 +7,10 @@ import type { TrustAnchor } from "./trust-store.js";
  * roots.json, from ../shared/ccadb/README.md). It works now; its renewal must come from a
  * client-authentication hierarchy. Roots the allowlist has no facts for (configured, --trust)
  * get no warning: the tool does not know their CA's plans.
+ *
+ * It is given whatever the validation time: before the date the next renewal may still carry
+ * clientAuth but the one after will not, and after it the certificate stays valid to its expiry
+ * while no renewal like it exists. Invalid certificates do not get it; their errors come first.
  */
 export function renewalWarnings(anchor: TrustAnchor): Finding[] {
   const profile = anchor.profile;

@@ -1,3 +1,7 @@
+import { X509Certificate } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PinnedRoot } from "../../src/certificates/allowlist/index.js";
 import {
@@ -128,3 +132,36 @@ describe("the real client-authentication pins (default store)", () => {
     );
   });
 });
+
+// The real client roots' certificates, read in place from the CCADB snapshot (never copied into
+// the project); skipped, visibly, in a clone without ../shared.
+const snapshot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/ccadb/brand-roots.json");
+
+describe.skipIf(!existsSync(snapshot))(
+  "the real client-authentication roots, carried (skipped: ../shared absent)",
+  () => {
+    const roots = (JSON.parse(readFileSync(snapshot, "utf8")) as { roots: { subject: string; pem: string }[] }).roots;
+    const pemOf = (cn: string) => roots.find((root) => root.subject.endsWith(`CN=${cn}`))!.pem;
+
+    it.each([
+      ["DigiCert Client RSA4096 Root G5", "DigiCert"],
+      ["DigiCert Client ECC P384 Root G5", "DigiCert"],
+      ["GlobalSign Client Authentication Root R45", "GlobalSign"],
+      ["GlobalSign Client Authentication Root E45", "GlobalSign"],
+    ])("admits %s as the anchor of a file that carries it last (brand %s)", (name, brand) => {
+      const facts = inspectCertificate(new X509Certificate(pemOf(name)).raw);
+      const store = TrustStore.default();
+      expect(store.anchorByFingerprint(facts.fingerprintSha256)).toBeUndefined();
+      const anchor = store.withCarriedRoot([facts]).anchorByFingerprint(facts.fingerprintSha256);
+      expect(anchor?.brand).toBe(brand);
+      expect(anchor?.profile).toMatchObject({ name, purpose: "client-authentication root", carried: true });
+    });
+
+    it("does not admit another root of the snapshot carried the same way (only the pins count)", () => {
+      const facts = inspectCertificate(new X509Certificate(pemOf("QuoVadis Client RSA 4096 Root G4")).raw);
+      expect(
+        TrustStore.default().withCarriedRoot([facts]).anchorByFingerprint(facts.fingerprintSha256),
+      ).toBeUndefined();
+    });
+  },
+);
