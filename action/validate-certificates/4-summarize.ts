@@ -1,4 +1,4 @@
-import type { FileReport, ValidationReport } from "../../src/certificates/index.js";
+import { brandLabel, type FileReport, type ValidationReport } from "../../src/certificates/index.js";
 import { escapeHtml } from "../escape.js";
 
 export interface SummaryContext {
@@ -70,7 +70,7 @@ function renderFile(file: FileReport): string {
       "issuer chain",
       cert.chain.length > 0 ? cert.chain.map(escapeHtml).join(" → ") : escapeHtml(cert.issuer),
     ]);
-    rows.push(["brand", cert.brand === null ? "(no approved CA)" : escapeHtml(cert.brand)]);
+    rows.push(["brand", escapeHtml(brandLabel(cert))]);
     rows.push(["validity", `${escapeHtml(cert.notBefore)} → ${escapeHtml(cert.notAfter)}`]);
     rows.push(["SHA-256", `<code>${escapeHtml(cert.fingerprintSha256)}</code>`]);
   }

@@ -19,9 +19,10 @@ export const ERROR_CODES = [
   "key-usage",
   "device-mismatch",
   "duplicate-device",
+  "missing-root",
 ] as const;
 
-export const WARNING_CODES = ["expires-soon"] as const;
+export const WARNING_CODES = ["expires-soon", "client-auth-ending"] as const;
 
 export type ErrorFindingCode = (typeof ERROR_CODES)[number];
 export type WarningFindingCode = (typeof WARNING_CODES)[number];

@@ -8,3 +8,5 @@ export { findPrivateKeys } from "./private-keys.js";
 export { MAX_FILE_BYTES, MAX_CERTIFICATES_PER_FILE } from "./decode.js";
 export { displaySafe } from "./names.js";
 export { parseValidationTime } from "./time.js";
+export { brandLabel } from "./brand-label.js";
+export type { RootProfile, RootPurpose, ClientAuthEnd } from "./allowlist/types.js";

@@ -1,6 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { rootCertificates } from "node:tls";
-import { allowlistSources } from "./allowlist/index.js";
+import { allowlistPins, allowlistSources, type PinnedRoot } from "./allowlist/index.js";
+import type { RootProfile } from "./allowlist/types.js";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate } from "@peculiar/asn1-x509";
 import { fingerprintOf, inspectCertificate, type CertificateFacts } from "./inspect.js";
@@ -10,6 +11,13 @@ import type { TrustAnchorSource } from "./types.js";
 export interface TrustAnchor {
   brand: string;
   facts: CertificateFacts;
+  /** The allowlist's facts about the root (purpose, renewal); absent for configured or --trust roots. */
+  profile?: RootProfile;
+}
+
+interface Caches {
+  decoded: Map<string, CertificateFacts>;
+  signatures: Map<string, boolean>;
 }
 
 /**
@@ -18,25 +26,65 @@ export interface TrustAnchor {
  * once: intermediates are looked up by the hash of their DER before anything is decoded.
  */
 export class TrustStore {
-  private readonly sources: TrustAnchorSource[];
   private anchorsByFingerprint: Map<string, TrustAnchor> | undefined;
   private anchorsBySubject: Map<string, TrustAnchor[]> | undefined;
-  private readonly decoded = new Map<string, CertificateFacts>();
-  private readonly signatures = new Map<string, boolean>();
+  private readonly decoded: Map<string, CertificateFacts>;
+  private readonly signatures: Map<string, boolean>;
   private publicRoots: Map<string, string> | undefined;
 
-  private constructor(sources: TrustAnchorSource[]) {
-    this.sources = sources;
+  private constructor(
+    private readonly sources: TrustAnchorSource[],
+    private readonly pins: PinnedRoot[],
+    caches: Caches = { decoded: new Map(), signatures: new Map() },
+    /** For a per-file view: the store it extends with the roots the file carries. */
+    private readonly base?: TrustStore,
+    private readonly carried: TrustAnchor[] = [],
+  ) {
+    this.decoded = caches.decoded;
+    this.signatures = caches.signatures;
   }
 
-  /** The pinned allowlist of the seven approved brands, plus configured or `--trust` roots. */
+  /**
+   * The pinned allowlist of the seven approved brands, plus configured or `--trust` roots. A
+   * configured root that is one of the allowlist's fingerprint pins is that pinned root: it keeps
+   * the pin's brand and facts, whatever brand the configuration gives it.
+   */
   static default(extra: TrustAnchorSource[] = []): TrustStore {
-    return new TrustStore([...allowlistSources(), ...extra]);
+    return TrustStore.fromSources([...allowlistSources(), ...extra], allowlistPins());
   }
 
-  /** Exactly these roots (tests, and callers that bring their own allowlist). */
-  static fromSources(sources: TrustAnchorSource[]): TrustStore {
-    return new TrustStore([...sources]);
+  /** Exactly these roots and fingerprint pins (tests, and callers that bring their own allowlist). */
+  static fromSources(sources: TrustAnchorSource[], pins: PinnedRoot[] = []): TrustStore {
+    const byPin = new Map(pins.map((pin) => [pin.fingerprintSha256, pin]));
+    const admitted = sources.map((source) => {
+      const pin = byPin.get(source.fingerprintSha256.toUpperCase());
+      return pin ? { ...source, brand: pin.brand, profile: pin.profile } : source;
+    });
+    return new TrustStore(admitted, [...pins]);
+  }
+
+  /**
+   * The store as one file sees it: when the file's last block is a root pinned by fingerprint
+   * (its SHA-256 equals the pin; a name never counts), that root is an anchor for this file only.
+   * Other files of the run do not inherit it, so a report never depends on the order of files.
+   */
+  withCarriedRoot(certificates: readonly CertificateFacts[]): TrustStore {
+    const last = certificates[certificates.length - 1];
+    if (!last || this.anchorByFingerprint(last.fingerprintSha256)) return this;
+    const pin = this.pins.find((p) => p.fingerprintSha256 === last.fingerprintSha256);
+    if (!pin) return this;
+    const anchor: TrustAnchor = { brand: pin.brand, facts: last, profile: pin.profile };
+    const caches = { decoded: this.decoded, signatures: this.signatures };
+    return new TrustStore(this.sources, this.pins, caches, this, [anchor]);
+  }
+
+  /** A fingerprint pin not available as an anchor whose subject is this name (for messages only). */
+  absentPinNamed(name: string): PinnedRoot | undefined {
+    return this.pins.find((pin) => pin.profile.subject === name && !this.anchorByFingerprint(pin.fingerprintSha256));
+  }
+
+  pinByFingerprint(fingerprint: string): PinnedRoot | undefined {
+    return this.pins.find((pin) => pin.fingerprintSha256 === fingerprint);
   }
 
   anchorByFingerprint(fingerprint: string): TrustAnchor | undefined {
@@ -100,6 +148,17 @@ export class TrustStore {
   }
 
   private index(): { byFingerprint: Map<string, TrustAnchor>; bySubject: Map<string, TrustAnchor[]> } {
+    if (this.base && (!this.anchorsByFingerprint || !this.anchorsBySubject)) {
+      const parent = this.base.index();
+      const byFingerprint = new Map(parent.byFingerprint);
+      const bySubject = new Map(parent.bySubject);
+      for (const anchor of this.carried) {
+        byFingerprint.set(anchor.facts.fingerprintSha256, anchor);
+        bySubject.set(anchor.facts.subject, [...(bySubject.get(anchor.facts.subject) ?? []), anchor]);
+      }
+      this.anchorsByFingerprint = byFingerprint;
+      this.anchorsBySubject = bySubject;
+    }
     if (!this.anchorsByFingerprint || !this.anchorsBySubject) {
       const byFingerprint = new Map<string, TrustAnchor>();
       const bySubject = new Map<string, TrustAnchor[]>();
@@ -118,7 +177,7 @@ export class TrustStore {
           // mismatched pin, it simply anchors nothing (trustAnchorFromPem refuses it up front).
           continue;
         }
-        const anchor = { brand: source.brand, facts };
+        const anchor: TrustAnchor = { brand: source.brand, facts, ...(source.profile && { profile: source.profile }) };
         byFingerprint.set(actual, anchor);
         const list = bySubject.get(anchor.facts.subject) ?? [];
         list.push(anchor);

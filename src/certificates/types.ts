@@ -1,3 +1,4 @@
+import type { RootProfile, RootPurpose } from "./allowlist/types.js";
 import type { Finding } from "./findings.js";
 
 /** What a report says about the leaf certificate of a file. All strings are display-safe. */
@@ -6,6 +7,8 @@ export interface CertificateSummary {
   issuer: string;
   /** Brand of the allowlisted root the path ends at (e.g. "DigiCert"), or null when untrusted. */
   brand: string | null;
+  /** What the root the path ends at is for; present only when the allowlist knows that root. */
+  rootPurpose?: RootPurpose;
   notBefore: string; // ISO-8601
   notAfter: string; // ISO-8601
   /** SHA-256 of the leaf's DER, upper-case hex pairs joined by ':' (as openssl prints it). */
@@ -44,6 +47,8 @@ export interface TrustAnchorSource {
   /** PEM of the root; its SHA-256 must equal `fingerprintSha256` or the anchor is refused. */
   pem: string;
   fingerprintSha256: string;
+  /** The allowlist's facts about this root (purpose, programs, renewal); absent for other roots. */
+  profile?: RootProfile;
 }
 
 export interface ValidateOptions {

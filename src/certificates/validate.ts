@@ -1,4 +1,6 @@
 import { buildPath } from "./path.js";
+import { explainPinnedRoots } from "./pinned-roots.js";
+import { renewalWarnings } from "./renewal.js";
 import { checkChain } from "./checks.js";
 import { decodeCertificateFile } from "./decode.js";
 import { finding, type Finding } from "./findings.js";
@@ -41,13 +43,18 @@ export function validateCertificateBytes(bytes: Uint8Array, options: ValidateByt
     return report(options.path, null, [finding("parse-error", `a certificate in the file cannot be read: ${why}`)], []);
   }
 
-  // 3. Build the path to a pinned root.
-  const built = buildPath(leaf, intermediates, options.trust);
+  // 3. Build the path to a pinned root (for this file, a fingerprint-pinned root it carries last
+  //    counts as one; a path that stops below an absent pinned root says which root to add).
+  const trust = options.trust.withCarriedRoot(intermediates);
+  const built = explainPinnedRoots(buildPath(leaf, intermediates, trust), trust);
   const chain = built.ok ? [...built.path, built.anchor.facts] : built.path;
 
   // 4. Check every certificate of the path at the validation time.
   const checked = checkChain(chain, built.ok, { at, warnDays });
   const errors = built.ok ? checked.errors : [...built.errors, ...checked.errors];
+
+  // 5. Warn a valid certificate whose renewal cannot come from the same hierarchy.
+  const renewal = built.ok && errors.length === 0 ? renewalWarnings(built.anchor) : [];
 
   return report(
     options.path,
@@ -55,13 +62,14 @@ export function validateCertificateBytes(bytes: Uint8Array, options: ValidateByt
       subject: leaf.subject,
       issuer: leaf.issuer,
       brand: built.ok ? built.anchor.brand : null,
+      ...(built.ok && built.anchor.profile && { rootPurpose: built.anchor.profile.purpose }),
       notBefore: leaf.notBefore.toISOString(),
       notAfter: leaf.notAfter.toISOString(),
       fingerprintSha256: leaf.fingerprintSha256,
       chain: chain.slice(1).map((c) => c.subject),
     },
     dedupe(errors),
-    checked.warnings,
+    [...checked.warnings, ...renewal],
   );
 }
 

@@ -6,6 +6,8 @@ const USAGE = `usage: onerecord-access <command> [options]
 commands:
   validate [--json] [--at ISO-8601] [--trust ROOT.pem]... [--warn-days N] [--config FILE] PATH...
       check device certificates (files or folders) against the approved CAs
+  roots [--json] [--brand NAME]
+      list the approved CA roots: brand, purpose, expiry, SHA-256, whether the file must carry it
   decrypt-token --key DEVICE.key JWE
       decrypt a delivered token with the device's private key
   verify-token --jwks JWKS.json --cert DEVICE.pem TOKEN
@@ -15,6 +17,7 @@ commands:
 // Commands load lazily so `validate` does not pay for the JOSE code and vice versa.
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import("./validate.js")).run,
+  roots: async () => (await import("./commands/roots.js")).run,
   "decrypt-token": async () => (await import("./commands/decrypt-token.js")).run,
   "verify-token": async () => (await import("./commands/verify-token.js")).run,
 };

@@ -1,4 +1,4 @@
-import { displaySafe, type FileReport, type ValidationReport } from "../certificates/index.js";
+import { brandLabel, displaySafe, type FileReport, type ValidationReport } from "../certificates/index.js";
 
 /** The CLI's human output: one block a file, then a one-line summary. */
 export function renderReport(report: ValidationReport): string {
@@ -13,7 +13,7 @@ function renderFile(file: FileReport): string {
   const cert = file.certificate;
   if (cert) {
     rows.push(["subject", cert.subject]);
-    rows.push(["brand", cert.brand ?? "(no approved CA)"]);
+    rows.push(["brand", brandLabel(cert)]);
     rows.push(["issuer chain", cert.chain.length > 0 ? cert.chain.join("  →  ") : cert.issuer]);
     rows.push(["validity", `${cert.notBefore}  →  ${cert.notAfter}`]);
     rows.push(["sha-256", cert.fingerprintSha256]);

@@ -3,8 +3,18 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { allowlistBrands, allowlistSources } from "../../src/certificates/allowlist/index.js";
-import data from "../../src/certificates/allowlist/roots.json" with { type: "json" };
+import {
+  allowlistBrands,
+  allowlistPins,
+  allowlistSources,
+  type AllowlistFile,
+} from "../../src/certificates/allowlist/index.js";
+import { inspectCertificate } from "../../src/certificates/inspect.js";
+import roots from "../../src/certificates/allowlist/roots.json" with { type: "json" };
+import baseline from "../../scripts/allowlist/baseline.json" with { type: "json" };
+
+const data = roots as AllowlistFile;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const BRANDS = ["VeriSign", "DigiCert", "GeoTrust", "GlobalSign", "Comodo", "GoDaddy", "Symantec"];
 
@@ -25,14 +35,50 @@ const NOT_APPROVED = {
   "ISRG Root X1": "96:BC:EC:06:26:49:76:F3:74:60:77:9A:CF:28:C5:A7:CF:E8:A3:C0:AA:E1:1A:8F:FC:EE:05:C0:BD:DF:08:C6",
 };
 
-const allRoots = data.brands.flatMap((group) => group.roots.map((root) => ({ brand: group.brand, ...root })));
+const allRoots = data.roots;
+const shipped = allRoots.filter((root) => root.pem !== null);
 const sources = allowlistSources();
 const primaryBrand = (fingerprint: string) => sources.find((source) => source.fingerprintSha256 === fingerprint)?.brand;
+const rootOf = (fingerprint: string) => allRoots.find((root) => root.fingerprintSha256 === fingerprint);
+
+// The dedicated client-authentication roots, pinned by fingerprint from CCADB facts.
+const CLIENT_ROOTS: Record<string, [string, string]> = {
+  "DigiCert Client RSA4096 Root G5": [
+    "DigiCert",
+    "3A:F2:14:66:92:0F:A9:1F:A3:1F:43:31:E4:45:C1:6B:E2:33:00:24:BF:D2:C2:39:C0:D8:5A:B5:30:71:47:66",
+  ],
+  "DigiCert Client ECC P384 Root G5": [
+    "DigiCert",
+    "CD:85:1C:5C:25:46:7C:00:95:A4:39:27:D0:B2:29:2D:93:29:75:E8:4D:CE:4C:5E:79:45:42:C6:57:4C:3A:A4",
+  ],
+  "GlobalSign Client Authentication Root R45": [
+    "GlobalSign",
+    "16:5C:7E:81:0B:D3:7C:1D:57:CE:98:49:AC:CD:50:0E:5C:B0:1E:EA:37:DC:55:0D:B0:7E:59:8A:AD:24:74:A8",
+  ],
+  "GlobalSign Client Authentication Root E45": [
+    "GlobalSign",
+    "8B:0F:0F:AA:2C:00:FE:05:32:A8:A5:4E:7B:C5:FD:13:9C:19:22:C4:F1:0F:0B:16:E1:0F:B8:BE:1A:63:49:64",
+  ],
+};
 
 describe("pinned allowlist (roots.json)", () => {
-  it("was written by the generator from a named store", () => {
+  it("was written by the generator from the frozen baseline and a dated CCADB snapshot, not from a running Node", () => {
     expect(data.generatedBy).toBe("scripts/generate-allowlist.ts");
-    expect(data.source).toMatch(/^Node\.js v\d+\.\d+\.\d+ tls\.rootCertificates$/);
+    expect(data.sources.baseline).toMatch(
+      /^Node\.js v20\.20\.2 tls\.rootCertificates \(frozen baseline of \d{4}-\d{2}-\d{2}\)$/,
+    );
+    expect(data.sources.ccadb).toContain(
+      "crtsh/ccadb_data, commit 01082aefae232dbc960aafe1443da8ea9527916b, about 2026-09",
+    );
+  });
+
+  it("still pins every root of the frozen baseline, with its PEM, under the same brands (or removes it explicitly)", () => {
+    const removed = new Set(data.removed.map((entry) => entry.fingerprintSha256));
+    for (const root of baseline.roots) {
+      if (removed.has(root.fingerprintSha256)) continue;
+      expect(rootOf(root.fingerprintSha256)?.pem, root.subject).toBe(root.pem);
+    }
+    expect(baseline.roots).toHaveLength(24);
   });
 
   it("has at least one root for each of the seven approved brands, and no other group", () => {
@@ -40,6 +86,7 @@ describe("pinned allowlist (roots.json)", () => {
     for (const group of data.brands) {
       expect(group.roots.length, group.brand).toBeGreaterThan(0);
       expect(group.note.length, group.brand).toBeGreaterThan(0);
+      for (const fingerprint of group.roots) expect(rootOf(fingerprint)?.brands, group.brand).toContain(group.brand);
     }
   });
 
@@ -52,14 +99,51 @@ describe("pinned allowlist (roots.json)", () => {
     expect(primaryBrand(fingerprint)).toBe(brand);
   });
 
+  it.each(Object.entries(CLIENT_ROOTS))(
+    "pins %s by SHA-256 with its CCADB trust fact, without its certificate",
+    (name, [brand, fingerprint]) => {
+      const root = rootOf(fingerprint);
+      expect(root).toMatchObject({
+        name,
+        brand,
+        purpose: "client-authentication root",
+        programs: ["Microsoft"],
+        trustBits: "Client Authentication",
+        carried: true,
+        pem: null,
+        clientAuthEnds: null,
+      });
+      expect(root?.factsSource).toContain("CCADB");
+      expect(primaryBrand(fingerprint)).toBeUndefined(); // not shipped: the file carries it
+      expect(allowlistPins().map((pin) => pin.fingerprintSha256)).toContain(fingerprint);
+    },
+  );
+
+  it("records per root its brand, purpose, root programs, key and expiry, with their source", () => {
+    for (const root of allRoots) {
+      expect(["client-authentication root", "multi-purpose root", "TLS-server root"], root.name).toContain(
+        root.purpose,
+      );
+      expect(root.brands, root.name).toContain(root.brand);
+      expect(root.programs.length, root.name).toBeGreaterThan(0);
+      expect(root.key, root.name).toMatch(/^(RSA \d{4}|EC P-\d{3})$/);
+      expect(new Date(root.notAfter).toISOString(), root.name).toBe(root.notAfter);
+      expect([data.sources.ccadb, data.sources.baseline], root.name).toContain(root.factsSource);
+      // Every root whose CA stops issuing clientAuth under it says when; client roots do not.
+      if (root.purpose === "client-authentication root") expect(root.clientAuthEnds).toBeNull();
+      else expect(root.clientAuthEnds?.date, root.name).toMatch(/^2027-\d{2}-\d{2}$/);
+    }
+  });
+
+  it("does not count DigiCert-owned QuoVadis roots as DigiCert (a decision written in the input)", () => {
+    for (const root of allRoots) expect(root.subject).not.toMatch(/QuoVadis/);
+  });
+
   it("lists the DigiCert roots that issue the VeriSign, GeoTrust and Symantec brands under those brands too", () => {
     for (const brand of ["VeriSign", "GeoTrust", "Symantec"]) {
       const group = data.brands.find((g) => g.brand === brand);
-      expect(
-        group?.roots.map((root) => root.fingerprintSha256),
-        brand,
-      ).toContain(DIGICERT_GLOBAL_ROOT_G2);
-      for (const root of group?.roots ?? []) expect(root.subject, brand).toMatch(/O=DigiCert/);
+      expect(group?.roots, brand).toContain(DIGICERT_GLOBAL_ROOT_G2);
+      for (const fingerprint of group?.roots ?? []) expect(rootOf(fingerprint)?.subject, brand).toMatch(/O=DigiCert/);
     }
   });
 
@@ -73,8 +157,8 @@ describe("pinned allowlist (roots.json)", () => {
   });
 
   it("pins every PEM to its own SHA-256 fingerprint, and each is a self-signed CA certificate", () => {
-    for (const root of allRoots) {
-      const certificate = new X509Certificate(root.pem);
+    for (const root of shipped) {
+      const certificate = new X509Certificate(root.pem!);
       expect(certificate.fingerprint256, root.subject).toBe(root.fingerprintSha256);
       expect(root.fingerprintSha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
       expect(certificate.ca, root.subject).toBe(true);
@@ -83,39 +167,38 @@ describe("pinned allowlist (roots.json)", () => {
     }
   });
 
-  it("has no self-contradictory entry: notAfter parses and is the certificate's, the subject is its own", () => {
-    for (const root of allRoots) {
-      const certificate = new X509Certificate(root.pem);
-      const notAfter = Date.parse(root.notAfter);
-      expect(Number.isNaN(notAfter), root.subject).toBe(false);
-      expect(new Date(notAfter).toISOString()).toBe(root.notAfter);
-      expect(notAfter, root.subject).toBe(new Date(certificate.validTo).getTime());
-      const commonName = /^CN=((?:\\.|[^,])*)/.exec(root.subject)?.[1]?.replace(/\\(.)/g, "$1");
-      if (commonName) expect(certificate.subject.split("\n"), root.subject).toContain(`CN=${commonName}`);
+  it("has no self-contradictory entry: notAfter, subject and name are the certificate's own", () => {
+    for (const root of shipped) {
+      const facts = inspectCertificate(new X509Certificate(root.pem!).raw);
+      expect(root.notAfter, root.name).toBe(facts.notAfter.toISOString());
+      expect(root.subject, root.name).toBe(facts.subject);
+      expect(facts.node.subject.split("\n"), root.name).toEqual(
+        expect.arrayContaining([expect.stringMatching(new RegExp(`^(CN|OU)=${escapeRegExp(root.name)}$`))]),
+      );
     }
   });
 
   it("is sorted, so a regenerated file diffs cleanly", () => {
     const names = data.brands.map((group) => group.brand);
     expect(names).toEqual([...names].sort());
-    for (const group of data.brands) {
-      const keys = group.roots.map((root) => `${root.subject}\u0000${root.fingerprintSha256}`);
-      expect(keys, group.brand).toEqual([...keys].sort());
-    }
+    const keys = allRoots.map((root) => `${root.brand}\u0000${root.name}`);
+    expect(keys).toEqual([...keys].sort());
   });
 });
 
 describe("allowlistSources", () => {
-  it("returns every distinct pinned root exactly once", () => {
+  it("returns every shipped root exactly once, with its facts", () => {
     const fingerprints = sources.map((source) => source.fingerprintSha256);
     expect(new Set(fingerprints).size).toBe(fingerprints.length);
-    expect(new Set(fingerprints)).toEqual(new Set(allRoots.map((root) => root.fingerprintSha256)));
+    expect(new Set(fingerprints)).toEqual(new Set(shipped.map((root) => root.fingerprintSha256)));
+    for (const source of sources) expect(source.profile?.fingerprintSha256).toBe(source.fingerprintSha256);
   });
 
   it("reports a root shared with the legacy brands under DigiCert, never VeriSign, GeoTrust or Symantec", () => {
     for (const source of sources) expect(["VeriSign", "GeoTrust", "Symantec"]).not.toContain(source.brand);
     const digicert = data.brands.find((group) => group.brand === "DigiCert");
-    for (const root of digicert?.roots ?? []) expect(primaryBrand(root.fingerprintSha256)).toBe("DigiCert");
+    for (const fingerprint of digicert?.roots ?? [])
+      if (rootOf(fingerprint)?.pem) expect(primaryBrand(fingerprint)).toBe("DigiCert");
   });
 
   it("gives each source the PEM its fingerprint pins", () => {
@@ -124,13 +207,14 @@ describe("allowlistSources", () => {
 });
 
 describe("allowlistBrands", () => {
-  it("lists the groups without certificate bodies", () => {
+  it("lists the groups' roots with their facts and without certificate bodies", () => {
     const brands = allowlistBrands();
     expect(brands.map((group) => group.brand)).toEqual(data.brands.map((group) => group.brand));
     for (const group of brands) {
-      for (const root of group.roots) {
-        expect(Object.keys(root).sort()).toEqual(["fingerprintSha256", "notAfter", "subject"]);
-      }
+      expect(group.roots.map((root) => root.fingerprintSha256)).toEqual(
+        data.brands.find((g) => g.brand === group.brand)?.roots,
+      );
+      for (const root of group.roots) expect(root).not.toHaveProperty("pem");
     }
   });
 });

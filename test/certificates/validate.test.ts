@@ -216,7 +216,8 @@ describe("finding codes", () => {
       "key-usage",
       "device-mismatch",
       "duplicate-device",
+      "missing-root",
     ]);
-    expect([...WARNING_CODES]).toEqual(["expires-soon"]);
+    expect([...WARNING_CODES]).toEqual(["expires-soon", "client-auth-ending"]);
   });
 });

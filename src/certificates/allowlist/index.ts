@@ -1,75 +1,63 @@
 import type { TrustAnchorSource } from "../types.js";
+import type { AllowlistFile, RootProfile } from "./types.js";
 import data from "./roots.json" with { type: "json" };
 
-/** One root as scripts/generate-allowlist.ts writes it. */
-interface PinnedRoot {
-  subject: string;
-  fingerprintSha256: string;
-  notAfter: string;
-  pem: string;
-}
+export type { AllowlistFile, ClientAuthEnd, RootProfile, RootPurpose } from "./types.js";
 
-interface BrandGroup {
+const allowlist = data as AllowlistFile;
+
+/** A root pinned by fingerprint only: trusted when the file carries it last or configuration supplies it. */
+export interface PinnedRoot {
   brand: string;
-  note: string;
-  roots: PinnedRoot[];
-}
-
-interface AllowlistFile {
-  generatedBy: string;
-  source: string;
-  brands: BrandGroup[];
+  fingerprintSha256: string;
+  profile: RootProfile;
 }
 
 export interface AllowlistBrand {
   brand: string;
   note: string;
-  roots: { subject: string; fingerprintSha256: string; notAfter: string }[];
+  roots: RootProfile[];
 }
 
-const allowlist: AllowlistFile = data;
+function profileOf(record: AllowlistFile["roots"][number]): RootProfile {
+  const { pem: _pem, ...profile } = record;
+  return profile;
+}
 
 /**
- * VeriSign, GeoTrust and Symantec certificates are issued from DigiCert roots today, so those
- * groups share their roots with DigiCert's. A report names the operator of the root, so these
- * legacy brands are chosen last.
- */
-const ISSUED_BY_ANOTHER_BRAND = new Set(["VeriSign", "GeoTrust", "Symantec"]);
-
-/**
- * Every pinned root once, with its primary brand (for a DigiCert root: "DigiCert"). The store
- * checks each PEM against its fingerprint when it first needs it; nothing is parsed here.
+ * Every shipped root once, under the brand reports name (its operator: a DigiCert root that also
+ * issues GeoTrust certificates is "DigiCert"). The store checks each PEM against its fingerprint
+ * when it first needs it; nothing is parsed here.
  */
 export function allowlistSources(): TrustAnchorSource[] {
-  const groups = [
-    ...allowlist.brands.filter((group) => !ISSUED_BY_ANOTHER_BRAND.has(group.brand)),
-    ...allowlist.brands.filter((group) => ISSUED_BY_ANOTHER_BRAND.has(group.brand)),
-  ];
-  const sources = new Map<string, TrustAnchorSource>();
-  for (const group of groups) {
-    for (const root of group.roots) {
-      if (!sources.has(root.fingerprintSha256)) {
-        sources.set(root.fingerprintSha256, {
-          brand: group.brand,
-          pem: root.pem,
-          fingerprintSha256: root.fingerprintSha256,
-        });
-      }
-    }
-  }
-  return [...sources.values()];
+  return allowlist.roots.flatMap((root) =>
+    root.pem === null
+      ? []
+      : [{ brand: root.brand, pem: root.pem, fingerprintSha256: root.fingerprintSha256, profile: profileOf(root) }],
+  );
 }
 
-/** The brand groups as generated (a root may be listed under several), for docs and the CLI. */
+/** The roots pinned by fingerprint whose certificates the project does not ship. */
+export function allowlistPins(): PinnedRoot[] {
+  return allowlist.roots
+    .filter((root) => root.pem === null)
+    .map((root) => ({ brand: root.brand, fingerprintSha256: root.fingerprintSha256, profile: profileOf(root) }));
+}
+
+/** The brand groups (a root may serve several brands), for docs and the CLI. */
 export function allowlistBrands(): AllowlistBrand[] {
+  const byFingerprint = new Map(allowlist.roots.map((root) => [root.fingerprintSha256, profileOf(root)]));
   return allowlist.brands.map((group) => ({
     brand: group.brand,
     note: group.note,
-    roots: group.roots.map(({ subject, fingerprintSha256, notAfter }) => ({ subject, fingerprintSha256, notAfter })),
+    roots: group.roots.flatMap((fingerprint) => {
+      const root = byFingerprint.get(fingerprint);
+      return root ? [root] : [];
+    }),
   }));
 }
 
-/** Where the pinned roots came from, e.g. "Node.js v20.20.2 tls.rootCertificates". */
-export function allowlistSource(): string {
-  return allowlist.source;
+/** Where the pinned roots and their facts came from. */
+export function allowlistSource(): AllowlistFile["sources"] {
+  return allowlist.sources;
 }
