@@ -587,7 +587,11 @@ describe("a hold blocks every advance, and /unhold lets it happen", () => {
     expect(s.record(n)).toMatchObject({ stage: "tokens", hold: { by: "tom" } });
     expect(s.record(n).issuance).toHaveLength(2);
     expect(s.record(n).voidedRuns).toEqual([
-      expect.objectContaining({ runUrl: expect.stringMatching(/\/runs\/810$/), tokens: 2, blockedBy: expect.objectContaining({ kind: "hold", by: "tom" }) }),
+      expect.objectContaining({
+        runUrl: expect.stringMatching(/\/runs\/810$/),
+        tokens: 2,
+        blockedBy: expect.objectContaining({ kind: "hold", by: "tom" }),
+      }),
     ]);
     await s.say(n, "rita", "/unhold");
     expect(s.record(n)).toMatchObject({ stage: "tokens", hold: null });
@@ -622,6 +626,8 @@ describe("a hold blocks every advance, and /unhold lets it happen", () => {
     const record = s.record(n);
     expect(record.stage).toBe("certification");
     expect(record.commands.at(-1)).toMatchObject({ name: "revoke-certification", outcome: "accepted" });
-    expect(record.voidedRuns).toEqual([expect.objectContaining({ blockedBy: expect.objectContaining({ kind: "revoke", by: "rita" }) })]);
+    expect(record.voidedRuns).toEqual([
+      expect.objectContaining({ blockedBy: expect.objectContaining({ kind: "revoke", by: "rita" }) }),
+    ]);
   });
 });
