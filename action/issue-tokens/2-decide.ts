@@ -69,7 +69,7 @@ export interface DecideInput {
   issue: RequestIssue;
   record: RecordLookup;
   run: Pick<RunInfo, "eventName" | "ref" | "defaultBranch" | "workflowPath">;
-  /** The configured workflow file (`.github/workflows/` + config tokens.workflow). */
+  /** The configured workflow file (`tokenWorkflowPath` of config tokens.workflow). */
   workflow: string;
   now: Date;
 }

@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import { decodeCertificateFile } from "../../src/certificates/decode.js";
 import { MAX_FILE_BYTES, TrustStore } from "../../src/certificates/index.js";
 import { OneRecordError } from "../../src/errors.js";
+import { tokenWorkflowPath } from "../../src/record/token-workflow.js";
 import { loadSigningKey } from "../../src/tokens/index.js";
 import { loadConfig } from "../config.js";
 import type { RunContext } from "../context.js";
@@ -54,7 +55,7 @@ export async function issueTokens(inputs: ActionInputs, context: RunContext, dep
     issue: loaded.issue,
     record: loaded.record,
     run,
-    workflow: `.github/workflows/${config.tokens.workflow}`,
+    workflow: tokenWorkflowPath(config.tokens.workflow),
     now,
   });
   if (decision.kind === "refuse") return refuse(mode.request, decision.reasons);

@@ -14,13 +14,14 @@ import { deviceKey, isValidDeviceId } from "../request/device-id.js";
 import { parseJwks } from "../tokens/jwks.js";
 import { SIGNING_ALGORITHMS } from "../tokens/signing-key.js";
 import type { IssuanceRecord } from "./schema.js";
+import { COMPACT_JWE } from "./token-workflow.js";
 
 /**
  * The comment the token workflow posts on the request issue: a hidden, machine-readable block
  * (what was issued, by which run) followed by text for people. The app turns it into issuance
  * records, but only after checking, through the API, that the run it names is the configured
  * workflow file on the default branch and succeeded: the comment is written with the workflow's
- * GITHUB_TOKEN, as `github-actions[bot]`, an account any workflow of the repository can post as.
+ * GITHUB_TOKEN, as `TOKEN_WORKFLOW_BOT` (src/record/token-workflow.ts), an account any workflow of the repository can post as.
  *
  * The block may also carry `proof`: a JWS over everything but the JWEs themselves (their SHA-256
  * instead), signed with the token signing key. Only the protected environment holds that key, so
@@ -35,8 +36,8 @@ export const ISSUANCE_VERSION = 1 as const;
 export const ISSUANCE_PROOF_TYPE = "onerecord-issuance+jwt";
 
 const MAX_BLOCK_CHARS = 1024 * 1024;
-const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+// The proof is always signed: unlike `COMPACT_JWS` (src/tokens/compact.ts) its signature part is never empty.
+const SIGNED_COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 // Seconds precision or milliseconds, always UTC: the record compares these as strings.
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
 
@@ -67,7 +68,7 @@ export const issuanceBlockSchema = z
       .string()
       .max(500)
       .regex(/^https?:\/\/[^\s<>"]+$/, "not a URL"),
-    /** The workflow file that ran, e.g. `.github/workflows/issue-tokens.yml`. */
+    /** The workflow file that ran, e.g. `.github/workflows/issue-tokens.yml` (`tokenWorkflowPath`). */
     workflow: z.string().regex(/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/, "not a workflow file path"),
     ref: z
       .string()
@@ -82,7 +83,7 @@ export const issuanceBlockSchema = z
     proof: z
       .string()
       .max(1024 * 1024)
-      .regex(COMPACT_JWS, "not a compact JWS")
+      .regex(SIGNED_COMPACT_JWS, "not a compact JWS")
       .optional(),
   })
   .strict()
