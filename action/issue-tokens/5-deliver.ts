@@ -4,11 +4,11 @@ import {
   signIssuanceProof,
   writeIssuanceBlock,
   type IssuanceBlock,
+  type IssuanceEntry,
 } from "../../src/record/issuance-comment.js";
 import type { SigningKey } from "../../src/tokens/index.js";
 import { escapeHtml } from "../escape.js";
 import type { Refusal } from "./2-decide.js";
-import type { IssuedEntry } from "./4-issue.js";
 
 /** The run fields every issuance comment carries. */
 export type IssuanceRun = Pick<
@@ -27,12 +27,12 @@ const FIXED_OVERHEAD = 4_000;
  */
 export async function renderIssuanceComments(
   run: IssuanceRun,
-  entries: readonly IssuedEntry[],
+  entries: readonly IssuanceEntry[],
   key: Pick<SigningKey, "alg" | "kid" | "privateKey">,
   budget = COMMENT_BUDGET,
 ): Promise<string[]> {
-  const groups: IssuedEntry[][] = [];
-  let current: IssuedEntry[] = [];
+  const groups: IssuanceEntry[][] = [];
+  let current: IssuanceEntry[] = [];
   let size = FIXED_OVERHEAD;
   for (const entry of entries) {
     const cost = entrySize(entry);
@@ -64,12 +64,13 @@ export async function renderIssuanceComments(
   return bodies;
 }
 
-function blockEntry(e: IssuedEntry): IssuanceBlock["issued"][number] {
+/** Only the entry's own fields, whatever else a caller's object carries (the block's schema is strict). */
+function blockEntry(e: IssuanceEntry): IssuanceEntry {
   return { device: e.device, jti: e.jti, x5tS256: e.x5tS256, iat: e.iat, exp: e.exp, jwe: e.jwe };
 }
 
 /** What one token adds to a comment: table row, JWE section, block entry and its share of the proof. */
-function entrySize(e: IssuedEntry): number {
+function entrySize(e: IssuanceEntry): number {
   const json = JSON.stringify(blockEntry(e)).length + 1;
   const proof = Math.ceil(((json - e.jwe.length + 60) * 4) / 3);
   return row(e).length + jweSection(e).length + json + proof + 8;
@@ -78,10 +79,10 @@ function entrySize(e: IssuedEntry): number {
 const code = (text: string) => `\`${text}\``;
 const expiry = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.000Z$/, "Z");
 // Values are schema-checked (device ids, UUIDs, base64url): none can hold a backtick or a pipe.
-const row = (e: IssuedEntry) => `| ${code(e.device)} | ${code(e.jti)} | ${code(e.x5tS256)} | ${expiry(e.exp)} |`;
-const jweSection = (e: IssuedEntry) => `${code(e.device)}\n\n\`\`\`text\n${e.jwe}\n\`\`\`\n`;
+const row = (e: IssuanceEntry) => `| ${code(e.device)} | ${code(e.jti)} | ${code(e.x5tS256)} | ${expiry(e.exp)} |`;
+const jweSection = (e: IssuanceEntry) => `${code(e.device)}\n\n\`\`\`text\n${e.jwe}\n\`\`\`\n`;
 
-function readableText(run: IssuanceRun, issued: readonly IssuedEntry[], part: number, parts: number): string {
+function readableText(run: IssuanceRun, issued: readonly IssuanceEntry[], part: number, parts: number): string {
   const runLink = `[workflow run ${run.runId}](${run.runUrl.replace(/[()]/g, (c) => encodeURIComponent(c))})`;
   return [
     `### 🔑 Device tokens for request #${run.request}${parts > 1 ? ` (part ${part} of ${parts})` : ""}`,
@@ -112,7 +113,14 @@ function readableText(run: IssuanceRun, issued: readonly IssuedEntry[], part: nu
 export type Outcome =
   | { kind: "refused"; request: number; reasons: Refusal[] }
   | { kind: "nothing"; request: number; reason: string }
-  | { kind: "issued"; request: number; issued: readonly IssuedEntry[]; commentUrls: string[]; jwks: string };
+  // Typed without the JWE: the summary shows what was issued, never a token, not even encrypted.
+  | {
+      kind: "issued";
+      request: number;
+      issued: readonly Omit<IssuanceEntry, "jwe">[];
+      commentUrls: string[];
+      jwks: string;
+    };
 
 /** The job summary as HTML: devices, token ids, thumbprints and expiry, never a token or a JWE. Every value is escaped. */
 export function renderJobSummary(outcome: Outcome): string {

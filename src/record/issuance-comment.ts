@@ -11,6 +11,7 @@ import {
 import { z } from "zod";
 import { OneRecordError } from "../errors.js";
 import { deviceKey, isValidDeviceId } from "../request/device-id.js";
+import type { IssuedToken } from "../tokens/issue.js";
 import { parseJwks } from "../tokens/jwks.js";
 import { SIGNING_ALGORITHMS } from "../tokens/signing-key.js";
 import type { IssuanceRecord } from "./schema.js";
@@ -41,7 +42,14 @@ const SIGNED_COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 // Seconds precision or milliseconds, always UTC: the record compares these as strings.
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
 
-export const issuedTokenSchema = z
+/**
+ * One token as the issuance comment lists it: the public facts of an `IssuedToken`
+ * (src/tokens/issue.ts, the JWE and every claim, which exists only inside the token workflow)
+ * flattened — device (`sub`), `jti`, binding (`cnf["x5t#S256"]`), `iat`, `exp` — and its JWE.
+ * Never the JWT. The Action posts these, the app reads them back: one type for both
+ * (`issuanceEntryOf` is the one mapping from a token).
+ */
+export const issuanceEntrySchema = z
   .object({
     device: z.string().refine(isValidDeviceId, "not a valid device id"),
     jti: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, "not a token id"),
@@ -54,7 +62,20 @@ export const issuedTokenSchema = z
   })
   .strict()
   .refine((t) => t.exp > t.iat, { message: "exp must be after iat", path: ["exp"] });
-export type IssuedToken = z.infer<typeof issuedTokenSchema>;
+export type IssuanceEntry = z.infer<typeof issuanceEntrySchema>;
+
+/** The entry that lists a freshly issued token: nothing but its public claims and its JWE. */
+export function issuanceEntryOf(token: IssuedToken): IssuanceEntry {
+  const { claims, jwe } = token;
+  return {
+    device: claims.sub,
+    jti: claims.jti,
+    x5tS256: claims.cnf["x5t#S256"],
+    iat: claims.iat,
+    exp: claims.exp,
+    jwe,
+  };
+}
 
 export const issuanceBlockSchema = z
   .object({
@@ -79,7 +100,7 @@ export const issuanceBlockSchema = z
     /** Large requests are split over several comments: every part names the same run. */
     part: z.number().int().positive(),
     parts: z.number().int().positive().max(1000),
-    issued: z.array(issuedTokenSchema).min(1).max(1000),
+    issued: z.array(issuanceEntrySchema).min(1).max(1000),
     proof: z
       .string()
       .max(1024 * 1024)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { IssuedEntry } from "../../action/issue-tokens/4-issue.js";
+import type { IssuanceEntry } from "../../src/record/issuance-comment.js";
 import {
   COMMENT_BUDGET,
   renderIssuanceComments,
@@ -37,7 +37,7 @@ const b64 = (n: number, seed: string) => Buffer.from(seed.repeat(n)).toString("b
 const fakeJwe = (seed: string, size = 300) =>
   [b64(60, seed), b64(342, seed), b64(16, seed), b64(size, seed), b64(22, seed)].join(".");
 
-function entry(i: number, size?: number): IssuedEntry {
+function entry(i: number, size?: number): IssuanceEntry {
   return {
     device: `pump-${String(i).padStart(3, "0")}`,
     jti: `6f1c0a52-2f0e-4f0b-9a57-${String(i).padStart(12, "0")}`,
