@@ -22,7 +22,7 @@ export interface IssueOptions {
  * delivered. Each token is checked to be bound to the certificate the app recorded. What comes
  * back is the public `IssuanceEntry` of each token (its JWE, never the signed JWT).
  */
-export async function issueTokens(
+export async function signAndEncryptTokens(
   plans: readonly DevicePlan[],
   options: IssueOptions,
 ): Promise<{ issued: IssuanceEntry[]; problems: Refusal[] }> {

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { IssuanceEntry } from "../../src/record/issuance-comment.js";
-import {
-  COMMENT_BUDGET,
-  renderIssuanceComments,
-  renderJobSummary,
-  type IssuanceRun,
-} from "../../action/issue-tokens/5-deliver.js";
+import { COMMENT_BUDGET, renderIssuanceComments, type IssuanceRun } from "../../action/issue-tokens/5-deliver.js";
+import { renderJobSummary } from "../../action/issue-tokens/summary.js";
 import { COMMENT_LIMIT } from "../../src/record/index.js";
 import {
   ISSUANCE_MARKER,
