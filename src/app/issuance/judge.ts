@@ -41,7 +41,7 @@ export type Judgement =
 /**
  * Whether an issuance comment posted as `TOKEN_WORKFLOW_BOT` is what it claims: the attempt it
  * names, of the configured token workflow, dispatched on the default branch of this repository,
- * for this request, completed with success (SPEC D). Any workflow of the repository can post as
+ * for this request, completed with success (docs/token-workflow.md, "How the app accepts it"). Any workflow of the repository can post as
  * that account, so the run is checked through the API. The workflow posts the comment from inside
  * the run, so a fresh comment normally names a run still in progress: pending, not accepted.
  */
