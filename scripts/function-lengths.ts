@@ -2,9 +2,9 @@
  * Lists the functions longer than N lines in the given folders, read with the TypeScript
  * compiler's own parser (no type checking, so it is fast and needs no tsconfig).
  *
- *   npx tsx scripts/function-lengths.ts [--max 70] [--exclude PATH]... FOLDER...
+ *   npx tsx scripts/function-lengths.ts [--max 70] [--top N] [--exclude PATH]... FOLDER...
  *
- * Exits 1 when it lists any. A function's length runs from its first line to its last, nested
+ * Exits 1 when it lists any. `--top 5 --max 0` lists the five longest functions, whatever their length. A function's length runs from its first line to its last, nested
  * functions included (as ESLint's max-lines-per-function counts); every function-like node counts:
  * declarations, methods, accessors, constructors, function expressions and arrow functions.
  */
@@ -79,20 +79,22 @@ function functionName(node: ts.SignatureDeclaration, source: ts.SourceFile): str
 
 function main(argv: readonly string[]): number {
   let max = 70;
+  let top = Infinity;
   const exclude: string[] = [];
   const folders: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--max") max = Number(argv[++i]);
+    else if (arg === "--top") top = Number(argv[++i]);
     else if (arg === "--exclude") exclude.push(argv[++i] ?? "");
     else folders.push(arg);
   }
-  if (!Number.isInteger(max) || max < 1 || folders.length === 0) {
-    console.error("usage: function-lengths.ts [--max N] [--exclude PATH]... FOLDER...");
+  if (!Number.isInteger(max) || max < 0 || !(top >= 1) || folders.length === 0) {
+    console.error("usage: function-lengths.ts [--max N] [--top N] [--exclude PATH]... FOLDER...");
     return 2;
   }
   const long = longFunctions(folders, { max, exclude });
-  for (const f of long) console.log(`${String(f.lines).padStart(4)}  ${f.file}:${f.line}  ${f.name}`);
+  for (const f of long.slice(0, top)) console.log(`${String(f.lines).padStart(4)}  ${f.file}:${f.line}  ${f.name}`);
   console.log(`${long.length} function(s) over ${max} lines`);
   return long.length > 0 ? 1 : 0;
 }
