@@ -69,7 +69,7 @@ export interface DecideInput {
   issue: RequestIssue;
   record: RecordLookup;
   run: Pick<RunInfo, "eventName" | "ref" | "defaultBranch" | "workflowPath">;
-  /** The configured workflow file (`.github/workflows/` + config tokens.workflow). */
+  /** The configured workflow file (`tokenWorkflowPath` of config tokens.workflow). */
   workflow: string;
   now: Date;
 }
@@ -98,45 +98,58 @@ export function decide(input: DecideInput): Decision {
   const mismatch = recordMismatch(record, input);
   if (mismatch) return { kind: "refuse", reasons: [...reasons, mismatch] };
 
-  if (record.rejection || record.stage === "rejected") {
-    reasons.push(
+  reasons.push(...stageProblems(record), ...certificationProblems(record, input.issue));
+  const devices = record.request?.devices ?? [];
+  if (devices.length === 0) reasons.push(refusal("no-devices", "the record lists no devices for the request"));
+  reasons.push(...pendingReports(record));
+  if (reasons.length > 0) return { kind: "refuse", reasons };
+  return whatToIssue(record, input.now);
+}
+
+/** A rejected, held, or not yet ready request: at most one reason, the most final first. */
+function stageProblems(record: AccessRecord): Refusal[] {
+  if (record.rejection || record.stage === "rejected")
+    return [
       refusal(
         "rejected",
         `the request was rejected${record.rejection ? ` by ${record.rejection.by} (${record.rejection.reason})` : ""}`,
       ),
-    );
-  } else if (record.hold) {
-    reasons.push(
+    ];
+  if (record.hold)
+    return [
       refusal(
         "on-hold",
         `the request is on hold (${record.hold.by}: ${record.hold.reason}); a reviewer lifts it with /unhold`,
       ),
-    );
-  } else if (record.stage !== "tokens" && record.stage !== "live") {
-    reasons.push(
+    ];
+  if (record.stage !== "tokens" && record.stage !== "live")
+    return [
       refusal(
         "wrong-stage",
         `the request is at stage "${record.stage}"; tokens are issued at stage "tokens", once every device has a valid merged certificate`,
       ),
-    );
-  }
-  reasons.push(...certificationProblems(record, input.issue));
-  const devices = record.request?.devices ?? [];
-  if (devices.length === 0) reasons.push(refusal("no-devices", "the record lists no devices for the request"));
-  // A report the app has not confirmed yet names tokens that may well be live: its run had not
-  // completed when the app last looked. Issuing now could give those devices a second token.
-  const pending = record.issuanceComments.filter((j) => j.pending);
-  if (pending.length > 0) {
-    const runs = [...new Set(pending.map((j) => j.runId))].join(", ");
-    reasons.push(
-      refusal(
-        "issuance-pending",
-        `the issuance report of run ${runs} is not confirmed by the app yet (it waits for that run to complete); once the status comment shows it accepted or refused — /status asks the app to look again — run this workflow again`,
-      ),
-    );
-  }
-  if (reasons.length > 0) return { kind: "refuse", reasons };
+    ];
+  return [];
+}
 
+/**
+ * A report the app has not confirmed yet names tokens that may well be live: its run had not
+ * completed when the app last looked. Issuing now could give those devices a second token.
+ */
+function pendingReports(record: AccessRecord): Refusal[] {
+  const pending = record.issuanceComments.filter((j) => j.pending);
+  if (pending.length === 0) return [];
+  const runs = [...new Set(pending.map((j) => j.runId))].join(", ");
+  return [
+    refusal(
+      "issuance-pending",
+      `the issuance report of run ${runs} is not confirmed by the app yet (it waits for that run to complete); once the status comment shows it accepted or refused — /status asks the app to look again — run this workflow again`,
+    ),
+  ];
+}
+
+/** For a request nothing refuses: the devices that need a token now, bound to which certificate. */
+function whatToIssue(record: AccessRecord, now: Date): Decision {
   if (record.stage === "live" && record.reissueRequested.length === 0) {
     return {
       kind: "nothing",
@@ -145,7 +158,7 @@ export function decide(input: DecideInput): Decision {
     };
   }
 
-  const { plans, problems } = certificatePlans(record, input.now);
+  const { plans, problems } = certificatePlans(record, now);
   if (problems.length > 0) return { kind: "refuse", reasons: problems };
 
   const needing = new Set(devicesNeedingTokens(record).map(deviceKey));
@@ -247,75 +260,76 @@ function certificatePlans(record: AccessRecord, now: Date): { plans: DevicePlan[
   const plans: DevicePlan[] = [];
   const problems: Refusal[] = [];
   for (const device of record.request!.devices) {
-    const key = deviceKey(device);
-    const cert = current.get(key);
-    if (!cert || isRemoved(cert)) {
-      problems.push(refusal("certificate-missing", `device ${device} has no merged certificate`));
-      continue;
-    }
-    // Files recorded at other paths for the device that no merge removed are a second certificate.
-    const latestByPath = new Map<string, CertificateRecord>();
-    for (const c of record.certificates) {
-      if (deviceKey(c.device) !== key) continue;
-      const seen = latestByPath.get(c.path);
-      if (!seen || later(c, seen)) latestByPath.set(c.path, c);
-    }
-    const live = [...latestByPath.values()].filter((c) => !isRemoved(c));
-    if (live.length > 1) {
-      problems.push(
-        refusal(
-          "certificate-duplicate",
-          `device ${device} has more than one merged certificate (${live
-            .map((c) => c.path)
-            .sort()
-            .join(", ")}); exactly one is allowed`,
-        ),
-      );
-      continue;
-    }
-    if (cert.verdict !== "valid" || !cert.fingerprintSha256) {
-      const why = cert.errors.map((e) => e.code).join(", ");
-      problems.push(
-        refusal(
-          "certificate-invalid",
-          `the merged certificate of device ${device} (${cert.path}) is invalid${why ? `: ${why}` : ""}`,
-        ),
-      );
-      continue;
-    }
-    if (cert.notAfter && !(Date.parse(cert.notAfter) > now.getTime())) {
-      problems.push(
-        refusal(
-          "certificate-expired",
-          `the certificate of device ${device} (${cert.path}) expired at ${cert.notAfter}; merge a new one`,
-        ),
-      );
-      continue;
-    }
-    plans.push({
-      device,
-      path: cert.path,
-      fingerprintSha256: cert.fingerprintSha256,
-      x5tS256: thumbprintFromFingerprint(cert.fingerprintSha256),
-    });
+    const plan = devicePlan(record, device, current.get(deviceKey(device)), now);
+    if ("code" in plan) problems.push(plan);
+    else plans.push(plan);
   }
-  // One certificate must not serve two devices.
+  problems.push(...sharedCertificates(plans));
+  return { plans, problems };
+}
+
+/** One device: its current certificate, if it is the only one, valid and not expired. */
+function devicePlan(
+  record: AccessRecord,
+  device: string,
+  cert: CertificateRecord | undefined,
+  now: Date,
+): DevicePlan | Refusal {
+  if (!cert || isRemoved(cert)) return refusal("certificate-missing", `device ${device} has no merged certificate`);
+  const live = liveFiles(record, device);
+  if (live.length > 1)
+    return refusal(
+      "certificate-duplicate",
+      `device ${device} has more than one merged certificate (${live
+        .map((c) => c.path)
+        .sort()
+        .join(", ")}); exactly one is allowed`,
+    );
+  if (cert.verdict !== "valid" || !cert.fingerprintSha256) {
+    const why = cert.errors.map((e) => e.code).join(", ");
+    return refusal(
+      "certificate-invalid",
+      `the merged certificate of device ${device} (${cert.path}) is invalid${why ? `: ${why}` : ""}`,
+    );
+  }
+  if (cert.notAfter && !(Date.parse(cert.notAfter) > now.getTime()))
+    return refusal(
+      "certificate-expired",
+      `the certificate of device ${device} (${cert.path}) expired at ${cert.notAfter}; merge a new one`,
+    );
+  return {
+    device,
+    path: cert.path,
+    fingerprintSha256: cert.fingerprintSha256,
+    x5tS256: thumbprintFromFingerprint(cert.fingerprintSha256),
+  };
+}
+
+/** The device's files no merge removed, the latest record of each path: more than one is a second certificate. */
+function liveFiles(record: AccessRecord, device: string): CertificateRecord[] {
+  const key = deviceKey(device);
+  const latestByPath = new Map<string, CertificateRecord>();
+  for (const c of record.certificates) {
+    if (deviceKey(c.device) !== key) continue;
+    const seen = latestByPath.get(c.path);
+    if (!seen || later(c, seen)) latestByPath.set(c.path, c);
+  }
+  return [...latestByPath.values()].filter((c) => !isRemoved(c));
+}
+
+/** One certificate must not serve two devices. */
+function sharedCertificates(plans: readonly DevicePlan[]): Refusal[] {
   const byFingerprint = new Map<string, string[]>();
   for (const p of plans)
     byFingerprint.set(p.fingerprintSha256.toUpperCase(), [
       ...(byFingerprint.get(p.fingerprintSha256.toUpperCase()) ?? []),
       p.device,
     ]);
-  for (const shared of byFingerprint.values()) {
-    if (shared.length > 1)
-      problems.push(
-        refusal(
-          "certificate-duplicate",
-          `devices ${shared.join(", ")} share one certificate; each device needs its own`,
-        ),
-      );
-  }
-  return { plans, problems };
+  return [...byFingerprint.values()]
+    .filter((shared) => shared.length > 1)
+    .map((shared) =>
+      refusal("certificate-duplicate", `devices ${shared.join(", ")} share one certificate; each device needs its own`),
+    );
 }
 
 export function refusal(code: RefusalCode, message: string): Refusal {

@@ -1,18 +1,8 @@
 import type { AccessConfig } from "../../src/config/schema.js";
 import { isOneRecordError } from "../../src/errors.js";
+import { issuanceEntryOf, type IssuanceEntry } from "../../src/record/issuance-comment.js";
 import { issueDeviceToken, type SigningKey } from "../../src/tokens/index.js";
 import { refusal, type DevicePlan, type Refusal } from "./2-decide.js";
-
-/** One issued token as delivered and recorded. The signed JWT itself is not here: it never leaves `issueDeviceToken`. */
-export interface IssuedEntry {
-  device: string;
-  jti: string;
-  x5tS256: string;
-  iat: number;
-  exp: number;
-  /** The token encrypted to the device certificate's public key: ciphertext, safe to post. */
-  jwe: string;
-}
 
 export interface IssueOptions {
   key: SigningKey;
@@ -29,13 +19,14 @@ export interface IssueOptions {
 /**
  * Step 4: a token per device, all in memory before anything is posted, so a device that cannot
  * get one (a key type no JWE fits, a certificate past its validity) stops the run with nothing
- * delivered. Each token is checked to be bound to the certificate the app recorded.
+ * delivered. Each token is checked to be bound to the certificate the app recorded. What comes
+ * back is the public `IssuanceEntry` of each token (its JWE, never the signed JWT).
  */
-export async function issueTokens(
+export async function signAndEncryptTokens(
   plans: readonly DevicePlan[],
   options: IssueOptions,
-): Promise<{ issued: IssuedEntry[]; problems: Refusal[] }> {
-  const issued: IssuedEntry[] = [];
+): Promise<{ issued: IssuanceEntry[]; problems: Refusal[] }> {
+  const issued: IssuanceEntry[] = [];
   const problems: Refusal[] = [];
   for (const plan of plans) {
     try {
@@ -60,14 +51,7 @@ export async function issueTokens(
         );
         continue;
       }
-      issued.push({
-        device: plan.device,
-        jti: claims.jti,
-        x5tS256: claims.cnf["x5t#S256"],
-        iat: claims.iat,
-        exp: claims.exp,
-        jwe,
-      });
+      issued.push(issuanceEntryOf({ jwe, claims }));
     } catch (error) {
       if (!isOneRecordError(error)) throw error;
       problems.push(refusal("cannot-issue", `device ${plan.device}: ${error.message}`));

@@ -4,11 +4,12 @@ import {
   signIssuanceProof,
   writeIssuanceBlock,
   type IssuanceBlock,
+  type IssuanceEntry,
 } from "../../src/record/issuance-comment.js";
+import { OneRecordError } from "../../src/errors.js";
 import type { SigningKey } from "../../src/tokens/index.js";
-import { escapeHtml } from "../escape.js";
-import type { Refusal } from "./2-decide.js";
-import type { IssuedEntry } from "./4-issue.js";
+import type { RunContext } from "../context.js";
+import { createIssueComment, type Octokit } from "../github.js";
 
 /** The run fields every issuance comment carries. */
 export type IssuanceRun = Pick<
@@ -16,23 +17,28 @@ export type IssuanceRun = Pick<
   "repository" | "request" | "runId" | "runAttempt" | "runUrl" | "workflow" | "ref" | "sha" | "issuedAt"
 >;
 
+/** Seconds since the epoch as the comments write times: ISO 8601 UTC to the second (`2026-11-28T12:00:00Z`). */
+export function isoUtcSeconds(seconds: number): string {
+  return new Date(Math.floor(seconds) * 1000).toISOString().replace(/\.000Z$/, "Z");
+}
+
 /** Characters per comment we plan for, well under GitHub's limit (the proof's size is estimated). */
 export const COMMENT_BUDGET = 60_000;
 const FIXED_OVERHEAD = 4_000;
 
 /**
- * Step 5 (pure but for signing): the issuance comment(s). Normally one; a request with many
+ * Step 5, its pure part (but for signing): the issuance comment(s). Normally one; a request with many
  * devices is split so each comment stays under GitHub's size limit, every part naming the run and
  * its place (`part` of `parts`). Each part carries its own proof, signed with the token key.
  */
 export async function renderIssuanceComments(
   run: IssuanceRun,
-  entries: readonly IssuedEntry[],
+  entries: readonly IssuanceEntry[],
   key: Pick<SigningKey, "alg" | "kid" | "privateKey">,
   budget = COMMENT_BUDGET,
 ): Promise<string[]> {
-  const groups: IssuedEntry[][] = [];
-  let current: IssuedEntry[] = [];
+  const groups: IssuanceEntry[][] = [];
+  let current: IssuanceEntry[] = [];
   let size = FIXED_OVERHEAD;
   for (const entry of entries) {
     const cost = entrySize(entry);
@@ -64,24 +70,25 @@ export async function renderIssuanceComments(
   return bodies;
 }
 
-function blockEntry(e: IssuedEntry): IssuanceBlock["issued"][number] {
+/** Only the entry's own fields, whatever else a caller's object carries (the block's schema is strict). */
+function blockEntry(e: IssuanceEntry): IssuanceEntry {
   return { device: e.device, jti: e.jti, x5tS256: e.x5tS256, iat: e.iat, exp: e.exp, jwe: e.jwe };
 }
 
 /** What one token adds to a comment: table row, JWE section, block entry and its share of the proof. */
-function entrySize(e: IssuedEntry): number {
+function entrySize(e: IssuanceEntry): number {
   const json = JSON.stringify(blockEntry(e)).length + 1;
   const proof = Math.ceil(((json - e.jwe.length + 60) * 4) / 3);
   return row(e).length + jweSection(e).length + json + proof + 8;
 }
 
 const code = (text: string) => `\`${text}\``;
-const expiry = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.000Z$/, "Z");
 // Values are schema-checked (device ids, UUIDs, base64url): none can hold a backtick or a pipe.
-const row = (e: IssuedEntry) => `| ${code(e.device)} | ${code(e.jti)} | ${code(e.x5tS256)} | ${expiry(e.exp)} |`;
-const jweSection = (e: IssuedEntry) => `${code(e.device)}\n\n\`\`\`text\n${e.jwe}\n\`\`\`\n`;
+const row = (e: IssuanceEntry) =>
+  `| ${code(e.device)} | ${code(e.jti)} | ${code(e.x5tS256)} | ${isoUtcSeconds(e.exp)} |`;
+const jweSection = (e: IssuanceEntry) => `${code(e.device)}\n\n\`\`\`text\n${e.jwe}\n\`\`\`\n`;
 
-function readableText(run: IssuanceRun, issued: readonly IssuedEntry[], part: number, parts: number): string {
+function readableText(run: IssuanceRun, issued: readonly IssuanceEntry[], part: number, parts: number): string {
   const runLink = `[workflow run ${run.runId}](${run.runUrl.replace(/[()]/g, (c) => encodeURIComponent(c))})`;
   return [
     `### 🔑 Device tokens for request #${run.request}${parts > 1 ? ` (part ${part} of ${parts})` : ""}`,
@@ -109,42 +116,32 @@ function readableText(run: IssuanceRun, issued: readonly IssuedEntry[], part: nu
   ].join("\n");
 }
 
-export type Outcome =
-  | { kind: "refused"; request: number; reasons: Refusal[] }
-  | { kind: "nothing"; request: number; reason: string }
-  | { kind: "issued"; request: number; issued: readonly IssuedEntry[]; commentUrls: string[]; jwks: string };
-
-/** The job summary as HTML: devices, token ids, thumbprints and expiry, never a token or a JWE. Every value is escaped. */
-export function renderJobSummary(outcome: Outcome): string {
-  const parts = [`<h2>OneRecord token issuance: request #${outcome.request}</h2>`];
-  if (outcome.kind === "refused") {
-    parts.push(`<p>❌ Nothing was issued.</p>`);
-    parts.push(
-      `<ul>${outcome.reasons.map((r) => `<li><code>${escapeHtml(r.code)}</code>: ${escapeHtml(r.message)}</li>`).join("")}</ul>`,
-    );
-  } else if (outcome.kind === "nothing") {
-    parts.push(`<p>Nothing to issue: ${escapeHtml(outcome.reason)}.</p>`);
-  } else {
-    const links = outcome.commentUrls
-      .map(
-        (url, i) =>
-          `<a href="${escapeHtml(url)}">${outcome.commentUrls.length > 1 ? `part ${i + 1}` : "issuance comment"}</a>`,
-      )
-      .join(", ");
-    parts.push(
-      `<p>✅ ${outcome.issued.length} token(s) issued and delivered encrypted on the request issue (${links}).</p>`,
-    );
-    const rows = outcome.issued
-      .map(
-        (e) =>
-          `<tr><td><code>${escapeHtml(e.device)}</code></td><td><code>${escapeHtml(e.jti)}</code></td><td><code>${escapeHtml(e.x5tS256)}</code></td><td>${escapeHtml(expiry(e.exp))}</td></tr>`,
-      )
-      .join("");
-    parts.push(`<table><tr><th>device</th><th>jti</th><th>x5t#S256</th><th>expires (UTC)</th></tr>${rows}</table>`);
-    parts.push(
-      `<p>Public signing keys (JWKS, output <code>jwks</code>): publish them where the API reads keys.</p>`,
-      `<pre>${escapeHtml(outcome.jwks)}</pre>`,
-    );
+/**
+ * Step 5, the edge: posts the comments `renderIssuanceComments` wrote, in order, and returns their
+ * URLs. A part that cannot be posted stops the delivery with an error that says how many parts
+ * went out before it: the app accepts an issuance only from a run that succeeded, so a partial
+ * delivery is never recorded, and the next run issues new tokens.
+ */
+export async function deliverIssuance(
+  octokit: Octokit,
+  context: RunContext,
+  request: number,
+  bodies: readonly string[],
+): Promise<string[]> {
+  const urls: string[] = [];
+  for (const [index, body] of bodies.entries()) {
+    try {
+      urls.push((await createIssueComment(octokit, context, request, body)).url);
+    } catch (error) {
+      const posted =
+        index > 0
+          ? ` after ${index} of ${bodies.length} parts were posted; those tokens are not recorded and the next run issues new ones`
+          : "";
+      throw new OneRecordError(
+        "io-error",
+        `${error instanceof Error ? error.message : "cannot post the issuance comment"}${posted}`,
+      );
+    }
   }
-  return `${parts.join("\n")}\n`;
+  return urls;
 }

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { workflowPathOfRef } from "../../src/record/token-workflow.js";
 
 /**
  * What the runner says about this run, as the issuance comment records it and as the decision
@@ -28,7 +29,7 @@ export function readRunInfo(env: NodeJS.ProcessEnv, repository: string): RunInfo
     ref: env.GITHUB_REF ?? "",
     defaultBranch: defaultBranchOf(env.GITHUB_EVENT_PATH),
     sha: env.GITHUB_SHA ?? "",
-    workflowPath: workflowPathOf(env.GITHUB_WORKFLOW_REF ?? "", repository),
+    workflowPath: workflowPathOfRef(env.GITHUB_WORKFLOW_REF ?? "", repository),
     runId,
     runAttempt,
     runUrl:
@@ -36,14 +37,6 @@ export function readRunInfo(env: NodeJS.ProcessEnv, repository: string): RunInfo
         ? `${serverUrl}/${repository}/actions/runs/${runId}${runAttempt > 1 ? `/attempts/${runAttempt}` : ""}`
         : "",
   };
-}
-
-/** "owner/repo/.github/workflows/issue-tokens.yml@refs/heads/main" → ".github/workflows/issue-tokens.yml". */
-export function workflowPathOf(workflowRef: string, repository: string): string {
-  const prefix = `${repository}/`;
-  if (!workflowRef.toLowerCase().startsWith(prefix.toLowerCase())) return "";
-  const at = workflowRef.indexOf("@", prefix.length);
-  return at < 0 ? "" : workflowRef.slice(prefix.length, at);
 }
 
 function positive(value: string | undefined): number {

@@ -15,5 +15,4 @@ export {
   hasCurrentToken,
   devicesNeedingTokens,
   tokensComplete,
-  recordIssuance,
 } from "./tokens.js";

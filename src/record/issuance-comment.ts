@@ -11,16 +11,18 @@ import {
 import { z } from "zod";
 import { OneRecordError } from "../errors.js";
 import { deviceKey, isValidDeviceId } from "../request/device-id.js";
+import type { IssuedToken } from "../tokens/issue.js";
 import { parseJwks } from "../tokens/jwks.js";
 import { SIGNING_ALGORITHMS } from "../tokens/signing-key.js";
 import type { IssuanceRecord } from "./schema.js";
+import { COMPACT_JWE } from "./token-workflow.js";
 
 /**
  * The comment the token workflow posts on the request issue: a hidden, machine-readable block
  * (what was issued, by which run) followed by text for people. The app turns it into issuance
  * records, but only after checking, through the API, that the run it names is the configured
  * workflow file on the default branch and succeeded: the comment is written with the workflow's
- * GITHUB_TOKEN, as `github-actions[bot]`, an account any workflow of the repository can post as.
+ * GITHUB_TOKEN, as `TOKEN_WORKFLOW_BOT` (src/record/token-workflow.ts), an account any workflow of the repository can post as.
  *
  * The block may also carry `proof`: a JWS over everything but the JWEs themselves (their SHA-256
  * instead), signed with the token signing key. Only the protected environment holds that key, so
@@ -35,12 +37,19 @@ export const ISSUANCE_VERSION = 1 as const;
 export const ISSUANCE_PROOF_TYPE = "onerecord-issuance+jwt";
 
 const MAX_BLOCK_CHARS = 1024 * 1024;
-const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+// The proof is always signed: unlike `COMPACT_JWS` (src/tokens/compact.ts) its signature part is never empty.
+const SIGNED_COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 // Seconds precision or milliseconds, always UTC: the record compares these as strings.
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
 
-export const issuedTokenSchema = z
+/**
+ * One token as the issuance comment lists it: the public facts of an `IssuedToken`
+ * (src/tokens/issue.ts, the JWE and every claim, which exists only inside the token workflow)
+ * flattened — device (`sub`), `jti`, binding (`cnf["x5t#S256"]`), `iat`, `exp` — and its JWE.
+ * Never the JWT. The Action posts these, the app reads them back: one type for both
+ * (`issuanceEntryOf` is the one mapping from a token).
+ */
+export const issuanceEntrySchema = z
   .object({
     device: z.string().refine(isValidDeviceId, "not a valid device id"),
     jti: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, "not a token id"),
@@ -53,7 +62,20 @@ export const issuedTokenSchema = z
   })
   .strict()
   .refine((t) => t.exp > t.iat, { message: "exp must be after iat", path: ["exp"] });
-export type IssuedToken = z.infer<typeof issuedTokenSchema>;
+export type IssuanceEntry = z.infer<typeof issuanceEntrySchema>;
+
+/** The entry that lists a freshly issued token: nothing but its public claims and its JWE. */
+export function issuanceEntryOf(token: IssuedToken): IssuanceEntry {
+  const { claims, jwe } = token;
+  return {
+    device: claims.sub,
+    jti: claims.jti,
+    x5tS256: claims.cnf["x5t#S256"],
+    iat: claims.iat,
+    exp: claims.exp,
+    jwe,
+  };
+}
 
 export const issuanceBlockSchema = z
   .object({
@@ -67,7 +89,7 @@ export const issuanceBlockSchema = z
       .string()
       .max(500)
       .regex(/^https?:\/\/[^\s<>"]+$/, "not a URL"),
-    /** The workflow file that ran, e.g. `.github/workflows/issue-tokens.yml`. */
+    /** The workflow file that ran, e.g. `.github/workflows/issue-tokens.yml` (`tokenWorkflowPath`). */
     workflow: z.string().regex(/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/, "not a workflow file path"),
     ref: z
       .string()
@@ -78,11 +100,11 @@ export const issuanceBlockSchema = z
     /** Large requests are split over several comments: every part names the same run. */
     part: z.number().int().positive(),
     parts: z.number().int().positive().max(1000),
-    issued: z.array(issuedTokenSchema).min(1).max(1000),
+    issued: z.array(issuanceEntrySchema).min(1).max(1000),
     proof: z
       .string()
       .max(1024 * 1024)
-      .regex(COMPACT_JWS, "not a compact JWS")
+      .regex(SIGNED_COMPACT_JWS, "not a compact JWS")
       .optional(),
   })
   .strict()

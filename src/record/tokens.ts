@@ -1,9 +1,10 @@
 import { deviceKey } from "../request/device-id.js";
-import type { AccessRecord, CertificateRecord, IssuanceRecord, ReissueRequest, Transition } from "./schema.js";
+import type { AccessRecord, CertificateRecord, IssuanceRecord, ReissueRequest } from "./schema.js";
 
 /**
  * Token bookkeeping shared by the app (to derive `access: live`) and the token workflow (to know
- * what to issue and to record what it issued). One rule, one place.
+ * what to issue). One rule, one place. Recording an issuance is the app's alone: it replays the
+ * request's history with the accepted tokens (src/app/state/reduce.ts).
  */
 
 /** RFC 8705 `x5t#S256` from the "AB:CD:…" SHA-256 fingerprint of the same DER. */
@@ -84,34 +85,4 @@ export function devicesNeedingTokens(view: TokenView): string[] {
 /** Every device of the request holds a current token. */
 export function tokensComplete(view: TokenView): boolean {
   return (view.request?.devices.length ?? 0) > 0 && devicesNeedingTokens(view).length === 0;
-}
-
-/**
- * For the token workflow: adds what it issued to a record read with `readRecord`, clears the
- * reissue requests it satisfied and, when every device now holds a token, moves the request to
- * `live`. The caller writes it back into the app's status comment (and re-renders it with
- * `renderStatusComment` from the app) and closes the issue; the app derives the same stage.
- */
-export function recordIssuance(
-  record: AccessRecord,
-  issued: readonly IssuanceRecord[],
-  cause: { by: string; url: string; at: string },
-): AccessRecord {
-  const issuance = [...record.issuance, ...issued];
-  const reissueRequested = record.reissueRequested.filter(
-    (r) => !issued.some((t) => deviceKey(t.device) === deviceKey(r.device) && signedAt(t) > r.at),
-  );
-  const next: AccessRecord = { ...record, issuance, reissueRequested };
-  if (record.stage === "tokens" && tokensComplete(next)) {
-    const transition: Transition = {
-      at: cause.at,
-      from: "tokens",
-      to: "live",
-      by: cause.by,
-      url: cause.url,
-      why: "tokens issued for every device",
-    };
-    return { ...next, stage: "live", transitions: [...record.transitions, transition] };
-  }
-  return next;
 }

@@ -22,6 +22,10 @@ export interface IssueInput {
   mask?: (jwt: string) => void;
 }
 
+/**
+ * A token as issued, inside the token workflow only: its JWE and every claim. What the issuance
+ * comment publishes of it is `IssuanceEntry` (src/record/issuance-comment.ts, `issuanceEntryOf`).
+ */
 export interface IssuedToken {
   /** The compact JWE to deliver: only the device's private key opens it. */
   jwe: string;

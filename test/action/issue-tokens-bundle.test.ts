@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordIssuance, STATUS_MARKER, writeRecord, type AccessRecord } from "../../src/record/index.js";
+import { STATUS_MARKER, writeRecord, type AccessRecord } from "../../src/record/index.js";
+import { acceptIssuance, withCertifyingHistory } from "../helpers/accept-issuance.js";
 import {
   issuanceRecordsFrom,
   parseIssuanceComment,
@@ -332,11 +333,10 @@ describe("action/dist/index.js in mode issue-tokens, run as the runner runs it",
     expect(api.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
 
     // The app accepts the issuance into its record; running again issues nothing.
-    const accepted = recordIssuance(appRecord(), issuanceRecordsFrom(block, { by: "github-actions[bot]" }), {
-      by: "github-actions[bot]",
-      url: block.runUrl,
-      at: block.issuedAt,
-    });
+    const accepted = acceptIssuance(
+      withCertifyingHistory(appRecord()),
+      issuanceRecordsFrom(block, { by: "github-actions[bot]" }),
+    );
     expect(accepted.stage).toBe("live");
     api.comments = [
       comment(10, statusBody(forged), REQUESTER, "User"),

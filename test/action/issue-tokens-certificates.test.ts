@@ -6,7 +6,7 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevicePlan } from "../../action/issue-tokens/2-decide.js";
 import { judgeRevalidation, requestFolder, revalidateFolder } from "../../action/issue-tokens/3-revalidate.js";
-import { issueTokens } from "../../action/issue-tokens/4-issue.js";
+import { signAndEncryptTokens } from "../../action/issue-tokens/4-issue.js";
 import { defaultConfig } from "../../src/config/parse.js";
 import { OneRecordError } from "../../src/errors.js";
 import { thumbprintFromFingerprint } from "../../src/record/index.js";
@@ -173,7 +173,7 @@ describe("issued tokens", () => {
 
   it("are JWEs each device key opens, holding a JWT with the claims, bound to the certificate DER", async () => {
     const plans = [plan("pump-01", ec), plan("pump-02", rsa)];
-    const { issued, problems } = await issueTokens(plans, {
+    const { issued, problems } = await signAndEncryptTokens(plans, {
       key,
       account: "acme-health",
       tokens,
@@ -239,7 +239,7 @@ describe("issued tokens", () => {
       notAfter: new Date(NOW.getTime() + 100 * DAY),
     });
     const plans = [plan("pump-01", ec), plan("pump-03", ed)];
-    const { issued, problems } = await issueTokens(plans, {
+    const { issued, problems } = await signAndEncryptTokens(plans, {
       key,
       account: "acme-health",
       tokens,
@@ -253,7 +253,7 @@ describe("issued tokens", () => {
 
   it("refuses to bind a token to a certificate other than the recorded one", async () => {
     const p = plan("pump-01", ec);
-    const { issued, problems } = await issueTokens([p], {
+    const { issued, problems } = await signAndEncryptTokens([p], {
       key,
       account: "acme-health",
       tokens,

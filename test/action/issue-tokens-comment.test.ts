@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { IssuedEntry } from "../../action/issue-tokens/4-issue.js";
-import {
-  COMMENT_BUDGET,
-  renderIssuanceComments,
-  renderJobSummary,
-  type IssuanceRun,
-} from "../../action/issue-tokens/5-deliver.js";
+import type { IssuanceEntry } from "../../src/record/issuance-comment.js";
+import { COMMENT_BUDGET, renderIssuanceComments, type IssuanceRun } from "../../action/issue-tokens/5-deliver.js";
+import { renderJobSummary } from "../../action/issue-tokens/summary.js";
 import { COMMENT_LIMIT } from "../../src/record/index.js";
 import {
   ISSUANCE_MARKER,
@@ -37,7 +33,7 @@ const b64 = (n: number, seed: string) => Buffer.from(seed.repeat(n)).toString("b
 const fakeJwe = (seed: string, size = 300) =>
   [b64(60, seed), b64(342, seed), b64(16, seed), b64(size, seed), b64(22, seed)].join(".");
 
-function entry(i: number, size?: number): IssuedEntry {
+function entry(i: number, size?: number): IssuanceEntry {
   return {
     device: `pump-${String(i).padStart(3, "0")}`,
     jti: `6f1c0a52-2f0e-4f0b-9a57-${String(i).padStart(12, "0")}`,

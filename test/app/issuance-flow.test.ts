@@ -10,7 +10,7 @@ import type { Scenario } from "./helpers/scenario.js";
 import { makeTestCa, mergePr, startScenario, type TestCa } from "./helpers/test-ca.js";
 
 /**
- * SPEC D: the token workflow reports what it issued in a comment (as github-actions[bot]) from
+ * The token workflow (docs/token-workflow.md) reports what it issued in a comment (as github-actions[bot]) from
  * inside its run; the app counts the tokens only once that run attempt has completed with
  * success, which it learns from `workflow_run.completed` (or any later event).
  */

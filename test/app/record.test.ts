@@ -3,14 +3,10 @@ import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/config/parse.js";
 import { renderStatusComment } from "../../src/app/render/status.js";
 import { COMMENT_LIMIT, findStatusComment, readRecord, STATUS_MARKER, writeRecord } from "../../src/record/codec.js";
-import type { AccessRecord, CertificateRecord, IssuanceRecord } from "../../src/record/schema.js";
-import {
-  devicesNeedingTokens,
-  recordIssuance,
-  thumbprintFromFingerprint,
-  tokensComplete,
-} from "../../src/record/tokens.js";
+import type { AccessRecord, CertificateRecord, CommandRecord, IssuanceRecord } from "../../src/record/schema.js";
+import { devicesNeedingTokens, thumbprintFromFingerprint, tokensComplete } from "../../src/record/tokens.js";
 import { isOneRecordError } from "../../src/errors.js";
+import { acceptIssuance, withCertifyingHistory } from "../helpers/accept-issuance.js";
 
 const T = "2026-06-01T10:00:00Z";
 
@@ -166,7 +162,9 @@ describe("token bookkeeping", () => {
   });
 
   it("records issuance, moves to live once every device holds a token bound to its certificate", () => {
-    const record = baseRecord(["a-1", "a-2"], { certificates: [certificate("a-1"), certificate("a-2")] });
+    const record = withCertifyingHistory(
+      baseRecord(["a-1", "a-2"], { certificates: [certificate("a-1"), certificate("a-2")] }),
+    );
     expect(devicesNeedingTokens(record)).toEqual(["a-1", "a-2"]);
     const token = (device: string, at = "2026-06-02T00:00:00Z"): IssuanceRecord => ({
       device,
@@ -176,33 +174,27 @@ describe("token bookkeeping", () => {
       runUrl: "https://github.com/acme/access-requests/actions/runs/1",
       at,
     });
-    const half = recordIssuance(record, [token("a-1")], {
-      by: "github-actions[bot]",
-      url: "https://github.com/acme/access-requests/actions/runs/1",
-      at: "2026-06-02T00:00:00Z",
-    });
+    const half = acceptIssuance(record, [token("a-1")]);
     expect(half.stage).toBe("tokens");
-    const full = recordIssuance(half, [token("a-2")], {
-      by: "github-actions[bot]",
-      url: "https://github.com/acme/access-requests/actions/runs/1",
-      at: "2026-06-02T00:00:00Z",
-    });
+    const full = acceptIssuance(half, [token("a-2")]);
     expect(full.stage).toBe("live");
     expect(full.transitions.at(-1)).toMatchObject({ from: "tokens", to: "live" });
     expect(tokensComplete(full)).toBe(true);
     // A reissue request makes the device need a token again until a newer one is recorded.
-    const asked = {
-      ...full,
-      reissueRequested: [
-        { device: "a-2", by: "rita", at: "2026-06-03T00:00:00Z", url: "https://x.test/", reason: "laptop lost" },
-      ],
+    const reissueLine: CommandRecord = {
+      comment: 30,
+      index: 0,
+      by: "rita",
+      at: "2026-06-03T00:00:00Z",
+      name: "reissue-tokens",
+      args: "a-2 laptop lost",
+      reviewer: true,
+      outcome: "accepted",
     };
+    const asked = acceptIssuance({ ...full, commands: [...full.commands, reissueLine] }, []);
+    expect(asked.reissueRequested).toMatchObject([{ device: "a-2", by: "rita", reason: "laptop lost" }]);
     expect(devicesNeedingTokens(asked)).toEqual(["a-2"]);
-    const reissued = recordIssuance(asked, [token("a-2", "2026-06-04T00:00:00Z")], {
-      by: "github-actions[bot]",
-      url: "https://x.test/run/2",
-      at: "2026-06-04T00:00:00Z",
-    });
+    const reissued = acceptIssuance(asked, [token("a-2", "2026-06-04T00:00:00Z")]);
     expect(reissued.reissueRequested).toEqual([]);
   });
 });

@@ -13,7 +13,8 @@ import { isShowableOptionValue } from "../../src/tokens/token-input.js";
 import { parseArgs } from "node:util";
 import { makeLeaf, makeRoot, validFor } from "../helpers/pki.js";
 
-// SPEC: nothing may ever print a key or a token, even in errors. People paste the contents of a
+// Nothing may ever print a key or a token, even in errors (README, "no key material is ever
+// printed"; docs/tokens.md on the signing key and the verifier). People paste the contents of a
 // file where its path belongs (`--key "$(cat dev.key)"`); every such message must leave it out.
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");

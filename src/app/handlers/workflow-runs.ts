@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import { loadConfig } from "../github/config.js";
-import { runPath, TOKEN_RUN_TITLE, tokenWorkflowPath } from "../issuance/judge.js";
+import { runPath, TOKEN_RUN_TITLE, tokenWorkflowPath } from "../../record/token-workflow.js";
 import { handleRequestEvent } from "./request-event.js";
 import { ioFor, type AppState } from "./shared.js";
 

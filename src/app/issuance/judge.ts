@@ -2,6 +2,7 @@ import type { IssuanceBlock } from "../../record/issuance-comment.js";
 import type { CertificateRecord } from "../../record/schema.js";
 import { thumbprintFromFingerprint } from "../../record/tokens.js";
 import { deviceKey } from "../../request/device-id.js";
+import { runPath, tokenRunTitle, tokenWorkflowPath } from "../../record/token-workflow.js";
 
 /**
  * The fields of one workflow run attempt
@@ -40,9 +41,9 @@ export type Judgement =
   { verdict: "accepted" } | { verdict: "pending"; reason: string } | { verdict: "refused"; reason: string };
 
 /**
- * Whether an issuance comment posted as `github-actions[bot]` is what it claims: the attempt it
+ * Whether an issuance comment posted as `TOKEN_WORKFLOW_BOT` is what it claims: the attempt it
  * names, of the configured token workflow, dispatched on the default branch of this repository,
- * for this request, completed with success (SPEC D). Any workflow of the repository can post as
+ * for this request, completed with success (docs/token-workflow.md, "How the app accepts it"). Any workflow of the repository can post as
  * that account, so the run is checked through the API. The workflow posts the comment from inside
  * the run, so a fresh comment normally names a run still in progress: pending, not accepted.
  */
@@ -114,28 +115,6 @@ export function judgeIssuedEntries(
       );
   }
   return { verdict: "accepted" };
-}
-
-/**
- * The token workflow's `run-name` (.github/workflows/issue-tokens.yml), which GitHub reports as
- * the run's `display_title`: written by `tokenRunTitle`, read by `TOKEN_RUN_TITLE` (matched whole:
- * anything else is some other run, or a title a person typed).
- */
-export function tokenRunTitle(request: number): string {
-  return `Issue tokens for request #${request}`;
-}
-export const TOKEN_RUN_TITLE = /^Issue tokens for request #([1-9][0-9]{0,8})$/;
-
-/** `.github/workflows/<file>`: where the configured token workflow lives. */
-export function tokenWorkflowPath(workflowFile: string): string {
-  return `.github/workflows/${workflowFile}`;
-}
-
-/** `.github/workflows/x.yml`, also from the `owner/repo/.github/workflows/x.yml@ref` spelling. */
-export function runPath(path: string, repository: string): string {
-  const withoutRef = path.replace(/@[^@]*$/, "");
-  const prefix = `${repository}/`;
-  return withoutRef.toLowerCase().startsWith(prefix.toLowerCase()) ? withoutRef.slice(prefix.length) : withoutRef;
 }
 
 function refuse(reason: string): Judgement {
