@@ -68,11 +68,15 @@ export function plan(o: Observation): Plan {
   });
   // 4. The whole history replayed.
   const requester = o.prior?.requester ?? o.issue.user?.login ?? "ghost";
+  // The issue's author is the requester, whatever their login is now; a record from before ids
+  // were kept gets the id from the issue.
+  const requesterId = o.prior?.requesterId ?? o.issue.user?.id;
   const issueUrl = o.prior?.issueUrl ?? o.issue.html_url;
   const validForm = o.form.recognized && o.form.valid ? o.form.request : null;
   const reduced = reduce({
     checklistItems: o.config.checklist,
     requester,
+    requesterId,
     issueUrl,
     form: validForm ? { valid: true, request: validForm } : { valid: false, request: null },
     priorRequest: o.prior?.request ?? null,
@@ -90,6 +94,7 @@ export function plan(o: Observation): Plan {
     issue: o.issue.number,
     issueUrl,
     requester,
+    requesterId,
     reduced,
     form,
     formLog,

@@ -86,6 +86,8 @@ export const commandRecordSchema = z.object({
   /** Position of the line among the comment's command lines. */
   index: z.number().int().min(0),
   by: login,
+  /** The author's GitHub user id (records before ids were kept have none): who they are. */
+  byId: z.number().int().positive().optional(),
   /** The comment's `created_at`. */
   at: isoTime,
   name: commandNameSchema,
@@ -235,6 +237,8 @@ export const recordSchema = z.object({
   issue: z.number().int().positive(),
   issueUrl: url,
   requester: login,
+  /** The issue author's GitHub user id: the requester is compared by it (logins can be renamed). */
+  requesterId: z.number().int().positive().optional(),
 
   // derived
   stage: z.enum(STAGES),

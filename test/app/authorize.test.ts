@@ -15,7 +15,7 @@ const request: RequestContent = {
   sha256: "1".repeat(64),
 };
 const stamp = { by: "tom", at: "2026-01-01T00:00:00Z", url: "https://github.com/a/r/issues/1#issuecomment-1" };
-const context = { checklistItems: ["stage-testing", "legal-agreements"], requester: "jane" };
+const context = { checklistItems: ["stage-testing", "legal-agreements"], requester: { login: "jane", id: 5 } };
 
 function state(extra: Partial<FoldState> = {}): FoldState {
   return {

@@ -127,6 +127,19 @@ describe("slash commands", () => {
     expect(s.record(n)).toMatchObject({ stage: "certificates", certification: { by: "tom", note: "demo went well" } });
   });
 
+  it("compares people by GitHub user id: a requester who renames their account still cannot approve", async () => {
+    s = await Scenario.start();
+    const n = await s.open({}, "tom");
+    await s.tickAll(n);
+    // tom renames his account; GitHub keeps his user id, and his team membership follows him.
+    const renamed = { login: "tom-renamed", type: "User" as const, id: s.gh.userId("tom") };
+    s.gh.addTeamMember("acme/onerecord-reviewers", "tom-renamed");
+    await s.say(n, renamed, "/approve-certification");
+    expect(s.record(n)).toMatchObject({ stage: "certification", requester: "tom", requesterId: s.gh.userId("tom") });
+    expect(s.record(n).commands.at(-1)).toMatchObject({ by: "tom-renamed", outcome: "refused", refusal: "requester" });
+    expect(s.replies(n).at(-1)).toMatch(/you opened this request/);
+  });
+
   it("/approve-certification needs every item ticked, then moves to certificates", async () => {
     const [s, n] = await started();
     await s.say(n, "rita", "/check stage-testing");

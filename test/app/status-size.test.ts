@@ -100,7 +100,7 @@ describe("pruning command lines", () => {
       refusal: "not-reviewer",
     });
     const commands = Array.from({ length: 300 }, (_, i) => line(1000 + i));
-    const { commands: kept, ignored } = pruneCommands(commands, [{ comment: 5, by: "eve", reason: "edited" }], "jane");
+    const { commands: kept, ignored } = pruneCommands(commands, [{ comment: 5, by: "eve", reason: "edited" }], { login: "jane" });
     expect(kept).toHaveLength(40);
     expect(ignored.length).toBeLessThanOrEqual(201);
     const mark = ignored.find((i) => i.reason === "pruned-through")!;
@@ -118,7 +118,7 @@ describe("pruning command lines", () => {
     });
     expect(unseen.lines.map((l) => l.comment)).toEqual([2000]);
     // Pruning again changes nothing.
-    expect(pruneCommands(kept, ignored, "jane")).toEqual({ commands: kept, ignored });
+    expect(pruneCommands(kept, ignored, { login: "jane" })).toEqual({ commands: kept, ignored });
   });
 });
 

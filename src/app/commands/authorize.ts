@@ -1,5 +1,6 @@
 import type { CommandName } from "../../record/schema.js";
 import type { FoldState } from "../state/types.js";
+import { samePerson, type Person } from "../state/people.js";
 import { commandSpec } from "./catalog.js";
 import { refusal } from "./refusals.js";
 import { splitArguments, type Decision } from "./rules.js";
@@ -11,12 +12,13 @@ export interface CommandInput {
   name: CommandName;
   args: string;
   by: string;
+  byId?: number | undefined;
   reviewer: boolean;
 }
 
 export interface AuthorizeContext {
   checklistItems: readonly string[];
-  requester: string;
+  requester: Person;
   /** The line is an approval bound, when first accepted, to a request that is still known. */
   boundApproval?: boolean;
 }
@@ -32,7 +34,8 @@ export function authorize(command: CommandInput, state: FoldState, context: Auth
   const spec = commandSpec(command.name);
   if (spec.who === "anyone") return spec.rule(ruleInput(command, state, context));
   if (!command.reviewer) return { ok: false, ...refusal("not-reviewer", { command: command.name }) };
-  if (spec.notRequester && sameLogin(command.by, context.requester)) return { ok: false, ...refusal("requester", {}) };
+  if (spec.notRequester && samePerson({ login: command.by, id: command.byId }, context.requester))
+    return { ok: false, ...refusal("requester", {}) };
   if (state.stage === "rejected") {
     const by = state.rejection ? { by: state.rejection.by, at: state.rejection.at } : {};
     return { ok: false, ...refusal("rejected", by) };
@@ -47,8 +50,4 @@ function ruleInput(command: CommandInput, state: FoldState, context: AuthorizeCo
     args: splitArguments(command.args),
     boundApproval: context.boundApproval ?? false,
   };
-}
-
-function sameLogin(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
 }

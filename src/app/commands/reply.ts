@@ -6,6 +6,7 @@ import type {
   Outcome,
   VoidedRun,
 } from "../../record/schema.js";
+import { samePerson } from "../state/people.js";
 import { commentUrl, lineKey } from "../state/reduce.js";
 import { escapeText, formatTime, inlineCode, link, mention } from "../render/markdown.js";
 import { COMMANDS, commandSpec } from "./catalog.js";
@@ -44,19 +45,19 @@ export function planReplies(input: {
 }): string[] {
   const { record } = input;
   const outcomes = new Map(record.commands.map((c) => [lineKey(c), c]));
-  const byComment = new Map<number, { by: string; lines: ReplyLine[] }>();
+  const byComment = new Map<number, { by: string; byId: number | undefined; lines: ReplyLine[] }>();
   for (const line of input.fresh) {
     const decided = outcomes.get(lineKey(line)) ?? line;
-    const entry = byComment.get(line.comment) ?? { by: line.by, lines: [] };
+    const entry = byComment.get(line.comment) ?? { by: line.by, byId: line.byId, lines: [] };
     entry.lines.push({ ...decided, why: input.refusals.get(lineKey(line)) });
     byComment.set(line.comment, entry);
   }
   const replies: string[] = [];
-  for (const [comment, { by, lines }] of byComment) {
+  for (const [comment, { by, byId, lines }] of byComment) {
     const help = lines.some((l) => l.name === "help")
       ? {
           reviewer: input.roles.get(by.toLowerCase()) ?? false,
-          requester: by.toLowerCase() === record.requester.toLowerCase(),
+          requester: samePerson({ login: by, id: byId }, { login: record.requester, id: record.requesterId }),
         }
       : null;
     const text = replyForComment(by, commentUrl(record.issueUrl, comment), lines, help);

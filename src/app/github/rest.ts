@@ -17,7 +17,7 @@ export interface CommentData {
   html_url: string;
   created_at: string;
   updated_at: string;
-  user: { login: string; type: string } | null;
+  user: { login: string; type: string; id?: number } | null;
 }
 
 export interface IssueData {
@@ -28,7 +28,7 @@ export interface IssueData {
   state: string;
   comments: number;
   labels: Array<{ name: string; color: string | null; description: string | null }>;
-  user: { login: string } | null;
+  user: { login: string; id?: number } | null;
   pull_request?: unknown;
 }
 
@@ -46,7 +46,7 @@ function toComment(c: {
   html_url: string;
   created_at: string;
   updated_at: string;
-  user: { login: string; type: string } | null;
+  user: { login: string; type: string; id?: number } | null;
 }): CommentData {
   return {
     id: c.id,
@@ -54,7 +54,7 @@ function toComment(c: {
     html_url: c.html_url,
     created_at: c.created_at,
     updated_at: c.updated_at,
-    user: c.user ? { login: c.user.login, type: c.user.type } : null,
+    user: c.user ? { login: c.user.login, type: c.user.type, ...(c.user.id ? { id: c.user.id } : {}) } : null,
   };
 }
 
@@ -66,7 +66,7 @@ function toIssue(i: {
   state: string;
   comments: number;
   labels: Array<string | { name?: string; color?: string | null; description?: string | null }>;
-  user: { login: string } | null;
+  user: { login: string; id?: number } | null;
   pull_request?: unknown;
 }): IssueData {
   return {
@@ -81,7 +81,7 @@ function toIssue(i: {
         ? { name: l, color: null, description: null }
         : { name: l.name ?? "", color: l.color ?? null, description: l.description ?? null },
     ),
-    user: i.user ? { login: i.user.login } : null,
+    user: i.user ? { login: i.user.login, ...(i.user.id ? { id: i.user.id } : {}) } : null,
     ...(i.pull_request ? { pull_request: i.pull_request } : {}),
   };
 }

@@ -40,7 +40,7 @@ export async function onIssueComment(
       html_url: comment.html_url,
       created_at: comment.created_at,
       updated_at: comment.updated_at,
-      user: comment.user ? { login: comment.user.login, type: comment.user.type ?? "User" } : null,
+      user: comment.user ? { login: comment.user.login, type: comment.user.type ?? "User", id: comment.user.id } : null,
     },
   });
 }

@@ -31,7 +31,7 @@ type PayloadIssue = {
   state?: string;
   comments?: number;
   labels?: Array<{ name: string; color?: string | null; description?: string | null }> | null;
-  user: { login: string } | null;
+  user: { login: string; id?: number } | null;
   pull_request?: unknown;
 };
 
@@ -49,7 +49,7 @@ export function issueFromPayload(issue: PayloadIssue): IssueData {
       color: l.color ?? null,
       description: l.description ?? null,
     })),
-    user: issue.user ? { login: issue.user.login } : null,
+    user: issue.user ? { login: issue.user.login, ...(issue.user.id ? { id: issue.user.id } : {}) } : null,
     ...(issue.pull_request ? { pull_request: issue.pull_request } : {}),
   };
 }

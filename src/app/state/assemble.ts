@@ -73,6 +73,7 @@ export function assembleRecord(parts: {
   issue: number;
   issueUrl: string;
   requester: string;
+  requesterId?: number | undefined;
   reduced: ReduceOutput;
   form: FormState;
   formLog: FormLogEntry[];
@@ -83,13 +84,17 @@ export function assembleRecord(parts: {
   issuanceComments: AccessRecord["issuanceComments"];
 }): AccessRecord {
   const r = parts.reduced;
-  const { commands, ignored } = pruneCommands(r.commands, parts.ignored, parts.requester);
+  const { commands, ignored } = pruneCommands(r.commands, parts.ignored, {
+    login: parts.requester,
+    id: parts.requesterId,
+  });
   return {
     version: RECORD_SCHEMA_VERSION,
     repository: parts.repository,
     issue: parts.issue,
     issueUrl: parts.issueUrl,
     requester: parts.requester,
+    ...(parts.requesterId !== undefined ? { requesterId: parts.requesterId } : {}),
     stage: r.stage,
     checklist: r.checklist,
     certification: r.certification,

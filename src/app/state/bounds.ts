@@ -9,6 +9,7 @@ import { currentToken, thumbprintFromFingerprint } from "../../record/tokens.js"
 import { deviceKey } from "../../request/device-id.js";
 import { commandSpec } from "../commands/catalog.js";
 import { APP_ACTOR } from "./actor.js";
+import { samePerson, type Person } from "./people.js";
 
 /*
  * Bounds. GitHub refuses comments of 65,536 characters or more, and anyone who can comment can
@@ -42,13 +43,13 @@ export function excerptArgs(args: string): string {
  * the line was first seen, or a command its author may not run on their own request, is refused
  * whatever the state (the reviewer flag and the requester are recorded facts).
  */
-function inert(command: CommandRecord, requester: string): boolean {
+function inert(command: CommandRecord, requester: Person): boolean {
   if (command.outcome === "answered") return true;
   if (command.outcome !== "refused") return false;
   const spec = commandSpec(command.name);
   return (
     (spec.who === "reviewer" && !command.reviewer) ||
-    (spec.notRequester && command.by.toLowerCase() === requester.toLowerCase())
+    (spec.notRequester && samePerson({ login: command.by, id: command.byId }, requester))
   );
 }
 
@@ -66,7 +67,7 @@ function inert(command: CommandRecord, requester: string): boolean {
 export function pruneCommands(
   commands: readonly CommandRecord[],
   ignored: readonly IgnoredComment[],
-  requester: string,
+  requester: Person,
 ): { commands: CommandRecord[]; ignored: IgnoredComment[] } {
   const cut = commands.map((c) =>
     c.outcome === "accepted" || c.args.length <= MAX_KEPT_ARGS ? c : { ...c, args: excerptArgs(c.args) },

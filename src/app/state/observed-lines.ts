@@ -8,13 +8,15 @@ export interface CommentLike {
   body: string;
   created_at: string;
   updated_at: string;
-  user: { login: string; type: string } | null;
+  user: { login: string; type: string; id?: number | undefined } | null;
 }
 
 export interface NewLine {
   comment: number;
   index: number;
   by: string;
+  /** The author's GitHub user id, when the listing gave it. */
+  byId?: number;
   at: string;
   name: CommandName;
   args: string;
@@ -51,8 +53,17 @@ export function unseenLines(
       ignored.push({ comment: comment.id, by, reason: "edited" });
       continue;
     }
+    const byId = comment.user!.id;
     parsed.forEach((p, index) =>
-      lines.push({ comment: comment.id, index, by, at: comment.created_at, name: p.name, args: p.args }),
+      lines.push({
+        comment: comment.id,
+        index,
+        by,
+        ...(byId !== undefined ? { byId } : {}),
+        at: comment.created_at,
+        name: p.name,
+        args: p.args,
+      }),
     );
   }
   return { lines, ignored };

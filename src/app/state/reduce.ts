@@ -100,7 +100,11 @@ function replayCommand(fold: Fold, command: CommandRecord): void {
   // decides.
   const bound =
     command.name === "approve-certification" && command.requestSha256 ? approvedRequest(command, null, input) : null;
-  const context = { checklistItems: input.checklistItems, requester: input.requester, boundApproval: !!bound };
+  const context = {
+    checklistItems: input.checklistItems,
+    requester: { login: input.requester, id: input.requesterId },
+    boundApproval: !!bound,
+  };
   const decision = authorize(command, state, context);
   if (!decision.ok) return refuse(fold, command, decision);
   const { action } = decision;

@@ -32,6 +32,7 @@ export interface FoldState {
 export interface ReduceInput {
   checklistItems: readonly string[];
   requester: string;
+  requesterId?: number | undefined;
   issueUrl: string;
   /** The current form as parsed from the newest issue body. */
   form: { valid: boolean; request: RequestContent | null };

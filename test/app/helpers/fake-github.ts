@@ -18,6 +18,8 @@ export const API = "https://api.github.com";
 export interface FakeUser {
   login: string;
   type: "User" | "Bot";
+  /** GitHub's user id (default: derived from the login); kept across a rename. */
+  id?: number;
 }
 export interface FakeComment {
   id: number;
@@ -597,11 +599,16 @@ export class FakeGitHub {
     };
   }
 
+  /** The user id GitHub gives a login here (what `userJson` answers unless a user carries its own). */
+  userId(login: string): number {
+    return hash(login);
+  }
+
   userJson(u: FakeUser): Record<string, unknown> {
     return {
       login: u.login,
-      id: hash(u.login),
-      node_id: `U_${hash(u.login)}`,
+      id: u.id ?? hash(u.login),
+      node_id: `U_${u.id ?? hash(u.login)}`,
       type: u.type,
       site_admin: false,
       url: `${API}/users/${u.login}`,
