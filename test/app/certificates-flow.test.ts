@@ -97,7 +97,7 @@ describe("certificate pull requests", () => {
     // A later PR removing a certificate sends the request back.
     await mergePr(s, 52, { [`certificates/${n}/gw-3.pem`]: null });
     expect(s.record(n).stage).toBe("certificates");
-    expect(s.gh.statusComment(n)!.body).toMatch(/the certificate file was removed in \\#52/);
+    expect(s.gh.statusComment(n)!.body).toMatch(/the certificate file was removed in \\#\u200b52/);
   });
 
   it("records an invalid set (unknown device, duplicate certificate) without advancing", async () => {

@@ -20,7 +20,7 @@ const MAX_ARGS = 500;
  * bounds the Markdown parse of any comment, whatever it holds: micromark's work grows faster
  * than its input with container depth (`>`, list markers) and with the lines of a paragraph.
  */
-export const COMMAND_SCAN_LIMIT = 4_000;
+export const COMMAND_SCAN_LIMIT = 12_000;
 /** And in its first this-many lines. */
 export const COMMAND_SCAN_LINES = 60;
 /** A command line is parsed cut to this many characters (its arguments keep at most 500). */

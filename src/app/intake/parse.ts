@@ -9,7 +9,7 @@ import {
   STAGE_TESTING_ATTESTATION,
   type FieldId,
 } from "./form.js";
-import { validateDevices, validateNetworkPaths, validateText, validateContact } from "./validate.js";
+import { excerpt, validateDevices, validateNetworkPaths, validateText, validateContact } from "./validate.js";
 
 export type FormResult =
   | { recognized: false }
@@ -113,7 +113,7 @@ export function parseRequestForm(body: string | null | undefined): FormResult {
     if (index < 0) {
       problems.push({
         field: FIELD.certificateOption,
-        message: `**${FIELD_LABELS["certificate-option"]}**: unknown option "${chosen.join(", ").slice(0, 200)}"; choose "${CERTIFICATE_OPTIONS[0]}" or "${CERTIFICATE_OPTIONS[1]}"`,
+        message: `**${FIELD_LABELS["certificate-option"]}**: unknown option "${excerpt(chosen.join(", "), 200)}"; choose "${CERTIFICATE_OPTIONS[0]}" or "${CERTIFICATE_OPTIONS[1]}"`,
       });
     } else certificateOption = (index + 1) as 1 | 2;
   }
