@@ -11,6 +11,13 @@ const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g;
 // Direction controls (Unicode Cf: ALM, LRM/RLM, embeddings, overrides, isolates): shown, they
 // would reorder the text around them, so the reader would not see what was written.
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const BIDI_ONE = /^[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]$/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSEEN = /[\u0000-\u001f\u007f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** What GitHub turns into a mention, a reference or an autolink: a zero-width space goes after it. */
+const AUTOLINKED = /[@#]|:(?=\/\/)|www(?=\.)/gi;
+/** Nothing to do for letters, digits, spaces and harmless punctuation. */
+const PLAIN = /^[A-Za-z0-9 ,.'-]*$/;
 
 /**
  * What a reader sees of a person's value: control characters and newlines become spaces,
@@ -20,12 +27,10 @@ const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
  * backslashes they carry.
  */
 export function literalText(value: string, max = 300): string {
-  const flat = value.replace(CONTROL, " ").replace(BIDI, "\ufffd");
+  if (PLAIN.test(value) && value.length <= max) return value;
+  const flat = value.replace(UNSEEN, (c) => (BIDI_ONE.test(c) ? "\ufffd" : " "));
   const cut = flat.length > max ? `${flat.slice(0, max)}…` : flat;
-  return cut
-    .replace(/[@#]/g, `$&${ZERO_WIDTH_SPACE}`)
-    .replace(/:(?=\/\/)/g, `:${ZERO_WIDTH_SPACE}`)
-    .replace(/(www)(?=\.)/gi, `$1${ZERO_WIDTH_SPACE}`);
+  return cut.replace(AUTOLINKED, `$&${ZERO_WIDTH_SPACE}`);
 }
 
 /**
