@@ -2,10 +2,14 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchCertificates } from "./certificates.js";
+import { benchHostile } from "./hostile.js";
 
 // `npm run bench` builds first, so the CLI is measured as users run it (compiled, not via tsx).
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const sections: Array<[string, () => Promise<string[]>]> = [["certificates", () => benchCertificates(repo)]];
+const sections: Array<[string, () => Promise<string[]>]> = [
+  ["certificates", () => benchCertificates(repo)],
+  ["hostile input", benchHostile],
+];
 for (const [name, file, fn] of [
   ["app", "./app.js", "benchApp"],
   ["tokens", "./tokens.js", "benchTokens"],

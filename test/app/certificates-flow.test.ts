@@ -97,7 +97,7 @@ describe("certificate pull requests", () => {
     // A later PR removing a certificate sends the request back.
     await mergePr(s, 52, { [`certificates/${n}/gw-3.pem`]: null });
     expect(s.record(n).stage).toBe("certificates");
-    expect(s.gh.statusComment(n)!.body).toMatch(/the certificate file was removed in \\#52/);
+    expect(s.gh.statusComment(n)!.body).toMatch(/the certificate file was removed in \\#\u200b52/);
   });
 
   it("records an invalid set (unknown device, duplicate certificate) without advancing", async () => {
@@ -114,6 +114,33 @@ describe("certificate pull requests", () => {
       ["gw-1", "invalid", ["duplicate-device"]],
       ["gw-2", "invalid", ["duplicate-device"]],
     ]);
+  });
+
+  it("duplicate-device: a later file for a device differing only in case is not a replacement", async () => {
+    const [s, n] = await approvedRequest(["gw-1", "gw-2"]);
+    await mergePr(s, 61, {
+      [`certificates/${n}/gw-1.pem`]: leaves.get("gw-1")!,
+      [`certificates/${n}/gw-2.pem`]: leaves.get("gw-2")!,
+    });
+    expect(s.record(n).stage).toBe("tokens");
+    // GW-1.pem beside gw-1.pem: both files are on the default branch, as the token workflow sees it.
+    await mergePr(s, 62, { [`certificates/${n}/GW-1.pem`]: leaves.get("gw-3")! });
+    const record = s.record(n);
+    expect(record.stage).toBe("certificates");
+    const latest = record.certificates.filter((c) => c.pr === 62);
+    expect(latest.map((c) => [c.device, c.verdict, c.errors.map((e) => e.code)])).toEqual([
+      ["gw-1", "invalid", ["duplicate-device"]],
+    ]);
+    // A replacement at the same path is still a replacement.
+    await mergePr(s, 63, { [`certificates/${n}/GW-1.pem`]: null });
+    await mergePr(s, 64, { [`certificates/${n}/gw-1.pem`]: leaves.get("gw-3")! });
+    expect(
+      s
+        .record(n)
+        .certificates.filter((c) => c.pr === 64)
+        .map((c) => c.verdict),
+    ).toEqual(["valid"]);
+    expect(s.record(n).stage).toBe("tokens");
   });
 
   it("records certificates merged before approval, and advances straight to tokens at approval", async () => {

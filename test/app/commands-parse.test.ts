@@ -51,6 +51,11 @@ describe("command grammar", () => {
     expect(names("\\/approve-certification")).toEqual([]);
   });
 
+  it("reads a line inside emphasis or link text as a command: only code, quotes and HTML comments hide one", () => {
+    expect(names("*note\n/status now*")).toEqual(["status"]);
+    expect(names("[see\n/status now](https://example.com)")).toEqual(["status"]);
+  });
+
   it("handles CRLF bodies and the cheap pre-filter", () => {
     expect(names("hello\r\n/status\r\n")).toEqual(["status"]);
     expect(mayContainCommand("no command here")).toBe(false);

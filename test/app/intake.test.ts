@@ -62,7 +62,7 @@ describe("issue form", () => {
       expect.stringMatching(/line 4: "a\\,b" is not a valid device id/),
     ]);
     expect(problems(formBody({ option: "Option 3: magic" }))).toEqual([
-      expect.stringMatching(/^certificate-option: .*unknown option "Option 3: magic"/),
+      expect.stringMatching(/^certificate-option: .*unknown option "Option 3\\: magic"/),
     ]);
     expect(problems(formBody({ option: "None" }))).toEqual([expect.stringMatching(/^certificate-option: .*missing/)]);
     expect(problems(formBody({ stageTested: false }))).toEqual([expect.stringMatching(/^stage-testing: /)]);

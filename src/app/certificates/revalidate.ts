@@ -32,6 +32,42 @@ export interface MergeInput {
 const MAX_ERRORS = 5;
 
 /**
+ * The recorded files this merge leaves in place: the latest entry per path, unless this PR
+ * touched that path or the file was removed. Compared by path, not by device: `GW-1.pem` merged
+ * beside `gw-1.pem` leaves two files for one device on the default branch (`duplicate-device`,
+ * as the token workflow sees it), while a new version of `gw-1.pem` replaces the old one.
+ */
+function stillOnBranch(recorded: readonly CertificateRecord[], touched: ReadonlySet<string>): CertificateRecord[] {
+  const latest = new Map<string, CertificateRecord>();
+  for (const c of recorded) {
+    const prior = latest.get(c.path);
+    if (!prior || Date.parse(c.mergedAt) >= Date.parse(prior.mergedAt)) latest.set(c.path, c);
+  }
+  return [...latest.values()].filter((c) => !touched.has(c.path) && !c.errors.some((e) => e.code === "removed"));
+}
+
+/** A recorded certificate as a layout input: it takes part in the duplicate checks without being re-judged. */
+function asReport(c: CertificateRecord): FileReport {
+  return {
+    path: c.path,
+    verdict: c.verdict,
+    certificate: c.fingerprintSha256
+      ? {
+          subject: "",
+          issuer: "",
+          brand: null,
+          notBefore: "",
+          notAfter: c.notAfter ?? "",
+          fingerprintSha256: c.fingerprintSha256,
+          chain: [],
+        }
+      : null,
+    errors: [],
+    warnings: [],
+  };
+}
+
+/**
  * What a merged certificate PR gives each device: the app's own verdict on the merged bytes
  * (the library, at the merge time, with the request's device list), never the PR check's.
  * Removed files leave their device without a certificate. Pure: the bytes were fetched already.
@@ -53,25 +89,8 @@ export function certificatesFromMerge(input: MergeInput): CertificateRecord[] {
       .filter((p) => p !== null)
       .map((p) => deviceKey(p.device)),
   );
-  // Recorded certificates of other devices take part in the duplicate check (one certificate
-  // must not serve two devices) without being re-judged themselves.
-  const others: FileReport[] = input.recorded
-    .filter((c) => c.fingerprintSha256 && !freshDevices.has(deviceKey(c.device)) && !removed.includes(c.path))
-    .map((c) => ({
-      path: c.path,
-      verdict: c.verdict,
-      certificate: {
-        subject: "",
-        issuer: "",
-        brand: null,
-        notBefore: "",
-        notAfter: c.notAfter ?? "",
-        fingerprintSha256: c.fingerprintSha256!,
-        chain: [],
-      },
-      errors: [],
-      warnings: [],
-    }));
+  const touched = new Set([...fresh.map((r) => r.path), ...removed]);
+  const others = stillOnBranch(input.recorded, touched).map(asReport);
   const laid = applyLayout([...fresh, ...others], {
     pattern: input.pattern,
     devicesByRequest: new Map([[input.request, [...input.devices]]]),

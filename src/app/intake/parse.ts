@@ -9,7 +9,7 @@ import {
   STAGE_TESTING_ATTESTATION,
   type FieldId,
 } from "./form.js";
-import { validateDevices, validateNetworkPaths, validateText, validateContact } from "./validate.js";
+import { excerpt, validateDevices, validateNetworkPaths, validateText, validateContact } from "./validate.js";
 
 export type FormResult =
   | { recognized: false }
@@ -20,13 +20,55 @@ export type FormResult =
 const MIN_RECOGNIZED_FIELDS = 3;
 
 /**
+ * Limits checked before the issue-form parser runs: its section regex takes time quadratic in
+ * a line holding many `###` (or `###` then a long run of spaces), seconds for one 64 KB line.
+ * A form GitHub writes has eight short headings; a body outside these limits is not parsed.
+ */
+/** GitHub's own limit on an issue body. */
+export const FORM_BODY_LIMIT = 65_536;
+/** Places where `###` begins (each is a start of the section regex). */
+export const FORM_HEADING_MARKS_LIMIT = 100;
+/** Characters on a line that holds `###` (our headings are under 50). */
+export const FORM_HEADING_LINE_LIMIT = 300;
+
+/** Why a body is not handed to the issue-form parser, or null when it may be. Linear in the body. */
+export function formShapeProblem(body: string): string | null {
+  if (body.length > FORM_BODY_LIMIT) return `the issue body is over ${FORM_BODY_LIMIT} characters`;
+  let marks = 0;
+  for (let at = body.indexOf("###"); at >= 0; at = body.indexOf("###", at + 1)) {
+    if (++marks > FORM_HEADING_MARKS_LIMIT) return `the issue body has more than ${FORM_HEADING_MARKS_LIMIT} \`###\``;
+    const start = body.lastIndexOf("\n", at) + 1;
+    const end = body.indexOf("\n", at);
+    if ((end < 0 ? body.length : end) - start > FORM_HEADING_LINE_LIMIT)
+      return `a line with \`###\` is over ${FORM_HEADING_LINE_LIMIT} characters`;
+  }
+  return null;
+}
+
+/** Whether the body carries enough of the form's heading lines (as GitHub writes them) to be meant as a request. */
+function looksLikeForm(body: string): boolean {
+  const lines = new Set(body.split("\n").map((l) => l.trim()));
+  const labels = Object.values(FIELD_LABELS).filter((label) => lines.has(`### ${label}`));
+  return labels.length >= MIN_RECOGNIZED_FIELDS;
+}
+
+/**
  * Reads a production-access issue body with GitHub's issue-form parser (matched against our
  * form, so headings map to field ids) and validates every field. Pure; never throws on input.
  */
 export function parseRequestForm(body: string | null | undefined): FormResult {
+  if ((body ?? "").length > FORM_BODY_LIMIT) return { recognized: false };
+  const source = (body ?? "").replace(/\r\n?/g, "\n");
+  // Most issues are not requests: without the form's headings, nothing more is read.
+  if (!looksLikeForm(source)) return { recognized: false };
+  const shape = formShapeProblem(source);
+  if (shape) {
+    const message = `The issue body cannot be read as the form (${shape}): edit the issue and keep to the form's fields`;
+    return { recognized: true, valid: false, request: null, problems: [{ field: FIELD.organization, message }] };
+  }
   let parsed: ParsedBody;
   try {
-    parsed = parseIssue((body ?? "").replace(/\r\n?/g, "\n"), ISSUE_FORM_YAML);
+    parsed = parseIssue(source, ISSUE_FORM_YAML);
   } catch {
     return { recognized: false };
   }
@@ -71,7 +113,7 @@ export function parseRequestForm(body: string | null | undefined): FormResult {
     if (index < 0) {
       problems.push({
         field: FIELD.certificateOption,
-        message: `**${FIELD_LABELS["certificate-option"]}**: unknown option "${chosen.join(", ").slice(0, 200)}"; choose "${CERTIFICATE_OPTIONS[0]}" or "${CERTIFICATE_OPTIONS[1]}"`,
+        message: `**${FIELD_LABELS["certificate-option"]}**: unknown option "${excerpt(chosen.join(", "), 200)}"; choose "${CERTIFICATE_OPTIONS[0]}" or "${CERTIFICATE_OPTIONS[1]}"`,
       });
     } else certificateOption = (index + 1) as 1 | 2;
   }

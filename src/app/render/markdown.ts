@@ -8,15 +8,41 @@ const ZERO_WIDTH_SPACE = "\u200b";
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g;
 
+// Direction controls (Unicode Cf: ALM, LRM/RLM, embeddings, overrides, isolates): shown, they
+// would reorder the text around them, so the reader would not see what was written.
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const BIDI_ONE = /^[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]$/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSEEN = /[\u0000-\u001f\u007f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** What GitHub turns into a mention, a reference or an autolink: a zero-width space goes after it. */
+const AUTOLINKED = /[@#]|:(?=\/\/)|www(?=\.)/gi;
+/** Nothing to do for letters, digits, spaces and harmless punctuation. */
+const PLAIN = /^[A-Za-z0-9 ,.'-]*$/;
+
 /**
- * Literal text: every ASCII punctuation character is backslash-escaped (always valid in
- * CommonMark), control characters and newlines become spaces, and `@` gets a zero-width space
- * after it so GitHub does not turn `@someone` into a mention.
+ * What a reader sees of a person's value: control characters and newlines become spaces,
+ * direction controls become U+FFFD, the value is cut to `max` (with `…`), and `@` and `#` are
+ * followed by a zero-width space so GitHub neither notifies `@someone` nor links `#123`, and
+ * so are `:` before `//` and `www` before `.`: GitHub autolinks bare URLs in text whatever
+ * backslashes they carry.
+ */
+export function literalText(value: string, max = 300): string {
+  if (PLAIN.test(value) && value.length <= max) return value;
+  const flat = value.replace(UNSEEN, (c) => (BIDI_ONE.test(c) ? "\ufffd" : " "));
+  const cut = flat.length > max ? `${flat.slice(0, max)}…` : flat;
+  return cut.replace(AUTOLINKED, `$&${ZERO_WIDTH_SPACE}`);
+}
+
+/**
+ * The one escaper every person's value goes through on its way into Markdown the app posts:
+ * {@link literalText}, with every ASCII punctuation character backslash-escaped (always valid
+ * in CommonMark, and `\|` is GFM's escape inside a table cell). No formatting, link, autolink,
+ * image, HTML, HTML comment, mention or reference can come out of it, wherever it is placed in
+ * a paragraph, list item or table cell. (Not at the start of a line: the app never puts a value
+ * there.)
  */
 export function escapeText(value: string, max = 300): string {
-  const flat = value.replace(CONTROL, " ");
-  const cut = flat.length > max ? `${flat.slice(0, max)}…` : flat;
-  return cut.replace(/[!-/:-@[-`{-~]/g, (c) => (c === "@" ? `@${ZERO_WIDTH_SPACE}` : `\\${c}`));
+  return literalText(value, max).replace(/[!-/:-@[-`{-~]/g, "\\$&");
 }
 
 /**
@@ -25,7 +51,12 @@ export function escapeText(value: string, max = 300): string {
  * and the reply puts it mid-line anyway.
  */
 export function inlineCode(value: string, max = 200): string {
-  const flat = value.replace(CONTROL, " ");
+  // HTML comment delimiters are broken with a zero-width space: a code span shows them, but a
+  // reader of the raw comment (the record's own `<!-- onerecord-access:record` block) must not.
+  const flat = value
+    .replace(CONTROL, " ")
+    .replace(BIDI, "\ufffd")
+    .replace(/<!-|--(?=>)/g, `$&${ZERO_WIDTH_SPACE}`);
   const text = flat.length > max ? `${flat.slice(0, max)}…` : flat;
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);

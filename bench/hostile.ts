@@ -1,0 +1,77 @@
+import { parseCommands } from "../src/app/commands/parse.js";
+import { parseRequestForm } from "../src/app/intake/parse.js";
+import { formBody } from "../test/app/helpers/form.js";
+import { fmt } from "./measure.js";
+
+/**
+ * Bounded work per event (issue 10): the command parser and the issue-form parser on a hostile
+ * corpus of 64 KB texts, each read both as a comment and as an issue body. Target: under 100 ms
+ * each; the bench prints every case and the worst. (Before the limits, the first comment took
+ * over 30 s and the first issue body several seconds.)
+ */
+const TARGET_MS = 100;
+const SIZE = 64_000;
+
+const fill = (unit: string, prefix = "") => prefix + unit.repeat(Math.floor((SIZE - prefix.length) / unit.length));
+
+function corpus(): Record<string, string> {
+  const lines = (n: number, line: (i: number) => string) => Array.from({ length: n }, (_, i) => line(i)).join("\n");
+  return {
+    "/a + 65,000 '>'": `/a${">".repeat(65_000)}`,
+    "/status, then 65,000 '>'": `/status\n${">".repeat(65_000)}`,
+    "one 64,000-character '### ' line": fill("### "),
+    "'### ' then 64,000 spaces": `### ${" ".repeat(SIZE)}x`,
+    "nested quotes '> '": fill("> ", "/status\n"),
+    "list markers '- '": fill("- ", "/status\n"),
+    "lines of 40 '>'": `/status\n${lines(500, () => ">".repeat(40))}`,
+    "lines of list markers": `/status\n${lines(500, () => "- ".repeat(20))}`,
+    "nested lists": `/status\n${lines(250, (i) => `${" ".repeat(i * 2)}- x`)}`,
+    "long headings": `/status\n${lines(64, () => `# ${"h".repeat(990)}`)}`,
+    "emphasis run '*a'": fill("*a", "/status\n"),
+    "link openers '[a]('": fill("[a](", "/status\n"),
+    "backtick runs": `/status\n${lines(2_000, (i) => "`".repeat((i % 30) + 1))}`,
+    "HTML openers '<a '": fill("<a ", "/status\n"),
+    "HTML comments": fill("<!-- /status\n", "/status\n"),
+    "10,000 lines": "/status\n".repeat(8_000),
+    "10,000 lines of '###'": lines(10_000, () => "###"),
+    "form with a hostile tail": `${formBody()}\n\n${fill("### ").slice(0, SIZE - 2_000)}`,
+    "form with 200 lines of '> /approve-certification'": `${formBody()}\n${lines(200, () => "> /approve-certification")}`,
+  };
+}
+
+/**
+ * CPU time of one run in ms (the worst of 3, after a warm-up): the work an event costs, which
+ * wall time on a shared machine overstates by whatever else runs.
+ */
+function time(run: () => unknown): number {
+  run();
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const start = process.cpuUsage();
+    run();
+    const used = process.cpuUsage(start);
+    samples.push((used.user + used.system) / 1000);
+  }
+  return Math.max(...samples);
+}
+
+export function benchHostile(): Promise<string[]> {
+  const out = [
+    `Each text read as a comment (commands) and as an issue body (form); target < ${TARGET_MS} ms CPU each.`,
+  ];
+  let worst: [string, number] = ["", 0];
+  for (const [name, text] of Object.entries(corpus())) {
+    const comment = time(() => parseCommands(text));
+    const body = time(() => parseRequestForm(text));
+    out.push(
+      `${name.padEnd(52)} ${String(text.length).padStart(6)} chars  comment ${fmt(comment).padStart(9)}  issue body ${fmt(body).padStart(9)}`,
+    );
+    for (const [kind, ms] of [
+      ["comment", comment],
+      ["issue body", body],
+    ] as const)
+      if (ms > worst[1]) worst = [`${name} (${kind})`, ms];
+  }
+  out.push(`worst case: ${fmt(worst[1])} (${worst[0]}) ${worst[1] < TARGET_MS ? "✓" : `✗ over ${TARGET_MS} ms`}`);
+  return Promise.resolve(out);
+}
