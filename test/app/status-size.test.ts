@@ -100,7 +100,9 @@ describe("pruning command lines", () => {
       refusal: "not-reviewer",
     });
     const commands = Array.from({ length: 300 }, (_, i) => line(1000 + i));
-    const { commands: kept, ignored } = pruneCommands(commands, [{ comment: 5, by: "eve", reason: "edited" }], { login: "jane" });
+    const { commands: kept, ignored } = pruneCommands(commands, [{ comment: 5, by: "eve", reason: "edited" }], {
+      login: "jane",
+    });
     expect(kept).toHaveLength(40);
     expect(ignored.length).toBeLessThanOrEqual(201);
     const mark = ignored.find((i) => i.reason === "pruned-through")!;
