@@ -17,3 +17,29 @@ export {
   tokensComplete,
   recordIssuance,
 } from "./tokens.js";
+export {
+  signRecord,
+  verifyRecordFile,
+  RECORD_JWS_TYPE,
+  type RecordSigner,
+  type RecordSubject,
+  type RecordVerification,
+  type RecordFailureCode,
+} from "./signature.js";
+export {
+  ledgerFilePath,
+  ledgerFileText,
+  parseLedgerFile,
+  MAX_LEDGER_FILE_BYTES,
+  MAX_RECORD_JSON_BYTES,
+  type LedgerFile,
+} from "./ledger-file.js";
+export {
+  RECORD_ALGORITHMS,
+  parseRecordJwks,
+  recordKeyProblem,
+  type RecordAlgorithm,
+  type RecordJwks,
+  type RecordPublicJwk,
+} from "./record-keys.js";
+export { loadRecordSigningKey, type RecordSigningKey } from "./record-signing-key.js";
