@@ -43,3 +43,10 @@ export {
   type RecordPublicJwk,
 } from "./record-keys.js";
 export { loadRecordSigningKey, type RecordSigningKey } from "./record-signing-key.js";
+export {
+  verifyLedgerHistory,
+  type LedgerHistory,
+  type LedgerVersion,
+  type VersionVerdict,
+  type HistoryFailureCode,
+} from "./ledger-history.js";
