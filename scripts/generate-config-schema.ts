@@ -30,7 +30,7 @@ export function configJsonSchema(): string {
     $id: "https://github.com/onerecord/onerecord-access/schema/onerecord-access.schema.json",
     title: ".github/onerecord-access.yml",
     description:
-      "Configuration of OneRecord production access: reviewers, labels, checklist items, certificate layout and extra CAs, token settings. Generated from src/config/schema.ts by scripts/generate-config-schema.ts.",
+      "Configuration of OneRecord production access: reviewers, labels, checklist items, certificate layout and extra CAs, token settings, the signed record ledger. Generated from src/config/schema.ts by scripts/generate-config-schema.ts.",
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

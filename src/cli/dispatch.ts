@@ -12,6 +12,8 @@ commands:
       decrypt a delivered token with the device's private key
   verify-token --jwks JWKS.json --cert DEVICE.pem TOKEN
       verify a token's signature, claims and certificate binding
+  record-jwks [--key FILE]
+      print the public JWKS of the app's record signing key (RECORD_SIGNING_KEY) for records.jwks
 `;
 
 // Commands load lazily so `validate` does not pay for the JOSE code and vice versa.
@@ -20,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   roots: async () => (await import("./commands/roots.js")).run,
   "decrypt-token": async () => (await import("./commands/decrypt-token.js")).run,
   "verify-token": async () => (await import("./commands/verify-token.js")).run,
+  "record-jwks": async () => (await import("./commands/record-jwks.js")).run,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -1,5 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { z } from "zod";
+import { recordJwksProblems } from "../record/record-keys.js";
 import { isValidDeviceId } from "../request/device-id.js";
 
 /**
@@ -59,6 +60,40 @@ const publicJwks = z
     (jwks) => jwks.keys.every((key) => PRIVATE_JWK_MEMBERS.every((m) => !(m in key))),
     'must hold public keys only (a private member such as "d" was found)',
   );
+
+/** The record key's public JWKS: public members only, and every key an ES256 or EdDSA record key. */
+const recordJwks = publicJwks.superRefine((jwks, ctx) => {
+  for (const [index, message] of recordJwksProblems(jwks.keys))
+    ctx.addIssue({ code: "custom", path: ["keys", index], message: `a record key ${message}` });
+});
+
+export const DEFAULT_RECORDS_BRANCH = "onerecord-access/records";
+
+/**
+ * A branch name the app can use in a ref and a URL without surprises: a stricter allowlist than
+ * `git check-ref-format --branch` (letters, digits, `.`, `_`, `-` in `/`-separated segments; no
+ * segment starting with `.` or ending with `.lock`, no `..`, no leading `-`, no `refs/`, not HEAD).
+ */
+const branchName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._/-]+$/, "a branch name of letters, digits, ., _, - and /")
+  .refine(
+    (b) =>
+      !b.startsWith("-") &&
+      !b.startsWith("refs/") &&
+      b !== "HEAD" &&
+      !b.includes("..") &&
+      b.split("/").every((s) => s.length > 0 && !s.startsWith(".") && !s.endsWith(".lock")) &&
+      !b.endsWith("."),
+    "a safe git branch name (no empty or dot-first segment, no .., .lock, leading -, refs/ or HEAD)",
+  );
+
+const repositorySlug = z
+  .string()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, "owner/name of a GitHub repository")
+  .refine((r) => ![".", ".."].includes(r.split("/")[1]!), "owner/name of a GitHub repository");
 
 function defaultLabels() {
   const stage = (name: string, color: string, description: string) => ({ name: `access: ${name}`, color, description });
@@ -186,6 +221,19 @@ export const configSchema = z
         lifetimeDays: 365,
         workflow: "issue-tokens.yml",
       }),
+    /**
+     * The signed record's ledger (SPEC G, docs/app.md "Keys and rotation"): `jwks` is the public
+     * JWKS of RECORD_SIGNING_KEY (and of older keys whose versions still matter), `branch` the
+     * ledger branch, `repository` a separate ledger repository (default: the requests repository).
+     */
+    records: z
+      .object({
+        jwks: recordJwks.optional(),
+        branch: branchName.default(DEFAULT_RECORDS_BRANCH),
+        repository: repositorySlug.optional(),
+      })
+      .strict()
+      .default({ branch: DEFAULT_RECORDS_BRANCH }),
   })
   .strict();
 

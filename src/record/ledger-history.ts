@@ -1,0 +1,85 @@
+import { createHash } from "node:crypto";
+import { parseLedgerFile } from "./ledger-file.js";
+import { parseRecordJwks, type RecordAlgorithm } from "./record-keys.js";
+import { verifyRecordFile, type RecordFailureCode, type RecordSubject } from "./signature.js";
+import type { AccessRecord } from "./schema.js";
+
+/** One version of `records/<issue>.json` in the ledger branch's history. */
+export interface LedgerVersion {
+  commit: string;
+  /** The file's text at that commit; null when the commit deleted it. */
+  text: string | null;
+}
+
+export type HistoryFailureCode = RecordFailureCode | "missing" | "replayed";
+
+export type VersionVerdict =
+  | { commit: string; ok: true; kid: string; alg: RecordAlgorithm }
+  | { commit: string; ok: false; code: HistoryFailureCode; reason: string };
+
+export interface LedgerHistory {
+  /** One verdict per version, in the order given (newest first). */
+  versions: VersionVerdict[];
+  /** Whether the newest version (the branch head's file) is valid. */
+  headValid: boolean;
+  /** The newest valid version: where the app continues from after tampering. */
+  newestValid: { commit: string; record: AccessRecord; kid: string } | null;
+}
+
+/**
+ * The auditor's replay of a ledger file's history (SPEC G): every version judged on its own by
+ * `verifyRecordFile`, then in time order for **replays**. Someone who can push to the ledger
+ * branch cannot sign, but can commit a copy of an older genuine version (a rollback past a
+ * `/reject`, say); its signature verifies. The app never writes a version equal to an older one
+ * except its direct predecessor, because a record only grows (its commands, form log and
+ * transitions accumulate), so a valid version whose signed content (RFC 7515 §5.1 signing input,
+ * `protected.payload`: compared as signed, so re-encoding or ECDSA's malleable `s` cannot
+ * disguise a copy) equals a version older than the last valid one is `replayed`. A copy of the
+ * last valid version (an edit reverted) is that same state and counts as valid.
+ *
+ * `versions` is newest first, as `GET /repos/{owner}/{repo}/commits?path=…` lists them; the
+ * cost is one verification per version. Pure and never throws for a bad file; a broken `jwks`
+ * throws (`input-invalid`, field `records.jwks`). What this cannot see: history rewritten by a
+ * force push, which is why docs/app.md's ruleset forbids force pushes and deletions.
+ */
+export async function verifyLedgerHistory(
+  versions: readonly LedgerVersion[],
+  jwks: unknown,
+  expected: RecordSubject,
+): Promise<LedgerHistory> {
+  const keys = parseRecordJwks(jwks);
+  const verdicts: VersionVerdict[] = new Array<VersionVerdict>(versions.length);
+  let newestValid: LedgerHistory["newestValid"] = null;
+  const seen = new Set<string>();
+  let last: string | null = null;
+  for (let i = versions.length - 1; i >= 0; i--) {
+    const { commit, text } = versions[i]!;
+    if (text === null) {
+      verdicts[i] = { commit, ok: false, code: "missing", reason: "the commit deleted the ledger file" };
+      continue;
+    }
+    const verdict = await verifyRecordFile(text, keys, expected);
+    if (!verdict.ok) {
+      verdicts[i] = { commit, ok: false, code: verdict.code, reason: verdict.reason };
+      continue;
+    }
+    const content = signedContent(text);
+    if (content !== last && seen.has(content)) {
+      verdicts[i] = { commit, ok: false, code: "replayed", reason: "the version is a copy of an older version" };
+      continue;
+    }
+    seen.add(content);
+    last = content;
+    verdicts[i] = { commit, ok: true, kid: verdict.kid, alg: verdict.alg };
+    // Oldest first: the last one accepted is the newest valid.
+    newestValid = { commit, record: verdict.record, kid: verdict.kid };
+  }
+  return { versions: verdicts, headValid: verdicts[0]?.ok === true, newestValid };
+}
+
+/** SHA-256 of the JWS signing input of a file that verified (so it parses). */
+function signedContent(text: string): string {
+  const parsed = parseLedgerFile(text);
+  const input = parsed.ok ? `${parsed.file.protected}.${parsed.file.payload}` : text;
+  return createHash("sha256").update(input).digest("base64url");
+}
