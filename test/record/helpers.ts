@@ -18,6 +18,7 @@ export function sampleRecord(extra: Partial<AccessRecord> = {}): AccessRecord {
     hold: null,
     rejection: null,
     reissueRequested: [],
+    voidedRuns: [],
     transitions: [],
     request: {
       account: "Acme",
