@@ -68,7 +68,7 @@ export interface DecideInput {
   repository: string;
   issue: RequestIssue;
   record: RecordLookup;
-  run: Pick<RunInfo, "eventName" | "ref" | "defaultBranch" | "workflowPath">;
+  run: Pick<RunInfo, "eventName" | "ref" | "refType" | "defaultBranch" | "workflowPath">;
   /** The configured workflow file (`tokenWorkflowPath` of config tokens.workflow). */
   workflow: string;
   now: Date;
@@ -182,11 +182,11 @@ function runProblems(input: DecideInput): Refusal[] {
         `tokens are issued only by a manual run (workflow_dispatch), not by ${run.eventName || "an unknown event"}`,
       ),
     );
-  if (!run.defaultBranch || run.ref !== `refs/heads/${run.defaultBranch}`) {
+  if (!run.defaultBranch || run.refType !== "branch" || run.ref !== `refs/heads/${run.defaultBranch}`) {
     out.push(
       refusal(
         "wrong-run",
-        `tokens are issued only from the default branch${run.defaultBranch ? ` (refs/heads/${run.defaultBranch})` : ""}; this run is on ${run.ref || "an unknown ref"}`,
+        `tokens are issued only from the default branch${run.defaultBranch ? ` (refs/heads/${run.defaultBranch})` : ""}; this run is on ${run.refType === "tag" ? "the tag " : ""}${run.ref || "an unknown ref"}`,
       ),
     );
   }

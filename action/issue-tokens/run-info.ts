@@ -10,6 +10,8 @@ export interface RunInfo {
   eventName: string;
   /** GITHUB_REF, e.g. refs/heads/main. */
   ref: string;
+  /** GITHUB_REF_TYPE: `branch` or `tag` (a tag may be named like the default branch). */
+  refType: string;
   /** The repository's default branch, from the event payload. */
   defaultBranch: string;
   sha: string;
@@ -27,6 +29,7 @@ export function readRunInfo(env: NodeJS.ProcessEnv, repository: string): RunInfo
   return {
     eventName: env.GITHUB_EVENT_NAME ?? "",
     ref: env.GITHUB_REF ?? "",
+    refType: env.GITHUB_REF_TYPE ?? "",
     defaultBranch: defaultBranchOf(env.GITHUB_EVENT_PATH),
     sha: env.GITHUB_SHA ?? "",
     workflowPath: workflowPathOfRef(env.GITHUB_WORKFLOW_REF ?? "", repository),

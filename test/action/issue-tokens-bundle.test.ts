@@ -152,6 +152,7 @@ async function run(inputs: Record<string, string> = {}): Promise<BundleRun> {
     env: {
       GITHUB_EVENT_NAME: "workflow_dispatch",
       GITHUB_REF: "refs/heads/main",
+      GITHUB_REF_TYPE: "branch",
       GITHUB_SHA: SHA,
       GITHUB_REPOSITORY: REPOSITORY,
       GITHUB_WORKFLOW_REF: `${REPOSITORY}/.github/workflows/issue-tokens.yml@refs/heads/main`,

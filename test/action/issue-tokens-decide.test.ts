@@ -34,6 +34,7 @@ function input(record: AccessRecord | null, overrides: Partial<DecideInput> = {}
     run: {
       eventName: "workflow_dispatch",
       ref: "refs/heads/main",
+      refType: "branch",
       defaultBranch: "main",
       workflowPath: ".github/workflows/issue-tokens.yml",
     },
@@ -339,6 +340,9 @@ describe("decide: refusals", () => {
     expect(codes(decide(input(record, { run: { ...base, eventName: "push" } })))).toEqual(["wrong-run"]);
     expect(codes(decide(input(record, { run: { ...base, ref: "refs/heads/feature" } })))).toEqual(["wrong-run"]);
     expect(codes(decide(input(record, { run: { ...base, defaultBranch: "" } })))).toEqual(["wrong-run"]);
+    // A tag named like the default branch: GitHub says so in GITHUB_REF_TYPE, whatever the name.
+    expect(codes(decide(input(record, { run: { ...base, refType: "tag" } })))).toEqual(["wrong-run"]);
+    expect(codes(decide(input(record, { run: { ...base, refType: "" } })))).toEqual(["wrong-run"]);
     expect(codes(decide(input(record, { run: { ...base, workflowPath: ".github/workflows/other.yml" } })))).toEqual([
       "wrong-run",
     ]);

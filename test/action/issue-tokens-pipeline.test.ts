@@ -93,6 +93,7 @@ async function runMode(): Promise<void> {
   const env = {
     GITHUB_EVENT_NAME: "workflow_dispatch",
     GITHUB_REF: "refs/heads/main",
+    GITHUB_REF_TYPE: "branch",
     GITHUB_EVENT_PATH: join(dir, "event.json"),
     GITHUB_WORKFLOW_REF: `${REPOSITORY}/.github/workflows/issue-tokens.yml@refs/heads/main`,
     GITHUB_RUN_ID: "4242",
