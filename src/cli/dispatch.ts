@@ -1,15 +1,21 @@
 import { OneRecordError } from "../errors.js";
-import { EXIT_USAGE, type CliIO, type Command } from "./io.js";
+import { EXIT_USAGE, exitCodeFor, type CliIO, type Command } from "./io.js";
+import { VERSION } from "./version.js";
 
-const USAGE = `usage: onerecord-access <command> [options]
+const USAGE = `usage: onerecord-access <command> [options]     (onerecord-access <command> --help for more)
 
 commands:
   validate [--json] [--at ISO-8601] [--trust ROOT.pem]... [--warn-days N] [--config FILE] PATH...
-      check device certificates (files or folders) against the approved CAs
+      check device certificates (files, folders, or - for standard input) against the approved CAs
   decrypt-token --key DEVICE.key JWE
       decrypt a delivered token with the device's private key
   verify-token --jwks JWKS.json --cert DEVICE.pem TOKEN
       verify a token's signature, claims and certificate binding
+  jwks --key SIGNING.key...
+      print the public JWKS of a signing key (for tokens.jwks in the configuration)
+
+  --version   print the version
+  --help      this help
 `;
 
 // Commands load lazily so `validate` does not pay for the JOSE code and vice versa.
@@ -17,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import("./validate.js")).run,
   "decrypt-token": async () => (await import("./commands/decrypt-token.js")).run,
   "verify-token": async () => (await import("./commands/verify-token.js")).run,
+  jwks: async () => (await import("./commands/jwks.js")).run,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -24,6 +31,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     (name === undefined ? io.stderr : io.stdout)(USAGE);
     return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.stdout(`onerecord-access ${VERSION}\n`);
+    return 0;
   }
   const load = COMMANDS[name];
   if (!load) {
@@ -40,7 +51,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     // stack trace (which could quote input) and still exits non-zero.
     if (error instanceof OneRecordError) {
       io.stderr(`onerecord-access ${name}: ${error.message}\n`);
-      return error.code === "usage" ? EXIT_USAGE : 1;
+      return exitCodeFor(error);
     }
     io.stderr(`onerecord-access ${name}: unexpected error: ${error instanceof Error ? error.name : "unknown"}\n`);
     return 1;
