@@ -182,6 +182,17 @@ describe("the account is an id", () => {
     expect(problemsOf(formBody({ accountId: "" }))).toEqual([expect.stringMatching(/^account-id: .*missing/)]);
   });
 
+  it("a request made with the old form (no account id field) is asked for the id", () => {
+    const old = formBody()
+      .replace(`### ${FIELD_LABELS.organization}\n`, "### Organization and OneRecord account\n")
+      .replace(/### OneRecord account id\n\nacme-health\n\n/, "");
+    const r = parseRequestForm(old);
+    expect(r).toMatchObject({ recognized: true, valid: false });
+    expect(problemsOf(old)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^account-id: \*\*OneRecord account id\*\* is missing/)]),
+    );
+  });
+
   it("the organization's name refuses invisible and direction characters", () => {
     expect(problemsOf(formBody({ organization: "Acme \u202eHealth" }))).toEqual([
       expect.stringMatching(/^organization: .*invisible or direction-changing character \(U\+202E\)/),
