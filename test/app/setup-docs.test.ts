@@ -23,7 +23,7 @@ describe("docs/app.md, the set-up recipe", () => {
   it("every file it says the requests repository must hold exists here, to copy", () => {
     const table = recipe.slice(recipe.indexOf("### 1. The requests repository"), recipe.indexOf("### 2."));
     const paths = [...table.matchAll(/^\| `([^`]+)`(?: and `([^`]+)`)? \|/gm)].flatMap((m) =>
-      [m[1]!, m[2]].filter(Boolean),
+      [m[1]!, m[2]].filter((path): path is string => path !== undefined),
     );
     expect(paths).toEqual(
       expect.arrayContaining([
