@@ -7,13 +7,12 @@ import {
   trustAnchorFromPem,
   type TrustAnchorSource,
 } from "../certificates/index.js";
-import { parseConfigText } from "../config/parse.js";
 import { OneRecordError } from "../errors.js";
 import { parseArgs } from "node:util";
 import { isShowableOptionValue, optionSubject } from "../tokens/token-input.js";
 import { parseCommandArgs } from "./args.js";
 import { EXIT_INVALID, EXIT_OK, type CliIO } from "./io.js";
-import { refuseKeyMaterial } from "./option-file.js";
+import { parseConfigOption, refuseKeyMaterial } from "./option-file.js";
 import { renderReport, reportJson } from "./render-report.js";
 import { validateInputs } from "./validate-inputs.js";
 import { VALIDATE_USAGE } from "./validate-usage.js";
@@ -35,9 +34,7 @@ export async function run(argv: string[], io: CliIO & { readStdinBytes?: () => P
     io.stdout(VALIDATE_USAGE);
     return EXIT_OK;
   }
-  const config = args.config
-    ? parseConfigText(await readText(args.config, "--config"), optionSubject("--config", args.config))
-    : undefined;
+  const config = args.config ? parseConfigOption(await readText(args.config, "--config"), args.config) : undefined;
   const extra: TrustAnchorSource[] = [...(config?.certificates.extraCAs ?? [])];
   for (const file of args.trust) extra.push(await trustedRoot(file));
 

@@ -96,6 +96,16 @@ describe("validate", () => {
     expect(out.code).toBe(2);
     expect(out.stderr).toContain(`--config ${path("broken.yml")}: certificates.warnDays`);
     expect(out.stderr).not.toContain(".github/onerecord-access.yml");
+    const verify = await cli(["verify-token", "--config", path("broken.yml"), "--jwks", "j", "--cert", "c", "a.b.c"]);
+    expect(verify.code).toBe(2);
+    expect(verify.stderr).toContain(`--config ${path("broken.yml")}: certificates.warnDays`);
+  });
+
+  it("a private key given as --config is named as such, never echoed", async () => {
+    const out = await cli(["validate", "--config", path("key.pem"), path("device.pem")]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--config .*key\.pem: this is a private key \(.*\); pass the configuration file/);
+    expect(out.stderr).not.toContain(keyPem().toString().split("\n")[1]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { parseValidationTime } from "../../certificates/time.js";
 import { displaySafe } from "../../certificates/index.js";
 import { decodeCertificateFile } from "../../certificates/decode.js";
-import { defaultConfig, parseConfigText } from "../../config/parse.js";
+import { defaultConfig } from "../../config/parse.js";
 import { OneRecordError } from "../../errors.js";
 import {
   looksLikeCompactJwe,
@@ -20,7 +20,7 @@ import {
 } from "../../tokens/token-input.js";
 import { parseArgs } from "node:util";
 import { parseCommandArgs } from "../args.js";
-import { refuseKeyMaterial } from "../option-file.js";
+import { parseConfigOption, refuseKeyMaterial } from "../option-file.js";
 import { EXIT_INVALID, EXIT_OK, reportCommandError, type CliIO } from "../io.js";
 
 const NAME = "onerecord-access verify-token";
@@ -64,10 +64,7 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
     }
 
     const config = values.config
-      ? parseConfigText(
-          (await readOptionFile(values.config, "--config")).toString("utf8"),
-          optionSubject("--config", values.config),
-        )
+      ? parseConfigOption((await readOptionFile(values.config, "--config")).toString("utf8"), values.config)
       : defaultConfig();
     const issuer = values.issuer ?? config.tokens.issuer;
     const audience = values.audience ?? config.tokens.audience;
