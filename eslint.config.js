@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 // Type-aware lint (typescript-eslint's recommendedTypeChecked) over every TypeScript file the
 // project's tsconfig.json covers; plain JavaScript files get the untyped rules only.
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "action/dist/", "coverage/"] },
+  { ignores: ["node_modules/", "dist/", "action/dist/", "cli/dist/", "coverage/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

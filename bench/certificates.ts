@@ -21,7 +21,8 @@ export async function benchCertificates(repo: string): Promise<string[]> {
   try {
     const { leaves } = await generate(dir);
     const at = "2026-06-01T00:00:00Z";
-    const cli = join(repo, "dist/src/cli/main.js");
+    // The committed bundle: what customers run.
+    const cli = join(repo, "cli/dist/onerecord-access.js");
     const cliArgs = [cli, "validate", "--trust", join(dir, "root.pem"), "--at", at, join(dir, "certificates")];
     const script = leaves
       .map(

@@ -5,6 +5,7 @@ import {
   type AccessRecord,
   type CertificateRecord,
 } from "../../src/record/index.js";
+import { isValidAccountId } from "../../src/request/account-id.js";
 import { deviceKey, isValidDeviceId } from "../../src/request/device-id.js";
 import type { RequestIssue } from "../github.js";
 import type { RecordLookup } from "./1-load.js";
@@ -22,6 +23,7 @@ export type RefusalCode =
   | "self-approved"
   | "request-changed"
   | "no-devices"
+  | "account-not-an-id"
   | "certificate-missing"
   | "certificate-duplicate"
   | "certificate-invalid"
@@ -101,6 +103,8 @@ export function decide(input: DecideInput): Decision {
   reasons.push(...stageProblems(record), ...certificationProblems(record, input.issue));
   const devices = record.request?.devices ?? [];
   if (devices.length === 0) reasons.push(refusal("no-devices", "the record lists no devices for the request"));
+  const account = accountProblem(record);
+  if (account) reasons.push(account);
   reasons.push(...pendingReports(record));
   if (reasons.length > 0) return { kind: "refuse", reasons };
   return whatToIssue(record, input.now);
@@ -221,6 +225,20 @@ function recordMismatch(record: AccessRecord, input: DecideInput): Refusal | und
       `the record lists a device id that is not valid (${JSON.stringify(bad.slice(0, 64))})`,
     );
   return undefined;
+}
+
+/**
+ * Records written before the form had its "OneRecord account id" field hold the free text of
+ * "Organization and OneRecord account" as the account. They stay readable, but no token carries
+ * prose as its `account` claim: the request is updated and approved again first.
+ */
+function accountProblem(record: AccessRecord): Refusal | undefined {
+  const account = record.request?.account;
+  if (account === undefined || isValidAccountId(account)) return undefined;
+  return refusal(
+    "account-not-an-id",
+    "the request was recorded before the form had a OneRecord account id field, so its account is not an id: the requester adds the OneRecord account id by editing the issue, and a reviewer runs /revoke-certification, then /approve-certification for the updated request",
+  );
 }
 
 function certificationProblems(record: AccessRecord, issue: RequestIssue): Refusal[] {

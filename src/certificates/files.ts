@@ -8,8 +8,9 @@ import {
   realpathSync,
   type Stats,
 } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { finding } from "./findings.js";
+import { findPrivateKeys } from "./private-keys.js";
 import { MAX_FILE_BYTES } from "./decode.js";
 import { applyLayout } from "./layout.js";
 import type { TrustStore } from "./trust-store.js";
@@ -25,7 +26,19 @@ export interface ValidatePathsOptions {
   /** When set, the certificate layout is applied (device-mismatch / duplicate-device). */
   pattern?: string;
   devicesByRequest?: Map<number, string[]>;
+  /**
+   * In a folder walk, judge only files named like certificates (CERTIFICATE_EXTENSIONS); the
+   * others are scanned for private keys (a hit is reported as that file's `private-key` finding)
+   * and otherwise listed in the report's `skipped`. Files named directly are always judged. The
+   * CLI sets it, so `validate certificates/` passes over a README; the PR check does not.
+   */
+  certificateNamesOnly?: boolean;
 }
+
+/** What a certificate file may be called; .p7b/.p7c are judged too, so their advice is given. */
+export const CERTIFICATE_EXTENSIONS = [".pem", ".crt", ".cer", ".der", ".p7b", ".p7c"] as const;
+/** A skipped file larger than this is not read for the key scan, and is reported as such. */
+export const MAX_KEY_SCAN_BYTES = 50 * 1024 * 1024;
 
 /**
  * The filesystem edge: walks files and folders (recursively), then validates each file.
@@ -37,15 +50,55 @@ export interface ValidatePathsOptions {
 // eslint-disable-next-line @typescript-eslint/require-await
 export async function validatePaths(paths: string[], options: ValidatePathsOptions): Promise<ValidationReport> {
   const root = options.root ? realpathSync(resolve(options.root)) : undefined;
-  const files = expand(paths, root).map((target) =>
-    "refused" in target
-      ? report(target.path, null, [finding("parse-error", target.refused)], [])
-      : validateFile(target.path, target.absolute, options),
-  );
+  const skipped: string[] = [];
+  const files: FileReport[] = [];
+  for (const target of expand(paths, root)) {
+    if ("refused" in target) files.push(report(target.path, null, [finding("parse-error", target.refused)], []));
+    else if (options.certificateNamesOnly && target.walked && !isCertificateName(target.path)) {
+      const keys = scanSkipped(target.path, target.absolute);
+      if (keys) files.push(keys);
+      else skipped.push(target.path);
+    } else files.push(validateFile(target.path, target.absolute, options));
+  }
   const judged = options.pattern
     ? applyLayout(files, { pattern: options.pattern, devicesByRequest: options.devicesByRequest })
     : files;
-  return summarize(judged);
+  const summary = summarize(judged);
+  return options.certificateNamesOnly ? { ...summary, skipped } : summary;
+}
+
+function isCertificateName(path: string): boolean {
+  return (CERTIFICATE_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase());
+}
+
+/** The private-key scan of a file the walk does not judge: a report only when it finds a key. */
+function scanSkipped(path: string, absolute: string): FileReport | undefined {
+  let bytes: Buffer;
+  try {
+    const fd = openSync(absolute, "r");
+    try {
+      if (fstatSync(fd).size > MAX_KEY_SCAN_BYTES)
+        return report(path, null, [finding("parse-error", "too large to scan for private keys; not read")], []);
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return report(path, null, [finding("parse-error", "the file cannot be read (not scanned for private keys)")], []);
+  }
+  const kinds = findPrivateKeys(bytes);
+  if (kinds.length === 0) return undefined;
+  return report(
+    path,
+    null,
+    [
+      finding(
+        "private-key",
+        `the file contains private key material (${kinds.join(", ")}); keep it out of the repository`,
+      ),
+    ],
+    [],
+  );
 }
 
 function validateFile(path: string, absolute: string, options: ValidatePathsOptions): FileReport {
@@ -79,7 +132,8 @@ function validateFile(path: string, absolute: string, options: ValidatePathsOpti
   return validateCertificateBytes(bytes, { path, trust: options.trust, at: options.at, warnDays: options.warnDays });
 }
 
-type Target = { path: string; absolute: string } | { path: string; refused: string };
+/** `walked`: found inside a folder the caller named, rather than named itself. */
+type Target = { path: string; absolute: string; walked: boolean } | { path: string; refused: string };
 
 function expand(paths: string[], root: string | undefined): Target[] {
   const out: Target[] = [];
@@ -131,7 +185,7 @@ function expand(paths: string[], root: string | undefined): Target[] {
     } else if (isFile) {
       if (seen.has(`file:${display}`)) return;
       seen.add(`file:${display}`);
-      out.push({ path: display, absolute: real });
+      out.push({ path: display, absolute: real, walked: depth > 0 });
     } else {
       out.push({ path: display, refused: "not a regular file" });
     }

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { deviceKey, isValidDeviceId } from "../request/device-id.js";
+import { DEVICE_ID_RULE, deviceKey, isValidDeviceId } from "../request/device-id.js";
 import { finding } from "./findings.js";
 import { displaySafe } from "./names.js";
 import type { FileReport } from "./types.js";
@@ -53,7 +53,7 @@ export function applyLayout(reports: FileReport[], options: LayoutOptions = {}):
       r.errors.push(
         finding(
           "device-mismatch",
-          `"${displaySafe(normalize(r.path))}" does not follow ${displaySafe(pattern)} (request number, then a device id of letters, digits, '.', '_' or '-')`,
+          `"${displaySafe(normalize(r.path))}" does not follow ${displaySafe(pattern)} (request number, then a device id: ${DEVICE_ID_RULE})`,
         ),
       );
       continue;

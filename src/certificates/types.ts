@@ -39,6 +39,11 @@ export interface ValidationSummary {
 export interface ValidationReport {
   files: FileReport[];
   summary: ValidationSummary;
+  /**
+   * Files a folder walk passed over because their names are not certificate names (README.md,
+   * .DS_Store), after a private-key scan found nothing in them. Only with `certificateNamesOnly`.
+   */
+  skipped?: string[];
 }
 
 /** An allowlisted (or explicitly trusted) root certificate. */

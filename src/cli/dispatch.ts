@@ -1,11 +1,12 @@
 import { OneRecordError } from "../errors.js";
-import { EXIT_USAGE, type CliIO, type Command } from "./io.js";
+import { EXIT_USAGE, exitCodeFor, type CliIO, type Command } from "./io.js";
+import { VERSION } from "./version.js";
 
-const USAGE = `usage: onerecord-access <command> [options]
+const USAGE = `usage: onerecord-access <command> [options]     (onerecord-access <command> --help for more)
 
 commands:
   validate [--json] [--at ISO-8601] [--trust ROOT.pem]... [--warn-days N] [--config FILE] PATH...
-      check device certificates (files or folders) against the approved CAs
+      check device certificates (files, folders, or - for standard input) against the approved CAs
   roots [--json] [--brand NAME]
       list the approved CA roots: brand, purpose, expiry, SHA-256, whether the file must carry it
   decrypt-token --key DEVICE.key JWE
@@ -14,6 +15,11 @@ commands:
       verify a token's signature, claims and certificate binding
   record-jwks [--key FILE]
       print the public JWKS of the app's record signing key (RECORD_SIGNING_KEY) for records.jwks
+  jwks --key SIGNING.key...
+      print the public JWKS of a signing key (for tokens.jwks in the configuration)
+
+  --version   print the version
+  --help      this help
 `;
 
 // Commands load lazily so `validate` does not pay for the JOSE code and vice versa.
@@ -23,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   "decrypt-token": async () => (await import("./commands/decrypt-token.js")).run,
   "verify-token": async () => (await import("./commands/verify-token.js")).run,
   "record-jwks": async () => (await import("./commands/record-jwks.js")).run,
+  jwks: async () => (await import("./commands/jwks.js")).run,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -30,6 +37,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     (name === undefined ? io.stderr : io.stdout)(USAGE);
     return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.stdout(`onerecord-access ${VERSION}\n`);
+    return 0;
   }
   const load = COMMANDS[name];
   if (!load) {
@@ -46,7 +57,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     // stack trace (which could quote input) and still exits non-zero.
     if (error instanceof OneRecordError) {
       io.stderr(`onerecord-access ${name}: ${error.message}\n`);
-      return error.code === "usage" ? EXIT_USAGE : 1;
+      return exitCodeFor(error);
     }
     io.stderr(`onerecord-access ${name}: unexpected error: ${error instanceof Error ? error.name : "unknown"}\n`);
     return 1;

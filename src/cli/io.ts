@@ -22,10 +22,19 @@ export function reportCommandError(name: string, usage: string, error: unknown, 
       ? "the error message is withheld: it appears to quote key or token material"
       : error.message;
     io.stderr(`${name}: ${message}\n${error.code === "usage" ? `\n${usage}` : ""}`);
-    return error.code === "usage" ? EXIT_USAGE : EXIT_INVALID;
+    return exitCodeFor(error);
   }
   io.stderr(`${name}: unexpected error: ${error instanceof Error ? error.name : "unknown"}\n`);
   return EXIT_INVALID;
+}
+
+// The command stopped before judging anything: bad arguments, an option file it cannot read, a
+// broken configuration. Every command exits 2 for these, so scripts can tell them from a verdict.
+const NOT_JUDGED = new Set<OneRecordError["code"]>(["usage", "io-error", "config-invalid", "config-not-found"]);
+
+/** 2 when the command could not run as asked, 1 when it ran and the input failed. */
+export function exitCodeFor(error: OneRecordError): number {
+  return NOT_JUDGED.has(error.code) ? EXIT_USAGE : EXIT_INVALID;
 }
 
 // A last guard, not the means: messages are built never to quote input, but a message that

@@ -5,18 +5,20 @@ import {
   displaySafe,
   parseValidationTime,
   trustAnchorFromPem,
-  validatePaths,
   type TrustAnchorSource,
 } from "../certificates/index.js";
-import { parseConfigText } from "../config/parse.js";
 import { OneRecordError } from "../errors.js";
 import { parseArgs } from "node:util";
 import { isShowableOptionValue, optionSubject } from "../tokens/token-input.js";
 import { parseCommandArgs } from "./args.js";
 import { EXIT_INVALID, EXIT_OK, type CliIO } from "./io.js";
-import { renderReport } from "./render-report.js";
+import { parseConfigOption, refuseKeyMaterial } from "./option-file.js";
+import { renderReport, reportJson } from "./render-report.js";
+import { validateInputs } from "./validate-inputs.js";
+import { VALIDATE_USAGE } from "./validate-usage.js";
 
 interface ValidateArgs {
+  help: boolean;
   json: boolean;
   at: Date | undefined;
   trust: string[];
@@ -26,20 +28,31 @@ interface ValidateArgs {
 }
 
 /** `onerecord-access validate`: exit 0 when every certificate is valid, 1 when any is not. */
-export async function run(argv: string[], io: CliIO): Promise<number> {
+export async function run(argv: string[], io: CliIO & { readStdinBytes?: () => Promise<Buffer> }): Promise<number> {
   const args = parseValidateArgs(argv);
-  const config = args.config ? parseConfigText(await readText(args.config, "--config")) : undefined;
+  if (args.help) {
+    io.stdout(VALIDATE_USAGE);
+    return EXIT_OK;
+  }
+  const config = args.config ? parseConfigOption(await readText(args.config, "--config"), args.config) : undefined;
   const extra: TrustAnchorSource[] = [...(config?.certificates.extraCAs ?? [])];
   for (const file of args.trust) extra.push(await trustedRoot(file));
 
-  const result = await validatePaths(args.paths, {
-    trust: TrustStore.default(extra),
-    at: args.at,
-    warnDays: args.warnDays ?? config?.certificates.warnDays,
-    pattern: config?.certificates.pathPattern ?? DEFAULT_PATH_PATTERN,
-  });
+  // One time for every file, stated in the output: "now" drifts during a long run otherwise.
+  const at = args.at ?? new Date();
+  const { report: result, advice } = await validateInputs(
+    args.paths,
+    {
+      trust: TrustStore.default(extra),
+      at,
+      warnDays: args.warnDays ?? config?.certificates.warnDays,
+      pattern: config?.certificates.pathPattern ?? DEFAULT_PATH_PATTERN,
+    },
+    io.readStdinBytes,
+  );
 
-  io.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderReport(result));
+  const context = { at, atGiven: args.at !== undefined, advice };
+  io.stdout(args.json ? `${JSON.stringify(reportJson(result, context), null, 2)}\n` : renderReport(result, context));
   return result.summary.invalid > 0 || result.files.length === 0 ? EXIT_INVALID : EXIT_OK;
 }
 
@@ -48,6 +61,7 @@ function parseValidateArgs(argv: string[]): ValidateArgs {
     parseArgs({
       ...base,
       options: {
+        help: { type: "boolean", short: "h", default: false },
         json: { type: "boolean", default: false },
         at: { type: "string" },
         trust: { type: "string", multiple: true, default: [] },
@@ -56,7 +70,10 @@ function parseValidateArgs(argv: string[]): ValidateArgs {
       },
     }),
   );
-  if (positionals.length === 0) throw new OneRecordError("usage", "name at least one certificate file or folder");
+  if (values.help)
+    return { help: true, json: false, at: undefined, trust: [], warnDays: undefined, config: undefined, paths: [] };
+  if (positionals.length === 0)
+    throw new OneRecordError("usage", "name at least one certificate file or folder (or - for standard input)");
 
   let at: Date | undefined;
   if (values.at !== undefined) {
@@ -74,6 +91,7 @@ function parseValidateArgs(argv: string[]): ValidateArgs {
       throw new OneRecordError("usage", "--warn-days must be a whole number of days (0-9999)");
   }
   return {
+    help: false,
     json: values.json ?? false,
     at,
     trust: values.trust ?? [],
@@ -85,6 +103,7 @@ function parseValidateArgs(argv: string[]): ValidateArgs {
 
 async function trustedRoot(file: string): Promise<TrustAnchorSource> {
   const pem = await readText(file, "--trust");
+  refuseKeyMaterial(Buffer.from(pem, "utf8"), "--trust", file, "root certificate (PEM)");
   try {
     return trustAnchorFromPem(pem, isShowableOptionValue(file) ? `trusted by --trust ${file}` : "trusted by --trust");
   } catch {

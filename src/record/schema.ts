@@ -52,6 +52,11 @@ export type Stamp = z.infer<typeof stampSchema>;
 
 /** The validated request as submitted with the issue form (free-text fields only by hash). */
 export const requestSchema = z.object({
+  /**
+   * The OneRecord account id (src/request/account-id.ts), the tokens' `account` claim. Records
+   * written before the form had that field hold the free text of "Organization and OneRecord
+   * account" here: they stay readable, and the token workflow refuses them (account-not-an-id).
+   */
   account: z.string(),
   contact: z.string(),
   devices: z.array(z.string()),

@@ -1,3 +1,4 @@
+import { ACCOUNT_ID_RULE, isValidAccountId } from "../request/account-id.js";
 import { isValidDeviceId } from "../request/device-id.js";
 import { OneRecordError } from "../errors.js";
 
@@ -11,7 +12,7 @@ export interface DeviceClaims {
   aud: string;
   /** The device id from the request. */
   sub: string;
-  /** The customer's organisation/account the device belongs to. */
+  /** The id of the customer's OneRecord account the device belongs to (src/request/account-id.ts). */
   account: string;
   iat: number;
   nbf: number;
@@ -45,6 +46,8 @@ export function buildDeviceClaims(input: ClaimsInput): DeviceClaims {
   const { issuer, audience, device, account, certificate, lifetimeDays, now, jti } = input;
   if (!isValidDeviceId(device)) refuse(`"${device.slice(0, 64)}" is not a valid device id`, "device");
   if (account.trim().length === 0) refuse("the account is empty", "account");
+  // An id by rule, so the claim an API compares byte for byte never holds prose or hidden characters.
+  if (!isValidAccountId(account)) refuse(`the account is not an account id (${ACCOUNT_ID_RULE})`, "account");
   if (issuer.length === 0) refuse("the issuer is empty", "tokens.issuer");
   if (audience.length === 0) refuse("the audience is empty", "tokens.audience");
   if (!Number.isInteger(lifetimeDays) || lifetimeDays < 1)

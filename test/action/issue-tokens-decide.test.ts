@@ -256,6 +256,14 @@ describe("decide: refusals", () => {
     expect(codes(decide(input(tokensRecord(devices, { stage }))))).toEqual(["wrong-stage"]);
   });
 
+  it("a record from before the account id field (its account is prose, not an id)", () => {
+    const record = tokensRecord(devices);
+    const old = { ...record, request: { ...record.request!, account: "Acme Health, account acme-health" } };
+    const decision = decide(input(old));
+    expect(codes(decision)).toEqual(["account-not-an-id"]);
+    expect(messages(decision)).toMatch(/OneRecord account id.*\/revoke-certification/);
+  });
+
   it("a request with no devices", () => {
     const record = tokensRecord(devices);
     expect(codes(decide(input({ ...record, request: { ...record.request!, devices: [] }, certificates: [] })))).toEqual(

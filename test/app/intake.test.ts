@@ -28,7 +28,7 @@ describe("issue form", () => {
       recognized: true,
       valid: true,
       request: {
-        account: "Acme Health, account acme-health",
+        account: "acme-health",
         devices: ["gateway-01", "gateway-02"],
         certificateOption: 1,
         networkPaths: ["8.8.4.0/24"],
@@ -58,7 +58,7 @@ describe("issue form", () => {
       expect.stringMatching(
         /line 2: "GW\\-1" is listed twice \(first on line 1; device ids compare case-insensitively\)/,
       ),
-      expect.stringMatching(/line 3: "bad id\\!" is not a valid device id \(one device id a line\)/),
+      expect.stringMatching(/line 3: "bad id\\!" is not a valid device id: several ids on one line/),
       expect.stringMatching(/line 4: "a\\,b" is not a valid device id/),
     ]);
     expect(problems(formBody({ option: "Option 3: magic" }))).toEqual([

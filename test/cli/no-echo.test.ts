@@ -103,11 +103,11 @@ describe("CLI messages never print a key or token given in place of a path", () 
   describe("decrypt-token", () => {
     const cases: [string, (s: Secrets) => string[], number][] = [
       ["a PEM key as --key VALUE (taken for an option)", (x) => ["--key", x.pem, x.jwe], 2],
-      ["a PEM key as --key=VALUE", (x) => [`--key=${x.pem}`, x.jwe], 1],
-      ["a PKCS#1 RSA key as --key=VALUE", (x) => [`--key=${x.rsaPem}`, x.jwe], 1],
-      ["a private JWKS as --key", (x) => ["--key", x.jwks, x.jwe], 1],
-      ["a JWT as --key", (x) => ["--key", x.jwt, x.jwe], 1],
-      ["a JWE as --key", (x) => ["--key", x.jwe, x.jwe], 1],
+      ["a PEM key as --key=VALUE", (x) => [`--key=${x.pem}`, x.jwe], 2],
+      ["a PKCS#1 RSA key as --key=VALUE", (x) => [`--key=${x.rsaPem}`, x.jwe], 2],
+      ["a private JWKS as --key", (x) => ["--key", x.jwks, x.jwe], 2],
+      ["a JWT as --key", (x) => ["--key", x.jwt, x.jwe], 2],
+      ["a JWE as --key", (x) => ["--key", x.jwe, x.jwe], 2],
       ["a PEM key as the positional (starts with -)", (x) => ["--key", "K", x.pem], 2],
       ["a PEM key as the positional after --", (x) => ["--key", "K", "--", x.pem], 2],
       ["a PEM key as the value of an unknown option", (x) => [`--kee=${x.pem}`, x.jwe], 2],
@@ -158,15 +158,15 @@ describe("CLI messages never print a key or token given in place of a path", () 
 
   describe("verify-token", () => {
     const cases: [string, (s: Secrets) => string[], number][] = [
-      ["a private JWKS as --jwks", (x) => ["--jwks", x.jwks, "--cert", "C", x.jwt], 1],
+      ["a private JWKS as --jwks", (x) => ["--jwks", x.jwks, "--cert", "C", x.jwt], 2],
       ["a PEM key as --jwks VALUE", (x) => ["--jwks", x.pem, "--cert", "C", x.jwt], 2],
-      ["a PEM key as --jwks=VALUE", (x) => [`--jwks=${x.pem}`, "--cert", "C", x.jwt], 1],
-      ["a JWT as --cert", (x) => ["--jwks", "J", "--cert", x.jwt, x.jwt], 1],
-      ["a JWE as --cert", (x) => ["--jwks", "J", "--cert", x.jwe, x.jwt], 1],
-      ["a PEM key as --cert=VALUE", (x) => ["--jwks", "J", `--cert=${x.pem}`, x.jwt], 1],
+      ["a PEM key as --jwks=VALUE", (x) => [`--jwks=${x.pem}`, "--cert", "C", x.jwt], 2],
+      ["a JWT as --cert", (x) => ["--jwks", "J", "--cert", x.jwt, x.jwt], 2],
+      ["a JWE as --cert", (x) => ["--jwks", "J", "--cert", x.jwe, x.jwt], 2],
+      ["a PEM key as --cert=VALUE", (x) => ["--jwks", "J", `--cert=${x.pem}`, x.jwt], 2],
       ["a PEM key as --cert VALUE", (x) => ["--jwks", "J", "--cert", x.pem, x.jwt], 2],
-      ["a private JWKS as --cert", (x) => ["--jwks", "J", "--cert", x.jwks, x.jwt], 1],
-      ["a PEM key as --config=VALUE", (x) => [`--config=${x.pem}`, "--jwks", "J", "--cert", "C", x.jwt], 1],
+      ["a private JWKS as --cert", (x) => ["--jwks", "J", "--cert", x.jwks, x.jwt], 2],
+      ["a PEM key as --config=VALUE", (x) => [`--config=${x.pem}`, "--jwks", "J", "--cert", "C", x.jwt], 2],
       ["a JWT as --at", (x) => ["--jwks", "J", "--cert", "C", "--at", x.jwt, x.jwt], 2],
       ["a JWT as --issuer", (x) => ["--jwks", "J", "--cert", "C", "--issuer", x.jwt, x.jwt], 2],
       ["a private JWKS as --audience", (x) => ["--jwks", "J", "--cert", "C", "--audience", x.jwks, x.jwt], 2],
@@ -211,8 +211,9 @@ describe("CLI messages never print a key or token given in place of a path", () 
   });
 
   describe("through the real entry point", () => {
+    // What customers run: bin/ runs the committed bundle (check-dist keeps it the build of src/).
     const node = (args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+      spawnSync(process.execPath, ["bin/onerecord-access.js", ...args], {
         cwd: repo,
         encoding: "utf8",
         timeout: 60_000,
@@ -220,10 +221,10 @@ describe("CLI messages never print a key or token given in place of a path", () 
 
     it('decrypt-token --key "$(cat dev.key)" and verify-token --jwks "$(cat priv.jwks)" print neither', () => {
       for (const [args, status] of [
-        [["decrypt-token", `--key=${s.pem}`, s.jwe], 1],
+        [["decrypt-token", `--key=${s.pem}`, s.jwe], 2],
         [["decrypt-token", "--key", path("dev.key"), s.pem], 2],
-        [["verify-token", "--jwks", s.jwks, "--cert", path("device.pem"), s.jwt], 1],
-        [["verify-token", "--jwks", path("pub.jwks"), "--cert", s.jwt, s.jwt], 1],
+        [["verify-token", "--jwks", s.jwks, "--cert", path("device.pem"), s.jwt], 2],
+        [["verify-token", "--jwks", path("pub.jwks"), "--cert", s.jwt, s.jwt], 2],
         [["verify-token", "--jwks", path("pub.jwks"), "--cert", path("device.pem"), s.pem], 2],
         [["validate", `--trust=${s.pem}`, path("device.pem")], 2],
         [["validate", "--config", s.jwks, path("device.pem")], 2],
@@ -232,7 +233,7 @@ describe("CLI messages never print a key or token given in place of a path", () 
       ] as const) {
         const result = node([...args]);
         expect(result.status).toBe(status);
-        expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+        expect(result.stderr).not.toMatch(/\n\s+at .+[(:]\d+/); // no stack trace
         expectNoSecrets(result.stdout + result.stderr, s);
       }
     });

@@ -191,7 +191,8 @@ describe("--json", () => {
       dir,
     );
     const report = json(run);
-    expect(Object.keys(report).sort()).toEqual(["files", "summary"]);
+    expect(Object.keys(report).sort()).toEqual(["files", "skipped", "summary", "validatedAt"]);
+    expect((report as unknown as { validatedAt: string }).validatedAt).toBe(ISO_AT);
     expect(report.summary).toEqual({ valid: 1, invalid: 1 });
     for (const file of report.files) {
       expect(file).toEqual(

@@ -94,6 +94,8 @@ describe("buildDeviceClaims", () => {
     ],
     ["a malformed device id", { device: "../etc" }, /not a valid device id/],
     ["an empty account", { account: " " }, /account/],
+    ["an account that is prose, not an id", { account: "Acme Health, account acme-health" }, /not an account id/],
+    ["an account with a direction character", { account: "acme\u202ehealth" }, /not an account id/],
     ["a zero lifetime", { lifetimeDays: 0 }, /lifetime/],
     ["a fractional lifetime", { lifetimeDays: 1.5 }, /lifetime/],
     ["a bad thumbprint", { certificate: { ...input().certificate, x5tS256: "abc" } }, /thumbprint/],

@@ -132,12 +132,12 @@ describe("CLI: decrypt-token and verify-token", () => {
       expect(out.stderr).not.toContain(jwt.split(".")[2]);
     });
 
-    it("exits 1 for an unreadable key file or a certificate given as the key", async () => {
+    it("exits 2, as every command does, for an unreadable key file or a certificate given as the key", async () => {
       const missing = await capture(decryptToken, ["--key", path("nope.key"), jwe]);
-      expect(missing).toMatchObject({ code: 1, stdout: "" });
+      expect(missing).toMatchObject({ code: 2, stdout: "" });
       expect(missing.stderr).toMatch(/--key .*nope\.key: no such file/);
       const cert = await capture(decryptToken, ["--key", path("device.pem"), jwe]);
-      expect(cert).toMatchObject({ code: 1, stdout: "" });
+      expect(cert).toMatchObject({ code: 2, stdout: "" });
       expect(cert.stderr).toMatch(/not a PEM private key/);
     });
 
@@ -211,11 +211,15 @@ describe("CLI: decrypt-token and verify-token", () => {
 
     it("refuses a JWKS with private members and a certificate file holding a key", async () => {
       const jwks = await capture(verifyToken, ["--jwks", path("private-jwks.json"), "--cert", path("device.pem"), jwt]);
-      expect(jwks.code).toBe(1);
-      expect(jwks.stderr).toMatch(/private key material \(d\)/);
+      expect(jwks.code).toBe(2);
+      expect(jwks.stderr).toMatch(
+        /--jwks .*private-jwks\.json: this is a private key \(JWK with private members\); pass the public JWKS \(onerecord-access jwks --key FILE prints it\)/,
+      );
       const cert = await capture(verifyToken, ["--jwks", path("jwks.json"), "--cert", path("cert-with-key.pem"), jwt]);
-      expect(cert.code).toBe(1);
-      expect(cert.stderr).toMatch(/private key material/);
+      expect(cert.code).toBe(2);
+      expect(cert.stderr).toMatch(
+        /--cert .*cert-with-key\.pem: this is a private key \(.*\); pass the device certificate/,
+      );
       expect(cert.stderr).not.toContain(device.keyPem.split("\n")[1]);
     });
 

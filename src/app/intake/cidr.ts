@@ -4,6 +4,13 @@ import { escapeText } from "../render/markdown.js";
 
 export type CidrCheck = { ok: true; cidr: string } | { ok: false; message: string };
 
+/**
+ * The networks the form, the README and the messages give as examples. They must pass this very
+ * check (test/app/intake-text.test.ts), so they are public ranges: the documentation ranges
+ * (192.0.2.0/24, 203.0.113.0/24, 2001:db8::/32) are reserved, and refused below as egress.
+ */
+export const CIDR_EXAMPLES = { ipv4: "8.8.4.0/24", ipv6: "2a00:1450:4001::/48" } as const;
+
 /** Ranges no traffic to a public API can come from: listing them is a mistake worth naming. */
 const NOT_EGRESS = new Set([
   "private",
@@ -26,6 +33,8 @@ const MIN_PREFIX = { 4: 8, 6: 16 } as const;
  */
 export function checkCidr(text: string): CidrCheck {
   const quoted = escapeText(text, 60);
+  const shape = lineShapeProblem(text, quoted);
+  if (shape) return { ok: false, message: shape };
   const slash = text.indexOf("/");
   const address = slash < 0 ? text : text.slice(0, slash);
   const family = isIP(address);
@@ -67,4 +76,17 @@ export function checkCidr(text: string): CidrCheck {
     };
   }
   return { ok: true, cidr: canonical };
+}
+
+/**
+ * Mistakes of the line rather than of the network, named before the network is parsed (else
+ * both read as "invalid prefix length"): a trailing comment, and several networks on one line.
+ */
+function lineShapeProblem(text: string, quoted: string): string | undefined {
+  const hash = text.indexOf("#");
+  if (hash >= 0)
+    return `"${quoted}" has a comment ("#…"): the form reads only networks, so remove it and write the CIDR alone on its line`;
+  if (/[,;]|\S\s+\S/.test(text))
+    return `"${quoted}" holds several values on one line: write one CIDR a line (for example ${CIDR_EXAMPLES.ipv4})`;
+  return undefined;
 }

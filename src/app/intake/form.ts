@@ -1,4 +1,7 @@
 import { stringify } from "yaml";
+import { ACCOUNT_ID_EXAMPLE, ACCOUNT_ID_RULE } from "../../request/account-id.js";
+import { DEVICE_ID_RULE, DEVICE_LIST_RULE } from "../../request/device-id.js";
+import { CIDR_EXAMPLES } from "./cidr.js";
 
 /**
  * The production-access issue form. This object is the one definition: the app parses issue
@@ -8,6 +11,7 @@ import { stringify } from "yaml";
 
 export const FIELD = {
   organization: "organization",
+  accountId: "account-id",
   contact: "contact",
   stageTesting: "stage-testing",
   devices: "devices",
@@ -26,7 +30,8 @@ export const CERTIFICATE_OPTIONS = [
 ] as const;
 
 export const FIELD_LABELS: Record<FieldId, string> = {
-  organization: "Organization and OneRecord account",
+  organization: "Organization",
+  "account-id": "OneRecord account id",
   contact: "Technical contact",
   "stage-testing": "Stage testing",
   devices: "Device ids",
@@ -59,8 +64,18 @@ export const issueForm = {
       id: FIELD.organization,
       attributes: {
         label: FIELD_LABELS.organization,
-        description: "Your organization and the OneRecord account (as in Stage) to convert to production.",
-        placeholder: "Acme Health, account acme-health",
+        description: "Your organization's name.",
+        placeholder: "Acme Health",
+      },
+      validations: { required: true },
+    },
+    {
+      type: "input",
+      id: FIELD.accountId,
+      attributes: {
+        label: FIELD_LABELS["account-id"],
+        description: `The id of the OneRecord account (as in Stage) to convert to production: ${ACCOUNT_ID_RULE}. Every device token carries it as its \`account\` claim.`,
+        placeholder: ACCOUNT_ID_EXAMPLE,
       },
       validations: { required: true },
     },
@@ -88,8 +103,7 @@ export const issueForm = {
       id: FIELD.devices,
       attributes: {
         label: FIELD_LABELS.devices,
-        description:
-          "One device id a line, as configured in your account (letters, digits, '.', '_' or '-'; at most 64 characters). Each device gets its own certificate and token.",
+        description: `Your devices as configured in your account, ${DEVICE_LIST_RULE}. A device id is ${DEVICE_ID_RULE}. Each device gets its own certificate and token.`,
         placeholder: "gateway-01\ngateway-02",
       },
       validations: { required: true },
@@ -112,6 +126,7 @@ export const issueForm = {
         label: FIELD_LABELS["account-structure"],
         description:
           "The production account structure you want (organizations, facilities, users); reviewed at certification.",
+        placeholder: "One organization (Acme Health) with two facilities; 40 clinician users.",
       },
       validations: { required: true },
     },
@@ -120,9 +135,8 @@ export const issueForm = {
       id: FIELD.networkPaths,
       attributes: {
         label: FIELD_LABELS["network-paths"],
-        description:
-          "The public egress addresses your traffic to OneRecord leaves from, one CIDR a line (203.0.113.0/28, 2001:db8::/48).",
-        placeholder: "203.0.113.0/28",
+        description: `The public egress addresses your traffic to OneRecord leaves from, one CIDR a line (such as ${CIDR_EXAMPLES.ipv4} or ${CIDR_EXAMPLES.ipv6}), no comments; no private or reserved ranges.`,
+        placeholder: `${CIDR_EXAMPLES.ipv4}\n${CIDR_EXAMPLES.ipv6}`,
       },
       validations: { required: true },
     },
@@ -132,6 +146,7 @@ export const issueForm = {
       attributes: {
         label: FIELD_LABELS["phi-use"],
         description: "Which protected health information your solution fetches, why, and where it is stored.",
+        placeholder: "Encounter summaries for care coordination; stored encrypted in our EU tenant.",
       },
       validations: { required: true },
     },

@@ -9,7 +9,15 @@ import {
   STAGE_TESTING_ATTESTATION,
   type FieldId,
 } from "./form.js";
-import { excerpt, validateDevices, validateNetworkPaths, validateText, validateContact } from "./validate.js";
+import {
+  excerpt,
+  validateAccountId,
+  validateContact,
+  validateDevices,
+  validateNetworkPaths,
+  validateOrganization,
+  validateText,
+} from "./validate.js";
 
 export type FormResult =
   | { recognized: false }
@@ -81,81 +89,64 @@ export function parseRequestForm(body: string | null | undefined): FormResult {
     const value = parsed[id];
     return typeof value === "string" ? value.trim() : undefined;
   };
-  const missing = (id: FieldId) =>
-    problems.push({ field: id, message: `**${FIELD_LABELS[id]}** is missing: fill it in by editing the issue` });
-
-  const organization = validateText(
-    text(FIELD.organization),
-    FIELD.organization,
-    { maxLength: 200, singleLine: true },
-    problems,
-  );
-  const contact = validateContact(text(FIELD.contact), problems);
-
-  const attested = parsed[FIELD.stageTesting] as Checkboxes | undefined;
-  if (!attested || typeof attested !== "object" || !("selected" in attested)) missing(FIELD.stageTesting);
-  else if (!attested.selected.includes(STAGE_TESTING_ATTESTATION)) {
-    problems.push({
-      field: FIELD.stageTesting,
-      message: `**${FIELD_LABELS["stage-testing"]}**: tick "${STAGE_TESTING_ATTESTATION}" once your solution works in Stage`,
-    });
-  }
-
-  const devices = validateDevices(text(FIELD.devices), problems);
-
-  const option = parsed[FIELD.certificateOption];
-  let certificateOption: 1 | 2 | undefined;
-  const chosen = Array.isArray(option) ? option : typeof option === "string" ? [option] : [];
-  if (chosen.length === 0) missing(FIELD.certificateOption);
-  else {
-    const index =
-      chosen.length === 1 ? CERTIFICATE_OPTIONS.indexOf(chosen[0]!.trim() as (typeof CERTIFICATE_OPTIONS)[number]) : -1;
-    if (index < 0) {
-      problems.push({
-        field: FIELD.certificateOption,
-        message: `**${FIELD_LABELS["certificate-option"]}**: unknown option "${excerpt(chosen.join(", "), 200)}"; choose "${CERTIFICATE_OPTIONS[0]}" or "${CERTIFICATE_OPTIONS[1]}"`,
-      });
-    } else certificateOption = (index + 1) as 1 | 2;
-  }
-
-  const accountStructure = validateText(
-    text(FIELD.accountStructure),
-    FIELD.accountStructure,
-    { maxLength: 10_000 },
-    problems,
-  );
-  const networkPaths = validateNetworkPaths(text(FIELD.networkPaths), problems);
-  const phiUse = validateText(text(FIELD.phiUse), FIELD.phiUse, { maxLength: 10_000 }, problems);
-
-  if (
-    problems.length > 0 ||
-    !organization ||
-    !contact ||
-    !devices ||
-    !certificateOption ||
-    !accountStructure ||
-    !networkPaths ||
-    !phiUse
-  ) {
-    return { recognized: true, valid: false, request: null, problems };
-  }
-  const normalised = {
-    organization,
-    contact,
-    stageTesting: true,
-    devices,
-    certificateOption,
-    accountStructure,
-    networkPaths,
-    phiUse,
+  const fields = {
+    organization: validateOrganization(text(FIELD.organization), problems),
+    accountId: validateAccountId(text(FIELD.accountId), problems),
+    contact: validateContact(text(FIELD.contact), problems),
+    stageTesting: validateAttestation(parsed[FIELD.stageTesting], problems),
+    devices: validateDevices(text(FIELD.devices), problems),
+    certificateOption: validateOption(parsed[FIELD.certificateOption], problems),
+    accountStructure: validateText(
+      text(FIELD.accountStructure),
+      FIELD.accountStructure,
+      { maxLength: 10_000 },
+      problems,
+    ),
+    networkPaths: validateNetworkPaths(text(FIELD.networkPaths), problems),
+    phiUse: validateText(text(FIELD.phiUse), FIELD.phiUse, { maxLength: 10_000 }, problems),
   };
+  const complete = Object.values(fields).every((value) => value !== undefined);
+  if (problems.length > 0 || !complete) return { recognized: true, valid: false, request: null, problems };
+
+  const normalised = fields as { [K in keyof typeof fields]-?: NonNullable<(typeof fields)[K]> };
   const sha256 = createHash("sha256").update(JSON.stringify(normalised)).digest("hex");
+  const { accountId, contact, devices, certificateOption, networkPaths } = normalised;
   return {
     recognized: true,
     valid: true,
     problems: [],
-    request: { account: organization, contact, devices, certificateOption, networkPaths, sha256 },
+    request: { account: accountId, contact, devices, certificateOption, networkPaths, sha256 },
   };
+}
+
+function missing(id: FieldId, problems: FormProblem[]): undefined {
+  problems.push({ field: id, message: `**${FIELD_LABELS[id]}** is missing: fill it in by editing the issue` });
+  return undefined;
+}
+
+function validateAttestation(value: ParsedBody[string], problems: FormProblem[]): true | undefined {
+  const attested = value as Checkboxes | undefined;
+  if (!attested || typeof attested !== "object" || !("selected" in attested))
+    return missing(FIELD.stageTesting, problems);
+  if (attested.selected.includes(STAGE_TESTING_ATTESTATION)) return true;
+  problems.push({
+    field: FIELD.stageTesting,
+    message: `**${FIELD_LABELS["stage-testing"]}**: tick "${STAGE_TESTING_ATTESTATION}" once your solution works in Stage`,
+  });
+  return undefined;
+}
+
+function validateOption(option: ParsedBody[string], problems: FormProblem[]): 1 | 2 | undefined {
+  const chosen = Array.isArray(option) ? option : typeof option === "string" ? [option] : [];
+  if (chosen.length === 0) return missing(FIELD.certificateOption, problems);
+  const index =
+    chosen.length === 1 ? CERTIFICATE_OPTIONS.indexOf(chosen[0]!.trim() as (typeof CERTIFICATE_OPTIONS)[number]) : -1;
+  if (index >= 0) return (index + 1) as 1 | 2;
+  problems.push({
+    field: FIELD.certificateOption,
+    message: `**${FIELD_LABELS["certificate-option"]}**: unknown option "${excerpt(chosen.join(", "), 200)}"; choose "${CERTIFICATE_OPTIONS[0]}" or "${CERTIFICATE_OPTIONS[1]}"`,
+  });
+  return undefined;
 }
 
 export function bodySha256(body: string | null | undefined): string {

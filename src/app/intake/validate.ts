@@ -1,11 +1,12 @@
 import type { FormProblem } from "../../record/schema.js";
-import { deviceKey, isValidDeviceId } from "../../request/device-id.js";
+import { accountIdProblem } from "../../request/account-id.js";
+import { deviceIdProblem, deviceKey, MAX_DEVICES } from "../../request/device-id.js";
+import { formatCharacter, revealFormatCharacters } from "../../request/identifier-text.js";
 import { escapeText } from "../render/markdown.js";
-import { checkCidr } from "./cidr.js";
+import { CIDR_EXAMPLES, checkCidr } from "./cidr.js";
 import { FIELD, FIELD_LABELS, type FieldId } from "./form.js";
 
-/** One request covers at most this many devices; the status comment is sized for it. */
-export const MAX_DEVICES = 500;
+export { MAX_DEVICES };
 export const MAX_NETWORK_PATHS = 100;
 /** Problems listed per field; the rest are counted, so a pasted spreadsheet cannot flood the comment. */
 const MAX_LISTED = 10;
@@ -14,9 +15,12 @@ function label(id: FieldId): string {
   return `**${FIELD_LABELS[id]}**`;
 }
 
-/** User input quoted in a message: Markdown-literal, one line, bounded (messages are rendered). */
+/**
+ * User input quoted in a message: Markdown-literal, one line, bounded (messages are rendered),
+ * and every invisible or direction character shown as its code point rather than acting.
+ */
 export function excerpt(value: string, max = 80): string {
-  return escapeText(value, max);
+  return escapeText(revealFormatCharacters(value), max);
 }
 
 export function validateText(
@@ -56,6 +60,38 @@ export function validateContact(value: string | undefined, problems: FormProblem
   return contact;
 }
 
+/**
+ * The organization's name: free text on one line, but without invisible or direction characters
+ * (Unicode Cf), which would let the name shown to reviewers differ from the name as stored.
+ */
+export function validateOrganization(value: string | undefined, problems: FormProblem[]): string | undefined {
+  const name = validateText(value, FIELD.organization, { maxLength: 200, singleLine: true }, problems);
+  const hidden = name === undefined ? undefined : formatCharacter(name);
+  if (hidden) {
+    problems.push({
+      field: FIELD.organization,
+      message: `${label(FIELD.organization)} contains an invisible or direction-changing character (${hidden}); type the name again rather than pasting it`,
+    });
+    return undefined;
+  }
+  return name;
+}
+
+/** The OneRecord account id: the token's `account` claim, so an id by rule, never prose. */
+export function validateAccountId(value: string | undefined, problems: FormProblem[]): string | undefined {
+  const id = validateText(value, FIELD.accountId, { maxLength: 200, singleLine: true }, problems);
+  if (id === undefined) return undefined;
+  const problem = accountIdProblem(id);
+  if (problem) {
+    problems.push({
+      field: FIELD.accountId,
+      message: `${label(FIELD.accountId)}: "${excerpt(id)}" is not an account id: ${problem}`,
+    });
+    return undefined;
+  }
+  return id;
+}
+
 /** One device id a line; blank lines are skipped. Ids follow the shared device-id rule. */
 export function validateDevices(value: string | undefined, problems: FormProblem[]): string[] | undefined {
   if (!value) {
@@ -73,11 +109,9 @@ export function validateDevices(value: string | undefined, problems: FormProblem
     const id = raw.trim();
     if (!id) return;
     const line = i + 1;
-    if (!isValidDeviceId(id)) {
-      const hint = /[,;\s]/.test(id)
-        ? " (one device id a line)"
-        : " (letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters)";
-      local.push(`line ${line}: "${excerpt(id)}" is not a valid device id${hint}`);
+    const problem = deviceIdProblem(id);
+    if (problem) {
+      local.push(`line ${line}: "${excerpt(id)}" is not a valid device id: ${problem}`);
       return;
     }
     const key = deviceKey(id);
@@ -104,7 +138,7 @@ export function validateNetworkPaths(value: string | undefined, problems: FormPr
   if (!value) {
     problems.push({
       field: FIELD.networkPaths,
-      message: `${label(FIELD.networkPaths)}: no networks listed; write one CIDR a line (for example 192.0.2.0/28)`,
+      message: `${label(FIELD.networkPaths)}: no networks listed; write one CIDR a line (for example ${CIDR_EXAMPLES.ipv4})`,
     });
     return undefined;
   }

@@ -5,7 +5,7 @@ import {
   looksLikeCompactJwe,
   looksLikeCompactJws,
 } from "../../tokens/index.js";
-import { readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
+import { optionSubject, readOptionFile, readStdin, readTokenArgument } from "../../tokens/token-input.js";
 import { parseArgs } from "node:util";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, reportCommandError, type CliIO } from "../io.js";
@@ -17,7 +17,8 @@ Decrypts the token OneRecord delivered for a device with that device's private k
 PKCS#8, PKCS#1 or SEC1) and prints the device JWT on standard output. JWE is the token itself,
 a file holding it, or - for standard input.
 
-exit codes: 0 decrypted, 1 not decryptable with this key (or unreadable input), 2 usage
+exit codes: 0 decrypted, 1 not decryptable with this key (or an unreadable JWE), 2 usage or a
+--key file that cannot be read or holds no private key
 `;
 
 export interface DecryptTokenIO extends CliIO {
@@ -40,7 +41,7 @@ export async function run(argv: string[], io: DecryptTokenIO): Promise<number> {
     if (positionals.length !== 1)
       throw new OneRecordError("usage", "give exactly one JWE (the token, a file, or - for standard input)");
 
-    const key = loadDevicePrivateKey((await readOptionFile(values.key, "--key")).toString("utf8"));
+    const key = readDeviceKey((await readOptionFile(values.key, "--key")).toString("utf8"), values.key);
     const jwe = await readTokenArgument(positionals[0]!, {
       what: "JWE",
       looksLikeToken: (text) => looksLikeCompactJwe(text) || looksLikeCompactJws(text),
@@ -51,6 +52,16 @@ export async function run(argv: string[], io: DecryptTokenIO): Promise<number> {
     return EXIT_OK;
   } catch (error) {
     return reportCommandError(NAME, USAGE, error, io);
+  }
+}
+
+/** A --key file that holds no usable private key is an option file the command cannot use: exit 2. */
+function readDeviceKey(text: string, path: string) {
+  try {
+    return loadDevicePrivateKey(text);
+  } catch (error) {
+    if (!(error instanceof OneRecordError)) throw error;
+    throw new OneRecordError("usage", `${optionSubject("--key", path)}: ${error.message}`);
   }
 }
 

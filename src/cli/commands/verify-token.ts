@@ -1,7 +1,7 @@
 import { parseValidationTime } from "../../certificates/time.js";
 import { displaySafe } from "../../certificates/index.js";
 import { decodeCertificateFile } from "../../certificates/decode.js";
-import { defaultConfig, parseConfigText } from "../../config/parse.js";
+import { defaultConfig } from "../../config/parse.js";
 import { OneRecordError } from "../../errors.js";
 import {
   looksLikeCompactJwe,
@@ -20,6 +20,7 @@ import {
 } from "../../tokens/token-input.js";
 import { parseArgs } from "node:util";
 import { parseCommandArgs } from "../args.js";
+import { parseConfigOption, refuseKeyMaterial } from "../option-file.js";
 import { EXIT_INVALID, EXIT_OK, reportCommandError, type CliIO } from "../io.js";
 
 const NAME = "onerecord-access verify-token";
@@ -31,7 +32,8 @@ JWKS, the claims (issuer, audience, expiry, not-before, required claims) and the
 cnf["x5t#S256"] to the device certificate. TOKEN is the JWT, a file holding it, or - for
 standard input. Issuer and audience default to the configuration (--config) or its defaults.
 
-exit codes: 0 everything matches, 1 rejected (or unreadable input), 2 usage
+exit codes: 0 everything matches, 1 rejected (or an unreadable TOKEN), 2 usage, or an option
+file (--jwks, --cert, --config) that cannot be read or holds the wrong thing
 `;
 
 export interface VerifyTokenIO extends CliIO {
@@ -62,11 +64,13 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
     }
 
     const config = values.config
-      ? parseConfigText((await readOptionFile(values.config, "--config")).toString("utf8"))
+      ? parseConfigOption((await readOptionFile(values.config, "--config")).toString("utf8"), values.config)
       : defaultConfig();
     const issuer = values.issuer ?? config.tokens.issuer;
     const audience = values.audience ?? config.tokens.audience;
-    const jwks = parseJwksText((await readOptionFile(values.jwks, "--jwks")).toString("utf8"));
+    const jwksBytes = await readOptionFile(values.jwks, "--jwks");
+    refuseKeyMaterial(jwksBytes, "--jwks", values.jwks, "public JWKS (onerecord-access jwks --key FILE prints it)");
+    const jwks = asOptionError(() => parseJwksText(jwksBytes.toString("utf8")), "--jwks", values.jwks);
     const certificate = readCertificate(await readOptionFile(values.cert, "--cert"), values.cert);
     const token = await readTokenArgument(positionals[0]!, {
       what: "JWT",
@@ -129,15 +133,26 @@ function parseTime(value: string): Date {
 
 /** The device certificate file as committed (PEM, leaf first, or DER); key material is refused. */
 function readCertificate(bytes: Uint8Array, path: string): Uint8Array {
+  refuseKeyMaterial(bytes, "--cert", path, "device certificate (DEVICE.pem)");
   const decoded = decodeCertificateFile(bytes);
   const leaf = decoded.certificates[0];
   if (decoded.errors.length > 0 || !leaf) {
     throw new OneRecordError(
-      "input-invalid",
+      "usage",
       `${optionSubject("--cert", path)}: ${decoded.errors[0]?.message ?? "no certificate found"}`,
     );
   }
   return leaf;
+}
+
+/** An option file that holds the wrong thing stops the command like an unreadable one: exit 2. */
+function asOptionError<T>(read: () => T, option: string, path: string): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof OneRecordError)) throw error;
+    throw new OneRecordError("usage", `${optionSubject(option, path)}: ${error.message}`);
+  }
 }
 
 function summary(result: Extract<VerifyResult, { ok: true }>) {

@@ -2,6 +2,7 @@ import { CERTIFICATE_OPTIONS, FIELD_LABELS, STAGE_TESTING_ATTESTATION } from "..
 
 export interface FormValues {
   organization?: string;
+  accountId?: string;
   contact?: string;
   stageTested?: boolean;
   devices?: string[] | string;
@@ -14,7 +15,8 @@ export interface FormValues {
 /** An issue body exactly as GitHub writes it for a submitted issue form. */
 export function formBody(values: FormValues = {}): string {
   const v = {
-    organization: "Acme Health, account acme-health",
+    organization: "Acme Health",
+    accountId: "acme-health",
     contact: "Jane Doe <jane.doe@acme.test>",
     stageTested: true,
     devices: ["gateway-01", "gateway-02"],
@@ -30,6 +32,10 @@ export function formBody(values: FormValues = {}): string {
     `### ${FIELD_LABELS.organization}`,
     "",
     text(v.organization),
+    "",
+    `### ${FIELD_LABELS["account-id"]}`,
+    "",
+    text(v.accountId),
     "",
     `### ${FIELD_LABELS.contact}`,
     "",

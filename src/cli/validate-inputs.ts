@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import {
+  MAX_FILE_BYTES,
+  summarize,
+  validateCertificateBytes,
+  validatePaths,
+  type ValidatePathsOptions,
+  type ValidationReport,
+} from "../certificates/index.js";
+import { OneRecordError } from "../errors.js";
+import { adviseFile } from "./advice.js";
+
+/** How the report names a certificate read from standard input (`validate -`). */
+export const STDIN_PATH = "(standard input)";
+
+export interface Inputs {
+  report: ValidationReport;
+  advice: Map<string, string[]>;
+}
+
+/**
+ * The CLI's inputs: files and folders (walked, certificate names only, see validatePaths), and `-`
+ * for one certificate file on standard input. Advice is worked out for each refused file.
+ */
+export async function validateInputs(
+  paths: string[],
+  options: ValidatePathsOptions & { at: Date },
+  readStdin: () => Promise<Buffer> = () => readStdinBytes(),
+): Promise<Inputs> {
+  if (paths.filter((p) => p === "-").length > 1)
+    throw new OneRecordError("usage", 'standard input ("-") can be given once');
+  const stdin = paths.includes("-") ? await readStdin() : undefined;
+  const named = paths.filter((p) => p !== "-");
+  const fromFiles =
+    named.length > 0 ? await validatePaths(named, { ...options, certificateNamesOnly: true }) : undefined;
+  const fromStdin = stdin
+    ? validateCertificateBytes(stdin, {
+        path: STDIN_PATH,
+        trust: options.trust,
+        at: options.at,
+        warnDays: options.warnDays,
+      })
+    : undefined;
+  const files = [...(fromFiles?.files ?? []), ...(fromStdin ? [fromStdin] : [])];
+  const report: ValidationReport = { ...summarize(files), skipped: fromFiles?.skipped ?? [] };
+
+  const advice = new Map<string, string[]>();
+  for (const file of report.files) {
+    if (file.verdict === "valid") continue;
+    const bytes = file.path === STDIN_PATH ? stdin : readForAdvice(file.path);
+    const lines = adviseFile({ report: file, bytes, pattern: options.pattern });
+    if (lines.length > 0) advice.set(file.path, lines);
+  }
+  return { report, advice };
+}
+
+/** A second, best-effort read of a refused file, for advice only; unreadable means no advice. */
+function readForAdvice(path: string): Uint8Array | undefined {
+  try {
+    const bytes = readFileSync(path);
+    return bytes.length <= MAX_FILE_BYTES ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Standard input as bytes (a DER certificate is binary), at most one certificate file's size. */
+export async function readStdinBytes(stream: NodeJS.ReadableStream = process.stdin): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += buffer.length;
+    if (size > MAX_FILE_BYTES)
+      throw new OneRecordError(
+        "input-invalid",
+        `standard input holds more than ${MAX_FILE_BYTES} bytes; a certificate file is at most that`,
+      );
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
