@@ -56,7 +56,7 @@ export function currentToken(
   let newest: IssuanceRecord | undefined;
   for (const t of issuance) {
     if (
-      !voided.has(issuanceEventKey(t)) &&
+      (voided.size === 0 || !voided.has(issuanceEventKey(t))) &&
       deviceKey(t.device) === deviceKey(device) &&
       t.x5tS256 === thumbprint &&
       signedAt(t) > after &&

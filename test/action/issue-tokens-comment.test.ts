@@ -72,15 +72,22 @@ describe("the issuance block", () => {
     expect(parseIssuanceComment(body)).toEqual({ ok: true, found: true, block: block() });
   });
 
-  it("gives the app its issuance records", () => {
-    expect(issuanceRecordsFrom(block(), { by: "github-actions[bot]" })[0]).toEqual({
+  it("gives the app its issuance records: in effect when the app says (its run's completion), signed when the run says", () => {
+    const expected = {
       device: "pump-001",
       jti: entry(1).jti,
       x5tS256: entry(1).x5tS256,
       expiresAt: new Date(1_827_403_200_000).toISOString(),
       runUrl: RUN.runUrl,
       at: RUN.issuedAt,
+      issuedAt: RUN.issuedAt,
       by: "github-actions[bot]",
+    };
+    expect(issuanceRecordsFrom(block(), { by: "github-actions[bot]" })[0]).toEqual(expected);
+    const completed = "2026-11-28T12:05:00Z";
+    expect(issuanceRecordsFrom(block(), { by: "github-actions[bot]", at: completed })[0]).toEqual({
+      ...expected,
+      at: completed,
     });
   });
 
