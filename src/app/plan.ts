@@ -75,6 +75,7 @@ export function plan(o: Observation): Plan {
   const validForm = o.form.recognized && o.form.valid ? o.form.request : null;
   const reduced = reduce({
     checklistItems: o.config.checklist,
+    checklistFields: o.config.checklistFields,
     requester,
     requesterId,
     issueUrl,

@@ -19,6 +19,27 @@ const label = z
 
 export const STAGE_NAMES = ["requested", "certification", "certificates", "tokens", "live", "rejected"] as const;
 export const CHECKLIST_ITEMS = ["stage-testing", "legal-agreements", "account-review", "network-review"] as const;
+/** The issue form's field ids (src/app/intake/form.ts `FIELD`; a test keeps the two equal). */
+export const FORM_FIELD_IDS = [
+  "organization",
+  "account-id",
+  "contact",
+  "stage-testing",
+  "devices",
+  "certificate-option",
+  "account-structure",
+  "network-paths",
+  "phi-use",
+] as const;
+
+/** What each checklist item reviews, unless the configuration says otherwise. */
+export const DEFAULT_CHECKLIST_FIELDS: Record<(typeof CHECKLIST_ITEMS)[number], string[]> = {
+  "stage-testing": ["stage-testing"],
+  "legal-agreements": ["organization", "account-id"],
+  "account-review": ["account-structure", "devices"],
+  "network-review": ["network-paths"],
+};
+
 export const NEEDS_NAMES = ["request-info", ...CHECKLIST_ITEMS, "certification", "certificates", "tokens"] as const;
 
 const fingerprint = z
@@ -182,6 +203,17 @@ export const configSchema = z
       .min(1)
       .refine((items) => new Set(items).size === items.length, "checklist items must be unique")
       .default([...CHECKLIST_ITEMS]),
+    /**
+     * The form fields each checklist item reviews: an edit that changes one of them unticks the
+     * item (a tick counts only for the content it reviewed).
+     */
+    checklistFields: z
+      .object(
+        Object.fromEntries(CHECKLIST_ITEMS.map((item) => [item, z.array(z.enum(FORM_FIELD_IDS)).min(1).optional()])),
+      )
+      .strict()
+      .default({})
+      .transform((given) => ({ ...DEFAULT_CHECKLIST_FIELDS, ...given }) as Record<string, string[]>),
     certificates: z
       .object({
         /** `{request}` and `{device}` placeholders; the file must end with `.pem`. */

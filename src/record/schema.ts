@@ -64,6 +64,8 @@ export const requestSchema = z.object({
   networkPaths: z.array(z.string()),
   /** SHA-256 (hex) of the whole normalised form, free text included: what an approval refers to. */
   sha256: z.string(),
+  /** SHA-256 (hex) of each field's normalised value, by form field id: what a tick reviewed. */
+  fields: z.record(z.string(), z.string()).optional(),
 });
 export type RequestContent = z.infer<typeof requestSchema>;
 
@@ -101,6 +103,8 @@ export const commandRecordSchema = z.object({
   reviewer: z.boolean(),
   /** For approvals: the request (by hash) that was approved. Bound when first accepted. */
   requestSha256: z.string().optional(),
+  /** For ticks: the hashes of the fields the item reviews, in the form when first accepted. */
+  fieldsSha256: z.record(z.string(), z.string()).optional(),
   outcome: outcomeSchema,
   /**
    * Why a refused line did not run: a stable code (src/app/commands/refusals.ts). Records
@@ -127,7 +131,16 @@ export const ignoredCommentSchema = z.object({
 });
 export type IgnoredComment = z.infer<typeof ignoredCommentSchema>;
 
-export const checklistEntrySchema = stampSchema.extend({ item: z.string(), note: z.string().optional() });
+export const checklistEntrySchema = stampSchema.extend({
+  item: z.string(),
+  note: z.string().optional(),
+  /** The reviewed fields' hashes when the tick was given (see `requestSchema.fields`). */
+  fields: z.record(z.string(), z.string()).optional(),
+});
+
+/** A tick that no longer counts: a field it reviewed changed in the form since. */
+export const voidedTickSchema = stampSchema.extend({ item: z.string(), changed: z.array(z.string()) });
+export type VoidedTick = z.infer<typeof voidedTickSchema>;
 export type ChecklistEntry = z.infer<typeof checklistEntrySchema>;
 
 export const certificationSchema = stampSchema.extend({ note: z.string().optional(), requestSha256: z.string() });
@@ -253,6 +266,7 @@ export const recordSchema = z.object({
   rejection: rejectionSchema.nullable(),
   reissueRequested: z.array(reissueRequestSchema),
   voidedRuns: z.array(voidedRunSchema).default([]),
+  voidedTicks: z.array(voidedTickSchema).default([]),
   transitions: z.array(transitionSchema),
 
   // facts (request is the effective request: the approved one once certification is approved)

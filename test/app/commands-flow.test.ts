@@ -25,6 +25,11 @@ describe("slash commands", () => {
         at: c.created_at,
         url: `https://github.com/acme/access-requests/issues/${n}#issuecomment-${c.id}`,
         note: "signed by both parties",
+        // What the tick reviewed: the hashes of the fields legal-agreements covers.
+        fields: {
+          organization: expect.stringMatching(/^[0-9a-f]{64}$/),
+          "account-id": expect.stringMatching(/^[0-9a-f]{64}$/),
+        },
       },
     ]);
     expect(s.labels(n)).not.toContain("needs: legal-agreements");
@@ -138,6 +143,27 @@ describe("slash commands", () => {
     expect(s.record(n)).toMatchObject({ stage: "certification", requester: "tom", requesterId: s.gh.userId("tom") });
     expect(s.record(n).commands.at(-1)).toMatchObject({ by: "tom-renamed", outcome: "refused", refusal: "requester" });
     expect(s.replies(n).at(-1)).toMatch(/you opened this request/);
+  });
+
+  it("unticks an item when the form field it reviewed changes: the approval has to wait for a new tick", async () => {
+    s = await Scenario.start();
+    const n = await s.open({ networkPaths: ["8.8.4.0/24"] });
+    await s.tickAll(n);
+    await s.editForm(n, { networkPaths: ["1.1.1.0/24"] });
+    let record = s.record(n);
+    expect(record.checklist.map((c) => c.item)).toEqual(["stage-testing", "legal-agreements", "account-review"]);
+    expect(record.voidedTicks).toEqual([
+      expect.objectContaining({ item: "network-review", by: "rita", changed: ["network-paths"] }),
+    ]);
+    expect(s.gh.statusComment(n)!.body).toMatch(/network\\-review.*no longer counts.*network\\-paths/);
+    await s.say(n, "tom", "/approve-certification");
+    expect(s.record(n).commands.at(-1)).toMatchObject({ outcome: "refused", refusal: "items-open" });
+    expect(s.record(n).stage).toBe("certification");
+    await s.say(n, "rita", "/check network-review 1.1.1.0/24 reviewed");
+    await s.say(n, "tom", "/approve-certification");
+    record = s.record(n);
+    expect(record.stage).toBe("certificates");
+    expect(record.voidedTicks).toEqual([]);
   });
 
   it("/approve-certification needs every item ticked, then moves to certificates", async () => {

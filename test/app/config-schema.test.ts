@@ -43,3 +43,12 @@ describe("label names", () => {
     ).toBe("prod: live");
   });
 });
+
+describe("checklistFields", () => {
+  it("names the issue form's own field ids, and every default item reviews at least one", async () => {
+    const { FIELD } = await import("../../src/app/intake/form.js");
+    const { FORM_FIELD_IDS, DEFAULT_CHECKLIST_FIELDS, CHECKLIST_ITEMS } = await import("../../src/config/schema.js");
+    expect([...FORM_FIELD_IDS].sort()).toEqual(Object.values(FIELD).sort());
+    for (const item of CHECKLIST_ITEMS) expect(DEFAULT_CHECKLIST_FIELDS[item].length).toBeGreaterThan(0);
+  });
+});

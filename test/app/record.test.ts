@@ -34,6 +34,7 @@ function baseRecord(devices: string[], extra: Partial<AccessRecord> = {}): Acces
     rejection: null,
     reissueRequested: [],
     voidedRuns: [],
+    voidedTicks: [],
     transitions: [],
     request: {
       account: "Acme <script>",

@@ -198,7 +198,6 @@ describe("status comment size: 500 devices and repeated reissues", () => {
   // Heavy by design (500 devices, four rounds replayed twice each): a hang guard, not a timing.
   it(
     "keeps current tokens whole, older ones as stand-ins, replays the same and fits",
-    { timeout: 180_000 },
     () => {
       const config = defaultConfig();
       const history: CommandRecord[] = [
@@ -263,7 +262,7 @@ describe("status comment size: 500 devices and repeated reissues", () => {
         stored = read;
       }
     },
-    30_000,
+    180_000,
   );
 
   it("refuses, with a stable code, a record that cannot fit at all rather than return an oversized body", () => {
@@ -294,6 +293,7 @@ describe("status comment size: 500 devices and repeated reissues", () => {
             rejection: null,
             reissueRequested: [],
             voidedRuns: [],
+            voidedTicks: [],
             transitions: [],
             request,
             form: { at: at(0), bodySha256: "cd".repeat(32), valid: true, problems: [], applied: true },

@@ -19,6 +19,7 @@ export function sampleRecord(extra: Partial<AccessRecord> = {}): AccessRecord {
     rejection: null,
     reissueRequested: [],
     voidedRuns: [],
+    voidedTicks: [],
     transitions: [],
     request: {
       account: "Acme",

@@ -21,6 +21,8 @@ export interface AuthorizeContext {
   requester: Person;
   /** The line is an approval bound, when first accepted, to a request that is still known. */
   boundApproval?: boolean;
+  /** Ticked items whose reviewed fields changed in the request being approved. */
+  staleItems?: ReadonlySet<string>;
 }
 
 /**
@@ -49,5 +51,6 @@ function ruleInput(command: CommandInput, state: FoldState, context: AuthorizeCo
     checklistItems: context.checklistItems,
     args: splitArguments(command.args),
     boundApproval: context.boundApproval ?? false,
+    staleItems: context.staleItems ?? new Set<string>(),
   };
 }

@@ -35,6 +35,8 @@ export interface RuleInput {
    * not applied), so the rule reads the stage as certification.
    */
   boundApproval: boolean;
+  /** Ticked items that do not count for the request being approved (a reviewed field changed). */
+  staleItems: ReadonlySet<string>;
 }
 
 export interface CommandArguments {
@@ -89,7 +91,8 @@ export const checkRule: Rule = (input) => {
   const held = onHold(input.state);
   if (held) return held;
   const ticked = input.state.checklist.get(named.item);
-  if (ticked) return refuse(refusal("already-ticked", { item: named.item, by: ticked.by, at: ticked.at }));
+  if (ticked && !input.staleItems.has(named.item))
+    return refuse(refusal("already-ticked", { item: named.item, by: ticked.by, at: ticked.at }));
   const { remainder } = input.args;
   return accept({ kind: "check", item: named.item, ...(remainder ? { note: remainder } : {}) });
 };
@@ -109,7 +112,7 @@ export const approveRule: Rule = (input) => {
   if (stage !== "certification") return refuse(refusal("wrong-stage", { stage, command: "approve-certification" }));
   const held = onHold(state);
   if (held) return held;
-  const missing = input.checklistItems.filter((i) => !state.checklist.has(i));
+  const missing = input.checklistItems.filter((i) => !state.checklist.has(i) || input.staleItems.has(i));
   if (missing.length) return refuse(refusal("items-open", { items: missing }));
   const { note } = input.args;
   return accept({ kind: "approve", ...(note ? { note } : {}) });

@@ -115,8 +115,35 @@ export function parseRequestForm(body: string | null | undefined): FormResult {
     recognized: true,
     valid: true,
     problems: [],
-    request: { account: accountId, contact, devices, certificateOption, networkPaths, sha256 },
+    request: {
+      account: accountId,
+      contact,
+      devices,
+      certificateOption,
+      networkPaths,
+      sha256,
+      fields: fieldHashes(normalised),
+    },
   };
+}
+
+/** SHA-256 of each field's normalised value, by field id: what a checklist tick reviewed. */
+function fieldHashes(normalised: Record<string, unknown>): Record<string, string> {
+  const ids: Record<string, FieldId> = {
+    organization: FIELD.organization,
+    accountId: FIELD.accountId,
+    contact: FIELD.contact,
+    stageTesting: FIELD.stageTesting,
+    devices: FIELD.devices,
+    certificateOption: FIELD.certificateOption,
+    accountStructure: FIELD.accountStructure,
+    networkPaths: FIELD.networkPaths,
+    phiUse: FIELD.phiUse,
+  };
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(normalised))
+    out[ids[key] ?? key] = createHash("sha256").update(JSON.stringify(value)).digest("hex");
+  return out;
 }
 
 function missing(id: FieldId, problems: FormProblem[]): undefined {

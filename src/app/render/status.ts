@@ -227,6 +227,12 @@ function missingItems(record: AccessRecord, config: AccessConfig, detail: Detail
   return out;
 }
 
+/** Why a tick no longer counts: the form fields it reviewed changed since. */
+function voidedTickNote(v: AccessRecord["voidedTicks"][number]): string {
+  // In a table cell: escaped text, never a code span (a `|` splits the cell even inside code).
+  return `${escapeText(v.item, 60)} no longer counts: ${v.changed.map((f) => escapeText(f, 60)).join(", ")} changed since it was ticked`;
+}
+
 function checklistSection(record: AccessRecord, config: AccessConfig): string[] {
   const rows = [
     "### Certification checklist",
@@ -235,13 +241,17 @@ function checklistSection(record: AccessRecord, config: AccessConfig): string[] 
     "| --- | :---: | --- | --- | --- |",
   ];
   const ticked = new Map(record.checklist.map((c) => [c.item, c]));
+  const voided = new Map(record.voidedTicks.map((v) => [v.item, v]));
   for (const item of config.checklist) {
     const t = ticked.get(item);
     const title = `${ITEM_TITLE[item] ?? escapeText(item)}${t?.note ? ` — ${escapeText(t.note, 120)}` : ""}`;
+    const v = voided.get(item);
     rows.push(
       t
         ? `| ${title} | ✅ | ${userLink(t.by)} | ${formatTime(t.at)} | ${link("comment", t.url)} |`
-        : `| ${title} | ⬜ | | | |`,
+        : v
+          ? `| ${title} | ⬜ ${voidedTickNote(v)} | ${userLink(v.by)} | ${formatTime(v.at)} | ${link("comment", v.url)} |`
+          : `| ${title} | ⬜ | | | |`,
     );
   }
   const c = record.certification;

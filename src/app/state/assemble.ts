@@ -102,6 +102,7 @@ export function assembleRecord(parts: {
     rejection: r.rejection,
     reissueRequested: r.reissueRequested,
     voidedRuns: r.voidedRuns,
+    voidedTicks: r.voidedTicks,
     transitions: r.transitions,
     request: r.request,
     form: parts.form,

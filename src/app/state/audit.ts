@@ -45,6 +45,13 @@ export function auditTrail(record: AccessRecord): AuditEntry[] {
       url: commentUrl(record.issueUrl, c.comment),
     });
   }
+  for (const v of record.voidedTicks)
+    entries.push({
+      at: record.form.at,
+      by: record.requester,
+      what: `form edited: the tick of ${v.item} (by ${v.by}) no longer counts, ${v.changed.join(", ")} changed`,
+      url: record.issueUrl,
+    });
   for (const t of record.transitions)
     entries.push({ at: t.at, by: t.by, what: `stage ${t.from} → ${t.to}`, url: t.url });
   for (const pr of record.pullRequests) {

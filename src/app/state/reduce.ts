@@ -4,9 +4,11 @@ import type {
   IssuanceRecord,
   RequestContent,
   Stage,
+  ChecklistEntry,
   Stamp,
   Transition,
   VoidedRun,
+  VoidedTick,
 } from "../../record/schema.js";
 import { STAGES } from "../../record/schema.js";
 import { currentCertificates, signedAt, tokensComplete } from "../../record/tokens.js";
@@ -50,11 +52,13 @@ export function reduce(input: ReduceInput): ReduceOutput {
     else if (event.kind === "merge") replayMerge(fold, event);
     else replayIssuance(fold, event);
   }
+  const { checklist, voided } = finalChecklist(fold);
   return {
     stage: state.stage,
     request: state.request,
     formApplied: !state.certification || formRequest?.sha256 === state.request?.sha256,
-    checklist: input.checklistItems.flatMap((item) => (state.checklist.has(item) ? [state.checklist.get(item)!] : [])),
+    checklist,
+    voidedTicks: voided,
     certification: state.certification,
     hold: state.hold,
     rejection: state.rejection,
@@ -100,10 +104,14 @@ function replayCommand(fold: Fold, command: CommandRecord): void {
   // decides.
   const bound =
     command.name === "approve-certification" && command.requestSha256 ? approvedRequest(command, null, input) : null;
+  // Ticks are judged against the request they would count for: the one being approved, or the
+  // one in effect (a stale tick may be given again).
+  const approving = command.name === "approve-certification" ? (bound ?? state.request) : state.request;
   const context = {
     checklistItems: input.checklistItems,
     requester: { login: input.requester, id: input.requesterId },
     boundApproval: !!bound,
+    staleItems: staleItems(fold, approving),
   };
   const decision = authorize(command, state, context);
   if (!decision.ok) return refuse(fold, command, decision);
@@ -115,7 +123,17 @@ function replayCommand(fold: Fold, command: CommandRecord): void {
   const url = commentUrl(input.issueUrl, command.comment);
   const stamp = { by: command.by, at: command.at, url };
   let approved: string | undefined;
-  if (action.kind === "approve") {
+  let reviewed: Record<string, string> | undefined;
+  if (action.kind === "check") {
+    // A tick binds, when first accepted, to the fields its item reviews as they are then.
+    reviewed = command.fieldsSha256 ?? coveredFields(fold, action.item, state.request);
+    state.checklist.set(action.item, {
+      item: action.item,
+      ...stamp,
+      ...(action.note ? { note: action.note } : {}),
+      ...(reviewed ? { fields: reviewed } : {}),
+    });
+  } else if (action.kind === "approve") {
     const request = bound ?? approvedRequest(command, state.request, input);
     if (!request) return refuse(fold, command, refusal("request-changed", {}));
     if (bound && state.stage === "requested") state.stage = "certification";
@@ -123,8 +141,50 @@ function replayCommand(fold: Fold, command: CommandRecord): void {
     state.request = request;
     state.certification = { ...stamp, requestSha256: request.sha256, ...(action.note ? { note: action.note } : {}) };
   } else applyAction(fold, action, stamp);
-  fold.commands.push({ ...outcome(command, "accepted"), ...(approved ? { requestSha256: approved } : {}) });
+  fold.commands.push({
+    ...outcome(command, "accepted"),
+    ...(approved ? { requestSha256: approved } : {}),
+    ...(reviewed ? { fieldsSha256: reviewed } : {}),
+  });
   settle(state, fold.formRequest, { ...stamp, why: describe(action.kind, command.args) });
+}
+
+/** The fields item `item` reviews, with their hashes in `request` (undefined: nothing to bind to). */
+function coveredFields(fold: Fold, item: string, request: RequestContent | null): Record<string, string> | undefined {
+  const covered = fold.input.checklistFields?.[item];
+  if (!covered || !request?.fields) return undefined;
+  return Object.fromEntries(covered.flatMap((f) => (request.fields?.[f] ? [[f, request.fields[f]]] : [])));
+}
+
+/** The fields a tick reviewed that differ in `request` now. */
+function changedFields(entry: ChecklistEntry, request: RequestContent | null): string[] {
+  if (!entry.fields || !request?.fields) return [];
+  return Object.entries(entry.fields).flatMap(([f, hash]) => (request.fields?.[f] === hash ? [] : [f]));
+}
+
+/** Ticked items whose reviewed fields changed in `request`: they do not count for it. */
+function staleItems(fold: Fold, request: RequestContent | null): Set<string> {
+  return new Set([...fold.state.checklist.values()].filter((e) => changedFields(e, request).length).map((e) => e.item));
+}
+
+/**
+ * The checklist as it stands: before approval, a tick whose reviewed fields changed in the form
+ * since does not count (and is reported, naming the fields); once approved, the approved request
+ * stands and so do the ticks it was approved with.
+ */
+function finalChecklist(fold: Fold): { checklist: ChecklistEntry[]; voided: VoidedTick[] } {
+  const { state, input } = fold;
+  const entries = input.checklistItems.flatMap((item) =>
+    state.checklist.has(item) ? [state.checklist.get(item)!] : [],
+  );
+  if (state.certification) return { checklist: entries, voided: [] };
+  const voided: VoidedTick[] = [];
+  const checklist = entries.filter((e) => {
+    const changed = changedFields(e, state.request);
+    if (changed.length) voided.push({ item: e.item, by: e.by, at: e.at, url: e.url, changed });
+    return changed.length === 0;
+  });
+  return { checklist, voided };
 }
 
 function refuse(fold: Fold, command: CommandRecord, why: CommandRefusal): void {
@@ -136,9 +196,6 @@ function refuse(fold: Fold, command: CommandRecord, why: CommandRefusal): void {
 function applyAction(fold: Fold, action: Action, stamp: Stamp): void {
   const { state } = fold;
   switch (action.kind) {
-    case "check":
-      state.checklist.set(action.item, { item: action.item, ...stamp, ...(action.note ? { note: action.note } : {}) });
-      break;
     case "uncheck":
       state.checklist.delete(action.item);
       break;

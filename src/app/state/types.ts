@@ -10,6 +10,7 @@ import type {
   Stamp,
   Transition,
   VoidedRun,
+  VoidedTick,
 } from "../../record/schema.js";
 import type { CommandRefusal } from "../commands/refusals.js";
 
@@ -31,6 +32,8 @@ export interface FoldState {
 /** Everything `reduce` needs; all of it comes from the record, the issue and its comments. */
 export interface ReduceInput {
   checklistItems: readonly string[];
+  /** The form fields each item reviews (config `checklistFields`); none: ticks bind to nothing. */
+  checklistFields?: Readonly<Record<string, readonly string[]>>;
   requester: string;
   requesterId?: number | undefined;
   issueUrl: string;
@@ -61,4 +64,6 @@ export interface ReduceOutput {
   refusals: ReadonlyMap<string, CommandRefusal>;
   /** Runs that completed while a block was in effect: their tokens never count. */
   voidedRuns: VoidedRun[];
+  /** Ticks that no longer count: a field they reviewed changed since (only before approval). */
+  voidedTicks: VoidedTick[];
 }
