@@ -213,7 +213,7 @@ export const configSchema = z
       )
       .strict()
       .default({})
-      .transform((given) => ({ ...DEFAULT_CHECKLIST_FIELDS, ...given }) as Record<string, string[]>),
+      .transform((given) => ({ ...DEFAULT_CHECKLIST_FIELDS, ...given })),
     certificates: z
       .object({
         /** `{request}` and `{device}` placeholders; the file must end with `.pem`. */

@@ -196,74 +196,70 @@ describe("status comment size: 500 devices and repeated reissues", () => {
   }
 
   // Heavy by design (500 devices, four rounds replayed twice each): a hang guard, not a timing.
-  it(
-    "keeps current tokens whole, older ones as stand-ins, replays the same and fits",
-    () => {
-      const config = defaultConfig();
-      const history: CommandRecord[] = [
-        ...config.checklist.map((item, i) => command(1 + i * 0, "check", item)),
-        command(2, "approve-certification", "", "tom"),
-      ];
-      let issuanceFull: IssuanceRecord[] = round(10, 1);
-      let prior: AccessRecord | null = null;
-      let stored: AccessRecord | null = null;
-      for (let r = 1; r <= 4; r++) {
-        if (r > 1) {
-          history.push(command(10 * r + 5, "reissue-tokens", "all key rotation"));
-          // A reviewer's command refused on the way (the request is waiting for tokens): kept.
-          history.push(command(10 * r + 6, "reissue-tokens", "all again"));
-          issuanceFull = [...issuanceFull, ...round(10 * r + 8, r)];
-        }
-        const full = reduce(input(history, issuanceFull));
-        // The app's view: the stored record (pruned) plus what is new since.
-        const fresh = prior
-          ? issuanceFull
-              .filter((t) => !prior!.issuance.some((p) => p.jti === t.jti && p.jti !== ""))
-              .filter((t) => t.runUrl.endsWith(`/${r}`))
-          : issuanceFull;
-        const storedIssuance = [...(stored?.issuance ?? []), ...(prior ? fresh : [])];
-        const issuance = prior ? storedIssuance : issuanceFull;
-        const fromRecord = reduce(
-          input(
-            stored
-              ? stored.commands.concat(history.filter((c) => !stored!.commands.some((s) => s.comment === c.comment)))
-              : history,
-            issuance,
-          ),
-        );
-        expect(fromRecord).toEqual(full);
-        const record = assembleRecord({
-          repository: "acme/access-requests",
-          issue: 7,
-          issueUrl,
-          requester: "jane",
-          reduced: fromRecord,
-          form: { at: at(0), bodySha256: "cd".repeat(32), valid: true, problems: [], applied: true },
-          formLog: [{ at: at(0), bodySha256: "cd".repeat(32), valid: true, applied: true }],
-          ignored: [],
-          pullRequests,
-          certificates,
-          issuance,
-          issuanceComments: [],
-        });
-        expect(record.stage).toBe("live");
-        expect(devices.every((d) => hasCurrentToken(record, d))).toBe(true);
-        // Whole tokens: the current one of each device plus a bounded number of older ones.
-        expect(record.issuance.filter((t) => t.jti !== "").length).toBeLessThanOrEqual(devices.length + 50);
-        expect(record.issuance).toHaveLength(500 * r);
-        // Replaying the pruned record gives the same state, outcomes and transitions.
-        expect(reduce(input(record.commands, record.issuance))).toEqual(full);
-        const body = renderStatusComment(record, config);
-        expect(body.length).toBeLessThan(COMMENT_LIMIT);
-        const read = readRecord(body)!;
-        expect(read).toEqual(record);
-        expect(renderStatusComment(read, config)).toBe(body);
-        prior = record;
-        stored = read;
+  it("keeps current tokens whole, older ones as stand-ins, replays the same and fits", () => {
+    const config = defaultConfig();
+    const history: CommandRecord[] = [
+      ...config.checklist.map((item, i) => command(1 + i * 0, "check", item)),
+      command(2, "approve-certification", "", "tom"),
+    ];
+    let issuanceFull: IssuanceRecord[] = round(10, 1);
+    let prior: AccessRecord | null = null;
+    let stored: AccessRecord | null = null;
+    for (let r = 1; r <= 4; r++) {
+      if (r > 1) {
+        history.push(command(10 * r + 5, "reissue-tokens", "all key rotation"));
+        // A reviewer's command refused on the way (the request is waiting for tokens): kept.
+        history.push(command(10 * r + 6, "reissue-tokens", "all again"));
+        issuanceFull = [...issuanceFull, ...round(10 * r + 8, r)];
       }
-    },
-    180_000,
-  );
+      const full = reduce(input(history, issuanceFull));
+      // The app's view: the stored record (pruned) plus what is new since.
+      const fresh = prior
+        ? issuanceFull
+            .filter((t) => !prior!.issuance.some((p) => p.jti === t.jti && p.jti !== ""))
+            .filter((t) => t.runUrl.endsWith(`/${r}`))
+        : issuanceFull;
+      const storedIssuance = [...(stored?.issuance ?? []), ...(prior ? fresh : [])];
+      const issuance = prior ? storedIssuance : issuanceFull;
+      const fromRecord = reduce(
+        input(
+          stored
+            ? stored.commands.concat(history.filter((c) => !stored!.commands.some((s) => s.comment === c.comment)))
+            : history,
+          issuance,
+        ),
+      );
+      expect(fromRecord).toEqual(full);
+      const record = assembleRecord({
+        repository: "acme/access-requests",
+        issue: 7,
+        issueUrl,
+        requester: "jane",
+        reduced: fromRecord,
+        form: { at: at(0), bodySha256: "cd".repeat(32), valid: true, problems: [], applied: true },
+        formLog: [{ at: at(0), bodySha256: "cd".repeat(32), valid: true, applied: true }],
+        ignored: [],
+        pullRequests,
+        certificates,
+        issuance,
+        issuanceComments: [],
+      });
+      expect(record.stage).toBe("live");
+      expect(devices.every((d) => hasCurrentToken(record, d))).toBe(true);
+      // Whole tokens: the current one of each device plus a bounded number of older ones.
+      expect(record.issuance.filter((t) => t.jti !== "").length).toBeLessThanOrEqual(devices.length + 50);
+      expect(record.issuance).toHaveLength(500 * r);
+      // Replaying the pruned record gives the same state, outcomes and transitions.
+      expect(reduce(input(record.commands, record.issuance))).toEqual(full);
+      const body = renderStatusComment(record, config);
+      expect(body.length).toBeLessThan(COMMENT_LIMIT);
+      const read = readRecord(body)!;
+      expect(read).toEqual(record);
+      expect(renderStatusComment(read, config)).toBe(body);
+      prior = record;
+      stored = read;
+    }
+  }, 180_000);
 
   it("refuses, with a stable code, a record that cannot fit at all rather than return an oversized body", () => {
     const config = defaultConfig();
