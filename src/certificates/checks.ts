@@ -1,9 +1,14 @@
 import { MIN_RSA_BITS, STRONG_CURVES } from "./algorithms.js";
 import { finding, type Finding } from "./findings.js";
 import type { CertificateFacts } from "./inspect.js";
-
-const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
-const ANY_EKU = "2.5.29.37.0";
+import {
+  ANY_EKU,
+  CLIENT_AUTH,
+  checkAnchor,
+  checkDeliverable,
+  checkNameConstraints,
+  checkStructure,
+} from "./rfc-checks.js";
 const DAY_MS = 86_400_000;
 
 export interface CheckContext {
@@ -26,10 +31,16 @@ export function checkChain(chain: CertificateFacts[], anchored: boolean, context
   const [leaf] = chain;
   if (!leaf) return { errors, warnings };
 
+  // RFC 5280 §6.1.4 (l): self-issued intermediates do not count against a pathLenConstraint.
+  let intermediatesBelow = 0;
+  let leafKeyWeak = false;
   chain.forEach((cert, index) => {
     checkValidity(cert, context, errors, warnings);
-    checkKey(cert, errors);
+    const weak = checkKey(cert, errors);
+    if (index === 0) leafKeyWeak = weak;
+    checkStructure(cert, errors);
     const isAnchor = anchored && index === chain.length - 1;
+    if (isAnchor) checkAnchor(cert, errors);
     // The anchor is trusted by pin, so its self-signature's algorithm does not matter.
     if (!isAnchor && cert.signatureAlgorithm.weak) {
       errors.push(
@@ -39,10 +50,14 @@ export function checkChain(chain: CertificateFacts[], anchored: boolean, context
         ),
       );
     }
-    if (index > 0) checkIssuer(cert, index, isAnchor, errors);
+    if (index > 0) checkIssuer(cert, intermediatesBelow, isAnchor, errors);
+    if (index > 0 && !cert.selfIssued) intermediatesBelow++;
   });
 
+  checkNameConstraints(chain, errors);
   checkLeaf(leaf, errors);
+  // A weak key is also undeliverable; one finding says enough.
+  if (!leafKeyWeak) checkDeliverable(leaf, errors);
   return { errors, warnings };
 }
 
@@ -64,7 +79,9 @@ function checkValidity(
   }
 }
 
-function checkKey(cert: CertificateFacts, errors: Finding[]): void {
+/** True when the key was refused. */
+function checkKey(cert: CertificateFacts, errors: Finding[]): boolean {
+  const before = errors.length;
   const { type, bits, curve } = cert.key;
   if ((type === "rsa" || type === "rsa-pss") && (bits ?? 0) < MIN_RSA_BITS) {
     errors.push(
@@ -80,9 +97,10 @@ function checkKey(cert: CertificateFacts, errors: Finding[]): void {
   } else if (!["rsa", "rsa-pss", "ec", "ed25519", "ed448"].includes(type)) {
     errors.push(finding("weak-key", `"${cert.subject}" has a ${type} key, which is not accepted`));
   }
+  return errors.length > before;
 }
 
-function checkIssuer(cert: CertificateFacts, index: number, isAnchor: boolean, errors: Finding[]): void {
+function checkIssuer(cert: CertificateFacts, below: number, isAnchor: boolean, errors: Finding[]): void {
   // Roots of the allowlist predate some profiles (e.g. no basicConstraints on v1 roots); their
   // trust comes from the pin, so only constraints they do state are enforced on them.
   if (!isAnchor && !(cert.basicConstraints.present && cert.basicConstraints.ca)) {
@@ -98,8 +116,7 @@ function checkIssuer(cert: CertificateFacts, index: number, isAnchor: boolean, e
       finding("key-usage", `"${cert.subject}" issued a certificate but its key usage does not allow keyCertSign`),
     );
   }
-  // RFC 5280 6.1.4 (l)/(m): pathLenConstraint counts the intermediates below this CA.
-  const below = index - 1;
+  // RFC 5280 6.1.4 (l)/(m): pathLenConstraint counts the non-self-issued intermediates below this CA.
   const limit = cert.basicConstraints.pathLength;
   if (limit !== undefined && below > limit) {
     errors.push(

@@ -17,6 +17,13 @@ export const ERROR_CODES = [
   "weak-signature",
   "path-length",
   "key-usage",
+  "duplicate-extension",
+  "unknown-critical-extension",
+  "name-chaining",
+  "name-constraints",
+  "anchor-constraint",
+  "explicit-curve",
+  "undeliverable-key",
   "device-mismatch",
   "duplicate-device",
 ] as const;

@@ -1,9 +1,9 @@
-import { buildPath } from "./path.js";
-import { checkChain } from "./checks.js";
+import { candidatePaths } from "./path.js";
+import { checkChain, type CheckResult } from "./checks.js";
 import { decodeCertificateFile } from "./decode.js";
 import { finding, type Finding } from "./findings.js";
 import { CertificateDecodeError, inspectCertificate, type CertificateFacts } from "./inspect.js";
-import type { TrustStore } from "./trust-store.js";
+import type { TrustAnchor, TrustStore } from "./trust-store.js";
 import type { FileReport, ValidationReport } from "./types.js";
 
 export const DEFAULT_WARN_DAYS = 30;
@@ -41,20 +41,15 @@ export function validateCertificateBytes(bytes: Uint8Array, options: ValidateByt
     return report(options.path, null, [finding("parse-error", `a certificate in the file cannot be read: ${why}`)], []);
   }
 
-  // 3. Build the path to a pinned root.
-  const built = buildPath(leaf, intermediates, options.trust);
-  const chain = built.ok ? [...built.path, built.anchor.facts] : built.path;
-
-  // 4. Check every certificate of the path at the validation time.
-  const checked = checkChain(chain, built.ok, { at, warnDays });
-  const errors = built.ok ? checked.errors : [...built.errors, ...checked.errors];
+  // 3-4. Build the candidate paths to a pinned root and check each at the validation time.
+  const { chain, anchor, errors, checked } = judgePaths(leaf, intermediates, options.trust, { at, warnDays });
 
   return report(
     options.path,
     {
       subject: leaf.subject,
       issuer: leaf.issuer,
-      brand: built.ok ? built.anchor.brand : null,
+      brand: anchor ? anchor.brand : null,
       notBefore: leaf.notBefore.toISOString(),
       notAfter: leaf.notAfter.toISOString(),
       fingerprintSha256: leaf.fingerprintSha256,
@@ -63,6 +58,42 @@ export function validateCertificateBytes(bytes: Uint8Array, options: ValidateByt
     dedupe(errors),
     checked.warnings,
   );
+}
+
+interface JudgedPath {
+  chain: CertificateFacts[];
+  anchor: TrustAnchor | undefined;
+  errors: Finding[];
+  checked: CheckResult;
+}
+
+/**
+ * The first valid path, or else the most complete failing one: a path that reaches an anchor
+ * before one that does not, a longer one before a shorter, the earlier found on a tie.
+ */
+function judgePaths(
+  leaf: CertificateFacts,
+  intermediates: CertificateFacts[],
+  trust: TrustStore,
+  context: { at: Date; warnDays: number },
+): JudgedPath {
+  let best: JudgedPath | undefined;
+  for (const candidate of candidatePaths(leaf, intermediates, trust)) {
+    const anchor = candidate.anchored ? candidate.anchor : undefined;
+    const chain = anchor ? [...candidate.path, anchor.facts] : candidate.path;
+    const checked = checkChain(chain, anchor !== undefined, context);
+    const errors = candidate.anchored ? checked.errors : [...candidate.errors, ...checked.errors];
+    const judged = { chain, anchor, errors, checked };
+    if (errors.length === 0) return judged;
+    if (!best || moreComplete(judged, best)) best = judged;
+  }
+  // candidatePaths always yields at least one path (a dead end at the leaf, if nothing else).
+  return best!;
+}
+
+function moreComplete(a: JudgedPath, b: JudgedPath): boolean {
+  if ((a.anchor !== undefined) !== (b.anchor !== undefined)) return a.anchor !== undefined;
+  return a.chain.length > b.chain.length;
 }
 
 export function summarize(files: FileReport[]): ValidationReport {
