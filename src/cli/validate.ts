@@ -4,7 +4,7 @@ import {
   TrustStore,
   displaySafe,
   parseValidationTime,
-  trustAnchorFromPem,
+  trustAnchorsFromFile,
   validatePaths,
   type TrustAnchorSource,
 } from "../certificates/index.js";
@@ -30,7 +30,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseValidateArgs(argv);
   const config = args.config ? parseConfigText(await readText(args.config, "--config")) : undefined;
   const extra: TrustAnchorSource[] = [...(config?.certificates.extraCAs ?? [])];
-  for (const file of args.trust) extra.push(await trustedRoot(file));
+  for (const file of args.trust) extra.push(...(await trustedRoots(file)));
 
   const result = await validatePaths(args.paths, {
     trust: TrustStore.default(extra),
@@ -83,13 +83,18 @@ function parseValidateArgs(argv: string[]): ValidateArgs {
   };
 }
 
-async function trustedRoot(file: string): Promise<TrustAnchorSource> {
-  const pem = await readText(file, "--trust");
+/** Every certificate of a `--trust` file (PEM bundle or DER), each a CA; see trust-file.ts. */
+async function trustedRoots(file: string): Promise<TrustAnchorSource[]> {
+  let bytes: Buffer;
   try {
-    return trustAnchorFromPem(pem, isShowableOptionValue(file) ? `trusted by --trust ${file}` : "trusted by --trust");
+    bytes = await readFile(file);
   } catch {
-    throw new OneRecordError("usage", `${optionSubject("--trust", file)}: not a PEM certificate`);
+    throw new OneRecordError("usage", `${optionSubject("--trust", file)}: cannot read the file`);
   }
+  const brand = isShowableOptionValue(file) ? `trusted by --trust ${file}` : "trusted by --trust";
+  const result = trustAnchorsFromFile(bytes, brand);
+  if (!result.ok) throw new OneRecordError("usage", `${optionSubject("--trust", file)}: ${result.message}`);
+  return result.sources;
 }
 
 async function readText(file: string, flag: string): Promise<string> {
