@@ -35,8 +35,16 @@ export interface CertificateNames {
   /** Addresses as the subjectAltName encodes them; an unreadable one is kept as undefined. */
   ip: Array<ipaddr.IPv4 | ipaddr.IPv6 | undefined>;
   uri: string[];
+  /**
+   * Common names that read as host names, when there is no dNSName. RFC 5280 does not constrain
+   * them, but OpenSSL checks them against dNSName constraints on the leaf (and so refuses the
+   * handshake), so the judge does too.
+   */
+  hostnameCommonNames: string[];
 }
 
+const COMMON_NAME = "2.5.4.3";
+const HOSTNAME_LIKE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/i;
 const EMAIL_ADDRESS = "1.2.840.113549.1.9.1";
 
 export function readNameConstraints(value: NameConstraints, critical: boolean): ConstraintFacts {
@@ -90,9 +98,14 @@ export function namesOf(subject: Name, altNames: GeneralName[]): CertificateName
     email: [],
     ip: [],
     uri: [],
+    hostnameCommonNames: [],
   };
+  const commonNames: string[] = [];
   for (const rdn of subject) {
-    for (const atv of rdn) if (atv.type === EMAIL_ADDRESS) names.email.push(atv.value.toString());
+    for (const atv of rdn) {
+      if (atv.type === EMAIL_ADDRESS) names.email.push(atv.value.toString());
+      if (atv.type === COMMON_NAME) commonNames.push(atv.value.toString());
+    }
   }
   for (const name of altNames) {
     if (name.dNSName !== undefined) names.dns.push(name.dNSName.toLowerCase());
@@ -102,6 +115,9 @@ export function namesOf(subject: Name, altNames: GeneralName[]): CertificateName
     else if (name.iPAddress !== undefined)
       names.ip.push(ipaddr.isValid(name.iPAddress) ? ipaddr.parse(name.iPAddress) : undefined);
   }
+  if (names.dns.length === 0) {
+    names.hostnameCommonNames = commonNames.filter((cn) => HOSTNAME_LIKE.test(cn)).map((cn) => cn.toLowerCase());
+  }
   return names;
 }
 
@@ -109,7 +125,7 @@ export function namesOf(subject: Name, altNames: GeneralName[]): CertificateName
  * The names of `names` that `constraints` do not allow, each described for a message (empty when
  * all are allowed). A form with no permitted subtree is unrestricted; excluded subtrees win.
  */
-export function constraintViolations(names: CertificateNames, constraints: ConstraintFacts): string[] {
+export function constraintViolations(names: CertificateNames, constraints: ConstraintFacts, isLeaf: boolean): string[] {
   const out: string[] = [];
   const judge = (form: Subtree["form"], label: string, matches: (tree: Subtree) => boolean) => {
     const permitted = constraints.permitted.filter((t) => t.form === form);
@@ -124,6 +140,13 @@ export function constraintViolations(names: CertificateNames, constraints: Const
   }
   for (const dns of names.dns) {
     judge("dns", `the DNS name "${displaySafe(dns)}"`, (t) => t.form === "dns" && dnsMatches(t.value, dns));
+  }
+  for (const cn of isLeaf ? names.hostnameCommonNames : []) {
+    judge(
+      "dns",
+      `the common name "${displaySafe(cn)}" (read as a host name, as OpenSSL does)`,
+      (t) => t.form === "dns" && dnsMatches(t.value, cn),
+    );
   }
   for (const email of names.email) {
     judge(

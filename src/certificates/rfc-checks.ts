@@ -93,7 +93,7 @@ export function checkNameConstraints(chain: CertificateFacts[], errors: Finding[
     for (let j = 0; j < k; j++) {
       const cert = chain[j]!;
       if (j > 0 && cert.selfIssued) continue;
-      for (const violation of constraintViolations(cert.names, constraints)) {
+      for (const violation of constraintViolations(cert.names, constraints, j === 0)) {
         errors.push(
           finding("name-constraints", `"${cert.subject}": ${violation} of the name constraints of "${ca.subject}"`),
         );

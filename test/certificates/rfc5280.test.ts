@@ -242,6 +242,16 @@ describe("name-constraints (RFC 5280 §4.2.1.10, §6.1)", () => {
     expect(codes(await judge(ca, { san: [{ type: "dns", value: "notexample.com" }] }))).toEqual(["name-constraints"]);
   });
 
+  it("dNSName also binds a leaf's host-name-like common name when it has no dNSName (as OpenSSL does)", async () => {
+    const ca = await constrained({ permitted: [{ type: "dns", value: "example.com" }] });
+    expect(codes(await judge(ca, { cn: "pump.evil.com" }))).toEqual(["name-constraints"]);
+    expect((await judge(ca, { cn: "pump.example.com" })).verdict).toBe("valid");
+    expect((await judge(ca, { cn: "pump 7" })).verdict).toBe("valid");
+    expect((await judge(ca, { cn: "pump.evil.com", san: [{ type: "dns", value: "pump.example.com" }] })).verdict).toBe(
+      "valid",
+    );
+  });
+
   it("rfc822Name: mailbox, host and domain forms, in the SAN and in the subject's emailAddress", async () => {
     const ca = await constrained({ permitted: [{ type: "email", value: ".example.com" }] });
     expect((await judge(ca, { san: [{ type: "email", value: "ops@mail.example.com" }] })).verdict).toBe("valid");
