@@ -67,9 +67,12 @@ function checkValidity(
   errors: Finding[],
   warnings: Finding[],
 ): void {
-  if (at < cert.notBefore) {
+  // Validity is stated to the second (RFC 5280 §4.1.2.5) and notAfter is inclusive: a time within
+  // the notAfter second is still valid, as OpenSSL and the x509-limbo suite read it.
+  const second = new Date(Math.floor(at.getTime() / 1000) * 1000);
+  if (second < cert.notBefore) {
     errors.push(finding("not-yet-valid", `"${cert.subject}" is not valid before ${cert.notBefore.toISOString()}`));
-  } else if (at > cert.notAfter) {
+  } else if (second > cert.notAfter) {
     errors.push(finding("expired", `"${cert.subject}" expired on ${cert.notAfter.toISOString()}`));
   } else if (cert.notAfter.getTime() - at.getTime() < warnDays * DAY_MS) {
     const days = Math.floor((cert.notAfter.getTime() - at.getTime()) / DAY_MS);

@@ -125,12 +125,38 @@ export function namesOf(subject: Name, altNames: GeneralName[]): CertificateName
  * The names of `names` that `constraints` do not allow, each described for a message (empty when
  * all are allowed). A form with no permitted subtree is unrestricted; excluded subtrees win.
  */
+/**
+ * Names × subtrees a certificate may make the judge compare. Beyond it (thousands of names
+ * against thousands of constraints) the check is refused rather than run: quadratic work on an
+ * attacker's file, which TLS stacks refuse too.
+ */
+export const MAX_NAME_CONSTRAINT_CHECKS = 1 << 16;
+
+export function nameCount(names: CertificateNames): number {
+  return (
+    names.altDirectories.length +
+    names.dns.length +
+    names.email.length +
+    names.ip.length +
+    names.uri.length +
+    names.hostnameCommonNames.length +
+    1
+  );
+}
+
 export function constraintViolations(names: CertificateNames, constraints: ConstraintFacts, isLeaf: boolean): string[] {
   const out: string[] = [];
-  const judge = (form: Subtree["form"], label: string, matches: (tree: Subtree) => boolean) => {
+  const judge = (
+    form: Subtree["form"],
+    label: string,
+    matches: (tree: Subtree) => boolean,
+    excludes: (tree: Subtree) => boolean = () => false,
+  ) => {
     const permitted = constraints.permitted.filter((t) => t.form === form);
     if (permitted.length > 0 && !permitted.some(matches)) out.push(`${label} is outside the permitted names`);
-    else if (constraints.excluded.some((t) => t.form === form && matches(t))) out.push(`${label} is excluded`);
+    else if (constraints.excluded.some((t) => t.form === form && (matches(t) || excludes(t)))) {
+      out.push(`${label} is excluded`);
+    }
   };
   if (names.directory.length > 0) {
     judge("directory", "the subject", (t) => t.form === "directory" && isPrefix(t.rdns, names.directory));
@@ -139,7 +165,12 @@ export function constraintViolations(names: CertificateNames, constraints: Const
     judge("directory", "a directory name", (t) => t.form === "directory" && isPrefix(t.rdns, dir));
   }
   for (const dns of names.dns) {
-    judge("dns", `the DNS name "${displaySafe(dns)}"`, (t) => t.form === "dns" && dnsMatches(t.value, dns));
+    judge(
+      "dns",
+      `the DNS name "${displaySafe(dns)}"`,
+      (t) => t.form === "dns" && dnsMatches(t.value, dns),
+      (t) => t.form === "dns" && wildcardReaches(dns, t.value),
+    );
   }
   for (const cn of isLeaf ? names.hostnameCommonNames : []) {
     judge(
@@ -177,6 +208,18 @@ function dnsMatches(constraint: string, name: string): boolean {
   if (constraint === "") return true;
   if (constraint.startsWith(".")) return name.endsWith(constraint);
   return name === constraint || name.endsWith(`.${constraint}`);
+}
+
+/**
+ * A wildcard name ("*.example.com", RFC 9525 §6.3) stands for every name one label below its
+ * base, so it reaches an excluded subtree at that level ("bar.example.com"): CVE-2025-61727.
+ */
+function wildcardReaches(name: string, constraint: string): boolean {
+  if (!name.startsWith("*.")) return false;
+  const base = name.slice(2);
+  const excluded = constraint.replace(/^\./, "");
+  const at = excluded.indexOf(".");
+  return at > 0 && excluded.slice(at + 1) === base;
 }
 
 /** §4.2.1.10: a mailbox, a host (its mailboxes), or ".domain" (mailboxes on any host under it). */

@@ -2,7 +2,7 @@ import { DELIVERABLE_KEYS_TEXT, deliverableKey } from "./deliverable-key.js";
 import { extensionName } from "./extensions.js";
 import { finding, type Finding } from "./findings.js";
 import type { CertificateFacts } from "./inspect.js";
-import { constraintViolations } from "./name-constraints.js";
+import { MAX_NAME_CONSTRAINT_CHECKS, constraintViolations, nameCount } from "./name-constraints.js";
 
 export const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 export const ANY_EKU = "2.5.29.37.0";
@@ -90,9 +90,19 @@ export function checkNameConstraints(chain: CertificateFacts[], errors: Finding[
       );
       return;
     }
+    const subtrees = constraints.permitted.length + constraints.excluded.length;
     for (let j = 0; j < k; j++) {
       const cert = chain[j]!;
       if (j > 0 && cert.selfIssued) continue;
+      if (nameCount(cert.names) * subtrees > MAX_NAME_CONSTRAINT_CHECKS) {
+        errors.push(
+          finding(
+            "name-constraints",
+            `"${cert.subject}" has too many names for the ${subtrees} name constraints of "${ca.subject}" to be checked`,
+          ),
+        );
+        continue;
+      }
       for (const violation of constraintViolations(cert.names, constraints, j === 0)) {
         errors.push(
           finding("name-constraints", `"${cert.subject}": ${violation} of the name constraints of "${ca.subject}"`),

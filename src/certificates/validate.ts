@@ -69,7 +69,8 @@ interface JudgedPath {
 
 /**
  * The first valid path, or else the most complete failing one: a path that reaches an anchor
- * before one that does not, a longer one before a shorter, the earlier found on a tie.
+ * before one that does not; between two that reach one, the one with fewer errors (the closest
+ * to valid); between two dead ends, the longer; the earlier found on a tie.
  */
 function judgePaths(
   leaf: CertificateFacts,
@@ -93,6 +94,7 @@ function judgePaths(
 
 function moreComplete(a: JudgedPath, b: JudgedPath): boolean {
   if ((a.anchor !== undefined) !== (b.anchor !== undefined)) return a.anchor !== undefined;
+  if (a.anchor) return a.errors.length < b.errors.length;
   return a.chain.length > b.chain.length;
 }
 

@@ -90,6 +90,20 @@ describe("backtracking over candidate issuers", () => {
     expect(report.certificate?.brand).toBe("Test CA");
   });
 
+  it("between two failing paths to a root, reports the one closest to valid", async () => {
+    const keys = await generateKeys("p-256");
+    const expired = await makeIntermediate(root, {
+      cn: "Close CA",
+      keys,
+      notBefore: new Date(AT.getTime() - 800 * DAY),
+      notAfter: new Date(AT.getTime() - 10 * DAY),
+    });
+    const renewed = await makeIntermediate(root, { cn: "Close CA", keys });
+    const leaf = await makeLeaf(renewed, { eku: ["serverAuth"] });
+    // The expired copy comes first and gives the same path plus "expired": only the EKU is wrong.
+    expect(codes(validate(pemFile(leaf, expired, renewed), trust))).toEqual(["missing-client-auth"]);
+  });
+
   it("stays bounded on a file of mutually cross-signed CAs (no path, no hang)", async () => {
     // Nine CAs of one name, each key certified by the next: a graph with many cycles.
     const keys = await Promise.all(Array.from({ length: 9 }, () => generateKeys("p-256")));

@@ -252,6 +252,20 @@ describe("name-constraints (RFC 5280 §4.2.1.10, §6.1)", () => {
     );
   });
 
+  it("dNSName: a wildcard name reaching into an excluded subtree is refused (CVE-2025-61727)", async () => {
+    const ca = await constrained({ excluded: [{ type: "dns", value: "bar.example.com" }] });
+    expect(codes(await judge(ca, { san: [{ type: "dns", value: "*.example.com" }] }))).toEqual(["name-constraints"]);
+    expect((await judge(ca, { san: [{ type: "dns", value: "*.other.example.com" }] })).verdict).toBe("valid");
+  });
+
+  it("refuses, rather than runs, a quadratic check of thousands of names against thousands of constraints", async () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({ type: "dns" as const, value: `n${i}.example.com` }));
+    const ca = await constrained({ permitted: many });
+    const report = await judge(ca, { san: many.slice(0, 250) });
+    expect(codes(report)).toEqual(["name-constraints"]);
+    expect(report.errors[0]!.message).toContain("too many names");
+  });
+
   it("rfc822Name: mailbox, host and domain forms, in the SAN and in the subject's emailAddress", async () => {
     const ca = await constrained({ permitted: [{ type: "email", value: ".example.com" }] });
     expect((await judge(ca, { san: [{ type: "email", value: "ops@mail.example.com" }] })).verdict).toBe("valid");
@@ -312,5 +326,22 @@ describe("name-constraints (RFC 5280 §4.2.1.10, §6.1)", () => {
     expect(codes(await judge(lenient, { san: [{ type: "dns", value: "pump.evil.com" }] }))).toEqual([
       "name-constraints",
     ]);
+  });
+});
+
+describe("validity to the second (RFC 5280 §4.1.2.5: notAfter is inclusive)", () => {
+  it("is valid within the notAfter second and expired from the next", async () => {
+    const notAfter = new Date(AT.getTime() + 1000 * 3600);
+    const leaf = await makeLeaf(intermediate, { notAfter });
+    const at = (ms: number) =>
+      validateCertificateBytes(pemFile(leaf, intermediate), {
+        path: "d.pem",
+        trust,
+        at: new Date(notAfter.getTime() + ms),
+      });
+    expect(at(0).verdict).toBe("valid");
+    expect(at(5).verdict).toBe("valid");
+    expect(at(999).verdict).toBe("valid");
+    expect(codes(at(1000))).toEqual(["expired"]);
   });
 });
