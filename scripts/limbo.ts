@@ -137,7 +137,11 @@ function main(argv: string[]): void {
         if (theirs === tc.expected_result) tally.openssl++;
         tallies.set(group, tally);
       }
-      if (list && ours !== tc.expected_result) console.log(`disagrees: ${tc.id} (expected ${tc.expected_result})`);
+      if (list && ours !== tc.expected_result) {
+        const also =
+          theirs === undefined ? "" : theirs === tc.expected_result ? ", openssl agrees" : ", openssl disagrees too";
+        console.log(`disagrees: ${tc.id} (expected ${tc.expected_result}${also})`);
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

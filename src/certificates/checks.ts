@@ -7,6 +7,7 @@ import {
   checkAnchor,
   checkDeliverable,
   checkNameConstraints,
+  checkProfile,
   checkStructure,
 } from "./rfc-checks.js";
 const DAY_MS = 86_400_000;
@@ -41,6 +42,8 @@ export function checkChain(chain: CertificateFacts[], anchored: boolean, context
     checkStructure(cert, errors);
     const isAnchor = anchored && index === chain.length - 1;
     if (isAnchor) checkAnchor(cert, errors);
+    // A path that reaches no anchor is refused already; profile findings there would be noise.
+    else if (anchored) checkProfile(cert, errors);
     // The anchor is trusted by pin, so its self-signature's algorithm does not matter.
     if (!isAnchor && cert.signatureAlgorithm.weak) {
       errors.push(

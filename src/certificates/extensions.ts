@@ -13,6 +13,7 @@ import {
   id_ce_keyUsage,
   id_ce_nameConstraints,
   id_ce_subjectAltName,
+  id_ce_subjectKeyIdentifier,
   type Extension,
   type GeneralName,
 } from "@peculiar/asn1-x509";
@@ -34,6 +35,8 @@ export interface ExtensionFacts {
   extendedKeyUsage: string[] | undefined;
   altNames: GeneralName[];
   nameConstraints: ConstraintFacts | undefined;
+  /** What RFC 5280's certificate profile requires to be present (see rfc-checks.ts checkProfile). */
+  profile: { authorityKeyId: boolean; subjectKeyId: boolean; altNamesCritical: boolean };
 }
 
 /**
@@ -92,6 +95,11 @@ export function readExtensions(extensions: Extension[]): ExtensionFacts {
     nameConstraints: nc
       ? readNameConstraints(AsnConvert.parse(nc.extnValue.buffer, NameConstraints), nc.critical)
       : undefined,
+    profile: {
+      authorityKeyId: first.has(id_ce_authorityKeyIdentifier),
+      subjectKeyId: first.has(id_ce_subjectKeyIdentifier),
+      altNamesCritical: first.get(id_ce_subjectAltName)?.critical ?? false,
+    },
   };
 }
 
@@ -104,7 +112,7 @@ const EXTENSION_NAMES: Record<string, string> = {
   [id_ce_subjectAltName]: "subjectAltName",
   [id_ce_certificatePolicies]: "certificatePolicies",
   [id_ce_authorityKeyIdentifier]: "authorityKeyIdentifier",
-  "2.5.29.14": "subjectKeyIdentifier",
+  [id_ce_subjectKeyIdentifier]: "subjectKeyIdentifier",
   "2.5.29.31": "cRLDistributionPoints",
   "2.5.29.33": "policyMappings",
   "2.5.29.36": "policyConstraints",

@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   "anchor-constraint",
   "explicit-curve",
   "undeliverable-key",
+  "certificate-profile",
   "device-mismatch",
   "duplicate-device",
 ] as const;

@@ -41,6 +41,7 @@ export interface CertificateFacts {
   /** RFC 5280 §4.2: extensions present more than once, and critical ones the judge does not process. */
   duplicateExtensions: string[];
   unknownCriticalExtensions: string[];
+  profile: { authorityKeyId: boolean; subjectKeyId: boolean; altNamesCritical: boolean };
   /** The names name constraints bind (subject and subjectAltName). */
   names: CertificateNames;
   nameConstraints: ConstraintFacts | undefined;
@@ -112,6 +113,7 @@ function factsOf(der: Uint8Array, node: X509Certificate, asn: Certificate): Cert
     unknownCriticalExtensions: extensions.unknownCritical,
     names: namesOf(tbs.subject, extensions.altNames),
     nameConstraints: extensions.nameConstraints,
+    profile: extensions.profile,
   };
 }
 

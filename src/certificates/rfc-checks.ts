@@ -39,6 +39,28 @@ export function checkStructure(cert: CertificateFacts, errors: Finding[]): void 
 }
 
 /**
+ * The MUSTs of RFC 5280's certificate profile that OpenSSL's strict mode (and x509-limbo)
+ * enforce, on the certificates below the anchor (the anchor is trusted by its pin, and some
+ * pinned roots predate the profile): an authority key identifier (§4.2.1.1) on every one not self-signed, a
+ * subject key identifier (§4.2.1.2) and a non-empty subject (§4.1.2.6) on a CA, keyCertSign
+ * only on a CA (§4.2.1.3), and a critical subjectAltName when the subject is empty (§4.2.1.6).
+ */
+export function checkProfile(cert: CertificateFacts, errors: Finding[]): void {
+  const problems: string[] = [];
+  const ca = cert.basicConstraints.ca;
+  if (!cert.profile.authorityKeyId && !cert.selfSigned) problems.push("it has no authority key identifier (§4.2.1.1)");
+  if (ca && !cert.profile.subjectKeyId) problems.push("a CA certificate without a subject key identifier (§4.2.1.2)");
+  if (ca && cert.names.directory.length === 0) problems.push("a CA certificate with an empty subject (§4.1.2.6)");
+  if (!ca && cert.keyUsage?.keyCertSign) problems.push("keyCertSign without CA:TRUE (§4.2.1.3)");
+  if (!ca && cert.names.directory.length === 0 && !cert.profile.altNamesCritical) {
+    problems.push("an empty subject without a critical subjectAltName (§4.2.1.6)");
+  }
+  if (problems.length > 0) {
+    errors.push(finding("certificate-profile", `"${cert.subject}" breaks RFC 5280's profile: ${problems.join("; ")}`));
+  }
+}
+
+/**
  * Constraints a trust anchor states against itself (the README promises they are enforced):
  * `CA:FALSE` says it issues nothing, and an EKU without clientAuth (or anyExtendedKeyUsage)
  * says nothing it anchors is for TLS clients; OpenSSL refuses both as anchors for sslclient.

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { generateKeyPairSync } from "node:crypto";
-import { GeneralName } from "@peculiar/asn1-x509";
+import { Extensions, GeneralName, type TBSCertificate } from "@peculiar/asn1-x509";
 import * as x509 from "@peculiar/x509";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateCertificateBytes, type FileReport, type TrustStore } from "../../src/certificates/index.js";
@@ -8,12 +8,14 @@ import { deliverableKey } from "../../src/certificates/deliverable-key.js";
 import { keyManagementFor } from "../../src/tokens/encrypt.js";
 import {
   AT,
+  KeyUsageFlags,
   makeIntermediate,
   makeLeaf,
   makeRoot,
   nameConstraintsExtension,
   pemFile,
   rawExtension,
+  resigned,
   trustFor,
   withExplicitCurve,
   type Issued,
@@ -343,5 +345,39 @@ describe("validity to the second (RFC 5280 §4.1.2.5: notAfter is inclusive)", (
     expect(at(5).verdict).toBe("valid");
     expect(at(999).verdict).toBe("valid");
     expect(codes(at(1000))).toEqual(["expired"]);
+  });
+});
+
+describe("certificate-profile: RFC 5280 MUSTs that OpenSSL's strict mode enforces", () => {
+  const without = (oid: string) => (tbs: TBSCertificate) => {
+    tbs.extensions = new Extensions(tbs.extensions!.filter((e) => e.extnID !== oid));
+  };
+
+  it("refuses a leaf without an authority key identifier (§4.2.1.1)", async () => {
+    const leaf = await resigned(await makeLeaf(intermediate), intermediate, without("2.5.29.35"));
+    const report = validate(pemFile(leaf, intermediate), trust);
+    expect(codes(report)).toEqual(["certificate-profile"]);
+    expect(report.errors[0]!.message).toContain("authority key identifier");
+  });
+
+  it("refuses an intermediate without a subject key identifier (§4.2.1.2)", async () => {
+    const ca = await resigned(await makeIntermediate(root, { cn: "No SKI CA" }), root, without("2.5.29.14"));
+    expect(codes(validate(pemFile(await makeLeaf(ca), ca), trust))).toEqual(["certificate-profile"]);
+  });
+
+  it("refuses keyCertSign on a leaf that is not a CA (§4.2.1.3)", async () => {
+    const leaf = await makeLeaf(intermediate, { keyUsage: KeyUsageFlags.digitalSignature | KeyUsageFlags.keyCertSign });
+    expect(codes(validate(pemFile(leaf, intermediate), trust))).toEqual(["certificate-profile"]);
+  });
+
+  it("refuses an empty subject unless the subjectAltName is critical (§4.2.1.6)", async () => {
+    const names = [{ type: "dns" as const, value: "pump.example.com" }];
+    const loose = await makeLeaf(intermediate, { name: "", san: names });
+    expect(codes(validate(pemFile(loose, intermediate), trust))).toEqual(["certificate-profile"]);
+    const strict = await makeLeaf(intermediate, {
+      name: "",
+      extensions: [new x509.SubjectAlternativeNameExtension(names, true)],
+    });
+    expect(validate(pemFile(strict, intermediate), trust).verdict).toBe("valid");
   });
 });

@@ -222,6 +222,7 @@ describe("finding codes", () => {
       "anchor-constraint",
       "explicit-curve",
       "undeliverable-key",
+      "certificate-profile",
       "device-mismatch",
       "duplicate-device",
     ]);
