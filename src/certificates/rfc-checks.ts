@@ -43,7 +43,7 @@ export function checkStructure(cert: CertificateFacts, errors: Finding[]): void 
  * enforce, on the certificates below the anchor (the anchor is trusted by its pin, and some
  * pinned roots predate the profile): an authority key identifier (§4.2.1.1) on every one not self-signed, a
  * subject key identifier (§4.2.1.2) and a non-empty subject (§4.1.2.6) on a CA, keyCertSign
- * only on a CA (§4.2.1.3), and a critical subjectAltName when the subject is empty (§4.2.1.6).
+ * only on a CA (§4.2.1.3), name constraints only on a CA (§4.2.1.10), and a critical subjectAltName when the subject is empty (§4.2.1.6).
  */
 export function checkProfile(cert: CertificateFacts, errors: Finding[]): void {
   const problems: string[] = [];
@@ -52,6 +52,7 @@ export function checkProfile(cert: CertificateFacts, errors: Finding[]): void {
   if (ca && !cert.profile.subjectKeyId) problems.push("a CA certificate without a subject key identifier (§4.2.1.2)");
   if (ca && cert.names.directory.length === 0) problems.push("a CA certificate with an empty subject (§4.1.2.6)");
   if (!ca && cert.keyUsage?.keyCertSign) problems.push("keyCertSign without CA:TRUE (§4.2.1.3)");
+  if (!ca && cert.nameConstraints) problems.push("name constraints on a certificate that is not a CA (§4.2.1.10)");
   if (!ca && cert.names.directory.length === 0 && !cert.profile.altNamesCritical) {
     problems.push("an empty subject without a critical subjectAltName (§4.2.1.6)");
   }

@@ -370,6 +370,13 @@ describe("certificate-profile: RFC 5280 MUSTs that OpenSSL's strict mode enforce
     expect(codes(validate(pemFile(leaf, intermediate), trust))).toEqual(["certificate-profile"]);
   });
 
+  it("refuses name constraints on a leaf (§4.2.1.10: CA certificates only)", async () => {
+    const leaf = await makeLeaf(intermediate, {
+      extensions: [nameConstraintsExtension({ permitted: [{ type: "dns", value: "example.com" }] })],
+    });
+    expect(codes(validate(pemFile(leaf, intermediate), trust))).toEqual(["certificate-profile"]);
+  });
+
   it("refuses an empty subject unless the subjectAltName is critical (§4.2.1.6)", async () => {
     const names = [{ type: "dns" as const, value: "pump.example.com" }];
     const loose = await makeLeaf(intermediate, { name: "", san: names });
