@@ -108,6 +108,7 @@ export async function generate(dir: string): Promise<{ leaves: string[] }> {
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey),
     ],
   });
   const interKeys = await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"]);
@@ -123,6 +124,9 @@ export async function generate(dir: string): Promise<{ leaves: string[] }> {
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      // RFC 5280 §4.2.1.1/§4.2.1.2 (the judge's certificate-profile check, like openssl -x509_strict).
+      await x509.SubjectKeyIdentifierExtension.create(interKeys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey),
     ],
   });
   writeFileSync(join(dir, "root.pem"), root.toString("pem"));
@@ -130,6 +134,7 @@ export async function generate(dir: string): Promise<{ leaves: string[] }> {
   mkdirSync(join(dir, "certificates/1"), { recursive: true });
   mkdirSync(join(dir, "leaves"));
   const leaves: string[] = [];
+  const akid = await x509.AuthorityKeyIdentifierExtension.create(interKeys.publicKey);
   for (let i = 0; i < CHAINS; i++) {
     const keys = await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"]);
     const leaf = await x509.X509CertificateGenerator.create({
@@ -145,6 +150,7 @@ export async function generate(dir: string): Promise<{ leaves: string[] }> {
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+        akid,
       ],
     });
     const name = `device-${String(i).padStart(4, "0")}`;

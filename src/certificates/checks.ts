@@ -1,9 +1,15 @@
 import { MIN_RSA_BITS, STRONG_CURVES } from "./algorithms.js";
 import { finding, type Finding } from "./findings.js";
 import type { CertificateFacts } from "./inspect.js";
-
-const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
-const ANY_EKU = "2.5.29.37.0";
+import {
+  ANY_EKU,
+  CLIENT_AUTH,
+  checkAnchor,
+  checkDeliverable,
+  checkNameConstraints,
+  checkProfile,
+  checkStructure,
+} from "./rfc-checks.js";
 const DAY_MS = 86_400_000;
 
 export interface CheckContext {
@@ -26,10 +32,18 @@ export function checkChain(chain: CertificateFacts[], anchored: boolean, context
   const [leaf] = chain;
   if (!leaf) return { errors, warnings };
 
+  // RFC 5280 §6.1.4 (l): self-issued intermediates do not count against a pathLenConstraint.
+  let intermediatesBelow = 0;
+  let leafKeyWeak = false;
   chain.forEach((cert, index) => {
     checkValidity(cert, context, errors, warnings);
-    checkKey(cert, errors);
+    const weak = checkKey(cert, errors);
+    if (index === 0) leafKeyWeak = weak;
+    checkStructure(cert, errors);
     const isAnchor = anchored && index === chain.length - 1;
+    if (isAnchor) checkAnchor(cert, errors);
+    // A path that reaches no anchor is refused already; profile findings there would be noise.
+    else if (anchored) checkProfile(cert, errors);
     // The anchor is trusted by pin, so its self-signature's algorithm does not matter.
     if (!isAnchor && cert.signatureAlgorithm.weak) {
       errors.push(
@@ -39,10 +53,14 @@ export function checkChain(chain: CertificateFacts[], anchored: boolean, context
         ),
       );
     }
-    if (index > 0) checkIssuer(cert, index, isAnchor, errors);
+    if (index > 0) checkIssuer(cert, intermediatesBelow, isAnchor, errors);
+    if (index > 0 && !cert.selfIssued) intermediatesBelow++;
   });
 
+  checkNameConstraints(chain, errors);
   checkLeaf(leaf, errors);
+  // A weak key is also undeliverable; one finding says enough.
+  if (!leafKeyWeak) checkDeliverable(leaf, errors);
   return { errors, warnings };
 }
 
@@ -52,9 +70,12 @@ function checkValidity(
   errors: Finding[],
   warnings: Finding[],
 ): void {
-  if (at < cert.notBefore) {
+  // Validity is stated to the second (RFC 5280 §4.1.2.5) and notAfter is inclusive: a time within
+  // the notAfter second is still valid, as OpenSSL and the x509-limbo suite read it.
+  const second = new Date(Math.floor(at.getTime() / 1000) * 1000);
+  if (second < cert.notBefore) {
     errors.push(finding("not-yet-valid", `"${cert.subject}" is not valid before ${cert.notBefore.toISOString()}`));
-  } else if (at > cert.notAfter) {
+  } else if (second > cert.notAfter) {
     errors.push(finding("expired", `"${cert.subject}" expired on ${cert.notAfter.toISOString()}`));
   } else if (cert.notAfter.getTime() - at.getTime() < warnDays * DAY_MS) {
     const days = Math.floor((cert.notAfter.getTime() - at.getTime()) / DAY_MS);
@@ -64,7 +85,9 @@ function checkValidity(
   }
 }
 
-function checkKey(cert: CertificateFacts, errors: Finding[]): void {
+/** True when the key was refused. */
+function checkKey(cert: CertificateFacts, errors: Finding[]): boolean {
+  const before = errors.length;
   const { type, bits, curve } = cert.key;
   if ((type === "rsa" || type === "rsa-pss") && (bits ?? 0) < MIN_RSA_BITS) {
     errors.push(
@@ -80,9 +103,10 @@ function checkKey(cert: CertificateFacts, errors: Finding[]): void {
   } else if (!["rsa", "rsa-pss", "ec", "ed25519", "ed448"].includes(type)) {
     errors.push(finding("weak-key", `"${cert.subject}" has a ${type} key, which is not accepted`));
   }
+  return errors.length > before;
 }
 
-function checkIssuer(cert: CertificateFacts, index: number, isAnchor: boolean, errors: Finding[]): void {
+function checkIssuer(cert: CertificateFacts, below: number, isAnchor: boolean, errors: Finding[]): void {
   // Roots of the allowlist predate some profiles (e.g. no basicConstraints on v1 roots); their
   // trust comes from the pin, so only constraints they do state are enforced on them.
   if (!isAnchor && !(cert.basicConstraints.present && cert.basicConstraints.ca)) {
@@ -98,8 +122,7 @@ function checkIssuer(cert: CertificateFacts, index: number, isAnchor: boolean, e
       finding("key-usage", `"${cert.subject}" issued a certificate but its key usage does not allow keyCertSign`),
     );
   }
-  // RFC 5280 6.1.4 (l)/(m): pathLenConstraint counts the intermediates below this CA.
-  const below = index - 1;
+  // RFC 5280 6.1.4 (l)/(m): pathLenConstraint counts the non-self-issued intermediates below this CA.
   const limit = cert.basicConstraints.pathLength;
   if (limit !== undefined && below > limit) {
     errors.push(

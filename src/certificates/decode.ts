@@ -19,10 +19,19 @@ export interface DecodedFile {
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const BASE64_BODY = /^[A-Za-z0-9+/=\s]*$/;
 
-export function decodeCertificateFile(bytes: Uint8Array): DecodedFile {
+/** Other limits for other files (a `--trust` bundle may hold more roots than a chain has). */
+export interface DecodeLimits {
+  maxBytes: number;
+  maxCertificates: number;
+}
+
+const FILE_LIMITS: DecodeLimits = { maxBytes: MAX_FILE_BYTES, maxCertificates: MAX_CERTIFICATES_PER_FILE };
+
+export function decodeCertificateFile(bytes: Uint8Array, limits: DecodeLimits = FILE_LIMITS): DecodedFile {
+  const { maxBytes, maxCertificates } = limits;
   if (bytes.byteLength === 0) return fail("the file is empty");
-  if (bytes.byteLength > MAX_FILE_BYTES) {
-    return fail(`the file is ${bytes.byteLength} bytes; a certificate file may be at most ${MAX_FILE_BYTES} bytes`);
+  if (bytes.byteLength > maxBytes) {
+    return fail(`the file is ${bytes.byteLength} bytes; a certificate file may be at most ${maxBytes} bytes`);
   }
 
   const keys = findPrivateKeys(bytes);
@@ -46,10 +55,9 @@ export function decodeCertificateFile(bytes: Uint8Array): DecodedFile {
     .replace(/^\uFEFF/, "");
   const begins = countOccurrences(text, "-----BEGIN ");
   if (begins === 0) return fail("no PEM certificate block and not a DER certificate");
-  if (begins > MAX_CERTIFICATES_PER_FILE) {
-    return fail(
-      `the file has ${begins} PEM blocks; at most ${MAX_CERTIFICATES_PER_FILE} (the leaf and its intermediates) are accepted`,
-    );
+  if (begins > maxCertificates) {
+    const what = limits === FILE_LIMITS ? " (the leaf and its intermediates)" : "";
+    return fail(`the file has ${begins} PEM blocks; at most ${maxCertificates}${what} are accepted`);
   }
 
   const certificates: Uint8Array[] = [];

@@ -1,18 +1,11 @@
 import { createHash, X509Certificate, type KeyObject } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
-import {
-  BasicConstraints,
-  Certificate,
-  ExtendedKeyUsage,
-  KeyUsage,
-  KeyUsageFlags,
-  id_ce_basicConstraints,
-  id_ce_extKeyUsage,
-  id_ce_keyUsage,
-} from "@peculiar/asn1-x509";
+import { Certificate, type SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { RsaSaPssParams, id_RSASSA_PSS } from "@peculiar/asn1-rsa";
 import { describeSignatureAlgorithm } from "./algorithms.js";
-import { renderName } from "./names.js";
+import { readExtensions } from "./extensions.js";
+import { namesOf, type CertificateNames, type ConstraintFacts } from "./name-constraints.js";
+import { nameKey, renderName } from "./names.js";
 
 /**
  * The facts the checks need about one certificate, decoded once. Node's X509Certificate (OpenSSL)
@@ -28,6 +21,11 @@ export interface CertificateFacts {
   fingerprintSha256: string;
   subject: string;
   issuer: string;
+  /** The subject and issuer as RFC 5280 §7.1 compares them (path links need them equal). */
+  subjectKey: string;
+  issuerKey: string;
+  /** Subject and issuer match (§6.1: such a CA certificate does not count against path lengths). */
+  selfIssued: boolean;
   notBefore: Date;
   notAfter: Date;
   /** Subject equals issuer and the certificate verifies under its own key. */
@@ -38,7 +36,15 @@ export interface CertificateFacts {
   keyUsage: { digitalSignature: boolean; keyCertSign: boolean } | undefined;
   /** Undefined when the extension is absent. */
   extendedKeyUsage: string[] | undefined;
-  key: { type: string; bits: number | undefined; curve: string | undefined };
+  /** `explicitCurve`: an EC key whose parameters spell the curve out (RFC 5480 §2.1.1: MUST NOT). */
+  key: { type: string; bits: number | undefined; curve: string | undefined; explicitCurve: boolean };
+  /** RFC 5280 §4.2: extensions present more than once, and critical ones the judge does not process. */
+  duplicateExtensions: string[];
+  unknownCriticalExtensions: string[];
+  profile: { authorityKeyId: boolean; subjectKeyId: boolean; altNamesCritical: boolean };
+  /** The names name constraints bind (subject and subjectAltName). */
+  names: CertificateNames;
+  nameConstraints: ConstraintFacts | undefined;
 }
 
 export class CertificateDecodeError extends Error {}
@@ -72,18 +78,13 @@ export function inspectCertificate(der: Uint8Array): CertificateFacts {
 
 function factsOf(der: Uint8Array, node: X509Certificate, asn: Certificate): CertificateFacts {
   const tbs = asn.tbsCertificate;
-  const extensions = new Map((tbs.extensions ?? []).map((e) => [e.extnID, e.extnValue.buffer]));
-
-  const bc = extensions.get(id_ce_basicConstraints);
-  const basic = bc ? AsnConvert.parse(bc, BasicConstraints) : undefined;
-  const ku = extensions.get(id_ce_keyUsage);
-  const kuBits = ku ? AsnConvert.parse(ku, KeyUsage).toNumber() : undefined;
-  const eku = extensions.get(id_ce_extKeyUsage);
-
+  const extensions = readExtensions(tbs.extensions ?? []);
   const publicKey = node.publicKey;
   const details = publicKey.asymmetricKeyDetails ?? {};
   const subject = renderName(tbs.subject);
   const issuer = renderName(tbs.issuer);
+  const subjectKey = nameKey(tbs.subject);
+  const issuerKey = nameKey(tbs.issuer);
 
   return {
     der,
@@ -92,21 +93,42 @@ function factsOf(der: Uint8Array, node: X509Certificate, asn: Certificate): Cert
     fingerprintSha256: fingerprintOf(der),
     subject,
     issuer,
+    subjectKey,
+    issuerKey,
+    selfIssued: subjectKey === issuerKey,
     notBefore: tbs.validity.notBefore.getTime(),
     notAfter: tbs.validity.notAfter.getTime(),
-    selfSigned: subject === issuer && safeVerify(node, publicKey),
+    selfSigned: subjectKey === issuerKey && safeVerify(node, publicKey),
     signatureAlgorithm: signatureAlgorithmOf(asn),
-    basicConstraints: { present: basic !== undefined, ca: basic?.cA ?? false, pathLength: basic?.pathLenConstraint },
-    keyUsage:
-      kuBits === undefined
-        ? undefined
-        : {
-            digitalSignature: (kuBits & KeyUsageFlags.digitalSignature) !== 0,
-            keyCertSign: (kuBits & KeyUsageFlags.keyCertSign) !== 0,
-          },
-    extendedKeyUsage: eku ? [...AsnConvert.parse(eku, ExtendedKeyUsage)] : undefined,
-    key: { type: publicKey.asymmetricKeyType ?? "unknown", bits: details.modulusLength, curve: details.namedCurve },
+    basicConstraints: extensions.basicConstraints,
+    keyUsage: extensions.keyUsage,
+    extendedKeyUsage: extensions.extendedKeyUsage,
+    key: {
+      type: publicKey.asymmetricKeyType ?? "unknown",
+      bits: details.modulusLength,
+      curve: details.namedCurve,
+      explicitCurve: hasExplicitCurve(tbs.subjectPublicKeyInfo),
+    },
+    duplicateExtensions: extensions.duplicates,
+    unknownCriticalExtensions: extensions.unknownCritical,
+    names: namesOf(tbs.subject, extensions.altNames),
+    nameConstraints: extensions.nameConstraints,
+    profile: extensions.profile,
   };
+}
+
+const EC_PUBLIC_KEY = "1.2.840.10045.2.1";
+const OID_TAG = 0x06;
+
+/**
+ * RFC 5480 §2.1.1: ECParameters is a CHOICE of namedCurve (an OBJECT IDENTIFIER), implicitCurve
+ * (NULL) and specifiedCurve (a SEQUENCE), and only namedCurve is allowed. The parameters are an
+ * ANY the ASN.1 layer leaves as DER, so the CHOICE is told by the tag of that one element.
+ */
+function hasExplicitCurve(spki: SubjectPublicKeyInfo): boolean {
+  if (spki.algorithm.algorithm !== EC_PUBLIC_KEY) return false;
+  const params = spki.algorithm.parameters;
+  return !params || new Uint8Array(params)[0] !== OID_TAG;
 }
 
 /** True when `child` carries a valid signature made with `issuerKey`. Never throws. */

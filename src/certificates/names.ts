@@ -49,3 +49,36 @@ export function renderName(name: Name): string {
     )
     .join(", ");
 }
+
+/**
+ * A distinguished name in the form two names are compared in (RFC 5280 §7.1): attribute by
+ * attribute, RDNs in order, the attributes of one RDN as a set; string values with leading and
+ * trailing spaces removed, inner runs of spaces collapsed and ASCII letters in one case, whatever
+ * string type encodes them. That is the comparison OpenSSL makes (its canonical name encoding);
+ * full Unicode case folding (RFC 4518) would match names the TLS stack does not, so it is not
+ * used. Values that are no string are compared by their bytes.
+ */
+export function nameRdnKeys(name: Name): string[] {
+  return name.map((rdn) =>
+    rdn
+      .map((atv) => `${atv.type}=${canonicalValue(atv.value)}`)
+      .sort()
+      .join("+"),
+  );
+}
+
+/** One string for a whole name: equal keys mean the names match under RFC 5280 §7.1. */
+export function nameKey(name: Name): string {
+  return JSON.stringify(nameRdnKeys(name));
+}
+
+function canonicalValue(value: Name[number][number]["value"]): string {
+  if (value.anyValue) return `#${Buffer.from(value.anyValue).toString("hex")}`;
+  return JSON.stringify(
+    value
+      .toString()
+      .replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, "")
+      .replace(/[ \t\n\r\f\v]+/g, " ")
+      .replace(/[A-Z]/g, (c) => c.toLowerCase()),
+  );
+}

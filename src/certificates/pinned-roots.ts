@@ -1,6 +1,5 @@
 import { finding, type Finding } from "./findings.js";
 import type { CertificateFacts } from "./inspect.js";
-import type { PathResult } from "./path.js";
 import type { TrustStore } from "./trust-store.js";
 
 /** The findings a failed path gets in place of a generic "untrusted root" when a pin explains it. */
@@ -11,12 +10,11 @@ const REPLACED = new Set(["untrusted-root", "missing-intermediate"]);
  * certificate is not shipped) is told what to do about it: add that root at the end of the file.
  * Names are used here for the message alone; trust still comes only from the fingerprint.
  */
-export function explainPinnedRoots(result: PathResult, store: TrustStore): PathResult {
-  if (result.ok) return result;
-  const last = result.path[result.path.length - 1];
+export function explainPinnedRoots(path: readonly CertificateFacts[], errors: Finding[], store: TrustStore): Finding[] {
+  const last = path[path.length - 1];
   const explained = last ? pinnedRootFinding(last, store) : undefined;
-  if (!explained) return result;
-  return { ...result, errors: [explained, ...result.errors.filter((f) => !REPLACED.has(f.code))] };
+  if (!explained) return errors;
+  return [explained, ...errors.filter((f) => !REPLACED.has(f.code))];
 }
 
 function pinnedRootFinding(last: CertificateFacts, store: TrustStore): Finding | undefined {

@@ -91,9 +91,9 @@ export class TrustStore {
     return this.index().byFingerprint.get(fingerprint);
   }
 
-  /** Anchors whose subject is the given name first; the caller still checks the signature. */
-  anchorsNamed(name: string): TrustAnchor[] {
-    return this.index().bySubject.get(name) ?? [];
+  /** Anchors whose subject matches this name key (RFC 5280 §7.1); the caller still checks the signature. */
+  anchorsNamed(nameKey: string): TrustAnchor[] {
+    return this.index().bySubject.get(nameKey) ?? [];
   }
 
   allAnchors(): Iterable<TrustAnchor> {
@@ -179,9 +179,9 @@ export class TrustStore {
         }
         const anchor: TrustAnchor = { brand: source.brand, facts, ...(source.profile && { profile: source.profile }) };
         byFingerprint.set(actual, anchor);
-        const list = bySubject.get(anchor.facts.subject) ?? [];
+        const list = bySubject.get(anchor.facts.subjectKey) ?? [];
         list.push(anchor);
-        bySubject.set(anchor.facts.subject, list);
+        bySubject.set(anchor.facts.subjectKey, list);
       }
       this.anchorsByFingerprint = byFingerprint;
       this.anchorsBySubject = bySubject;

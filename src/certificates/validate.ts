@@ -1,11 +1,11 @@
-import { buildPath } from "./path.js";
+import { candidatePaths } from "./path.js";
 import { explainPinnedRoots } from "./pinned-roots.js";
 import { renewalWarnings } from "./renewal.js";
-import { checkChain } from "./checks.js";
+import { checkChain, type CheckResult } from "./checks.js";
 import { decodeCertificateFile } from "./decode.js";
 import { finding, type Finding } from "./findings.js";
 import { CertificateDecodeError, inspectCertificate, type CertificateFacts } from "./inspect.js";
-import type { TrustStore } from "./trust-store.js";
+import type { TrustAnchor, TrustStore } from "./trust-store.js";
 import type { FileReport, ValidationReport } from "./types.js";
 
 export const DEFAULT_WARN_DAYS = 30;
@@ -43,26 +43,22 @@ export function validateCertificateBytes(bytes: Uint8Array, options: ValidateByt
     return report(options.path, null, [finding("parse-error", `a certificate in the file cannot be read: ${why}`)], []);
   }
 
-  // 3. Build the path to a pinned root (for this file, a fingerprint-pinned root it carries last
-  //    counts as one; a path that stops below an absent pinned root says which root to add).
+  // 3-4. Build the candidate paths to a pinned root and check each at the validation time. For
+  //      this file, a fingerprint-pinned root it carries last counts as one; a path that stops
+  //      below an absent pinned root says which root to add.
   const trust = options.trust.withCarriedRoot(intermediates);
-  const built = explainPinnedRoots(buildPath(leaf, intermediates, trust), trust);
-  const chain = built.ok ? [...built.path, built.anchor.facts] : built.path;
-
-  // 4. Check every certificate of the path at the validation time.
-  const checked = checkChain(chain, built.ok, { at, warnDays });
-  const errors = built.ok ? checked.errors : [...built.errors, ...checked.errors];
+  const { chain, anchor, errors, checked } = judgePaths(leaf, intermediates, trust, { at, warnDays });
 
   // 5. Warn a valid certificate whose renewal cannot come from the same hierarchy.
-  const renewal = built.ok && errors.length === 0 ? renewalWarnings(built.anchor) : [];
+  const renewal = anchor && errors.length === 0 ? renewalWarnings(anchor) : [];
 
   return report(
     options.path,
     {
       subject: leaf.subject,
       issuer: leaf.issuer,
-      brand: built.ok ? built.anchor.brand : null,
-      ...(built.ok && built.anchor.profile && { rootPurpose: built.anchor.profile.purpose }),
+      brand: anchor ? anchor.brand : null,
+      ...(anchor?.profile && { rootPurpose: anchor.profile.purpose }),
       notBefore: leaf.notBefore.toISOString(),
       notAfter: leaf.notAfter.toISOString(),
       fingerprintSha256: leaf.fingerprintSha256,
@@ -71,6 +67,46 @@ export function validateCertificateBytes(bytes: Uint8Array, options: ValidateByt
     dedupe(errors),
     [...checked.warnings, ...renewal],
   );
+}
+
+interface JudgedPath {
+  chain: CertificateFacts[];
+  anchor: TrustAnchor | undefined;
+  errors: Finding[];
+  checked: CheckResult;
+}
+
+/**
+ * The first valid path, or else the most complete failing one: a path that reaches an anchor
+ * before one that does not; between two that reach one, the one with fewer errors (the closest
+ * to valid); between two dead ends, the longer; the earlier found on a tie.
+ */
+function judgePaths(
+  leaf: CertificateFacts,
+  intermediates: CertificateFacts[],
+  trust: TrustStore,
+  context: { at: Date; warnDays: number },
+): JudgedPath {
+  let best: JudgedPath | undefined;
+  for (const candidate of candidatePaths(leaf, intermediates, trust)) {
+    const anchor = candidate.anchored ? candidate.anchor : undefined;
+    const chain = anchor ? [...candidate.path, anchor.facts] : candidate.path;
+    const checked = checkChain(chain, anchor !== undefined, context);
+    const errors = candidate.anchored
+      ? checked.errors
+      : [...explainPinnedRoots(candidate.path, candidate.errors, trust), ...checked.errors];
+    const judged = { chain, anchor, errors, checked };
+    if (errors.length === 0) return judged;
+    if (!best || moreComplete(judged, best)) best = judged;
+  }
+  // candidatePaths always yields at least one path (a dead end at the leaf, if nothing else).
+  return best!;
+}
+
+function moreComplete(a: JudgedPath, b: JudgedPath): boolean {
+  if ((a.anchor !== undefined) !== (b.anchor !== undefined)) return a.anchor !== undefined;
+  if (a.anchor) return a.errors.length < b.errors.length;
+  return a.chain.length > b.chain.length;
 }
 
 export function summarize(files: FileReport[]): ValidationReport {

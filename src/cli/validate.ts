@@ -4,7 +4,7 @@ import {
   TrustStore,
   displaySafe,
   parseValidationTime,
-  trustAnchorFromPem,
+  trustAnchorsFromFile,
   type TrustAnchorSource,
 } from "../certificates/index.js";
 import { OneRecordError } from "../errors.js";
@@ -36,7 +36,7 @@ export async function run(argv: string[], io: CliIO & { readStdinBytes?: () => P
   }
   const config = args.config ? parseConfigOption(await readText(args.config, "--config"), args.config) : undefined;
   const extra: TrustAnchorSource[] = [...(config?.certificates.extraCAs ?? [])];
-  for (const file of args.trust) extra.push(await trustedRoot(file));
+  for (const file of args.trust) extra.push(...(await trustedRoots(file)));
 
   // One time for every file, stated in the output: "now" drifts during a long run otherwise.
   const at = args.at ?? new Date();
@@ -101,14 +101,20 @@ function parseValidateArgs(argv: string[]): ValidateArgs {
   };
 }
 
-async function trustedRoot(file: string): Promise<TrustAnchorSource> {
-  const pem = await readText(file, "--trust");
-  refuseKeyMaterial(Buffer.from(pem, "utf8"), "--trust", file, "root certificate (PEM)");
+/** Every certificate of a `--trust` file (PEM bundle or DER), each a CA; see trust-file.ts. */
+async function trustedRoots(file: string): Promise<TrustAnchorSource[]> {
+  let bytes: Buffer;
   try {
-    return trustAnchorFromPem(pem, isShowableOptionValue(file) ? `trusted by --trust ${file}` : "trusted by --trust");
+    bytes = await readFile(file);
   } catch {
-    throw new OneRecordError("usage", `${optionSubject("--trust", file)}: not a PEM certificate`);
+    // A key pasted where a path belongs must not come back in the message.
+    throw new OneRecordError("usage", `${optionSubject("--trust", file)}: cannot read the file`);
   }
+  refuseKeyMaterial(bytes, "--trust", file, "root certificate (PEM or DER)");
+  const brand = isShowableOptionValue(file) ? `trusted by --trust ${file}` : "trusted by --trust";
+  const result = trustAnchorsFromFile(bytes, brand);
+  if (!result.ok) throw new OneRecordError("usage", `${optionSubject("--trust", file)}: ${result.message}`);
+  return result.sources;
 }
 
 async function readText(file: string, flag: string): Promise<string> {

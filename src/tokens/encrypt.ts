@@ -1,5 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import { CompactEncrypt } from "jose";
+import { deliverableKey, DELIVERABLE_KEYS_TEXT } from "../certificates/deliverable-key.js";
 import { OneRecordError } from "../errors.js";
 import type { DeviceCertificate } from "./certificate.js";
 
@@ -7,26 +8,16 @@ export const CONTENT_ENCRYPTION = "A256GCM";
 export const KEY_MANAGEMENT_ALGORITHMS = ["RSA-OAEP-256", "ECDH-ES+A256KW"] as const;
 export type KeyManagementAlgorithm = (typeof KEY_MANAGEMENT_ALGORITHMS)[number];
 
-const EC_CURVES = new Set(["prime256v1", "secp384r1", "secp521r1"]);
-
 /**
  * The JWE key management for a device's public key: RSA-OAEP-256 for RSA, ECDH-ES+A256KW for the
- * NIST curves. Anything else (Ed25519, RSA-PSS-only keys, other curves) cannot receive a JWE
- * under these algorithms, so it is refused rather than delivered some weaker way.
+ * NIST curves. Which keys qualify is defined once, with the certificate judge
+ * (src/certificates/deliverable-key.ts); anything else is refused rather than delivered some
+ * weaker way.
  */
 export function keyManagementFor(publicKey: KeyObject): KeyManagementAlgorithm {
-  const type = publicKey.asymmetricKeyType;
-  const details = publicKey.asymmetricKeyDetails ?? {};
-  if (type === "rsa") {
-    if ((details.modulusLength ?? 0) < 2048)
-      throw refuse(`an RSA ${details.modulusLength ?? "?"}-bit key (at least 2048 bits are needed)`);
-    return "RSA-OAEP-256";
-  }
-  if (type === "ec") {
-    if (EC_CURVES.has(details.namedCurve ?? "")) return "ECDH-ES+A256KW";
-    throw refuse(`an EC key on curve ${details.namedCurve ?? "unknown"}`);
-  }
-  throw refuse(`a key of type ${type ?? "unknown"}`);
+  const verdict = deliverableKey(publicKey);
+  if (verdict.ok) return verdict.algorithm;
+  throw refuse(verdict.why);
 }
 
 /**
@@ -45,9 +36,7 @@ export async function encryptForDevice(
 }
 
 function refuse(what: string): OneRecordError {
-  return new OneRecordError(
-    "input-invalid",
-    `the device certificate has ${what}; tokens can be encrypted only to RSA (2048 bits or more) or EC P-256/P-384/P-521 keys`,
-    { field: "certificate" },
-  );
+  return new OneRecordError("input-invalid", `the device certificate has ${what}; ${DELIVERABLE_KEYS_TEXT}`, {
+    field: "certificate",
+  });
 }

@@ -116,7 +116,7 @@ describe("encrypted delivery", async () => {
     }
     expect(isOneRecordError(error, "input-invalid")).toBe(true);
     expect((error as Error).message).toMatch(
-      /key of type ed25519; tokens can be encrypted only to RSA \(2048 bits or more\) or EC P-256\/P-384\/P-521 keys/,
+      /key of type ed25519; tokens can be encrypted only to RSA \(2048 to 16384 bits\) or EC P-256\/P-384\/P-521 keys/,
     );
   });
 
