@@ -31,8 +31,13 @@ export interface Observation {
   comments: CommentData[];
   status: CommentData | null;
   prior: AccessRecord | null;
-  /** A status comment exists but its record does not read: the history is being rebuilt. */
+  /**
+   * A status comment exists but its record cannot be used — it does not read, or it names
+   * another repository's request (a transferred issue): the history is being rebuilt.
+   */
   rebuilding: boolean;
+  /** The comment this event was delivered for, when it was just created (it runs even in a rebuild). */
+  triggerComment: number | null;
   form: FormResult;
   unseen: { lines: NewLine[]; ignored: IgnoredComment[] };
   /** Whether each new line's author is a reviewer, by lower-case login. */
@@ -67,7 +72,7 @@ export async function observe(
 ): Promise<Observation | null> {
   const comments = withTriggerComment(await deps.io.listComments(issueIn.number), trigger);
   const status = findStatusComment(comments, deps.botLogin) ?? null;
-  const prior = status ? readPrior(deps, status, issueIn.number) : null;
+  const prior = status ? adoptable(deps, readPrior(deps, status, issueIn.number), issueIn.number) : null;
   let issue = issueIn;
   let form = parseRequestForm(issue.body);
   if (!status && !form.recognized) return null;
@@ -94,6 +99,7 @@ export async function observe(
     status,
     prior,
     rebuilding: !!status && !prior,
+    triggerComment: trigger.kind === "comment" && trigger.created ? trigger.comment.id : null,
     form,
     unseen,
     reviewers: await observeReviewers(deps, unseen.lines, memo.roles),
@@ -119,6 +125,19 @@ function readPrior(deps: SyncDeps, status: CommentData, issue: number): AccessRe
     deps.log.error({ err: error, issue }, "status comment record unreadable: rebuilding it from the issue history");
     return null;
   }
+}
+
+/**
+ * A record is this issue's only when it names this repository and issue: a transferred issue
+ * brings its comments, and the record of the repository it came from is not adopted (nor
+ * rewritten to look like this one's).
+ */
+function adoptable(deps: SyncDeps, record: AccessRecord | null, issue: number): AccessRecord | null {
+  if (!record) return null;
+  const here = `${deps.io.repo.owner}/${deps.io.repo.repo}`.toLowerCase();
+  if (record.repository.toLowerCase() === here && record.issue === issue) return record;
+  deps.log.warn({ issue, names: `${record.repository}#${record.issue}` }, "status record names another request");
+  return null;
 }
 
 /**

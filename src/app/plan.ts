@@ -49,8 +49,10 @@ export interface IssueChange {
 }
 
 export function plan(o: Observation): Plan {
-  // 1. New command lines, with the reviewer status observed for their authors.
-  const newCommands: CommandRecord[] = o.unseen.lines.map((line) => ({
+  // 1. New command lines, with the reviewer status observed for their authors. In a rebuild only
+  //    the comment just written runs; older ones are not replayed (see `rebuiltComments`).
+  const { lines, ignored } = o.rebuilding ? rebuiltComments(o) : o.unseen;
+  const newCommands: CommandRecord[] = lines.map((line) => ({
     ...line,
     reviewer: o.reviewers.get(line.by.toLowerCase()) ?? false,
     outcome: "accepted",
@@ -99,7 +101,7 @@ export function plan(o: Observation): Plan {
     reduced,
     form,
     formLog,
-    ignored: [...(o.prior?.ignored ?? []), ...o.unseen.ignored],
+    ignored: [...(o.prior?.ignored ?? []), ...ignored],
     pullRequests,
     certificates,
     issuance: reports.issuance,
@@ -194,6 +196,21 @@ function duplicateStatusComments(o: Observation): number[] {
 }
 
 /** The request in effect before this event: the recorded one, else the current valid form. */
+/**
+ * In a rebuild (the record could not be used), every comment already there with commands is
+ * recorded as `rebuilt` and not replayed: what an old approval or tick approved can no longer be
+ * known, so it must not bind to the current form. The comment that triggered this event was
+ * written now, and runs.
+ */
+function rebuiltComments(o: Observation): Observation["unseen"] {
+  const lines = o.unseen.lines.filter((l) => l.comment === o.triggerComment);
+  const old = new Map<number, string>();
+  for (const l of o.unseen.lines) if (l.comment !== o.triggerComment) old.set(l.comment, l.by);
+  for (const i of o.unseen.ignored) old.set(i.comment, i.by);
+  const ignored = [...old].map(([comment, by]) => ({ comment, by, reason: "rebuilt" as const }));
+  return { lines, ignored: ignored.sort((a, b) => a.comment - b.comment) };
+}
+
 export function requestInEffect(prior: AccessRecord | null, form: FormResult): RequestContent | null {
   return prior?.request ?? (form.recognized && form.valid ? form.request : null);
 }

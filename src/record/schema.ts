@@ -120,13 +120,16 @@ export type CommandRecord = z.infer<typeof commandRecordSchema>;
  * - `edited`: edited before the app first saw it, never executed, answered once;
  * - `pruned`: its command lines could never change the outcome (refused for good, or answered)
  *   and were dropped from `commands` to keep the record small; `lines` counts them;
+ * - `rebuilt`: a comment that was there when the app had to rebuild the record (unreadable, or
+ *   naming another repository's request): its commands are not replayed, since what they
+ *   approved can no longer be known; reviewers give them again;
  * - `pruned-through`: a watermark, at most one: every comment up to `comment` was seen. Old
  *   `edited` and `pruned` entries fold into it (`lines` sums theirs), so spam cannot grow the list.
  */
 export const ignoredCommentSchema = z.object({
   comment: z.number().int().positive(),
   by: login,
-  reason: z.enum(["edited", "pruned", "pruned-through"]),
+  reason: z.enum(["edited", "pruned", "rebuilt", "pruned-through"]),
   lines: z.number().int().min(0).optional(),
 });
 export type IgnoredComment = z.infer<typeof ignoredCommentSchema>;

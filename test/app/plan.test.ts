@@ -61,6 +61,7 @@ function observation(comments: CommentData[], extra: Partial<Observation> = {}):
     status,
     prior,
     rebuilding: !!status && !prior,
+    triggerComment: null,
     form: parseRequestForm(base.body),
     unseen,
     reviewers,

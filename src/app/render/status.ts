@@ -89,9 +89,23 @@ function lastOf<T>(list: readonly T[], n: number): T[] {
   return n > 0 ? list.slice(-n) : [];
 }
 
+/** Said while the record carries comments a rebuild did not replay (see `rebuiltComments` in plan.ts). */
+function rebuiltNotice(record: AccessRecord): string[] {
+  const rebuilt = record.ignored.filter((i) => i.reason === "rebuilt").length;
+  if (!rebuilt) return [];
+  return [
+    "> [!CAUTION]",
+    "> The record of this request was changed outside the app (it could not be read, or it named another",
+    `> repository's request), so the app rebuilt it: the commands of ${rebuilt} earlier comment(s) were not replayed.`,
+    "> Reviewers give their ticks and approvals again.",
+    "",
+  ];
+}
+
 function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detail): string {
   const parts: string[] = [STATUS_MARKER, `## Production access request · ${STAGE_TITLE[record.stage]}`, ""];
   parts.push(progressLine(record.stage), "");
+  parts.push(...rebuiltNotice(record));
   if (record.hold && record.stage !== "rejected") {
     parts.push(
       "> [!WARNING]",
