@@ -154,7 +154,8 @@ export class TrustStore {
       const bySubject = new Map(parent.bySubject);
       for (const anchor of this.carried) {
         byFingerprint.set(anchor.facts.fingerprintSha256, anchor);
-        bySubject.set(anchor.facts.subject, [...(bySubject.get(anchor.facts.subject) ?? []), anchor]);
+        // Keyed like every anchor: by the RFC 5280 §7.1 comparison key of the subject.
+        bySubject.set(anchor.facts.subjectKey, [...(bySubject.get(anchor.facts.subjectKey) ?? []), anchor]);
       }
       this.anchorsByFingerprint = byFingerprint;
       this.anchorsBySubject = bySubject;
