@@ -1,5 +1,5 @@
 import type { AccessConfig } from "../config/schema.js";
-import { isAuthoredBy, STATUS_MARKER } from "../record/codec.js";
+import { isStatusBody } from "../record/codec.js";
 import { issuanceEventKey } from "../record/tokens.js";
 import type {
   AccessRecord,
@@ -98,6 +98,7 @@ export function plan(o: Observation): Plan {
     issueUrl,
     requester,
     requesterId,
+    reclosed: o.prior?.reclosed ?? [],
     reduced,
     form,
     formLog,
@@ -113,11 +114,16 @@ export function plan(o: Observation): Plan {
 
 function planViews(
   o: Observation,
-  record: AccessRecord,
+  assembled: AccessRecord,
   newCommands: readonly CommandRecord[],
   refusals: Parameters<typeof planReplies>[0]["refusals"],
   refusedReports: ReadonlyArray<{ comment: number; reason: string }>,
 ): Plan {
+  const move = closeOrReopen(o.prior?.stage ?? null, assembled.stage, o.issue.state);
+  const reclosed = move?.state === "closed" && o.prior?.stage === "rejected";
+  const record = reclosed
+    ? { ...assembled, reclosed: [...assembled.reclosed, { at: o.issue.updated_at }].slice(-20) }
+    : assembled;
   const body = renderStatusComment(record, o.config);
   const status: Plan["status"] = !o.status
     ? { kind: "create", body }
@@ -128,7 +134,6 @@ function planViews(
   const forceLabels = o.forceLabels || newCommands.some((c) => c.name === "status");
   const current = o.issue.labels.map((l) => l.name);
   const labels = desiredLabels(current, record, o.config);
-  const move = closeOrReopen(o.prior?.stage ?? null, record.stage, o.issue.state);
   const write = status.kind !== "keep" || forceLabels || !!move || !sameLabels(labels, current);
   // Replies, once per comment, for the lines first seen now — unless the record was unreadable
   // and is being rebuilt: then every old line looks new and was answered long ago.
@@ -157,14 +162,16 @@ function planViews(
 /**
  * The close/reopen rule: a request that reaches live is closed as completed, a rejected one as
  * not planned, when its stage changed with this event; a live request sent back to tokens (a
- * reissue) is reopened. Nothing else moves the issue's state, so a person may reopen or close
- * it by hand without the app fighting them.
+ * reissue) is reopened. A rejected request stays closed: reopened by hand, it is closed again
+ * (and the record notes it). Nothing else moves the issue's state.
  */
 export function closeOrReopen(
   priorStage: AccessRecord["stage"] | null,
   stage: AccessRecord["stage"],
   issueState: string,
 ): Pick<IssueChange, "state" | "stateReason"> | null {
+  // Nothing reopens a rejected request: a person who reopens one by hand sees it closed again.
+  if (stage === "rejected" && issueState === "open") return { state: "closed", stateReason: "not_planned" };
   if (priorStage === stage) return null;
   if (issueState === "open" && (stage === "live" || stage === "rejected"))
     return { state: "closed", stateReason: stage === "live" ? "completed" : "not_planned" };
@@ -190,9 +197,7 @@ function newlyVoided(prior: AccessRecord | null, record: AccessRecord): AccessRe
 }
 
 function duplicateStatusComments(o: Observation): number[] {
-  return o.comments
-    .filter((c) => c.id !== o.status?.id && isAuthoredBy(c, o.botLogin) && c.body.includes(STATUS_MARKER))
-    .map((c) => c.id);
+  return o.comments.filter((c) => c.id !== o.status?.id && isStatusBody(c, o.botLogin)).map((c) => c.id);
 }
 
 /** The request in effect before this event: the recorded one, else the current valid form. */

@@ -211,10 +211,18 @@ export interface AuthoredComment {
 export function findStatusComment<C extends AuthoredComment>(comments: readonly C[], botLogin: string): C | undefined {
   let found: C | undefined;
   for (const c of comments) {
-    if (!isAuthoredBy(c, botLogin) || !(c.body ?? "").includes(STATUS_MARKER)) continue;
+    if (!isStatusBody(c, botLogin)) continue;
     if (!found || c.id < found.id) found = c;
   }
   return found;
+}
+
+/**
+ * The app's status comment: by the app, and *opening* with the marker. A reply of the app that
+ * quotes a command holding the marker starts with a mention, so it is never taken for one.
+ */
+export function isStatusBody(comment: AuthoredComment, botLogin: string): boolean {
+  return isAuthoredBy(comment, botLogin) && (comment.body ?? "").trimStart().startsWith(STATUS_MARKER);
 }
 
 export function isAuthoredBy(comment: AuthoredComment, botLogin: string): boolean {

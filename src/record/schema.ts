@@ -270,6 +270,8 @@ export const recordSchema = z.object({
   reissueRequested: z.array(reissueRequestSchema),
   voidedRuns: z.array(voidedRunSchema).default([]),
   voidedTicks: z.array(voidedTickSchema).default([]),
+  /** When the app closed the rejected request again after someone reopened it (newest 20). */
+  reclosed: z.array(z.object({ at: isoTime })).default([]),
   transitions: z.array(transitionSchema),
 
   // facts (request is the effective request: the approved one once certification is approved)

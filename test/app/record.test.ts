@@ -35,6 +35,7 @@ function baseRecord(devices: string[], extra: Partial<AccessRecord> = {}): Acces
     reissueRequested: [],
     voidedRuns: [],
     voidedTicks: [],
+    reclosed: [],
     transitions: [],
     request: {
       account: "Acme <script>",

@@ -67,6 +67,7 @@ function hostileRecord(v: string, stage: AccessRecord["stage"], problems: FormPr
     rejection: stage === "rejected" ? { ...stamp, reason: v } : null,
     reissueRequested: [{ ...stamp, device: v, reason: v }],
     voidedTicks: [{ ...stamp, by: v, item: "network-review", changed: [v] }],
+    reclosed: [{ at: T }],
     voidedRuns: [{ runUrl: `${URL}/runs/9`, at: T, tokens: 1, blockedBy: { ...stamp, by: v, kind: "hold" } }],
     transitions: [],
     request: {

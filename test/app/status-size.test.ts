@@ -290,6 +290,7 @@ describe("status comment size: 500 devices and repeated reissues", () => {
             reissueRequested: [],
             voidedRuns: [],
             voidedTicks: [],
+            reclosed: [],
             transitions: [],
             request,
             form: { at: at(0), bodySha256: "cd".repeat(32), valid: true, problems: [], applied: true },

@@ -20,6 +20,7 @@ export function sampleRecord(extra: Partial<AccessRecord> = {}): AccessRecord {
     reissueRequested: [],
     voidedRuns: [],
     voidedTicks: [],
+    reclosed: [],
     transitions: [],
     request: {
       account: "Acme",

@@ -115,8 +115,13 @@ export class GitHubIO {
     await this.octokit.rest.issues.updateComment({ ...this.repo, comment_id: commentId, body });
   }
 
+  /** Deleting a comment that is already gone (another instance deleted it first) is done, not an error. */
   async deleteComment(commentId: number): Promise<void> {
-    await this.octokit.rest.issues.deleteComment({ ...this.repo, comment_id: commentId });
+    try {
+      await this.octokit.rest.issues.deleteComment({ ...this.repo, comment_id: commentId });
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw error;
+    }
   }
 
   /** Labels and open/closed state in one request (PATCH replaces the label set). */

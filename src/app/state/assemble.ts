@@ -74,6 +74,8 @@ export function assembleRecord(parts: {
   issueUrl: string;
   requester: string;
   requesterId?: number | undefined;
+  /** Observed facts carried over from the prior record. */
+  reclosed?: AccessRecord["reclosed"];
   reduced: ReduceOutput;
   form: FormState;
   formLog: FormLogEntry[];
@@ -103,6 +105,7 @@ export function assembleRecord(parts: {
     reissueRequested: r.reissueRequested,
     voidedRuns: r.voidedRuns,
     voidedTicks: r.voidedTicks,
+    reclosed: parts.reclosed ?? [],
     transitions: r.transitions,
     request: r.request,
     form: parts.form,

@@ -1,4 +1,5 @@
 import type { AccessRecord } from "../../record/schema.js";
+import { APP_ACTOR } from "./actor.js";
 import { commentUrl } from "./reduce.js";
 
 export interface AuditEntry {
@@ -52,6 +53,8 @@ export function auditTrail(record: AccessRecord): AuditEntry[] {
       what: `form edited: the tick of ${v.item} (by ${v.by}) no longer counts, ${v.changed.join(", ")} changed`,
       url: record.issueUrl,
     });
+  for (const r of record.reclosed)
+    entries.push({ at: r.at, by: APP_ACTOR, what: "reopened while rejected: closed again", url: record.issueUrl });
   for (const t of record.transitions)
     entries.push({ at: t.at, by: t.by, what: `stage ${t.from} → ${t.to}`, url: t.url });
   for (const pr of record.pullRequests) {

@@ -453,7 +453,8 @@ export class FakeGitHub {
         return [200, this.commentJson(comment)];
       }
       case "issues/delete-comment":
-        this.comments.delete(Number(p[6]));
+        // GitHub answers 404 for a comment that is already gone (another writer deleted it).
+        if (!this.comments.delete(Number(p[6]))) return [404, { message: "Not Found" }];
         return [204, ""];
       case "issues/create-label": {
         const name = String(body!.name);
