@@ -33,6 +33,7 @@ export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promi
     for (const fix of labelsToFix(updated.labels, deps.config)) await upsertLabel(io, fix);
   }
   for (const text of plan.replies) await io.createComment(issue.number, text);
+  for (const comment of plan.acknowledge) await io.reactToComment(comment, "+1");
   return {
     raced: !!updated && updated.comments > plan.expectedComments,
     wroteComment: plan.status.kind !== "keep",

@@ -35,6 +35,8 @@ export interface Plan {
   issue: IssueChange | null;
   /** Replies to post, one per comment, for lines first seen now. */
   replies: string[];
+  /** Comments first seen now with an accepted command: acknowledged with a reaction. */
+  acknowledge: number[];
   /** The issue's comment count after the writes above if no one else wrote meanwhile. */
   expectedComments: number;
   /** A `/status` asked for the labels' repair in this event. */
@@ -143,10 +145,14 @@ function planViews(
         ...planReplies({ record, fresh: newCommands, ignored: o.unseen.ignored, roles: o.reviewers, refusals }),
         ...newlyVoided(o.prior, record).map(voidedRunReply),
       ];
+  const accepted = new Set(
+    record.commands.filter((c) => c.outcome === "accepted" && newCommands.some((n) => n.comment === c.comment)),
+  );
   return {
     record,
     status,
     deletions,
+    acknowledge: o.rebuilding ? [] : [...new Set([...accepted].map((c) => c.comment))],
     issue: write ? { labels, ...(move ?? {}) } : null,
     replies,
     expectedComments: expectedCommentCount(o.comments.length, status.kind === "create", deletions.length),

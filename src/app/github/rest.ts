@@ -115,6 +115,15 @@ export class GitHubIO {
     await this.octokit.rest.issues.updateComment({ ...this.repo, comment_id: commentId, body });
   }
 
+  /** A reaction on a comment (the app's acknowledgement of an accepted command); a gone comment is no error. */
+  async reactToComment(commentId: number, content: "+1" | "eyes"): Promise<void> {
+    try {
+      await this.octokit.rest.reactions.createForIssueComment({ ...this.repo, comment_id: commentId, content });
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw error;
+    }
+  }
+
   /** Deleting a comment that is already gone (another instance deleted it first) is done, not an error. */
   async deleteComment(commentId: number): Promise<void> {
     try {

@@ -350,6 +350,9 @@ export class FakeGitHub {
     return requests.filter((r) => r.status !== 304);
   }
 
+  /** The app's reactions on comments, by comment id (what a person sees under the comment). */
+  readonly reactions = new Map<number, string[]>();
+
   private route(
     method: string,
     url: URL,
@@ -451,6 +454,18 @@ export class FakeGitHub {
         comment.body = String(body!.body);
         comment.updated_at = this.tick();
         return [200, this.commentJson(comment)];
+      }
+      case "reactions/create-for-issue-comment": {
+        const id = Number(p[6]);
+        if (!this.comments.has(id)) return [404, { message: "Not Found" }];
+        const content = String(body?.content);
+        const list = this.reactions.get(id) ?? [];
+        if (!list.includes(content)) list.push(content);
+        this.reactions.set(id, list);
+        return [
+          201,
+          { id: list.length, node_id: `R_${id}`, user: this.userJson(BOT), content, created_at: this.now() },
+        ];
       }
       case "issues/delete-comment":
         // GitHub answers 404 for a comment that is already gone (another writer deleted it).
@@ -630,6 +645,7 @@ function operationOf(method: string, path: string): string {
     ["POST", /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/, "issues/create-comment"],
     ["PATCH", /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/, "issues/update-comment"],
     ["DELETE", /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/, "issues/delete-comment"],
+    ["POST", /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+\/reactions$/, "reactions/create-for-issue-comment"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/labels$/, "issues/create-label"],
     ["PATCH", /^\/repos\/[^/]+\/[^/]+\/labels\/[^/]+$/, "issues/update-label"],
     ["GET", /^\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+$/, "teams/get-membership-for-user-in-org"],
