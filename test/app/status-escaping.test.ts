@@ -66,9 +66,9 @@ function hostileRecord(v: string, stage: AccessRecord["stage"], problems: FormPr
     hold: stage === "rejected" ? null : { ...stamp, reason: v },
     rejection: stage === "rejected" ? { ...stamp, reason: v } : null,
     reissueRequested: [{ ...stamp, device: v, reason: v }],
-    voidedTicks: [{ ...stamp, by: v, item: "network-review", changed: [v] }],
+    voidedTicks: [{ ...stamp, item: "network-review", changed: [v] }],
     reclosed: [{ at: T }],
-    voidedRuns: [{ runUrl: `${URL}/runs/9`, at: T, tokens: 1, blockedBy: { ...stamp, by: v, kind: "hold" } }],
+    voidedRuns: [{ runUrl: `${URL}/runs/9`, at: T, tokens: 1, blockedBy: { ...stamp, kind: "hold" } }],
     transitions: [],
     request: {
       account: v,
@@ -168,6 +168,11 @@ const hostile = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 
 const stages: AccessRecord["stage"][] = ["requested", "certificates", "tokens", "rejected"];
 
 describe("status comment: every user value is literal text", () => {
+  it("breaks a bare www. domain, which GitHub would autolink, even when it is only letters and dots", () => {
+    expect(literalText("www.evil.test", 300)).toBe("www\u200b.evil.test");
+    expect(literalText("gateway-01", 300)).toBe("gateway-01");
+  });
+
   it("quotes an unknown certificate option without mentions, links, images or a second record opener", () => {
     const option = "@octocat [x](https://evil.test) <img src=x> <!-- onerecord-access:record v1 ";
     const problems = problemsFor(option);

@@ -27,7 +27,8 @@ const PLAIN = /^[A-Za-z0-9 ,.'-]*$/;
  * backslashes they carry.
  */
 export function literalText(value: string, max = 300): string {
-  if (PLAIN.test(value) && value.length <= max) return value;
+  // The fast path must not skip `www.`: plain letters and dots can still be an autolink.
+  if (PLAIN.test(value) && value.length <= max && !/www\./i.test(value)) return value;
   const flat = value.replace(UNSEEN, (c) => (BIDI_ONE.test(c) ? "\ufffd" : " "));
   const cut = flat.length > max ? `${flat.slice(0, max)}…` : flat;
   return cut.replace(AUTOLINKED, `$&${ZERO_WIDTH_SPACE}`);
