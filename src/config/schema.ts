@@ -254,7 +254,7 @@ export const configSchema = z
         workflow: "issue-tokens.yml",
       }),
     /**
-     * The signed record's ledger (SPEC G, docs/app.md "Keys and rotation"): `jwks` is the public
+     * The signed record's ledger (docs/app.md "Keys and rotation"): `jwks` is the public
      * JWKS of RECORD_SIGNING_KEY (and of older keys whose versions still matter), `branch` the
      * ledger branch, `repository` a separate ledger repository (default: the requests repository).
      */

@@ -27,7 +27,7 @@ export interface LedgerHistory {
 }
 
 /**
- * The auditor's replay of a ledger file's history (SPEC G): every version judged on its own by
+ * The auditor's replay of a ledger file's history: every version judged on its own by
  * `verifyRecordFile`, then in time order for **replays**. Someone who can push to the ledger
  * branch cannot sign, but can commit a copy of an older genuine version (a rollback past a
  * `/reject`, say); its signature verifies. The app never writes a version equal to an older one
