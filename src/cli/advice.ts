@@ -30,11 +30,13 @@ export function adviseFile({ report, bytes, pattern = DEFAULT_PATH_PATTERN }: Ad
   const advice: string[] = [];
   if (codes.has("private-key"))
     advice.push(
-      "this is a private key: keep it on the device and pass its certificate instead (nothing was sent anywhere; if the key was ever committed or shared, have a new certificate issued)",
+      "this is a private key: keep it on the device and pass its certificate instead (nothing " +
+        "was sent anywhere; if the key was ever committed or shared, have a new certificate issued)",
     );
   if (isPkcs7(report, bytes))
     advice.push(
-      "a PKCS#7 (.p7b) bundle is not read: convert it to PEM with `openssl pkcs7 -print_certs -in FILE.p7b -out DEVICE.pem`, then keep the leaf first and its intermediates after it (drop the root)",
+      "a PKCS#7 (.p7b) bundle is not read: convert it to PEM with `openssl pkcs7 -print_certs -in " +
+        "FILE.p7b -out DEVICE.pem`, then keep the leaf first and its intermediates after it (drop the root)",
     );
   const rename = pemName(report.path, pattern);
   if (codes.has("device-mismatch") && rename)
@@ -71,7 +73,8 @@ function chainAdvice(bytes: Uint8Array, codes: Set<string>): string[] {
   const out: string[] = [];
   if (!isPem && codes.has("missing-intermediate"))
     out.push(
-      "a DER file holds one certificate, so the intermediates cannot travel with it: use PEM for the chain (`openssl x509 -inform der -in FILE -out DEVICE.pem`, then append the intermediate certificates after the leaf)",
+      "a DER file holds one certificate, so the intermediates cannot travel with it: use PEM for the chain (`openssl " +
+        "x509 -inform der -in FILE -out DEVICE.pem`, then append the intermediate certificates after the leaf)",
     );
   const ca = decoded.certificates.map(isCa);
   if (ca[0] === true && ca.slice(1).some((value) => value === false))

@@ -72,7 +72,9 @@ export function checkCidr(text: string): CidrCheck {
   if (NOT_EGRESS.has(range)) {
     return {
       ok: false,
-      message: `"${quoted}" is a ${range.replace(/([A-Z])/g, " $1").toLowerCase()} range, not a public egress address: list the public networks your traffic to OneRecord leaves from`,
+      message:
+        `"${quoted}" is a ${range.replace(/([A-Z])/g, " $1").toLowerCase()} range, not a ` +
+        `public egress address: list the public networks your traffic to OneRecord leaves from`,
     };
   }
   return { ok: true, cidr: canonical };

@@ -74,7 +74,9 @@ export const issueForm = {
       id: FIELD.accountId,
       attributes: {
         label: FIELD_LABELS["account-id"],
-        description: `The id of the OneRecord account (as in Stage) to convert to production: ${ACCOUNT_ID_RULE}. Every device token carries it as its \`account\` claim.`,
+        description:
+          `The id of the OneRecord account (as in Stage) to convert to production: ` +
+          `${ACCOUNT_ID_RULE}. Every device token carries it as its \`account\` claim.`,
         placeholder: ACCOUNT_ID_EXAMPLE,
       },
       validations: { required: true },
@@ -103,7 +105,9 @@ export const issueForm = {
       id: FIELD.devices,
       attributes: {
         label: FIELD_LABELS.devices,
-        description: `Your devices as configured in your account, ${DEVICE_LIST_RULE}. A device id is ${DEVICE_ID_RULE}. Each device gets its own certificate and token.`,
+        description:
+          `Your devices as configured in your account, ${DEVICE_LIST_RULE}. A device ` +
+          `id is ${DEVICE_ID_RULE}. Each device gets its own certificate and token.`,
         placeholder: "gateway-01\ngateway-02",
       },
       validations: { required: true },
@@ -135,7 +139,9 @@ export const issueForm = {
       id: FIELD.networkPaths,
       attributes: {
         label: FIELD_LABELS["network-paths"],
-        description: `The public egress addresses your traffic to OneRecord leaves from, one CIDR a line (such as ${CIDR_EXAMPLES.ipv4} or ${CIDR_EXAMPLES.ipv6}), no comments; no private or reserved ranges.`,
+        description:
+          `The public egress addresses your traffic to OneRecord leaves from, one CIDR a line (such as ` +
+          `${CIDR_EXAMPLES.ipv4} or ${CIDR_EXAMPLES.ipv6}), no comments; no private or reserved ranges.`,
         placeholder: `${CIDR_EXAMPLES.ipv4}\n${CIDR_EXAMPLES.ipv6}`,
       },
       validations: { required: true },

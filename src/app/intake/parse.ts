@@ -171,7 +171,9 @@ function validateOption(option: ParsedBody[string], problems: FormProblem[]): 1 
   if (index >= 0) return (index + 1) as 1 | 2;
   problems.push({
     field: FIELD.certificateOption,
-    message: `**${FIELD_LABELS["certificate-option"]}**: unknown option "${excerpt(chosen.join(", "), 200)}"; choose "${CERTIFICATE_OPTIONS[0]}" or "${CERTIFICATE_OPTIONS[1]}"`,
+    message:
+      `**${FIELD_LABELS["certificate-option"]}**: unknown option "${excerpt(chosen.join(", "), 200)}"; ` +
+      `choose "${CERTIFICATE_OPTIONS[0]}" or "${CERTIFICATE_OPTIONS[1]}"`,
   });
   return undefined;
 }

@@ -109,7 +109,8 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
   if (record.hold && record.stage !== "rejected") {
     parts.push(
       "> [!WARNING]",
-      `> **On hold** since ${formatTime(record.hold.at)} by ${userLink(record.hold.by)}: ${escapeText(record.hold.reason)}. Nothing advances until a reviewer lifts the hold.`,
+      `> **On hold** since ${formatTime(record.hold.at)} by ${userLink(record.hold.by)}: ` +
+        `${escapeText(record.hold.reason)}. Nothing advances until a reviewer lifts the hold.`,
       "",
     );
   }
@@ -131,7 +132,8 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
     parts.push(...tokenSection(record, config, detail), "");
   parts.push(...auditSection(record, detail), "");
   parts.push(
-    "<sub>Kept up to date by the OneRecord access app: edits to this comment are overwritten. Comment <code>/help</code> to see the commands you can run, <code>/status</code> to refresh.</sub>",
+    "<sub>Kept up to date by the OneRecord access app: edits to this comment are overwritten. Comment " +
+      "<code>/help</code> to see the commands you can run, <code>/status</code> to refresh.</sub>",
   );
   return parts.join("\n");
 }
@@ -176,28 +178,44 @@ function nextStep(record: AccessRecord, config: AccessConfig): string {
     return `A reviewer resolves the hold (${escapeText(record.hold.reason)}) and lifts it with ${inlineCode("/unhold")}.`;
   switch (record.stage) {
     case "requested":
-      return `${requester}: edit this issue (the **⋯** menu → **Edit**) and fix the fields listed under *What is missing*. The app checks the form again as soon as you save.`;
+      return (
+        `${requester}: edit this issue (the **⋯** menu → **Edit**) and fix the fields ` +
+        `listed under *What is missing*. The app checks the form again as soon as you save.`
+      );
     case "certification":
       return [
-        "OneRecord meets the requester for **certification**: the remaining legal agreements are signed, the account structure and network paths are reviewed, and the solution is demonstrated (privacy and security).",
-        `Reviewers tick each item as it is done with ${inlineCode("/check ITEM")}; when all are ticked, a reviewer who is not the requester approves with ${inlineCode("/approve-certification")}.`,
+        "OneRecord meets the requester for **certification**: the remaining legal agreements are signed, the " +
+          "account structure and network paths are reviewed, and the solution is demonstrated (privacy and security).",
+        `Reviewers tick each item as it is done with ${inlineCode("/check ITEM")}; when all are ticked, ` +
+          `a reviewer who is not the requester approves with ${inlineCode("/approve-certification")}.`,
       ].join(" ");
     case "certificates": {
       const pattern = config.certificates.pathPattern.replace("{request}", String(record.issue));
       const where = inlineCode(pattern.replace("{device}", "<device-id>"));
       const how =
         record.request?.certificateOption === 2
-          ? `OneRecord obtains a certificate for each device on the requester's behalf (option 2) and commits the public certificates to ${where} in a pull request.`
-          : `${requester}: commit one mutual-TLS client certificate per device, issued by an approved CA (never self-signed; public certificate and intermediates only, no private key), as ${where} in a pull request.`;
+          ? `OneRecord obtains a certificate for each device on the requester's behalf ` +
+            `(option 2) and commits the public certificates to ${where} in a pull request.`
+          : `${requester}: commit one mutual-TLS client certificate per device, issued by an approved CA (never ` +
+            `self-signed; public certificate and intermediates only, no private key), as ${where} in a pull request.`;
       return `${how} The certificate check runs on the pull request; once it is merged, the app re-validates the files and records them here.`;
     }
     case "tokens":
       if (pendingIssuance(record).length) {
-        return `The ${inlineCode(config.tokens.workflow)} workflow reported tokens from a run that has not completed yet. The app counts them once GitHub reports that run completed successfully; nothing to do meanwhile.`;
+        return (
+          `The ${inlineCode(config.tokens.workflow)} workflow reported tokens from a run that has not completed ` +
+          `yet. The app counts them once GitHub reports that run completed successfully; nothing to do meanwhile.`
+        );
       }
-      return `A OneRecord maintainer runs the ${inlineCode(config.tokens.workflow)} workflow for request ${inlineCode(String(record.issue))}. Each device gets one token bound to its certificate, delivered encrypted to that certificate's key.`;
+      return (
+        `A OneRecord maintainer runs the ${inlineCode(config.tokens.workflow)} workflow for request ${inlineCode(String(record.issue))}. ` +
+        `Each device gets one token bound to its certificate, delivered encrypted to that certificate's key.`
+      );
     case "live":
-      return "Nothing: every device has a live token. To rotate a certificate, open a new certificate pull request; reviewers can ask for new tokens with `/reissue-tokens DEVICE|all REASON`.";
+      return (
+        "Nothing: every device has a live token. To rotate a certificate, open a new certificate " +
+        "pull request; reviewers can ask for new tokens with `/reissue-tokens DEVICE|all REASON`."
+      );
   }
   return "";
 }
@@ -271,7 +289,8 @@ function checklistSection(record: AccessRecord, config: AccessConfig): string[] 
   const c = record.certification;
   rows.push(
     c
-      ? `| **Certification approved**${c.note ? ` — ${escapeText(c.note, 120)}` : ""} | ✅ | ${userLink(c.by)} | ${formatTime(c.at)} | ${link("comment", c.url)} |`
+      ? `| **Certification approved**${c.note ? ` — ${escapeText(c.note, 120)}` : ""} ` +
+          `| ✅ | ${userLink(c.by)} | ${formatTime(c.at)} | ${link("comment", c.url)} |`
       : "| **Certification approved** (demo, by a reviewer who is not the requester) | ⬜ | | | |",
   );
   return rows;
@@ -327,7 +346,8 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
   if (record.reissueRequested.length) {
     out.push(
       "",
-      `Reissue asked for ${record.reissueRequested.length} device(s) (latest by ${userLink(record.reissueRequested.at(-1)!.by)}: ${escapeText(record.reissueRequested.at(-1)!.reason, 120)}).`,
+      `Reissue asked for ${record.reissueRequested.length} device(s) (latest by ` +
+        `${userLink(record.reissueRequested.at(-1)!.by)}: ${escapeText(record.reissueRequested.at(-1)!.reason, 120)}).`,
     );
   }
   // Said where reviewers look: without the JWKS no report can prove it came from the protected
