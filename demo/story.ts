@@ -7,7 +7,7 @@ import { Scenario } from "../test/app/helpers/scenario.js";
 import { mergePr } from "../test/app/helpers/test-ca.js";
 import { deviceCalls, type DeviceCall } from "./device.js";
 import { demoConfig, deviceFile, makeDemoPki, type DemoPki } from "./pki.js";
-import { prCheck, tokenRun, WORKFLOW_BOT, WORKFLOW_TOKEN, workspaceWith, type Workflow } from "./workflows.js";
+import { prCheck, SHA, tokenRun, WORKFLOW_BOT, WORKFLOW_TOKEN, workspaceWith, type Workflow } from "./workflows.js";
 
 export const DEVICES = ["gw-1", "gw-2"] as const;
 const PR = 50;
@@ -52,6 +52,8 @@ async function certificatePr(c: Ctx, w: Workflow): Promise<StoryResult["checks"]
   const files = (second: Uint8Array) => ({ [path("gw-1")]: deviceFile(c.pki, "gw-1"), [path("gw-2")]: second });
   const list = Object.keys(files(new Uint8Array())).map((filename) => ({ filename, status: "added" }));
   c.s.gh.pullFiles.set(PR, list);
+  // The PR check reads the configuration at the PR's base commit (a PR cannot trust its own CA).
+  c.s.gh.setFile(".github/onerecord-access.yml", c.config, SHA);
   await c.s.probot.receive(pullRequestEvent(c.s.gh, "opened", { number: PR }));
   const checkout = (second: Uint8Array) =>
     workspaceWith({ ...files(second), ".github/onerecord-access.yml": c.config });
@@ -77,6 +79,7 @@ async function tokens(c: Ctx, w: Workflow, signingKey: string): Promise<BundleRu
     conclusion: null,
     run_attempt: 1,
     request: c.n,
+    head_sha: SHA,
   });
   gh.tokenUsers.set(WORKFLOW_TOKEN, WORKFLOW_BOT);
   const files = Object.fromEntries(DEVICES.map((d) => [`certificates/${c.n}/${d}.pem`, deviceFile(c.pki, d)]));

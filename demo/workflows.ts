@@ -12,7 +12,7 @@ import type { FakeGitHub } from "../test/app/helpers/fake-github.js";
  */
 export const WORKFLOW_TOKEN = "ghs_demo_workflow_token";
 export const WORKFLOW_BOT = { login: "github-actions[bot]", type: "Bot" as const };
-const SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
+export const SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
 
 export interface Workflow {
   gh: FakeGitHub;
