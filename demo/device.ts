@@ -31,7 +31,11 @@ async function startApi(pki: DemoPki, jwks: unknown): Promise<{ port: number; cl
           peerCertificate: socket.getPeerCertificate(true),
         });
         res.writeHead(result.ok ? 200 : 401, { "content-type": "application/json" });
-        res.end(JSON.stringify(result.ok ? { sub: result.claims.sub, account: result.claims.account } : { code: result.code }));
+        res.end(
+          JSON.stringify(
+            result.ok ? { sub: result.claims.sub, account: result.claims.account } : { code: result.code },
+          ),
+        );
       })();
     },
   );

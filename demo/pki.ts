@@ -1,7 +1,15 @@
 import { stringify } from "yaml";
 import { trustAnchorFromPem } from "../src/certificates/index.js";
 import type { SigningKey } from "../src/tokens/index.js";
-import { DAY, makeIntermediate, makeLeaf, makeRoot, makeSelfSignedLeaf, pemFile, type Issued } from "../test/helpers/pki.js";
+import {
+  DAY,
+  makeIntermediate,
+  makeLeaf,
+  makeRoot,
+  makeSelfSignedLeaf,
+  pemFile,
+  type Issued,
+} from "../test/helpers/pki.js";
 
 /** The demo's people and product settings: a reviewer team (tom) and a reviewer login (rita). */
 export const ISSUER = "https://access.onerecord.example";
@@ -22,7 +30,11 @@ export interface DemoPki {
 export async function makeDemoPki(deviceIds: readonly string[]): Promise<DemoPki> {
   const now = Date.now();
   const window = { notBefore: new Date(now - 30 * DAY), notAfter: new Date(now + 500 * DAY) };
-  const root = await makeRoot({ cn: "Acme Health Device Root", notBefore: window.notBefore, notAfter: new Date(now + 3650 * DAY) });
+  const root = await makeRoot({
+    cn: "Acme Health Device Root",
+    notBefore: window.notBefore,
+    notAfter: new Date(now + 3650 * DAY),
+  });
   const intermediate = await makeIntermediate(root, { cn: "Acme Health Device CA", ...window });
   const devices = new Map<string, Issued>();
   for (const id of deviceIds) devices.set(id, await makeLeaf(intermediate, { cn: id, keyAlg: "p-256", ...window }));

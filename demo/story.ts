@@ -41,8 +41,10 @@ async function intake(c: Ctx): Promise<void> {
   c.say(`jane fixes the form: ${state(c)}`);
   await c.s.tickAll(c.n);
   c.say(`rita ticks the checklist: ${state(c)}`);
+  const replies = c.s.replies(c.n).length;
   await c.s.say(c.n, "mallory", "/approve-certification");
-  c.say(`mallory (no reviewer) tries /approve-certification: refused; ${state(c)}`);
+  const refusal = c.s.replies(c.n).length > replies ? lastReply(c) : "(no reply)";
+  c.say(`mallory (not a reviewer) tries /approve-certification: the app answers "${refusal.slice(0, 100)}"`);
   await c.s.say(c.n, "tom", "/approve-certification");
   c.say(`tom (reviewer team) approves certification: ${state(c)}`);
 }
@@ -58,9 +60,13 @@ async function certificatePr(c: Ctx, w: Workflow): Promise<StoryResult["checks"]
   const checkout = (second: Uint8Array) =>
     workspaceWith({ ...files(second), ".github/onerecord-access.yml": c.config });
   const bad = await prCheck(w, PR, 2, checkout(new TextEncoder().encode(c.pki.selfSigned.pem)));
-  c.say(`PR #${PR} with a self-signed gw-2 certificate: the PR check ${bad.code === 0 ? "passes (unexpected)" : "fails"}`);
+  c.say(
+    `PR #${PR} with a self-signed gw-2 certificate: the PR check ${bad.code === 0 ? "passes (unexpected)" : "fails"}`,
+  );
   const good = await prCheck(w, PR, 2, checkout(deviceFile(c.pki, "gw-2")));
-  c.say(`PR #${PR} with gw-2 issued by the customer CA: the PR check ${good.code === 0 ? "passes" : "fails (unexpected)"}`);
+  c.say(
+    `PR #${PR} with gw-2 issued by the customer CA: the PR check ${good.code === 0 ? "passes" : "fails (unexpected)"}`,
+  );
   await mergePr(c.s, PR, files(deviceFile(c.pki, "gw-2")));
   c.say(`rita merges PR #${PR}: ${state(c)}`);
   return [
@@ -85,7 +91,9 @@ async function tokens(c: Ctx, w: Workflow, signingKey: string): Promise<BundleRu
   const files = Object.fromEntries(DEVICES.map((d) => [`certificates/${c.n}/${d}.pem`, deviceFile(c.pki, d)]));
   const workspace = workspaceWith({ ...files, ".github/onerecord-access.yml": c.config });
   const run = await tokenRun(w, { request: c.n, runId: RUN_ID, maintainer: "tom", signingKey, workspace });
-  c.say(`tom runs the token workflow (run ${RUN_ID}): ${run.outputs["issued-count"] ?? "no"} token(s) issued, exit ${run.code}`);
+  c.say(
+    `tom runs the token workflow (run ${RUN_ID}): ${run.outputs["issued-count"] ?? "no"} token(s) issued, exit ${run.code}`,
+  );
   const posted = gh.commentsOn(c.n).filter((m) => m.user.login === WORKFLOW_BOT.login);
   for (const comment of posted) await c.s.probot.receive(commentEvent(gh, "created", comment));
   const current = gh.runs.get(RUN_ID)!;
@@ -122,7 +130,9 @@ export async function runStory(say: (line: string) => void): Promise<StoryResult
   const run = await tokens(c, w, signingKey);
   const jwks = JSON.parse(run.outputs.jwks ?? "null") as unknown;
   const device = await deviceCalls(pki, jwks, jweOf(c, "gw-1"), "gw-1", "gw-2");
-  say(`gw-1 decrypts its token and calls the API over mutual TLS: HTTP ${device.own.status} (${JSON.stringify(device.own.body)})`);
+  say(
+    `gw-1 decrypts its token and calls the API over mutual TLS: HTTP ${device.own.status} (${JSON.stringify(device.own.body)})`,
+  );
   say(`the same token with gw-2's certificate: HTTP ${device.stolen.status} (${JSON.stringify(device.stolen.body)})`);
   return { s, request: c.n, checks, tokenRun: run, device };
 }
