@@ -11,7 +11,8 @@ import type { FakeComment, FakeGitHub } from "../test/app/helpers/fake-github.js
  * markers) are dropped, as GitHub hides them. The stylesheet is GitHub's own Markdown CSS
  * (github-markdown-css), inlined so the page is one self-contained file.
  */
-const marked = new Marked({ gfm: true, breaks: false });
+// `breaks`: GitHub renders a line break in an issue or comment as a line break.
+const marked = new Marked({ gfm: true, breaks: true });
 const require = createRequire(import.meta.url);
 
 const ALLOWED: sanitizeHtml.IOptions = {
