@@ -15,11 +15,19 @@ export interface DeviceCall {
 /**
  * A stand-in OneRecord API on 127.0.0.1: it asks for the client certificate and accepts the bearer
  * token only if it verifies (signature by the published JWKS, issuer, audience) and is bound to
- * the certificate presented on this TLS connection (RFC 8705 `cnf.x5t#S256`).
+ * the certificate presented on this TLS connection (RFC 8705 `cnf.x5t#S256`). The handshake itself
+ * refuses a client without a certificate from the customer CA.
  */
 async function startApi(pki: DemoPki, jwks: unknown): Promise<{ port: number; close: () => Promise<void> }> {
   const server = createServer(
-    { key: pki.server.keyPem, cert: pki.server.pem, ca: [pki.root.pem], requestCert: true, rejectUnauthorized: false },
+    {
+      key: pki.server.keyPem,
+      cert: pki.server.pem,
+      // The device sends its leaf only: the customer CA's intermediate and root verify its chain.
+      ca: [pki.root.pem, pki.intermediate.pem],
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
     (req, res) => {
       void (async () => {
         const socket = req.socket as TLSSocket;

@@ -10,6 +10,12 @@ import { runStory } from "./story.js";
  * request from intake to live, then one HTML page of the issue thread (default folder:
  * demo-output/, gitignored). No GitHub App, no network; keys and tokens are made at run time and
  * never printed.
+ *
+ * Why the demo imports test/ helpers rather than moving them: the stand-in (fake-github.ts,
+ * openapi.ts, payloads.ts, form.ts, scenario.ts, test-ca.ts), the test PKI (test/helpers/pki.ts)
+ * and the Action runner (test/action/issue-tokens/runner.ts) are what 100+ tests rely on; one copy,
+ * kept where the tests keep it, cannot drift from what is tested. The demo is a developer tool
+ * run with tsx from a clone (devDependencies installed), like `npm run bench`, never shipped.
  */
 const { values } = parseArgs({ options: { out: { type: "string" } } });
 const out = resolve(values.out ?? join(dirname(fileURLToPath(import.meta.url)), "..", "demo-output"));
