@@ -123,6 +123,11 @@ export class FakeGitHub {
   beforeRequest: ((req: LoggedRequest) => void | Promise<void>) | undefined;
   /** Check every request against the OpenAPI description (off only for timing runs). */
   validate = true;
+  /**
+   * Who a token posts comments as (by the bearer token sent); any other token is the app's bot.
+   * The demo gives the token workflow's GITHUB_TOKEN the identity `github-actions[bot]`.
+   */
+  tokenUsers = new Map<string, FakeUser>();
   private server: Server | undefined;
 
   private clock = Date.parse("2025-03-03T09:00:00Z");
@@ -325,6 +330,7 @@ export class FakeGitHub {
         body as Record<string, unknown> | undefined,
         check.match.operationId,
         String(headers.accept ?? ""),
+        this.tokenUsers.get(String(headers.authorization ?? "").replace(/^(token|bearer) /i, "")) ?? BOT,
       );
     } catch (error) {
       this.violations.push(`${method} ${url.pathname}: fake GitHub failed: ${(error as Error).message}`);
@@ -359,6 +365,7 @@ export class FakeGitHub {
     body: Record<string, unknown> | undefined,
     op: string,
     accept: string,
+    author: FakeUser,
   ): [number, unknown, Record<string, string>?] {
     const p = url.pathname.split("/").map(decodeURIComponent);
     switch (op) {
@@ -440,7 +447,7 @@ export class FakeGitHub {
           id: this.nextCommentId++,
           issue: Number(p[5]),
           body: String(body!.body),
-          user: BOT,
+          user: author,
           created_at: at,
           updated_at: at,
         };

@@ -1,0 +1,138 @@
+import { generateKeyPairSync } from "node:crypto";
+import { parseIssuanceComment } from "../src/record/issuance-comment.js";
+import { loadSigningKey } from "../src/tokens/index.js";
+import type { BundleRun } from "../test/action/issue-tokens/runner.js";
+import { commentEvent, pullRequestEvent, workflowRunEvent } from "../test/app/helpers/payloads.js";
+import { Scenario } from "../test/app/helpers/scenario.js";
+import { mergePr } from "../test/app/helpers/test-ca.js";
+import { deviceCalls, type DeviceCall } from "./device.js";
+import { demoConfig, deviceFile, makeDemoPki, type DemoPki } from "./pki.js";
+import { prCheck, SHA, tokenRun, WORKFLOW_BOT, WORKFLOW_TOKEN, workspaceWith, type Workflow } from "./workflows.js";
+
+export const DEVICES = ["gw-1", "gw-2"] as const;
+const PR = 50;
+const RUN_ID = 4242;
+const TOKEN_WORKFLOW = ".github/workflows/issue-tokens.yml";
+
+/** What the page shows: the thread on the stand-in, and the PR check's job summaries. */
+export interface StoryResult {
+  s: Scenario;
+  request: number;
+  checks: Array<{ title: string; run: BundleRun }>;
+  tokenRun: BundleRun;
+  device: { own: DeviceCall; stolen: DeviceCall };
+}
+
+interface Ctx {
+  s: Scenario;
+  n: number;
+  pki: DemoPki;
+  config: string;
+  say: (line: string) => void;
+}
+
+const state = (c: Ctx) => `stage ${c.s.record(c.n).stage}; labels ${c.s.labels(c.n).join(", ")}`;
+const lastReply = (c: Ctx) => (c.s.replies(c.n).at(-1) ?? "").split("\n").find((l) => l.trim() !== "") ?? "";
+
+async function intake(c: Ctx): Promise<void> {
+  c.n = await c.s.open({ devices: [...DEVICES], networkPaths: ["10.0.0.300/24"] });
+  c.say(`jane opens request #${c.n} with a mistyped network path: ${state(c)}`);
+  await c.s.editForm(c.n, { devices: [...DEVICES] });
+  c.say(`jane fixes the form: ${state(c)}`);
+  await c.s.tickAll(c.n);
+  c.say(`rita ticks the checklist: ${state(c)}`);
+  const replies = c.s.replies(c.n).length;
+  await c.s.say(c.n, "mallory", "/approve-certification");
+  const refusal = c.s.replies(c.n).length > replies ? lastReply(c) : "(no reply)";
+  c.say(`mallory (not a reviewer) tries /approve-certification: the app answers "${refusal.slice(0, 100)}"`);
+  await c.s.say(c.n, "tom", "/approve-certification");
+  c.say(`tom (reviewer team) approves certification: ${state(c)}`);
+}
+
+async function certificatePr(c: Ctx, w: Workflow): Promise<StoryResult["checks"]> {
+  const path = (d: string) => `certificates/${c.n}/${d}.pem`;
+  const files = (second: Uint8Array) => ({ [path("gw-1")]: deviceFile(c.pki, "gw-1"), [path("gw-2")]: second });
+  const list = Object.keys(files(new Uint8Array())).map((filename) => ({ filename, status: "added" }));
+  c.s.gh.pullFiles.set(PR, list);
+  // The PR check reads the configuration at the PR's base commit (a PR cannot trust its own CA).
+  c.s.gh.setFile(".github/onerecord-access.yml", c.config, SHA);
+  await c.s.probot.receive(pullRequestEvent(c.s.gh, "opened", { number: PR }));
+  const checkout = (second: Uint8Array) =>
+    workspaceWith({ ...files(second), ".github/onerecord-access.yml": c.config });
+  const bad = await prCheck(w, PR, 2, checkout(new TextEncoder().encode(c.pki.selfSigned.pem)));
+  c.say(
+    `PR #${PR} with a self-signed gw-2 certificate: the PR check ${bad.code === 0 ? "passes (unexpected)" : "fails"}`,
+  );
+  const good = await prCheck(w, PR, 2, checkout(deviceFile(c.pki, "gw-2")));
+  c.say(
+    `PR #${PR} with gw-2 issued by the customer CA: the PR check ${good.code === 0 ? "passes" : "fails (unexpected)"}`,
+  );
+  await mergePr(c.s, PR, files(deviceFile(c.pki, "gw-2")));
+  c.say(`rita merges PR #${PR}: ${state(c)}`);
+  return [
+    { title: `PR #${PR}, first push: validate certificates`, run: bad },
+    { title: `PR #${PR}, fixed: validate certificates`, run: good },
+  ];
+}
+
+async function tokens(c: Ctx, w: Workflow, signingKey: string): Promise<BundleRun> {
+  const gh = c.s.gh;
+  gh.runs.set(RUN_ID, {
+    path: TOKEN_WORKFLOW,
+    head_branch: "main",
+    event: "workflow_dispatch",
+    status: "in_progress",
+    conclusion: null,
+    run_attempt: 1,
+    request: c.n,
+    head_sha: SHA,
+  });
+  gh.tokenUsers.set(WORKFLOW_TOKEN, WORKFLOW_BOT);
+  const files = Object.fromEntries(DEVICES.map((d) => [`certificates/${c.n}/${d}.pem`, deviceFile(c.pki, d)]));
+  const workspace = workspaceWith({ ...files, ".github/onerecord-access.yml": c.config });
+  const run = await tokenRun(w, { request: c.n, runId: RUN_ID, maintainer: "tom", signingKey, workspace });
+  c.say(
+    `tom runs the token workflow (run ${RUN_ID}): ${run.outputs["issued-count"] ?? "no"} token(s) issued, exit ${run.code}`,
+  );
+  const posted = gh.commentsOn(c.n).filter((m) => m.user.login === WORKFLOW_BOT.login);
+  for (const comment of posted) await c.s.probot.receive(commentEvent(gh, "created", comment));
+  const current = gh.runs.get(RUN_ID)!;
+  gh.runs.set(RUN_ID, { ...current, status: "completed", conclusion: "success", updated_at: gh.tick() });
+  await c.s.probot.receive(
+    workflowRunEvent(gh, { id: RUN_ID, title: `Issue tokens for request #${c.n}`, conclusion: "success" }),
+  );
+  c.say(`the run completes and the app counts its issuance comment: ${state(c)}`);
+  return run;
+}
+
+function jweOf(c: Ctx, device: string): string {
+  for (const comment of c.s.gh.commentsOn(c.n)) {
+    const parsed = parseIssuanceComment(comment.body);
+    const entry = parsed.ok ? parsed.block.issued.find((t) => t.device === device) : undefined;
+    if (entry) return entry.jwe;
+  }
+  throw new Error(`no issuance comment holds a token for ${device}`);
+}
+
+/** The whole request, intake to live; `say` gets one line per step. */
+export async function runStory(say: (line: string) => void): Promise<StoryResult> {
+  const pki = await makeDemoPki(DEVICES);
+  const signingKey = generateKeyPairSync("ec", { namedCurve: "P-256" })
+    .privateKey.export({ format: "pem", type: "pkcs8" })
+    .toString();
+  const config = demoConfig(pki, await loadSigningKey(signingKey));
+  const s = await Scenario.start(config);
+  s.gh.setClock(new Date().toISOString());
+  const w: Workflow = { gh: s.gh, apiUrl: await s.gh.listen() };
+  const c: Ctx = { s, n: 0, pki, config, say };
+  await intake(c);
+  const checks = await certificatePr(c, w);
+  const run = await tokens(c, w, signingKey);
+  const jwks = JSON.parse(run.outputs.jwks ?? "null") as unknown;
+  const device = await deviceCalls(pki, jwks, jweOf(c, "gw-1"), "gw-1", "gw-2");
+  say(
+    `gw-1 decrypts its token and calls the API over mutual TLS: HTTP ${device.own.status} (${JSON.stringify(device.own.body)})`,
+  );
+  say(`the same token with gw-2's certificate: HTTP ${device.stolen.status} (${JSON.stringify(device.stolen.body)})`);
+  return { s, request: c.n, checks, tokenRun: run, device };
+}

@@ -1,0 +1,91 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { runBundle, type BundleRun } from "../test/action/issue-tokens/runner.js";
+import type { FakeGitHub } from "../test/app/helpers/fake-github.js";
+
+/**
+ * The committed Action bundle (action/dist/index.js) run the way a runner runs it, against the
+ * stand-in served on loopback. Its stdout (which carries `::add-mask::` commands naming the
+ * signing key and the tokens, consumed by a real runner) is never printed: only the job summary
+ * and the outputs come back.
+ */
+export const WORKFLOW_TOKEN = "ghs_demo_workflow_token";
+export const WORKFLOW_BOT = { login: "github-actions[bot]", type: "Bot" as const };
+export const SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
+
+export interface Workflow {
+  gh: FakeGitHub;
+  apiUrl: string;
+}
+
+export function workspaceWith(files: Record<string, string | Uint8Array>): string {
+  const dir = mkdtempSync(join(tmpdir(), "onerecord-demo-checkout-"));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+function baseEnv(w: Workflow, event: string, runId: number): Record<string, string> {
+  return {
+    GITHUB_EVENT_NAME: event,
+    GITHUB_REF: "refs/heads/main",
+    GITHUB_REF_TYPE: "branch",
+    GITHUB_SHA: SHA,
+    GITHUB_REPOSITORY: `${w.gh.owner}/${w.gh.repo}`,
+    GITHUB_RUN_ID: String(runId),
+    GITHUB_RUN_ATTEMPT: "1",
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_API_URL: w.apiUrl,
+  };
+}
+
+/** The PR check (mode validate-certificates) on a pull request's checkout. */
+export async function prCheck(w: Workflow, pr: number, changed: number, workspace: string): Promise<BundleRun> {
+  const repository = { full_name: `${w.gh.owner}/${w.gh.repo}`, default_branch: "main" };
+  return runBundle({
+    workspace,
+    inputs: { mode: "validate-certificates", "github-token": WORKFLOW_TOKEN },
+    env: {
+      ...baseEnv(w, "pull_request", 9000 + pr),
+      GITHUB_REF: `refs/pull/${pr}/merge`,
+      GITHUB_WORKFLOW_REF: `${repository.full_name}/.github/workflows/validate-certificates.yml@refs/pull/${pr}/merge`,
+    },
+    event: {
+      number: pr,
+      pull_request: { number: pr, changed_files: changed, base: { ref: "main", sha: SHA } },
+      repository,
+    },
+  });
+}
+
+/** The token workflow (mode issue-tokens), dispatched by `maintainer` for `request`. */
+export async function tokenRun(
+  w: Workflow,
+  options: { request: number; runId: number; maintainer: string; signingKey: string; workspace: string },
+): Promise<BundleRun> {
+  const repository = `${w.gh.owner}/${w.gh.repo}`;
+  return runBundle({
+    workspace: options.workspace,
+    inputs: {
+      mode: "issue-tokens",
+      request: String(options.request),
+      "signing-key": options.signingKey,
+      "app-login": w.gh.bot.login,
+      "github-token": WORKFLOW_TOKEN,
+    },
+    env: {
+      ...baseEnv(w, "workflow_dispatch", options.runId),
+      GITHUB_WORKFLOW_REF: `${repository}/.github/workflows/issue-tokens.yml@refs/heads/main`,
+      GITHUB_ACTOR: options.maintainer,
+    },
+    event: {
+      ref: "refs/heads/main",
+      inputs: { request: String(options.request) },
+      repository: { full_name: repository, default_branch: "main" },
+      sender: { login: options.maintainer },
+    },
+  });
+}

@@ -1,0 +1,140 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * `npm run demo`, run as a user runs it (a child process), into a temporary folder: its one line
+ * per step, and the page it writes. Where Debian's chromium is installed, the page is also
+ * rendered headless and the key texts are looked for in the rendered DOM.
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const CHROMIUM = "/usr/bin/chromium";
+/** A hang guard, not a timing: the demo takes seconds. */
+const GUARD_MS = 120_000;
+
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    const guard = setTimeout(() => child.kill("SIGKILL"), GUARD_MS);
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    child.on("error", fail);
+    child.on("close", (code) => {
+      clearTimeout(guard);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+let out: string;
+let demo: { code: number | null; stdout: string; stderr: string };
+let html: string;
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), "onerecord-demo-test-"));
+  demo = await run(process.execPath, ["--import", "tsx", "demo/index.ts", "--out", out], root);
+  const path = /^The issue thread as GitHub would show it: (.+)$/m.exec(demo.stdout)?.[1];
+  html = path && existsSync(path) ? readFileSync(path, "utf8") : "";
+}, GUARD_MS + 10_000);
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** The visible text of the page's markup, tags dropped (enough to find phrases). */
+const text = (markup: string) => markup.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ");
+
+describe("npm run demo", () => {
+  it("drives one request from intake to live, one line per step, and prints the page's path", () => {
+    expect(demo.code, demo.stderr).toBe(0);
+    const lines = demo.stdout.trim().split("\n");
+    expect(lines.slice(0, -1).every((l) => l.startsWith("• "))).toBe(true);
+    expect(demo.stdout).toMatch(/opens request #1 with a mistyped network path: stage requested/);
+    expect(demo.stdout).toMatch(/jane fixes the form: stage certification/);
+    expect(demo.stdout).toMatch(/mallory \(not a reviewer\) tries \/approve-certification: the app answers "@mallory/);
+    expect(demo.stdout).toMatch(/approves certification: stage certificates/);
+    expect(demo.stdout).toMatch(/self-signed gw-2 certificate: the PR check fails\n/);
+    expect(demo.stdout).toMatch(/issued by the customer CA: the PR check passes\n/);
+    expect(demo.stdout).toMatch(/merges PR #50: stage tokens/);
+    expect(demo.stdout).toMatch(/token workflow \(run 4242\): 2 token\(s\) issued, exit 0/);
+    expect(demo.stdout).toMatch(/counts its issuance comment: stage live; labels access: live\n/);
+    expect(demo.stdout).toMatch(/gw-1 decrypts its token and calls the API over mutual TLS: HTTP 200 .*"sub":"gw-1"/);
+    expect(demo.stdout).toMatch(/with gw-2's certificate: HTTP 401 .*thumbprint-mismatch/);
+    expect(lines.at(-1)).toMatch(/^The issue thread as GitHub would show it: .+request-1\.html$/);
+  });
+
+  it("prints no key and no token", () => {
+    for (const stream of [demo.stdout, demo.stderr]) {
+      expect(stream).not.toContain("PRIVATE KEY");
+      // A JOSE header (JWS or JWE) base64url-encoded starts with "eyJ".
+      expect(stream).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+    }
+  });
+
+  it("writes the thread: the stage Live, the refused outsider, label chips, the tokens and both job summaries", () => {
+    const page = text(html);
+    expect(page).toContain("Production access request · Live");
+    expect(page).toContain("2 of 2 device(s) hold a live token");
+    expect(page).toContain("@mallory /approve-certification was not run: only reviewers can run");
+    expect(html).toMatch(/<span class="label" style="background:#[0-9a-f]{6};color:#[0-9a-f]{6}">access: live<\/span>/);
+    expect(page).toContain("Device tokens for request #1");
+    expect(html).toContain("github-actions[bot]");
+    expect(page).toMatch(/❌ PR #50, first push: validate certificates .*❌ 1 valid, 1 invalid/);
+    expect(page).toMatch(/✅ PR #50, fixed: validate certificates .*✅ 2 valid/);
+    // GitHub's stylesheet, inlined; the record's hidden markers are not shown.
+    expect(html).toContain(".markdown-body");
+    expect(html).not.toContain("<!--");
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))(
+    existsSync(CHROMIUM)
+      ? `renders in headless Chromium (${CHROMIUM}) with the key texts in the rendered page`
+      : `SKIPPED: headless rendering needs Debian's chromium at ${CHROMIUM} (apt-get install chromium)`,
+    async () => {
+      const profile = mkdtempSync(join(tmpdir(), "onerecord-demo-chromium-"));
+      const shot = join(out, "page.png");
+      const page = join(out, "request-1.html");
+      const flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        `--user-data-dir=${profile}`,
+        "--window-size=1100,3000",
+      ];
+      try {
+        const dom = await run(CHROMIUM, [...flags, "--dump-dom", `file://${page}`], out);
+        expect(dom.code).toBe(0);
+        const rendered = text(dom.stdout);
+        for (const phrase of [
+          "Production access request · Live",
+          "was not run: only reviewers can run",
+          "access: live",
+          "Device tokens for request #1",
+          "OneRecord certificate check",
+        ])
+          expect(rendered).toContain(phrase);
+        const png = await run(CHROMIUM, [...flags, `--screenshot=${shot}`, `file://${page}`], out);
+        expect(png.code).toBe(0);
+        const image = readFileSync(shot);
+        expect(image.subarray(1, 4).toString("latin1")).toBe("PNG");
+        // IHDR: width and height as Chromium drew them.
+        expect([image.readUInt32BE(16), image.readUInt32BE(20)]).toEqual([1100, 3000]);
+      } finally {
+        rmSync(profile, { recursive: true, force: true });
+      }
+    },
+    GUARD_MS,
+  );
+});
