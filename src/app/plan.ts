@@ -217,9 +217,10 @@ function rebuiltComments(o: Observation): Observation["unseen"] {
   const lines = o.unseen.lines.filter((l) => l.comment === o.triggerComment);
   const old = new Map<number, string>();
   for (const l of o.unseen.lines) if (l.comment !== o.triggerComment) old.set(l.comment, l.by);
-  for (const i of o.unseen.ignored) old.set(i.comment, i.by);
-  const ignored = [...old].map(([comment, by]) => ({ comment, by, reason: "rebuilt" as const }));
-  return { lines, ignored: ignored.sort((a, b) => a.comment - b.comment) };
+  for (const i of o.unseen.ignored) if (i.reason !== "no-command") old.set(i.comment, i.by);
+  const rebuilt = [...old].map(([comment, by]) => ({ comment, by, reason: "rebuilt" as const }));
+  const chat = o.unseen.ignored.filter((i) => i.reason === "no-command");
+  return { lines, ignored: [...rebuilt, ...chat].sort((a, b) => a.comment - b.comment) };
 }
 
 export function requestInEffect(prior: AccessRecord | null, form: FormResult): RequestContent | null {

@@ -120,6 +120,7 @@ export type CommandRecord = z.infer<typeof commandRecordSchema>;
  * - `edited`: edited before the app first saw it, never executed, answered once;
  * - `pruned`: its command lines could never change the outcome (refused for good, or answered)
  *   and were dropped from `commands` to keep the record small; `lines` counts them;
+ * - `no-command`: a comment without a command line, remembered so it is never parsed again;
  * - `rebuilt`: a comment that was there when the app had to rebuild the record (unreadable, or
  *   naming another repository's request): its commands are not replayed, since what they
  *   approved can no longer be known; reviewers give them again;
@@ -129,7 +130,7 @@ export type CommandRecord = z.infer<typeof commandRecordSchema>;
 export const ignoredCommentSchema = z.object({
   comment: z.number().int().positive(),
   by: login,
-  reason: z.enum(["edited", "pruned", "rebuilt", "pruned-through"]),
+  reason: z.enum(["edited", "pruned", "rebuilt", "no-command", "pruned-through"]),
   lines: z.number().int().min(0).optional(),
 });
 export type IgnoredComment = z.infer<typeof ignoredCommentSchema>;

@@ -33,6 +33,17 @@ describe("state edges", () => {
     expect(s.gh.botComments(n).filter((c) => c.body.startsWith(STATUS_MARKER))).toHaveLength(1);
   });
 
+  it("remembers a comment without a command as seen, so later events do not read it again", async () => {
+    s = await Scenario.start();
+    const n = await s.open();
+    const chat = s.gh.addComment(n, `thanks! ${"> ".repeat(2000)}`, "jane"); // no webhook handled: it has no command
+    await s.say(n, "rita", "/check stage-testing");
+    expect(s.record(n).ignored).toContainEqual({ comment: chat.id, by: "jane", reason: "no-command" });
+    expect(s.replies(n)).toEqual([]);
+    await s.say(n, "rita", "/check legal-agreements");
+    expect(s.record(n).ignored.filter((i) => i.comment === chat.id)).toHaveLength(1);
+  });
+
   it("takes a duplicate status comment that another instance deleted first (404) as done", async () => {
     s = await Scenario.start();
     const n = await s.open();

@@ -63,7 +63,8 @@ export function planReplies(input: {
     const text = replyForComment(by, commentUrl(record.issueUrl, comment), lines, help);
     if (text) replies.push(text);
   }
-  for (const i of input.ignored) replies.push(editedCommentReply(i.by, commentUrl(record.issueUrl, i.comment)));
+  for (const i of input.ignored)
+    if (i.reason === "edited") replies.push(editedCommentReply(i.by, commentUrl(record.issueUrl, i.comment)));
   return replies;
 }
 

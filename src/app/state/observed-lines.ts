@@ -47,8 +47,12 @@ export function unseenLines(
   for (const comment of [...comments].sort((a, b) => a.id - b.id)) {
     if (seen.has(comment.id) || comment.id <= through || isBot(comment.user)) continue;
     const parsed = parseCommands(comment.body);
-    if (parsed.length === 0) continue;
     const by = comment.user!.login;
+    // Remembered as seen, so no later event parses it again (whatever it holds).
+    if (parsed.length === 0) {
+      ignored.push({ comment: comment.id, by, reason: "no-command" });
+      continue;
+    }
     if (comment.updated_at !== comment.created_at) {
       ignored.push({ comment: comment.id, by, reason: "edited" });
       continue;
