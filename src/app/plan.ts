@@ -143,7 +143,10 @@ function planViews(
     ? []
     : [
         ...planReplies({ record, fresh: newCommands, ignored: o.unseen.ignored, roles: o.reviewers, refusals }),
-        ...newlyVoided(o.prior, record).map(voidedRunReply),
+        // The reviewer whose block came first is told; a run before any approval has no one to tell.
+        ...newlyVoided(o.prior, record)
+          .filter((v) => v.blockedBy.kind !== "not-approved")
+          .map(voidedRunReply),
       ];
   const accepted = new Set(
     record.commands.filter((c) => c.outcome === "accepted" && newCommands.some((n) => n.comment === c.comment)),

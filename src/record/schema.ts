@@ -231,7 +231,7 @@ export const voidedRunSchema = z.object({
   /** When the run completed: the issuance's effect time. */
   at: isoTime,
   tokens: z.number().int().min(0),
-  blockedBy: stampSchema.extend({ kind: z.enum(["reject", "hold", "revoke"]) }),
+  blockedBy: stampSchema.extend({ kind: z.enum(["reject", "hold", "revoke", "not-approved"]) }),
 });
 export type VoidedRun = z.infer<typeof voidedRunSchema>;
 

@@ -89,4 +89,24 @@ describe("reduce", () => {
     expect(out.commands.map((c) => c.refusal)).toEqual(["not-reviewer", "requester", "reason-missing"]);
     expect(out.stage).toBe("certification");
   });
+
+  it("never counts tokens of a run that completed before any approval, and records a valid block for them", () => {
+    const issued = {
+      device: "a-1",
+      jti: "j1",
+      x5tS256: "x",
+      expiresAt: "2027-01-01T00:00:00Z",
+      runUrl: "https://github.com/acme/r/actions/runs/5",
+      at: "2026-01-01T00:00:01Z",
+    };
+    const out = reduce(input([line("check", "rita", "stage-testing")], { issuance: [issued] }));
+    expect(out.voidedRuns).toEqual([
+      {
+        runUrl: issued.runUrl,
+        at: issued.at,
+        tokens: 1,
+        blockedBy: { kind: "not-approved", by: "onerecord-access", at: issued.at, url: issued.runUrl },
+      },
+    ]);
+  });
 });

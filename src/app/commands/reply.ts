@@ -90,7 +90,12 @@ export function replyForComment(
   return parts.length ? parts.join("\n") : null;
 }
 
-const BLOCK_COMMAND = { reject: "/reject", hold: "/hold", revoke: "/revoke-certification" } as const;
+const BLOCK_COMMAND = {
+  reject: "/reject",
+  hold: "/hold",
+  revoke: "/revoke-certification",
+  "not-approved": "missing approval",
+} as const;
 
 /** Tells the reviewer whose block a run's tokens came after that those tokens do not count. */
 export function voidedRunReply(v: VoidedRun): string {

@@ -389,7 +389,12 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
   return out;
 }
 
-const BLOCK_WORDS = { reject: "rejected", hold: "put on hold", revoke: "no longer approved" } as const;
+const BLOCK_WORDS = {
+  reject: "rejected",
+  hold: "put on hold",
+  revoke: "no longer approved",
+  "not-approved": "not approved",
+} as const;
 
 /** Runs that completed after a block: their tokens were issued but never count. */
 function voidedRunLines(record: AccessRecord): string[] {

@@ -82,14 +82,15 @@ interface Fold {
   revoked: Stamp | null;
 }
 
-function blockInEffect(fold: Fold): VoidedRun["blockedBy"] | null {
+function blockInEffect(fold: Fold, event: { at: string; url: string }): VoidedRun["blockedBy"] | null {
   const { state } = fold;
   const stamp = (s: Stamp) => ({ by: s.by, at: s.at, url: s.url });
   if (state.rejection) return { kind: "reject", ...stamp(state.rejection) };
   if (state.hold) return { kind: "hold", ...stamp(state.hold) };
-  if (!state.certification)
-    return { kind: "revoke", ...(fold.revoked ?? { by: APP_ACTOR, at: "", url: fold.input.issueUrl }) };
-  return null;
+  if (state.certification) return null;
+  if (fold.revoked) return { kind: "revoke", ...stamp(fold.revoked) };
+  // Never approved at that moment (no revocation either): the run's own time and link.
+  return { kind: "not-approved", by: APP_ACTOR, at: event.at, url: event.url };
 }
 
 /** The key of one command line in `ReduceOutput.refusals`. */
@@ -240,7 +241,7 @@ function replayMerge(fold: Fold, event: Extract<HistoryEvent, { kind: "merge" }>
  */
 function replayIssuance(fold: Fold, event: Extract<HistoryEvent, { kind: "issuance" }>): void {
   const { state } = fold;
-  const blockedBy = blockInEffect(fold);
+  const blockedBy = blockInEffect(fold, event);
   if (blockedBy) {
     fold.voidedRuns.push({ runUrl: event.url, at: event.at, tokens: event.entries.length, blockedBy });
     return;
