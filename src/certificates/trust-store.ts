@@ -2,7 +2,7 @@ import { X509Certificate } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import { allowlistPins, allowlistSources, type PinnedRoot } from "./allowlist/index.js";
 import type { RootProfile } from "./allowlist/types.js";
-import { AsnConvert } from "@peculiar/asn1-schema";
+import { parseDer } from "./der.js";
 import { Certificate } from "@peculiar/asn1-x509";
 import { fingerprintOf, inspectCertificate, type CertificateFacts } from "./inspect.js";
 import { renderName } from "./names.js";
@@ -138,7 +138,7 @@ export class TrustStore {
           const der = new X509Certificate(pem).raw;
           const fingerprint = fingerprintOf(der);
           if (!this.anchorByFingerprint(fingerprint))
-            this.publicRoots.set(renderName(AsnConvert.parse(der, Certificate).tbsCertificate.subject), fingerprint);
+            this.publicRoots.set(renderName(parseDer(der, Certificate).tbsCertificate.subject), fingerprint);
         } catch {
           // A root Node cannot parse is simply not named in messages.
         }
