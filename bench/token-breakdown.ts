@@ -16,7 +16,7 @@ export async function encryptionSteps(count: number): Promise<string[]> {
   const signKey = await toCryptoKey(signer, { name: "ECDSA", namedCurve: "P-256" }, ["sign"]);
   const steps: Array<[string, () => Promise<unknown>]> = [
     ["ES256 signature (the JWT, for scale)", () => subtle.sign({ name: "ECDSA", hash: "SHA-256" }, signKey, payload)],
-    ["recipient key KeyObject -> CryptoKey", () => toCryptoKey(recipient, ECDH, [])],
+    ["device key KeyObject -> CryptoKey (per key)", () => toCryptoKey(recipient, ECDH, [])],
     ["ephemeral P-256 key pair (fresh per JWE)", () => subtle.generateKey(ECDH, true, ["deriveBits"])],
   ];
   const recipientKey = await toCryptoKey(recipient, ECDH, []);
@@ -47,12 +47,14 @@ export async function encryptionSteps(count: number): Promise<string[]> {
   return lines;
 }
 
-/** Node 20 has no KeyObject.toCryptoKey; jose then goes through an export and an import. */
+/**
+ * jose's conversion (once per key, cached): KeyObject.toCryptoKey where Node has it (22.10+),
+ * otherwise, as on Node 20, an export to JWK and an import of that JWK.
+ */
 function toCryptoKey(
   key: KeyObject,
   algorithm: webcrypto.EcKeyImportParams,
   usages: webcrypto.KeyUsage[],
 ): Promise<webcrypto.CryptoKey> {
-  const type = key.type === "private" ? "pkcs8" : "spki";
-  return subtle.importKey(type, key.export({ format: "der", type }), algorithm, true, usages);
+  return subtle.importKey("jwk", key.export({ format: "jwk" }), algorithm, true, usages);
 }
