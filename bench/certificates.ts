@@ -5,10 +5,12 @@ import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fmt, interleaved, timeCommand } from "./measure.js";
+import { profileCommand } from "./profile.js";
 
 x509.cryptoProvider.set(webcrypto);
 const CHAINS = 1000;
-const ROUNDS = 3;
+const ROUNDS = 5;
+const STARTS = 9;
 const EC = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
 
 /**
@@ -44,36 +46,72 @@ export async function benchCertificates(repo: string): Promise<string[]> {
       ...leaves,
     ];
 
+    const single = [
+      cli,
+      "validate",
+      "--trust",
+      join(dir, "root.pem"),
+      "--at",
+      at,
+      join(dir, "certificates/1/device-0000.pem"),
+    ];
     const t = interleaved(ROUNDS, {
       cli: () => timeCommand(process.execPath, cliArgs),
       opensslPerFile: () => timeCommand("bash", ["per-file.sh"], { cwd: dir }),
       opensslBatch: () => timeCommand("openssl", batch, { cwd: dir }),
     });
+    const batched = t.cli! / t.opensslBatch!;
     const lines = [
       `certificates: ${CHAINS} client chains (leaf + intermediate, EC P-256), median of ${ROUNDS} interleaved runs`,
       `  onerecord-access validate (one run, all files)  ${fmt(t.cli!)}  (${(t.cli! / CHAINS).toFixed(2)} ms/chain)`,
-      `  openssl verify, one process per chain           ${fmt(t.opensslPerFile!)}`,
       `  openssl verify, one batched process             ${fmt(t.opensslBatch!)}`,
-      `  ratio CLI / openssl per chain                   ${(t.cli! / t.opensslPerFile!).toFixed(2)}  (target <= 1.0)`,
-      `  ratio CLI / openssl batched                     ${(t.cli! / t.opensslBatch!).toFixed(2)}`,
+      `  openssl verify, one process per chain           ${fmt(t.opensslPerFile!)}  (context)`,
+      `  ratio CLI / openssl batched                     ${batched.toFixed(2)}  ${verdict(batched, 1.0, 0.8)}`,
+      `  ratio CLI / openssl per chain                   ${(t.cli! / t.opensslPerFile!).toFixed(2)}  (context)`,
     ];
+    // The why, when the target is missed: the same run on the unbundled build, by package.
+    const built = join(repo, "dist/src/cli/main.js");
+    if (batched > 1.0 && existsSync(built)) {
+      lines.push(`  profile of the ${CHAINS}-chain run (self time by package; dist/ build):`);
+      lines.push(...profileCommand([built, ...cliArgs.slice(1)]));
+    }
+
     const bundle = join(repo, "action/dist/index.js");
     // The runner creates these files before a step starts.
     writeFileSync(join(dir, "output.txt"), "");
     writeFileSync(join(dir, "summary.md"), "");
-    if (!existsSync(bundle)) return [...lines, "action bundle: action/dist/index.js is missing (npm run bundle)"];
-    const bare = interleaved(5, {
+    const haveBundle = existsSync(bundle);
+    const bare = interleaved(STARTS, {
       node: () => timeCommand(process.execPath, ["-e", ""]),
-      bundle: () => timeCommand(process.execPath, [bundle], { cwd: dir, env: actionEnv(dir) }),
+      cliOne: () => timeCommand(process.execPath, single),
+      ...(haveBundle && {
+        bundle: () => timeCommand(process.execPath, [bundle], { cwd: dir, env: actionEnv(dir) }),
+      }),
     });
-    return [
-      ...lines,
-      `action bundle cold start (no certificate files), median of 5`,
-      `  node action/dist/index.js  ${fmt(bare.bundle!)}   node -e ''  ${fmt(bare.node!)}   ratio ${(bare.bundle! / bare.node!).toFixed(2)}`,
-    ];
+    const one = bare.cliOne! / bare.node!;
+    lines.push(
+      `start-up, median of ${STARTS} interleaved runs (node -e '' ${fmt(bare.node!)})`,
+      `  CLI validate, one certificate   ${fmt(bare.cliOne!)}  ratio ${one.toFixed(2)}  ${verdict(one, 2.5)}`,
+    );
+    if (one > 2.5 && existsSync(built)) {
+      lines.push(`  profile of the one-certificate run (self time by package; dist/ build):`);
+      lines.push(...profileCommand([built, ...single.slice(1)]));
+    }
+    if (!haveBundle) return [...lines, "  action bundle: action/dist/index.js is missing (npm run bundle)"];
+    const action = bare.bundle! / bare.node!;
+    lines.push(
+      `  Action bundle, empty workspace  ${fmt(bare.bundle!)}  ratio ${action.toFixed(2)}  ${verdict(action, 2.5)}`,
+    );
+    return lines;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function verdict(ratio: number, target: number, stretch?: number): string {
+  const goal = `target <= ${target.toFixed(1)}${stretch ? `, stretch ${stretch.toFixed(1)}` : ""}`;
+  if (stretch && ratio <= stretch) return `(${goal}: stretch met)`;
+  return ratio <= target ? `(${goal}: met)` : `(${goal}: NOT met)`;
 }
 
 function actionEnv(dir: string): NodeJS.ProcessEnv {

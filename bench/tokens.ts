@@ -12,6 +12,7 @@ import {
   type DeviceCertificate,
 } from "../src/tokens/index.js";
 import { fmt, median } from "./measure.js";
+import { encryptionSteps } from "./token-breakdown.js";
 
 x509.cryptoProvider.set(webcrypto);
 const DEVICES = 1000;
@@ -116,6 +117,7 @@ export async function benchTokens(): Promise<string[]> {
     `  verify (API side: signature, claims, x5t#S256) ${fmt(m.verify).padStart(9)}  ${rate(m.verify)}`,
     `  decrypt (customer side, device key)            ${fmt(m.decrypt).padStart(9)}  ${rate(m.decrypt)}`,
     `  ratio sign+encrypt / sign only                 ${(m.signEncrypt / m.sign).toFixed(2)}`,
+    ...(await encryptionSteps(DEVICES)),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { AsnConvert } from "@peculiar/asn1-schema";
+import { parseDer } from "./der.js";
 import {
   BasicConstraints,
   ExtendedKeyUsage,
@@ -72,9 +72,9 @@ export function readExtensions(extensions: Extension[]): ExtensionFacts {
   const value = (oid: string) => first.get(oid)?.extnValue.buffer;
 
   const bc = value(id_ce_basicConstraints);
-  const basic = bc ? AsnConvert.parse(bc, BasicConstraints) : undefined;
+  const basic = bc ? parseDer(bc, BasicConstraints) : undefined;
   const ku = value(id_ce_keyUsage);
-  const kuBits = ku ? AsnConvert.parse(ku, KeyUsage).toNumber() : undefined;
+  const kuBits = ku ? parseDer(ku, KeyUsage).toNumber() : undefined;
   const eku = value(id_ce_extKeyUsage);
   const san = value(id_ce_subjectAltName);
   const nc = first.get(id_ce_nameConstraints);
@@ -90,11 +90,9 @@ export function readExtensions(extensions: Extension[]): ExtensionFacts {
             digitalSignature: (kuBits & KeyUsageFlags.digitalSignature) !== 0,
             keyCertSign: (kuBits & KeyUsageFlags.keyCertSign) !== 0,
           },
-    extendedKeyUsage: eku ? [...AsnConvert.parse(eku, ExtendedKeyUsage)] : undefined,
-    altNames: san ? [...AsnConvert.parse(san, SubjectAlternativeName)] : [],
-    nameConstraints: nc
-      ? readNameConstraints(AsnConvert.parse(nc.extnValue.buffer, NameConstraints), nc.critical)
-      : undefined,
+    extendedKeyUsage: eku ? [...parseDer(eku, ExtendedKeyUsage)] : undefined,
+    altNames: san ? [...parseDer(san, SubjectAlternativeName)] : [],
+    nameConstraints: nc ? readNameConstraints(parseDer(nc.extnValue.buffer, NameConstraints), nc.critical) : undefined,
     profile: {
       authorityKeyId: first.has(id_ce_authorityKeyIdentifier),
       subjectKeyId: first.has(id_ce_subjectKeyIdentifier),

@@ -1,5 +1,5 @@
 import { createHash, X509Certificate, type KeyObject } from "node:crypto";
-import { AsnConvert } from "@peculiar/asn1-schema";
+import { parseDer } from "./der.js";
 import { Certificate, type SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { RsaSaPssParams, id_RSASSA_PSS } from "@peculiar/asn1-rsa";
 import { describeSignatureAlgorithm } from "./algorithms.js";
@@ -62,7 +62,7 @@ export function inspectCertificate(der: Uint8Array): CertificateFacts {
   let asn: Certificate;
   try {
     node = new X509Certificate(der);
-    asn = AsnConvert.parse(der, Certificate);
+    asn = parseDer(der, Certificate);
   } catch {
     throw new CertificateDecodeError("not a valid X.509 certificate");
   }
@@ -145,7 +145,7 @@ function signatureAlgorithmOf(asn: Certificate): { name: string; weak: boolean }
   if (oid === id_RSASSA_PSS) {
     // RSASSA-PSS defaults its hash to SHA-1 when the parameters leave it out.
     const params = asn.signatureAlgorithm.parameters;
-    const pss = params ? AsnConvert.parse(params, RsaSaPssParams) : new RsaSaPssParams();
+    const pss = params ? parseDer(params, RsaSaPssParams) : new RsaSaPssParams();
     const hash = describeSignatureAlgorithm(pss.hashAlgorithm.algorithm);
     return { name: `RSASSA-PSS with ${hash.name}`, weak: hash.weak };
   }

@@ -74,11 +74,13 @@ export function nameKey(name: Name): string {
 
 function canonicalValue(value: Name[number][number]["value"]): string {
   if (value.anyValue) return `#${Buffer.from(value.anyValue).toString("hex")}`;
-  return JSON.stringify(
-    value
-      .toString()
-      .replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, "")
-      .replace(/[ \t\n\r\f\v]+/g, " ")
-      .replace(/[A-Z]/g, (c) => c.toLowerCase()),
-  );
+  return JSON.stringify(canonicalText(value.toString()));
+}
+
+/** A string value as name keys hold it: trimmed, inner spaces collapsed, ASCII letters lower case. */
+export function canonicalText(text: string): string {
+  return text
+    .replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, "")
+    .replace(/[ \t\n\r\f\v]+/g, " ")
+    .replace(/[A-Z]/g, (c) => c.toLowerCase());
 }

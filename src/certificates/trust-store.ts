@@ -2,10 +2,10 @@ import { X509Certificate } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import { allowlistPins, allowlistSources, type PinnedRoot } from "./allowlist/index.js";
 import type { RootProfile } from "./allowlist/types.js";
-import { AsnConvert } from "@peculiar/asn1-schema";
+import { parseDer } from "./der.js";
 import { Certificate } from "@peculiar/asn1-x509";
 import { fingerprintOf, inspectCertificate, type CertificateFacts } from "./inspect.js";
-import { renderName } from "./names.js";
+import { canonicalText, renderName } from "./names.js";
 import type { TrustAnchorSource } from "./types.js";
 
 export interface TrustAnchor {
@@ -26,8 +26,8 @@ interface Caches {
  * once: intermediates are looked up by the hash of their DER before anything is decoded.
  */
 export class TrustStore {
-  private anchorsByFingerprint: Map<string, TrustAnchor> | undefined;
-  private anchorsBySubject: Map<string, TrustAnchor[]> | undefined;
+  private entries: Map<string, AnchorEntry> | undefined;
+  private readonly named = new Map<string, TrustAnchor[]>();
   private readonly decoded: Map<string, CertificateFacts>;
   private readonly signatures: Map<string, boolean>;
   private publicRoots: Map<string, string> | undefined;
@@ -88,16 +88,35 @@ export class TrustStore {
   }
 
   anchorByFingerprint(fingerprint: string): TrustAnchor | undefined {
-    return this.index().byFingerprint.get(fingerprint);
+    const carried = this.carried.find((a) => a.facts.fingerprintSha256 === fingerprint);
+    if (carried || this.base) return carried ?? this.base!.anchorByFingerprint(fingerprint);
+    const entry = this.index().get(fingerprint);
+    return entry ? this.anchorOf(entry) : undefined;
   }
 
   /** Anchors whose subject matches this name key (RFC 5280 §7.1); the caller still checks the signature. */
   anchorsNamed(nameKey: string): TrustAnchor[] {
-    return this.index().bySubject.get(nameKey) ?? [];
+    if (this.base) {
+      const carried = this.carried.filter((a) => a.facts.subjectKey === nameKey);
+      return [...this.base.anchorsNamed(nameKey), ...carried];
+    }
+    let found = this.named.get(nameKey);
+    if (!found) {
+      found = [];
+      for (const entry of this.index().values()) {
+        // The allowlist's common name only skips roots that cannot match; the decoded subject decides.
+        if (entry.hint !== undefined && !nameKey.includes(entry.hint)) continue;
+        const anchor = this.anchorOf(entry);
+        if (anchor?.facts.subjectKey === nameKey) found.push(anchor);
+      }
+      if (this.named.size < 10_000) this.named.set(nameKey, found);
+    }
+    return found;
   }
 
-  allAnchors(): Iterable<TrustAnchor> {
-    return this.index().byFingerprint.values();
+  allAnchors(): TrustAnchor[] {
+    if (this.base) return [...this.base.allAnchors(), ...this.carried];
+    return [...this.index().values()].flatMap((entry) => this.anchorOf(entry) ?? []);
   }
 
   /** Decodes a CA certificate once per store, whatever number of files carry it. */
@@ -138,7 +157,7 @@ export class TrustStore {
           const der = new X509Certificate(pem).raw;
           const fingerprint = fingerprintOf(der);
           if (!this.anchorByFingerprint(fingerprint))
-            this.publicRoots.set(renderName(AsnConvert.parse(der, Certificate).tbsCertificate.subject), fingerprint);
+            this.publicRoots.set(renderName(parseDer(der, Certificate).tbsCertificate.subject), fingerprint);
         } catch {
           // A root Node cannot parse is simply not named in messages.
         }
@@ -147,48 +166,63 @@ export class TrustStore {
     return this.publicRoots.has(name) ? name : undefined;
   }
 
-  private index(): { byFingerprint: Map<string, TrustAnchor>; bySubject: Map<string, TrustAnchor[]> } {
-    if (this.base && (!this.anchorsByFingerprint || !this.anchorsBySubject)) {
-      const parent = this.base.index();
-      const byFingerprint = new Map(parent.byFingerprint);
-      const bySubject = new Map(parent.bySubject);
-      for (const anchor of this.carried) {
-        byFingerprint.set(anchor.facts.fingerprintSha256, anchor);
-        // Keyed like every anchor: by the RFC 5280 §7.1 comparison key of the subject.
-        bySubject.set(anchor.facts.subjectKey, [...(bySubject.get(anchor.facts.subjectKey) ?? []), anchor]);
-      }
-      this.anchorsByFingerprint = byFingerprint;
-      this.anchorsBySubject = bySubject;
-    }
-    if (!this.anchorsByFingerprint || !this.anchorsBySubject) {
-      const byFingerprint = new Map<string, TrustAnchor>();
-      const bySubject = new Map<string, TrustAnchor[]>();
+  /**
+   * The anchors by pinned fingerprint, checked but not yet decoded: a run decodes only the roots
+   * its paths reach (decoding the whole allowlist was most of a one-certificate run's time).
+   */
+  private index(): Map<string, AnchorEntry> {
+    if (!this.entries) {
+      this.entries = new Map();
       for (const source of this.sources) {
         const der = derOfPem(source.pem);
         const actual = fingerprintOf(der);
         // A pinned fingerprint that does not match its PEM means the data was tampered with or
         // mis-generated: such an anchor is dropped, never trusted on its name.
         if (actual !== source.fingerprintSha256.toUpperCase()) continue;
-        if (byFingerprint.has(actual)) continue;
-        let facts: CertificateFacts;
-        try {
-          facts = this.decode(der, actual);
-        } catch {
-          // A root that cannot be inspected would otherwise fail every file of the run; like a
-          // mismatched pin, it simply anchors nothing (trustAnchorFromPem refuses it up front).
-          continue;
-        }
-        const anchor: TrustAnchor = { brand: source.brand, facts, ...(source.profile && { profile: source.profile }) };
-        byFingerprint.set(actual, anchor);
-        const list = bySubject.get(anchor.facts.subjectKey) ?? [];
-        list.push(anchor);
-        bySubject.set(anchor.facts.subjectKey, list);
+        if (this.entries.has(actual)) continue;
+        this.entries.set(actual, { source, der, fingerprint: actual, hint: nameHint(source, actual) });
       }
-      this.anchorsByFingerprint = byFingerprint;
-      this.anchorsBySubject = bySubject;
     }
-    return { byFingerprint: this.anchorsByFingerprint, bySubject: this.anchorsBySubject };
+    return this.entries;
   }
+
+  private anchorOf(entry: AnchorEntry): TrustAnchor | undefined {
+    if (entry.anchor === undefined) {
+      try {
+        const facts = this.decode(entry.der, entry.fingerprint);
+        const { brand, profile } = entry.source;
+        entry.anchor = { brand, facts, ...(profile && { profile }) };
+      } catch {
+        // A root that cannot be inspected would otherwise fail every file of the run; like a
+        // mismatched pin, it simply anchors nothing (trustAnchorFromPem refuses it up front).
+        entry.anchor = null;
+      }
+    }
+    return entry.anchor ?? undefined;
+  }
+}
+
+/**
+ * The allowlist's name of the root as it sits in a name key (quoted, then escaped once more inside
+ * the key's array), when the profile describes this very certificate (its pinned fingerprint);
+ * roots.json records each root's own common name (or OU), which test/certificates checks.
+ */
+function nameHint(source: TrustAnchorSource, fingerprint: string): string | undefined {
+  if (source.profile?.fingerprintSha256.toUpperCase() !== fingerprint) return undefined;
+  return JSON.stringify(JSON.stringify(canonicalText(source.profile.name))).slice(1, -1);
+}
+
+/**
+ * One anchor of the store. `hint`: the allowlist's common name (or OU) of the root, as it appears
+ * in a name key (names.ts); a key without it cannot be this root's subject.
+ */
+interface AnchorEntry {
+  source: TrustAnchorSource;
+  der: Uint8Array;
+  fingerprint: string;
+  hint: string | undefined;
+  /** Decoded on first use; null when the certificate does not decode. */
+  anchor?: TrustAnchor | null;
 }
 
 /** Builds an anchor source from a PEM, computing its fingerprint (CLI `--trust`, tests). */

@@ -1,6 +1,4 @@
 import { findPrivateKeys } from "../certificates/index.js";
-import { parseConfigText } from "../config/parse.js";
-import type { AccessConfig } from "../config/schema.js";
 import { OneRecordError } from "../errors.js";
 import { optionSubject } from "../tokens/token-input.js";
 
@@ -16,13 +14,4 @@ export function refuseKeyMaterial(bytes: Uint8Array, option: string, path: strin
     "usage",
     `${optionSubject(option, path)}: this is a private key (${kinds.join(", ")}); pass the ${wanted}, and keep the key where it is`,
   );
-}
-
-/**
- * A `--config FILE` the user gave: refused when it holds a key, and every message names that file
- * (not the default .github/onerecord-access.yml), so the user fixes the file they passed.
- */
-export function parseConfigOption(text: string, path: string): AccessConfig {
-  refuseKeyMaterial(Buffer.from(text, "utf8"), "--config", path, "configuration file (.github/onerecord-access.yml)");
-  return parseConfigText(text, optionSubject("--config", path));
 }

@@ -7,12 +7,13 @@ import {
   trustAnchorsFromFile,
   type TrustAnchorSource,
 } from "../certificates/index.js";
+import type { AccessConfig } from "../config/schema.js";
 import { OneRecordError } from "../errors.js";
 import { parseArgs } from "node:util";
 import { isShowableOptionValue, optionSubject } from "../tokens/token-input.js";
 import { parseCommandArgs } from "./args.js";
 import { EXIT_INVALID, EXIT_OK, type CliIO } from "./io.js";
-import { parseConfigOption, refuseKeyMaterial } from "./option-file.js";
+import { refuseKeyMaterial } from "./option-file.js";
 import { renderReport, reportJson } from "./render-report.js";
 import { validateInputs } from "./validate-inputs.js";
 import { VALIDATE_USAGE } from "./validate-usage.js";
@@ -34,7 +35,7 @@ export async function run(argv: string[], io: CliIO & { readStdinBytes?: () => P
     io.stdout(VALIDATE_USAGE);
     return EXIT_OK;
   }
-  const config = args.config ? parseConfigOption(await readText(args.config, "--config"), args.config) : undefined;
+  const config = args.config ? await configOption(args.config) : undefined;
   const extra: TrustAnchorSource[] = [...(config?.certificates.extraCAs ?? [])];
   for (const file of args.trust) extra.push(...(await trustedRoots(file)));
 
@@ -115,6 +116,13 @@ async function trustedRoots(file: string): Promise<TrustAnchorSource[]> {
   const result = trustAnchorsFromFile(bytes, brand);
   if (!result.ok) throw new OneRecordError("usage", `${optionSubject("--trust", file)}: ${result.message}`);
   return result.sources;
+}
+
+/** Loads the configuration code only when --config is given (see config-option.ts). */
+async function configOption(path: string): Promise<AccessConfig> {
+  const text = await readText(path, "--config");
+  const { parseConfigOption } = await import("./config-option.js");
+  return parseConfigOption(text, path);
 }
 
 async function readText(file: string, flag: string): Promise<string> {

@@ -10,6 +10,7 @@ import {
   type AllowlistFile,
 } from "../../src/certificates/allowlist/index.js";
 import { inspectCertificate } from "../../src/certificates/inspect.js";
+import { TrustStore } from "../../src/certificates/trust-store.js";
 import roots from "../../src/certificates/allowlist/roots.json" with { type: "json" };
 import baseline from "../../scripts/allowlist/baseline.json" with { type: "json" };
 
@@ -203,6 +204,23 @@ describe("allowlistSources", () => {
 
   it("gives each source the PEM its fingerprint pins", () => {
     for (const source of sources) expect(new X509Certificate(source.pem).fingerprint256).toBe(source.fingerprintSha256);
+  });
+});
+
+describe("the trust store's lazy index", () => {
+  // The store decodes a root only when a name key can be its subject (its common name or OU, as
+  // the allowlist records it, appears in the key): a wrong name in roots.json would hide the root.
+  it("finds every shipped root by its own subject, whatever the case and spacing of the name", () => {
+    const store = TrustStore.default();
+    for (const source of allowlistSources()) {
+      const facts = inspectCertificate(new X509Certificate(source.pem).raw);
+      const found = store.anchorsNamed(facts.subjectKey).map((a) => a.facts.fingerprintSha256);
+      expect(found, source.profile?.name).toContain(source.fingerprintSha256);
+    }
+  });
+
+  it("decodes no root for a name that none of them has", () => {
+    expect(TrustStore.default().anchorsNamed(JSON.stringify(['2.5.4.3="no such root"']))).toEqual([]);
   });
 });
 

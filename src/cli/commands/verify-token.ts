@@ -20,7 +20,8 @@ import {
 } from "../../tokens/token-input.js";
 import { parseArgs } from "node:util";
 import { parseCommandArgs } from "../args.js";
-import { parseConfigOption, refuseKeyMaterial } from "../option-file.js";
+import { parseConfigOption } from "../config-option.js";
+import { refuseKeyMaterial } from "../option-file.js";
 import { EXIT_INVALID, EXIT_OK, reportCommandError, type CliIO } from "../io.js";
 
 const NAME = "onerecord-access verify-token";
