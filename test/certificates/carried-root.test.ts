@@ -140,7 +140,9 @@ const snapshot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 describe.skipIf(!existsSync(snapshot))(
   "the real client-authentication roots, carried (skipped: ../shared absent)",
   () => {
-    const roots = (JSON.parse(readFileSync(snapshot, "utf8")) as { roots: { subject: string; pem: string }[] }).roots;
+    // Read only where the snapshot exists: a skipped describe still runs its body to collect.
+    type Snapshot = { roots: { subject: string; pem: string }[] };
+    const roots = existsSync(snapshot) ? (JSON.parse(readFileSync(snapshot, "utf8")) as Snapshot).roots : [];
     const pemOf = (cn: string) => roots.find((root) => root.subject.endsWith(`CN=${cn}`))!.pem;
 
     it.each([

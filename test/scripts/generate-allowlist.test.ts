@@ -18,7 +18,10 @@ describe.skipIf(!hasSnapshot)("allowlist generation from the CCADB snapshot (ski
   const baseline = baselineSchema.parse(
     JSON.parse(readFileSync(path.join(repoRoot, "scripts/allowlist/baseline.json"), "utf8")),
   );
-  const ccadb = ccadbSchema.parse(JSON.parse(readFileSync(DEFAULT_CCADB, "utf8")));
+  // Read only where the snapshot exists: a skipped describe still runs its body to collect.
+  const ccadb = hasSnapshot
+    ? ccadbSchema.parse(JSON.parse(readFileSync(DEFAULT_CCADB, "utf8")))
+    : (undefined as unknown as ReturnType<typeof ccadbSchema.parse>);
   const DIGICERT_G2 = "CB:3C:CB:B7:60:31:E5:E0:13:8F:8D:D3:9A:23:F9:DE:47:FF:C3:5E:43:C1:14:4C:EA:27:D4:6A:5A:B1:CB:5F";
 
   it("regenerates exactly the committed roots.json, with no Node root store at all", () => {
