@@ -7,6 +7,7 @@ import { gfm } from "micromark-extension-gfm";
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/config/parse.js";
 import { parseRequestForm } from "../../src/app/intake/parse.js";
+import { replyForComment } from "../../src/app/commands/reply.js";
 import { literalText } from "../../src/app/render/markdown.js";
 import { renderStatusComment } from "../../src/app/render/status.js";
 import { readRecord } from "../../src/record/codec.js";
@@ -204,4 +205,45 @@ describe("status comment: every user value is literal text", () => {
       );
     },
   );
+});
+
+describe("replies: every command argument is literal text", () => {
+  const url = "https://github.com/acme/access-requests/issues/7#issuecomment-9";
+  const reply = (v: string) =>
+    replyForComment(
+      "mallory",
+      url,
+      [
+        {
+          name: "check",
+          args: v,
+          outcome: "refused",
+          why: { code: "unknown-item", detail: { given: v, items: ["stage-testing"] } },
+        },
+        {
+          name: "reissue-tokens",
+          args: `${v} why`,
+          outcome: "refused",
+          why: { code: "unknown-device", detail: { given: v, devices: [v, "gw-1"] } },
+        },
+        {
+          name: "hold",
+          args: v,
+          outcome: "refused",
+          why: { code: "on-hold", detail: { by: "rita", at: T, reason: v } },
+        },
+      ],
+      { reviewer: false, requester: false },
+    )!;
+
+  it("property: a hostile argument in a refusal reply creates no mention, link, image, HTML or command line", () => {
+    fc.assert(
+      fc.property(hostile, (v) => {
+        const body = reply(v);
+        expect(effects(body)).toEqual(effects(reply("x")));
+        expect(body.split("\n").some((line) => line.trimStart().startsWith("/"))).toBe(false);
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
