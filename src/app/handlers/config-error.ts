@@ -1,4 +1,4 @@
-import { isAuthoredBy } from "../../record/codec.js";
+import { isAuthoredBy, isStatusBody } from "../../record/codec.js";
 import type { GitHubIO } from "../github/rest.js";
 import { escapeText, inlineCode } from "../render/markdown.js";
 import { configProblemId } from "../sync.js";
@@ -19,7 +19,8 @@ export async function reportConfigError(
 ): Promise<boolean> {
   const comments = await io.listComments(issue);
   const mine = comments.filter((c) => isAuthoredBy(c, botLogin));
-  if (!isRequest(mine.some((c) => c.body.includes("<!-- onerecord-access:status -->")))) return false;
+  // The same recognition as everywhere else (a reply quoting the marker is not a status comment).
+  if (!isRequest(mine.some((c) => isStatusBody(c, botLogin)))) return false;
   const id = configProblemId(problem.message);
   if (mine.some((c) => c.body.includes(`${MARKER}${id} -->`))) return false;
   const body = [
