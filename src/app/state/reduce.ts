@@ -112,7 +112,9 @@ function replayCommand(fold: Fold, command: CommandRecord): void {
     checklistItems: input.checklistItems,
     requester: { login: input.requester, id: input.requesterId },
     boundApproval: !!bound,
-    staleItems: staleItems(fold, approving),
+    // Only /check and /approve-certification read it: no other line pays for it.
+    staleItems:
+      command.name === "check" || command.name === "approve-certification" ? staleItems(fold, approving) : NONE,
   };
   const decision = authorize(command, state, context);
   if (!decision.ok) return refuse(fold, command, decision);
@@ -149,6 +151,8 @@ function replayCommand(fold: Fold, command: CommandRecord): void {
   });
   settle(state, fold.formRequest, { ...stamp, why: describe(action.kind, command.args) });
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** The fields item `item` reviews, with their hashes in `request` (undefined: nothing to bind to). */
 function coveredFields(fold: Fold, item: string, request: RequestContent | null): Record<string, string> | undefined {
