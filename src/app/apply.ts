@@ -1,16 +1,19 @@
+import { ledgerFileText } from "../record/ledger-file.js";
+import { signRecord } from "../record/signature.js";
 import type { SyncDeps } from "./deps.js";
 import type { GitHubIO, IssueData } from "./github/rest.js";
 import { labelsToFix, managedLabels } from "./labels/view.js";
 import type { IssueChange, Plan } from "./plan.js";
 
 /**
- * Step 3 of a sync: the plan written to GitHub — the status comment, duplicate deletions, the
- * labels and open/closed state in one PATCH, the managed labels' colours, the replies. I/O only.
+ * Step 3 of a sync: the plan written to GitHub — first the record, signed, to the ledger; then
+ * its views: the status comment, duplicate deletions, the labels and open/closed state in one
+ * PATCH, the managed labels' colours, the replies, the reactions. I/O (and the signature) only.
  *
- * Several app instances may sync one issue at once. GitHub's writes are not conditional, so a
- * concurrent writer is detected after the fact: the comment count the PATCH returns tells
- * whether a comment appeared since the listing (`Plan.expectedComments`); then the caller
- * observes and plans again. Whoever writes last has read everything older than its write.
+ * Several app instances may sync one issue at once. The ledger write is a compare-and-swap on
+ * the version observed: when another instance wrote first, nothing else is written and the
+ * caller observes and plans again (`raced`), so no update is lost and no view shows a record
+ * that was not kept. The views are idempotent: whoever writes last wrote the newest record's.
  */
 export interface Applied {
   raced: boolean;
@@ -24,6 +27,12 @@ export interface Applied {
 export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promise<Applied> {
   const { io } = deps;
   for (const entry of plan.log) deps.log.warn(entry.fields, entry.message);
+  if (plan.ledger && plan.record) {
+    if (!deps.recordKey.ok) throw new Error("a ledger write was planned without a record key");
+    const text = ledgerFileText(await signRecord(plan.record, deps.recordKey.key));
+    const written = await deps.ledger.write(issue.number, text, plan.ledger.previous, plan.ledger.message);
+    if (!written.ok) return { raced: true, wroteComment: false, wroteIssue: false, replies: 0, issue: null };
+  }
   if (plan.status.kind === "create") await io.createComment(issue.number, plan.status.body);
   else if (plan.status.kind === "update") await io.updateComment(plan.status.id, plan.status.body);
   for (const id of plan.deletions) await io.deleteComment(id);
@@ -35,7 +44,7 @@ export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promi
   for (const text of plan.replies) await io.createComment(issue.number, text);
   for (const comment of plan.acknowledge) await io.reactToComment(comment, "+1");
   return {
-    raced: !!updated && updated.comments > plan.expectedComments,
+    raced: false,
     wroteComment: plan.status.kind !== "keep",
     wroteIssue: !!updated,
     replies: plan.replies.length,

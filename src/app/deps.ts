@@ -1,6 +1,8 @@
 import type { AccessConfig } from "../config/schema.js";
 import type { PullRequestRecord } from "../record/schema.js";
 import type { CommentData, GitHubIO, PullFile } from "./github/rest.js";
+import type { LedgerPort } from "./ledger/port.js";
+import type { RecordKeyState } from "./ledger/setup.js";
 
 /** What one request's sync needs from the process: the GitHub client seam, config and a log. */
 export interface SyncDeps {
@@ -9,6 +11,10 @@ export interface SyncDeps {
   botLogin: string;
   /** The repository's default branch (from the webhook payload). */
   defaultBranch: string;
+  /** The request's ledger: where its signed record lives (docs/app.md, "The signed record"). */
+  ledger: LedgerPort;
+  /** The app's record signing key, or why the process has none. */
+  recordKey: RecordKeyState;
   log: Log;
 }
 

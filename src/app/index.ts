@@ -6,11 +6,13 @@ import { onPullRequest } from "./handlers/pulls.js";
 import type { AppState } from "./handlers/shared.js";
 import { onWorkflowRunCompleted } from "./handlers/workflow-runs.js";
 import { KeyedQueue } from "./queue.js";
+import { loadRecordSigningKey } from "../record/record-signing-key.js";
+import type { RecordKeyState } from "./ledger/setup.js";
 
 /**
  * The OneRecord production-access app (Probot). Stateless: everything it knows about a request
- * is in that request's issue (the status comment's record and the comment history), so any
- * number of instances can run, restart or receive events twice.
+ * is in that request's signed ledger file and its issue's comment history, so any number of
+ * instances can run, restart or receive events twice.
  *
  * Events: `issues` (intake, form edits, labels changed by hand), `issue_comment` (commands and the
  * token workflow's issuance comments), `pull_request` (certificate PRs), `workflow_run` (the token
@@ -21,6 +23,7 @@ export default function onerecordAccessApp(app: Probot): void {
     queue: new KeyedQueue(),
     conditional: new ConditionalCache(),
     botLogin: botLoginOf(app),
+    recordKey: recordKeyOf(),
   };
   // Every event's client revalidates the config and team memberships instead of re-reading them.
   const prepared =
@@ -60,4 +63,24 @@ function botLoginOf(app: Probot): () => Promise<string> {
     });
     return pending;
   };
+}
+
+/**
+ * The record signing key from `RECORD_SIGNING_KEY`, read once per process. A missing or unusable
+ * key is not fatal to the process: every request says so on its status comment and nothing
+ * advances (`recordSetupProblem`). The message never quotes the secret.
+ */
+function recordKeyOf(): () => Promise<RecordKeyState> {
+  let loaded: Promise<RecordKeyState> | undefined;
+  return () =>
+    (loaded ??= (async (): Promise<RecordKeyState> => {
+      const secret = process.env.RECORD_SIGNING_KEY;
+      if (!secret?.trim())
+        return { ok: false, problem: "the app has no record signing key: RECORD_SIGNING_KEY is not set" };
+      try {
+        return { ok: true, key: await loadRecordSigningKey(secret) };
+      } catch (error) {
+        return { ok: false, problem: error instanceof Error ? error.message : "RECORD_SIGNING_KEY cannot be read" };
+      }
+    })());
 }

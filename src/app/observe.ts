@@ -9,11 +9,14 @@ import { commandSpec } from "./commands/catalog.js";
 import type { SyncDeps, Trigger } from "./deps.js";
 import type { CommentData, IssueData } from "./github/rest.js";
 import { isReviewer } from "./github/reviewers.js";
-import { parseRequestForm, type FormResult } from "./intake/parse.js";
+import { bodySha256, parseRequestForm, type FormResult } from "./intake/parse.js";
 import type { RunFacts } from "./issuance/judge.js";
 import { attemptKey, issuanceCandidates, runsToObserve, type IssuanceCandidate } from "./issuance/reports.js";
 import { certificatesNow, issuanceExpectations, requestInEffect } from "./plan.js";
 import { unseenLines, type NewLine } from "./state/observed-lines.js";
+import { observeLedger } from "./ledger/observe-ledger.js";
+import { recordSource, type RecordSource } from "./ledger/source.js";
+import { recordSetupProblem } from "./ledger/setup.js";
 
 /**
  * Step 1 of a sync: everything the decision needs, read from GitHub once — the issue, its
@@ -32,10 +35,18 @@ export interface Observation {
   status: CommentData | null;
   prior: AccessRecord | null;
   /**
-   * A status comment exists but its record cannot be used — it does not read, or it names
-   * another repository's request (a transferred issue): the history is being rebuilt.
+   * The app had seen this request but has no usable record of it — the ledger file is gone or
+   * no version of it verifies: the history is being rebuilt (see `recordSource`).
    */
   rebuilding: boolean;
+  /** Where the prior record came from, and what happened to the record (tampering, migration). */
+  source: RecordSource;
+  /** Why the app cannot keep a signed record at all (no key, key not published); null when it can. */
+  setupProblem: string | null;
+  /** When this observation was made: the time of an integrity incident found now. */
+  observedAt: string;
+  /** When the current body version was written (GraphQL `lastEditedAt`), asked only when the body changed. */
+  formWrittenAt: string | null;
   /** The comment this event was delivered for, when it was just created (it runs even in a rebuild). */
   triggerComment: number | null;
   form: FormResult;
@@ -72,15 +83,24 @@ export async function observe(
 ): Promise<Observation | null> {
   const comments = withTriggerComment(await deps.io.listComments(issueIn.number), trigger);
   const status = findStatusComment(comments, deps.botLogin) ?? null;
-  const prior = status ? adoptable(deps, readPrior(deps, status, issueIn.number), issueIn.number) : null;
   let issue = issueIn;
   let form = parseRequestForm(issue.body);
   if (!status && !form.recognized) return null;
+  const setupProblem = recordSetupProblem(deps.config, deps.recordKey);
+  const observedAt = new Date().toISOString();
+  const source = setupProblem
+    ? recordSource({ head: null, history: null, legacy: null, seenBefore: false }, observedAt)
+    : recordSource(
+        await observeLedger(deps, issue.number, status, (s) => legacyRecord(deps, s, issueIn.number)),
+        observedAt,
+      );
+  const prior = source.prior;
   if (round === 1 && status && isStale(issue, prior, comments)) {
     issue = await deps.io.getIssue(issue.number);
     form = parseRequestForm(issue.body);
   }
   const unseen = unseenLines(comments, prior);
+  const formWrittenAt = await observeFormWrittenAt(deps, issue, prior);
   const pull = trigger.kind === "pull" ? trigger.pull.record : null;
   const request = requestInEffect(prior, form);
   if (trigger.kind === "pull" && pull?.state === "merged" && pull.mergedCommit && pull.mergedAt) {
@@ -98,7 +118,11 @@ export async function observe(
     comments,
     status,
     prior,
-    rebuilding: !!status && !prior,
+    rebuilding: source.rebuilding,
+    source,
+    setupProblem,
+    observedAt,
+    formWrittenAt,
     triggerComment: trigger.kind === "comment" && trigger.created ? trigger.comment.id : null,
     form,
     unseen,
@@ -118,13 +142,31 @@ function withTriggerComment(listed: CommentData[], trigger: Trigger): CommentDat
   return trigger.created ? listed.map((l) => (l.id === c.id ? c : l)) : listed;
 }
 
-function readPrior(deps: SyncDeps, status: CommentData, issue: number): AccessRecord | null {
+/**
+ * A v1 record in the app's status comment (from before the ledger), for its one migration; null
+ * when the comment holds none, one that does not read, or another request's.
+ */
+function legacyRecord(deps: SyncDeps, status: CommentData, issue: number): AccessRecord | null {
   try {
-    return readRecord(status.body);
+    return adoptable(deps, readRecord(status.body), issue);
   } catch (error) {
-    deps.log.error({ err: error, issue }, "status comment record unreadable: rebuilding it from the issue history");
+    deps.log.error({ err: error, issue }, "status comment holds an unreadable v1 record: not migrated");
     return null;
   }
+}
+
+/**
+ * When the current body version was written. GitHub keeps it as the issue's `lastEditedAt`
+ * (null: never edited, so the issue's creation); asked only when the body is not the one the
+ * record already dated, so an unchanged body costs nothing.
+ */
+async function observeFormWrittenAt(
+  deps: SyncDeps,
+  issue: IssueData,
+  prior: AccessRecord | null,
+): Promise<string | null> {
+  if (prior && prior.form.bodySha256 === bodySha256(issue.body)) return prior.form.writtenAt ?? null;
+  return (await deps.io.formEditedAt(issue.number)) ?? issue.created_at ?? null;
 }
 
 /**

@@ -18,6 +18,8 @@ import { renderStatusComment } from "./render/status.js";
 import { planReplies, voidedRunReply } from "./commands/reply.js";
 import { assembleRecord, nextForm, replaceCertificates, upsertPullRequest } from "./state/assemble.js";
 import { reduce } from "./state/reduce.js";
+import { canonicalRecord, nextIntegrity } from "./ledger/source.js";
+import { renderSetupNotice } from "./ledger/notice.js";
 
 /**
  * Step 2 of a sync: everything decided, from one observation, without I/O — the record to
@@ -27,7 +29,13 @@ import { reduce } from "./state/reduce.js";
  * replayed (`reduce`), (5) the record assembled, (6) its views planned.
  */
 export interface Plan {
-  record: AccessRecord;
+  /** The record after this event; null while no signed record can be kept (`recordSetupProblem`). */
+  record: AccessRecord | null;
+  /**
+   * The ledger version to write (compare-and-swap against `previous`, the head's blob sha; null:
+   * no file yet), or null when the record did not change: the app never writes a no-op version.
+   */
+  ledger: { previous: string | null; message: string } | null;
   status: { kind: "create"; body: string } | { kind: "update"; id: number; body: string } | { kind: "keep" };
   /** Duplicate status comments from a past race: the oldest is the one; the others go. */
   deletions: number[];
@@ -37,8 +45,6 @@ export interface Plan {
   replies: string[];
   /** Comments first seen now with an accepted command: acknowledged with a reaction. */
   acknowledge: number[];
-  /** The issue's comment count after the writes above if no one else wrote meanwhile. */
-  expectedComments: number;
   /** A `/status` asked for the labels' repair in this event. */
   forceLabels: boolean;
   log: Array<{ level: "warn"; fields: Record<string, unknown>; message: string }>;
@@ -51,12 +57,15 @@ export interface IssueChange {
 }
 
 export function plan(o: Observation): Plan {
-  // 1. New command lines, with the reviewer status observed for their authors. In a rebuild only
-  //    the comment just written runs; older ones are not replayed (see `rebuiltComments`).
+  if (o.setupProblem) return planWithoutRecord(o, o.setupProblem);
+  // 1. New command lines, with the reviewer status observed for their authors and whether they
+  //    were written before the form version in effect. In a rebuild only the comment just
+  //    written runs; older ones are not replayed (see `rebuiltComments`).
   const { lines, ignored } = o.rebuilding ? rebuiltComments(o) : o.unseen;
   const newCommands: CommandRecord[] = lines.map((line) => ({
     ...line,
     reviewer: o.reviewers.get(line.by.toLowerCase()) ?? false,
+    ...(writtenBeforeForm(line, o.formWrittenAt) ? { beforeForm: true } : {}),
     outcome: "accepted",
   }));
   // 2. Pull requests and certificates after this event.
@@ -93,7 +102,8 @@ export function plan(o: Observation): Plan {
   // 5. The record. The snapshot time moves only when the body does, so an unchanged request renders the same.
   const sha = bodySha256(o.issue.body);
   const snapshot = o.prior && o.prior.form.bodySha256 === sha ? o.prior.form.at : o.issue.updated_at;
-  const { form, formLog } = nextForm(o.prior, { at: snapshot, bodySha256: sha }, o.form, reduced.formApplied);
+  const dated = { at: snapshot, bodySha256: sha, writtenAt: o.formWrittenAt ?? undefined };
+  const { form, formLog } = nextForm(o.prior, dated, o.form, reduced.formApplied);
   const record = assembleRecord({
     repository: o.repository,
     issue: o.issue.number,
@@ -109,6 +119,7 @@ export function plan(o: Observation): Plan {
     certificates,
     issuance: reports.issuance,
     issuanceComments: reports.comments,
+    integrity: nextIntegrity(o.prior, o.source.incident),
   });
   // 6. Its views: the status comment, labels and state, replies.
   return planViews(o, record, newCommands, reduced.refusals, reports.refused);
@@ -153,12 +164,12 @@ function planViews(
   );
   return {
     record,
+    ledger: ledgerWrite(o, record),
     status,
     deletions,
     acknowledge: o.rebuilding ? [] : [...new Set([...accepted].map((c) => c.comment))],
     issue: write ? { labels, ...(move ?? {}) } : null,
     replies,
-    expectedComments: expectedCommentCount(o.comments.length, status.kind === "create", deletions.length),
     forceLabels,
     log: refusedReports.map((r) => ({
       level: "warn" as const,
@@ -190,13 +201,51 @@ export function closeOrReopen(
 }
 
 /**
- * How many comments the issue has after this plan's writes if no one else wrote meanwhile: the
- * ones listed, plus the status comment if it is created, less the duplicates deleted. (Replies
- * are posted after the PATCH whose response is compared with this.) More than that means another
- * writer: observe and plan again.
+ * The ledger write: a new version when the record differs from the head's (compared as signed:
+ * the schema's canonical JSON), or when the head is not the prior (a migration, a recovery after
+ * tampering, a first record). Never a no-op version: each one is a commit an auditor reads.
  */
-export function expectedCommentCount(listed: number, createsStatus: boolean, deleted: number): number {
-  return listed + (createsStatus ? 1 : 0) - deleted;
+function ledgerWrite(o: Observation, record: AccessRecord): Plan["ledger"] {
+  if (o.source.atHead && o.prior && canonicalRecord(o.prior) === canonicalRecord(record)) return null;
+  const before = o.prior?.stage;
+  const what = o.source.incident
+    ? `${o.source.incident.kind} record`
+    : before && before !== record.stage
+      ? `${before} → ${record.stage}`
+      : `updated (${record.stage})`;
+  return { previous: o.source.headSha, message: `onerecord-access: request #${record.issue} ${what}` };
+}
+
+/** A tick or approval written before the form version in effect (see `CommandRecord.beforeForm`). */
+function writtenBeforeForm(line: { name: string; at: string }, formWrittenAt: string | null): boolean {
+  if (line.name !== "check" && line.name !== "approve-certification") return false;
+  return !!formWrittenAt && Date.parse(line.at) < Date.parse(formWrittenAt);
+}
+
+/**
+ * While the app cannot keep a signed record (`recordSetupProblem`), nothing advances: no record,
+ * labels or replies; the status comment says why. A status comment still holding a v1 record is
+ * left as it is, so that record can migrate once the key is configured.
+ */
+function planWithoutRecord(o: Observation, problem: string): Plan {
+  const body = renderSetupNotice(problem);
+  const legacy = o.status && o.status.body.includes("<!-- onerecord-access:record v1 ");
+  const status: Plan["status"] = !o.status
+    ? { kind: "create", body }
+    : legacy || o.status.body === body
+      ? { kind: "keep" }
+      : { kind: "update", id: o.status.id, body };
+  return {
+    record: null,
+    ledger: null,
+    status,
+    deletions: [],
+    issue: null,
+    replies: [],
+    acknowledge: [],
+    forceLabels: false,
+    log: [{ level: "warn", fields: { issue: o.issue.number }, message: `no signed record can be kept: ${problem}` }],
+  };
 }
 
 /** Runs this event found to have completed after a block (each told once). */

@@ -17,13 +17,18 @@ export interface SyncResult {
   rounds: number;
 }
 
-/** Rounds of observe → plan → apply when another writer is detected (`Applied.raced`). */
-const MAX_ROUNDS = 3;
+/**
+ * Rounds of observe → plan → apply when another instance wrote the ledger first (`Applied.raced`).
+ * Past them the event ends without writing: its lines are still unseen and the next event (or
+ * the other instance's) records them — no lost update, no failed delivery.
+ */
+const MAX_ROUNDS = 5;
 
 /**
  * One request, brought up to date: observe everything once (`observe.ts`), decide everything
  * from that (`plan.ts`, pure), write only what changed (`apply.ts`). The state is recomputed
- * from the whole recorded history every time. When another writer is detected, go round again:
+ * from the whole recorded history every time. When the ledger's compare-and-swap finds another
+ * writer first, go round again:
  * a later round reuses what this event already learnt (reviewer answers, merge verdicts).
  */
 export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: Trigger): Promise<SyncResult> {
@@ -39,11 +44,11 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
     total.wroteComment ||= applied.wroteComment;
     total.wroteIssue ||= applied.wroteIssue;
     total.replies += applied.replies;
-    if (!applied.raced) return { status: "synced", record: decided.record, ...total, rounds: round };
-    // The PATCH's answer is the newest issue; its body and time are still the observed ones.
-    const current = applied.issue ?? observation.issue;
-    issue = { ...current, body: observation.issue.body, updated_at: observation.issue.updated_at };
-    deps.log.info({ issue: issue.number, round }, "another writer touched the issue meanwhile: recomputing");
+    if (!applied.raced)
+      return { status: "synced", ...(decided.record ? { record: decided.record } : {}), ...total, rounds: round };
+    // Another instance wrote the ledger first: its version is the newest, so observe again.
+    issue = observation.issue;
+    deps.log.info({ issue: issue.number, round }, "another instance wrote the record meanwhile: recomputing");
   }
   return { status: "synced", ...total, rounds: MAX_ROUNDS };
 }

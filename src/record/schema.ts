@@ -81,6 +81,12 @@ export const formSchema = z.object({
   problems: z.array(formProblemSchema),
   /** False when the form was edited after certification was approved: the approved request stands. */
   applied: z.boolean(),
+  /**
+   * When this body version was written: GitHub's `lastEditedAt` of the issue body (GraphQL), or
+   * the issue's creation when never edited. A command line written before it cannot have seen
+   * it (records from before it was kept have none).
+   */
+  writtenAt: isoTime.optional(),
 });
 export type FormState = z.infer<typeof formSchema>;
 
@@ -103,6 +109,11 @@ export const commandRecordSchema = z.object({
   reviewer: z.boolean(),
   /** For approvals: the request (by hash) that was approved. Bound when first accepted. */
   requestSha256: z.string().optional(),
+  /**
+   * A tick or approval whose comment was written before the form version in effect when the app
+   * first saw it (out-of-order delivery): it cannot have seen that version (an I/O fact).
+   */
+  beforeForm: z.boolean().optional(),
   /** For ticks: the hashes of the fields the item reviews, in the form when first accepted. */
   fieldsSha256: z.record(z.string(), z.string()).optional(),
   outcome: outcomeSchema,
@@ -253,6 +264,24 @@ export const formLogEntrySchema = z.object({
 });
 export type FormLogEntry = z.infer<typeof formLogEntrySchema>;
 
+/**
+ * Something that happened to the record itself, not to the request (docs/app.md, "Tampering"):
+ * - `migrated`: the first ledger version, taken from a v1 record in the status comment `comment`;
+ * - `tampered`: the ledger head (commit `commit`) did not verify (`code`, a RecordFailureCode or
+ *   `not-by-app`); the app continued from the newest valid version (`restoredFrom`, or none);
+ * - `deleted`: the ledger file was deleted at `commit`; restored likewise;
+ * - `lost`: no valid version was left: the request was rebuilt from what can be observed again.
+ */
+export const integrityEventSchema = z.object({
+  at: isoTime,
+  kind: z.enum(["migrated", "tampered", "deleted", "lost"]),
+  commit: z.string().max(64).optional(),
+  code: z.string().max(40).optional(),
+  restoredFrom: z.string().max(64).optional(),
+  comment: z.number().int().positive().optional(),
+});
+export type IntegrityEvent = z.infer<typeof integrityEventSchema>;
+
 export const recordSchema = z.object({
   version: z.literal(RECORD_SCHEMA_VERSION),
   repository: z.string(),
@@ -285,5 +314,7 @@ export const recordSchema = z.object({
   certificates: z.array(certificateRecordSchema),
   issuance: z.array(issuanceRecordSchema),
   issuanceComments: z.array(issuanceCommentSchema).default([]),
+  /** What happened to the record itself (newest 20): migration, tampering, loss. */
+  integrity: z.array(integrityEventSchema).default([]),
 });
 export type AccessRecord = z.infer<typeof recordSchema>;

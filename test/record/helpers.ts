@@ -38,6 +38,7 @@ export function sampleRecord(extra: Partial<AccessRecord> = {}): AccessRecord {
     certificates: [],
     issuance: [],
     issuanceComments: [],
+    integrity: [],
     ...extra,
   };
 }

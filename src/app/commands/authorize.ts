@@ -14,6 +14,8 @@ export interface CommandInput {
   by: string;
   byId?: number | undefined;
   reviewer: boolean;
+  /** Written before the form version in effect when first seen (see `CommandRecord.beforeForm`). */
+  beforeForm?: boolean | undefined;
 }
 
 export interface AuthorizeContext {
@@ -42,6 +44,10 @@ export function authorize(command: CommandInput, state: FoldState, context: Auth
     const by = state.rejection ? { by: state.rejection.by, at: state.rejection.at } : {};
     return { ok: false, ...refusal("rejected", by) };
   }
+  // A tick or approval binds to what its author saw: a line written before the form version in
+  // effect cannot have seen it, whatever the order the events arrived in.
+  if (command.beforeForm && (command.name === "check" || command.name === "approve-certification"))
+    return { ok: false, ...refusal("form-changed", { command: command.name }) };
   return spec.rule(ruleInput(command, state, context));
 }
 

@@ -44,6 +44,8 @@ export interface RefusalDetails {
   "already-waiting": { given: string; all: boolean };
   /** An approval bound to a request that is no longer the one in effect. */
   "request-changed": Record<string, never>;
+  /** A tick or approval written before the form version in effect: it cannot have seen it. */
+  "form-changed": { command: CommandName };
 }
 
 export type CommandRefusalCode = keyof RefusalDetails;
@@ -73,6 +75,7 @@ export const COMMAND_REFUSAL_CODES = [
   "unknown-device",
   "already-waiting",
   "request-changed",
+  "form-changed",
 ] as const satisfies readonly CommandRefusalCode[];
 
 export function refusal<K extends CommandRefusalCode>(code: K, detail: RefusalDetails[K]): CommandRefusal {

@@ -189,6 +189,10 @@ const TEXT: { [K in keyof RefusalDetails]: (detail: RefusalDetails[K]) => string
     all ? "every device is already waiting for a new token" : `${inlineCode(given)} is already waiting for a new token`,
   "request-changed": () =>
     "the request changed after this approval was first processed; approve the current request again",
+  "form-changed": ({ command }) =>
+    command === "approve-certification"
+      ? "the form changed after this approval was written; approve the current version"
+      : "the form changed after this tick was written; tick it again for the current version",
 };
 
 export function refusalText(refusal: CommandRefusal): string {

@@ -24,6 +24,8 @@ export interface IssueData {
   number: number;
   html_url: string;
   body: string;
+  /** When the issue (and its first body) was written; older snapshots may lack it. */
+  created_at?: string;
   updated_at: string;
   state: string;
   comments: number;
@@ -62,6 +64,7 @@ function toIssue(i: {
   number: number;
   html_url: string;
   body?: string | null;
+  created_at?: string;
   updated_at: string;
   state: string;
   comments: number;
@@ -73,6 +76,7 @@ function toIssue(i: {
     number: i.number,
     html_url: i.html_url,
     body: i.body ?? "",
+    ...(i.created_at ? { created_at: i.created_at } : {}),
     updated_at: i.updated_at,
     state: i.state,
     comments: i.comments,

@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import type { AccessConfig } from "../../config/schema.js";
 import type { IssueData } from "../github/rest.js";
+import { LedgerIO } from "../github/ledger.js";
 import { loadConfig } from "../github/config.js";
 import { parseRequestForm } from "../intake/parse.js";
 import { syncRequest, type SyncResult, type Trigger } from "../sync.js";
@@ -37,6 +38,21 @@ export async function handleRequestEvent(
       return null;
     }
     const defaultBranch = (payload as { repository: { default_branch?: string } }).repository.default_branch ?? "main";
-    return syncRequest({ io, config: loaded.config, botLogin, defaultBranch, log: context.log }, issue, trigger);
+    const deps = {
+      io,
+      config: loaded.config,
+      botLogin,
+      defaultBranch,
+      ledger: ledgerFor(context, io.repo, loaded.config),
+      recordKey: await state.recordKey(),
+      log: context.log,
+    };
+    return syncRequest(deps, issue, trigger);
   });
+}
+
+/** The ledger of this repository's requests: `records.repository` when set, else this repository. */
+function ledgerFor(context: Context, here: { owner: string; repo: string }, config: AccessConfig): LedgerIO {
+  const [owner, repo] = config.records.repository?.split("/") ?? [here.owner, here.repo];
+  return new LedgerIO(context.octokit, { owner: owner!, repo: repo!, branch: config.records.branch });
 }

@@ -2,6 +2,7 @@ import type { Context } from "probot";
 import { GitHubIO, type IssueData } from "../github/rest.js";
 import type { ConditionalCache } from "../github/conditional.js";
 import type { KeyedQueue } from "../queue.js";
+import type { RecordKeyState } from "../ledger/setup.js";
 
 /** What every handler shares for the lifetime of the app (one process). */
 export interface AppState {
@@ -10,6 +11,8 @@ export interface AppState {
   conditional: ConditionalCache;
   /** The app's bot login (`<slug>[bot]`): authorship of the status comment is checked against it. */
   botLogin: () => Promise<string>;
+  /** The record signing key from `RECORD_SIGNING_KEY`, loaded once per process. */
+  recordKey: () => Promise<RecordKeyState>;
 }
 
 type RepoPayload = { repository: { owner: { login: string }; name: string; id: number } };
@@ -27,6 +30,7 @@ type PayloadIssue = {
   number: number;
   html_url: string;
   body?: string | null;
+  created_at?: string;
   updated_at: string;
   state?: string;
   comments?: number;
@@ -41,6 +45,7 @@ export function issueFromPayload(issue: PayloadIssue): IssueData {
     number: issue.number,
     html_url: issue.html_url,
     body: issue.body ?? "",
+    ...(issue.created_at ? { created_at: issue.created_at } : {}),
     updated_at: issue.updated_at,
     state: issue.state ?? "open",
     comments: issue.comments ?? 0,

@@ -1,6 +1,5 @@
 import type { AccessConfig } from "../../config/schema.js";
-import { OneRecordError } from "../../errors.js";
-import { COMMENT_LIMIT, STATUS_MARKER, writeRecord, type RecordEncoding } from "../../record/codec.js";
+import { COMMENT_LIMIT, STATUS_MARKER } from "../../record/codec.js";
 import type { AccessRecord, Stage } from "../../record/schema.js";
 import { hasCurrentToken } from "../../record/tokens.js";
 import { CERTIFICATE_OPTIONS } from "../intake/form.js";
@@ -47,29 +46,18 @@ export const ITEM_TITLE: Record<string, string> = {
 
 /**
  * The status comment: what a person new to the process needs (where the request stands, what
- * happens next, what is missing, who ticked what), then the audit trail, then the hidden
- * record. Deterministic: the same record renders the same text, so an unchanged request is
- * never rewritten. Always below GitHub's comment limit: detail is reduced, then the record is
- * compressed, until it fits the budget; failing that, the shortest visible text with the
- * compressed record is used if it fits the limit itself. A record that cannot fit even then is
- * an error (`OneRecordError` code "record-too-large"), never an oversized body
- * that GitHub would refuse on every later event. (The app keeps records bounded, see
- * `pruneCommands` and `pruneIssuance` in src/app/state/facts.ts.)
+ * happens next, what is missing, who ticked what), then the audit trail. A pure view of the
+ * signed record in the ledger (docs/app.md, "The signed record"): it holds no record, so editing
+ * or deleting it changes nothing, and the app puts it back. Deterministic: the same record
+ * renders the same text, so an unchanged request is never rewritten (each edit is a revision in
+ * GitHub's history). Always below GitHub's comment limit: detail is reduced until it fits.
  */
 export function renderStatusComment(record: AccessRecord, config: AccessConfig): string {
   for (const detail of LEVELS) {
-    for (const encoding of ["json", "deflate"] as RecordEncoding[]) {
-      const body = `${renderVisible(record, config, detail)}\n\n${writeRecord(record, encoding)}\n`;
-      if (body.length <= BUDGET) return body;
-    }
+    const body = `${renderVisible(record, config, detail)}\n`;
+    if (body.length <= BUDGET) return body;
   }
-  const hidden = writeRecord(record, "deflate");
-  const minimal = `${renderMinimal(record)}\n\n${hidden}\n`;
-  if (minimal.length < COMMENT_LIMIT) return minimal;
-  throw new OneRecordError(
-    "record-too-large",
-    `the request's record takes ${hidden.length} characters compressed; a status comment must stay below ${COMMENT_LIMIT}`,
-  );
+  return `${renderMinimal(record)}\n`;
 }
 
 /** The last resort: where the request stands, and that the rest is in the record. */
@@ -80,7 +68,7 @@ function renderMinimal(record: AccessRecord): string {
     "",
     progressLine(record.stage),
     "",
-    "The request's history is too large to show here; the app keeps all of it in its record. Comment <code>/status</code> to refresh.",
+    "The request's history is too large to show here; the app keeps all of it in its signed record on the ledger branch. Comment <code>/status</code> to refresh.",
   ].join("\n");
 }
 
@@ -95,9 +83,35 @@ function rebuiltNotice(record: AccessRecord): string[] {
   if (!rebuilt) return [];
   return [
     "> [!CAUTION]",
-    "> The record of this request was changed outside the app (it could not be read, or it named another",
-    `> repository's request), so the app rebuilt it: the commands of ${rebuilt} earlier comment(s) were not replayed.`,
+    "> The record of this request was lost or changed outside the app and no earlier version of it verifies, so the",
+    `> app rebuilt it: the commands of ${rebuilt} earlier comment(s) were not replayed.`,
     "> Reviewers give their ticks and approvals again.",
+    "",
+  ];
+}
+
+const INCIDENT_TEXT: Record<string, string> = {
+  tampered: "was changed outside the app",
+  deleted: "was deleted outside the app",
+  lost: "was lost (the ledger holds no version of it)",
+};
+
+/**
+ * Tampering with the ledger, said on the request (newest incident; all of them are in the
+ * record's `integrity` trail): which commit, why it did not count, and where the app went on from.
+ */
+function integrityNotice(record: AccessRecord): string[] {
+  const incident = record.integrity.filter((e) => e.kind !== "migrated").at(-1);
+  if (!incident) return [];
+  const commit = incident.commit ? ` in commit ${inlineCode(incident.commit.slice(0, 12))}` : "";
+  const why = incident.code ? ` (${inlineCode(incident.code)})` : "";
+  const from = incident.restoredFrom
+    ? `the app continued from the last version it signed, commit ${inlineCode(incident.restoredFrom.slice(0, 12))}`
+    : "no version the app signed was left";
+  return [
+    "> [!CAUTION]",
+    `> The record of this request ${INCIDENT_TEXT[incident.kind] ?? "changed"}${commit}${why} on ${formatTime(incident.at)}: ${from}.`,
+    "> Nothing that was changed counts. An operator should find out who changed the ledger branch.",
     "",
   ];
 }
@@ -105,7 +119,7 @@ function rebuiltNotice(record: AccessRecord): string[] {
 function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detail): string {
   const parts: string[] = [STATUS_MARKER, `## Production access request · ${STAGE_TITLE[record.stage]}`, ""];
   parts.push(progressLine(record.stage), "");
-  parts.push(...rebuiltNotice(record));
+  parts.push(...integrityNotice(record), ...rebuiltNotice(record));
   if (record.hold && record.stage !== "rejected") {
     parts.push(
       "> [!WARNING]",

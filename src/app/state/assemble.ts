@@ -46,7 +46,7 @@ const MAX_FORM_LOG = 50;
 /** The form snapshot and its log entry when the body changed. */
 export function nextForm(
   prior: AccessRecord | null,
-  snapshot: { at: string; bodySha256: string },
+  snapshot: { at: string; bodySha256: string; writtenAt?: string | undefined },
   form: FormResult,
   applied: boolean,
 ): { form: FormState; formLog: FormLogEntry[] } {
@@ -60,7 +60,14 @@ export function nextForm(
             "The request form's headings are missing: edit the issue and keep the headings of the production-access form",
         },
       ];
-  const state: FormState = { at: snapshot.at, bodySha256: snapshot.bodySha256, valid, problems, applied };
+  const state: FormState = {
+    at: snapshot.at,
+    bodySha256: snapshot.bodySha256,
+    valid,
+    problems,
+    applied,
+    ...(snapshot.writtenAt ? { writtenAt: snapshot.writtenAt } : {}),
+  };
   const log = [...(prior?.formLog ?? [])];
   const last = log.at(-1);
   if (!last || last.bodySha256 !== snapshot.bodySha256 || last.applied !== applied)
@@ -84,6 +91,7 @@ export function assembleRecord(parts: {
   certificates: CertificateRecord[];
   issuance: AccessRecord["issuance"];
   issuanceComments: AccessRecord["issuanceComments"];
+  integrity?: AccessRecord["integrity"];
 }): AccessRecord {
   const r = parts.reduced;
   const { commands, ignored } = pruneCommands(r.commands, parts.ignored, {
@@ -116,5 +124,6 @@ export function assembleRecord(parts: {
     certificates: parts.certificates,
     issuance: pruneIssuance(parts.issuance, parts.certificates, r.reissueRequested),
     issuanceComments: parts.issuanceComments,
+    integrity: parts.integrity ?? [],
   };
 }

@@ -128,7 +128,11 @@ function replayCommand(fold: Fold, command: CommandRecord): void {
   let approved: string | undefined;
   let reviewed: Record<string, string> | undefined;
   if (action.kind === "check") {
-    // A tick binds, when first accepted, to the fields its item reviews as they are then.
+    // A tick binds, when first accepted, to the fields its item reviews as they are then. While
+    // the form is not valid there is nothing to review: such a tick would bind nothing, and
+    // count for whatever the form later says.
+    if (!command.fieldsSha256 && !state.request && fold.input.checklistFields?.[action.item]?.length)
+      return refuse(fold, command, refusal("form-invalid", {}));
     reviewed = command.fieldsSha256 ?? coveredFields(fold, action.item, state.request);
     state.checklist.set(action.item, {
       item: action.item,
