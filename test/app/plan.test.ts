@@ -190,3 +190,46 @@ describe("closeOrReopen", () => {
     expect(closeOrReopen(null, "certification", "open")).toBeNull();
   });
 });
+
+describe("plan: what a line can have seen, and a record that cannot be kept", () => {
+  it("refuses a tick and an approval written before the form version in effect (form-changed), once and for good", () => {
+    const start = afterWrite([], plan(observation([])));
+    const early = comment("rita", "/check network-review\n/approve-certification");
+    // The form version in effect was written after rita's comment (its edit event came first).
+    const planned = plan(observation([...start, early], { formWrittenAt: "2026-01-01T02:00:00Z" }));
+    expect(planned.record!.commands).toEqual([
+      expect.objectContaining({ name: "check", outcome: "refused", refusal: "form-changed", beforeForm: true }),
+      expect.objectContaining({ name: "approve-certification", outcome: "refused", refusal: "form-changed" }),
+    ]);
+    expect(planned.replies[0]).toMatch(/the form changed after this tick was written/);
+    expect(planned.replies[0]).toMatch(/the form changed after this approval was written; approve the current version/);
+    // The fact is kept: on the next event the same lines are still refused.
+    const next = plan(observation(afterWrite([...start, early], planned)));
+    expect(next.record!.checklist).toEqual([]);
+  });
+
+  it("binds no tick while the form is not valid: an item reviewing form fields is refused, one reviewing none is not", () => {
+    const broken = issue({ body: formBody({ networkPaths: ["not a network"] }) });
+    const fields = { ...config.checklistFields, "legal-agreements": [] };
+    const start = afterWrite([], plan(observation([], { issue: broken })));
+    const ticks = comment("rita", "/check network-review\n/check legal-agreements");
+    const planned = plan(
+      observation([...start, ticks], { issue: broken, config: { ...config, checklistFields: fields } }),
+    );
+    expect(planned.record!.commands.map((c) => [c.args, c.outcome, c.refusal])).toEqual([
+      ["network-review", "refused", "form-invalid"],
+      ["legal-agreements", "accepted", undefined],
+    ]);
+  });
+
+  it("advances nothing without a record key: a notice, no record, no labels, no replies", () => {
+    const planned = plan(
+      observation([comment("tom", "/approve-certification")], { setupProblem: "RECORD_SIGNING_KEY is not set" }),
+    );
+    expect(planned).toMatchObject({ record: null, ledger: null, issue: null, replies: [], acknowledge: [] });
+    expect(planned.status).toMatchObject({
+      kind: "create",
+      body: expect.stringMatching(/cannot keep a signed record/),
+    });
+  });
+});
