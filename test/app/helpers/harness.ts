@@ -2,6 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit } from "probot";
 import app from "../../../src/app/index.js";
 import { FakeGitHub } from "./fake-github.js";
+import { testRecordKey, testRecordSecret } from "./record-key.js";
 
 /** Made at test time, never committed. */
 let privateKey: string | undefined;
@@ -30,11 +31,33 @@ export function createTestProbot(): Probot {
   });
 }
 
+export interface StartOptions {
+  config?: string;
+  /**
+   * Give the app its record signing key (`RECORD_SIGNING_KEY`, made at test time) and publish it
+   * in the configuration's `records.jwks`, as an operator does (default true).
+   */
+  recordKey?: boolean;
+}
+
 /** A Probot with the app loaded, talking to a fresh fake GitHub (no retries, no throttling). */
-export async function startApp(options: { config?: string } = {}): Promise<{ probot: Probot; gh: FakeGitHub }> {
+export async function startApp(options: StartOptions = {}): Promise<{ probot: Probot; gh: FakeGitHub }> {
   const gh = new FakeGitHub().install();
-  if (options.config !== undefined) gh.setConfig(options.config);
+  if (options.recordKey !== false) gh.recordJwks = (await testRecordKey()).jwks;
+  setRecordSecret(options.recordKey === false ? undefined : testRecordSecret());
+  gh.setConfig(options.config ?? "");
+  return { probot: await loadApp(), gh };
+}
+
+/** A new app process (no memory shared with earlier ones) on the same fake GitHub. */
+export async function loadApp(): Promise<Probot> {
   const probot = createTestProbot();
   await probot.load(app);
-  return { probot, gh };
+  return probot;
+}
+
+/** The app process reads `RECORD_SIGNING_KEY` once, at its first event. */
+export function setRecordSecret(secret: string | undefined): void {
+  if (secret === undefined) delete process.env.RECORD_SIGNING_KEY;
+  else process.env.RECORD_SIGNING_KEY = secret;
 }

@@ -1,9 +1,10 @@
 import type { Probot } from "probot";
-import { readRecord } from "../../../src/record/codec.js";
 import type { AccessRecord } from "../../../src/record/schema.js";
 import type { FakeComment, FakeGitHub, FakeUser } from "./fake-github.js";
 import { formBody, type FormValues } from "./form.js";
-import { startApp } from "./harness.js";
+import { loadApp, setRecordSecret, startApp, type StartOptions } from "./harness.js";
+import { readLedgerRecord } from "./ledger-record.js";
+import { testRecordKey, testRecordSecret } from "./record-key.js";
 import { commentEvent, issueEvent } from "./payloads.js";
 
 /** The default test configuration: a reviewer team plus one reviewer login. */
@@ -19,14 +20,31 @@ reviewers:
  */
 export class Scenario {
   private constructor(
-    readonly probot: Probot,
+    public probot: Probot,
     readonly gh: FakeGitHub,
+    private config: string,
   ) {}
 
-  static async start(config: string = CONFIG): Promise<Scenario> {
-    const { probot, gh } = await startApp({ config });
+  static async start(config: string = CONFIG, options: Omit<StartOptions, "config"> = {}): Promise<Scenario> {
+    const { probot, gh } = await startApp({ ...options, config });
     gh.addTeamMember("acme/onerecord-reviewers", "tom");
-    return new Scenario(probot, gh);
+    return new Scenario(probot, gh, config);
+  }
+
+  /** Another app process on the same GitHub, with the same environment. */
+  secondInstance(): Promise<Probot> {
+    return loadApp();
+  }
+
+  /**
+   * The operator (re)configures the record key: publishes `jwks` (default: the test key) in the
+   * configuration, sets `RECORD_SIGNING_KEY` (default: the test key) and restarts the app.
+   */
+  async restartWithRecordKey(secret?: string, jwks?: unknown[]): Promise<void> {
+    this.gh.recordJwks = jwks ? { keys: jwks } : (await testRecordKey()).jwks;
+    this.gh.setConfig(this.config);
+    setRecordSecret(secret ?? testRecordSecret());
+    this.probot = await loadApp();
   }
 
   async open(values: FormValues = {}, author = "jane"): Promise<number> {
@@ -57,10 +75,11 @@ export class Scenario {
     );
   }
 
+  /** The request's record: the head of its ledger file (the status comment is only a view). */
   record(issue: number): AccessRecord {
-    const status = this.gh.statusComment(issue);
-    if (!status) throw new Error(`no status comment on #${issue}`);
-    return readRecord(status.body)!;
+    const text = this.gh.ledgerText(issue);
+    if (text === null) throw new Error(`no ledger file for #${issue}`);
+    return readLedgerRecord(text);
   }
 
   labels(issue: number): string[] {
