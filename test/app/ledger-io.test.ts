@@ -76,6 +76,7 @@ describe("LedgerIO.write (compare-and-swap)", () => {
     expect(written).toEqual({ ok: true, sha: gitBlobSha(Buffer.from(file(1))), commit: expect.any(String) });
     expect(opsSince(from)).toEqual([
       "repos/create-or-update-file-contents 404",
+      "git/get-ref 404",
       "git/create-tree 201",
       "git/create-commit 201",
       "git/create-ref 201",
@@ -126,6 +127,16 @@ describe("LedgerIO.write (compare-and-swap)", () => {
     };
     expect(await a.write(7, file(1), null, "A")).toEqual({ ok: false, conflict: true });
     expect(bWrote).toEqual({ ok: true, sha: gitBlobSha(Buffer.from(file(2))), commit: expect.any(String) });
+    expect(gh.ledgerText(7)).toBe(file(2));
+    expect(gh.ledgerCommits()).toHaveLength(1);
+  });
+
+  it("a missing branch that another instance creates meanwhile is a conflict, not a second branch", async () => {
+    const io = new LedgerIO(octokit, at);
+    gh.beforeRequest = (req) => {
+      if (req.operationId === "git/get-ref") gh.pushLedger(7, file(2), gh.bot);
+    };
+    expect(await io.write(7, file(1), null, "v1")).toEqual({ ok: false, conflict: true });
     expect(gh.ledgerText(7)).toBe(file(2));
     expect(gh.ledgerCommits()).toHaveLength(1);
   });

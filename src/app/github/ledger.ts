@@ -123,10 +123,26 @@ export class LedgerIO {
       const status = statusOf(error);
       // 409: `sha` is not the current blob; 422 about `sha`: the file exists but none was given.
       if (status === 409 || (status === 422 && /\bsha\b/i.test(messageOf(error)))) return CONFLICT;
-      if (status !== 404) throw error;
-      // 404: the branch does not exist. Expecting a file there (`previous` set) is then a stale
-      // read; otherwise create the branch (a 404 for a repository the app cannot reach throws there).
+      if (status !== 404 && status !== 422) throw error;
+      // A missing branch answers 404 ("Branch … not found"). Asked, not inferred from a message.
+      if (await this.branchExists()) {
+        // It exists now: created since (a race, so re-read), or the refusal was about something else.
+        if (status === 404) return CONFLICT;
+        throw error;
+      }
+      // Expecting a file (`previous` set) on a branch that is gone is a stale read; otherwise
+      // create the branch (a repository the app cannot reach throws there).
       return previous === null ? this.createOrphanBranch(path, text, message) : CONFLICT;
+    }
+  }
+
+  private async branchExists(): Promise<boolean> {
+    try {
+      await this.octokit.rest.git.getRef({ owner: this.at.owner, repo: this.at.repo, ref: `heads/${this.at.branch}` });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
     }
   }
 
