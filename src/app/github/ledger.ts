@@ -61,7 +61,10 @@ export class LedgerIO {
   /**
    * `records/<issue>.json` at the branch head; null when the file or the branch does not exist.
    * A file larger than MAX_LEDGER_FILE_BYTES throws `io-error` (what someone with push access
-   * could put there must not cost unbounded memory).
+   * could put there must not cost unbounded memory). `sha` is git's id of the bytes read, which
+   * is the contents API's `sha` of a regular file; were the path made anything else (a symlink,
+   * by someone with push access), the next write fails as a conflict: compare-and-swap fails
+   * safe, and the caller bounds its retries.
    */
   async read(issue: number): Promise<LedgerHead | null> {
     const path = ledgerFilePath(issue);
