@@ -42,6 +42,14 @@ export interface PullFile {
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
+const FORM_EDITED_AT = `query ($owner: String!, $repo: String!, $number: Int!) {
+  repository(owner: $owner, name: $repo) {
+    issue(number: $number) {
+      lastEditedAt
+    }
+  }
+}`;
+
 function toComment(c: {
   id: number;
   body?: string | null;
@@ -227,6 +235,18 @@ export class GitHubIO {
       if ((error as { status?: number }).status === 404) return null;
       throw error;
     }
+  }
+
+  /**
+   * When the issue body was last edited (GraphQL `Issue.lastEditedAt`); null when never edited.
+   * The REST API has no such field (`updated_at` moves with labels, comments and state too), and
+   * an approval must be compared with when the form version in effect was written.
+   */
+  async formEditedAt(issue: number): Promise<string | null> {
+    const data = await this.octokit.graphql<{
+      repository: { issue: { lastEditedAt: string | null } | null } | null;
+    }>(FORM_EDITED_AT, { owner: this.repo.owner, repo: this.repo.repo, number: issue });
+    return data.repository?.issue?.lastEditedAt ?? null;
   }
 
   /** A file's bytes at a commit, or null when it is not a file there. */

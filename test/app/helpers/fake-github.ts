@@ -2,6 +2,9 @@ import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
+import { FakeGit, gitBlobSha, type GitCommit } from "./fake-git.js";
+import { contentAnswer, gitRoute, personOf } from "./fake-git-routes.js";
+import { answerGraphQL } from "./fake-graphql.js";
 import { checkRequest } from "./openapi.js";
 
 /**
@@ -11,6 +14,9 @@ import { checkRequest } from "./openapi.js";
  * on: comment ids and timestamps, `updated_at` bumps, label sets replaced by PATCH (unknown
  * labels created grey, as GitHub does), team memberships, files at commits, PR files, workflow
  * run attempts, and ETags with `304 Not Modified` for conditional GETs (as GitHub answers them).
+ * A small git model per repository (fake-git.ts) serves the ledger: contents reads and
+ * compare-and-swap writes, commit listings, and git trees/commits/refs (fake-git-routes.ts);
+ * `POST /graphql` runs against GitHub's GraphQL schema (fake-graphql.ts).
  */
 
 export const API = "https://api.github.com";
@@ -39,6 +45,8 @@ export interface FakeIssue {
   labels: string[];
   created_at: string;
   updated_at: string;
+  /** When the body was last edited (GraphQL `Issue.lastEditedAt`); unset until an edit. */
+  last_edited_at?: string;
   pull_request?: boolean;
 }
 export interface FakeLabel {
@@ -128,6 +136,10 @@ export class FakeGitHub {
    * The demo gives the token workflow's GITHUB_TOKEN the identity `github-actions[bot]`.
    */
   tokenUsers = new Map<string, FakeUser>();
+  /** Where the ledger lives (`records.repository` / `records.branch`), for the ledger helpers. */
+  ledger = { repository: "acme/access-requests", branch: "onerecord-access/records" };
+  /** Git repositories by lower-case `owner/name`: this one, and any `addRepository` adds. */
+  readonly gitRepos = new Map<string, FakeGit>([["acme/access-requests", new FakeGit()]]);
   private server: Server | undefined;
 
   private clock = Date.parse("2025-03-03T09:00:00Z");
@@ -228,6 +240,7 @@ export class FakeGitHub {
     const issue = this.issues.get(number)!;
     issue.body = body;
     issue.updated_at = this.tick();
+    issue.last_edited_at = issue.updated_at;
     return issue;
   }
 
@@ -267,6 +280,65 @@ export class FakeGitHub {
 
   setConfig(yamlText: string): void {
     this.setFile(".github/onerecord-access.yml", yamlText);
+  }
+
+  /** Another repository with a git model (a separate ledger repository, `records.repository`). */
+  addRepository(fullName: string): FakeGit {
+    const git = new FakeGit();
+    this.gitRepos.set(fullName.toLowerCase(), git);
+    return git;
+  }
+
+  gitOf(owner: string, repo: string): FakeGit | undefined {
+    return this.gitRepos.get(`${owner}/${repo}`.toLowerCase());
+  }
+
+  /** The git model of the ledger's repository. */
+  ledgerGit(): FakeGit {
+    const git = this.gitRepos.get(this.ledger.repository.toLowerCase());
+    if (!git) throw new Error(`the fake has no repository ${this.ledger.repository}`);
+    return git;
+  }
+
+  /** `records/<issue>.json` at the ledger branch head, or null. */
+  ledgerText(issue: number): string | null {
+    return this.ledgerGit().fileAt(this.ledger.branch, `records/${issue}.json`)?.content.toString("utf8") ?? null;
+  }
+
+  /** The file's versions on the ledger branch, newest first (text null: the commit removed it). */
+  ledgerHistory(issue: number): Array<{ commit: string; text: string | null }> {
+    const git = this.ledgerGit();
+    const path = `records/${issue}.json`;
+    return git.log(this.ledger.branch, path).map((c) => ({
+      commit: c.sha,
+      text: git.fileAt(c.sha, path)?.content.toString("utf8") ?? null,
+    }));
+  }
+
+  /** The commits on the ledger branch (newest first), for assertions on parents and trees. */
+  ledgerCommits(): GitCommit[] {
+    return this.ledgerGit().log(this.ledger.branch);
+  }
+
+  /** Someone with push access commits `text` as the ledger file (tampering); returns the commit. */
+  pushLedger(issue: number, text: string, who: FakeUser | string = "mallory"): GitCommit {
+    return this.commitLedger(issue, text, who, `Update records/${issue}.json`);
+  }
+
+  /** Someone with push access deletes the ledger file in a commit. */
+  deleteLedgerFile(issue: number, who: FakeUser | string = "mallory"): GitCommit {
+    return this.commitLedger(issue, null, who, `Delete records/${issue}.json`);
+  }
+
+  private commitLedger(issue: number, text: string | null, who: FakeUser | string, message: string): GitCommit {
+    const user = typeof who === "string" ? { login: who, type: "User" as const } : who;
+    return this.ledgerGit().commitFile(
+      this.ledger.branch,
+      `records/${issue}.json`,
+      text,
+      message,
+      personOf(this, user, this.tick()),
+    );
   }
 
   addTeamMember(team: string, login: string): void {
@@ -309,6 +381,7 @@ export class FakeGitHub {
     const body =
       typeof rawBody === "string" && rawBody !== "" ? safeJson(rawBody) : rawBody === "" ? undefined : rawBody;
     const logged: LoggedRequest = { method, path: url.pathname, query: url.search, body };
+    if (method === "POST" && url.pathname === "/graphql") return this.graphql(logged);
     const check = this.validate
       ? checkRequest({ method, path: url.pathname, query: url.searchParams, body })
       : { ok: true as const, match: { operationId: operationOf(method, url.pathname), template: "" } };
@@ -349,6 +422,23 @@ export class FakeGitHub {
     }
     logged.status = answer[0];
     return answer;
+  }
+
+  /** GraphQL is not in the REST description: the query is checked against GitHub's GraphQL schema. */
+  private async graphql(logged: LoggedRequest): Promise<[number, unknown, Record<string, string>?]> {
+    logged.operationId = "graphql";
+    this.requests.push(logged);
+    if (this.beforeRequest) await this.beforeRequest(logged);
+    const answer = await answerGraphQL(logged.body, {
+      lastEditedAt: (owner, repo, number) => {
+        if (!this.gitOf(owner, repo)) return undefined;
+        const issue = this.issues.get(number);
+        return issue ? (issue.last_edited_at ?? null) : undefined;
+      },
+    });
+    if (this.validate) for (const v of answer.violations) this.violations.push(`POST /graphql: ${v}`);
+    logged.status = answer.status;
+    return [answer.status, answer.body];
   }
 
   /** Requests GitHub counts against the rate limit: all but 304 answers to conditional requests. */
@@ -392,24 +482,12 @@ export class FakeGitHub {
           },
         ];
       case "repos/get-content": {
+        // The configuration and certificate files live in `files`; the ledger in the git model.
         const path = p.slice(5).join("/");
         const ref = url.searchParams.get("ref") ?? this.defaultBranch;
         const content = this.files.get(`${ref}:${path}`);
-        if (!content) return [404, { message: "Not Found" }];
-        if (accept.includes("raw"))
-          return [200, content.toString("utf8"), { "content-type": "application/vnd.github.raw; charset=utf-8" }];
-        return [
-          200,
-          {
-            type: "file",
-            name: path.split("/").at(-1),
-            path,
-            sha: "0".repeat(40),
-            size: content.length,
-            encoding: "base64",
-            content: content.toString("base64"),
-          },
-        ];
+        if (content) return contentAnswer(path, content, gitBlobSha(content), accept);
+        return gitRoute(this, op, url, body, accept, author)!;
       }
       case "issues/get": {
         const issue = this.issues.get(Number(p[5]));
@@ -553,9 +631,12 @@ export class FakeGitHub {
           headers,
         ];
       }
-      default:
+      default: {
+        const git = gitRoute(this, op, url, body, accept, author);
+        if (git) return git;
         this.violations.push(`fake GitHub does not implement ${op} (${method} ${url.pathname})`);
         return [501, { message: "not implemented in the fake" }];
+      }
     }
   }
 
@@ -658,6 +739,12 @@ function operationOf(method: string, path: string): string {
     ["GET", /^\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+$/, "teams/get-membership-for-user-in-org"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/files$/, "pulls/list-files"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/\d+\/attempts\/\d+$/, "actions/get-workflow-run-attempt"],
+    ["PUT", /^\/repos\/[^/]+\/[^/]+\/contents\/.+$/, "repos/create-or-update-file-contents"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/commits$/, "repos/list-commits"],
+    ["POST", /^\/repos\/[^/]+\/[^/]+\/git\/trees$/, "git/create-tree"],
+    ["POST", /^\/repos\/[^/]+\/[^/]+\/git\/commits$/, "git/create-commit"],
+    ["POST", /^\/repos\/[^/]+\/[^/]+\/git\/refs$/, "git/create-ref"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/git\/ref\/.+$/, "git/get-ref"],
   ];
   return routes.find(([m, r]) => m === method && r.test(path))?.[2] ?? "unknown";
 }

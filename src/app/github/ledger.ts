@@ -1,0 +1,247 @@
+import { createHash } from "node:crypto";
+import type { ProbotOctokit } from "probot";
+import { OneRecordError } from "../../errors.js";
+import { ledgerFilePath, MAX_LEDGER_FILE_BYTES } from "../../record/ledger-file.js";
+import type { LedgerVersion } from "../../record/ledger-history.js";
+
+/**
+ * The ledger's I/O edge: `records/<issue>.json` on the ledger branch, read, listed and written
+ * by compare-and-swap through GitHub's contents API. Nothing here judges a file (that is
+ * `verifyRecordFile` / `verifyLedgerHistory`); only `octokit.rest.*`.
+ *
+ * The ledger repository must have at least one commit: GitHub's git data API refuses to create
+ * objects in an empty repository (409), and that error is thrown, not taken for a conflict.
+ */
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface LedgerLocation {
+  owner: string;
+  repo: string;
+  branch: string;
+}
+
+/** The file at the branch head. `sha` is the blob sha the contents API returns, for compare-and-swap. */
+export interface LedgerHead {
+  text: string;
+  sha: string;
+}
+
+export type LedgerWrite = { ok: true; sha: string; commit: string } | { ok: false; conflict: true };
+
+const CONFLICT: LedgerWrite = { ok: false, conflict: true };
+/** How many versions' texts `history` fetches at once (GitHub discourages bursts of parallel calls). */
+const HISTORY_PARALLEL = 4;
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { status?: number }).status;
+}
+
+function messageOf(error: unknown): string {
+  const data = (error as { response?: { data?: unknown } }).response?.data;
+  const message = (data as { message?: unknown } | undefined)?.message;
+  return typeof message === "string" ? message : error instanceof Error ? error.message : "";
+}
+
+/**
+ * Git's object id of a blob (sha1 over `blob <size>\0` and the bytes; git's object format,
+ * "Git Internals - Git Objects"): the `sha` the contents API gives and compares. Computed from
+ * the raw bytes so that one request (the raw media type, which carries no sha) is enough.
+ */
+export function gitBlobSha(bytes: Uint8Array): string {
+  return createHash("sha1").update(`blob ${bytes.length}\u0000`).update(bytes).digest("hex");
+}
+
+export class LedgerIO {
+  constructor(
+    private readonly octokit: Octokit,
+    readonly at: LedgerLocation,
+  ) {}
+
+  /**
+   * `records/<issue>.json` at the branch head; null when the file or the branch does not exist.
+   * A file larger than MAX_LEDGER_FILE_BYTES throws `io-error` (what someone with push access
+   * could put there must not cost unbounded memory). `sha` is git's id of the bytes read, which
+   * is the contents API's `sha` of a regular file; were the path made anything else (a symlink,
+   * by someone with push access), the next write fails as a conflict: compare-and-swap fails
+   * safe, and the caller bounds its retries.
+   */
+  async read(issue: number): Promise<LedgerHead | null> {
+    const path = ledgerFilePath(issue);
+    const file = await this.fileAt(path, this.at.branch);
+    if (file === null) return null;
+    if (file.truncated)
+      throw new OneRecordError(
+        "io-error",
+        `${this.at.owner}/${this.at.repo}:${this.at.branch}:${path} is larger than ${MAX_LEDGER_FILE_BYTES} bytes`,
+      );
+    return { text: Buffer.from(file.bytes).toString("utf8"), sha: gitBlobSha(file.bytes) };
+  }
+
+  /**
+   * The file's versions on the branch, newest first, at most `limit`; `text` null where the
+   * commit removed the file, and [] when the branch does not exist. A version larger than the
+   * bound is given as its first MAX_LEDGER_FILE_BYTES + 1 bytes: enough for `parseLedgerFile`
+   * to judge it `too-large`, without buffering it and without one hostile version hiding the
+   * valid ones before it (the app continues from the newest valid version).
+   */
+  async history(issue: number, limit = 50): Promise<LedgerVersion[]> {
+    if (!Number.isSafeInteger(limit) || limit <= 0) throw new RangeError("a history limit is a positive integer");
+    const path = ledgerFilePath(issue);
+    const commits = await this.commitsTouching(path, limit);
+    const versions: LedgerVersion[] = [];
+    for (let i = 0; i < commits.length; i += HISTORY_PARALLEL) {
+      const batch = commits.slice(i, i + HISTORY_PARALLEL);
+      const texts = await Promise.all(batch.map((commit) => this.fileAt(path, commit)));
+      texts.forEach((file, j) =>
+        versions.push({ commit: batch[j]!, text: file === null ? null : Buffer.from(file.bytes).toString("utf8") }),
+      );
+    }
+    return versions;
+  }
+
+  /**
+   * Compare-and-swap: the contents API writes only when `sha` names the file's current blob
+   * (`previous` null: only when there is no file yet), so of two instances that read the same
+   * version, exactly one writes and the other is told. A missing branch is created as an orphan
+   * (no parent: the ledger shares no history with the code, and holds only ledger files).
+   */
+  async write(issue: number, text: string, previous: string | null, message: string): Promise<LedgerWrite> {
+    const path = ledgerFilePath(issue);
+    const bytes = Buffer.from(text, "utf8");
+    if (bytes.length > MAX_LEDGER_FILE_BYTES)
+      throw new OneRecordError("record-too-large", `a ledger file is at most ${MAX_LEDGER_FILE_BYTES} bytes`);
+    try {
+      const { data } = await this.octokit.rest.repos.createOrUpdateFileContents({
+        owner: this.at.owner,
+        repo: this.at.repo,
+        path,
+        branch: this.at.branch,
+        message,
+        content: bytes.toString("base64"),
+        ...(previous === null ? {} : { sha: previous }),
+      });
+      return { ok: true, sha: data.content?.sha ?? gitBlobSha(bytes), commit: data.commit.sha! };
+    } catch (error) {
+      const status = statusOf(error);
+      // 409: `sha` is not the current blob; 422 about `sha`: the file exists but none was given.
+      if (status === 409 || (status === 422 && /\bsha\b/i.test(messageOf(error)))) return CONFLICT;
+      if (status !== 404 && status !== 422) throw error;
+      // A missing branch answers 404 ("Branch … not found"). Asked, not inferred from a message.
+      if (await this.branchExists()) {
+        // It exists now: created since (a race, so re-read), or the refusal was about something else.
+        if (status === 404) return CONFLICT;
+        throw error;
+      }
+      // Expecting a file (`previous` set) on a branch that is gone is a stale read; otherwise
+      // create the branch (a repository the app cannot reach throws there).
+      return previous === null ? this.createOrphanBranch(path, text, message) : CONFLICT;
+    }
+  }
+
+  private async branchExists(): Promise<boolean> {
+    try {
+      await this.octokit.rest.git.getRef({ owner: this.at.owner, repo: this.at.repo, ref: `heads/${this.at.branch}` });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The ledger branch as a root commit whose tree holds only this file (git data API: tree,
+   * commit with no parents, ref). Creating the ref is the compare-and-swap here: of two
+   * instances creating the branch at once, one gets "Reference already exists".
+   */
+  private async createOrphanBranch(path: string, text: string, message: string): Promise<LedgerWrite> {
+    const repo = { owner: this.at.owner, repo: this.at.repo };
+    const tree = await this.octokit.rest.git.createTree({
+      ...repo,
+      tree: [{ path, mode: "100644", type: "blob", content: text }],
+    });
+    const commit = await this.octokit.rest.git.createCommit({ ...repo, message, tree: tree.data.sha, parents: [] });
+    try {
+      await this.octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${this.at.branch}`, sha: commit.data.sha });
+    } catch (error) {
+      if (statusOf(error) === 422 && /already exists/i.test(messageOf(error))) return CONFLICT;
+      throw error;
+    }
+    const blob = tree.data.tree.find((e) => e.path === path)?.sha ?? gitBlobSha(Buffer.from(text, "utf8"));
+    return { ok: true, sha: blob, commit: commit.data.sha };
+  }
+
+  /** The shas of the commits on the branch that touched `path`, newest first, at most `limit`. */
+  private async commitsTouching(path: string, limit: number): Promise<string[]> {
+    const perPage = Math.min(limit, 100);
+    const shas: string[] = [];
+    for (let page = 1; shas.length < limit; page++) {
+      let data: Array<{ sha: string }>;
+      try {
+        ({ data } = await this.octokit.rest.repos.listCommits({
+          owner: this.at.owner,
+          repo: this.at.repo,
+          sha: this.at.branch,
+          path,
+          per_page: perPage,
+          page,
+        }));
+      } catch (error) {
+        // 404: no such branch; 409: an empty repository. Either way the file has no history.
+        if (statusOf(error) === 404 || statusOf(error) === 409) return shas;
+        throw error;
+      }
+      shas.push(...data.slice(0, limit - shas.length).map((c) => c.sha));
+      if (data.length < perPage) break;
+    }
+    return shas;
+  }
+
+  /**
+   * A file's bytes at a ref, at most MAX_LEDGER_FILE_BYTES + 1 of them (`truncated` when there
+   * were more), or null when the file or ref does not exist. The raw media type, because the
+   * contents API's JSON carries no content for files over 1 MB; the body is streamed, not parsed
+   * by octokit, so a huge file is never held in memory.
+   */
+  private async fileAt(path: string, ref: string): Promise<{ bytes: Uint8Array; truncated: boolean } | null> {
+    let response;
+    try {
+      response = await this.octokit.rest.repos.getContent({
+        owner: this.at.owner,
+        repo: this.at.repo,
+        path,
+        ref,
+        mediaType: { format: "raw" },
+        request: { parseSuccessResponseBody: false },
+      });
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+    // With `parseSuccessResponseBody: false`, `data` is the response's body stream, whatever its type says.
+    return readBounded(response.data, MAX_LEDGER_FILE_BYTES);
+  }
+}
+
+/** At most `limit + 1` bytes of a response body (a stream, or text if a plugin parsed it). */
+async function readBounded(body: unknown, limit: number): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+  if (typeof body === "string" || body instanceof ArrayBuffer || body instanceof Uint8Array) {
+    const all = typeof body === "string" ? Buffer.from(body, "utf8") : Buffer.from(body as ArrayBuffer);
+    return { bytes: all.subarray(0, limit + 1), truncated: all.length > limit };
+  }
+  if (!(body instanceof ReadableStream)) throw new OneRecordError("io-error", "the contents API sent no file body");
+  const reader = (body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      return { bytes: Buffer.concat(chunks).subarray(0, limit + 1), truncated: true };
+    }
+  }
+  return { bytes: Buffer.concat(chunks), truncated: false };
+}
