@@ -1,6 +1,7 @@
 import { ledgerFileText } from "../record/ledger-file.js";
 import { signRecord } from "../record/signature.js";
 import type { SyncDeps } from "./deps.js";
+import { headKey } from "./ledger/observe-ledger.js";
 import type { GitHubIO, IssueData } from "./github/rest.js";
 import { labelsToFix, managedLabels } from "./labels/view.js";
 import type { IssueChange, Plan } from "./plan.js";
@@ -13,7 +14,11 @@ import type { IssueChange, Plan } from "./plan.js";
  * Several app instances may sync one issue at once. The ledger write is a compare-and-swap on
  * the version observed: when another instance wrote first, nothing else is written and the
  * caller observes and plans again (`raced`), so no update is lost and no view shows a record
- * that was not kept. The views are idempotent: whoever writes last wrote the newest record's.
+ * that was not kept. The views have no conditional writes on GitHub; as before the ledger, the
+ * comment count the PATCH returns tells whether a comment (another event, so possibly another
+ * instance's newer views) appeared since the listing (`Plan.expectedComments`): then the caller
+ * observes and plans again too. A view written from an older record otherwise is repaired by
+ * the next event.
  */
 export interface Applied {
   raced: boolean;
@@ -32,6 +37,7 @@ export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promi
     const text = ledgerFileText(await signRecord(plan.record, deps.recordKey.key));
     const written = await deps.ledger.write(issue.number, text, plan.ledger.previous, plan.ledger.message);
     if (!written.ok) return { raced: true, wroteComment: false, wroteIssue: false, replies: 0, issue: null };
+    deps.heads.remember(headKey(deps, issue.number), written.sha);
   }
   if (plan.status.kind === "create") await io.createComment(issue.number, plan.status.body);
   else if (plan.status.kind === "update") await io.updateComment(plan.status.id, plan.status.body);
@@ -44,7 +50,7 @@ export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promi
   for (const text of plan.replies) await io.createComment(issue.number, text);
   for (const comment of plan.acknowledge) await io.reactToComment(comment, "+1");
   return {
-    raced: false,
+    raced: !!updated && updated.comments > plan.expectedComments,
     wroteComment: plan.status.kind !== "keep",
     wroteIssue: !!updated,
     replies: plan.replies.length,

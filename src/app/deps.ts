@@ -3,6 +3,7 @@ import type { PullRequestRecord } from "../record/schema.js";
 import type { CommentData, GitHubIO, PullFile } from "./github/rest.js";
 import type { LedgerPort } from "./ledger/port.js";
 import type { RecordKeyState } from "./ledger/setup.js";
+import type { KnownHeads } from "./ledger/known-heads.js";
 
 /** What one request's sync needs from the process: the GitHub client seam, config and a log. */
 export interface SyncDeps {
@@ -13,6 +14,8 @@ export interface SyncDeps {
   defaultBranch: string;
   /** The request's ledger: where its signed record lives (docs/app.md, "The signed record"). */
   ledger: LedgerPort;
+  /** Ledger heads this process knows the app made (saves the provenance check). */
+  heads: KnownHeads;
   /** The app's record signing key, or why the process has none. */
   recordKey: RecordKeyState;
   log: Log;

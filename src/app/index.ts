@@ -8,6 +8,7 @@ import { onWorkflowRunCompleted } from "./handlers/workflow-runs.js";
 import { KeyedQueue } from "./queue.js";
 import { loadRecordSigningKey } from "../record/record-signing-key.js";
 import type { RecordKeyState } from "./ledger/setup.js";
+import { KnownHeads } from "./ledger/known-heads.js";
 
 /**
  * The OneRecord production-access app (Probot). Stateless: everything it knows about a request
@@ -24,6 +25,7 @@ export default function onerecordAccessApp(app: Probot): void {
     conditional: new ConditionalCache(),
     botLogin: botLoginOf(app),
     recordKey: recordKeyOf(),
+    heads: new KnownHeads(),
   };
   // Every event's client revalidates the config and team memberships instead of re-reading them.
   const prepared =

@@ -166,6 +166,8 @@ async function observeFormWrittenAt(
   prior: AccessRecord | null,
 ): Promise<string | null> {
   if (prior && prior.form.bodySha256 === bodySha256(issue.body)) return prior.form.writtenAt ?? null;
+  // An issue whose only change since its creation is being opened was never edited.
+  if (issue.created_at && issue.created_at === issue.updated_at) return issue.created_at;
   return (await deps.io.formEditedAt(issue.number)) ?? issue.created_at ?? null;
 }
 

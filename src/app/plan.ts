@@ -45,6 +45,11 @@ export interface Plan {
   replies: string[];
   /** Comments first seen now with an accepted command: acknowledged with a reaction. */
   acknowledge: number[];
+  /**
+   * The issue's comment count after the writes above if no one else wrote meanwhile: the views'
+   * check for a concurrent writer (the record's is the ledger's compare-and-swap).
+   */
+  expectedComments: number;
   /** A `/status` asked for the labels' repair in this event. */
   forceLabels: boolean;
   log: Array<{ level: "warn"; fields: Record<string, unknown>; message: string }>;
@@ -170,6 +175,7 @@ function planViews(
     acknowledge: o.rebuilding ? [] : [...new Set([...accepted].map((c) => c.comment))],
     issue: write ? { labels, ...(move ?? {}) } : null,
     replies,
+    expectedComments: expectedCommentCount(o.comments.length, status.kind === "create", deletions.length),
     forceLabels,
     log: refusedReports.map((r) => ({
       level: "warn" as const,
@@ -201,12 +207,22 @@ export function closeOrReopen(
 }
 
 /**
+ * How many comments the issue has after this plan's writes if no one else wrote meanwhile: the
+ * ones listed, plus the status comment if it is created, less the duplicates deleted. (Replies
+ * are posted after the PATCH whose response is compared with this.) More than that means another
+ * writer may have written newer views first: observe and plan again.
+ */
+export function expectedCommentCount(listed: number, createsStatus: boolean, deleted: number): number {
+  return listed + (createsStatus ? 1 : 0) - deleted;
+}
+
+/**
  * The ledger write: a new version when the record differs from the head's (compared as signed:
  * the schema's canonical JSON), or when the head is not the prior (a migration, a recovery after
  * tampering, a first record). Never a no-op version: each one is a commit an auditor reads.
  */
 function ledgerWrite(o: Observation, record: AccessRecord): Plan["ledger"] {
-  if (o.source.atHead && o.prior && canonicalRecord(o.prior) === canonicalRecord(record)) return null;
+  if (o.source.atHead && o.prior && significant(o.prior) === significant(record)) return null;
   const before = o.prior?.stage;
   const what = o.source.incident
     ? `${o.source.incident.kind} record`
@@ -214,6 +230,15 @@ function ledgerWrite(o: Observation, record: AccessRecord): Plan["ledger"] {
       ? `${before} → ${record.stage}`
       : `updated (${record.stage})`;
   return { previous: o.source.headSha, message: `onerecord-access: request #${record.issue} ${what}` };
+}
+
+/**
+ * The record as far as a new version is worth a commit: all of it but the comments without any
+ * command line (`no-command`). Those are remembered only so they are not scanned again; a chat
+ * comment alone writes no version (the next version that is written remembers it).
+ */
+function significant(record: AccessRecord): string {
+  return canonicalRecord({ ...record, ignored: record.ignored.filter((i) => i.reason !== "no-command") });
 }
 
 /** A tick or approval written before the form version in effect (see `CommandRecord.beforeForm`). */
@@ -243,6 +268,7 @@ function planWithoutRecord(o: Observation, problem: string): Plan {
     issue: null,
     replies: [],
     acknowledge: [],
+    expectedComments: expectedCommentCount(o.comments.length, status.kind === "create", 0),
     forceLabels: false,
     log: [{ level: "warn", fields: { issue: o.issue.number }, message: `no signed record can be kept: ${problem}` }],
   };

@@ -18,7 +18,8 @@ export interface SyncResult {
 }
 
 /**
- * Rounds of observe → plan → apply when another instance wrote the ledger first (`Applied.raced`).
+ * Rounds of observe → plan → apply when another instance wrote the ledger first, or a comment
+ * appeared while writing (`Applied.raced`).
  * Past them the event ends without writing: its lines are still unseen and the next event (or
  * the other instance's) records them — no lost update, no failed delivery.
  */
@@ -46,9 +47,11 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
     total.replies += applied.replies;
     if (!applied.raced)
       return { status: "synced", ...(decided.record ? { record: decided.record } : {}), ...total, rounds: round };
-    // Another instance wrote the ledger first: its version is the newest, so observe again.
-    issue = observation.issue;
-    deps.log.info({ issue: issue.number, round }, "another instance wrote the record meanwhile: recomputing");
+    // Another instance wrote the ledger first, or a comment appeared: observe again. The PATCH's
+    // answer, when there was one, is the newest issue; its body and time are still the observed ones.
+    const current = applied.issue ?? observation.issue;
+    issue = { ...current, body: observation.issue.body, updated_at: observation.issue.updated_at };
+    deps.log.info({ issue: issue.number, round }, "another writer touched the request meanwhile: recomputing");
   }
   return { status: "synced", ...total, rounds: MAX_ROUNDS };
 }

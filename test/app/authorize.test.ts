@@ -63,6 +63,16 @@ describe("authorize", () => {
       ["reissue-arguments", run("reissue-tokens", "gw-1", {}, state({ stage: "live" }))],
       ["unknown-device", run("reissue-tokens", "gw-9 lost", {}, state({ stage: "live" }))],
       ["already-waiting", run("reissue-tokens", "gw-1 lost", {}, state({ stage: "live", certification: approved }))],
+      [
+        "form-changed",
+        run(
+          "approve-certification",
+          "",
+          { beforeForm: true },
+          state({ checklist: new Map(context.checklistItems.map((item) => [item, { item, ...stamp }])) }),
+        ),
+      ],
+      ["form-changed", run("check", "stage-testing", { beforeForm: true })],
     ];
     for (const [expected, decision] of cases) expect([expected, code(decision)]).toEqual([expected, expected]);
     // Every code is one a reader can find; the two not above come from reduce (request-changed)

@@ -34,7 +34,7 @@ describe("certificate pull requests", () => {
     expect(s.record(n).pullRequests).toEqual([expect.objectContaining({ number: 50, state: "open", author: "jane" })]);
     expect(s.gh.statusComment(n)!.body).toContain("[#50](https://github.com/acme/access-requests/pull/50) (open)");
 
-    // A push to the PR changes nothing the app records: no write.
+    // A push to the PR changes nothing the app records: no write (the last read is the ledger's).
     const mark = s.mark();
     await s.probot.receive(pullRequestEvent(s.gh, "synchronize", { number: 50 }));
     expect(s.callsSince(mark)).toEqual([
@@ -42,6 +42,7 @@ describe("certificate pull requests", () => {
       "GET pulls/list-files",
       "GET issues/get",
       "GET issues/list-comments",
+      "GET repos/get-content",
     ]);
 
     await mergePr(s, 50, {

@@ -20,22 +20,30 @@ const CERTIFICATION_LABELS = [
 ];
 
 describe("intake", () => {
-  it("answers a valid request with one status comment and the certification labels, in four requests", async () => {
+  it("answers a valid request with its first signed record, one status comment and the certification labels, in six requests", async () => {
     s = await Scenario.start();
     const mark = s.mark();
     const n = await s.open();
     // After the installation token and GET /app (once per process): config, comments, the
-    // status comment, labels. Then, the first time only, the new labels get their colours.
-    expect(s.callsSince(mark).slice(0, 4)).toEqual([
+    // ledger file (none yet), its first version — the first in the repository creates the
+    // ledger branch as an orphan (PUT answers 404, then tree, commit, ref) — the status comment,
+    // labels. Then, the first time only, the new labels get their colours.
+    expect(s.callsSince(mark).slice(0, 10)).toEqual([
       "GET repos/get-content",
       "GET issues/list-comments",
+      "GET repos/get-content",
+      "PUT repos/create-or-update-file-contents",
+      "GET git/get-ref",
+      "POST git/create-tree",
+      "POST git/create-commit",
+      "POST git/create-ref",
       "POST issues/create-comment",
       "PATCH issues/update",
     ]);
     expect(
       s
         .callsSince(mark)
-        .slice(4)
+        .slice(10)
         .every((c) => c === "PATCH issues/update-label"),
     ).toBe(true);
     expect(s.labels(n)).toEqual(CERTIFICATION_LABELS);
@@ -55,12 +63,14 @@ describe("intake", () => {
     expect(status).toContain("`/approve-certification`");
     expect(s.gh.botComments(n)).toHaveLength(1);
 
-    // A second request in the same repository: the labels exist, exactly four requests.
+    // A second request in the same repository: the branch and labels exist, exactly six requests.
     const again = s.mark();
     await s.open();
     expect(s.callsSince(again)).toEqual([
       "GET repos/get-content",
       "GET issues/list-comments",
+      "GET repos/get-content",
+      "PUT repos/create-or-update-file-contents",
       "POST issues/create-comment",
       "PATCH issues/update",
     ]);
@@ -123,8 +133,14 @@ describe("intake", () => {
     const status = s.gh.statusComment(issue.number)!;
     const mark = s.mark();
     await s.probot.receive(event);
-    // The old snapshot is noticed (the status comment is newer): the issue is re-read, nothing written.
-    expect(s.callsSince(mark)).toEqual(["GET repos/get-content", "GET issues/list-comments", "GET issues/get"]);
+    // The old snapshot is noticed (the record's form is newer): the issue is re-read, nothing
+    // written. The ledger head is the one this process wrote, so who made it is not asked again.
+    expect(s.callsSince(mark)).toEqual([
+      "GET repos/get-content",
+      "GET issues/list-comments",
+      "GET repos/get-content",
+      "GET issues/get",
+    ]);
     expect(s.gh.botComments(issue.number)).toEqual([status]);
   });
 

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { readRecord, writeRecord } from "../../src/record/codec.js";
 import { Scenario } from "./helpers/scenario.js";
 
 /**
- * The record in the status comment is the app's own, but anyone with write access can edit that
- * comment, and a transferred issue brings another repository's. What the app does not trust it
- * rebuilds from what it can observe again, and it never replays an old approval or tick into a
- * request that nobody approved (../shared/SPEC.md, threat model).
+ * When no version of the request's ledger file can be trusted — the branch's history is gone and
+ * what is left does not verify, or names another request — the app rebuilds from what it can
+ * observe again, and it never replays an old approval or tick into a request that nobody
+ * approved (../shared/SPEC.md, threat model). Tampering that leaves a valid version behind is
+ * recovered from instead: test/app/ledger-flow.test.ts.
  */
 let s: Scenario | undefined;
 afterEach(() => {
@@ -23,20 +23,17 @@ async function approved(): Promise<[Scenario, number]> {
   return [s, n];
 }
 
-/** Replaces the record block of the status comment, as a person with write access could. */
-function rewriteRecord(s: Scenario, n: number, edit: (body: string) => string): void {
-  const status = s.gh.statusComment(n)!;
-  s.gh.editComment(status.id, edit(status.body));
+/** The ledger branch's history is gone (a force push), and `text` is all its file holds now. */
+function replaceLedger(s: Scenario, n: number, text: string): void {
+  s.gh.wipeLedger();
+  s.gh.pushLedger(n, text, "mallory");
 }
 
 describe("a record the app does not trust", () => {
   it("does not adopt a record naming another repository's request (a transferred issue), and replays no old approval", async () => {
     const [s, n] = await approved();
-    rewriteRecord(s, n, (body) => {
-      const record = readRecord(body)!;
-      const foreign = writeRecord({ ...record, repository: "acme/other-requests", issue: 99 });
-      return body.replace(/<!-- onerecord-access:record v1 [\s\S]*? -->/, foreign);
-    });
+    const other = await s.open({ devices: ["gw-7"] });
+    replaceLedger(s, n, s.gh.ledgerText(other)!);
     const replies = s.replies(n).length;
     await s.say(n, "mallory", "/status");
     const record = s.record(n);
@@ -52,7 +49,7 @@ describe("a record the app does not trust", () => {
   it("does not replay an old approval into the current form when the record is unreadable", async () => {
     const [s, n] = await approved();
     await s.editForm(n, { devices: ["gw-1", "gw-9"], networkPaths: ["1.1.1.0/24"] });
-    rewriteRecord(s, n, (body) => body.replace(/json:\{/, "json:{broken"));
+    replaceLedger(s, n, '{"protected":"x","payload":"broken","signature":"x"}');
     await s.say(n, "mallory", "/status");
     const record = s.record(n);
     expect(record.stage).toBe("certification");
@@ -62,7 +59,7 @@ describe("a record the app does not trust", () => {
 
   it("runs a command written after the loss: a reviewer can approve again", async () => {
     const [s, n] = await approved();
-    rewriteRecord(s, n, (body) => body.replace(/json:\{/, "json:{broken"));
+    replaceLedger(s, n, '{"protected":"x","payload":"broken","signature":"x"}');
     await s.say(n, "mallory", "/status");
     await s.tickAll(n);
     await s.say(n, "tom", "/approve-certification");

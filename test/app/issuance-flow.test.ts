@@ -190,7 +190,9 @@ describe("issuance is accepted only after the run succeeded", () => {
       "GET repos/get-content",
       "GET issues/get",
       "GET issues/list-comments",
+      "GET repos/get-content", // the ledger head
       "GET actions/get-workflow-run-attempt",
+      "PUT repos/create-or-update-file-contents", // the record's new version
       "PATCH issues/update-comment",
       "PATCH issues/update",
       "PATCH issues/update-label", // once per repository: GitHub made `access: live` grey; the app sets its colour
@@ -505,7 +507,7 @@ describe("what an issuance report may claim", () => {
     expect(record.issuanceComments).toEqual([
       expect.objectContaining({ comment: comment.id, accepted: false, reason: expect.stringMatching(/tokens\.jwks/) }),
     ]);
-    expect(s.gh.statusComment(n)!.body).toMatch(/no issuance report is accepted until .*tokens\.jwks/);
+    expect(s.gh.statusComment(n)!.body).toMatch(/No issuance report is accepted until .*tokens\.jwks/);
   });
 });
 

@@ -68,7 +68,10 @@ describe("tampering with the ledger fails closed and recovers", () => {
     const genuine = s.gh.ledgerText(n)!;
     const file = JSON.parse(genuine) as { protected: string; payload: string; signature: string };
     const payload = JSON.parse(Buffer.from(file.payload, "base64url").toString()) as Record<string, unknown>;
-    const forged = { ...file, payload: Buffer.from(JSON.stringify({ ...payload, stage: "tokens" })).toString("base64url") };
+    const forged = {
+      ...file,
+      payload: Buffer.from(JSON.stringify({ ...payload, stage: "tokens" })).toString("base64url"),
+    };
     s.gh.pushLedger(n, JSON.stringify(forged), "mallory");
     await s.say(n, "mallory", "/status");
     const record = s.record(n);
@@ -94,7 +97,10 @@ describe("tampering with the ledger fails closed and recovers", () => {
     const [s, n] = await approved();
     s.gh.deleteLedgerFile(n);
     await s.say(n, "mallory", "/status");
-    expect(s.record(n)).toMatchObject({ stage: "certificates", integrity: [expect.objectContaining({ kind: "deleted" })] });
+    expect(s.record(n)).toMatchObject({
+      stage: "certificates",
+      integrity: [expect.objectContaining({ kind: "deleted" })],
+    });
   });
 
   it("does not adopt another request's genuine record copied over this one's (a transferred issue)", async () => {
@@ -162,7 +168,7 @@ describe("concurrent instances write the ledger with compare-and-swap", () => {
     let interleaved = false;
     const gh = s.gh;
     gh.beforeRequest = async (req) => {
-      if (interleaved || req.method !== "PUT" || !req.path.includes("/contents/records/")) return;
+      if (interleaved || req.operationId !== "repos/create-or-update-file-contents") return;
       interleaved = true;
       const b = gh.addComment(n, "/check legal-agreements", "tom");
       await other.receive(commentEvent(gh, "created", b));
@@ -182,7 +188,9 @@ describe("without a record key nothing advances", () => {
     const n = await s.open();
     await s.tickAll(n);
     expect(s.gh.ledgerText(n)).toBeNull();
-    expect(s.gh.statusComment(n)!.body).toMatch(/cannot keep a signed record of this request: the app has no record signing key/);
+    expect(s.gh.statusComment(n)!.body).toMatch(
+      /cannot keep a signed record of this request: the app has no record signing key/,
+    );
     expect(s.labels(n)).toEqual([]);
     await s.restartWithRecordKey();
     await s.say(n, "mallory", "/status");

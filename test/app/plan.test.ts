@@ -5,7 +5,7 @@ import type { AccessRecord } from "../../src/record/schema.js";
 import type { CommentData, IssueData } from "../../src/app/github/rest.js";
 import { parseRequestForm } from "../../src/app/intake/parse.js";
 import type { Observation } from "../../src/app/observe.js";
-import { closeOrReopen, plan } from "../../src/app/plan.js";
+import { closeOrReopen, expectedCommentCount, plan } from "../../src/app/plan.js";
 import { unseenLines } from "../../src/app/state/observed-lines.js";
 import { formBody } from "./helpers/form.js";
 
@@ -160,6 +160,7 @@ describe("plan", () => {
     const duplicate = comment(BOT, first[0]!.body);
     const planned = plan(observation([...first, duplicate]));
     expect(planned.deletions).toEqual([duplicate.id]);
+    expect(planned.expectedComments).toBe(1);
   });
 
   it("does not reply while rebuilding from an unreadable record", () => {
@@ -231,5 +232,12 @@ describe("plan: what a line can have seen, and a record that cannot be kept", ()
       kind: "create",
       body: expect.stringMatching(/cannot keep a signed record/),
     });
+  });
+});
+
+describe("expectedCommentCount", () => {
+  it("is the listing plus a created status comment less the deleted duplicates", () => {
+    expect(expectedCommentCount(4, true, 0)).toBe(5);
+    expect(expectedCommentCount(4, false, 2)).toBe(2);
   });
 });

@@ -62,6 +62,7 @@ function baseRecord(devices: string[], extra: Partial<AccessRecord> = {}): Acces
     certificates: [],
     issuance: [],
     issuanceComments: [],
+    integrity: [],
     ...extra,
   };
 }
@@ -218,7 +219,7 @@ describe("status comment size", () => {
     const record = baseRecord(devices, { stage: "live", certificates, issuance });
     const body = renderStatusComment(record, defaultConfig());
     expect(body.length).toBeLessThan(COMMENT_LIMIT);
-    expect(readRecord(body)).toEqual(record);
+    expect(readRecord(body)).toBeNull(); // a view: the record is in the ledger
     expect(body).toContain("**500 of 500** device(s) hold a live token");
   });
 

@@ -3,6 +3,7 @@ import type { ProbotOctokit } from "probot";
 import { OneRecordError } from "../../errors.js";
 import { ledgerFilePath, MAX_LEDGER_FILE_BYTES } from "../../record/ledger-file.js";
 import type { LedgerVersion } from "../../record/ledger-history.js";
+import type { HeadCommit, LedgerHead, LedgerPort, LedgerWrite } from "../ledger/port.js";
 
 /**
  * The ledger's I/O edge: `records/<issue>.json` on the ledger branch, read, listed and written
@@ -15,19 +16,8 @@ import type { LedgerVersion } from "../../record/ledger-history.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
-export interface LedgerLocation {
-  owner: string;
-  repo: string;
-  branch: string;
-}
-
-/** The file at the branch head. `sha` is the blob sha the contents API returns, for compare-and-swap. */
-export interface LedgerHead {
-  text: string;
-  sha: string;
-}
-
-export type LedgerWrite = { ok: true; sha: string; commit: string } | { ok: false; conflict: true };
+export type LedgerLocation = LedgerPort["at"];
+export type { HeadCommit, LedgerHead, LedgerWrite } from "../ledger/port.js";
 
 const CONFLICT: LedgerWrite = { ok: false, conflict: true };
 /** How many versions' texts `history` fetches at once (GitHub discourages bursts of parallel calls). */
@@ -52,7 +42,7 @@ export function gitBlobSha(bytes: Uint8Array): string {
   return createHash("sha1").update(`blob ${bytes.length}\u0000`).update(bytes).digest("hex");
 }
 
-export class LedgerIO {
+export class LedgerIO implements LedgerPort {
   constructor(
     private readonly octokit: Octokit,
     readonly at: LedgerLocation,
@@ -76,6 +66,33 @@ export class LedgerIO {
         `${this.at.owner}/${this.at.repo}:${this.at.branch}:${path} is larger than ${MAX_LEDGER_FILE_BYTES} bytes`,
       );
     return { text: Buffer.from(file.bytes).toString("utf8"), sha: gitBlobSha(file.bytes) };
+  }
+
+  /**
+   * The commit that last touched the file on the branch: its sha, the GitHub account GitHub links
+   * to its author, and whether GitHub verified its signature. A copy of an older genuine version
+   * verifies as a record; only this tells whether the app put it there. Null without a commit.
+   */
+  async headCommit(issue: number): Promise<HeadCommit | null> {
+    try {
+      const { data } = await this.octokit.rest.repos.listCommits({
+        owner: this.at.owner,
+        repo: this.at.repo,
+        sha: this.at.branch,
+        path: ledgerFilePath(issue),
+        per_page: 1,
+      });
+      const [commit] = data;
+      if (!commit) return null;
+      return {
+        sha: commit.sha,
+        author: commit.author?.login ?? null,
+        verified: !!commit.commit.verification?.verified,
+      };
+    } catch (error) {
+      if (statusOf(error) === 404 || statusOf(error) === 409) return null;
+      throw error;
+    }
   }
 
   /**

@@ -45,6 +45,7 @@ export async function handleRequestEvent(
       defaultBranch,
       ledger: ledgerFor(context, io.repo, loaded.config),
       recordKey: await state.recordKey(),
+      heads: state.heads,
       log: context.log,
     };
     return syncRequest(deps, issue, trigger);

@@ -3,6 +3,7 @@ import { GitHubIO, type IssueData } from "../github/rest.js";
 import type { ConditionalCache } from "../github/conditional.js";
 import type { KeyedQueue } from "../queue.js";
 import type { RecordKeyState } from "../ledger/setup.js";
+import type { KnownHeads } from "../ledger/known-heads.js";
 
 /** What every handler shares for the lifetime of the app (one process). */
 export interface AppState {
@@ -13,6 +14,8 @@ export interface AppState {
   botLogin: () => Promise<string>;
   /** The record signing key from `RECORD_SIGNING_KEY`, loaded once per process. */
   recordKey: () => Promise<RecordKeyState>;
+  /** Ledger heads this process knows the app made. */
+  heads: KnownHeads;
 }
 
 type RepoPayload = { repository: { owner: { login: string }; name: string; id: number } };

@@ -29,9 +29,13 @@ export async function observeLedger(
   let head: LedgerObservation["head"] = null;
   if (file) {
     const verdict = await verifyRecordFile(file.text, jwks, subject);
-    // A copy of an older genuine version verifies too: only the commit tells who put it there.
-    const commit = verdict.ok ? await deps.ledger.headCommit(issue) : null;
-    const byApp = !!commit && commit.verified && commit.author?.toLowerCase() === deps.botLogin.toLowerCase();
+    // A copy of an older genuine version verifies too: only the commit tells who put it there
+    // (asked unless this process knows the head as the app's, see KnownHeads).
+    const known = verdict.ok && deps.heads.isKnown(headKey(deps, issue), file.sha);
+    const commit = verdict.ok && !known ? await deps.ledger.headCommit(issue) : null;
+    const byApp =
+      known || (!!commit && commit.verified && commit.author?.toLowerCase() === deps.botLogin.toLowerCase());
+    if (byApp) deps.heads.remember(headKey(deps, issue), file.sha);
     head = { sha: file.sha, verdict, byApp, commit: commit?.sha ?? null };
     if (!byApp) deps.log.warn({ issue, code: verdict.ok ? "not-by-app" : verdict.code }, "ledger head not usable");
   }
@@ -42,4 +46,10 @@ export async function observeLedger(
   const noFile = !file && (!history || history.versions.length === 0);
   const found = noFile && status ? legacy(status) : null;
   return { head, history, legacy: found && status ? { comment: status.id, record: found } : null, seenBefore };
+}
+
+/** The ledger file a head belongs to, for `KnownHeads`. */
+export function headKey(deps: Pick<SyncDeps, "ledger">, issue: number): string {
+  const { owner, repo, branch } = deps.ledger.at;
+  return `${owner}/${repo}:${branch}:${issue}`.toLowerCase();
 }

@@ -119,7 +119,7 @@ function putContents(
     ];
   const content = Buffer.from(String(body.content), "base64");
   const who = personOf(host, author, host.tick());
-  const commit = git.commitFile(branch, path, content, String(body.message), who);
+  const commit = git.commitFile(branch, path, content, String(body.message), who, true);
   const sha = git.blobAt(commit, path)!;
   return [
     current === undefined ? 201 : 200,
@@ -202,6 +202,7 @@ function createCommit(host: GitHost, git: FakeGit, body: Record<string, unknown>
     author: commitAuthor,
     committer: given(body.committer) ?? commitAuthor,
     tree,
+    signedByGitHub: !body.author && !body.committer,
   });
   return [201, commitJson(host, commit)];
 }
@@ -244,7 +245,15 @@ function commitJson(host: GitHost, c: GitCommit): Record<string, unknown> {
     message: c.message,
     tree: { sha: c.tree, url: `${base}/git/trees/${c.tree}` },
     parents: c.parents.map((sha) => ({ sha, url: `${base}/git/commits/${sha}`, html_url: "" })),
-    verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
+    verification: c.signedByGitHub
+      ? {
+          verified: true,
+          reason: "valid",
+          signature: "-----BEGIN PGP SIGNATURE-----",
+          payload: "",
+          verified_at: c.committer.date,
+        }
+      : { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
   };
 }
 

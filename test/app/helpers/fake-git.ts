@@ -25,6 +25,11 @@ export interface GitCommit {
   committer: GitPerson;
   /** Tree id: see `trees`. */
   tree: string;
+  /**
+   * GitHub signed it: commits made through the API (contents, git data) without a custom author
+   * are signed by GitHub and show as verified; a pushed commit here is unsigned.
+   */
+  signedByGitHub?: boolean;
 }
 
 export function gitBlobSha(content: Uint8Array): string {
@@ -93,7 +98,14 @@ export class FakeGit {
    * One commit on `branch` that sets `path` to `content` (null: removes it), on top of the
    * branch head; a missing branch is created as an orphan holding only this change.
    */
-  commitFile(branch: string, path: string, content: string | Uint8Array | null, message: string, who: GitPerson) {
+  commitFile(
+    branch: string,
+    path: string,
+    content: string | Uint8Array | null,
+    message: string,
+    who: GitPerson,
+    signedByGitHub = false,
+  ) {
     const head = this.resolve(branch);
     const entries = new Map(head ? this.trees.get(head.tree) : []);
     if (content === null) entries.delete(path);
@@ -104,6 +116,7 @@ export class FakeGit {
       author: who,
       committer: who,
       tree: this.tree(entries),
+      signedByGitHub,
     });
     this.branches.set(branch, commit.sha);
     return commit;

@@ -6,6 +6,7 @@ import { FakeGit, gitBlobSha, type GitCommit } from "./fake-git.js";
 import { contentAnswer, gitRoute, personOf } from "./fake-git-routes.js";
 import { answerGraphQL } from "./fake-graphql.js";
 import { checkRequest } from "./openapi.js";
+import { withRecordKeys } from "./record-key.js";
 
 /**
  * An in-memory GitHub behind nock, at the HTTP level: the app's real Octokit talks to it. Every
@@ -278,8 +279,23 @@ export class FakeGitHub {
     this.files.set(`${ref}:${path}`, Buffer.from(content));
   }
 
+  /**
+   * The configuration on the default branch. With `recordJwks` set (the harness sets the test
+   * record key's), it is published as `records.jwks` unless the text publishes one itself.
+   */
   setConfig(yamlText: string): void {
-    this.setFile(".github/onerecord-access.yml", yamlText);
+    this.setFile(
+      ".github/onerecord-access.yml",
+      this.recordJwks ? withRecordKeys(yamlText, this.recordJwks) : yamlText,
+    );
+  }
+
+  /** The record key's public JWKS that `setConfig` publishes (see test/app/helpers/record-key.ts). */
+  recordJwks: unknown;
+
+  /** The ledger branch is gone, history and all (a force push or a deleted branch). */
+  wipeLedger(): void {
+    this.ledgerGit().branches.delete(this.ledger.branch);
   }
 
   /** Another repository with a git model (a separate ledger repository, `records.repository`). */
