@@ -1,10 +1,12 @@
 import { OneRecordError } from "../src/errors.js";
 import { ledgerFilePath, MAX_LEDGER_FILE_BYTES } from "../src/record/ledger-file.js";
+import type { LedgerVersion } from "../src/record/ledger-history.js";
 import { httpStatus, statusOf, type Octokit } from "./github.js";
 
 /**
  * The ledger edge of the token workflow: reads `records/<issue>.json` at the head of the ledger
- * branch, and nothing else. No judgement here (1-load.ts verifies what this returns).
+ * branch and the file's recent history, and nothing else. No judgement here (1-load.ts verifies
+ * what this returns).
  */
 export interface LedgerLocation {
   owner: string;
@@ -29,20 +31,73 @@ const RAW = "application/vnd.github.raw+json";
  * throws `io-error`: it says nothing about the record.
  */
 export async function readLedgerFile(octokit: Octokit, at: LedgerLocation, issue: number): Promise<LedgerRead> {
+  const read = await readFileAt(octokit, at, ledgerFilePath(issue), at.branch);
+  if (read.kind !== "no-file") return read;
+  return (await branchExists(octokit, at)) ? read : { kind: "no-branch" };
+}
+
+/** How many versions of the file the replay check reads: the app's own bound (LedgerIO.history). */
+export const LEDGER_HISTORY_LIMIT = 50;
+
+/**
+ * The file's versions on the branch, newest first, at most `limit`: the commits that touched it
+ * (`GET commits?sha=<branch>&path=<file>`), then its text at each commit — pinned by commit sha,
+ * so a write in between changes nothing read. `text` is null where a commit deleted the file, ""
+ * where it is too large or not UTF-8 (the verifier refuses both).
+ */
+export async function readLedgerHistory(
+  octokit: Octokit,
+  at: LedgerLocation,
+  issue: number,
+  limit = LEDGER_HISTORY_LIMIT,
+): Promise<LedgerVersion[]> {
   const path = ledgerFilePath(issue);
+  let commits: string[];
+  try {
+    const { data } = await octokit.rest.repos.listCommits({
+      owner: at.owner,
+      repo: at.repo,
+      sha: at.branch,
+      path,
+      per_page: limit,
+    });
+    commits = data.map((c) => c.sha);
+  } catch (error) {
+    throw new OneRecordError(
+      "io-error",
+      `GitHub API: cannot list the history of ${describe(at, path)}${statusOf(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const versions: LedgerVersion[] = [];
+  for (const commit of commits.slice(0, limit)) {
+    const read = await readFileAt(octokit, at, path, commit);
+    versions.push({ commit, text: read.kind === "no-file" ? null : read.kind === "file" ? (read.text ?? "") : "" });
+  }
+  return versions;
+}
+
+/** The file at a ref (a branch or a commit sha), raw, bounded; a 404 is "no-file". */
+async function readFileAt(
+  octokit: Octokit,
+  at: LedgerLocation,
+  path: string,
+  ref: string,
+): Promise<Exclude<LedgerRead, { kind: "no-branch" }>> {
   let response: { headers: Record<string, unknown>; data: unknown };
   try {
     response = await octokit.rest.repos.getContent({
       owner: at.owner,
       repo: at.repo,
       path,
-      ref: at.branch,
+      ref,
       headers: { accept: RAW },
       request: { parseSuccessResponseBody: false },
     });
   } catch (error) {
-    if (httpStatus(error) === 404)
-      return (await branchExists(octokit, at)) ? { kind: "no-file" } : { kind: "no-branch" };
+    if (httpStatus(error) === 404) return { kind: "no-file" };
     throw new OneRecordError("io-error", `GitHub API: cannot read ${describe(at, path)}${statusOf(error)}`, {
       cause: error,
     });

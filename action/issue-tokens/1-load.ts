@@ -1,14 +1,16 @@
 import type { AccessConfig } from "../../src/config/schema.js";
 import {
   ledgerFilePath,
+  verifyLedgerHistory,
   verifyRecordFile,
   type AccessRecord,
-  type RecordFailureCode,
+  type HistoryFailureCode,
+  type LedgerVersion,
   type RecordSubject,
 } from "../../src/record/index.js";
 import type { RunContext } from "../context.js";
 import { getIssue, type Octokit, type RequestIssue } from "../github.js";
-import { describe, readLedgerFile, type LedgerLocation, type LedgerRead } from "../ledger.js";
+import { describe, readLedgerFile, readLedgerHistory, type LedgerLocation, type LedgerRead } from "../ledger.js";
 
 /** Why there is no record to decide on; each is a refusal code of the same name. */
 export type LookupFailure = "records-unconfigured" | "no-record" | "record-unverified";
@@ -33,7 +35,8 @@ export const RECORDS_JWKS_DOCS = "docs/app.md#keys-and-rotation";
 
 /**
  * Step 1 (the API edge): the request issue and the app's signed record, read from the ledger file
- * at the head of the ledger branch and verified with `records.jwks`. Neither labels nor comments
+ * at the head of the ledger branch, verified with `records.jwks`, and checked against the file's
+ * recent history for a replayed old version. Neither labels nor comments
  * are read: a label is a view anyone with triage rights can change, and any comment, the app's
  * status comment included, can be edited by anyone with write access.
  */
@@ -49,7 +52,10 @@ export async function loadRequest(
   if (!jwks) return { issue, record: unconfigured() };
   const at = ledgerLocation(ledger.records, context);
   const read = await readLedgerFile(ledger.octokit, at, request);
-  return { issue, record: await judgeLedger(read, jwks, subject, at) };
+  const head = await judgeLedger(read, jwks, subject, at);
+  if (!head.found || read.kind !== "file") return { issue, record: head };
+  const history = await readLedgerHistory(ledger.octokit, at, request);
+  return { issue, record: await judgeHistory(head, read.text, history, jwks, subject) };
 }
 
 /** `records.repository` when set, else this repository; always `records.branch`. */
@@ -92,6 +98,28 @@ function elsewhere(at: LedgerLocation, subject: RecordSubject): boolean {
   return `${at.owner}/${at.repo}`.toLowerCase() !== subject.repository.toLowerCase();
 }
 
+/**
+ * A head that verifies may still be a **replay**: someone who can push cannot sign, but can commit
+ * a copy of an older genuine version (rolling the request back past a `/reject`). The file's
+ * recent history (newest LEDGER_HISTORY_LIMIT versions) is judged by `verifyLedgerHistory`, as
+ * the app and an auditor judge it; the head must be its valid newest version, and the very text
+ * verified above (else the ledger moved while it was read: run again).
+ */
+export async function judgeHistory(
+  head: Extract<RecordLookup, { found: true }>,
+  headText: string | undefined,
+  versions: readonly LedgerVersion[],
+  jwks: unknown,
+  subject: RecordSubject,
+): Promise<RecordLookup> {
+  const newest = versions[0];
+  if (!newest || newest.text !== headText) return unverified(head.source, "moved");
+  const history = await verifyLedgerHistory(versions, jwks, subject);
+  const verdict = history.versions[0];
+  if (verdict && !verdict.ok) return unverified(head.source, verdict.code);
+  return head;
+}
+
 function unconfigured(): RecordLookup {
   return {
     found: false,
@@ -104,8 +132,14 @@ function missing(why: string): RecordLookup {
   return { found: false, code: "no-record", reason: `${why}; the app writes every request it accepts there` };
 }
 
-/** One line per verification code (src/record/signature.ts), in words that quote nothing of the file. */
-const WHY: Record<RecordFailureCode, string> = {
+/** The codes of the file's verification and of its history, and one of this step's own. */
+type VerificationCode = HistoryFailureCode | "moved";
+
+/** One line per verification code (src/record/signature.ts, ledger-history.ts), in words that quote nothing of the file. */
+const WHY: Record<VerificationCode, string> = {
+  missing: "the file was deleted",
+  replayed: "it is a copy of an older version of the record (a rollback)",
+  moved: "the ledger changed while it was read; run the workflow again",
   "too-large": "it is larger than any record the app writes",
   "not-json": "it is not JSON text",
   "not-jws": "it is not a flattened JWS",
@@ -119,7 +153,7 @@ const WHY: Record<RecordFailureCode, string> = {
   "foreign-record": "it is the record of another repository or issue",
 };
 
-function unverified(where: string, code: RecordFailureCode): RecordLookup {
+function unverified(where: string, code: VerificationCode): RecordLookup {
   return {
     found: false,
     code: "record-unverified",

@@ -47,6 +47,8 @@ const TOKEN = "ghs_test_token_for_issue_tokens";
 const ISSUER = "https://access.onerecord.test";
 const AUDIENCE = "https://api.onerecord.test";
 const SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
+/** The one commit of the ledger file's history the stand-in lists (the head is its only version). */
+const LEDGER_COMMIT = "c".repeat(40);
 const KEY = signingSecret("ES256").pem;
 
 interface Comment {
@@ -109,10 +111,17 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   }
   if (req.method === "GET" && url.pathname === `/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`) {
     const raw = req.headers.accept === "application/vnd.github.raw+json";
-    if (!raw || url.searchParams.get("ref") !== LEDGER_BRANCH) return json(res, 415, { message: "raw, at the branch" });
+    // At the branch head, or at the one commit of its history (below).
+    const ref = url.searchParams.get("ref");
+    if (!raw || (ref !== LEDGER_BRANCH && ref !== LEDGER_COMMIT)) return json(res, 415, { message: "raw, at a ref" });
     if (api.ledger === null) return json(res, 404, { message: "Not Found" });
     res.writeHead(200, { "content-type": "application/vnd.github.raw+json; charset=utf-8" });
     return void res.end(api.ledger);
+  }
+  if (req.method === "GET" && url.pathname === `/repos/${REPOSITORY}/commits`) {
+    const asked =
+      url.searchParams.get("sha") === LEDGER_BRANCH && url.searchParams.get("path") === `records/${REQUEST}.json`;
+    return json(res, asked ? 200 : 404, asked ? (api.ledger === null ? [] : [{ sha: LEDGER_COMMIT }]) : {});
   }
   if (req.method === "GET" && url.pathname === `/repos/${REPOSITORY}/git/ref/heads%2Fonerecord-access%2Frecords`) {
     return json(res, 200, { ref: `refs/heads/${LEDGER_BRANCH}`, object: { sha: SHA, type: "commit" } });
@@ -353,6 +362,9 @@ describe("action/dist/index.js in mode issue-tokens, run as the runner runs it",
     // The record came from the ledger file; no comment was read.
     expect(api.requests.map((r) => `${r.method} ${r.url}`)).toContain(
       `GET /repos/${REPOSITORY}/contents/records%2F${REQUEST}.json?ref=${encodeURIComponent(LEDGER_BRANCH)}`,
+    );
+    expect(api.requests.map((r) => r.url)).toContain(
+      `/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json?ref=${LEDGER_COMMIT}`,
     );
     expect(api.requests.filter((r) => r.method === "GET" && r.url.includes("/comments"))).toEqual([]);
 

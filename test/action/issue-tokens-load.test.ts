@@ -47,11 +47,36 @@ function mockIssue() {
     .reply(200, { id: 1, number: REQUEST, user: { login: REQUESTER, type: "User" }, labels: [] });
 }
 
-function mockFile(text: string, repository = REPOSITORY) {
+const commit = (n: number) => n.toString(16).padStart(40, "c");
+
+/**
+ * The ledger file at the branch head, and its history (newest first; by default the head alone):
+ * the commits that touched it, and its text at each, raw. The history is read only when the head
+ * verifies.
+ */
+function mockFile(text: string, history: Array<string | null> = [text], repository = REPOSITORY) {
+  const file = `/repos/${repository}/contents/records%2F${REQUEST}.json`;
+  const raw = { "content-type": "application/vnd.github.raw+json; charset=utf-8" };
+  nock(API)
+    .get(`/repos/${repository}/commits`)
+    .query({ sha: LEDGER_BRANCH, path: `records/${REQUEST}.json`, per_page: "50" })
+    .optionally()
+    .reply(
+      200,
+      history.map((_, i) => ({ sha: commit(history.length - i) })),
+    );
+  history.forEach((version, i) => {
+    const at = nock(API, { reqheaders: { accept: RAW } })
+      .get(file)
+      .query({ ref: commit(history.length - i) })
+      .optionally();
+    if (version === null) at.reply(404, { message: "Not Found" });
+    else at.reply(200, version, raw);
+  });
   return nock(API, { reqheaders: { accept: RAW } })
-    .get(`/repos/${repository}/contents/records%2F${REQUEST}.json`)
+    .get(file)
     .query({ ref: LEDGER_BRANCH })
-    .reply(200, text, { "content-type": "application/vnd.github.raw+json; charset=utf-8" });
+    .reply(200, text, raw);
 }
 
 function codes(decision: Decision): string[] {
@@ -124,6 +149,40 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
     expect(messages[0]).toMatch(
       /no file records\/7\.json on branch onerecord-access\/records of Codertocat\/Hello-World/,
     );
+  });
+
+  it("a genuine older version committed again (a rollback past /reject) is refused as replayed", async () => {
+    const approved = await ledgerText(tokensRecord(devices), key);
+    const rejected = await ledgerText(
+      tokensRecord(devices, {
+        stage: "rejected",
+        rejection: { by: "reviewer-1", at: "2026-06-05T00:00:00.000Z", url: "https://x.test/c", reason: "no" },
+      }),
+      key,
+    );
+    mockIssue();
+    mockFile(approved, [approved, rejected, approved]);
+    const { decision, messages } = await decideWith(access());
+    expect(codes(decision)).toEqual(["record-unverified"]);
+    expect(messages[0]).toMatch(/does not verify \(replayed\): it is a copy of an older version/);
+  });
+
+  it("a history with tampered versions in between still accepts a valid, new head", async () => {
+    const first = await ledgerText(tokensRecord(devices, { stage: "certificates" }), key);
+    const head = await ledgerText(tokensRecord(devices), key);
+    mockIssue();
+    mockFile(head, [head, tamperPayload(first), null, first]);
+    const { decision } = await decideWith(access());
+    expect(decision.kind).toBe("issue");
+  });
+
+  it("a head that is not the newest version listed (the ledger moved while read) is refused, to run again", async () => {
+    const older = await ledgerText(tokensRecord(devices, { stage: "certificates" }), key);
+    const head = await ledgerText(tokensRecord(devices), key);
+    mockIssue();
+    mockFile(head, [older]);
+    const { messages } = await decideWith(access());
+    expect(messages[0]).toMatch(/\(moved\): the ledger changed while it was read; run the workflow again/);
   });
 
   it("a tampered ledger (one character of the signed payload changed) is refused as bad-signature", async () => {
@@ -260,11 +319,21 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
 
   it("reads a separate ledger repository (records.repository) with the ledger's own client", async () => {
     mockIssue();
-    const record = tokensRecord(devices);
+    const text = await ledgerText(tokensRecord(devices), key);
+    // Every ledger request carries the ledger's token (the issue is read with the workflow's).
+    const reader = { reqheaders: { authorization: "token ghs_ledger_reader" } };
+    nock(API, reader)
+      .get("/repos/acme/access-ledger/commits")
+      .query(true)
+      .reply(200, [{ sha: commit(1) }]);
+    nock(API, reader)
+      .get(`/repos/acme/access-ledger/contents/records%2F${REQUEST}.json`)
+      .query({ ref: commit(1) })
+      .reply(200, text, { "content-type": "application/vnd.github.raw+json" });
     const file = nock(API, { reqheaders: { accept: RAW, authorization: "token ghs_ledger_reader" } })
       .get(`/repos/acme/access-ledger/contents/records%2F${REQUEST}.json`)
       .query({ ref: LEDGER_BRANCH })
-      .reply(200, await ledgerText(record, key), { "content-type": "application/vnd.github.raw+json" });
+      .reply(200, text, { "content-type": "application/vnd.github.raw+json" });
     const { loaded, decision } = await decideWith({
       octokit: octokit("ghs_ledger_reader"),
       records: { jwks: jwksOf(key), branch: LEDGER_BRANCH, repository: "acme/access-ledger" },

@@ -70,7 +70,21 @@ function mockApi(labels: string[], ledger: string | null, comments: unknown[] = 
       .get(`/repos/${REPOSITORY}/git/ref/heads%2Fonerecord-access%2Frecords`)
       .optionally()
       .reply(200, { ref: `refs/heads/${LEDGER_BRANCH}`, object: { sha: "a".repeat(40), type: "commit" } });
-  } else file.reply(200, ledger, { "content-type": "application/vnd.github.raw+json" });
+  } else {
+    // The head is the file's only version (history: one commit).
+    const raw = { "content-type": "application/vnd.github.raw+json" };
+    file.reply(200, ledger, raw);
+    nock(API)
+      .get(`/repos/${REPOSITORY}/commits`)
+      .query(true)
+      .optionally()
+      .reply(200, [{ sha: "c".repeat(40) }]);
+    nock(API)
+      .get(`/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`)
+      .query({ ref: "c".repeat(40) })
+      .optionally()
+      .reply(200, ledger, raw);
+  }
   nock(API)
     .post(`/repos/${REPOSITORY}/issues/${REQUEST}/comments`)
     .optionally()
