@@ -4,7 +4,7 @@ import type { RunContext } from "./context.js";
 
 /**
  * The GitHub API edge of the Action. Validating certificates only reads; issuing tokens reads the
- * request issue and its comments and writes one thing: the issuance comment.
+ * request issue and the ledger file (action/ledger.ts) and writes one thing: the issuance comment.
  */
 export type Octokit = ReturnType<typeof getOctokit>;
 
@@ -124,41 +124,6 @@ export async function getIssue(octokit: Octokit, context: RunContext, issueNumbe
   };
 }
 
-export interface IssueComment {
-  id: number;
-  body: string | null;
-  user: { login: string; type?: string } | null;
-  htmlUrl: string;
-}
-
-/** Every comment of an issue, oldest first. */
-export async function listIssueComments(
-  octokit: Octokit,
-  context: RunContext,
-  issueNumber: number,
-): Promise<IssueComment[]> {
-  try {
-    const entries = await octokit.paginate(octokit.rest.issues.listComments, {
-      owner: context.owner,
-      repo: context.repo,
-      issue_number: issueNumber,
-      per_page: 100,
-    });
-    return entries.map((c) => ({
-      id: c.id,
-      body: c.body ?? null,
-      user: c.user ? { login: c.user.login, type: c.user.type } : null,
-      htmlUrl: c.html_url,
-    }));
-  } catch (error) {
-    throw new OneRecordError(
-      "io-error",
-      `GitHub API: cannot list the comments of issue #${issueNumber}${statusOf(error)}`,
-      { cause: error },
-    );
-  }
-}
-
 /** Posts a comment; returns its id and address. */
 export async function createIssueComment(
   octokit: Octokit,
@@ -181,12 +146,12 @@ export async function createIssueComment(
   }
 }
 
-function httpStatus(error: unknown): number | undefined {
+export function httpStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === "number" ? status : undefined;
 }
 
-function statusOf(error: unknown): string {
+export function statusOf(error: unknown): string {
   const status = httpStatus(error);
   return status === undefined ? "" : ` (HTTP ${status})`;
 }

@@ -34,8 +34,11 @@ export interface IssueTokensInputs {
   request: number;
   /** The issuer's private signing key (PEM or JWK). Masked before anything is parsed or logged. */
   signingKey: string;
-  /** The app's bot login (`onerecord-access[bot]`): only its status comment is trusted. */
-  appLogin: string;
+  /**
+   * A token that reads the ledger when `records.repository` is another repository (which the
+   * workflow's GITHUB_TOKEN cannot read); undefined: `github-token` reads it.
+   */
+  recordsToken: string | undefined;
 }
 
 export const INPUT_NAMES = [
@@ -48,14 +51,12 @@ export const INPUT_NAMES = [
   "github-token",
   "request",
   "signing-key",
-  "app-login",
+  "records-token",
 ] as const;
 export type RawInputs = Record<(typeof INPUT_NAMES)[number], string>;
 
-/** A GitHub login; an app's bot account ends in `[bot]`. */
-const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 /** Inputs that are secret: an error never quotes them. */
-const SECRET_INPUTS = new Set(["github-token", "signing-key"]);
+const SECRET_INPUTS = new Set(["github-token", "signing-key", "records-token"]);
 
 /** A path or glob inside the repository: never absolute, never climbing out with `..`. */
 const repositoryRelative = (what: string) =>
@@ -118,7 +119,7 @@ const schema = z
     "github-token": z.string(),
     request: z.string(),
     "signing-key": z.string(),
-    "app-login": z.string(),
+    "records-token": z.string(),
   })
   .superRefine((v, ctx) => {
     // The token mode's inputs are required there and ignored by the other modes.
@@ -135,13 +136,6 @@ const schema = z
         path: ["signing-key"],
         message:
           "the signing key is required in mode issue-tokens (the environment secret ONERECORD_TOKEN_SIGNING_KEY)",
-      });
-    }
-    if (!GITHUB_LOGIN.test(v["app-login"].trim())) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["app-login"],
-        message: "the app's bot login is required in mode issue-tokens, e.g. onerecord-access[bot]",
       });
     }
   });
@@ -167,7 +161,11 @@ export function parseInputs(raw: RawInputs): ActionInputs {
     githubToken: v["github-token"],
     issueTokens:
       v.mode === "issue-tokens"
-        ? { request: Number(v.request.trim()), signingKey: v["signing-key"], appLogin: v["app-login"].trim() }
+        ? {
+            request: Number(v.request.trim()),
+            signingKey: v["signing-key"],
+            recordsToken: v["records-token"].trim() || undefined,
+          }
         : undefined,
   };
 }
@@ -178,5 +176,6 @@ export function readInputs(getInput: (name: string) => string = (name) => core.g
   // Masked first, before validation or anything else can print them.
   if (raw["signing-key"]) maskSigningKey(raw["signing-key"]);
   if (raw["github-token"]) core.setSecret(raw["github-token"]);
+  if (raw["records-token"]) core.setSecret(raw["records-token"]);
   return parseInputs(raw);
 }

@@ -73,7 +73,6 @@ export async function tokenRun(
       mode: "issue-tokens",
       request: String(options.request),
       "signing-key": options.signingKey,
-      "app-login": w.gh.bot.login,
       "github-token": WORKFLOW_TOKEN,
     },
     env: {

@@ -1,58 +1,162 @@
+import type { AccessConfig } from "../../src/config/schema.js";
 import {
-  findStatusComment,
-  isAuthoredBy,
-  readRecord,
-  STATUS_MARKER,
+  ledgerFilePath,
+  verifyLedgerHistory,
+  verifyRecordFile,
   type AccessRecord,
+  type HistoryFailureCode,
+  type LedgerVersion,
+  type RecordSubject,
 } from "../../src/record/index.js";
 import type { RunContext } from "../context.js";
-import { getIssue, listIssueComments, type IssueComment, type Octokit, type RequestIssue } from "../github.js";
+import { getIssue, type Octokit, type RequestIssue } from "../github.js";
+import { describe, readLedgerFile, readLedgerHistory, type LedgerLocation, type LedgerRead } from "../ledger.js";
 
-export type RecordLookup = { found: true; record: AccessRecord; url: string } | { found: false; reason: string };
+/** Why there is no record to decide on; each is a refusal code of the same name. */
+export type LookupFailure = "records-unconfigured" | "no-record" | "record-unverified";
+
+export type RecordLookup =
+  | { found: true; record: AccessRecord; kid: string; source: string }
+  | { found: false; code: LookupFailure; reason: string };
 
 export interface LoadedRequest {
   issue: RequestIssue;
   record: RecordLookup;
 }
 
+/** Where the ledger is read, and with which client (a separate ledger repository may need its own token). */
+export interface LedgerAccess {
+  octokit: Octokit;
+  records: Pick<AccessConfig["records"], "jwks" | "branch" | "repository">;
+}
+
+/** Where the configuration publishes the record keys (docs/app.md "Keys and rotation"). */
+export const RECORDS_JWKS_DOCS = "docs/app.md#keys-and-rotation";
+
 /**
- * Step 1 (the API edge): the request issue and the app's record from its status comment. Labels
- * are not read at all: a label is a view anyone with triage rights can change.
+ * Step 1 (the API edge): the request issue and the app's signed record, read from the ledger file
+ * at the head of the ledger branch, verified with `records.jwks`, and checked against the file's
+ * recent history for a replayed old version. Neither labels nor comments
+ * are read: a label is a view anyone with triage rights can change, and any comment, the app's
+ * status comment included, can be edited by anyone with write access.
  */
 export async function loadRequest(
   octokit: Octokit,
   context: RunContext,
   request: number,
-  appLogin: string,
+  ledger: LedgerAccess,
 ): Promise<LoadedRequest> {
   const issue = await getIssue(octokit, context, request);
-  const comments = await listIssueComments(octokit, context, request);
-  return { issue, record: selectRecord(comments, appLogin) };
+  const subject = { repository: `${context.owner}/${context.repo}`, issue: request };
+  const { jwks } = ledger.records;
+  if (!jwks) return { issue, record: unconfigured() };
+  const at = ledgerLocation(ledger.records, context);
+  const read = await readLedgerFile(ledger.octokit, at, request);
+  const head = await judgeLedger(read, jwks, subject, at);
+  if (!head.found || read.kind !== "file") return { issue, record: head };
+  const history = await readLedgerHistory(ledger.octokit, at, request);
+  return { issue, record: await judgeHistory(head, read.text, history, jwks, subject) };
+}
+
+/** `records.repository` when set, else this repository; always `records.branch`. */
+export function ledgerLocation(records: LedgerAccess["records"], context: RunContext): LedgerLocation {
+  const [owner, repo] = records.repository ? records.repository.split("/") : [context.owner, context.repo];
+  return { owner: owner!, repo: repo!, branch: records.branch };
 }
 
 /**
- * Pure: the record in the status comment the app wrote (marker AND the app's bot account). A
- * status comment with a record pasted by anyone else is ignored, however well-formed.
+ * What was read, judged: a file is a record only when `verifyRecordFile` accepts it for this very
+ * repository and issue. A refusal names the verification code and a fixed description, never
+ * anything from the file (the job summary and the log are public to the repository).
  */
-export function selectRecord(comments: readonly IssueComment[], appLogin: string): RecordLookup {
-  const status = findStatusComment(comments, appLogin);
-  if (!status) {
-    const lookalikes = comments.filter(
-      (c) => (c.body ?? "").includes(STATUS_MARKER) && !isAuthoredBy(c, appLogin),
-    ).length;
-    const ignored =
-      lookalikes > 0 ? `; ${lookalikes} comment(s) by other accounts that look like one were ignored` : "";
-    return { found: false, reason: `the issue has no status comment by ${appLogin}${ignored}` };
+export async function judgeLedger(
+  read: LedgerRead,
+  jwks: unknown,
+  subject: RecordSubject,
+  at: LedgerLocation,
+): Promise<RecordLookup> {
+  const where = describe(at, ledgerFilePath(subject.issue));
+  switch (read.kind) {
+    case "no-branch":
+      return missing(
+        `the ledger branch ${at.branch} does not exist in ${at.owner}/${at.repo}${elsewhere(at, subject) ? " (or the token cannot read that repository: give the workflow a records-token that can)" : ""}`,
+      );
+    case "no-file":
+      return missing(`there is no file ${where}`);
+    case "too-large":
+      return unverified(where, "too-large");
+    case "file": {
+      const verdict = await verifyRecordFile(read.text, jwks, subject);
+      if (!verdict.ok) return unverified(where, verdict.code);
+      return { found: true, record: verdict.record, kid: verdict.kid, source: where };
+    }
   }
-  let record: AccessRecord | null;
-  try {
-    record = readRecord(status.body ?? "");
-  } catch (error) {
-    return {
-      found: false,
-      reason: `the status comment of ${appLogin} holds no readable record (${error instanceof Error ? error.message : "unreadable"})`,
-    };
-  }
-  if (!record) return { found: false, reason: `the status comment of ${appLogin} holds no record` };
-  return { found: true, record, url: status.htmlUrl };
+}
+
+/** Whether the ledger is in another repository than the request (GITHUB_TOKEN reads only its own). */
+function elsewhere(at: LedgerLocation, subject: RecordSubject): boolean {
+  return `${at.owner}/${at.repo}`.toLowerCase() !== subject.repository.toLowerCase();
+}
+
+/**
+ * A head that verifies may still be a **replay**: someone who can push cannot sign, but can commit
+ * a copy of an older genuine version (rolling the request back past a `/reject`). The file's
+ * recent history (newest LEDGER_HISTORY_LIMIT versions) is judged by `verifyLedgerHistory`, as
+ * the app and an auditor judge it; the head must be its valid newest version, and the very text
+ * verified above (else the ledger moved while it was read: run again).
+ */
+export async function judgeHistory(
+  head: Extract<RecordLookup, { found: true }>,
+  headText: string | undefined,
+  versions: readonly LedgerVersion[],
+  jwks: unknown,
+  subject: RecordSubject,
+): Promise<RecordLookup> {
+  const newest = versions[0];
+  if (!newest || newest.text !== headText) return unverified(head.source, "moved");
+  const history = await verifyLedgerHistory(versions, jwks, subject);
+  const verdict = history.versions[0];
+  if (verdict && !verdict.ok) return unverified(head.source, verdict.code);
+  return head;
+}
+
+function unconfigured(): RecordLookup {
+  return {
+    found: false,
+    code: "records-unconfigured",
+    reason: `the configuration publishes no record keys: configure records.jwks in the configuration file on the default branch (${RECORDS_JWKS_DOCS}); without them no record can be verified`,
+  };
+}
+
+function missing(why: string): RecordLookup {
+  return { found: false, code: "no-record", reason: `${why}; the app writes every request it accepts there` };
+}
+
+/** The codes of the file's verification and of its history, and one of this step's own. */
+type VerificationCode = HistoryFailureCode | "moved";
+
+/** One line per verification code (src/record/signature.ts, ledger-history.ts), in words that quote nothing of the file. */
+const WHY: Record<VerificationCode, string> = {
+  missing: "the file was deleted",
+  replayed: "it is a copy of an older version of the record (a rollback)",
+  moved: "the ledger changed while it was read; run the workflow again",
+  "too-large": "it is larger than any record the app writes",
+  "not-json": "it is not JSON text",
+  "not-jws": "it is not a flattened JWS",
+  "bad-header": "its protected header is not the app's",
+  "wrong-type": "it is a JWS of another type than a record",
+  "bad-algorithm": "it is signed with an algorithm records never use",
+  "unknown-key": "it is signed with a key that is not in records.jwks",
+  "key-mismatch": "the key it names in records.jwks does not fit its algorithm or kid",
+  "bad-signature": "its signature does not verify: the signed content was changed",
+  "not-a-record": "its signed content is not a record",
+  "foreign-record": "it is the record of another repository or issue",
+};
+
+function unverified(where: string, code: VerificationCode): RecordLookup {
+  return {
+    found: false,
+    code: "record-unverified",
+    reason: `${where} does not verify (${code}): ${WHY[code]}. The record was changed outside the app; nothing is issued until the app has written a valid version`,
+  };
 }

@@ -14,7 +14,9 @@ import type { RunInfo } from "./run-info.js";
 export type RefusalCode =
   | "wrong-run"
   | "not-a-request"
+  | "records-unconfigured"
   | "no-record"
+  | "record-unverified"
   | "record-mismatch"
   | "rejected"
   | "on-hold"
@@ -77,9 +79,10 @@ export interface DecideInput {
 }
 
 /**
- * Step 2 (pure): whether to issue, and for which devices. The state comes from the app's record
- * only (labels are not an input); who approved is compared with the issue's author as the API
- * reports it now, not with the requester the record names. Every reason found is reported.
+ * Step 2 (pure): whether to issue, and for which devices. The state comes from the app's signed
+ * record only (labels and comments are not an input; step 1 verified the signature); who approved
+ * is compared with the issue's author as the API reports it now, not with the requester the
+ * record names. Every reason found is reported.
  */
 export function decide(input: DecideInput): Decision {
   const reasons: Refusal[] = [...runProblems(input)];
@@ -88,13 +91,7 @@ export function decide(input: DecideInput): Decision {
       refusal("not-a-request", `#${input.request} is a pull request, not a production-access request issue`),
     );
   if (!input.record.found)
-    return {
-      kind: "refuse",
-      reasons: [
-        ...reasons,
-        refusal("no-record", `${input.record.reason}; the app records every request it accepts there`),
-      ],
-    };
+    return { kind: "refuse", reasons: [...reasons, refusal(input.record.code, input.record.reason)] };
 
   const record = input.record.record;
   const mismatch = recordMismatch(record, input);
@@ -209,7 +206,7 @@ function recordMismatch(record: AccessRecord, input: DecideInput): Refusal | und
   if (record.issue !== input.request || record.repository.toLowerCase() !== input.repository.toLowerCase()) {
     return refusal(
       "record-mismatch",
-      `the status comment holds the record of ${record.repository}#${record.issue}, not of ${input.repository}#${input.request}`,
+      `the ledger holds the record of ${record.repository}#${record.issue}, not of ${input.repository}#${input.request}`,
     );
   }
   if (record.requester.toLowerCase() !== input.issue.author.toLowerCase()) {

@@ -30,8 +30,8 @@ export interface Dependencies {
 /** What every step of one run shares: read once, at the start. */
 interface TokenRun {
   request: number;
-  /** The app's bot login: only its status comment is the record. */
-  appLogin: string;
+  /** Reads the ledger: `octokit`, or the `records-token` client for a separate ledger repository. */
+  ledgerOctokit: Octokit;
   repository: string;
   context: RunContext;
   octokit: Octokit;
@@ -51,7 +51,10 @@ interface TokenRun {
  */
 export async function issueTokens(inputs: ActionInputs, context: RunContext, deps: Dependencies = {}): Promise<void> {
   const t = await start(inputs, context, deps);
-  const loaded = await loadRequest(t.octokit, context, t.request, t.appLogin);
+  const loaded = await loadRequest(t.octokit, context, t.request, {
+    octokit: t.ledgerOctokit,
+    records: t.config.records,
+  });
   const decision = decide({
     request: t.request,
     repository: t.repository,
@@ -92,6 +95,9 @@ async function start(inputs: ActionInputs, context: RunContext, deps: Dependenci
   const repository = `${context.owner}/${context.repo}`;
   const run = readRunInfo(deps.env ?? process.env, repository);
   const octokit = createOctokit({ token: inputs.githubToken, baseUrl: context.apiUrl, fetch: deps.fetch });
+  const ledgerOctokit = mode.recordsToken
+    ? createOctokit({ token: mode.recordsToken, baseUrl: context.apiUrl, fetch: deps.fetch })
+    : octokit;
 
   // The checkout is the default branch here (the decision refuses any other ref).
   const { config, source } = await loadConfig(inputs.config, context, () => octokit);
@@ -102,7 +108,7 @@ async function start(inputs: ActionInputs, context: RunContext, deps: Dependenci
   core.setOutput("issuance-comment-url", "");
   core.info(`Request #${mode.request}; configuration: ${source}; signing key ${key.alg}, kid ${key.kid}.`);
   const now = (deps.now ?? (() => new Date()))();
-  return { request: mode.request, appLogin: mode.appLogin, repository, context, octokit, config, key, jwks, run, now };
+  return { request: mode.request, repository, context, octokit, ledgerOctokit, config, key, jwks, run, now };
 }
 
 /** Step 3: the certificates the decision relies on, validated again in the checkout, now. */

@@ -12,7 +12,7 @@ const blank: RawInputs = {
   "github-token": "",
   request: "",
   "signing-key": "",
-  "app-login": "",
+  "records-token": "",
 };
 
 function failure(raw: Partial<RawInputs>): OneRecordError {
@@ -49,7 +49,7 @@ describe("parseInputs", () => {
       "github-token": "ghs_example",
       request: "",
       "signing-key": "",
-      "app-login": "",
+      "records-token": "",
     });
     expect(inputs.paths).toEqual(["certificates/**", "certs/*.pem"]);
     expect(inputs.changedOnly).toBe(false);

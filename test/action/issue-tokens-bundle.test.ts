@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STATUS_MARKER, writeRecord, type AccessRecord } from "../../src/record/index.js";
+import { STATUS_MARKER, writeRecord, type AccessRecord, type RecordSigningKey } from "../../src/record/index.js";
 import { acceptIssuance, withCertifyingHistory } from "../helpers/accept-issuance.js";
 import {
   issuanceRecordsFrom,
@@ -35,6 +35,7 @@ import {
   secretRuns,
   tokensRecord,
 } from "./issue-tokens/fixtures.js";
+import { LEDGER_BRANCH, ledgerText, recordKey, recordsConfig } from "./issue-tokens/ledger.js";
 import { bundlePath, runBundle, type BundleRun } from "./issue-tokens/runner.js";
 
 /**
@@ -46,6 +47,8 @@ const TOKEN = "ghs_test_token_for_issue_tokens";
 const ISSUER = "https://access.onerecord.test";
 const AUDIENCE = "https://api.onerecord.test";
 const SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
+/** The one commit of the ledger file's history the stand-in lists (the head is its only version). */
+const LEDGER_COMMIT = "c".repeat(40);
 const KEY = signingSecret("ES256").pem;
 
 interface Comment {
@@ -59,6 +62,8 @@ interface Comment {
 const api = {
   labels: [] as string[],
   comments: [] as Comment[],
+  /** records/7.json at the head of the ledger branch; null: no such file. */
+  ledger: null as string | null,
   posted: [] as Comment[],
   requests: [] as Array<{ method: string; url: string; authorization: string | undefined }>,
 };
@@ -69,6 +74,7 @@ let intermediate: Issued;
 let ec: Issued;
 let rsa: Issued;
 let workspace: string;
+let recordSigner: RecordSigningKey;
 const NOW = new Date();
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -103,6 +109,23 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   if (req.method === "GET" && url.pathname === `${issuePath}/comments`) {
     return json(res, 200, Number(url.searchParams.get("page") ?? "1") === 1 ? [...api.comments, ...api.posted] : []);
   }
+  if (req.method === "GET" && url.pathname === `/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`) {
+    const raw = req.headers.accept === "application/vnd.github.raw+json";
+    // At the branch head, or at the one commit of its history (below).
+    const ref = url.searchParams.get("ref");
+    if (!raw || (ref !== LEDGER_BRANCH && ref !== LEDGER_COMMIT)) return json(res, 415, { message: "raw, at a ref" });
+    if (api.ledger === null) return json(res, 404, { message: "Not Found" });
+    res.writeHead(200, { "content-type": "application/vnd.github.raw+json; charset=utf-8" });
+    return void res.end(api.ledger);
+  }
+  if (req.method === "GET" && url.pathname === `/repos/${REPOSITORY}/commits`) {
+    const asked =
+      url.searchParams.get("sha") === LEDGER_BRANCH && url.searchParams.get("path") === `records/${REQUEST}.json`;
+    return json(res, asked ? 200 : 404, asked ? (api.ledger === null ? [] : [{ sha: LEDGER_COMMIT }]) : {});
+  }
+  if (req.method === "GET" && url.pathname === `/repos/${REPOSITORY}/git/ref/heads%2Fonerecord-access%2Frecords`) {
+    return json(res, 200, { ref: `refs/heads/${LEDGER_BRANCH}`, object: { sha: SHA, type: "commit" } });
+  }
   if (req.method === "POST" && url.pathname === `${issuePath}/comments`) {
     let text = "";
     req.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
@@ -128,6 +151,7 @@ function write(dir: string, files: Record<string, string | Uint8Array>): void {
   }
 }
 
+/** A status comment as the app wrote them before the ledger: its record is no longer read. */
 function statusBody(record: AccessRecord): string {
   return `${STATUS_MARKER}\n${writeRecord(record)}\n## Production access\n\nStage: tokens`;
 }
@@ -145,7 +169,6 @@ async function run(inputs: Record<string, string> = {}): Promise<BundleRun> {
       mode: "issue-tokens",
       request: String(REQUEST),
       "signing-key": KEY,
-      "app-login": APP_LOGIN,
       "github-token": TOKEN,
       ...inputs,
     },
@@ -209,6 +232,7 @@ beforeAll(async () => {
     notBefore: window.notBefore,
     notAfter: new Date(NOW.getTime() + 500 * DAY),
   });
+  recordSigner = await recordKey();
   workspace = mkdtempSync(join(tmpdir(), "issue-tokens-bundle-"));
   write(workspace, {
     "certificates/7/pump-01.pem": pemFile(ec, intermediate),
@@ -227,6 +251,7 @@ beforeAll(async () => {
       `  issuer: ${ISSUER}`,
       `  audience: ${AUDIENCE}`,
       "  lifetimeDays: 90",
+      ...recordsConfig([recordSigner]),
       "",
     ].join("\n"),
   });
@@ -242,13 +267,15 @@ afterAll(async () => {
 
 describe("action/dist/index.js in mode issue-tokens, run as the runner runs it", () => {
   it("issues each device a token it alone can decrypt, leaks neither key nor token, and issues nothing the second time", async () => {
-    // A forged record by the requester (older, so it would win if authorship were not checked)
-    // lists a device of their own; labels set by hand claim the request is live.
+    // The record is the signed ledger file. Records in comments — a forged one by the requester
+    // listing a device of their own, even one in the app's own status comment — are not read;
+    // labels set by hand claim the request is live.
     const forged = tokensRecord([{ device: "attacker", fingerprintSha256: fingerprintOf(ec.der) }]);
     api.comments = [
       comment(10, statusBody(forged), REQUESTER, "User"),
-      comment(11, statusBody(appRecord()), APP_LOGIN, "Bot"),
+      comment(11, statusBody(forged), APP_LOGIN, "Bot"),
     ];
+    api.ledger = await ledgerText(appRecord(), recordSigner);
     api.labels = ["access: live"];
     api.posted = [];
     api.requests = [];
@@ -332,6 +359,14 @@ describe("action/dist/index.js in mode issue-tokens, run as the runner runs it",
     for (const token of block.issued) expect(first.stdout).not.toContain(token.jwe.split(".")[3]!);
     // Every API call carried the workflow token.
     expect(api.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
+    // The record came from the ledger file; no comment was read.
+    expect(api.requests.map((r) => `${r.method} ${r.url}`)).toContain(
+      `GET /repos/${REPOSITORY}/contents/records%2F${REQUEST}.json?ref=${encodeURIComponent(LEDGER_BRANCH)}`,
+    );
+    expect(api.requests.map((r) => r.url)).toContain(
+      `/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json?ref=${LEDGER_COMMIT}`,
+    );
+    expect(api.requests.filter((r) => r.method === "GET" && r.url.includes("/comments"))).toEqual([]);
 
     // The app accepts the issuance into its record; running again issues nothing.
     const accepted = acceptIssuance(
@@ -339,10 +374,7 @@ describe("action/dist/index.js in mode issue-tokens, run as the runner runs it",
       issuanceRecordsFrom(block, { by: "github-actions[bot]" }),
     );
     expect(accepted.stage).toBe("live");
-    api.comments = [
-      comment(10, statusBody(forged), REQUESTER, "User"),
-      comment(11, statusBody(accepted), APP_LOGIN, "Bot"),
-    ];
+    api.ledger = await ledgerText(accepted, recordSigner);
     const second = await run();
     expect(second.code, second.stdout).toBe(0);
     expect(second.outputs["issued-count"]).toBe("0");
@@ -355,9 +387,7 @@ describe("action/dist/index.js in mode issue-tokens, run as the runner runs it",
 
   it("refuses a request its own requester approved, posting nothing and leaking nothing", async () => {
     const self = appRecord();
-    api.comments = [
-      comment(11, statusBody({ ...self, certification: { ...self.certification!, by: REQUESTER } }), APP_LOGIN, "Bot"),
-    ];
+    api.ledger = await ledgerText({ ...self, certification: { ...self.certification!, by: REQUESTER } }, recordSigner);
     api.labels = ["access: tokens"];
     api.posted = [];
     const refused = await run();

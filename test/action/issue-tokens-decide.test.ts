@@ -1,16 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { selectRecord } from "../../action/issue-tokens/1-load.js";
 import { decide, type DecideInput, type Decision } from "../../action/issue-tokens/2-decide.js";
-import { STATUS_MARKER, thumbprintFromFingerprint, writeRecord, type AccessRecord } from "../../src/record/index.js";
+import { thumbprintFromFingerprint, type AccessRecord } from "../../src/record/index.js";
 import {
-  APP_LOGIN,
   certificateRecord,
   fakeFingerprint,
   REPOSITORY,
   REQUEST,
   REQUESTER,
   REVIEWER,
-  statusComment,
   tokensRecord,
 } from "./issue-tokens/fixtures.js";
 
@@ -29,8 +26,8 @@ function input(record: AccessRecord | null, overrides: Partial<DecideInput> = {}
     repository: REPOSITORY,
     issue: { number: REQUEST, author: REQUESTER, isPullRequest: false },
     record: record
-      ? { found: true, record, url: "https://github.com/x#issuecomment-1" }
-      : { found: false, reason: `the issue has no status comment by ${APP_LOGIN}` },
+      ? { found: true, record, kid: "k".repeat(43), source: "records/7.json on branch onerecord-access/records" }
+      : { found: false, code: "no-record", reason: "there is no file records/7.json" },
     run: {
       eventName: "workflow_dispatch",
       ref: "refs/heads/main",
@@ -149,41 +146,25 @@ describe("decide: refusals", () => {
   it("no record", () => {
     const decision = decide(input(null));
     expect(codes(decision)).toEqual(["no-record"]);
-    expect(messages(decision)).toMatch(/no status comment by onerecord-access\[bot\]/);
+    expect(messages(decision)).toMatch(/no file records\/7\.json/);
   });
 
-  it("a record written by another account (forged) is ignored, so there is no record", () => {
-    const forged = `${STATUS_MARKER}\n${writeRecord(tokensRecord(devices))}`;
-    for (const [login, type] of [
-      ["octocat", "User"],
-      ["mallory", "User"],
-      ["evil-app[bot]", "Bot"],
-      ["onerecord-access", "User"],
-    ] as const) {
-      const lookup = selectRecord([statusComment(5, forged, login, type)], APP_LOGIN);
-      expect(lookup).toEqual({
-        found: false,
-        reason: expect.stringMatching(/1 comment\(s\) by other accounts that look like one were ignored/),
+  it.each(["records-unconfigured", "no-record", "record-unverified"] as const)(
+    "a record step 1 could not verify (%s) is refused with that code, after the run's own problems",
+    (code) => {
+      const decision = decide({
+        ...input(null, { run: { ...input(null).run, eventName: "push" } }),
+        record: { found: false, code, reason: `reason of ${code}` },
       });
-      expect(codes(decide({ ...input(null), record: lookup }))).toEqual(["no-record"]);
-    }
-  });
+      expect(codes(decision)).toEqual(["wrong-run", code]);
+      expect(messages(decision)).toContain(`reason of ${code}`);
+    },
+  );
 
-  it("the app's own record wins over an older forged one", () => {
-    const forged = `${STATUS_MARKER}\n${writeRecord(tokensRecord(devices))}`;
-    const real = `${STATUS_MARKER}\n${writeRecord(tokensRecord(devices, { stage: "certificates" }))}`;
-    const lookup = selectRecord([statusComment(3, forged, "mallory", "User"), statusComment(4, real)], APP_LOGIN);
-    expect(lookup.found && lookup.record.stage).toBe("certificates");
-    expect(codes(decide({ ...input(null), record: lookup }))).toEqual(["wrong-stage"]);
-  });
-
-  it("a status comment of the app that holds no readable record", () => {
-    const lookup = selectRecord(
-      [statusComment(4, `${STATUS_MARKER}\n<!-- onerecord-access:record v1 json:{"version":1} -->`)],
-      APP_LOGIN,
-    );
-    expect(lookup).toEqual({ found: false, reason: expect.stringMatching(/holds no readable record/) });
-    expect(codes(decide({ ...input(null), record: lookup }))).toEqual(["no-record"]);
+  it("a verified record of another issue is still refused (the decision does not trust its caller)", () => {
+    const decision = decide(input(tokensRecord(devices, { issue: REQUEST + 1 })));
+    expect(codes(decision)).toEqual(["record-mismatch"]);
+    expect(messages(decision)).toMatch(/the ledger holds the record of .*#8, not of .*#7/);
   });
 
   it("certification not approved", () => {

@@ -1,3 +1,4 @@
+import { EOL } from "node:os";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseInputs, readInputs, type RawInputs } from "../../action/inputs.js";
 import { signingKeySecretParts } from "../../action/issue-tokens/mask.js";
@@ -16,10 +17,10 @@ const blank: RawInputs = {
   "github-token": "",
   request: "",
   "signing-key": "",
-  "app-login": "",
+  "records-token": "",
 };
 const KEY = signingSecret("ES256").pem;
-const valid = { ...blank, request: "7", "signing-key": KEY, "app-login": "onerecord-access[bot]" };
+const valid = { ...blank, request: "7", "signing-key": KEY };
 
 function failure(raw: RawInputs): OneRecordError {
   try {
@@ -34,9 +35,21 @@ function failure(raw: RawInputs): OneRecordError {
 afterEach(() => vi.restoreAllMocks());
 
 describe("issue-tokens inputs", () => {
-  it("reads the request, the key and the app login", () => {
-    expect(parseInputs(valid).issueTokens).toEqual({ request: 7, signingKey: KEY, appLogin: "onerecord-access[bot]" });
+  it("reads the request, the key and the optional ledger token", () => {
+    expect(parseInputs(valid).issueTokens).toEqual({ request: 7, signingKey: KEY, recordsToken: undefined });
+    expect(parseInputs({ ...valid, "records-token": " ghs_ledger " }).issueTokens?.recordsToken).toBe("ghs_ledger");
     expect(parseInputs({ ...valid, mode: "validate-certificates" }).issueTokens).toBeUndefined();
+  });
+
+  it("masks the ledger token before anything else", () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(chunk.toString());
+      return true;
+    });
+    const inputs: Record<string, string> = { mode: "issue-tokens", request: "x", "records-token": "ghs_ledger_secret" };
+    expect(() => readInputs((name) => inputs[name] ?? "")).toThrow(/Input "request"/);
+    expect(lines).toContain(`::add-mask::ghs_ledger_secret${EOL}`);
   });
 
   it.each([
@@ -46,9 +59,6 @@ describe("issue-tokens inputs", () => {
     [{ request: "7.5" }, "request"],
     [{ request: "#7" }, "request"],
     [{ "signing-key": "  " }, "signing-key"],
-    [{ "app-login": "" }, "app-login"],
-    [{ "app-login": "bad login" }, "app-login"],
-    [{ "app-login": "x[bot]\n::add-mask::y" }, "app-login"],
   ] as Array<[Partial<RawInputs>, string]>)("refuses %j, naming the input", (raw, name) => {
     const error = failure({ ...valid, ...raw });
     expect(error.field).toBe(name);
@@ -72,7 +82,6 @@ describe("issue-tokens inputs", () => {
       mode: "issue-tokens",
       request: "not a number",
       "signing-key": KEY,
-      "app-login": "onerecord-access[bot]",
     };
     expect(() => readInputs((name) => inputs[name] ?? "")).toThrow(/Input "request"/);
     stdout.mockRestore();

@@ -7,20 +7,23 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { RunContext } from "../../action/context.js";
 import { parseInputs } from "../../action/inputs.js";
 import { issueTokens } from "../../action/issue-tokens/index.js";
-import { STATUS_MARKER, writeRecord, type AccessRecord } from "../../src/record/index.js";
+import { STATUS_MARKER, writeRecord, type AccessRecord, type RecordSigningKey } from "../../src/record/index.js";
 import { parseIssuanceComment } from "../../src/record/issuance-comment.js";
 import { DAY, makeIntermediate, makeLeaf, makeRoot, pemFile, signingSecret, type Issued } from "../helpers/pki.js";
 import { APP_LOGIN, fingerprintOf, REPOSITORY, REQUEST, REQUESTER, tokensRecord } from "./issue-tokens/fixtures.js";
+import { LEDGER_BRANCH, ledgerText, recordKey, recordsConfig } from "./issue-tokens/ledger.js";
 
 /**
- * The whole token mode in process, the API mocked with nock: labels set by hand change nothing,
- * records by other accounts are ignored, and a refusal posts nothing.
+ * The whole token mode in process, the API mocked with nock: the record is the signed ledger file;
+ * labels set by hand and records in comments change nothing, and a refusal posts nothing.
  */
 const API = "https://api.github.test";
 const fetchThroughNock: typeof fetch = (input, init) => globalThis.fetch(input, init);
 const KEY = signingSecret("ES256").pem;
 const NOW = new Date();
 let root: Issued;
+let recordSigner: RecordSigningKey;
+let configBase: string;
 let leaf: Issued;
 let dir: string;
 let stdout: string;
@@ -47,14 +50,41 @@ function comment(id: number, body: string, login: string, type: string) {
   };
 }
 
+/** A status comment as the app wrote them before the ledger: a record that is no longer read. */
 function statusBody(record: AccessRecord): string {
   return `${STATUS_MARKER}\n${writeRecord(record)}\n## Production access`;
 }
 
-function mockApi(labels: string[], comments: unknown[]): { posted: string[] } {
+/** The API: the issue, the ledger file (null: none on the branch), any comments, and the post. */
+function mockApi(labels: string[], ledger: string | null, comments: unknown[] = []): { posted: string[] } {
   const posted: string[] = [];
   nock(API).get(`/repos/${REPOSITORY}/issues/${REQUEST}`).reply(200, issue(labels));
-  nock(API).get(`/repos/${REPOSITORY}/issues/${REQUEST}/comments`).query(true).reply(200, comments);
+  nock(API).get(`/repos/${REPOSITORY}/issues/${REQUEST}/comments`).query(true).optionally().reply(200, comments);
+  const file = nock(API)
+    .get(`/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`)
+    .query({ ref: LEDGER_BRANCH })
+    .optionally();
+  if (ledger === null) {
+    file.reply(404, { message: "Not Found" });
+    nock(API)
+      .get(`/repos/${REPOSITORY}/git/ref/heads%2Fonerecord-access%2Frecords`)
+      .optionally()
+      .reply(200, { ref: `refs/heads/${LEDGER_BRANCH}`, object: { sha: "a".repeat(40), type: "commit" } });
+  } else {
+    // The head is the file's only version (history: one commit).
+    const raw = { "content-type": "application/vnd.github.raw+json" };
+    file.reply(200, ledger, raw);
+    nock(API)
+      .get(`/repos/${REPOSITORY}/commits`)
+      .query(true)
+      .optionally()
+      .reply(200, [{ sha: "c".repeat(40) }]);
+    nock(API)
+      .get(`/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`)
+      .query({ ref: "c".repeat(40) })
+      .optionally()
+      .reply(200, ledger, raw);
+  }
   nock(API)
     .post(`/repos/${REPOSITORY}/issues/${REQUEST}/comments`)
     .optionally()
@@ -88,7 +118,7 @@ async function runMode(): Promise<void> {
     "github-token": "ghs_test",
     request: String(REQUEST),
     "signing-key": KEY,
-    "app-login": APP_LOGIN,
+    "records-token": "",
   });
   const env = {
     GITHUB_EVENT_NAME: "workflow_dispatch",
@@ -116,21 +146,22 @@ beforeAll(async () => {
     notBefore: window.notBefore,
     notAfter: new Date(NOW.getTime() + 300 * DAY),
   });
+  recordSigner = await recordKey();
   dir = mkdtempSync(join(tmpdir(), "issue-tokens-pipeline-"));
+  configBase = [
+    "certificates:",
+    "  extraCAs:",
+    "    - brand: Pipeline CA",
+    `      fingerprintSha256: "${new X509Certificate(root.pem).fingerprint256}"`,
+    "      pem: |",
+    ...root.pem
+      .trim()
+      .split("\n")
+      .map((line) => `        ${line}`),
+    "",
+  ].join("\n");
   const files: Record<string, string | Uint8Array> = {
     "certificates/7/pump-01.pem": pemFile(leaf, intermediate),
-    ".github/onerecord-access.yml": [
-      "certificates:",
-      "  extraCAs:",
-      "    - brand: Pipeline CA",
-      `      fingerprintSha256: "${new X509Certificate(root.pem).fingerprint256}"`,
-      "      pem: |",
-      ...root.pem
-        .trim()
-        .split("\n")
-        .map((line) => `        ${line}`),
-      "",
-    ].join("\n"),
     "event.json": JSON.stringify({
       ref: "refs/heads/main",
       inputs: { request: "7" },
@@ -149,6 +180,7 @@ beforeEach(() => {
     stdout += chunk.toString();
     return true;
   });
+  writeConfig(true);
   writeFileSync(join(dir, "output"), "");
   writeFileSync(join(dir, "summary"), "");
   process.env.GITHUB_OUTPUT = join(dir, "output");
@@ -167,13 +199,22 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The configuration on the default branch, publishing the record key (or not). */
+function writeConfig(withRecordKeys: boolean): void {
+  const records = withRecordKeys ? recordsConfig([recordSigner]) : [];
+  mkdirSync(join(dir, ".github"), { recursive: true });
+  writeFileSync(join(dir, ".github/onerecord-access.yml"), [configBase, ...records, ""].join("\n"));
+}
+
+const signed = (r: AccessRecord) => ledgerText(r, recordSigner);
+
 const record = () => tokensRecord([{ device: "pump-01", fingerprintSha256: fingerprintOf(leaf.der) }]);
 
 describe("issue-tokens, in process", () => {
   it("labels set by hand to tokens/live change nothing while the record is at certificates", async () => {
     const api = mockApi(
       ["access: tokens", "needs: tokens", "access: live"],
-      [comment(10, statusBody({ ...record(), stage: "certificates" }), APP_LOGIN, "Bot")],
+      await signed({ ...record(), stage: "certificates" }),
     );
     await runMode();
     expect(process.exitCode).toBe(1);
@@ -183,7 +224,7 @@ describe("issue-tokens, in process", () => {
   });
 
   it("labels set by hand to rejected/on-hold change nothing while the record says tokens", async () => {
-    const api = mockApi(["access: rejected", "access: on-hold"], [comment(10, statusBody(record()), APP_LOGIN, "Bot")]);
+    const api = mockApi(["access: rejected", "access: on-hold"], await signed(record()));
     await runMode();
     expect(process.exitCode).not.toBe(1);
     expect(api.posted).toHaveLength(1);
@@ -192,19 +233,32 @@ describe("issue-tokens, in process", () => {
     expect(outputs()).toMatch(/issued-count<<.*\n1\n/);
   });
 
-  it("a record posted by a user (forged) is ignored: nothing is issued", async () => {
-    const api = mockApi(
-      [],
-      [
-        comment(10, statusBody(record()), "mallory", "User"),
-        comment(11, statusBody(record()), "onerecord-access", "User"),
-      ],
-    );
+  it("a record in the app's own status comment (editable by anyone with write access) issues nothing", async () => {
+    // Issue 9, case 1: the hidden JSON of the status comment, edited to say "tokens", used to be
+    // the record. Without a ledger file there is no record, whatever the comments say.
+    const api = mockApi([], null, [comment(10, statusBody(record()), APP_LOGIN, "Bot")]);
     await runMode();
     expect(process.exitCode).toBe(1);
-    expect(stdout).toMatch(
-      /no status comment by onerecord-access\[bot\]; 2 comment\(s\) by other accounts that look like one were ignored/,
-    );
+    expect(stdout).toMatch(/there is no file records\/7\.json on branch onerecord-access\/records/);
+    expect(api.posted).toEqual([]);
+  });
+
+  it("a ledger record signed by a key the configuration does not publish issues nothing", async () => {
+    const api = mockApi([], await ledgerText(record(), await recordKey("EdDSA")));
+    await runMode();
+    expect(process.exitCode).toBe(1);
+    expect(stdout).toMatch(/does not verify \(unknown-key\)/);
+    expect(readFileSync(join(dir, "summary"), "utf8")).toContain("record-unverified");
+    expect(api.posted).toEqual([]);
+  });
+
+  it("without records.jwks in the configuration nothing is issued, and the step says how to configure it", async () => {
+    writeConfig(false);
+    const api = mockApi([], await signed(record()));
+    await runMode();
+    expect(process.exitCode).toBe(1);
+    expect(stdout).toMatch(/configure records\.jwks/);
+    expect(readFileSync(join(dir, "summary"), "utf8")).toContain("records-unconfigured");
     expect(api.posted).toEqual([]);
   });
 });

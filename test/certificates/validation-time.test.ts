@@ -54,7 +54,7 @@ describe("the Action's validation-time input", () => {
     "github-token": "",
     request: "",
     "signing-key": "",
-    "app-login": "",
+    "records-token": "",
   };
 
   it.each(["2026-02-30", "2026-02-30T00:00:00Z", "2026-04-31T00:00:00Z"])("refuses %s, naming the input", (value) => {

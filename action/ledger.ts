@@ -1,0 +1,161 @@
+import { OneRecordError } from "../src/errors.js";
+import { ledgerFilePath, MAX_LEDGER_FILE_BYTES } from "../src/record/ledger-file.js";
+import type { LedgerVersion } from "../src/record/ledger-history.js";
+import { httpStatus, statusOf, type Octokit } from "./github.js";
+
+/**
+ * The ledger edge of the token workflow: reads `records/<issue>.json` at the head of the ledger
+ * branch and the file's recent history, and nothing else. No judgement here (1-load.ts verifies
+ * what this returns).
+ */
+export interface LedgerLocation {
+  owner: string;
+  repo: string;
+  branch: string;
+}
+
+export type LedgerRead =
+  { kind: "file"; text: string | undefined } | { kind: "too-large" } | { kind: "no-file" } | { kind: "no-branch" };
+
+/**
+ * The raw media type: the file's bytes as they are, for files above 1 MB too (the JSON form
+ * returns no content for those). "Repository contents", GitHub REST API documentation.
+ */
+const RAW = "application/vnd.github.raw+json";
+
+/**
+ * The file at the branch head (`ref` = the branch name). A 404 is told apart by asking for the
+ * branch itself: a missing file and a missing branch get different reasons. The body is read as a
+ * stream and refused beyond MAX_LEDGER_FILE_BYTES, so a hostile file is never buffered whole.
+ * Text that is not UTF-8 comes back `undefined` (the verifier refuses it). Any other API failure
+ * throws `io-error`: it says nothing about the record.
+ */
+export async function readLedgerFile(octokit: Octokit, at: LedgerLocation, issue: number): Promise<LedgerRead> {
+  const read = await readFileAt(octokit, at, ledgerFilePath(issue), at.branch);
+  if (read.kind !== "no-file") return read;
+  return (await branchExists(octokit, at)) ? read : { kind: "no-branch" };
+}
+
+/** How many versions of the file the replay check reads: the app's own bound (LedgerIO.history). */
+export const LEDGER_HISTORY_LIMIT = 50;
+
+/**
+ * The file's versions on the branch, newest first, at most `limit`: the commits that touched it
+ * (`GET commits?sha=<branch>&path=<file>`), then its text at each commit — pinned by commit sha,
+ * so a write in between changes nothing read. `text` is null where a commit deleted the file, ""
+ * where it is too large or not UTF-8 (the verifier refuses both).
+ */
+export async function readLedgerHistory(
+  octokit: Octokit,
+  at: LedgerLocation,
+  issue: number,
+  limit = LEDGER_HISTORY_LIMIT,
+): Promise<LedgerVersion[]> {
+  const path = ledgerFilePath(issue);
+  let commits: string[];
+  try {
+    const { data } = await octokit.rest.repos.listCommits({
+      owner: at.owner,
+      repo: at.repo,
+      sha: at.branch,
+      path,
+      per_page: limit,
+    });
+    commits = data.map((c) => c.sha);
+  } catch (error) {
+    throw new OneRecordError(
+      "io-error",
+      `GitHub API: cannot list the history of ${describe(at, path)}${statusOf(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const versions: LedgerVersion[] = [];
+  for (const commit of commits.slice(0, limit)) {
+    const read = await readFileAt(octokit, at, path, commit);
+    versions.push({ commit, text: read.kind === "no-file" ? null : read.kind === "file" ? (read.text ?? "") : "" });
+  }
+  return versions;
+}
+
+/** The file at a ref (a branch or a commit sha), raw, bounded; a 404 is "no-file". */
+async function readFileAt(
+  octokit: Octokit,
+  at: LedgerLocation,
+  path: string,
+  ref: string,
+): Promise<Exclude<LedgerRead, { kind: "no-branch" }>> {
+  let response: { headers: Record<string, unknown>; data: unknown };
+  try {
+    response = await octokit.rest.repos.getContent({
+      owner: at.owner,
+      repo: at.repo,
+      path,
+      ref,
+      headers: { accept: RAW },
+      request: { parseSuccessResponseBody: false },
+    });
+  } catch (error) {
+    if (httpStatus(error) === 404) return { kind: "no-file" };
+    throw new OneRecordError("io-error", `GitHub API: cannot read ${describe(at, path)}${statusOf(error)}`, {
+      cause: error,
+    });
+  }
+  const declared = Number(response.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > MAX_LEDGER_FILE_BYTES) {
+    await discard(response.data);
+    return { kind: "too-large" };
+  }
+  const bytes = await readBounded(response.data, MAX_LEDGER_FILE_BYTES);
+  if (!bytes) return { kind: "too-large" };
+  try {
+    return { kind: "file", text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    return { kind: "file", text: undefined };
+  }
+}
+
+/** "records/7.json on branch onerecord-access/records of acme/access-requests". */
+export function describe(at: LedgerLocation, path: string): string {
+  return `${path} on branch ${at.branch} of ${at.owner}/${at.repo}`;
+}
+
+/** Whether the branch exists: the exact ref (`git/ref/heads/…`), which, unlike the branches API, follows no rename. */
+async function branchExists(octokit: Octokit, at: LedgerLocation): Promise<boolean> {
+  try {
+    await octokit.rest.git.getRef({ owner: at.owner, repo: at.repo, ref: `heads/${at.branch}` });
+    return true;
+  } catch (error) {
+    if (httpStatus(error) === 404) return false;
+    throw new OneRecordError(
+      "io-error",
+      `GitHub API: cannot read the branch ${at.branch} of ${at.owner}/${at.repo}${statusOf(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** The body's bytes, or null as soon as they pass `limit` (the rest is never read). */
+async function readBounded(body: unknown, limit: number): Promise<Uint8Array | null> {
+  if (typeof body === "string") return Buffer.byteLength(body) > limit ? null : Buffer.from(body, "utf8");
+  if (!(body instanceof ReadableStream)) return new Uint8Array();
+  const reader = (body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function discard(body: unknown): Promise<void> {
+  if (body instanceof ReadableStream) await body.cancel();
+}

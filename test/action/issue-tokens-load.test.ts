@@ -1,0 +1,355 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { RunContext } from "../../action/context.js";
+import { createOctokit } from "../../action/github.js";
+import { loadRequest, type LedgerAccess } from "../../action/issue-tokens/1-load.js";
+import { decide, type Decision } from "../../action/issue-tokens/2-decide.js";
+import { isOneRecordError } from "../../src/errors.js";
+import { MAX_LEDGER_FILE_BYTES, type RecordSigningKey } from "../../src/record/index.js";
+import { fakeFingerprint, REPOSITORY, REQUEST, REQUESTER, tokensRecord } from "./issue-tokens/fixtures.js";
+import { jwksOf, LEDGER_BRANCH, ledgerText, recordKey, tamperPayload } from "./issue-tokens/ledger.js";
+
+/**
+ * Step 1 against the API (nock): the record comes from the signed ledger file at the head of the
+ * ledger branch, never from a comment, and the decision refuses whatever does not verify.
+ */
+const API = "https://api.github.test";
+const fetchThroughNock: typeof fetch = (input, init) => globalThis.fetch(input, init);
+const octokit = (token = "ghs_workflow") => createOctokit({ token, baseUrl: API, fetch: fetchThroughNock });
+const FILE = `/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`;
+const RAW = "application/vnd.github.raw+json";
+const devices = [{ device: "pump-01", fingerprintSha256: fakeFingerprint("pump-01") }];
+const NOW = new Date("2026-11-28T12:00:00Z");
+
+let key: RecordSigningKey;
+let stranger: RecordSigningKey;
+
+const context: RunContext = {
+  eventName: "workflow_dispatch",
+  workspace: "/nonexistent",
+  tempDir: "/tmp",
+  apiUrl: API,
+  owner: "Codertocat",
+  repo: "Hello-World",
+  pullRequest: undefined,
+};
+
+function access(records: Partial<LedgerAccess["records"]> = {}): LedgerAccess {
+  return { octokit: octokit(), records: { jwks: jwksOf(key), branch: LEDGER_BRANCH, ...records } };
+}
+
+/** The request issue, and the ledger file answering with `text` (raw media type only). */
+function mockIssue() {
+  nock(API)
+    .get(`/repos/${REPOSITORY}/issues/${REQUEST}`)
+    .reply(200, { id: 1, number: REQUEST, user: { login: REQUESTER, type: "User" }, labels: [] });
+}
+
+const commit = (n: number) => n.toString(16).padStart(40, "c");
+
+/**
+ * The ledger file at the branch head, and its history (newest first; by default the head alone):
+ * the commits that touched it, and its text at each, raw. The history is read only when the head
+ * verifies.
+ */
+function mockFile(text: string, history: Array<string | null> = [text], repository = REPOSITORY) {
+  const file = `/repos/${repository}/contents/records%2F${REQUEST}.json`;
+  const raw = { "content-type": "application/vnd.github.raw+json; charset=utf-8" };
+  nock(API)
+    .get(`/repos/${repository}/commits`)
+    .query({ sha: LEDGER_BRANCH, path: `records/${REQUEST}.json`, per_page: "50" })
+    .optionally()
+    .reply(
+      200,
+      history.map((_, i) => ({ sha: commit(history.length - i) })),
+    );
+  history.forEach((version, i) => {
+    const at = nock(API, { reqheaders: { accept: RAW } })
+      .get(file)
+      .query({ ref: commit(history.length - i) })
+      .optionally();
+    if (version === null) at.reply(404, { message: "Not Found" });
+    else at.reply(200, version, raw);
+  });
+  return nock(API, { reqheaders: { accept: RAW } })
+    .get(file)
+    .query({ ref: LEDGER_BRANCH })
+    .reply(200, text, raw);
+}
+
+function codes(decision: Decision): string[] {
+  return decision.kind === "refuse" ? decision.reasons.map((r) => r.code) : [];
+}
+
+async function decideWith(ledger: LedgerAccess) {
+  const loaded = await loadRequest(octokit(), context, REQUEST, ledger);
+  const decision = decide({
+    request: REQUEST,
+    repository: REPOSITORY,
+    issue: loaded.issue,
+    record: loaded.record,
+    run: {
+      eventName: "workflow_dispatch",
+      ref: "refs/heads/main",
+      refType: "branch",
+      defaultBranch: "main",
+      workflowPath: ".github/workflows/issue-tokens.yml",
+    },
+    workflow: ".github/workflows/issue-tokens.yml",
+    now: NOW,
+  });
+  return { loaded, decision, messages: decision.kind === "refuse" ? decision.reasons.map((r) => r.message) : [] };
+}
+
+beforeAll(async () => {
+  nock.disableNetConnect();
+  key = await recordKey("ES256");
+  stranger = await recordKey("ES256");
+});
+afterEach(() => {
+  nock.cleanAll();
+});
+afterAll(() => {
+  nock.enableNetConnect();
+});
+
+describe("issue-tokens step 1: the record from the signed ledger", () => {
+  it("a valid ledger record at the head of the ledger branch: the decision issues", async () => {
+    mockIssue();
+    const file = mockFile(await ledgerText(tokensRecord(devices), key));
+    const { loaded, decision } = await decideWith(access());
+    expect(file.isDone()).toBe(true);
+    expect(loaded.record).toMatchObject({ found: true, kid: key.kid });
+    expect(loaded.record.found && loaded.record.source).toBe(
+      `records/${REQUEST}.json on branch ${LEDGER_BRANCH} of ${REPOSITORY}`,
+    );
+    expect(decision.kind).toBe("issue");
+  });
+
+  it("verifies with a rotated key set: a version signed by the older key still reads", async () => {
+    const newer = await recordKey("EdDSA");
+    mockIssue();
+    mockFile(await ledgerText(tokensRecord(devices), key));
+    const { decision } = await decideWith(access({ jwks: jwksOf(newer, key) }));
+    expect(decision.kind).toBe("issue");
+  });
+
+  it("never reads the status comment: a record there (anyone with write access can edit it) is no source", async () => {
+    mockIssue();
+    const comments = nock(API).get(`/repos/${REPOSITORY}/issues/${REQUEST}/comments`).query(true).reply(200, []);
+    nock(API).get(FILE).query(true).reply(404, { message: "Not Found" });
+    nock(API)
+      .get(`/repos/${REPOSITORY}/git/ref/heads%2Fonerecord-access%2Frecords`)
+      .reply(200, { ref: `refs/heads/${LEDGER_BRANCH}`, object: { sha: "a".repeat(40), type: "commit" } });
+    const { decision, messages } = await decideWith(access());
+    expect(comments.isDone()).toBe(false);
+    expect(codes(decision)).toEqual(["no-record"]);
+    expect(messages[0]).toMatch(
+      /no file records\/7\.json on branch onerecord-access\/records of Codertocat\/Hello-World/,
+    );
+  });
+
+  it("a genuine older version committed again (a rollback past /reject) is refused as replayed", async () => {
+    const approved = await ledgerText(tokensRecord(devices), key);
+    const rejected = await ledgerText(
+      tokensRecord(devices, {
+        stage: "rejected",
+        rejection: { by: "reviewer-1", at: "2026-06-05T00:00:00.000Z", url: "https://x.test/c", reason: "no" },
+      }),
+      key,
+    );
+    mockIssue();
+    mockFile(approved, [approved, rejected, approved]);
+    const { decision, messages } = await decideWith(access());
+    expect(codes(decision)).toEqual(["record-unverified"]);
+    expect(messages[0]).toMatch(/does not verify \(replayed\): it is a copy of an older version/);
+  });
+
+  it("a history with tampered versions in between still accepts a valid, new head", async () => {
+    const first = await ledgerText(tokensRecord(devices, { stage: "certificates" }), key);
+    const head = await ledgerText(tokensRecord(devices), key);
+    mockIssue();
+    mockFile(head, [head, tamperPayload(first), null, first]);
+    const { decision } = await decideWith(access());
+    expect(decision.kind).toBe("issue");
+  });
+
+  it("a head that is not the newest version listed (the ledger moved while read) is refused, to run again", async () => {
+    const older = await ledgerText(tokensRecord(devices, { stage: "certificates" }), key);
+    const head = await ledgerText(tokensRecord(devices), key);
+    mockIssue();
+    mockFile(head, [older]);
+    const { messages } = await decideWith(access());
+    expect(messages[0]).toMatch(/\(moved\): the ledger changed while it was read; run the workflow again/);
+  });
+
+  it("a tampered ledger (one character of the signed payload changed) is refused as bad-signature", async () => {
+    mockIssue();
+    const text = await ledgerText(tokensRecord(devices), key);
+    mockFile(tamperPayload(text));
+    const { decision, messages } = await decideWith(access());
+    expect(codes(decision)).toEqual(["record-unverified"]);
+    expect(messages[0]).toMatch(/does not verify \(bad-signature\)/);
+    expect(messages[0]).toMatch(/changed outside the app/);
+  });
+
+  it("a record signed by a key not in records.jwks is refused as unknown-key", async () => {
+    mockIssue();
+    mockFile(await ledgerText(tokensRecord(devices), stranger));
+    const { decision, messages } = await decideWith(access());
+    expect(codes(decision)).toEqual(["record-unverified"]);
+    expect(messages[0]).toMatch(/\(unknown-key\)/);
+  });
+
+  it("a genuine record of another issue copied into this issue's file is refused as foreign-record", async () => {
+    mockIssue();
+    mockFile(await ledgerText(tokensRecord(devices, { issue: REQUEST + 1 }), key));
+    const { decision, messages } = await decideWith(access());
+    expect(codes(decision)).toEqual(["record-unverified"]);
+    expect(messages[0]).toMatch(/\(foreign-record\)/);
+  });
+
+  it("names the verification code, never the file's content", async () => {
+    const hostile = "<img src=x onerror=alert(1)> @mallory /approve-certification";
+    mockIssue();
+    mockFile(
+      JSON.stringify({ protected: "eyJ9", payload: Buffer.from(hostile).toString("base64url"), signature: "AA" }),
+    );
+    const { decision, messages } = await decideWith(access());
+    expect(codes(decision)).toEqual(["record-unverified"]);
+    expect(messages[0]).toMatch(/\(not-jws\)/);
+    expect(messages.join("\n")).not.toContain("mallory");
+    expect(messages.join("\n")).not.toContain(Buffer.from(hostile).toString("base64url"));
+  });
+
+  it("a missing ledger file (the branch exists) is no-record", async () => {
+    mockIssue();
+    nock(API).get(FILE).query({ ref: LEDGER_BRANCH }).reply(404, { message: "Not Found" });
+    nock(API)
+      .get(`/repos/${REPOSITORY}/git/ref/heads%2Fonerecord-access%2Frecords`)
+      .reply(200, { ref: `refs/heads/${LEDGER_BRANCH}`, object: { sha: "a".repeat(40), type: "commit" } });
+    const { decision, messages } = await decideWith(access());
+    expect(codes(decision)).toEqual(["no-record"]);
+    expect(messages[0]).toMatch(/no file records\/7\.json/);
+  });
+
+  it("a missing ledger branch is no-record, and says so", async () => {
+    mockIssue();
+    nock(API).get(FILE).query({ ref: LEDGER_BRANCH }).reply(404, { message: "No commit found for the ref" });
+    nock(API)
+      .get(`/repos/${REPOSITORY}/git/ref/heads%2Fonerecord-access%2Frecords`)
+      .reply(404, { message: "Not Found" });
+    const { decision, messages } = await decideWith(access());
+    expect(codes(decision)).toEqual(["no-record"]);
+    expect(messages[0]).toMatch(
+      /the ledger branch onerecord-access\/records does not exist in Codertocat\/Hello-World/,
+    );
+  });
+
+  it("records.jwks absent: refused before the ledger is read, saying how to configure it", async () => {
+    mockIssue();
+    const file = mockFile("{}");
+    const { decision, messages } = await decideWith(access({ jwks: undefined }));
+    expect(file.isDone()).toBe(false);
+    expect(codes(decision)).toEqual(["records-unconfigured"]);
+    expect(messages[0]).toMatch(/configure records\.jwks .*docs\/app\.md#keys-and-rotation/);
+  });
+
+  it("a file larger than MAX_LEDGER_FILE_BYTES is refused as too-large", async () => {
+    mockIssue();
+    mockFile("x".repeat(MAX_LEDGER_FILE_BYTES + 1));
+    const { decision, messages } = await decideWith(access());
+    expect(codes(decision)).toEqual(["record-unverified"]);
+    expect(messages[0]).toMatch(/\(too-large\)/);
+  });
+
+  it("stops reading a hostile endless file soon after MAX_LEDGER_FILE_BYTES (never buffers it whole)", async () => {
+    // A real socket (nock buffers a streamed reply whole): the server writes only as fast as the
+    // reader takes, so what it could write is what the reader pulled.
+    let written = 0;
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith(`/repos/${REPOSITORY}/issues/`))
+        return void res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ number: REQUEST, user: { login: REQUESTER } }));
+      res.writeHead(200, { "content-type": "application/vnd.github.raw+json" });
+      const chunk = Buffer.alloc(64 * 1024, 0x41);
+      const pump = () => {
+        while (written < 64 * MAX_LEDGER_FILE_BYTES && !res.destroyed) {
+          written += chunk.byteLength;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
+    nock.enableNetConnect("127.0.0.1");
+    try {
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const local = createOctokit({ token: "ghs_workflow", baseUrl, fetch: fetchThroughNock });
+      const loaded = await loadRequest(local, { ...context, apiUrl: baseUrl }, REQUEST, {
+        octokit: local,
+        records: { jwks: jwksOf(key), branch: LEDGER_BRANCH },
+      });
+      expect(loaded.record).toMatchObject({ found: false, code: "record-unverified" });
+      expect(!loaded.record.found && loaded.record.reason).toMatch(/\(too-large\)/);
+      expect(written).toBeLessThan(3 * MAX_LEDGER_FILE_BYTES);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((closed) => server.close(closed));
+      nock.disableNetConnect();
+    }
+  });
+
+  it("refuses a declared Content-Length above the limit without reading the body", async () => {
+    mockIssue();
+    nock(API, { reqheaders: { accept: RAW } })
+      .get(FILE)
+      .query({ ref: LEDGER_BRANCH })
+      .reply(200, "{}", {
+        "content-type": "application/vnd.github.raw+json",
+        "content-length": String(MAX_LEDGER_FILE_BYTES + 1),
+      });
+    const { messages } = await decideWith(access());
+    expect(messages[0]).toMatch(/\(too-large\)/);
+  });
+
+  it("reads a separate ledger repository (records.repository) with the ledger's own client", async () => {
+    mockIssue();
+    const text = await ledgerText(tokensRecord(devices), key);
+    // Every ledger request carries the ledger's token (the issue is read with the workflow's).
+    const reader = { reqheaders: { authorization: "token ghs_ledger_reader" } };
+    nock(API, reader)
+      .get("/repos/acme/access-ledger/commits")
+      .query(true)
+      .reply(200, [{ sha: commit(1) }]);
+    nock(API, reader)
+      .get(`/repos/acme/access-ledger/contents/records%2F${REQUEST}.json`)
+      .query({ ref: commit(1) })
+      .reply(200, text, { "content-type": "application/vnd.github.raw+json" });
+    const file = nock(API, { reqheaders: { accept: RAW, authorization: "token ghs_ledger_reader" } })
+      .get(`/repos/acme/access-ledger/contents/records%2F${REQUEST}.json`)
+      .query({ ref: LEDGER_BRANCH })
+      .reply(200, text, { "content-type": "application/vnd.github.raw+json" });
+    const { loaded, decision } = await decideWith({
+      octokit: octokit("ghs_ledger_reader"),
+      records: { jwks: jwksOf(key), branch: LEDGER_BRANCH, repository: "acme/access-ledger" },
+    });
+    expect(file.isDone()).toBe(true);
+    expect(loaded.record.found && loaded.record.source).toBe(
+      `records/${REQUEST}.json on branch ${LEDGER_BRANCH} of acme/access-ledger`,
+    );
+    expect(decision.kind).toBe("issue");
+  });
+
+  it("an API failure other than 404 is an error (io-error), not a refusal that looks like a missing record", async () => {
+    mockIssue();
+    nock(API).get(FILE).query(true).reply(502, { message: "Bad Gateway" });
+    const error: unknown = await loadRequest(octokit(), context, REQUEST, access()).catch((e: unknown) => e);
+    expect(isOneRecordError(error) && error.code).toBe("io-error");
+    expect(String((error as Error).message)).toMatch(/HTTP 502/);
+  });
+});
