@@ -4,6 +4,7 @@ import { loadSigningKey } from "../src/tokens/index.js";
 import type { BundleRun } from "../test/action/issue-tokens/runner.js";
 import { commentEvent, pullRequestEvent, workflowRunEvent } from "../test/app/helpers/payloads.js";
 import { Scenario } from "../test/app/helpers/scenario.js";
+import { CONFIG_PATH as CONFIG_FILE } from "../src/config/parse.js";
 import { mergePr } from "../test/app/helpers/test-ca.js";
 import { deviceCalls, type DeviceCall } from "./device.js";
 import { demoConfig, deviceFile, makeDemoPki, type DemoPki } from "./pki.js";
@@ -124,7 +125,10 @@ export async function runStory(say: (line: string) => void): Promise<StoryResult
   const s = await Scenario.start(config);
   s.gh.setClock(new Date().toISOString());
   const w: Workflow = { gh: s.gh, apiUrl: await s.gh.listen() };
-  const c: Ctx = { s, n: 0, pki, config, say };
+  // The configuration as published on the default branch: the harness adds the app's record key
+  // (records.jwks) to it, as the operator does; the token workflow's checkout holds the same file.
+  const published = s.gh.files.get(`main:${CONFIG_FILE}`)!.toString("utf8");
+  const c: Ctx = { s, n: 0, pki, config: published, say };
   await intake(c);
   const checks = await certificatePr(c, w);
   const run = await tokens(c, w, signingKey);
