@@ -13,6 +13,7 @@ import {
   outstandingNeeds,
 } from "../state/progress.js";
 import { escapeText, formatTime, inlineCode, link, userLink } from "./markdown.js";
+import { ITEM_TITLE, STAGE_TITLE } from "./titles.js";
 
 /** How much detail a rendering carries; large requests fall back to smaller ones to fit. */
 interface Detail {
@@ -30,21 +31,6 @@ const LEVELS: Detail[] = [
 const BUDGET = COMMENT_LIMIT - 2_000;
 
 export const STAGE_ORDER: readonly Stage[] = ["requested", "certification", "certificates", "tokens", "live"];
-const STAGE_TITLE: Record<Stage, string> = {
-  requested: "Requested",
-  certification: "Certification",
-  certificates: "Certificates",
-  tokens: "Tokens",
-  live: "Live",
-  rejected: "Rejected",
-};
-export const ITEM_TITLE: Record<string, string> = {
-  "stage-testing": "Stage testing confirmed",
-  "legal-agreements": "Legal agreements signed",
-  "account-review": "Account structure reviewed",
-  "network-review": "Network paths reviewed",
-};
-
 /**
  * The status comment: what a person new to the process needs (where the request stands, what
  * happens next, what is missing, who ticked what), then the audit trail, then the hidden
