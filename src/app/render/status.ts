@@ -111,6 +111,8 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
   parts.push("### Next step", "", nextStep(record, config), "");
   const missing = missingItems(record, config, detail);
   if (missing.length) parts.push("### What is missing", "", ...missing.map((m) => `- ${m}`), "");
+  const reviewers = reviewerItems(record, config);
+  if (reviewers.length) parts.push("### Waiting for the reviewers", "", ...reviewers.map((m) => `- ${m}`), "");
   parts.push(...checklistSection(record, config), "");
   if (record.certification || record.certificates.length || record.pullRequests.length)
     parts.push(...certificateSection(record, config, detail), "");
@@ -170,10 +172,11 @@ function nextStep(record: AccessRecord, config: AccessConfig): string {
       );
     case "certification":
       return [
-        "OneRecord meets the requester for **certification**: the remaining legal agreements are signed, the " +
-          "account structure and network paths are reviewed, and the solution is demonstrated (privacy and security).",
-        `Reviewers tick each item as it is done with ${inlineCode("/check ITEM")}; when all are ticked, ` +
-          `a reviewer who is not the requester approves with ${inlineCode("/approve-certification")}.`,
+        `${requester}: nothing to do here now. OneRecord contacts you to meet for **certification**: the remaining ` +
+          "legal agreements are signed, the account structure and network paths are reviewed, and you demonstrate the " +
+          "solution (privacy and security).",
+        `Reviewers tick each item as it is done; when all are ticked, a reviewer who is not the requester approves, ` +
+          "and this comment then asks you for the devices' certificates.",
       ].join(" ");
     case "certificates": {
       const pattern = config.certificates.pathPattern.replace("{request}", String(record.issue));
@@ -215,16 +218,6 @@ function missingItems(record: AccessRecord, config: AccessConfig, detail: Detail
     out.push(
       "The form was edited after certification was approved; the edits are not applied. A reviewer can `/revoke-certification` to review the new version.",
     );
-  const needs = outstandingNeeds(record, config.checklist);
-  if (record.stage === "certification") {
-    for (const need of needs) {
-      if (need === "certification")
-        out.push(
-          `Certification approval by a reviewer who is not the requester (${inlineCode("/approve-certification")})`,
-        );
-      else out.push(`${ITEM_TITLE[need] ?? need} (${inlineCode(`/check ${need}`)})`);
-    }
-  }
   if (record.stage === "certificates") {
     const without = devicesWithoutValidCertificate(record);
     for (const d of without.slice(0, detail.deviceRows)) {
@@ -245,10 +238,33 @@ function missingItems(record: AccessRecord, config: AccessConfig, detail: Detail
   return out;
 }
 
+/**
+ * What the reviewers still do at certification: the requester's *What is missing* never lists
+ * commands only a reviewer can run, so a requester does not take them for their own to-do list.
+ */
+function reviewerItems(record: AccessRecord, config: AccessConfig): string[] {
+  if (record.stage !== "certification") return [];
+  return outstandingNeeds(record, config.checklist).map((need) =>
+    need === "certification"
+      ? `Certification approval by a reviewer who is not the requester (${inlineCode("/approve-certification")})`
+      : `${ITEM_TITLE[need] ?? need} (${inlineCode(`/check ${need}`)})`,
+  );
+}
+
 /** Why a tick no longer counts: the form fields it reviewed changed since. */
 function voidedTickNote(v: AccessRecord["voidedTicks"][number]): string {
   // In a table cell: escaped text, never a code span (a `|` splits the cell even inside code).
   return `${escapeText(v.item, 60)} no longer counts: ${v.changed.map((f) => escapeText(f, 60)).join(", ")} changed since it was ticked`;
+}
+
+/**
+ * The form's Stage-testing checkbox is the requester's own attestation (a valid form carries it);
+ * the item's tick is a reviewer's confirmation. The row shows both, so neither is mistaken for
+ * the other.
+ */
+function attestation(record: AccessRecord, item: string): string {
+  if (item !== "stage-testing" || !record.request) return "";
+  return ` (attested in the form by the requester ${userLink(record.requester)})`;
 }
 
 function checklistSection(record: AccessRecord, config: AccessConfig): string[] {
@@ -262,7 +278,9 @@ function checklistSection(record: AccessRecord, config: AccessConfig): string[] 
   const voided = new Map(record.voidedTicks.map((v) => [v.item, v]));
   for (const item of config.checklist) {
     const t = ticked.get(item);
-    const title = `${ITEM_TITLE[item] ?? escapeText(item)}${t?.note ? ` — ${escapeText(t.note, 120)}` : ""}`;
+    const title =
+      `${ITEM_TITLE[item] ?? escapeText(item)}${t?.note ? ` — ${escapeText(t.note, 120)}` : ""}` +
+      attestation(record, item);
     const v = voided.get(item);
     rows.push(
       t
