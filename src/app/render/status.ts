@@ -1,8 +1,9 @@
 import type { AccessConfig } from "../../config/schema.js";
 import { OneRecordError } from "../../errors.js";
 import { COMMENT_LIMIT, STATUS_MARKER, writeRecord, type RecordEncoding } from "../../record/codec.js";
-import type { AccessRecord, Stage } from "../../record/schema.js";
-import { hasCurrentToken } from "../../record/tokens.js";
+import type { AccessRecord, CertificateRecord, Stage } from "../../record/schema.js";
+import { hasCurrentToken, thumbprintFromFingerprint } from "../../record/tokens.js";
+import { deviceKey } from "../../request/device-id.js";
 import { CERTIFICATE_OPTIONS } from "../intake/form.js";
 import { auditTrail } from "../state/audit.js";
 import { commentUrl } from "../state/reduce.js";
@@ -312,25 +313,71 @@ function certificateSection(record: AccessRecord, config: AccessConfig, detail: 
     `**${valid} of ${devices.length}** device(s) have a valid certificate on the default branch (${inlineCode(config.certificates.pathPattern)}).`,
     "",
   );
-  const rows = devices.filter((d) => d.certificate).slice(0, detail.deviceRows);
+  const rows = certificateHistory(record).slice(0, detail.deviceRows);
   if (rows.length) {
     out.push(
       "<details><summary>Certificates recorded</summary>",
       "",
-      "| Device | Verdict | SHA-256 fingerprint | Not after | PR |",
+      "| Device | Verdict | Certificate (x5t#S256) | Not after | PR |",
       "| --- | --- | --- | --- | --- |",
     );
-    for (const { device, certificate: c } of rows) {
-      const fp = c!.fingerprintSha256 ? inlineCode(c!.fingerprintSha256) : "—";
+    for (const { device, certificate: c, replacedBy } of rows) {
+      const verdict = replacedBy ? `replaced by #${replacedBy.pr}` : c.verdict === "valid" ? "✅ valid" : "❌ invalid";
+      const name = replacedBy ? `↳ ${escapeText(device)}` : escapeText(device);
       out.push(
-        `| ${escapeText(device)} | ${c!.verdict === "valid" ? "✅ valid" : "❌ invalid"} | ${fp} | ${c!.notAfter ? formatTime(c!.notAfter) : "—"} | #${c!.pr} |`,
+        `| ${name} | ${verdict} | ${thumbprintOf(c)} | ${c.notAfter ? formatTime(c.notAfter) : "—"} | #${c.pr} |`,
       );
     }
-    if (devices.filter((d) => d.certificate).length > rows.length)
-      out.push(`| … | | ${devices.filter((d) => d.certificate).length - rows.length} more in the record | | |`);
-    out.push("", "</details>");
+    const total = certificateHistory(record).length;
+    if (total > rows.length) out.push(`| … | | ${total - rows.length} more in the record | | |`);
+    out.push("", ...fingerprintList(rows), "</details>");
   }
   return out;
+}
+
+interface HistoryRow {
+  device: string;
+  certificate: CertificateRecord;
+  /** The certificate that took this one's place (absent for the device's current one). */
+  replacedBy?: CertificateRecord;
+}
+
+/**
+ * Each device's certificates, in request order: the current one, then the ones it replaced,
+ * newest first. A replaced certificate stays visible: tokens bound to it may still be held.
+ */
+function certificateHistory(record: AccessRecord): HistoryRow[] {
+  const rows: HistoryRow[] = [];
+  for (const { device, certificate } of deviceCertificates(record)) {
+    if (!certificate) continue;
+    rows.push({ device, certificate });
+    const older = record.certificates
+      .filter((c) => c !== certificate && deviceKey(c.device) === deviceKey(device))
+      .sort((a, b) => (a.mergedAt < b.mergedAt ? 1 : a.mergedAt > b.mergedAt ? -1 : b.pr - a.pr));
+    let next = certificate;
+    for (const c of older) {
+      rows.push({ device, certificate: c, replacedBy: next });
+      next = c;
+    }
+  }
+  return rows;
+}
+
+/** RFC 8705 `x5t#S256`: the value the token's `cnf` and the issuance comment carry. */
+function thumbprintOf(c: CertificateRecord): string {
+  return c.fingerprintSha256 ? inlineCode(thumbprintFromFingerprint(c.fingerprintSha256)) : "—";
+}
+
+/** The colon-hex SHA-256 fingerprints (what `openssl x509 -fingerprint -sha256` prints), folded. */
+function fingerprintList(rows: readonly HistoryRow[]): string[] {
+  const lines = rows
+    .filter((r) => r.certificate.fingerprintSha256)
+    .map(
+      (r) =>
+        `- ${escapeText(r.device)}${r.replacedBy ? ` (replaced, #${r.certificate.pr})` : ""}: ${inlineCode(r.certificate.fingerprintSha256!)}`,
+    );
+  if (!lines.length) return [];
+  return ["<details><summary>SHA-256 fingerprints</summary>", "", ...lines, "", "</details>", ""];
 }
 
 function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail): string[] {
