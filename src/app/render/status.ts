@@ -65,7 +65,7 @@ function renderMinimal(record: AccessRecord): string {
     STATUS_MARKER,
     `## Production access request · ${STAGE_TITLE[record.stage]}`,
     "",
-    progressLine(record.stage),
+    progressLine(record),
     "",
     "The request's history is too large to show here; the app keeps all of it in its record. Comment <code>/status</code> to refresh.",
   ].join("\n");
@@ -91,7 +91,7 @@ function rebuiltNotice(record: AccessRecord): string[] {
 
 function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detail): string {
   const parts: string[] = [STATUS_MARKER, `## Production access request · ${STAGE_TITLE[record.stage]}`, ""];
-  parts.push(progressLine(record.stage), "");
+  parts.push(progressLine(record), "");
   parts.push(...rebuiltNotice(record));
   if (record.hold && record.stage !== "rejected") {
     parts.push(
@@ -127,9 +127,19 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
   return parts.join("\n");
 }
 
-function progressLine(stage: Stage): string {
-  if (stage === "rejected") return STAGE_ORDER.map((s) => `~~${STAGE_TITLE[s]}~~`).join(" → ") + " · **Rejected**";
-  const at = STAGE_ORDER.indexOf(stage);
+/**
+ * The stage bar. A rejected request shows the stages it passed, the one it was rejected at and
+ * the ones it will not reach (struck): where it stopped, not only that it did.
+ */
+function progressLine(record: Pick<AccessRecord, "stage" | "transitions">): string {
+  if (record.stage === "rejected") {
+    const stopped = record.transitions.findLast((t) => t.to === "rejected")?.from ?? "requested";
+    const at = Math.max(0, STAGE_ORDER.indexOf(stopped));
+    return STAGE_ORDER.map((s, i) =>
+      i < at ? `✅ ${STAGE_TITLE[s]}` : i === at ? `⛔ **${STAGE_TITLE[s]}: rejected**` : `~~${STAGE_TITLE[s]}~~`,
+    ).join(" → ");
+  }
+  const at = STAGE_ORDER.indexOf(record.stage);
   return STAGE_ORDER.map((s, i) =>
     i < at ? `✅ ${STAGE_TITLE[s]}` : i === at ? `➡️ **${STAGE_TITLE[s]}**` : `⬜ ${STAGE_TITLE[s]}`,
   ).join(" → ");
@@ -467,13 +477,15 @@ function auditSection(record: AccessRecord, detail: Detail): string[] {
   const entries = auditTrail(record);
   const shown = lastOf(entries, detail.auditRows);
   const out = [
-    `<details><summary><b>Audit trail</b> (${entries.length} entries)</summary>`,
+    `<details><summary><b>Audit trail</b> (${entries.length} ${entries.length === 1 ? "entry" : "entries"})</summary>`,
     "",
     "| When | Who | What | Link |",
     "| --- | --- | --- | --- |",
   ];
   if (shown.length < entries.length)
-    out.push(`| | | ${entries.length - shown.length} older entries are kept in the record | |`);
+    out.push(
+      `| | | ${entries.length - shown.length} older ${entries.length - shown.length === 1 ? "entry is" : "entries are"} kept in the record | |`,
+    );
   for (const e of shown)
     out.push(`| ${formatTime(e.at)} | ${userLink(e.by)} | ${escapeText(e.what, 200)} | ${link("link", e.url)} |`);
   out.push("", "</details>");
