@@ -140,7 +140,10 @@ function judgeOne(input: IssuanceReportsInput, { comment, parsed }: IssuanceCand
   // between wins (see `replayIssuance` in src/app/state/reduce.ts).
   const { updated_at: completed, actor } = input.runs.get(key)!;
   const known = new Set(out.issuance.map((t) => t.jti));
-  const fresh = issuanceRecordsFrom(block, { by: actor ?? TOKEN_WORKFLOW_BOT, at: completed });
+  const fresh = issuanceRecordsFrom(block, { by: actor ?? TOKEN_WORKFLOW_BOT, at: completed }).map((t) => ({
+    ...t,
+    comment,
+  }));
   out.issuance.push(...fresh.filter((t) => !known.has(t.jti)));
   out.comments.push({ ...about, accepted: true });
 }

@@ -2,7 +2,7 @@ import type { AccessConfig } from "../../config/schema.js";
 import { OneRecordError } from "../../errors.js";
 import { COMMENT_LIMIT, STATUS_MARKER, writeRecord, type RecordEncoding } from "../../record/codec.js";
 import type { AccessRecord, CertificateRecord, Stage } from "../../record/schema.js";
-import { hasCurrentToken, thumbprintFromFingerprint } from "../../record/tokens.js";
+import { currentToken, hasCurrentToken, thumbprintFromFingerprint } from "../../record/tokens.js";
 import { deviceKey } from "../../request/device-id.js";
 import { CERTIFICATE_OPTIONS } from "../intake/form.js";
 import { auditTrail } from "../state/audit.js";
@@ -425,28 +425,81 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
     );
   }
   out.push(...voidedRunLines(record));
-  // Issuance reports the app did not (yet) count: pending ones wait for their run to succeed.
-  const pending = pendingIssuance(record);
-  const refused = record.issuanceComments.filter((j) => !j.accepted && !j.pending);
-  if (pending.length || refused.length) {
-    out.push("", "| Issuance report | Run | Tokens | Status |", "| --- | --- | ---: | --- |");
-    const rows = [...pending, ...lastOf(refused, detail.auditRows)].sort((a, b) => a.comment - b.comment);
-    for (const j of rows) {
-      const run = j.runId
-        ? j.runUrl
-          ? link(`${j.runId}${j.runAttempt && j.runAttempt > 1 ? ` #${j.runAttempt}` : ""}`, j.runUrl)
-          : String(j.runId)
-        : "—";
-      const status = j.pending
-        ? `⏳ pending confirmation: ${escapeText(j.reason ?? "the run has not completed", 200)}`
-        : `❌ refused: ${escapeText(j.reason ?? "not accepted", 200)}`;
-      out.push(
-        `| ${link("comment", commentUrl(record.issueUrl, j.comment))} | ${run} | ${j.tokens ?? "—"} | ${status} |`,
-      );
-    }
-    if (refused.length > detail.auditRows)
-      out.push(`| … | | | ${refused.length - detail.auditRows} older refused reports are kept in the record |`);
+  out.push(...deviceTokenLines(record, detail));
+  out.push(...issuanceReportRows(record, detail));
+  return out;
+}
+
+/**
+ * Where each device's token is: the issuance comment holding its JWE (encrypted to the device's
+ * certificate key, so only the device's owner can read it), and the command that decrypts it.
+ */
+function deviceTokenLines(record: AccessRecord, detail: Detail): string[] {
+  const held = (record.request?.devices ?? []).flatMap((device) => {
+    const token = currentToken(record, device);
+    return token ? [{ device, token }] : [];
+  });
+  if (!held.length) return [];
+  const out = [
+    "",
+    "<details><summary>Where each device's token is</summary>",
+    "",
+    "| Device | Token expires | Encrypted token (JWE) |",
+    "| --- | --- | --- |",
+  ];
+  for (const { device, token } of held.slice(0, detail.deviceRows)) {
+    const where = token.comment ? link("issuance comment", commentUrl(record.issueUrl, token.comment)) : "—";
+    out.push(`| ${escapeText(device)} | ${formatTime(token.expiresAt)} | ${where} |`);
   }
+  if (held.length > detail.deviceRows) out.push(`| … | | ${held.length - detail.deviceRows} more in the record |`);
+  out.push(
+    "",
+    "The device's owner copies its JWE from the issuance comment into a file and decrypts it with the device's " +
+      "private key (docs/tokens.md, *How the customer decrypts*):",
+    "",
+    "```sh",
+    "node cli/dist/onerecord-access.js decrypt-token --key DEVICE.key DEVICE.jwe",
+    "```",
+    "",
+    "</details>",
+  );
+  return out;
+}
+
+/**
+ * Issuance reports the app did not (yet) count: pending ones wait for their run to succeed, and
+ * the parts of one run attempt wait together, so they show as one row.
+ */
+function issuanceReportRows(record: AccessRecord, detail: Detail): string[] {
+  type Report = AccessRecord["issuanceComments"][number];
+  const byAttempt = new Map<string, Report[]>();
+  for (const j of pendingIssuance(record)) {
+    const key = `${j.runId}:${j.runAttempt ?? 1}`;
+    byAttempt.set(key, [...(byAttempt.get(key) ?? []), j]);
+  }
+  const refused = record.issuanceComments.filter((j) => !j.accepted && !j.pending);
+  if (!byAttempt.size && !refused.length) return [];
+  const out = ["", "| Issuance report | Run | Tokens | Status |", "| --- | --- | ---: | --- |"];
+  const groups = [...byAttempt.values(), ...lastOf(refused, detail.auditRows).map((j) => [j])].sort(
+    (a, b) => a[0]!.comment - b[0]!.comment,
+  );
+  for (const parts of groups) {
+    const j = parts[0]!;
+    const first = link(parts.length > 1 ? "the first" : "comment", commentUrl(record.issueUrl, j.comment));
+    const where = parts.length > 1 ? `${parts.length} comments, from ${first}` : first;
+    const run = j.runId
+      ? j.runUrl
+        ? link(`${j.runId}${j.runAttempt && j.runAttempt > 1 ? ` #${j.runAttempt}` : ""}`, j.runUrl)
+        : String(j.runId)
+      : "—";
+    const tokens = parts.every((p) => p.tokens === undefined) ? "—" : parts.reduce((n, p) => n + (p.tokens ?? 0), 0);
+    const status = j.pending
+      ? `⏳ pending confirmation: ${escapeText(j.reason ?? "the run has not completed", 200)}`
+      : `❌ refused: ${escapeText(j.reason ?? "not accepted", 200)}`;
+    out.push(`| ${where} | ${run} | ${tokens} | ${status} |`);
+  }
+  if (refused.length > detail.auditRows)
+    out.push(`| … | | | ${refused.length - detail.auditRows} older refused reports are kept in the record |`);
   return out;
 }
 
