@@ -54,3 +54,31 @@ describe("the status comment at certification", () => {
     expect(body.split("\n").find((l) => l.startsWith("| Stage testing confirmed"))).not.toMatch(/attested/);
   });
 });
+
+describe("what is missing at 200 devices", () => {
+  it("collapses beyond a few devices into a count, with the list folded", async () => {
+    s = await Scenario.start();
+    const devices = Array.from({ length: 200 }, (_, i) => `pump-${String(i + 1).padStart(3, "0")}`);
+    const n = await s.open({ devices });
+    await s.tickAll(n);
+    await s.say(n, "tom", "/approve-certification");
+    const missing = section(s.gh.statusComment(n)!.body, "What is missing");
+    const bullets = missing.split("\n").filter((l) => l.startsWith("- "));
+    expect(bullets[0]).toBe("- Certificates for 200 of 200 devices: 200 not merged yet");
+    expect(missing).toContain("<details><summary>The 200 devices without a valid certificate</summary>");
+    expect(missing).toContain("`pump-200`: no certificate merged yet");
+    // Folded: the visible list is the count alone.
+    const beforeFold = missing.slice(0, missing.indexOf("<details>"));
+    expect(beforeFold.split("\n").filter((l) => l.startsWith("- "))).toHaveLength(1);
+  });
+
+  it("lists a few devices inline", async () => {
+    s = await Scenario.start();
+    const n = await s.open({ devices: ["gw-1", "gw-2"] });
+    await s.tickAll(n);
+    await s.say(n, "tom", "/approve-certification");
+    const missing = section(s.gh.statusComment(n)!.body, "What is missing");
+    expect(missing).toContain("- Certificate for `gw-1`: no certificate merged yet");
+    expect(missing).not.toContain("<details>");
+  });
+});

@@ -110,8 +110,9 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
   }
   parts.push(...summaryTable(record, detail), "");
   parts.push("### Next step", "", nextStep(record, config), "");
-  const missing = missingItems(record, config, detail);
-  if (missing.length) parts.push("### What is missing", "", ...missing.map((m) => `- ${m}`), "");
+  const devices = deviceNeeds(record, detail);
+  const missing = [...missingItems(record), ...devices.items];
+  if (missing.length) parts.push("### What is missing", "", ...missing.map((m) => `- ${m}`), "", ...devices.folded);
   const reviewers = reviewerItems(record, config);
   if (reviewers.length) parts.push("### Waiting for the reviewers", "", ...reviewers.map((m) => `- ${m}`), "");
   parts.push(...checklistSection(record, config), "");
@@ -220,7 +221,7 @@ function nextStep(record: AccessRecord, config: AccessConfig): string {
   return "";
 }
 
-function missingItems(record: AccessRecord, config: AccessConfig, detail: Detail): string[] {
+function missingItems(record: AccessRecord): string[] {
   const out: string[] = [];
   if (!record.form.valid && (record.stage === "requested" || !record.form.applied)) {
     for (const p of record.form.problems) out.push(p.message);
@@ -229,24 +230,66 @@ function missingItems(record: AccessRecord, config: AccessConfig, detail: Detail
     out.push(
       "The form was edited after certification was approved; the edits are not applied. A reviewer can `/revoke-certification` to review the new version.",
     );
+  return out;
+}
+
+/** Devices listed one by one in *What is missing*; beyond this, a count and a folded list. */
+const FEW_DEVICES = 5;
+
+/** Per-device needs (certificates, tokens): a few inline, many as one counted line with the list folded. */
+function deviceNeeds(record: AccessRecord, detail: Detail): { items: string[]; folded: string[] } {
   if (record.stage === "certificates") {
-    const without = devicesWithoutValidCertificate(record);
-    for (const d of without.slice(0, detail.deviceRows)) {
+    const lines = devicesWithoutValidCertificate(record).map((d) => {
       const reason = d.certificate
         ? `invalid (${d.certificate.errors.map((e) => escapeText(e.message, 160)).join("; ") || "see the PR check"})`
         : "no certificate merged yet";
-      out.push(`Certificate for ${inlineCode(d.device)}: ${reason}`);
-    }
-    if (without.length > detail.deviceRows)
-      out.push(`… and ${without.length - detail.deviceRows} more devices without a valid certificate`);
+      return { device: d.device, reason, invalid: !!d.certificate };
+    });
+    if (lines.length <= FEW_DEVICES)
+      return { items: lines.map((l) => `Certificate for ${inlineCode(l.device)}: ${l.reason}`), folded: [] };
+    const invalid = lines.filter((l) => l.invalid).length;
+    const counts = [
+      lines.length - invalid ? `${lines.length - invalid} not merged yet` : "",
+      invalid ? `${invalid} invalid` : "",
+    ];
+    const total = record.request?.devices.length ?? lines.length;
+    const item = `Certificates for ${lines.length} of ${total} devices: ${counts.filter(Boolean).join(", ")}`;
+    const summary = `The ${lines.length} devices without a valid certificate`;
+    return {
+      items: [item],
+      folded: fold(
+        summary,
+        lines.map((l) => `${inlineCode(l.device)}: ${l.reason}`),
+        detail,
+      ),
+    };
   }
   if (record.stage === "tokens") {
     const waiting = devicesAwaitingTokens(record);
-    out.push(
-      `Tokens for ${waiting.length} device(s)${waiting.length <= detail.devicesInSummary ? `: ${waiting.map((d) => escapeText(d)).join(", ")}` : ""}`,
-    );
+    if (waiting.length <= FEW_DEVICES)
+      return {
+        items: [`Tokens for ${waiting.length} device(s): ${waiting.map((d) => escapeText(d)).join(", ")}`],
+        folded: [],
+      };
+    const summary = `The ${waiting.length} devices waiting for a token`;
+    return {
+      items: [`Tokens for ${waiting.length} device(s)`],
+      folded: fold(
+        summary,
+        waiting.map((d) => inlineCode(d)),
+        detail,
+      ),
+    };
   }
-  return out;
+  return { items: [], folded: [] };
+}
+
+/** A folded list of at most `detail.deviceRows` lines, with the rest counted. */
+function fold(summary: string, lines: readonly string[], detail: Detail): string[] {
+  if (!detail.deviceRows) return [];
+  const shown = lines.slice(0, detail.deviceRows).map((l) => `- ${l}`);
+  const more = lines.length > shown.length ? [`- … and ${lines.length - shown.length} more`] : [];
+  return [`<details><summary>${summary}</summary>`, "", ...shown, ...more, "", "</details>", ""];
 }
 
 /**
