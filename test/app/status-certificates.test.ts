@@ -65,5 +65,8 @@ describe("certificates table", () => {
     expect(rows[1]).toMatch(/^\| ↳ gw\\-1 \| replaced by #51 \|/);
     expect(rows[1]).toContain(`\`${thumbprintFromFingerprint(first)}\``);
     expect(rows[1]).toMatch(/\| #50 \|$/);
+    // The audit trail says so too.
+    const text = s.gh.statusComment(n)!.body.replace(/\\(.)/g, "$1").replace(/\u200b/g, "");
+    expect(text).toContain("certificate PR #51 merged; replaces the certificate of gw-1 (from #50)");
   });
 });

@@ -1,4 +1,5 @@
-import type { AccessRecord, CommandRecord } from "../../record/schema.js";
+import type { AccessRecord, CertificateRecord, CommandRecord } from "../../record/schema.js";
+import { deviceKey } from "../../request/device-id.js";
 import { APP_ACTOR } from "./actor.js";
 import { commentUrl } from "./reduce.js";
 
@@ -124,11 +125,35 @@ function refusedEntries(record: AccessRecord): Ranked[] {
   });
 }
 
+/** "; replaces the certificate of gw-1 (from #50)": a replaced certificate stays in the device's history. */
+function replacements(pr: number, history: ReadonlyMap<string, readonly CertificateRecord[]>): string {
+  const replaced: string[] = [];
+  for (const list of history.values())
+    list.forEach((c, i) => {
+      const before = list[i - 1];
+      if (c.pr === pr && before && before.pr !== pr) replaced.push(`${c.device} (from #${before.pr})`);
+    });
+  if (!replaced.length) return "";
+  const more = replaced.length > 5 ? ` and ${replaced.length - 5} more` : "";
+  return `; replaces the certificate of ${replaced.slice(0, 5).join(", ")}${more}`;
+}
+
+/** Each device's recorded certificates, oldest merge first. */
+function certificateHistory(record: AccessRecord): Map<string, CertificateRecord[]> {
+  const byDevice = new Map<string, CertificateRecord[]>();
+  for (const c of record.certificates)
+    byDevice.set(deviceKey(c.device), [...(byDevice.get(deviceKey(c.device)) ?? []), c]);
+  for (const list of byDevice.values())
+    list.sort((a, b) => (a.mergedAt < b.mergedAt ? -1 : a.mergedAt > b.mergedAt ? 1 : a.pr - b.pr));
+  return byDevice;
+}
+
 function pullRequestEntries(record: AccessRecord): Ranked[] {
+  const history = certificateHistory(record);
   return record.pullRequests.map((pr) => {
     const what =
       pr.state === "merged"
-        ? `certificate PR #${pr.number} merged`
+        ? `certificate PR #${pr.number} merged${replacements(pr.number, history)}`
         : pr.state === "closed"
           ? `certificate PR #${pr.number} closed without merging`
           : `certificate PR #${pr.number} opened or updated`;
