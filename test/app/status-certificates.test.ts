@@ -66,7 +66,10 @@ describe("certificates table", () => {
     expect(rows[1]).toContain(`\`${thumbprintFromFingerprint(first)}\``);
     expect(rows[1]).toMatch(/\| #50 \|$/);
     // The audit trail says so too.
-    const text = s.gh.statusComment(n)!.body.replace(/\\(.)/g, "$1").replace(/\u200b/g, "");
+    const text = s.gh
+      .statusComment(n)!
+      .body.replace(/\\(.)/g, "$1")
+      .replace(/\u200b/g, "");
     expect(text).toContain("certificate PR #51 merged; replaces the certificate of gw-1 (from #50)");
   });
 });
