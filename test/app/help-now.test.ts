@@ -93,4 +93,43 @@ describe("/help lists what this user may run now", () => {
     expect(commandsIn(help)).toEqual(["`/status`", "`/help`"]);
     expect(help).toMatch(/stage \*\*Rejected\*\*/);
   });
+
+  /** A request in a given state, fresh for each command tried. */
+  const states: Record<string, (s: Scenario, n: number) => Promise<void>> = {
+    "certification, one item ticked": async (s, n) => {
+      await s.say(n, "rita", "/check legal-agreements");
+    },
+    "every item ticked, on hold": async (s, n) => {
+      await s.tickAll(n);
+      await s.say(n, "rita", "/hold waiting for the contract");
+    },
+  };
+
+  for (const [name, setUp] of Object.entries(states)) {
+    it(`every command it lists runs when posted as listed (${name})`, async () => {
+      s = await Scenario.start();
+      const first = await s.open();
+      await setUp(s, first);
+      const listed = commandsIn(await helpFor(s, first, "tom")).map((c) => c.slice(1, -1));
+      s.stop();
+      expect(listed.length).toBeGreaterThan(2);
+      for (const usage of listed) {
+        s = await Scenario.start();
+        const n = await s.open();
+        await setUp(s, n);
+        const line = usage.replace(/ \[(note|reason)\]$/, "").replace(/REASON$/, "for the audit");
+        const before = s.replies(n).length;
+        const comment = await s.say(n, "tom", line);
+        const refusals = s
+          .replies(n)
+          .slice(before)
+          .filter((r) => r.includes("was not run"));
+        expect(refusals, `${line} was refused`).toEqual([]);
+        if (!/^\/(help|status)$/.test(line))
+          expect(s.gh.reactions.get(comment.id), `${line} was not acknowledged`).toBeDefined();
+        s.stop();
+      }
+      s = undefined;
+    });
+  }
 });
