@@ -158,7 +158,14 @@ function planViews(
   const replies = o.rebuilding
     ? []
     : [
-        ...planReplies({ record, fresh: newCommands, ignored: o.unseen.ignored, roles: o.reviewers, refusals }),
+        ...planReplies({
+          record,
+          fresh: newCommands,
+          ignored: o.unseen.ignored,
+          roles: o.reviewers,
+          refusals,
+          checklistItems: o.config.checklist,
+        }),
         // The reviewer whose block came first is told; a run before any approval has no one to tell.
         ...newlyVoided(o.prior, record)
           .filter((v) => v.blockedBy.kind !== "not-approved")

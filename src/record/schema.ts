@@ -202,7 +202,10 @@ export const issuanceRecordSchema = z.object({
   at: isoTime,
   /** When the token workflow signed it; what a reissue request is compared with. */
   issuedAt: isoTime.optional(),
+  /** Who dispatched the run (its triggering actor); older records: the account that posted the report. */
   by: login.optional(),
+  /** The issuance comment that holds this token's JWE (records before it was kept have none). */
+  comment: z.number().int().positive().optional(),
 });
 export type IssuanceRecord = z.infer<typeof issuanceRecordSchema>;
 

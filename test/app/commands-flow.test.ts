@@ -275,7 +275,7 @@ describe("slash commands", () => {
     await s.say(n, "tom", "/help");
     const reviewerHelp = s.replies(n).at(-1)!;
     expect(reviewerHelp).toContain("`/approve-certification [note]`");
-    expect(reviewerHelp).toContain("every checklist item ticked");
+    expect(reviewerHelp).toContain("once every checklist item is ticked");
 
     // Someone vandalises the status comment and the labels; /status by anyone repairs both.
     const status = s.gh.statusComment(n)!;

@@ -236,7 +236,12 @@ describe("replies: every command argument is literal text", () => {
           why: { code: "on-hold", detail: { by: "rita", at: T, reason: v } },
         },
       ],
-      { reviewer: false, requester: false },
+      {
+        reviewer: false,
+        requester: false,
+        record: { stage: "certification", hold: null, checklist: [], certification: null, issuance: [] },
+        checklistItems: ["stage-testing"],
+      },
     )!;
 
   it("property: a hostile argument in a refusal reply creates no mention, link, image, HTML or command line", () => {

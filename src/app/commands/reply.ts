@@ -9,7 +9,9 @@ import type {
 import { samePerson } from "../state/people.js";
 import { commentUrl, lineKey } from "../state/reduce.js";
 import { escapeText, formatTime, inlineCode, link, mention } from "../render/markdown.js";
-import { COMMANDS, commandSpec } from "./catalog.js";
+import { ITEM_TITLE, STAGE_TITLE } from "../render/titles.js";
+import { availableCommands, type HelpView } from "./available.js";
+import { commandSpec } from "./catalog.js";
 import type { CommandRefusal, RefusalDetails } from "./refusals.js";
 
 /**
@@ -26,10 +28,8 @@ export interface ReplyLine {
   why?: CommandRefusal | undefined;
 }
 
-export interface HelpContext {
-  reviewer: boolean;
-  requester: boolean;
-}
+/** Who asked for `/help`, and the request as it stands now (what they may run depends on both). */
+export type HelpContext = HelpView;
 
 /**
  * The replies for lines first seen in this event: one per comment, for its refused lines and
@@ -42,6 +42,8 @@ export function planReplies(input: {
   ignored: readonly IgnoredComment[];
   roles: ReadonlyMap<string, boolean>;
   refusals: ReadonlyMap<string, CommandRefusal>;
+  /** The configured checklist items (`/help` names them). */
+  checklistItems: readonly string[];
 }): string[] {
   const { record } = input;
   const outcomes = new Map(record.commands.map((c) => [lineKey(c), c]));
@@ -58,6 +60,8 @@ export function planReplies(input: {
       ? {
           reviewer: input.roles.get(by.toLowerCase()) ?? false,
           requester: samePerson({ login: by, id: byId }, { login: record.requester, id: record.requesterId }),
+          record,
+          checklistItems: input.checklistItems,
         }
       : null;
     const text = replyForComment(by, commentUrl(record.issueUrl, comment), lines, help);
@@ -123,19 +127,24 @@ export function helpText(login: string, who: HelpContext): string[] {
     : who.requester
       ? "the requester"
       : "not a reviewer";
+  const { stage, hold } = who.record;
+  const where = `The request is at stage **${STAGE_TITLE[stage]}**${hold && stage !== "rejected" ? ", on hold" : ""}.`;
   const lines = [
-    `${mention(login)} you are ${role} here. Commands you can run on this request (one per line, at the start of a new comment):`,
+    `${mention(login)} you are ${role} here. ${where} Commands you can run now (one per line, at the start of a new comment):`,
     "",
-    "| Command | Effect | Precondition |",
-    "| --- | --- | --- |",
+    "| Command | Effect |",
+    "| --- | --- |",
   ];
-  for (const c of COMMANDS) {
-    if (c.who === "reviewer" && !who.reviewer) continue;
-    if (c.notRequester && who.requester) continue;
+  const { now, later } = availableCommands({ ...who, record: who.record });
+  for (const c of now) {
+    const spec = commandSpec(c.name);
+    const effect = c.item ? `${spec.effect}: ${ITEM_TITLE[c.item] ?? c.item}` : spec.effect;
     // In a GitHub table a `|` splits the cell even inside code; `\|` keeps it (and shows `|`).
-    lines.push(
-      `| ${inlineCode(c.usage).replace(/\|/g, "\\|")} | ${escapeText(c.effect)} | ${escapeText(c.precondition)} |`,
-    );
+    lines.push(`| ${inlineCode(c.usage).replace(/\|/g, "\\|")} | ${escapeText(effect)} |`);
+  }
+  if (later.length) {
+    lines.push("", "Not now:", "");
+    for (const l of later) lines.push(`- ${inlineCode(commandSpec(l.name).usage)}: ${l.when}`);
   }
   if (!who.reviewer)
     lines.push(

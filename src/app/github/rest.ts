@@ -230,6 +230,7 @@ export class GitHubIO {
         head_sha: data.head_sha,
         repository: { full_name: data.repository.full_name },
         updated_at: data.updated_at,
+        actor: data.triggering_actor?.login ?? data.actor?.login,
       };
     } catch (error) {
       if ((error as { status?: number }).status === 404) return null;

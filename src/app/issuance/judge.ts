@@ -21,6 +21,11 @@ export interface RunFacts {
   repository: { full_name: string };
   /** When the attempt last changed: once completed, when it completed (the issuance's effect time). */
   updated_at: string;
+  /**
+   * Who started this attempt (`triggering_actor`, else the run's `actor`): the maintainer the
+   * audit trail names for the tokens, not the github-actions[bot] account that posts them.
+   */
+  actor?: string | undefined;
 }
 
 export interface IssuanceExpectations {

@@ -138,9 +138,12 @@ function judgeOne(input: IssuanceReportsInput, { comment, parsed }: IssuanceCand
   if (judgement.verdict === "refused") return refuse(judgement.reason);
   // The tokens take effect when the run completed, not when it signed them: a block written in
   // between wins (see `replayIssuance` in src/app/state/reduce.ts).
-  const completed = input.runs.get(key)!.updated_at;
+  const { updated_at: completed, actor } = input.runs.get(key)!;
   const known = new Set(out.issuance.map((t) => t.jti));
-  const fresh = issuanceRecordsFrom(block, { by: TOKEN_WORKFLOW_BOT, at: completed });
+  const fresh = issuanceRecordsFrom(block, { by: actor ?? TOKEN_WORKFLOW_BOT, at: completed }).map((t) => ({
+    ...t,
+    comment,
+  }));
   out.issuance.push(...fresh.filter((t) => !known.has(t.jti)));
   out.comments.push({ ...about, accepted: true });
 }

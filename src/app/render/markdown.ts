@@ -77,11 +77,16 @@ export function mention(login: string): string {
   return /^[A-Za-z0-9-]+$/.test(login) ? `@${login}` : escapeText(login, 60);
 }
 
-/** `2024-05-01 09:30 UTC` from an ISO time; the status comment is read by people in any zone. */
+const NBSP = "\u00a0";
+
+/**
+ * `2024-05-01 09:30 UTC` from an ISO time; the status comment is read by people in any zone.
+ * The spaces are non-breaking: in a narrow table cell the time stays on one line.
+ */
 export function formatTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return escapeText(iso, 40);
-  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return `${date.toISOString().slice(0, 10)}${NBSP}${date.toISOString().slice(11, 16)}${NBSP}UTC`;
 }
 
 export function link(text: string, url: string): string {

@@ -1,7 +1,8 @@
 import type { AccessConfig } from "../../config/schema.js";
 import { COMMENT_LIMIT, STATUS_MARKER } from "../../record/codec.js";
-import type { AccessRecord, Stage } from "../../record/schema.js";
-import { hasCurrentToken } from "../../record/tokens.js";
+import type { AccessRecord, CertificateRecord, Stage } from "../../record/schema.js";
+import { currentToken, hasCurrentToken, thumbprintFromFingerprint } from "../../record/tokens.js";
+import { deviceKey } from "../../request/device-id.js";
 import { CERTIFICATE_OPTIONS } from "../intake/form.js";
 import { auditTrail } from "../state/audit.js";
 import { commentUrl } from "../state/reduce.js";
@@ -12,6 +13,7 @@ import {
   outstandingNeeds,
 } from "../state/progress.js";
 import { escapeText, formatTime, inlineCode, link, userLink } from "./markdown.js";
+import { ITEM_TITLE, STAGE_TITLE } from "./titles.js";
 
 /** How much detail a rendering carries; large requests fall back to smaller ones to fit. */
 interface Detail {
@@ -29,21 +31,6 @@ const LEVELS: Detail[] = [
 const BUDGET = COMMENT_LIMIT - 2_000;
 
 export const STAGE_ORDER: readonly Stage[] = ["requested", "certification", "certificates", "tokens", "live"];
-const STAGE_TITLE: Record<Stage, string> = {
-  requested: "Requested",
-  certification: "Certification",
-  certificates: "Certificates",
-  tokens: "Tokens",
-  live: "Live",
-  rejected: "Rejected",
-};
-export const ITEM_TITLE: Record<string, string> = {
-  "stage-testing": "Stage testing confirmed",
-  "legal-agreements": "Legal agreements signed",
-  "account-review": "Account structure reviewed",
-  "network-review": "Network paths reviewed",
-};
-
 /**
  * The status comment: what a person new to the process needs (where the request stands, what
  * happens next, what is missing, who ticked what), then the audit trail. A pure view of the
@@ -66,7 +53,7 @@ function renderMinimal(record: AccessRecord): string {
     STATUS_MARKER,
     `## Production access request · ${STAGE_TITLE[record.stage]}`,
     "",
-    progressLine(record.stage),
+    progressLine(record),
     "",
     "The request's history is too large to show here; the app keeps all of it in its signed record on the ledger branch. Comment <code>/status</code> to refresh.",
   ].join("\n");
@@ -118,7 +105,7 @@ function integrityNotice(record: AccessRecord): string[] {
 
 function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detail): string {
   const parts: string[] = [STATUS_MARKER, `## Production access request · ${STAGE_TITLE[record.stage]}`, ""];
-  parts.push(progressLine(record.stage), "");
+  parts.push(progressLine(record), "");
   parts.push(...integrityNotice(record), ...rebuiltNotice(record));
   if (record.hold && record.stage !== "rejected") {
     parts.push(
@@ -137,8 +124,11 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
   }
   parts.push(...summaryTable(record, detail), "");
   parts.push("### Next step", "", nextStep(record, config), "");
-  const missing = missingItems(record, config, detail);
-  if (missing.length) parts.push("### What is missing", "", ...missing.map((m) => `- ${m}`), "");
+  const devices = deviceNeeds(record, detail);
+  const missing = [...missingItems(record), ...devices.items];
+  if (missing.length) parts.push("### What is missing", "", ...missing.map((m) => `- ${m}`), "", ...devices.folded);
+  const reviewers = reviewerItems(record, config);
+  if (reviewers.length) parts.push("### Waiting for the reviewers", "", ...reviewers.map((m) => `- ${m}`), "");
   parts.push(...checklistSection(record, config), "");
   if (record.certification || record.certificates.length || record.pullRequests.length)
     parts.push(...certificateSection(record, config, detail), "");
@@ -152,9 +142,19 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
   return parts.join("\n");
 }
 
-function progressLine(stage: Stage): string {
-  if (stage === "rejected") return STAGE_ORDER.map((s) => `~~${STAGE_TITLE[s]}~~`).join(" → ") + " · **Rejected**";
-  const at = STAGE_ORDER.indexOf(stage);
+/**
+ * The stage bar. A rejected request shows the stages it passed, the one it was rejected at and
+ * the ones it will not reach (struck): where it stopped, not only that it did.
+ */
+function progressLine(record: Pick<AccessRecord, "stage" | "transitions">): string {
+  if (record.stage === "rejected") {
+    const stopped = record.transitions.findLast((t) => t.to === "rejected")?.from ?? "requested";
+    const at = Math.max(0, STAGE_ORDER.indexOf(stopped));
+    return STAGE_ORDER.map((s, i) =>
+      i < at ? `✅ ${STAGE_TITLE[s]}` : i === at ? `⛔ **${STAGE_TITLE[s]}: rejected**` : `~~${STAGE_TITLE[s]}~~`,
+    ).join(" → ");
+  }
+  const at = STAGE_ORDER.indexOf(record.stage);
   return STAGE_ORDER.map((s, i) =>
     i < at ? `✅ ${STAGE_TITLE[s]}` : i === at ? `➡️ **${STAGE_TITLE[s]}**` : `⬜ ${STAGE_TITLE[s]}`,
   ).join(" → ");
@@ -198,10 +198,11 @@ function nextStep(record: AccessRecord, config: AccessConfig): string {
       );
     case "certification":
       return [
-        "OneRecord meets the requester for **certification**: the remaining legal agreements are signed, the " +
-          "account structure and network paths are reviewed, and the solution is demonstrated (privacy and security).",
-        `Reviewers tick each item as it is done with ${inlineCode("/check ITEM")}; when all are ticked, ` +
-          `a reviewer who is not the requester approves with ${inlineCode("/approve-certification")}.`,
+        `${requester}: nothing to do here now. OneRecord contacts you to meet for **certification**: the remaining ` +
+          "legal agreements are signed, the account structure and network paths are reviewed, and you demonstrate the " +
+          "solution (privacy and security).",
+        `Reviewers tick each item as it is done; when all are ticked, a reviewer who is not the requester approves, ` +
+          "and this comment then asks you for the devices' certificates.",
       ].join(" ");
     case "certificates": {
       const pattern = config.certificates.pathPattern.replace("{request}", String(record.issue));
@@ -234,7 +235,7 @@ function nextStep(record: AccessRecord, config: AccessConfig): string {
   return "";
 }
 
-function missingItems(record: AccessRecord, config: AccessConfig, detail: Detail): string[] {
+function missingItems(record: AccessRecord): string[] {
   const out: string[] = [];
   if (!record.form.valid && (record.stage === "requested" || !record.form.applied)) {
     for (const p of record.form.problems) out.push(p.message);
@@ -243,40 +244,95 @@ function missingItems(record: AccessRecord, config: AccessConfig, detail: Detail
     out.push(
       "The form was edited after certification was approved; the edits are not applied. A reviewer can `/revoke-certification` to review the new version.",
     );
-  const needs = outstandingNeeds(record, config.checklist);
-  if (record.stage === "certification") {
-    for (const need of needs) {
-      if (need === "certification")
-        out.push(
-          `Certification approval by a reviewer who is not the requester (${inlineCode("/approve-certification")})`,
-        );
-      else out.push(`${ITEM_TITLE[need] ?? need} (${inlineCode(`/check ${need}`)})`);
-    }
-  }
+  return out;
+}
+
+/** Devices listed one by one in *What is missing*; beyond this, a count and a folded list. */
+const FEW_DEVICES = 5;
+
+/** Per-device needs (certificates, tokens): a few inline, many as one counted line with the list folded. */
+function deviceNeeds(record: AccessRecord, detail: Detail): { items: string[]; folded: string[] } {
   if (record.stage === "certificates") {
-    const without = devicesWithoutValidCertificate(record);
-    for (const d of without.slice(0, detail.deviceRows)) {
+    const lines = devicesWithoutValidCertificate(record).map((d) => {
       const reason = d.certificate
         ? `invalid (${d.certificate.errors.map((e) => escapeText(e.message, 160)).join("; ") || "see the PR check"})`
         : "no certificate merged yet";
-      out.push(`Certificate for ${inlineCode(d.device)}: ${reason}`);
-    }
-    if (without.length > detail.deviceRows)
-      out.push(`… and ${without.length - detail.deviceRows} more devices without a valid certificate`);
+      return { device: d.device, reason, invalid: !!d.certificate };
+    });
+    if (lines.length <= FEW_DEVICES)
+      return { items: lines.map((l) => `Certificate for ${inlineCode(l.device)}: ${l.reason}`), folded: [] };
+    const invalid = lines.filter((l) => l.invalid).length;
+    const counts = [
+      lines.length - invalid ? `${lines.length - invalid} not merged yet` : "",
+      invalid ? `${invalid} invalid` : "",
+    ];
+    const total = record.request?.devices.length ?? lines.length;
+    const item = `Certificates for ${lines.length} of ${total} devices: ${counts.filter(Boolean).join(", ")}`;
+    const summary = `The ${lines.length} devices without a valid certificate`;
+    return {
+      items: [item],
+      folded: fold(
+        summary,
+        lines.map((l) => `${inlineCode(l.device)}: ${l.reason}`),
+        detail,
+      ),
+    };
   }
   if (record.stage === "tokens") {
     const waiting = devicesAwaitingTokens(record);
-    out.push(
-      `Tokens for ${waiting.length} device(s)${waiting.length <= detail.devicesInSummary ? `: ${waiting.map((d) => escapeText(d)).join(", ")}` : ""}`,
-    );
+    if (waiting.length <= FEW_DEVICES)
+      return {
+        items: [`Tokens for ${waiting.length} device(s): ${waiting.map((d) => escapeText(d)).join(", ")}`],
+        folded: [],
+      };
+    const summary = `The ${waiting.length} devices waiting for a token`;
+    return {
+      items: [`Tokens for ${waiting.length} device(s)`],
+      folded: fold(
+        summary,
+        waiting.map((d) => inlineCode(d)),
+        detail,
+      ),
+    };
   }
-  return out;
+  return { items: [], folded: [] };
+}
+
+/** A folded list of at most `detail.deviceRows` lines, with the rest counted. */
+function fold(summary: string, lines: readonly string[], detail: Detail): string[] {
+  if (!detail.deviceRows) return [];
+  const shown = lines.slice(0, detail.deviceRows).map((l) => `- ${l}`);
+  const more = lines.length > shown.length ? [`- … and ${lines.length - shown.length} more`] : [];
+  return [`<details><summary>${summary}</summary>`, "", ...shown, ...more, "", "</details>", ""];
+}
+
+/**
+ * What the reviewers still do at certification: the requester's *What is missing* never lists
+ * commands only a reviewer can run, so a requester does not take them for their own to-do list.
+ */
+function reviewerItems(record: AccessRecord, config: AccessConfig): string[] {
+  if (record.stage !== "certification") return [];
+  return outstandingNeeds(record, config.checklist).map((need) =>
+    need === "certification"
+      ? `Certification approval by a reviewer who is not the requester (${inlineCode("/approve-certification")})`
+      : `${ITEM_TITLE[need] ?? need} (${inlineCode(`/check ${need}`)})`,
+  );
 }
 
 /** Why a tick no longer counts: the form fields it reviewed changed since. */
 function voidedTickNote(v: AccessRecord["voidedTicks"][number]): string {
   // In a table cell: escaped text, never a code span (a `|` splits the cell even inside code).
   return `${escapeText(v.item, 60)} no longer counts: ${v.changed.map((f) => escapeText(f, 60)).join(", ")} changed since it was ticked`;
+}
+
+/**
+ * The form's Stage-testing checkbox is the requester's own attestation (a valid form carries it);
+ * the item's tick is a reviewer's confirmation. The row shows both, so neither is mistaken for
+ * the other.
+ */
+function attestation(record: AccessRecord, item: string): string {
+  if (item !== "stage-testing" || !record.request) return "";
+  return ` (attested in the form by the requester ${userLink(record.requester)})`;
 }
 
 function checklistSection(record: AccessRecord, config: AccessConfig): string[] {
@@ -290,7 +346,9 @@ function checklistSection(record: AccessRecord, config: AccessConfig): string[] 
   const voided = new Map(record.voidedTicks.map((v) => [v.item, v]));
   for (const item of config.checklist) {
     const t = ticked.get(item);
-    const title = `${ITEM_TITLE[item] ?? escapeText(item)}${t?.note ? ` — ${escapeText(t.note, 120)}` : ""}`;
+    const title =
+      `${ITEM_TITLE[item] ?? escapeText(item)}${t?.note ? ` — ${escapeText(t.note, 120)}` : ""}` +
+      attestation(record, item);
     const v = voided.get(item);
     rows.push(
       t
@@ -322,25 +380,71 @@ function certificateSection(record: AccessRecord, config: AccessConfig, detail: 
     `**${valid} of ${devices.length}** device(s) have a valid certificate on the default branch (${inlineCode(config.certificates.pathPattern)}).`,
     "",
   );
-  const rows = devices.filter((d) => d.certificate).slice(0, detail.deviceRows);
+  const rows = certificateHistory(record).slice(0, detail.deviceRows);
   if (rows.length) {
     out.push(
       "<details><summary>Certificates recorded</summary>",
       "",
-      "| Device | Verdict | SHA-256 fingerprint | Not after | PR |",
+      "| Device | Verdict | Certificate (x5t#S256) | Not after | PR |",
       "| --- | --- | --- | --- | --- |",
     );
-    for (const { device, certificate: c } of rows) {
-      const fp = c!.fingerprintSha256 ? inlineCode(c!.fingerprintSha256) : "—";
+    for (const { device, certificate: c, replacedBy } of rows) {
+      const verdict = replacedBy ? `replaced by #${replacedBy.pr}` : c.verdict === "valid" ? "✅ valid" : "❌ invalid";
+      const name = replacedBy ? `↳ ${escapeText(device)}` : escapeText(device);
       out.push(
-        `| ${escapeText(device)} | ${c!.verdict === "valid" ? "✅ valid" : "❌ invalid"} | ${fp} | ${c!.notAfter ? formatTime(c!.notAfter) : "—"} | #${c!.pr} |`,
+        `| ${name} | ${verdict} | ${thumbprintOf(c)} | ${c.notAfter ? formatTime(c.notAfter) : "—"} | #${c.pr} |`,
       );
     }
-    if (devices.filter((d) => d.certificate).length > rows.length)
-      out.push(`| … | | ${devices.filter((d) => d.certificate).length - rows.length} more in the record | | |`);
-    out.push("", "</details>");
+    const total = certificateHistory(record).length;
+    if (total > rows.length) out.push(`| … | | ${total - rows.length} more in the record | | |`);
+    out.push("", ...fingerprintList(rows), "</details>");
   }
   return out;
+}
+
+interface HistoryRow {
+  device: string;
+  certificate: CertificateRecord;
+  /** The certificate that took this one's place (absent for the device's current one). */
+  replacedBy?: CertificateRecord;
+}
+
+/**
+ * Each device's certificates, in request order: the current one, then the ones it replaced,
+ * newest first. A replaced certificate stays visible: tokens bound to it may still be held.
+ */
+function certificateHistory(record: AccessRecord): HistoryRow[] {
+  const rows: HistoryRow[] = [];
+  for (const { device, certificate } of deviceCertificates(record)) {
+    if (!certificate) continue;
+    rows.push({ device, certificate });
+    const older = record.certificates
+      .filter((c) => c !== certificate && deviceKey(c.device) === deviceKey(device))
+      .sort((a, b) => (a.mergedAt < b.mergedAt ? 1 : a.mergedAt > b.mergedAt ? -1 : b.pr - a.pr));
+    let next = certificate;
+    for (const c of older) {
+      rows.push({ device, certificate: c, replacedBy: next });
+      next = c;
+    }
+  }
+  return rows;
+}
+
+/** RFC 8705 `x5t#S256`: the value the token's `cnf` and the issuance comment carry. */
+function thumbprintOf(c: CertificateRecord): string {
+  return c.fingerprintSha256 ? inlineCode(thumbprintFromFingerprint(c.fingerprintSha256)) : "—";
+}
+
+/** The colon-hex SHA-256 fingerprints (what `openssl x509 -fingerprint -sha256` prints), folded. */
+function fingerprintList(rows: readonly HistoryRow[]): string[] {
+  const lines = rows
+    .filter((r) => r.certificate.fingerprintSha256)
+    .map(
+      (r) =>
+        `- ${escapeText(r.device)}${r.replacedBy ? ` (replaced, #${r.certificate.pr})` : ""}: ${inlineCode(r.certificate.fingerprintSha256!)}`,
+    );
+  if (!lines.length) return [];
+  return ["<details><summary>SHA-256 fingerprints</summary>", "", ...lines, "", "</details>", ""];
 }
 
 function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail): string[] {
@@ -378,28 +482,81 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
     );
   }
   out.push(...voidedRunLines(record));
-  // Issuance reports the app did not (yet) count: pending ones wait for their run to succeed.
-  const pending = pendingIssuance(record);
-  const refused = record.issuanceComments.filter((j) => !j.accepted && !j.pending);
-  if (pending.length || refused.length) {
-    out.push("", "| Issuance report | Run | Tokens | Status |", "| --- | --- | ---: | --- |");
-    const rows = [...pending, ...lastOf(refused, detail.auditRows)].sort((a, b) => a.comment - b.comment);
-    for (const j of rows) {
-      const run = j.runId
-        ? j.runUrl
-          ? link(`${j.runId}${j.runAttempt && j.runAttempt > 1 ? ` #${j.runAttempt}` : ""}`, j.runUrl)
-          : String(j.runId)
-        : "—";
-      const status = j.pending
-        ? `⏳ pending confirmation: ${escapeText(j.reason ?? "the run has not completed", 200)}`
-        : `❌ refused: ${escapeText(j.reason ?? "not accepted", 200)}`;
-      out.push(
-        `| ${link("comment", commentUrl(record.issueUrl, j.comment))} | ${run} | ${j.tokens ?? "—"} | ${status} |`,
-      );
-    }
-    if (refused.length > detail.auditRows)
-      out.push(`| … | | | ${refused.length - detail.auditRows} older refused reports are kept in the record |`);
+  out.push(...deviceTokenLines(record, detail));
+  out.push(...issuanceReportRows(record, detail));
+  return out;
+}
+
+/**
+ * Where each device's token is: the issuance comment holding its JWE (encrypted to the device's
+ * certificate key, so only the device's owner can read it), and the command that decrypts it.
+ */
+function deviceTokenLines(record: AccessRecord, detail: Detail): string[] {
+  const held = (record.request?.devices ?? []).flatMap((device) => {
+    const token = currentToken(record, device);
+    return token ? [{ device, token }] : [];
+  });
+  if (!held.length) return [];
+  const out = [
+    "",
+    "<details><summary>Where each device's token is</summary>",
+    "",
+    "| Device | Token expires | Encrypted token (JWE) |",
+    "| --- | --- | --- |",
+  ];
+  for (const { device, token } of held.slice(0, detail.deviceRows)) {
+    const where = token.comment ? link("issuance comment", commentUrl(record.issueUrl, token.comment)) : "—";
+    out.push(`| ${escapeText(device)} | ${formatTime(token.expiresAt)} | ${where} |`);
   }
+  if (held.length > detail.deviceRows) out.push(`| … | | ${held.length - detail.deviceRows} more in the record |`);
+  out.push(
+    "",
+    "The device's owner copies its JWE from the issuance comment into a file and decrypts it with the device's " +
+      "private key (docs/tokens.md, *How the customer decrypts*):",
+    "",
+    "```sh",
+    "node cli/dist/onerecord-access.js decrypt-token --key DEVICE.key DEVICE.jwe",
+    "```",
+    "",
+    "</details>",
+  );
+  return out;
+}
+
+/**
+ * Issuance reports the app did not (yet) count: pending ones wait for their run to succeed, and
+ * the parts of one run attempt wait together, so they show as one row.
+ */
+function issuanceReportRows(record: AccessRecord, detail: Detail): string[] {
+  type Report = AccessRecord["issuanceComments"][number];
+  const byAttempt = new Map<string, Report[]>();
+  for (const j of pendingIssuance(record)) {
+    const key = `${j.runId}:${j.runAttempt ?? 1}`;
+    byAttempt.set(key, [...(byAttempt.get(key) ?? []), j]);
+  }
+  const refused = record.issuanceComments.filter((j) => !j.accepted && !j.pending);
+  if (!byAttempt.size && !refused.length) return [];
+  const out = ["", "| Issuance report | Run | Tokens | Status |", "| --- | --- | ---: | --- |"];
+  const groups = [...byAttempt.values(), ...lastOf(refused, detail.auditRows).map((j) => [j])].sort(
+    (a, b) => a[0]!.comment - b[0]!.comment,
+  );
+  for (const parts of groups) {
+    const j = parts[0]!;
+    const first = link(parts.length > 1 ? "the first" : "comment", commentUrl(record.issueUrl, j.comment));
+    const where = parts.length > 1 ? `${parts.length} comments, from ${first}` : first;
+    const run = j.runId
+      ? j.runUrl
+        ? link(`${j.runId}${j.runAttempt && j.runAttempt > 1 ? ` #${j.runAttempt}` : ""}`, j.runUrl)
+        : String(j.runId)
+      : "—";
+    const tokens = parts.every((p) => p.tokens === undefined) ? "—" : parts.reduce((n, p) => n + (p.tokens ?? 0), 0);
+    const status = j.pending
+      ? `⏳ pending confirmation: ${escapeText(j.reason ?? "the run has not completed", 200)}`
+      : `❌ refused: ${escapeText(j.reason ?? "not accepted", 200)}`;
+    out.push(`| ${where} | ${run} | ${tokens} | ${status} |`);
+  }
+  if (refused.length > detail.auditRows)
+    out.push(`| … | | | ${refused.length - detail.auditRows} older refused reports are kept in the record |`);
   return out;
 }
 
@@ -430,13 +587,15 @@ function auditSection(record: AccessRecord, detail: Detail): string[] {
   const entries = auditTrail(record);
   const shown = lastOf(entries, detail.auditRows);
   const out = [
-    `<details><summary><b>Audit trail</b> (${entries.length} entries)</summary>`,
+    `<details><summary><b>Audit trail</b> (${entries.length} ${entries.length === 1 ? "entry" : "entries"})</summary>`,
     "",
     "| When | Who | What | Link |",
     "| --- | --- | --- | --- |",
   ];
   if (shown.length < entries.length)
-    out.push(`| | | ${entries.length - shown.length} older entries are kept in the record | |`);
+    out.push(
+      `| | | ${entries.length - shown.length} older ${entries.length - shown.length === 1 ? "entry is" : "entries are"} kept in the record | |`,
+    );
   for (const e of shown)
     out.push(`| ${formatTime(e.at)} | ${userLink(e.by)} | ${escapeText(e.what, 200)} | ${link("link", e.url)} |`);
   out.push("", "</details>");

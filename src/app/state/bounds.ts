@@ -137,6 +137,8 @@ export function pruneIssuance(
   return issuance.map((t) => {
     if (whole.has(t) || (!t.jti && (t.x5tS256 === "" || recorded.has(`${deviceKey(t.device)}\u0000${t.x5tS256}`))))
       return t;
-    return { ...t, jti: "", x5tS256: recorded.has(`${deviceKey(t.device)}\u0000${t.x5tS256}`) ? t.x5tS256 : "" };
+    // A stand-in keeps its device, run and expiry only: not the comment that holds its JWE.
+    const { comment: _comment, ...kept } = t;
+    return { ...kept, jti: "", x5tS256: recorded.has(`${deviceKey(t.device)}\u0000${t.x5tS256}`) ? t.x5tS256 : "" };
   });
 }

@@ -82,9 +82,14 @@ export interface FakeRun {
   head_sha?: string;
   /** When the attempt last changed (its completion, once completed); default: now. */
   updated_at?: string;
+  /** Who started the run, and who started this attempt (GitHub's simple-user); default: the maintainer otto. */
+  actor?: { login: string; id: number; type: string };
+  triggering_actor?: { login: string; id: number; type: string };
 }
 
 const BOT: FakeUser = { login: "onerecord-access[bot]", type: "Bot" };
+/** The maintainer who dispatches token runs unless a test says otherwise. */
+const OTTO = { login: "otto", id: 31, type: "User" };
 
 /** GitHub refuses comment bodies of this many characters or more (422, "body is too long"). */
 export const COMMENT_BODY_LIMIT = 65_536;
@@ -619,6 +624,8 @@ export class FakeGitHub {
             created_at: this.now(),
             updated_at: updated_at ?? this.now(),
             repository: { full_name: `${this.owner}/${this.repo}` },
+            actor: OTTO,
+            triggering_actor: OTTO,
             ...fields,
           },
         ];

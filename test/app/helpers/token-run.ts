@@ -1,0 +1,116 @@
+import { generateKeyPairSync } from "node:crypto";
+import { stringify } from "yaml";
+import { signIssuanceProof, writeIssuanceBlock, type IssuanceBlock } from "../../../src/record/issuance-comment.js";
+import { thumbprintFromFingerprint } from "../../../src/record/tokens.js";
+import { loadSigningKey, type SigningKey } from "../../../src/tokens/signing-key.js";
+import type { FakeComment, FakeRun } from "./fake-github.js";
+import { commentEvent, workflowRunEvent } from "./payloads.js";
+import type { Scenario } from "./scenario.js";
+import { mergePr, startScenario, type TestCa } from "./test-ca.js";
+
+/**
+ * The token workflow's side of a scenario (docs/token-workflow.md): a run dispatched by a
+ * maintainer posts its proven issuance comment as github-actions[bot], then completes.
+ */
+
+export const TOKEN_WORKFLOW = ".github/workflows/issue-tokens.yml";
+export const WORKFLOW_BOT = { login: "github-actions[bot]", type: "Bot" as const };
+
+/** The token workflow's signing key, made at test time; the configuration publishes its JWKS. */
+export async function makeTokenKey(): Promise<SigningKey> {
+  const pem = generateKeyPairSync("ec", { namedCurve: "P-256" })
+    .privateKey.export({ format: "pem", type: "pkcs8" })
+    .toString();
+  return loadSigningKey(pem);
+}
+
+/** A request in stage tokens: ticked by rita, approved by tom, every device's certificate merged in PR 50. */
+export async function requestInTokens(ca: TestCa, key: SigningKey, devices: string[]): Promise<[Scenario, number]> {
+  const s = await startScenario(ca, stringify({ tokens: { jwks: key.jwks } }));
+  const n = await s.open({ devices });
+  await s.tickAll(n);
+  await s.say(n, "tom", "/approve-certification");
+  await mergePr(s, 50, Object.fromEntries(devices.map((d) => [`certificates/${n}/${d}.pem`, ca.leaves.get(d)!])));
+  return [s, n];
+}
+
+export interface TokenRunOptions {
+  /** Who dispatched the run (`triggering_actor`); default "otto". */
+  actor?: string;
+  /** Split the devices over this many issuance comments (parts); default 1. */
+  parts?: number;
+  /** Leave the run in progress (its comments pending). */
+  inProgress?: boolean;
+}
+
+/** A token run for `devices`: its issuance comment(s) posted and delivered, then (unless told otherwise) completed. */
+export async function tokenRun(
+  s: Scenario,
+  n: number,
+  key: SigningKey,
+  runId: number,
+  devices: string[],
+  options: TokenRunOptions = {},
+): Promise<FakeComment[]> {
+  const actor = { login: options.actor ?? "otto", id: 31, type: "User" };
+  const run: FakeRun = {
+    path: TOKEN_WORKFLOW,
+    head_branch: "main",
+    event: "workflow_dispatch",
+    status: "in_progress",
+    conclusion: null,
+    run_attempt: 1,
+    request: n,
+    actor,
+    triggering_actor: actor,
+  };
+  s.gh.runs.set(runId, run);
+  const parts = options.parts ?? 1;
+  const size = Math.ceil(devices.length / parts);
+  const comments: FakeComment[] = [];
+  for (let part = 1; part <= parts; part++) {
+    const block = issuanceBlock(s, n, runId, devices.slice((part - 1) * size, part * size), part, parts);
+    const proof = await signIssuanceProof(block, key);
+    const comment = s.gh.addComment(n, `${writeIssuanceBlock({ ...block, proof })}\n### Device tokens`, WORKFLOW_BOT);
+    await s.probot.receive(commentEvent(s.gh, "created", comment));
+    comments.push(comment);
+  }
+  if (options.inProgress) return comments;
+  s.gh.runs.set(runId, { ...run, status: "completed", conclusion: "success", updated_at: s.gh.tick() });
+  await s.probot.receive(workflowRunEvent(s.gh, { id: runId, title: `Issue tokens for request #${n}` }));
+  return comments;
+}
+
+function issuanceBlock(
+  s: Scenario,
+  n: number,
+  runId: number,
+  devices: string[],
+  part: number,
+  parts: number,
+): IssuanceBlock {
+  const current = new Map(s.record(n).certificates.map((c) => [c.device, c.fingerprintSha256!]));
+  const iat = Math.floor(Date.parse(s.gh.tick()) / 1000);
+  return {
+    version: 1,
+    repository: "acme/access-requests",
+    request: n,
+    runId,
+    runAttempt: 1,
+    runUrl: `https://github.com/acme/access-requests/actions/runs/${runId}`,
+    workflow: TOKEN_WORKFLOW,
+    ref: "refs/heads/main",
+    sha: "b".repeat(40),
+    issuedAt: new Date(iat * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    part,
+    parts,
+    issued: devices.map((device, i) => ({
+      device,
+      jti: `${runId}-${part}-${i}`,
+      x5tS256: thumbprintFromFingerprint(current.get(device)!),
+      iat,
+      exp: iat + 86_400 * 365,
+      jwe: "eyJhbGciOiJFQ0RILUVTIn0.a.b.c.d",
+    })),
+  };
+}
