@@ -1,35 +1,70 @@
-// Bundles the two programs people run without installing this package, each into one committed
-// file: the Action (action/main.ts -> action/dist/index.js, what the runner executes) and the CLI
-// (src/cli/main.ts -> cli/dist/onerecord-access.js, what a customer runs with nothing but Node).
+// Bundles the two programs people run without installing this package: the Action
+// (action/main.ts -> action/dist/index.js and its chunks, what the runner executes) and the CLI
+// (src/cli/main.ts -> cli/dist/onerecord-access.js, one file a customer runs with nothing but Node).
 // The output must be byte-for-byte reproducible: check-dist rebuilds both and fails on any
 // difference, so everything that could vary (absolute paths, timestamps, source maps) is kept out.
 import { build } from "esbuild";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const BUNDLES = [
-  { entry: "action/main.ts", outfile: "action/dist/index.js" },
-  // The CLI needs none of the app's packages (probot is never imported from src/cli).
+  // Split: each mode's code is a chunk in action/dist/chunks/, loaded only when the mode runs (the
+  // runner executes the checked-out action folder, so more files cost nothing there).
+  { entry: "action/main.ts", outfile: "action/dist/index.js", split: true },
+  // One file, which customers copy anywhere (README). Its commands are still loaded lazily: the
+  // bundler wraps each dynamically imported module, which then runs only when imported; the
+  // rest of the file is only parsed. The CLI needs none of the app's packages (no probot).
   { entry: "src/cli/main.ts", outfile: "cli/dist/onerecord-access.js", shebang: true },
 ];
 
-for (const { entry, outfile, shebang } of BUNDLES) await bundle(entry, outfile, shebang);
+/**
+ * Packages whose module code has no effect until something they export is called. @actions/core
+ * imports its HTTP client (and with it undici, 400 KB) only for getIDToken, which the Action never
+ * calls; declared free of side effects, they are left out unless a code path uses them (the
+ * GitHub API client does, and keeps them). Their package.json files do not say so themselves.
+ */
+const SIDE_EFFECT_FREE = /^(?:undici|@actions\/http-client)$/;
+const sideEffectFree = {
+  name: "side-effect-free",
+  setup(b) {
+    b.onResolve({ filter: SIDE_EFFECT_FREE }, async (args) => {
+      if (args.pluginData === "resolved") return undefined;
+      const { path, errors } = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "resolved",
+      });
+      return errors.length > 0 ? { errors } : { path, sideEffects: false };
+    });
+  },
+};
 
-async function bundle(entry, outfile, shebang) {
-  await build({
+for (const { entry, outfile, shebang, split } of BUNDLES) await bundle(entry, outfile, shebang, split);
+
+async function bundle(entry, outfile, shebang = false, split = false) {
+  const outdir = join(root, dirname(outfile));
+  const result = await build({
     absWorkingDir: root,
-    entryPoints: [entry],
-    outfile,
+    entryPoints: { [basename(outfile, ".js")]: entry },
+    outdir,
+    // Split, dynamic imports become chunks beside the entry file, so a start-up compiles and runs
+    // only what the mode needs. Chunk names carry a hash of their content: reproducible.
+    splitting: split,
+    chunkNames: "chunks/[name]-[hash]",
     bundle: true,
+    write: false,
     platform: "node",
     format: "esm",
     // The Action runs on node24; node20 keeps the bundle runnable by the tests on this machine too.
     target: "node20",
     // Some dependencies are CommonJS and call require() for Node built-ins; an ESM bundle has no
-    // require, so give it one.
+    // require, so give it one (in every chunk: each is its own module).
     banner: {
-      js: `${shebang ? "#!/usr/bin/env node\n" : ""}import { createRequire as __onerecordCreateRequire } from "node:module";\nconst require = __onerecordCreateRequire(import.meta.url);`,
+      js: `import { createRequire as __onerecordCreateRequire } from "node:module";\nconst require = __onerecordCreateRequire(import.meta.url);`,
     },
     sourcemap: false,
     // Minified: V8 compiles the whole file on every cold start, and a smaller file starts faster.
@@ -38,6 +73,15 @@ async function bundle(entry, outfile, shebang) {
     legalComments: "eof",
     charset: "utf8",
     logLevel: "warning",
+    plugins: [sideEffectFree],
   });
-  console.log(`bundled ${entry} -> ${outfile}`);
+  // A rebuild replaces the folder: a chunk the sources no longer produce must not linger.
+  rmSync(outdir, { recursive: true, force: true });
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const isEntry = file.path === join(root, outfile);
+    writeFileSync(file.path, isEntry && shebang ? `#!/usr/bin/env node\n${file.text}` : file.contents);
+  }
+  const chunks = result.outputFiles.length - 1;
+  console.log(`bundled ${entry} -> ${outfile}${chunks > 0 ? ` (+${chunks} chunks)` : ""}`);
 }
