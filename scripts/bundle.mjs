@@ -1,6 +1,9 @@
-// Bundles the two programs people run without installing this package: the Action
-// (action/main.ts -> action/dist/index.js and its chunks, what the runner executes) and the CLI
-// (src/cli/main.ts -> cli/dist/onerecord-access.js, one file a customer runs with nothing but Node).
+// Bundles the two programs people run without installing this package, each into one committed
+// folder: the Action (action/main.ts -> action/dist/index.js, what the runner executes) and the CLI
+// (src/cli/main.ts -> cli/dist/onerecord-access.js, what a customer runs with nothing but Node).
+// Each is split: a dynamic import becomes a chunk in dist/chunks/, loaded only when that code
+// runs, so a start-up compiles and runs only what its command or mode needs (the whole CLI file
+// was half zod and YAML that `validate` never calls, and V8 parses every byte it loads).
 // The output must be byte-for-byte reproducible: check-dist rebuilds both and fails on any
 // difference, so everything that could vary (absolute paths, timestamps, source maps) is kept out.
 import { build } from "esbuild";
@@ -11,12 +14,8 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const BUNDLES = [
-  // Split: each mode's code is a chunk in action/dist/chunks/, loaded only when the mode runs (the
-  // runner executes the checked-out action folder, so more files cost nothing there).
-  { entry: "action/main.ts", outfile: "action/dist/index.js", split: true },
-  // One file, which customers copy anywhere (README). Its commands are still loaded lazily: the
-  // bundler wraps each dynamically imported module, which then runs only when imported; the
-  // rest of the file is only parsed. The CLI needs none of the app's packages (no probot).
+  { entry: "action/main.ts", outfile: "action/dist/index.js" },
+  // The CLI needs none of the app's packages (probot is never imported from src/cli).
   { entry: "src/cli/main.ts", outfile: "cli/dist/onerecord-access.js", shebang: true },
 ];
 
@@ -43,17 +42,16 @@ const sideEffectFree = {
   },
 };
 
-for (const { entry, outfile, shebang, split } of BUNDLES) await bundle(entry, outfile, shebang, split);
+for (const { entry, outfile, shebang } of BUNDLES) await bundle(entry, outfile, shebang);
 
-async function bundle(entry, outfile, shebang = false, split = false) {
+async function bundle(entry, outfile, shebang = false) {
   const outdir = join(root, dirname(outfile));
   const result = await build({
     absWorkingDir: root,
     entryPoints: { [basename(outfile, ".js")]: entry },
     outdir,
-    // Split, dynamic imports become chunks beside the entry file, so a start-up compiles and runs
-    // only what the mode needs. Chunk names carry a hash of their content: reproducible.
-    splitting: split,
+    // Chunk names carry a hash of their content, so the output stays reproducible.
+    splitting: true,
     chunkNames: "chunks/[name]-[hash]",
     bundle: true,
     write: false,
@@ -82,6 +80,5 @@ async function bundle(entry, outfile, shebang = false, split = false) {
     const isEntry = file.path === join(root, outfile);
     writeFileSync(file.path, isEntry && shebang ? `#!/usr/bin/env node\n${file.text}` : file.contents);
   }
-  const chunks = result.outputFiles.length - 1;
-  console.log(`bundled ${entry} -> ${outfile}${chunks > 0 ? ` (+${chunks} chunks)` : ""}`);
+  console.log(`bundled ${entry} -> ${outfile} (+${result.outputFiles.length - 1} chunks)`);
 }
