@@ -4,7 +4,7 @@ import { defaultConfig, parseConfigText } from "../src/config/parse.js";
 import type { AccessConfig } from "../src/config/schema.js";
 import { OneRecordError } from "../src/errors.js";
 import type { RunContext } from "./context.js";
-import { readRepositoryFile, type Octokit } from "./github.js";
+import type { Octokit } from "./github.js";
 
 /**
  * The configuration decides which extra CAs are trusted, so on a pull request it is read from the
@@ -15,11 +15,13 @@ import { readRepositoryFile, type Octokit } from "./github.js";
 export async function loadConfig(
   path: string,
   context: RunContext,
-  octokit: () => Octokit,
+  octokit: () => Octokit | Promise<Octokit>,
 ): Promise<{ config: AccessConfig; source: string }> {
   if (context.pullRequest) {
     const ref = context.pullRequest.baseRef;
-    const text = await readRepositoryFile(octokit(), context, path, ref);
+    // The API client (and its HTTP stack) loads only on this path: elsewhere nothing needs it.
+    const { readRepositoryFile } = await import("./github.js");
+    const text = await readRepositoryFile(await octokit(), context, path, ref);
     return text === undefined
       ? { config: defaultConfig(), source: "defaults" }
       : { config: parseConfigText(text), source: `${path} at ${ref.slice(0, 12)} (base)` };

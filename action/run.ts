@@ -2,8 +2,7 @@ import * as core from "@actions/core";
 import { isOneRecordError } from "../src/errors.js";
 import { readRunContext } from "./context.js";
 import { readInputs } from "./inputs.js";
-import { issueTokens } from "./issue-tokens/index.js";
-import { validateCertificates, type Dependencies } from "./validate-certificates/index.js";
+import type { Dependencies } from "./validate-certificates/index.js";
 
 /**
  * The one place errors become a failed step. An expected error (bad input, bad configuration,
@@ -15,11 +14,13 @@ export async function run(deps: Dependencies & { env?: NodeJS.ProcessEnv; now?: 
     const inputs = readInputs();
     const context = readRunContext(deps.env ?? process.env);
     switch (inputs.mode) {
+      // Each mode loads its own code (a chunk of the bundle) only when it runs: a start-up pays
+      // for one mode, and validating an empty workspace loads no GitHub API client at all.
       case "validate-certificates":
-        await validateCertificates(inputs, context, deps);
+        await (await import("./validate-certificates/index.js")).validateCertificates(inputs, context, deps);
         break;
       case "issue-tokens":
-        await issueTokens(inputs, context, deps);
+        await (await import("./issue-tokens/index.js")).issueTokens(inputs, context, deps);
         break;
       default: {
         // Exhaustive: a mode added to the inputs without a handler does not compile.

@@ -36,3 +36,21 @@ export function interleaved(rounds: number, runs: Record<string, () => number>):
 }
 
 export const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+
+/**
+ * CPU time (user + system) of a command in milliseconds, read with bash's `times` (its children's
+ * line): on a machine shared with other work, wall time includes the waits for a core, CPU time
+ * does not, so it varies less from run to run. The arguments go to bash as positional
+ * parameters, never into the script text.
+ */
+export function cpuCommand(command: string, args: string[], options: SpawnSyncOptions = {}): number {
+  const result = spawnSync("bash", ["-c", '"$@" >/dev/null 2>&1; times', "bash", command, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+    ...options,
+  });
+  const children = String(result.stdout).trim().split("\n").pop() ?? "";
+  const parts = [...children.matchAll(/(\d+)m([\d.]+)s/g)];
+  if (result.error || parts.length !== 2) throw new Error(`cannot read the CPU time of ${command}`);
+  return parts.reduce((ms, [, min, sec]) => ms + (Number(min) * 60 + Number(sec)) * 1000, 0);
+}

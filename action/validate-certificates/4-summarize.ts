@@ -1,4 +1,5 @@
-import { brandLabel, type FileReport, type ValidationReport } from "../../src/certificates/index.js";
+import { brandLabel } from "../../src/certificates/brand-label.js";
+import type { FileReport, ValidationReport } from "../../src/certificates/index.js";
 import { escapeHtml } from "../escape.js";
 
 export interface SummaryContext {

@@ -1,14 +1,16 @@
 import * as core from "@actions/core";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { TrustStore } from "../../src/certificates/index.js";
+import { summarize } from "../../src/certificates/report.js";
+import type { AccessConfig } from "../../src/config/schema.js";
 import { loadConfig } from "../config.js";
 import type { RunContext } from "../context.js";
-import { createOctokit, listPullRequestFiles, type Octokit } from "../github.js";
+import type { Octokit } from "../github.js";
 import type { ActionInputs } from "../inputs.js";
 import { globMatcher, listWorkspaceFiles, readWorkspaceFile } from "../workspace.js";
 import { selectFiles } from "./1-select-files.js";
-import { MAX_SCANNED_BYTES, validateSelection } from "./2-validate.js";
+import type { Selection } from "./1-select-files.js";
+import type { Validated } from "./2-validate.js";
 import { annotationsFor } from "./3-annotate.js";
 import { renderSummary } from "./4-summarize.js";
 
@@ -26,9 +28,15 @@ export async function validateCertificates(
   context: RunContext,
   deps: Dependencies = {},
 ): Promise<void> {
+  // The GitHub API client loads on first use: a push or manual run with no configuration to
+  // fetch never needs it (nor its HTTP stack, most of the bundle's start-up).
   let client: Octokit | undefined;
-  const octokit = (): Octokit =>
-    (client ??= createOctokit({ token: inputs.githubToken, baseUrl: context.apiUrl, fetch: deps.fetch }));
+  const octokit = async (): Promise<Octokit> =>
+    (client ??= (await import("../github.js")).createOctokit({
+      token: inputs.githubToken,
+      baseUrl: context.apiUrl,
+      fetch: deps.fetch,
+    }));
 
   const { config, source } = await loadConfig(inputs.config, context, octokit);
   const pr = context.pullRequest;
@@ -37,7 +45,9 @@ export async function validateCertificates(
     core.info(`changed-only applies to pull requests; this ${context.eventName || "run"} checks every matching file.`);
 
   // On a pull request the file list is always fetched: every changed file is scanned for keys.
-  const changed = pr ? await listPullRequestFiles(octokit(), context, pr.number, pr.changedFiles) : undefined;
+  const changed = pr
+    ? await (await import("../github.js")).listPullRequestFiles(await octokit(), context, pr.number, pr.changedFiles)
+    : undefined;
   const selection = selectFiles({
     matches: globMatcher(inputs.paths),
     changedOnly,
@@ -45,14 +55,7 @@ export async function validateCertificates(
     workspaceFiles: listWorkspaceFiles(context.workspace, inputs.paths),
   });
 
-  const { report, unscanned } = await validateSelection(selection, {
-    root: context.workspace,
-    trust: TrustStore.default(config.certificates.extraCAs),
-    at: inputs.validationTime,
-    warnDays: inputs.warnDays ?? config.certificates.warnDays,
-    pattern: config.certificates.pathPattern,
-    read: (path) => readWorkspaceFile(context.workspace, path, MAX_SCANNED_BYTES),
-  });
+  const { report, unscanned } = await judge(selection, inputs, context, config);
 
   for (const file of report.files)
     core.info(`${file.verdict === "valid" ? "valid  " : "INVALID"}  ${JSON.stringify(file.path)}`);
@@ -86,4 +89,31 @@ export async function validateCertificates(
   } else {
     core.info(`All ${report.files.length} certificate files are valid.`);
   }
+}
+
+/**
+ * Step 2 with the judge loaded only when there is something to judge: a selection without a
+ * certificate or a changed file has nothing to read, and its report is the empty one.
+ */
+async function judge(
+  selection: Selection,
+  inputs: ActionInputs,
+  context: RunContext,
+  config: AccessConfig,
+): Promise<Validated> {
+  if (selection.certificates.length === 0 && selection.keyScan.length === 0) {
+    return { report: summarize([]), unscanned: [] };
+  }
+  const [{ MAX_SCANNED_BYTES, validateSelection }, { TrustStore }] = await Promise.all([
+    import("./2-validate.js"),
+    import("../../src/certificates/trust-store.js"),
+  ]);
+  return validateSelection(selection, {
+    root: context.workspace,
+    trust: TrustStore.default(config.certificates.extraCAs),
+    at: inputs.validationTime,
+    warnDays: inputs.warnDays ?? config.certificates.warnDays,
+    pattern: config.certificates.pathPattern,
+    read: (path) => readWorkspaceFile(context.workspace, path, MAX_SCANNED_BYTES),
+  });
 }

@@ -6,7 +6,12 @@ import { decodeCertificateFile } from "./decode.js";
 import { finding, type Finding } from "./findings.js";
 import { CertificateDecodeError, inspectCertificate, type CertificateFacts } from "./inspect.js";
 import type { TrustAnchor, TrustStore } from "./trust-store.js";
-import type { FileReport, ValidationReport } from "./types.js";
+import { report } from "./report.js";
+import type { FileReport } from "./types.js";
+
+// Re-exported: the report helpers live apart so that code building an empty report (the Action on
+// a workspace with nothing to judge) need not load the judge.
+export { report, summarize } from "./report.js";
 
 export const DEFAULT_WARN_DAYS = 30;
 
@@ -107,20 +112,6 @@ function moreComplete(a: JudgedPath, b: JudgedPath): boolean {
   if ((a.anchor !== undefined) !== (b.anchor !== undefined)) return a.anchor !== undefined;
   if (a.anchor) return a.errors.length < b.errors.length;
   return a.chain.length > b.chain.length;
-}
-
-export function summarize(files: FileReport[]): ValidationReport {
-  const valid = files.filter((f) => f.verdict === "valid").length;
-  return { files, summary: { valid, invalid: files.length - valid } };
-}
-
-export function report(
-  path: string,
-  certificate: FileReport["certificate"],
-  errors: Finding[],
-  warnings: Finding[],
-): FileReport {
-  return { path, verdict: errors.length === 0 ? "valid" : "invalid", certificate, errors, warnings };
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -31,7 +31,8 @@ describe("docs/app.md, the set-up recipe", () => {
         ".github/workflows/validate-certificates.yml",
         ".github/workflows/issue-tokens.yml",
         "action.yml",
-        "action/dist/index.js",
+        // The whole folder: the entry loads its chunks from action/dist/chunks/.
+        "action/dist",
       ]),
     );
     // The configuration is the one file the operator writes (step 5).

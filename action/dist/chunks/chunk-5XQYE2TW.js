@@ -1,0 +1,3 @@
+import { createRequire as __onerecordCreateRequire } from "node:module";
+const require = __onerecordCreateRequire(import.meta.url);
+var o=new RegExp("\\p{Cf}","u"),e=["Latin","Cyrillic","Greek","Armenian","Cherokee","Coptic","Georgian"],s=e.map(t=>[t,new RegExp(`\\p{Script=${t}}`,"u")]);var n=64,r=500,i=/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,u=`ASCII letters, digits, '.', '_' and '-', starting with a letter or digit, no '..', at most ${n} characters`,p=`one device id a line, at most ${r} devices a request; ids compare case-insensitively`;function g(t){return i.test(t)&&!t.includes("..")}function f(t){return t.toLowerCase()}export{u as a,g as b,f as c};
