@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The CLI is one committed, bundled folder (cli/dist: onerecord-access.js and its chunks, built by
-// `npm run bundle` and fresh-checked by `npm run check-dist`): it needs nothing but Node, not even
-// `npm install`.
+// The CLI is one committed, bundled file (cli/dist/onerecord-access.js, built by `npm run bundle`
+// and fresh-checked by `npm run check-dist`): it needs nothing but Node, not even `npm install`.
 // Without it this says so in one line, rather than Node's ERR_MODULE_NOT_FOUND and a stack trace.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";

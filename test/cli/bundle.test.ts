@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AT, makeIntermediate, makeLeaf, makeRoot, pemFile } from "../helpers/pki.js";
 
 /**
- * The committed CLI bundle, run as a customer runs it: the cli/dist folder (the entry file and its
- * chunks), copied alone into an empty folder outside any clone (no node_modules anywhere above
- * it), with plain `node`.
+ * The committed CLI bundle, run as a customer runs it: the one file, copied alone into an empty
+ * folder outside any clone (no node_modules anywhere above it), with plain `node`.
  */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const bundle = join(repoRoot, "cli/dist/onerecord-access.js");
@@ -21,7 +20,7 @@ const node = (args: string[], cwd: string) =>
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "cli-bundle-"));
-  cpSync(dirname(bundle), dir, { recursive: true });
+  copyFileSync(bundle, join(dir, "onerecord-access.js"));
   const root = await makeRoot({ cn: "Bundle Root" });
   const intermediate = await makeIntermediate(root, { cn: "Bundle CA" });
   writeFileSync(join(dir, "root.pem"), root.pem);
