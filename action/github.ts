@@ -96,6 +96,8 @@ export interface RequestIssue {
   number: number;
   /** The issue's author: the requester, who may never have approved their own request. */
   author: string;
+  /** The author's GitHub user id: who they are, whatever their login is now. */
+  authorId?: number;
   /** issues.get also answers for pull requests; a pull request is never a request. */
   isPullRequest: boolean;
 }
@@ -120,6 +122,7 @@ export async function getIssue(octokit: Octokit, context: RunContext, issueNumbe
   return {
     number: data.number,
     author: data.user?.login ?? "",
+    ...(data.user?.id ? { authorId: data.user.id } : {}),
     isPullRequest: data.pull_request !== undefined && data.pull_request !== null,
   };
 }

@@ -209,7 +209,13 @@ function recordMismatch(record: AccessRecord, input: DecideInput): Refusal | und
       `the ledger holds the record of ${record.repository}#${record.issue}, not of ${input.repository}#${input.request}`,
     );
   }
-  if (record.requester.toLowerCase() !== input.issue.author.toLowerCase()) {
+  // People are user ids (a renamed requester is still the requester); logins where a record from
+  // before ids were kept has none.
+  const sameRequester =
+    record.requesterId !== undefined && input.issue.authorId !== undefined
+      ? record.requesterId === input.issue.authorId
+      : record.requester.toLowerCase() === input.issue.author.toLowerCase();
+  if (!sameRequester) {
     return refusal(
       "record-mismatch",
       `the record names ${record.requester} as the requester but the issue was opened by ${input.issue.author || "an unknown account"}; run /status so the app re-reads the request`,
@@ -245,8 +251,7 @@ function certificationProblems(record: AccessRecord, issue: RequestIssue): Refus
       refusal("not-certified", "certification has not been approved (a reviewer approves with /approve-certification)"),
     ];
   const out: Refusal[] = [];
-  const by = approval.by.toLowerCase();
-  if (by === issue.author.toLowerCase() || by === record.requester.toLowerCase()) {
+  if (approvedByRequester(record, issue)) {
     out.push(
       refusal(
         "self-approved",
@@ -349,4 +354,21 @@ function sharedCertificates(plans: readonly DevicePlan[]): Refusal[] {
 
 export function refusal(code: RefusalCode, message: string): Refusal {
   return { code, message };
+}
+
+/**
+ * Whether the requester approved their own request: by user id where the record knows the
+ * approving line's author id (a requester who renamed their account is still caught), and by
+ * login in every case (a login taken over by someone else is treated as the requester: refused).
+ */
+function approvedByRequester(record: AccessRecord, issue: RequestIssue): boolean {
+  const approval = record.certification!;
+  const by = approval.by.toLowerCase();
+  if (by === issue.author.toLowerCase() || by === record.requester.toLowerCase()) return true;
+  const comment = Number(/#issuecomment-(\d+)$/.exec(approval.url)?.[1]);
+  const line = record.commands.find(
+    (c) => c.comment === comment && c.name === "approve-certification" && c.outcome === "accepted",
+  );
+  if (line?.byId === undefined) return false;
+  return line.byId === record.requesterId || line.byId === issue.authorId;
 }

@@ -185,6 +185,34 @@ describe("decide: refusals", () => {
     expect(codes(decide(input(self)))).toEqual(["self-approved"]);
   });
 
+  it("compares people by user id: a requester who renamed their account and approved is caught", () => {
+    const base = tokensRecord(devices);
+    const url = "https://github.com/x#issuecomment-42";
+    const renamed = tokensRecord(devices, {
+      requesterId: 501,
+      certification: { by: "octo-renamed", at: "2026-06-02T00:00:00Z", url, requestSha256: base.request!.sha256 },
+      commands: [
+        {
+          comment: 42,
+          index: 0,
+          by: "octo-renamed",
+          byId: 501,
+          at: "2026-06-02T00:00:00Z",
+          name: "approve-certification",
+          args: "",
+          reviewer: true,
+          outcome: "accepted",
+          requestSha256: base.request!.sha256,
+        },
+      ],
+    });
+    const issue = { number: REQUEST, author: REQUESTER, authorId: 501, isPullRequest: false };
+    expect(codes(decide(input(renamed, { issue })))).toEqual(["self-approved"]);
+    // The requester renamed: the issue's author login is new, the id the same — still the requester.
+    const moved = { ...issue, author: "octocat-2026" };
+    expect(decide(input(tokensRecord(devices, { requesterId: 501 }), { issue: moved })).kind).toBe("issue");
+  });
+
   it("a record whose requester is not the issue's author is not trusted to say who approved", () => {
     // The approver opened the issue; a record naming someone else as requester must not hide it.
     const decision = decide(
