@@ -82,6 +82,8 @@ describe("npm run demo", () => {
     const page = text(html);
     expect(page).toContain("Production access request · Live");
     expect(page).toContain("2 of 2 device(s) hold a live token");
+    // Going live names the maintainer who dispatched the token run, not the workflow's bot.
+    expect(page).toMatch(/tom stage tokens → live/);
     expect(page).toContain("@mallory /approve-certification was not run: only reviewers can run");
     expect(html).toMatch(/<span class="label" style="background:#[0-9a-f]{6};color:#[0-9a-f]{6}">access: live<\/span>/);
     expect(page).toContain("Device tokens for request #1");
