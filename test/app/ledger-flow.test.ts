@@ -116,6 +116,32 @@ describe("tampering with the ledger fails closed and recovers", () => {
   });
 });
 
+describe("an approval binds to the form version its author could have seen", () => {
+  it("refuses an approval written before an edit that the app processed first (out-of-order delivery)", async () => {
+    s = await Scenario.start();
+    const n = await s.open({ devices: ["gw-1"] });
+    await s.tickAll(n);
+    // tom approves version A; before that comment's webhook arrives, the requester edits the
+    // form (adds a device, changes the networks) and that edit's webhook is handled first.
+    const approval = s.gh.addComment(n, "/approve-certification", "tom");
+    await s.editForm(n, { devices: ["gw-1", "gw-9"], networkPaths: ["1.1.1.0/24"] });
+    await s.probot.receive(commentEvent(s.gh, "created", approval));
+    const record = s.record(n);
+    expect(record.stage).toBe("certification");
+    expect(record.certification).toBeNull();
+    expect(record.commands.find((c) => c.comment === approval.id)).toMatchObject({
+      outcome: "refused",
+      refusal: "form-changed",
+      beforeForm: true,
+    });
+    expect(s.replies(n).at(-1)).toMatch(
+      /the form changed after this approval was written; approve the current version/,
+    );
+    // The body's version time comes from GitHub (lastEditedAt), asked once for the new body.
+    expect(record.form.writtenAt).toBeDefined();
+  });
+});
+
 describe("migration, rotation and the auditor's replay", () => {
   it("migrates a v1 record from the status comment once, as the first signed version marked migrated", async () => {
     s = await Scenario.start();
