@@ -36,7 +36,10 @@ export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promi
     if (!deps.recordKey.ok) throw new Error("a ledger write was planned without a record key");
     const text = ledgerFileText(await signRecord(plan.record, deps.recordKey.key));
     const written = await deps.ledger.write(issue.number, text, plan.ledger.previous, plan.ledger.message);
-    if (!written.ok) return { raced: true, wroteComment: false, wroteIssue: false, replies: 0, issue: null };
+    if (!written.ok) {
+      deps.heads.forget(headKey(deps, issue.number));
+      return { raced: true, wroteComment: false, wroteIssue: false, replies: 0, issue: null };
+    }
     deps.heads.remember(headKey(deps, issue.number), written.sha);
   }
   if (plan.status.kind === "create") await io.createComment(issue.number, plan.status.body);

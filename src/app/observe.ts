@@ -91,7 +91,7 @@ export async function observe(
   const source = setupProblem
     ? recordSource({ head: null, history: null, legacy: null, seenBefore: false }, observedAt)
     : recordSource(
-        await observeLedger(deps, issue.number, status, (s) => legacyRecord(deps, s, issueIn.number)),
+        await observeLedger(deps, issue.number, comments, status, (s) => legacyRecord(deps, s, issueIn.number)),
         observedAt,
       );
   const prior = source.prior;
@@ -165,7 +165,7 @@ async function observeFormWrittenAt(
   issue: IssueData,
   prior: AccessRecord | null,
 ): Promise<string | null> {
-  if (prior && prior.form.bodySha256 === bodySha256(issue.body)) return prior.form.writtenAt ?? null;
+  if (prior?.form.writtenAt && prior.form.bodySha256 === bodySha256(issue.body)) return prior.form.writtenAt;
   // An issue whose only change since its creation is being opened was never edited.
   if (issue.created_at && issue.created_at === issue.updated_at) return issue.created_at;
   return (await deps.io.formEditedAt(issue.number)) ?? issue.created_at ?? null;

@@ -251,7 +251,8 @@ function significant(record: AccessRecord): string {
 /** A tick or approval written before the form version in effect (see `CommandRecord.beforeForm`). */
 function writtenBeforeForm(line: { name: string; at: string }, formWrittenAt: string | null): boolean {
   if (line.name !== "check" && line.name !== "approve-certification") return false;
-  return !!formWrittenAt && Date.parse(line.at) < Date.parse(formWrittenAt);
+  // Same second (GitHub's times have one-second resolution): it cannot be known to have seen it.
+  return !!formWrittenAt && Date.parse(line.at) <= Date.parse(formWrittenAt);
 }
 
 /**

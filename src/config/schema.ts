@@ -257,10 +257,14 @@ export const configSchema = z
      * The signed record's ledger (docs/app.md "Keys and rotation"): `jwks` is the public
      * JWKS of RECORD_SIGNING_KEY (and of older keys whose versions still matter), `branch` the
      * ledger branch, `repository` a separate ledger repository (default: the requests repository).
+     * `migrateUntil`: v1 records in status comments last changed before this instant migrate once
+     * into the ledger (set it to the upgrade's time); none migrates without it, since anyone with
+     * write access could edit a status comment's record before its migration.
      */
     records: z
       .object({
         jwks: recordJwks.optional(),
+        migrateUntil: z.string().datetime({ offset: true }).optional(),
         branch: branchName.default(DEFAULT_RECORDS_BRANCH),
         repository: repositorySlug.optional(),
       })

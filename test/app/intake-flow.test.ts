@@ -20,18 +20,20 @@ const CERTIFICATION_LABELS = [
 ];
 
 describe("intake", () => {
-  it("answers a valid request with its first signed record, one status comment and the certification labels, in six requests", async () => {
+  it("answers a valid request with its first signed record, one status comment and the certification labels, in seven requests", async () => {
     s = await Scenario.start();
     const mark = s.mark();
     const n = await s.open();
     // After the installation token and GET /app (once per process): config, comments, the
-    // ledger file (none yet), its first version — the first in the repository creates the
-    // ledger branch as an orphan (PUT answers 404, then tree, commit, ref) — the status comment,
-    // labels. Then, the first time only, the new labels get their colours.
-    expect(s.callsSince(mark).slice(0, 10)).toEqual([
+    // ledger file (none yet), whether its path ever had a commit (a deleted record is not a new
+    // request), its first version — the first in the repository creates the ledger branch as an
+    // orphan (PUT answers 404, then tree, commit, ref) — the status comment, labels. Then, the
+    // first time only, the new labels get their colours.
+    expect(s.callsSince(mark).slice(0, 11)).toEqual([
       "GET repos/get-content",
       "GET issues/list-comments",
       "GET repos/get-content",
+      "GET repos/list-commits",
       "PUT repos/create-or-update-file-contents",
       "GET git/get-ref",
       "POST git/create-tree",
@@ -43,7 +45,7 @@ describe("intake", () => {
     expect(
       s
         .callsSince(mark)
-        .slice(10)
+        .slice(11)
         .every((c) => c === "PATCH issues/update-label"),
     ).toBe(true);
     expect(s.labels(n)).toEqual(CERTIFICATION_LABELS);
@@ -63,13 +65,14 @@ describe("intake", () => {
     expect(status).toContain("`/approve-certification`");
     expect(s.gh.botComments(n)).toHaveLength(1);
 
-    // A second request in the same repository: the branch and labels exist, exactly six requests.
+    // A second request in the same repository: the branch and labels exist, exactly seven requests.
     const again = s.mark();
     await s.open();
     expect(s.callsSince(again)).toEqual([
       "GET repos/get-content",
       "GET issues/list-comments",
       "GET repos/get-content",
+      "GET repos/list-commits",
       "PUT repos/create-or-update-file-contents",
       "POST issues/create-comment",
       "PATCH issues/update",

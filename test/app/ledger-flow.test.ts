@@ -4,7 +4,7 @@ import { verifyLedgerHistory } from "../../src/record/ledger-history.js";
 import { loadRecordSigningKey } from "../../src/record/record-signing-key.js";
 import { commentEvent } from "./helpers/payloads.js";
 import { otherRecordSecret, testRecordKey } from "./helpers/record-key.js";
-import { Scenario } from "./helpers/scenario.js";
+import { CONFIG, Scenario } from "./helpers/scenario.js";
 
 /**
  * The record lives in the signed ledger (records/<issue>.json on the ledger branch): what a
@@ -144,7 +144,7 @@ describe("an approval binds to the form version its author could have seen", () 
 
 describe("migration, rotation and the auditor's replay", () => {
   it("migrates a v1 record from the status comment once, as the first signed version marked migrated", async () => {
-    s = await Scenario.start();
+    s = await Scenario.start(`${CONFIG}records:\n  migrateUntil: "2030-01-01T00:00:00Z"\n`);
     const n = await s.open({ devices: ["gw-1"] });
     const record = s.record(n);
     // As an app from before the ledger left it: the record in the status comment, no ledger file.
@@ -159,6 +159,27 @@ describe("migration, rotation and the auditor's replay", () => {
     expect(s.gh.statusComment(n)!.body).not.toMatch(/onerecord-access:record/);
     await s.say(n, "rita", "/check legal-agreements");
     expect(s.record(n).integrity).toHaveLength(1);
+  });
+
+  it("migrates nothing without the operator's window, or from a status comment changed after it (a forged v1 record)", async () => {
+    s = await Scenario.start(`${CONFIG}records:\n  migrateUntil: "2025-01-01T00:00:00Z"\n`);
+    const n = await s.open({ devices: ["gw-1"] });
+    const forged = { ...s.record(n), stage: "tokens" as const, integrity: [] };
+    s.gh.wipeLedger();
+    const status = s.gh.statusComment(n)!;
+    s.gh.editComment(status.id, `${STATUS_MARKER}\n${writeRecord(forged)}\n`);
+    await s.say(n, "mallory", "/status");
+    expect(s.record(n)).toMatchObject({ stage: "certification", integrity: [{ kind: "lost", code: "not-migrated" }] });
+    expect(s.gh.statusComment(n)!.body).toMatch(/not migrated: `records.migrateUntil` is not set/);
+  });
+
+  it("does not take a request whose record file was deleted and whose status comment is gone for a new one", async () => {
+    const [s, n] = await approved();
+    await s.say(n, "tom", "/reject the DPA was withdrawn");
+    s.gh.comments.delete(s.gh.statusComment(n)!.id);
+    s.gh.deleteLedgerFile(n);
+    await s.say(n, "mallory", "/status");
+    expect(s.record(n)).toMatchObject({ stage: "rejected", integrity: [expect.objectContaining({ kind: "deleted" })] });
   });
 
   it("keeps old versions verifiable after the record key is rotated", async () => {

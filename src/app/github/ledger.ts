@@ -60,11 +60,11 @@ export class LedgerIO implements LedgerPort {
     const path = ledgerFilePath(issue);
     const file = await this.fileAt(path, this.at.branch);
     if (file === null) return null;
-    if (file.truncated)
-      throw new OneRecordError(
-        "io-error",
-        `${this.at.owner}/${this.at.repo}:${this.at.branch}:${path} is larger than ${MAX_LEDGER_FILE_BYTES} bytes`,
-      );
+    // Larger than any record the app writes: someone else put it there. Its first bytes are
+    // given (so verification says `too-large` and the app recovers from the history) with the
+    // blob's real sha from the file's metadata (the `object` media type carries no content
+    // above 1 MB), so the recovered version can be written over it: no request stalls on it.
+    if (file.truncated) return { text: Buffer.from(file.bytes).toString("utf8"), sha: await this.blobSha(path) };
     return { text: Buffer.from(file.bytes).toString("utf8"), sha: gitBlobSha(file.bytes) };
   }
 
@@ -87,7 +87,8 @@ export class LedgerIO implements LedgerPort {
       return {
         sha: commit.sha,
         author: commit.author?.login ?? null,
-        verified: !!commit.commit.verification?.verified,
+        committer: commit.committer?.login ?? null,
+        verified: !!commit.commit.verification?.verified && commit.commit.verification.reason === "valid",
       };
     } catch (error) {
       if (statusOf(error) === 404 || statusOf(error) === 409) return null;
@@ -212,6 +213,20 @@ export class LedgerIO implements LedgerPort {
       if (data.length < perPage) break;
     }
     return shas;
+  }
+
+  /** The contents API's sha of the file at the branch head, from its metadata only. */
+  private async blobSha(path: string): Promise<string> {
+    const { data } = await this.octokit.rest.repos.getContent({
+      owner: this.at.owner,
+      repo: this.at.repo,
+      path,
+      ref: this.at.branch,
+      mediaType: { format: "object" },
+    });
+    const sha = (data as { sha?: unknown }).sha;
+    if (typeof sha !== "string") throw new OneRecordError("io-error", `${path} on the ledger branch has no sha`);
+    return sha;
   }
 
   /**

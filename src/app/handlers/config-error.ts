@@ -3,7 +3,8 @@ import type { GitHubIO } from "../github/rest.js";
 import { escapeText, inlineCode } from "../render/markdown.js";
 import { configProblemId } from "../sync.js";
 
-const MARKER = "<!-- onerecord-access:config-error ";
+export const CONFIG_ERROR_MARKER = "<!-- onerecord-access:config-error ";
+const MARKER = CONFIG_ERROR_MARKER;
 
 /**
  * A broken configuration is told once per issue and problem (the notice carries the problem's

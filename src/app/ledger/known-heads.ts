@@ -3,8 +3,11 @@
  * it last wrote or last found committed (and signed) by the app. Checking who made the head
  * costs a request; a head that is still the one this process knows needs no check. Any other
  * head — another instance's write, a restart, a copy of an older version pushed by someone
- * (its blob is that older version's, not the last known one) — is checked again. Bounded: the
- * oldest entries go first. Knowledge only saves a request; losing it changes no outcome.
+ * (its blob is that older version's, not the last known one) — is checked again, and a conflict
+ * on a file forgets what was known of it. What this cannot see: with several instances, a
+ * byte-identical copy of the version this process knows, pushed after another instance wrote a
+ * newer one, passes for it until this process's next write conflicts (the ledger branch's
+ * ruleset, docs/app.md, is what rules that out). Bounded: the oldest entries go first.
  */
 export class KnownHeads {
   private readonly heads = new Map<string, string>();
@@ -13,6 +16,11 @@ export class KnownHeads {
 
   isKnown(file: string, sha: string): boolean {
     return this.heads.get(file) === sha;
+  }
+
+  /** After a conflict on `file`: its head is not what this process thought, so check it again. */
+  forget(file: string): void {
+    this.heads.delete(file);
   }
 
   remember(file: string, sha: string): void {

@@ -1,4 +1,4 @@
-import { isStatusBody } from "../../record/codec.js";
+import { isAuthoredBy } from "../../record/codec.js";
 import { verifyLedgerHistory } from "../../record/ledger-history.js";
 import type { AccessRecord } from "../../record/schema.js";
 import { verifyRecordFile, type RecordSubject } from "../../record/signature.js";
@@ -6,9 +6,10 @@ import type { SyncDeps } from "../deps.js";
 import type { CommentData } from "../github/rest.js";
 import type { LedgerObservation } from "./source.js";
 import { UNCONFIGURED_MARKER } from "./notice.js";
+import { CONFIG_ERROR_MARKER } from "../handlers/config-error.js";
 
 /** How many versions of a file the app reads back when it must recover (an auditor reads them all). */
-export const RECOVERY_HISTORY = 50;
+export const RECOVERY_HISTORY = 20;
 
 /**
  * Reads what `recordSource` decides from: the head file (verified with `records.jwks`, and its
@@ -19,12 +20,17 @@ export const RECOVERY_HISTORY = 50;
 export async function observeLedger(
   deps: SyncDeps,
   issue: number,
+  comments: readonly CommentData[],
   status: CommentData | null,
   legacy: (status: CommentData) => AccessRecord | null,
 ): Promise<LedgerObservation> {
   const subject: RecordSubject = { repository: `${deps.io.repo.owner}/${deps.io.repo.repo}`, issue };
   const jwks = deps.config.records.jwks;
-  const seenBefore = !!status && !status.body.includes(UNCONFIGURED_MARKER) && isStatusBody(status, deps.botLogin);
+  // The app wrote here before (a status view, a reply), other than notices that it could not
+  // keep a record or read its configuration (nothing was recorded then).
+  const seenBefore = comments.some(
+    (c) => isAuthoredBy(c, deps.botLogin) && !c.body.includes(UNCONFIGURED_MARKER) && !c.body.includes(CONFIG_ERROR_MARKER),
+  );
   const file = await deps.ledger.read(issue);
   let head: LedgerObservation["head"] = null;
   if (file) {
@@ -33,23 +39,44 @@ export async function observeLedger(
     // (asked unless this process knows the head as the app's, see KnownHeads).
     const known = verdict.ok && deps.heads.isKnown(headKey(deps, issue), file.sha);
     const commit = verdict.ok && !known ? await deps.ledger.headCommit(issue) : null;
+    const bot = deps.botLogin.toLowerCase();
     const byApp =
-      known || (!!commit && commit.verified && commit.author?.toLowerCase() === deps.botLogin.toLowerCase());
+      known ||
+      (!!commit && commit.verified && commit.author?.toLowerCase() === bot && commit.committer?.toLowerCase() === bot);
     if (byApp) deps.heads.remember(headKey(deps, issue), file.sha);
     head = { sha: file.sha, verdict, byApp, commit: commit?.sha ?? null };
     if (!byApp) deps.log.warn({ issue, code: verdict.ok ? "not-by-app" : verdict.code }, "ledger head not usable");
   }
-  const needHistory = file ? !head!.byApp : seenBefore;
-  const history = needHistory
+  // A missing file is a new request only if no commit ever touched its path: a deleted one is
+  // recovered from its history, whatever the (editable, deletable) status comment says.
+  const touched = file ? !head!.byApp : (await deps.ledger.headCommit(issue)) !== null;
+  const history = touched
     ? await verifyLedgerHistory(await deps.ledger.history(issue, RECOVERY_HISTORY), jwks, subject)
     : null;
-  const noFile = !file && (!history || history.versions.length === 0);
-  const found = noFile && status ? legacy(status) : null;
-  return { head, history, legacy: found && status ? { comment: status.id, record: found } : null, seenBefore };
+  const noFile = !file && !touched;
+  const v1 = noFile && status ? legacy(status) : null;
+  const found = v1 && status && migratable(deps, status) ? v1 : null;
+  return {
+    head,
+    history,
+    legacy: found && status ? { comment: status.id, record: found } : null,
+    legacyRefused: !!v1 && !found,
+    seenBefore,
+  };
 }
 
 /** The ledger file a head belongs to, for `KnownHeads`. */
 export function headKey(deps: Pick<SyncDeps, "ledger">, issue: number): string {
   const { owner, repo, branch } = deps.ledger.at;
   return `${owner}/${repo}:${branch}:${issue}`.toLowerCase();
+}
+
+/**
+ * A v1 record in a status comment migrates only when the operator opened the window
+ * (`records.migrateUntil`) and the comment was last changed before it: GitHub sets `updated_at`,
+ * so an edit of the record after the upgrade (by anyone with write access) closes it for good.
+ */
+function migratable(deps: Pick<SyncDeps, "config">, status: CommentData): boolean {
+  const until = deps.config.records.migrateUntil;
+  return !!until && Date.parse(status.updated_at) <= Date.parse(until);
 }

@@ -24,13 +24,18 @@ export interface LedgerHead {
 }
 
 /**
- * Who made the commit that last touched the file: `author` is the GitHub account GitHub linked
- * to the commit (null when none), `verified` whether GitHub verified its signature. Commits the
- * app makes through the contents API are signed by GitHub and authored by its bot.
+ * Who made the commit that last touched the file: `author` and `committer` are the GitHub
+ * accounts GitHub linked to the commit's author and committer (null when none), `verified`
+ * whether GitHub verified its signature. Commits the app makes through the contents API are
+ * authored and committed by its bot and signed by GitHub. Anyone can write the author and
+ * committer fields of a commit they push, and sign it with their own key — but a verified
+ * signature binds the committer to the signer's account, so "committed by the bot, verified"
+ * is what nobody else can produce.
  */
 export interface HeadCommit {
   sha: string;
   author: string | null;
+  committer: string | null;
   verified: boolean;
 }
 

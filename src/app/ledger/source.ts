@@ -13,6 +13,8 @@ export interface LedgerObservation {
   history: LedgerHistory | null;
   /** The v1 record of the app's status comment (this issue's own), read only when there is no file. */
   legacy: { comment: number; record: AccessRecord } | null;
+  /** A v1 record was found but may not migrate (`records.migrateUntil` unset, or the comment changed since). */
+  legacyRefused?: boolean;
   /** The app has a status comment on the issue that is not its "cannot keep a record" notice. */
   seenBefore: boolean;
 }
@@ -67,7 +69,8 @@ export function recordSource(l: LedgerObservation, at: string): RecordSource {
       rebuilding: false,
       incident: { at, kind: "migrated", comment: l.legacy.comment },
     };
-  if (l.seenBefore) return recovered(null, null, { at, kind: "lost" });
+  if (l.seenBefore)
+    return recovered(null, null, { at, kind: "lost", ...(l.legacyRefused ? { code: "not-migrated" } : {}) });
   return { prior: null, headSha: null, atHead: false, rebuilding: false, incident: null };
 }
 

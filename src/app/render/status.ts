@@ -98,7 +98,11 @@ function integrityNotice(record: AccessRecord): string[] {
   return [
     "> [!CAUTION]",
     `> The record of this request ${INCIDENT_TEXT[incident.kind] ?? "changed"}${commit}${why} on ${formatTime(incident.at)}: ${from}.`,
-    "> Nothing that was changed counts. An operator should find out who changed the ledger branch.",
+    ...(incident.code === "not-migrated"
+      ? [
+          "> A record from before the ledger was found in this comment but not migrated: `records.migrateUntil` is not set, or the comment changed after it.",
+        ]
+      : ["> Nothing that was changed counts. An operator should find out who changed the ledger branch."]),
     "",
   ];
 }
