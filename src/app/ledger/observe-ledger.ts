@@ -29,7 +29,8 @@ export async function observeLedger(
   // The app wrote here before (a status view, a reply), other than notices that it could not
   // keep a record or read its configuration (nothing was recorded then).
   const seenBefore = comments.some(
-    (c) => isAuthoredBy(c, deps.botLogin) && !c.body.includes(UNCONFIGURED_MARKER) && !c.body.includes(CONFIG_ERROR_MARKER),
+    (c) =>
+      isAuthoredBy(c, deps.botLogin) && !c.body.includes(UNCONFIGURED_MARKER) && !c.body.includes(CONFIG_ERROR_MARKER),
   );
   const file = await deps.ledger.read(issue);
   let head: LedgerObservation["head"] = null;
