@@ -75,7 +75,13 @@ export function plan(o: Observation): Plan {
   }));
   // 2. Pull requests and certificates after this event.
   const request = requestInEffect(o.prior, o.form);
-  const { pullRequests, certificates } = certificatesNow(o.prior, o.pull, o.merged, request?.devices.length ?? 0);
+  const { pullRequests, certificates } = certificatesNow(
+    o.prior,
+    o.pull,
+    o.merged,
+    request?.devices.length ?? 0,
+    o.rebuilt,
+  );
   // 3. Issuance reports.
   const reports = judgeIssuanceReports({
     ...o.issuance,
@@ -312,15 +318,21 @@ export function requestInEffect(prior: AccessRecord | null, form: FormResult): R
   return prior?.request ?? (form.recognized && form.valid ? form.request : null);
 }
 
-/** The pull requests and certificates after this event's PR (if any) is taken in. */
+/**
+ * The pull requests and certificates after this event's PR (if any) is taken in: over the prior
+ * record's, or in a rebuild over the merges observed again (`Observation.rebuilt`), which `reduce`
+ * then replays as merges like any other.
+ */
 export function certificatesNow(
   prior: AccessRecord | null,
   pull: PullRequestRecord | null,
   merged: readonly CertificateRecord[] | null,
   deviceCount: number,
+  rebuilt: Pick<AccessRecord, "pullRequests" | "certificates"> | null = null,
 ): { pullRequests: PullRequestRecord[]; certificates: CertificateRecord[] } {
-  let pullRequests = prior?.pullRequests ?? [];
-  let certificates = prior?.certificates ?? [];
+  const base = prior ?? rebuilt;
+  let pullRequests = base?.pullRequests ?? [];
+  let certificates = base?.certificates ?? [];
   if (pull) {
     pullRequests = upsertPullRequest(pullRequests, pull);
     if (merged) certificates = replaceCertificates(certificates, pull.number, merged, deviceCount);
