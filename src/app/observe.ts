@@ -5,6 +5,7 @@ import { verifyIssuanceProof, type ProofResult } from "../record/issuance-commen
 import type { AccessRecord, CertificateRecord, IgnoredComment, PullRequestRecord } from "../record/schema.js";
 import type { JSONWebKeySet } from "jose";
 import { rejudgeDefaultBranch } from "./certificates/observe-branch.js";
+import { rejudgeNeeded } from "./certificates/rejudge.js";
 import { certificatesFromMerge, type MergedFile } from "./certificates/revalidate.js";
 import { trustStoreFor } from "./certificates/trust.js";
 import { commandSpec } from "./commands/catalog.js";
@@ -60,8 +61,9 @@ export interface Observation {
   /** The app's verdicts on the request's files of that PR, when it was merged. */
   merged: CertificateRecord[] | null;
   /**
-   * In a rebuild: the request's certificate files on the default branch, judged again as the
-   * merges of the pull requests that put them there (src/app/certificates/rejudge.ts); else null.
+   * In a rebuild (`rejudgeNeeded`): the request's certificate files on the default branch, judged
+   * again as the merges of the pull requests that put them there (src/app/certificates/rejudge.ts);
+   * else null.
    */
   rebuilt: Rebuilt | null;
   issuance: {
@@ -122,8 +124,9 @@ export async function observe(
     memo.merged ??= await revalidateMerge(deps, issue.number, request?.devices ?? [], recorded, pull, trigger.pull);
   }
   const merged = pull?.state === "merged" && pull.mergedCommit && pull.mergedAt ? (memo.merged ?? null) : null;
-  if (source.rebuilding && request) memo.rebuilt ??= await rejudgeDefaultBranch(deps, issue.number, request.devices);
-  const rebuilt = source.rebuilding && memo.rebuilt ? memo.rebuilt : null;
+  const rejudge = rejudgeNeeded(source.rebuilding, prior, request);
+  if (rejudge && request) memo.rebuilt ??= await rejudgeDefaultBranch(deps, issue.number, request.devices);
+  const rebuilt = rejudge ? (memo.rebuilt ?? null) : null;
   const { certificates } = certificatesNow(prior, pull, merged, request?.devices.length ?? 0, rebuilt);
   return {
     repository: `${deps.io.repo.owner}/${deps.io.repo.repo}`,

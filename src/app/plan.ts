@@ -330,7 +330,8 @@ export function certificatesNow(
   deviceCount: number,
   rebuilt: Pick<AccessRecord, "pullRequests" | "certificates"> | null = null,
 ): { pullRequests: PullRequestRecord[]; certificates: CertificateRecord[] } {
-  const base = prior ?? rebuilt;
+  // A rebuild's merges stand in for a prior that has none (`rejudgeNeeded`).
+  const base = rebuilt ?? prior;
   let pullRequests = base?.pullRequests ?? [];
   let certificates = base?.certificates ?? [];
   if (pull) {

@@ -87,6 +87,32 @@ describe("a lost record: the merged certificates are judged again", () => {
     expect(s.record(n).stage).toBe("live");
   });
 
+  it("keeps the reports waiting while the rebuilt request has no valid form, and judges the files once it has one", async () => {
+    let n: number;
+    [s, n] = await requestInTokens(ca, key, ["gw-1"]);
+    const [report] = await tokenRun(s, n, key, 901, ["gw-1"]);
+    await s.editForm(n, { devices: ["gw-1"], networkPaths: ["not a network"] });
+    s.gh.wipeLedger();
+    await s.say(n, "mallory", "/status");
+    const rebuilt = s.record(n);
+    expect(rebuilt).toMatchObject({ stage: "requested", request: null, certificates: [] });
+    // Not refused for good: no devices are known to judge its tokens against.
+    expect(rebuilt.issuanceComments).toEqual([expect.objectContaining({ comment: report!.id, pending: true })]);
+
+    const mark = s.mark();
+    await s.editForm(n, { devices: ["gw-1"] });
+    const fixed = s.record(n);
+    expect(fixed.certificates.map((c) => [c.device, c.pr, c.verdict])).toEqual([["gw-1", 50, "valid"]]);
+    expect(fixed.issuanceComments).toEqual([expect.objectContaining({ comment: report!.id, accepted: true })]);
+    expect(rebuildCalls(s, mark, n)).toHaveLength(3);
+    // Judged once: the next event asks the default branch nothing.
+    const again = s.mark();
+    await s.tickAll(n);
+    await s.say(n, "tom", "/approve-certification");
+    expect(rebuildCalls(s, again, n)).toEqual([]);
+    expect(s.record(n).stage).toBe("tokens");
+  });
+
   it("counts only files a merged PR into the default branch put there, judged as that merge", async () => {
     s = await startScenario(ca, stringify({ tokens: { jwks: key.jwks } }));
     const n = await s.open({ devices: ["gw-1", "gw-2", "gw-3"] });

@@ -1,5 +1,5 @@
 import { parseCertificatePath, type TrustStore } from "../../certificates/index.js";
-import type { CertificateRecord, PullRequestRecord } from "../../record/schema.js";
+import type { AccessRecord, CertificateRecord, PullRequestRecord, RequestContent } from "../../record/schema.js";
 import { certificatesFromMerge, type MergedFile } from "./revalidate.js";
 
 /**
@@ -9,6 +9,24 @@ import { certificatesFromMerge, type MergedFile } from "./revalidate.js";
  * files"). Pure: the files, the last commit that touched each, and the merged pull requests of
  * those commits were observed first (src/app/certificates/observe-branch.ts).
  */
+
+/**
+ * Whether this event judges the default branch's files again: in a rebuild, once a request is in
+ * effect (its devices say which files to read). A rebuild whose form was not valid then knows no
+ * devices: the first event after it with a valid form judges them, as long as the rebuilt record
+ * has no pull request yet. Never otherwise: a merge is learnt from its event.
+ */
+export function rejudgeNeeded(
+  rebuilding: boolean,
+  prior: Pick<AccessRecord, "request" | "pullRequests" | "integrity"> | null,
+  request: RequestContent | null,
+): boolean {
+  if (!request) return false;
+  if (rebuilding) return true;
+  if (!prior || prior.request !== null || prior.pullRequests.length > 0) return false;
+  // Rebuilt from nothing: an incident no valid version was restored from (not a migration).
+  return prior.integrity.some((i) => i.kind !== "migrated" && !i.restoredFrom);
+}
 
 /** A request's file on the default branch and the newest commit there that touched its path. */
 export interface BranchFile {

@@ -49,6 +49,8 @@ export interface IssuanceReports {
 const NO_JWKS =
   "no issuance report is accepted until the configuration publishes tokens.jwks (the token signing key's public JWKS)";
 
+const NO_REQUEST = "the request has no valid form in effect, so no devices to judge its tokens against yet";
+
 export function attemptKey(runId: number, attempt: number): string {
   return `${runId}:${attempt}`;
 }
@@ -109,6 +111,15 @@ function judgeOne(input: IssuanceReportsInput, { comment, parsed }: IssuanceCand
   if (!input.proofs) return refuse(NO_JWKS);
   const proof = input.proofs.get(comment);
   if (!proof?.ok) return refuse(proof?.reason ?? "the issuance block carries no proof");
+  // No request in effect (a rebuild whose form is not valid): there are no devices to judge the
+  // tokens against yet, and refusing now would be for good. A report with a proof can only come
+  // from the token workflow, which issues only for an approved request: it waits until the form
+  // says which devices the request has (then judged as usual; its run completed before any
+  // approval given again, so its tokens never count: `replayIssuance`).
+  if (input.devices.length === 0) {
+    out.comments.push({ ...about, accepted: false, pending: true, reason: NO_REQUEST });
+    return;
+  }
   const entries = judgeIssuedEntries(block, input.devices, input.certificates);
   if (entries.verdict === "refused") return refuse(entries.reason);
   // One report per part of an attempt: a copy posted again (by another workflow, say) would
