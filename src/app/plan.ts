@@ -75,13 +75,7 @@ export function plan(o: Observation): Plan {
   }));
   // 2. Pull requests and certificates after this event.
   const request = requestInEffect(o.prior, o.form);
-  const { pullRequests, certificates } = certificatesNow(
-    o.prior,
-    o.pull,
-    o.merged,
-    request?.devices.length ?? 0,
-    o.rebuilt,
-  );
+  const { pullRequests, certificates } = observedCertificates(o, request);
   // 3. Issuance reports.
   const reports = judgeIssuanceReports({
     ...o.issuance,
@@ -339,6 +333,11 @@ export function certificatesNow(
     if (merged) certificates = replaceCertificates(certificates, pull.number, merged, deviceCount);
   }
   return { pullRequests, certificates };
+}
+
+/** `certificatesNow` for an observation. */
+function observedCertificates(o: Observation, request: RequestContent | null): ReturnType<typeof certificatesNow> {
+  return certificatesNow(o.prior, o.pull, o.merged, request?.devices.length ?? 0, o.rebuilt);
 }
 
 export function issuanceExpectations(
