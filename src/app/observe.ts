@@ -1,10 +1,13 @@
-import { parseCertificatePath, TrustStore } from "../certificates/index.js";
+import { parseCertificatePath } from "../certificates/index.js";
 import type { AccessConfig } from "../config/schema.js";
 import { findStatusComment, readRecord } from "../record/codec.js";
 import { verifyIssuanceProof, type ProofResult } from "../record/issuance-comment.js";
 import type { AccessRecord, CertificateRecord, IgnoredComment, PullRequestRecord } from "../record/schema.js";
 import type { JSONWebKeySet } from "jose";
+import { rejudgeDefaultBranch } from "./certificates/observe-branch.js";
+import { rejudgeNeeded } from "./certificates/rejudge.js";
 import { certificatesFromMerge, type MergedFile } from "./certificates/revalidate.js";
+import { trustStoreFor } from "./certificates/trust.js";
 import { commandSpec } from "./commands/catalog.js";
 import type { SyncDeps, Trigger } from "./deps.js";
 import type { CommentData, IssueData } from "./github/rest.js";
@@ -57,6 +60,12 @@ export interface Observation {
   pull: PullRequestRecord | null;
   /** The app's verdicts on the request's files of that PR, when it was merged. */
   merged: CertificateRecord[] | null;
+  /**
+   * In a rebuild (`rejudgeNeeded`): the request's certificate files on the default branch, judged
+   * again as the merges of the pull requests that put them there (src/app/certificates/rejudge.ts);
+   * else null.
+   */
+  rebuilt: Rebuilt | null;
   issuance: {
     candidates: IssuanceCandidate[];
     proofs: ReadonlyMap<number, ProofResult> | null;
@@ -71,7 +80,14 @@ export interface EventMemo {
   /** Who is a reviewer, asked once per login for this event. */
   roles: Map<string, boolean>;
   merged?: CertificateRecord[];
+  rebuilt?: Rebuilt;
   forceLabels: boolean;
+}
+
+/** What a rebuild observes again of the request's merged certificates. */
+export interface Rebuilt {
+  pullRequests: PullRequestRecord[];
+  certificates: CertificateRecord[];
 }
 
 export async function observe(
@@ -108,7 +124,10 @@ export async function observe(
     memo.merged ??= await revalidateMerge(deps, issue.number, request?.devices ?? [], recorded, pull, trigger.pull);
   }
   const merged = pull?.state === "merged" && pull.mergedCommit && pull.mergedAt ? (memo.merged ?? null) : null;
-  const { certificates } = certificatesNow(prior, pull, merged, request?.devices.length ?? 0);
+  const rejudge = rejudgeNeeded(source.rebuilding, prior, request);
+  if (rejudge && request) memo.rebuilt ??= await rejudgeDefaultBranch(deps, issue.number, request.devices);
+  const rebuilt = rejudge ? (memo.rebuilt ?? null) : null;
+  const { certificates } = certificatesNow(prior, pull, merged, request?.devices.length ?? 0, rebuilt);
   return {
     repository: `${deps.io.repo.owner}/${deps.io.repo.repo}`,
     config: deps.config,
@@ -129,6 +148,7 @@ export async function observe(
     reviewers: await observeReviewers(deps, unseen.lines, memo.roles),
     pull,
     merged,
+    rebuilt: rebuilt && { pullRequests: rebuilt.pullRequests, certificates: rebuilt.certificates },
     issuance: await observeIssuance(deps, issue.number, comments, prior, request?.devices ?? [], certificates),
     forceLabels: memo.forceLabels,
   };
@@ -256,8 +276,6 @@ async function verifyProofs(
   return proofs;
 }
 
-const trustCache = new WeakMap<AccessConfig, TrustStore>();
-
 /** Fetches the request's files of a merged PR at the merge commit and judges them. */
 async function revalidateMerge(
   deps: SyncDeps,
@@ -280,11 +298,7 @@ async function revalidateMerge(
     const old = f.status === "renamed" ? f.previous_filename : undefined;
     if (old && parseCertificatePath(old, pattern)?.request === request) files.push({ path: old, bytes: null });
   }
-  let trust = trustCache.get(config);
-  if (!trust) {
-    trust = TrustStore.default(config.certificates.extraCAs);
-    trustCache.set(config, trust);
-  }
+  const trust = trustStoreFor(config);
   const fresh = certificatesFromMerge({
     request,
     devices,

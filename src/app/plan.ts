@@ -75,7 +75,7 @@ export function plan(o: Observation): Plan {
   }));
   // 2. Pull requests and certificates after this event.
   const request = requestInEffect(o.prior, o.form);
-  const { pullRequests, certificates } = certificatesNow(o.prior, o.pull, o.merged, request?.devices.length ?? 0);
+  const { pullRequests, certificates } = observedCertificates(o, request);
   // 3. Issuance reports.
   const reports = judgeIssuanceReports({
     ...o.issuance,
@@ -313,20 +313,32 @@ export function requestInEffect(prior: AccessRecord | null, form: FormResult): R
   return prior?.request ?? (form.recognized && form.valid ? form.request : null);
 }
 
-/** The pull requests and certificates after this event's PR (if any) is taken in. */
+/**
+ * The pull requests and certificates after this event's PR (if any) is taken in: over the prior
+ * record's, or in a rebuild over the merges observed again (`Observation.rebuilt`), which `reduce`
+ * then replays as merges like any other.
+ */
 export function certificatesNow(
   prior: AccessRecord | null,
   pull: PullRequestRecord | null,
   merged: readonly CertificateRecord[] | null,
   deviceCount: number,
+  rebuilt: Pick<AccessRecord, "pullRequests" | "certificates"> | null = null,
 ): { pullRequests: PullRequestRecord[]; certificates: CertificateRecord[] } {
-  let pullRequests = prior?.pullRequests ?? [];
-  let certificates = prior?.certificates ?? [];
+  // A rebuild's merges stand in for a prior that has none (`rejudgeNeeded`).
+  const base = rebuilt ?? prior;
+  let pullRequests = base?.pullRequests ?? [];
+  let certificates = base?.certificates ?? [];
   if (pull) {
     pullRequests = upsertPullRequest(pullRequests, pull);
     if (merged) certificates = replaceCertificates(certificates, pull.number, merged, deviceCount);
   }
   return { pullRequests, certificates };
+}
+
+/** `certificatesNow` for an observation. */
+function observedCertificates(o: Observation, request: RequestContent | null): ReturnType<typeof certificatesNow> {
+  return certificatesNow(o.prior, o.pull, o.merged, request?.devices.length ?? 0, o.rebuilt);
 }
 
 export function issuanceExpectations(

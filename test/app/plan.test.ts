@@ -84,6 +84,7 @@ function observation(comments: CommentData[], extra: Partial<Observation> = {}):
     reviewers,
     pull: null,
     merged: null,
+    rebuilt: null,
     issuance: { candidates: [], proofs: null, runs: new Map() },
     forceLabels: false,
     ...extra,

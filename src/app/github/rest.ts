@@ -1,4 +1,5 @@
 import type { ProbotOctokit } from "probot";
+import type { CommitPull } from "../certificates/rejudge.js";
 import type { RunFacts } from "../issuance/judge.js";
 
 /**
@@ -248,6 +249,43 @@ export class GitHubIO {
       repository: { issue: { lastEditedAt: string | null } | null } | null;
     }>(FORM_EDITED_AT, { owner: this.repo.owner, repo: this.repo.repo, number: issue });
     return data.repository?.issue?.lastEditedAt ?? null;
+  }
+
+  /**
+   * The newest commit on `branch` that touched `path`, or null when none (404: no such branch;
+   * 409: an empty repository). A rebuild asks it to find the pull request that put a
+   * certificate file on the default branch: a file is a certificate only if one did.
+   */
+  async lastCommitTouching(path: string, branch: string): Promise<string | null> {
+    try {
+      const { data } = await this.octokit.rest.repos.listCommits({ ...this.repo, sha: branch, path, per_page: 1 });
+      return data[0]?.sha ?? null;
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 404 || status === 409) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * The pull requests GitHub links to a commit (the merge commit of a squash or rebase merge, or a
+   * commit of the merged branch), merged or not: a rebuild keeps the one merged into the default
+   * branch, so a commit pushed there by hand, with no review, ties a file to no PR.
+   */
+  async pullsOfCommit(sha: string): Promise<CommitPull[]> {
+    const pulls = await this.octokit.paginate(this.octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
+      ...this.repo,
+      commit_sha: sha,
+      per_page: 100,
+    });
+    return pulls.map((p) => ({
+      number: p.number,
+      url: p.html_url,
+      author: p.user?.login,
+      mergedAt: p.merged_at ?? null,
+      mergeCommit: p.merge_commit_sha ?? null,
+      base: p.base.ref,
+    }));
   }
 
   /** A file's bytes at a commit, or null when it is not a file there. */

@@ -49,6 +49,14 @@ export interface IssuanceReports {
 const NO_JWKS =
   "no issuance report is accepted until the configuration publishes tokens.jwks (the token signing key's public JWKS)";
 
+/**
+ * A proven report while no request is in effect (a rebuild whose form is not valid) waits rather
+ * than being refused for good: a proof comes only from the token workflow, which issues only for
+ * an approved request. Once the form says which devices the request has it is judged as usual
+ * (its run completed before any approval given again, so its tokens never count: `replayIssuance`).
+ */
+const NO_REQUEST = "the request has no valid form in effect, so no devices to judge its tokens against yet";
+
 export function attemptKey(runId: number, attempt: number): string {
   return `${runId}:${attempt}`;
 }
@@ -109,6 +117,11 @@ function judgeOne(input: IssuanceReportsInput, { comment, parsed }: IssuanceCand
   if (!input.proofs) return refuse(NO_JWKS);
   const proof = input.proofs.get(comment);
   if (!proof?.ok) return refuse(proof?.reason ?? "the issuance block carries no proof");
+  // No request in effect: no devices to judge the tokens against yet (see NO_REQUEST).
+  if (input.devices.length === 0) {
+    out.comments.push({ ...about, accepted: false, pending: true, reason: NO_REQUEST });
+    return;
+  }
   const entries = judgeIssuedEntries(block, input.devices, input.certificates);
   if (entries.verdict === "refused") return refuse(entries.reason);
   // One report per part of an attempt: a copy posted again (by another workflow, say) would

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import nock from "nock";
 import { FakeGit, gitBlobSha, type GitCommit } from "./fake-git.js";
 import { contentAnswer, gitRoute, personOf } from "./fake-git-routes.js";
+import { FakeBranchHistory } from "./fake-branch.js";
 import { answerGraphQL } from "./fake-graphql.js";
 import { checkRequest } from "./openapi.js";
 import { withRecordKeys } from "./record-key.js";
@@ -131,6 +132,8 @@ export class FakeGitHub {
   /** Workflow runs by id, as their latest attempt; `runAttempts` holds earlier attempts (`${id}:${n}`). */
   runs = new Map<number, FakeRun>();
   runAttempts = new Map<string, FakeRun>();
+  /** The default branch's commits and merged PRs behind the files in `files` (fake-branch.ts). */
+  readonly branch = new FakeBranchHistory();
   requests: LoggedRequest[] = [];
   violations: string[] = [];
   /** Runs before a request is answered (to interleave a concurrent writer, for instance). */
@@ -282,6 +285,40 @@ export class FakeGitHub {
 
   setFile(path: string, content: string | Uint8Array, ref = this.defaultBranch): void {
     this.files.set(`${ref}:${path}`, Buffer.from(content));
+  }
+
+  /**
+   * PR `number` merged into `base` (default: the default branch) as one commit GitHub links to
+   * it: its files (null: removed) change on that branch, and the commit is the last to touch them.
+   */
+  mergeToBranch(
+    number: number,
+    commit: string,
+    files: Record<string, Uint8Array | null>,
+    people: { author?: string; mergedBy?: string; base?: string } = {},
+  ): void {
+    const base = people.base ?? this.defaultBranch;
+    const date = this.now();
+    this.branch.pulls.set(commit, [
+      ...(this.branch.pulls.get(commit) ?? []),
+      { number, author: people.author ?? "jane", mergedAt: date, mergeCommit: commit, base },
+    ]);
+    if (base !== this.defaultBranch) return;
+    const author: FakeUser = { login: people.mergedBy ?? "rita", type: "User" };
+    for (const [path, bytes] of Object.entries(files)) {
+      if (bytes) this.setFile(path, bytes);
+      else this.files.delete(`${this.defaultBranch}:${path}`);
+      this.branch.touched(path, { sha: commit, date, author, message: `Certificates (#${number})` });
+    }
+  }
+
+  /** Someone with push access commits a file straight to the default branch, with no pull request. */
+  pushToDefaultBranch(path: string, bytes: Uint8Array, who = "mallory", commit?: string): string {
+    const date = this.tick();
+    const sha = commit ?? createHash("sha1").update(`${path}\u0000${date}`).digest("hex");
+    this.setFile(path, bytes);
+    this.branch.touched(path, { sha, date, author: { login: who, type: "User" }, message: `add ${path}` });
+    return sha;
   }
 
   /**
@@ -630,6 +667,17 @@ export class FakeGitHub {
           },
         ];
       }
+      case "repos/list-commits": {
+        // The default branch's files live in `files`, their history in `branch`; the git model
+        // (the ledger) answers for its own branches.
+        const ref = url.searchParams.get("sha") ?? this.defaultBranch;
+        const git = this.gitOf(p[2]!, p[3]!);
+        if (ref === this.defaultBranch && git && !git.resolve(ref))
+          return this.branch.listCommits(p[2]!, p[3]!, url, (u) => this.userJson(u));
+        return gitRoute(this, op, url, body, accept, author)!;
+      }
+      case "repos/list-pull-requests-associated-with-commit":
+        return this.branch.pullsOf(p[2]!, p[3]!, p[5]!, (u) => this.userJson(u));
       case "pulls/list-files": {
         const files = this.pullFiles.get(Number(p[5])) ?? [];
         const perPage = Number(url.searchParams.get("per_page") ?? 30);
@@ -764,6 +812,7 @@ function operationOf(method: string, path: string): string {
     ["GET", /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/\d+\/attempts\/\d+$/, "actions/get-workflow-run-attempt"],
     ["PUT", /^\/repos\/[^/]+\/[^/]+\/contents\/.+$/, "repos/create-or-update-file-contents"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/commits$/, "repos/list-commits"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/commits\/[^/]+\/pulls$/, "repos/list-pull-requests-associated-with-commit"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/git\/trees$/, "git/create-tree"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/git\/commits$/, "git/create-commit"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/git\/refs$/, "git/create-ref"],

@@ -36,7 +36,10 @@ export async function startScenario(ca: TestCa, extraConfig = ""): Promise<Scena
   return started;
 }
 
-/** A PR with these files, merged (by rita); merged files get their content at the merge commit. */
+/**
+ * A PR with these files, merged (by rita); merged files get their content at the merge commit and
+ * on the default branch, whose history then names the merge commit as this PR's.
+ */
 export async function mergePr(
   s: Scenario,
   number: number,
@@ -49,6 +52,7 @@ export async function mergePr(
   );
   for (const [path, bytes] of Object.entries(files)) if (bytes) s.gh.setFile(path, bytes, commit);
   s.gh.tick();
+  s.gh.mergeToBranch(number, commit, files, { mergedBy: "rita" });
   await s.probot.receive(
     pullRequestEvent(s.gh, "closed", { number, merged: true, mergeCommit: commit, mergedBy: "rita" }),
   );
