@@ -137,7 +137,10 @@ function planViews(
   refusals: Parameters<typeof planReplies>[0]["refusals"],
   refusedReports: ReadonlyArray<{ comment: number; reason: string }>,
 ): Plan {
-  const move = closeOrReopen(o.prior?.stage ?? null, assembled.stage, o.issue.state);
+  // A rebuilt request has no prior stage; its closed issue was live before the loss (a rejected
+  // one stays rejected only if its /reject is run again), so it is compared as if it had been.
+  const priorStage = o.prior?.stage ?? (o.rebuilding && o.issue.state === "closed" ? "live" : null);
+  const move = closeOrReopen(priorStage, assembled.stage, o.issue.state);
   const reclosed = move?.state === "closed" && o.prior?.stage === "rejected";
   const record = reclosed
     ? { ...assembled, reclosed: [...assembled.reclosed, { at: o.issue.updated_at }].slice(-20) }
@@ -208,7 +211,7 @@ export function closeOrReopen(
   if (priorStage === stage) return null;
   if (issueState === "open" && (stage === "live" || stage === "rejected"))
     return { state: "closed", stateReason: stage === "live" ? "completed" : "not_planned" };
-  if (issueState === "closed" && priorStage === "live" && stage === "tokens")
+  if (issueState === "closed" && priorStage === "live" && stage !== "live" && stage !== "rejected")
     return { state: "open", stateReason: "reopened" };
   return null;
 }

@@ -187,6 +187,8 @@ describe("closeOrReopen", () => {
     expect(closeOrReopen("tokens", "live", "open")).toEqual({ state: "closed", stateReason: "completed" });
     expect(closeOrReopen("certification", "rejected", "open")).toEqual({ state: "closed", stateReason: "not_planned" });
     expect(closeOrReopen("live", "tokens", "closed")).toEqual({ state: "open", stateReason: "reopened" });
+    // A live request rebuilt after a lost record waits for its approval again: reopened.
+    expect(closeOrReopen("live", "certification", "closed")).toEqual({ state: "open", stateReason: "reopened" });
     expect(closeOrReopen("live", "live", "open")).toBeNull();
     expect(closeOrReopen("certificates", "tokens", "closed")).toBeNull();
     expect(closeOrReopen(null, "certification", "open")).toBeNull();

@@ -57,6 +57,8 @@ describe("a lost record: the merged certificates are judged again", () => {
     expect(rebuilt.pullRequests).toEqual([{ ...merged, at: merged.mergedAt }]);
     // Approvals and ticks are not replayed: the certificates alone advance nothing.
     expect(rebuilt).toMatchObject({ stage: "certification", certification: null, checklist: [] });
+    // The issue, closed when it went live, is reopened: it waits for its reviewers again.
+    expect(s.gh.issues.get(n)!.state).toBe("open");
     // The genuine report is accepted again (not refused for want of a certificate), its tokens recorded.
     expect(rebuilt.issuanceComments).toEqual([expect.objectContaining({ comment: report!.id, accepted: true })]);
     expect(rebuilt.issuance.map((t) => t.jti).sort()).toEqual(before.issuance.map((t) => t.jti).sort());
