@@ -1,4 +1,5 @@
 import { OneRecordError } from "../src/errors.js";
+import { readBoundedBody } from "../src/record/bounded-body.js";
 import { ledgerFilePath, MAX_LEDGER_FILE_BYTES } from "../src/record/ledger-file.js";
 import type { LedgerVersion } from "../src/record/ledger-history.js";
 import { httpStatus, statusOf, type Octokit } from "./github.js";
@@ -107,8 +108,8 @@ async function readFileAt(
     await discard(response.data);
     return { kind: "too-large" };
   }
-  const bytes = await readBounded(response.data, MAX_LEDGER_FILE_BYTES);
-  if (!bytes) return { kind: "too-large" };
+  const { bytes, truncated } = await readBoundedBody(response.data, MAX_LEDGER_FILE_BYTES);
+  if (truncated) return { kind: "too-large" };
   try {
     return { kind: "file", text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
   } catch {
@@ -134,26 +135,6 @@ async function branchExists(octokit: Octokit, at: LedgerLocation): Promise<boole
       { cause: error },
     );
   }
-}
-
-/** The body's bytes, or null as soon as they pass `limit` (the rest is never read). */
-async function readBounded(body: unknown, limit: number): Promise<Uint8Array | null> {
-  if (typeof body === "string") return Buffer.byteLength(body) > limit ? null : Buffer.from(body, "utf8");
-  if (!(body instanceof ReadableStream)) return new Uint8Array();
-  const reader = (body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 async function discard(body: unknown): Promise<void> {

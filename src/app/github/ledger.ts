@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ProbotOctokit } from "probot";
 import { OneRecordError } from "../../errors.js";
+import { readBoundedBody } from "../../record/bounded-body.js";
 import { ledgerFilePath, MAX_LEDGER_FILE_BYTES } from "../../record/ledger-file.js";
 import type { LedgerVersion } from "../../record/ledger-history.js";
 import type { HeadCommit, LedgerHead, LedgerPort, LedgerWrite } from "../ledger/port.js";
@@ -251,29 +252,6 @@ export class LedgerIO implements LedgerPort {
       throw error;
     }
     // With `parseSuccessResponseBody: false`, `data` is the response's body stream, whatever its type says.
-    return readBounded(response.data, MAX_LEDGER_FILE_BYTES);
+    return readBoundedBody(response.data, MAX_LEDGER_FILE_BYTES);
   }
-}
-
-/** At most `limit + 1` bytes of a response body (a stream, or text if a plugin parsed it). */
-async function readBounded(body: unknown, limit: number): Promise<{ bytes: Uint8Array; truncated: boolean }> {
-  if (typeof body === "string" || body instanceof ArrayBuffer || body instanceof Uint8Array) {
-    const all = typeof body === "string" ? Buffer.from(body, "utf8") : Buffer.from(body as ArrayBuffer);
-    return { bytes: all.subarray(0, limit + 1), truncated: all.length > limit };
-  }
-  if (!(body instanceof ReadableStream)) throw new OneRecordError("io-error", "the contents API sent no file body");
-  const reader = (body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel();
-      return { bytes: Buffer.concat(chunks).subarray(0, limit + 1), truncated: true };
-    }
-  }
-  return { bytes: Buffer.concat(chunks), truncated: false };
 }
