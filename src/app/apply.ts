@@ -1,7 +1,6 @@
 import { ledgerFileText } from "../record/ledger-file.js";
 import { signRecord } from "../record/signature.js";
 import type { SyncDeps } from "./deps.js";
-import { headKey } from "./ledger/observe-ledger.js";
 import type { GitHubIO, IssueData } from "./github/rest.js";
 import { labelsToFix, managedLabels } from "./labels/view.js";
 import type { IssueChange, Plan } from "./plan.js";
@@ -37,10 +36,10 @@ export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promi
     const text = ledgerFileText(await signRecord(plan.record, deps.recordKey.key));
     const written = await deps.ledger.write(issue.number, text, plan.ledger.previous, plan.ledger.message);
     if (!written.ok) {
-      deps.heads.forget(headKey(deps, issue.number));
+      deps.heads.forget({ at: deps.ledger.at, issue: issue.number });
       return { raced: true, wroteComment: false, wroteIssue: false, replies: 0, issue: null };
     }
-    deps.heads.remember(headKey(deps, issue.number), written.sha);
+    deps.heads.remember({ at: deps.ledger.at, issue: issue.number }, written.sha);
   }
   if (plan.status.kind === "create") await io.createComment(issue.number, plan.status.body);
   else if (plan.status.kind === "update") await io.updateComment(plan.status.id, plan.status.body);

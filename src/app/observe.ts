@@ -38,12 +38,10 @@ export interface Observation {
   status: CommentData | null;
   prior: AccessRecord | null;
   /**
-   * The app had seen this request but has no usable record of it — the ledger file is gone or
-   * no version of it verifies: the history is being rebuilt (see `recordSource`).
+   * Where the prior record came from, and what happened to the record (tampering, migration);
+   * `source.rebuilding`: the app had seen this request but no version of its ledger file verifies.
    */
-  rebuilding: boolean;
-  /** Where the prior record came from, and what happened to the record (tampering, migration). */
-  source: RecordSource;
+  source: Omit<RecordSource, "prior">;
   /** Why the app cannot keep a signed record at all (no key, key not published); null when it can. */
   setupProblem: string | null;
   /** When this observation was made: the time of an integrity incident found now. */
@@ -110,7 +108,7 @@ export async function observe(
         await observeLedger(deps, issue.number, comments, status, (s) => legacyRecord(deps, s, issueIn.number)),
         observedAt,
       );
-  const prior = source.prior;
+  const { prior, ...ledgerState } = source;
   if (round === 1 && status && isStale(issue, prior, comments)) {
     issue = await deps.io.getIssue(issue.number);
     form = parseRequestForm(issue.body);
@@ -137,8 +135,7 @@ export async function observe(
     comments,
     status,
     prior,
-    rebuilding: source.rebuilding,
-    source,
+    source: ledgerState,
     setupProblem,
     observedAt,
     formWrittenAt,

@@ -1,5 +1,5 @@
 import type { AccessConfig } from "../config/schema.js";
-import { isStatusBody } from "../record/codec.js";
+import { holdsRecordBlock, isStatusBody } from "../record/codec.js";
 import { issuanceEventKey } from "../record/tokens.js";
 import type {
   AccessRecord,
@@ -66,7 +66,7 @@ export function plan(o: Observation): Plan {
   // 1. New command lines, with the reviewer status observed for their authors and whether they
   //    were written before the form version in effect. In a rebuild only the comment just
   //    written runs; older ones are not replayed (see `rebuiltComments`).
-  const { lines, ignored } = o.rebuilding ? rebuiltComments(o) : o.unseen;
+  const { lines, ignored } = o.source.rebuilding ? rebuiltComments(o) : o.unseen;
   const newCommands: CommandRecord[] = lines.map((line) => ({
     ...line,
     reviewer: o.reviewers.get(line.by.toLowerCase()) ?? false,
@@ -139,7 +139,7 @@ function planViews(
 ): Plan {
   // A rebuilt request has no prior stage; its closed issue was live before the loss (a rejected
   // one stays rejected only if its /reject is run again), so it is compared as if it had been.
-  const priorStage = o.prior?.stage ?? (o.rebuilding && o.issue.state === "closed" ? "live" : null);
+  const priorStage = o.prior?.stage ?? (o.source.rebuilding && o.issue.state === "closed" ? "live" : null);
   const move = closeOrReopen(priorStage, assembled.stage, o.issue.state);
   const reclosed = move?.state === "closed" && o.prior?.stage === "rejected";
   const record = reclosed
@@ -158,7 +158,7 @@ function planViews(
   const write = status.kind !== "keep" || forceLabels || !!move || !sameLabels(labels, current);
   // Replies, once per comment, for the lines first seen now — unless the record was unreadable
   // and is being rebuilt: then every old line looks new and was answered long ago.
-  const replies = o.rebuilding
+  const replies = o.source.rebuilding
     ? []
     : [
         ...planReplies({
@@ -182,7 +182,7 @@ function planViews(
     ledger: ledgerWrite(o, record),
     status,
     deletions,
-    acknowledge: o.rebuilding ? [] : [...new Set([...accepted].map((c) => c.comment))],
+    acknowledge: o.source.rebuilding ? [] : [...new Set([...accepted].map((c) => c.comment))],
     issue: write ? { labels, ...(move ?? {}) } : null,
     replies,
     expectedComments: expectedCommentCount(o.comments.length, status.kind === "create", deletions.length),
@@ -265,7 +265,7 @@ function writtenBeforeForm(line: { name: string; at: string }, formWrittenAt: st
  */
 function planWithoutRecord(o: Observation, problem: string): Plan {
   const body = renderSetupNotice(problem);
-  const legacy = o.status && o.status.body.includes("<!-- onerecord-access:record v1 ");
+  const legacy = o.status && holdsRecordBlock(o.status.body);
   const status: Plan["status"] = !o.status
     ? { kind: "create", body }
     : legacy || o.status.body === body

@@ -32,6 +32,11 @@ export function writeRecord(record: AccessRecord, encoding: RecordEncoding = "js
   return `${RECORD_OPEN}json:${safe}${RECORD_CLOSE}`;
 }
 
+/** Whether a comment body carries a v1 record block at all (readable or not). */
+export function holdsRecordBlock(commentBody: string): boolean {
+  return commentBody.includes(RECORD_OPEN);
+}
+
 /**
  * Reads the record from a comment body: null when the body carries none, an `input-invalid`
  * error when it carries one that does not parse or fit the schema (a hand-edited comment).

@@ -67,9 +67,7 @@ function observation(comments: CommentData[], extra: Partial<Observation> = {}):
     comments,
     status,
     prior,
-    rebuilding: !!status && !prior,
     source: {
-      prior,
       headSha: prior ? "blob-sha" : null,
       atHead: !!prior,
       rebuilding: !!status && !prior,
@@ -167,7 +165,10 @@ describe("plan", () => {
   it("does not reply while rebuilding from an unreadable record", () => {
     const broken = comment(BOT, `${STATUS_MARKER}\n<!-- onerecord-access:record v1 json:{not json} -->`);
     const planned = plan(
-      observation([broken, comment("mallory", "/check stage-testing")], { prior: null, rebuilding: true }),
+      observation([broken, comment("mallory", "/check stage-testing")], {
+        prior: null,
+        source: { headSha: null, atHead: false, rebuilding: true, incident: null },
+      }),
     );
     expect(planned.status).toMatchObject({ kind: "update", id: broken.id });
     expect(planned.replies).toEqual([]);

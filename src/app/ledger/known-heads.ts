@@ -9,23 +9,34 @@
  * newer one, passes for it until this process's next write conflicts (the ledger branch's
  * ruleset, docs/app.md, is what rules that out). Bounded: the oldest entries go first.
  */
+/** Which ledger file: its repository, branch and request. */
+export interface LedgerFileRef {
+  at: { owner: string; repo: string; branch: string };
+  issue: number;
+}
+
 export class KnownHeads {
   private readonly heads = new Map<string, string>();
 
   constructor(private readonly max = 10_000) {}
 
-  isKnown(file: string, sha: string): boolean {
-    return this.heads.get(file) === sha;
+  isKnown(file: LedgerFileRef, sha: string): boolean {
+    return this.heads.get(key(file)) === sha;
   }
 
   /** After a conflict on `file`: its head is not what this process thought, so check it again. */
-  forget(file: string): void {
-    this.heads.delete(file);
+  forget(file: LedgerFileRef): void {
+    this.heads.delete(key(file));
   }
 
-  remember(file: string, sha: string): void {
-    this.heads.delete(file);
-    this.heads.set(file, sha);
+  remember(file: LedgerFileRef, sha: string): void {
+    const k = key(file);
+    this.heads.delete(k);
+    this.heads.set(k, sha);
     if (this.heads.size > this.max) this.heads.delete(this.heads.keys().next().value!);
   }
+}
+
+function key({ at, issue }: LedgerFileRef): string {
+  return `${at.owner}/${at.repo}:${at.branch}:${issue}`.toLowerCase();
 }

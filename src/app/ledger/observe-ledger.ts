@@ -4,6 +4,7 @@ import type { AccessRecord } from "../../record/schema.js";
 import { verifyRecordFile, type RecordSubject } from "../../record/signature.js";
 import type { SyncDeps } from "../deps.js";
 import type { CommentData } from "../github/rest.js";
+import type { HeadCommit } from "./port.js";
 import type { LedgerObservation } from "./source.js";
 import { UNCONFIGURED_MARKER } from "./notice.js";
 import { CONFIG_ERROR_MARKER } from "../handlers/config-error.js";
@@ -38,23 +39,20 @@ export async function observeLedger(
     const verdict = await verifyRecordFile(file.text, jwks, subject);
     // A copy of an older genuine version verifies too: only the commit tells who put it there
     // (asked unless this process knows the head as the app's, see KnownHeads).
-    const known = verdict.ok && deps.heads.isKnown(headKey(deps, issue), file.sha);
+    const known = verdict.ok && deps.heads.isKnown({ at: deps.ledger.at, issue }, file.sha);
     const commit = verdict.ok && !known ? await deps.ledger.headCommit(issue) : null;
-    const bot = deps.botLogin.toLowerCase();
-    const byApp =
-      known ||
-      (!!commit && commit.verified && commit.author?.toLowerCase() === bot && commit.committer?.toLowerCase() === bot);
-    if (byApp) deps.heads.remember(headKey(deps, issue), file.sha);
+    const byApp = known || (!!commit && madeByApp(commit, deps.botLogin));
+    if (byApp) deps.heads.remember({ at: deps.ledger.at, issue }, file.sha);
     head = { sha: file.sha, verdict, byApp, commit: commit?.sha ?? null };
     if (!byApp) deps.log.warn({ issue, code: verdict.ok ? "not-by-app" : verdict.code }, "ledger head not usable");
   }
-  // A missing file is a new request only if no commit ever touched its path: a deleted one is
-  // recovered from its history, whatever the (editable, deletable) status comment says.
-  const touched = file ? !head!.byApp : (await deps.ledger.headCommit(issue)) !== null;
-  const history = touched
-    ? await verifyLedgerHistory(await deps.ledger.history(issue, RECOVERY_HISTORY), jwks, subject)
-    : null;
-  const noFile = !file && !touched;
+  // The history is read when the head cannot be used, and when there is no file: a missing file
+  // is a new request only if no commit ever touched its path (a deleted one is recovered from its
+  // history, whatever the editable, deletable status comment says). A path never touched costs
+  // one empty commit listing.
+  const versions = !file || !head!.byApp ? await deps.ledger.history(issue, RECOVERY_HISTORY) : [];
+  const history = versions.length > 0 ? await verifyLedgerHistory(versions, jwks, subject) : null;
+  const noFile = !file && !history;
   const v1 = noFile && status ? legacy(status) : null;
   const found = v1 && status && migratable(deps, status) ? v1 : null;
   return {
@@ -66,12 +64,6 @@ export async function observeLedger(
   };
 }
 
-/** The ledger file a head belongs to, for `KnownHeads`. */
-export function headKey(deps: Pick<SyncDeps, "ledger">, issue: number): string {
-  const { owner, repo, branch } = deps.ledger.at;
-  return `${owner}/${repo}:${branch}:${issue}`.toLowerCase();
-}
-
 /**
  * A v1 record in a status comment migrates only when the operator opened the window
  * (`records.migrateUntil`) and the comment was last changed before it: GitHub sets `updated_at`,
@@ -80,4 +72,10 @@ export function headKey(deps: Pick<SyncDeps, "ledger">, issue: number): string {
 function migratable(deps: Pick<SyncDeps, "config">, status: CommentData): boolean {
   const until = deps.config.records.migrateUntil;
   return !!until && Date.parse(status.updated_at) <= Date.parse(until);
+}
+
+/** Authored and committed by the app's bot, with a signature GitHub verified (see `HeadCommit`). */
+function madeByApp(commit: HeadCommit, botLogin: string): boolean {
+  const bot = botLogin.toLowerCase();
+  return commit.verified && commit.author?.toLowerCase() === bot && commit.committer?.toLowerCase() === bot;
 }

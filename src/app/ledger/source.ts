@@ -49,8 +49,8 @@ export function recordSource(l: LedgerObservation, at: string): RecordSource {
   const from = restored ? { restoredFrom: restored.commit } : {};
   if (head) {
     const code = head.verdict.ok ? "not-by-app" : head.verdict.code;
-    const at_ = head.commit ?? l.history?.versions[0]?.commit;
-    const commit = at_ ? { commit: at_ } : {};
+    const headCommit = head.commit ?? l.history?.versions[0]?.commit;
+    const commit = headCommit ? { commit: headCommit } : {};
     return recovered(restored?.record ?? null, head.sha, { at, kind: "tampered", code, ...commit, ...from });
   }
   const deletedAt = l.history?.versions.find((v) => !v.ok && v.code === "missing")?.commit;
