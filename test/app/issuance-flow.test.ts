@@ -1,13 +1,13 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPairSync } from "node:crypto";
 import { stringify } from "yaml";
-import { signIssuanceProof, writeIssuanceBlock, type IssuanceBlock } from "../../src/record/issuance-comment.js";
+import { signIssuanceProof, writeIssuanceBlock } from "../../src/record/issuance-comment.js";
 import { loadSigningKey, type SigningKey } from "../../src/tokens/signing-key.js";
-import { thumbprintFromFingerprint } from "../../src/record/tokens.js";
 import type { FakeComment, FakeRun } from "./helpers/fake-github.js";
 import { commentEvent, workflowRunEvent, type RunSpec } from "./helpers/payloads.js";
 import type { Scenario } from "./helpers/scenario.js";
 import { makeTestCa, mergePr, startScenario, type TestCa } from "./helpers/test-ca.js";
+import { issuanceBlock, TOKEN_WORKFLOW, WORKFLOW_BOT, type BlockOptions } from "./helpers/token-run.js";
 
 /**
  * The token workflow (docs/token-workflow.md) reports what it issued in a comment (as github-actions[bot]) from
@@ -32,9 +32,7 @@ afterEach(() => {
   s = undefined;
 });
 
-const TOKEN_WORKFLOW = ".github/workflows/issue-tokens.yml";
 /** The account the token workflow posts as (its GITHUB_TOKEN). */
-const WORKFLOW_BOT = { login: "github-actions[bot]", type: "Bot" as const };
 const title = (n: number) => `Issue tokens for request #${n}`;
 
 /** A request in stage tokens: approved by tom, both devices' certificates merged. */
@@ -69,12 +67,7 @@ function run(overrides: Partial<FakeRun> = {}): FakeRun {
 }
 
 /** The comment the token workflow posts (src/record/issuance-comment.ts), as github-actions[bot]; not delivered. */
-interface IssuanceOptions {
-  attempt?: number;
-  workflow?: string;
-  jti?: string;
-  /** Overrides the thumbprint of every entry (default: the device's recorded certificate). */
-  x5tS256?: string;
+interface IssuanceOptions extends BlockOptions {
   /** Post the block without the signing key's proof (default: proven with `tokenKey`). */
   unproven?: boolean;
 }
@@ -106,40 +99,6 @@ async function provenIssuanceComment(
   const block = issuanceBlock(s, n, runId, devices, options);
   const proof = await signIssuanceProof(block, key);
   return s.gh.addComment(n, `${writeIssuanceBlock({ ...block, proof })}\n### Device tokens`, WORKFLOW_BOT);
-}
-
-function issuanceBlock(
-  s: Scenario,
-  n: number,
-  runId: number,
-  devices: string[],
-  options: IssuanceOptions,
-): IssuanceBlock {
-  const current = new Map(s.record(n).certificates.map((c) => [c.device, c.fingerprintSha256!]));
-  const iat = Math.floor(Date.parse(s.gh.tick()) / 1000);
-  return {
-    version: 1,
-    repository: "acme/access-requests",
-    request: n,
-    runId,
-    runAttempt: options.attempt ?? 1,
-    runUrl: `https://github.com/acme/access-requests/actions/runs/${runId}`,
-    workflow: options.workflow ?? TOKEN_WORKFLOW,
-    ref: "refs/heads/main",
-    sha: "b".repeat(40),
-    issuedAt: new Date(iat * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
-    part: 1,
-    parts: 1,
-    issued: devices.map((device, i) => ({
-      device,
-      jti: `${options.jti ?? `${runId}-${options.attempt ?? 1}`}-${i}`,
-      x5tS256:
-        options.x5tS256 ?? (current.has(device) ? thumbprintFromFingerprint(current.get(device)!) : "A".repeat(43)),
-      iat,
-      exp: iat + 86_400 * 365,
-      jwe: "eyJhbGciOiJFQ0RILUVTIn0.a.b.c.d",
-    })),
-  };
 }
 
 async function postIssuance(

@@ -69,7 +69,8 @@ export async function tokenRun(
   const size = Math.ceil(devices.length / parts);
   const comments: FakeComment[] = [];
   for (let part = 1; part <= parts; part++) {
-    const block = issuanceBlock(s, n, runId, devices.slice((part - 1) * size, part * size), part, parts);
+    const slice = devices.slice((part - 1) * size, part * size);
+    const block = issuanceBlock(s, n, runId, slice, { part, parts, jti: `${runId}-${part}` });
     const proof = await signIssuanceProof(block, key);
     const comment = s.gh.addComment(n, `${writeIssuanceBlock({ ...block, proof })}\n### Device tokens`, WORKFLOW_BOT);
     await s.probot.receive(commentEvent(s.gh, "created", comment));
@@ -81,13 +82,25 @@ export async function tokenRun(
   return comments;
 }
 
-function issuanceBlock(
+/** What an issuance block may say differently from a genuine one of the token workflow. */
+export interface BlockOptions {
+  attempt?: number;
+  workflow?: string;
+  /** The jti prefix of its entries (default `<runId>-<attempt>`). */
+  jti?: string;
+  /** Overrides the thumbprint of every entry (default: the device's recorded certificate). */
+  x5tS256?: string;
+  part?: number;
+  parts?: number;
+}
+
+/** The issuance block the token workflow would write for `devices` of request `n`. */
+export function issuanceBlock(
   s: Scenario,
   n: number,
   runId: number,
   devices: string[],
-  part: number,
-  parts: number,
+  options: BlockOptions = {},
 ): IssuanceBlock {
   const current = new Map(s.record(n).certificates.map((c) => [c.device, c.fingerprintSha256!]));
   const iat = Math.floor(Date.parse(s.gh.tick()) / 1000);
@@ -96,18 +109,19 @@ function issuanceBlock(
     repository: "acme/access-requests",
     request: n,
     runId,
-    runAttempt: 1,
+    runAttempt: options.attempt ?? 1,
     runUrl: `https://github.com/acme/access-requests/actions/runs/${runId}`,
-    workflow: TOKEN_WORKFLOW,
+    workflow: options.workflow ?? TOKEN_WORKFLOW,
     ref: "refs/heads/main",
     sha: "b".repeat(40),
     issuedAt: new Date(iat * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
-    part,
-    parts,
+    part: options.part ?? 1,
+    parts: options.parts ?? 1,
     issued: devices.map((device, i) => ({
       device,
-      jti: `${runId}-${part}-${i}`,
-      x5tS256: thumbprintFromFingerprint(current.get(device)!),
+      jti: `${options.jti ?? `${runId}-${options.attempt ?? 1}`}-${i}`,
+      x5tS256:
+        options.x5tS256 ?? (current.has(device) ? thumbprintFromFingerprint(current.get(device)!) : "A".repeat(43)),
       iat,
       exp: iat + 86_400 * 365,
       jwe: "eyJhbGciOiJFQ0RILUVTIn0.a.b.c.d",
