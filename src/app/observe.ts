@@ -23,7 +23,7 @@ import { recordSetupProblem } from "./ledger/setup.js";
 
 /**
  * Step 1 of a sync: everything the decision needs, read from GitHub once — the issue, its
- * comments, the record in the status comment, the reviewer answers for new command lines, the
+ * comments, the record from its ledger file, the reviewer answers for new command lines, the
  * app's own verdicts on a merged PR's certificates, the issuance reports with their proofs and
  * run attempts. I/O only: what to ask for comes from the same pure functions `plan` uses.
  */

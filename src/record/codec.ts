@@ -16,7 +16,9 @@ const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 export type RecordEncoding = "json" | "deflate";
 
 /**
- * The hidden block that carries the record inside the status comment. Plain JSON while it is
+ * The hidden block that carried the record inside the status comment before the ledger: read
+ * now only to migrate it once (src/app/ledger/), and written by tests that build such comments.
+ * Plain JSON while it is
  * small, so a person can read it with "view source"; raw-deflate + base64 for large requests
  * (500 devices with certificates and tokens), where JSON alone would break the comment limit.
  * `<`, `>` and `&` are written as JSON escapes so the block can never close the HTML comment.

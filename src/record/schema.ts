@@ -1,8 +1,9 @@
 import { z } from "zod";
 
 /**
- * The app's record of one production-access request: the source of truth the app writes into
- * its status comment, and that the token workflow reads before issuing anything.
+ * The app's record of one production-access request: the source of truth the app signs into its
+ * ledger file (`records/<issue>.json`, src/record/signature.ts), and that the token workflow
+ * reads and verifies before issuing anything.
  *
  * Two kinds of field live here:
  * - facts the app observed and cannot observe again (the command lines it first processed and
@@ -12,8 +13,8 @@ import { z } from "zod";
  *   They are stored so that readers (the token Action, a person reading the JSON) need no config
  *   and no replay to know where the request stands.
  *
- * The record proves nothing by itself: readers must check that the comment carrying it was
- * written by the app (its bot login), see `readRecord`.
+ * The record proves nothing by itself: readers verify its signature and subject
+ * (`verifyRecordFile`) before they believe it.
  */
 
 export const RECORD_SCHEMA_VERSION = 1 as const;
