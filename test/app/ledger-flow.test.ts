@@ -255,3 +255,23 @@ async function verifiedHead(s: Scenario, n: number): Promise<boolean> {
 async function auditorReplay(s: Scenario, n: number, keys: unknown[]) {
   return verifyLedgerHistory(s.gh.ledgerHistory(n), { keys }, { repository: "acme/access-requests", issue: n });
 }
+
+describe("a known content is not a known commit", () => {
+  it("refuses a byte-identical copy of a version this instance wrote, pushed after another instance's /reject", async () => {
+    const [s, n] = await approved();
+    // Instance A (s.probot) wrote V and remembers it; instance B records a reviewer's /reject.
+    const v = s.gh.ledgerText(n)!;
+    const b = await s.secondInstance();
+    const reject = s.gh.addComment(n, "/reject the DPA was withdrawn", "tom");
+    await b.receive(commentEvent(s.gh, "created", reject));
+    expect(s.record(n).stage).toBe("rejected");
+    // Someone with write access deletes the /reject comment and commits an exact copy of V.
+    s.gh.comments.delete(reject.id);
+    s.gh.pushLedger(n, v, "mallory");
+    expect(s.gh.ledgerText(n)).toBe(v);
+    // The next event reaches A.
+    await s.say(n, "mallory", "/status");
+    expect(s.record(n).stage).toBe("rejected");
+    expect(s.record(n).integrity.at(-1)).toMatchObject({ kind: "tampered", code: "not-by-app" });
+  });
+});
