@@ -39,7 +39,7 @@ export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promi
       deps.heads.forget({ at: deps.ledger.at, issue: issue.number });
       return { raced: true, wroteComment: false, wroteIssue: false, replies: 0, issue: null };
     }
-    deps.heads.remember({ at: deps.ledger.at, issue: issue.number }, written.sha);
+    deps.heads.remember({ at: deps.ledger.at, issue: issue.number }, written.commit, { text, sha: written.sha });
   }
   if (plan.status.kind === "create") await io.createComment(issue.number, plan.status.body);
   else if (plan.status.kind === "update") await io.updateComment(plan.status.id, plan.status.body);

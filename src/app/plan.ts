@@ -115,6 +115,7 @@ export function plan(o: Observation): Plan {
     issueUrl,
     requester,
     requesterId,
+    writer: o.botLogin,
     reclosed: o.prior?.reclosed ?? [],
     reduced,
     form,

@@ -49,3 +49,4 @@ export {
   type VersionVerdict,
   type HistoryFailureCode,
 } from "./ledger-history.js";
+export { madeBy, provenanceOf, type CommitProvenance, type ListedCommit } from "./provenance.js";

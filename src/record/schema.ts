@@ -294,6 +294,14 @@ export const recordSchema = z.object({
   requester: login,
   /** The issue author's GitHub user id: the requester is compared by it (logins can be renamed). */
   requesterId: z.number().int().positive().optional(),
+  /**
+   * The GitHub account that commits this record to the ledger (the app's bot), under the
+   * signature: a reader of the ledger (the token workflow, an auditor) accepts a head only when
+   * this account made its commit and GitHub verified it, so a byte-identical copy of a genuine
+   * version committed by anyone else is refused without configuring the app's name anywhere.
+   * Absent in versions written before issue 18.
+   */
+  writer: login.optional(),
 
   // derived
   stage: z.enum(STAGES),

@@ -42,7 +42,7 @@ describe("certificate pull requests", () => {
       "GET pulls/list-files",
       "GET issues/get",
       "GET issues/list-comments",
-      "GET repos/get-content",
+      "GET repos/list-commits",
     ]);
 
     await mergePr(s, 50, {

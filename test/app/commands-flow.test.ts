@@ -47,12 +47,12 @@ describe("slash commands", () => {
     // current); the configuration is revalidated (304: read at intake, unchanged since).
     const first = s.mark();
     const c = await s.say(n, "tom", "/check stage-testing");
-    // The ledger head is read (the one this process wrote: who made it is not asked again) and
-    // the new version written with compare-and-swap before the views.
+    // The ledger head's commit is asked (who made it; the one this process wrote, so its text is
+    // not read again) and the new version written with compare-and-swap before the views.
     expect(s.answersSince(first)).toEqual([
       "GET repos/get-content 304",
       "GET issues/list-comments 200",
-      "GET repos/get-content 200",
+      "GET repos/list-commits 200",
       "GET teams/get-membership-for-user-in-org 200",
       "PUT repos/create-or-update-file-contents 200",
       "PATCH issues/update-comment 200",
@@ -68,7 +68,7 @@ describe("slash commands", () => {
     expect(s.answersSince(next)).toEqual([
       "GET repos/get-content 304",
       "GET issues/list-comments 200",
-      "GET repos/get-content 200",
+      "GET repos/list-commits 200",
       "GET teams/get-membership-for-user-in-org 304",
       "PUT repos/create-or-update-file-contents 200",
       "PATCH issues/update-comment 200",

@@ -20,19 +20,18 @@ const CERTIFICATION_LABELS = [
 ];
 
 describe("intake", () => {
-  it("answers a valid request with its first signed record, one status comment and the certification labels, in seven requests", async () => {
+  it("answers a valid request with its first signed record, one status comment and the certification labels, in six requests", async () => {
     s = await Scenario.start();
     const mark = s.mark();
     const n = await s.open();
     // After the installation token and GET /app (once per process): config, comments, the
-    // ledger file (none yet), whether its path ever had a commit (a deleted record is not a new
-    // request), its first version — the first in the repository creates the ledger branch as an
-    // orphan (PUT answers 404, then tree, commit, ref) — the status comment, labels. Then, the
-    // first time only, the new labels get their colours.
-    expect(s.callsSince(mark).slice(0, 11)).toEqual([
+    // ledger file's commits (none: its path never had one, so this is a new request and not a
+    // deleted record), its first version — the first in the repository creates the ledger
+    // branch as an orphan (PUT answers 404, then tree, commit, ref) — the status comment,
+    // labels. Then, the first time only, the new labels get their colours.
+    expect(s.callsSince(mark).slice(0, 10)).toEqual([
       "GET repos/get-content",
       "GET issues/list-comments",
-      "GET repos/get-content",
       "GET repos/list-commits",
       "PUT repos/create-or-update-file-contents",
       "GET git/get-ref",
@@ -45,7 +44,7 @@ describe("intake", () => {
     expect(
       s
         .callsSince(mark)
-        .slice(11)
+        .slice(10)
         .every((c) => c === "PATCH issues/update-label"),
     ).toBe(true);
     expect(s.labels(n)).toEqual(CERTIFICATION_LABELS);
@@ -65,13 +64,12 @@ describe("intake", () => {
     expect(status).toContain("`/approve-certification`");
     expect(s.gh.botComments(n)).toHaveLength(1);
 
-    // A second request in the same repository: the branch and labels exist, exactly seven requests.
+    // A second request in the same repository: the branch and labels exist, exactly six requests.
     const again = s.mark();
     await s.open();
     expect(s.callsSince(again)).toEqual([
       "GET repos/get-content",
       "GET issues/list-comments",
-      "GET repos/get-content",
       "GET repos/list-commits",
       "PUT repos/create-or-update-file-contents",
       "POST issues/create-comment",
@@ -137,11 +135,12 @@ describe("intake", () => {
     const mark = s.mark();
     await s.probot.receive(event);
     // The old snapshot is noticed (the record's form is newer): the issue is re-read, nothing
-    // written. The ledger head is the one this process wrote, so who made it is not asked again.
+    // written. The ledger head's commit is asked (who made it); it is the one this process wrote,
+    // so its text is not read again.
     expect(s.callsSince(mark)).toEqual([
       "GET repos/get-content",
       "GET issues/list-comments",
-      "GET repos/get-content",
+      "GET repos/list-commits",
       "GET issues/get",
     ]);
     expect(s.gh.botComments(issue.number)).toEqual([status]);

@@ -1,7 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isOneRecordError } from "../../src/errors.js";
-import { gitBlobSha, LedgerIO, type LedgerLocation } from "../../src/app/github/ledger.js";
+import { gitBlobSha, LedgerIO, type LedgerHead, type LedgerLocation } from "../../src/app/github/ledger.js";
 import { GitHubIO } from "../../src/app/github/rest.js";
 import { MAX_LEDGER_FILE_BYTES, parseLedgerFile } from "../../src/record/ledger-file.js";
 import { FakeGitHub } from "./helpers/fake-github.js";
@@ -23,6 +23,13 @@ afterEach(() => {
   gh.assertClean();
 });
 
+/** The head file a read found (fails the test when it found none). */
+async function headOf(io: LedgerIO, issue: number, cached?: Parameters<LedgerIO["read"]>[1]): Promise<LedgerHead> {
+  const read = await io.read(issue, cached);
+  if (!read || !("text" in read)) throw new Error(`no head file for #${issue}`);
+  return read;
+}
+
 const file = (n: number) => `{"version":${n}}\n`;
 const opsSince = (from: number) => gh.apiCallsSince(from).map((r) => `${r.operationId} ${r.status}`);
 
@@ -38,36 +45,64 @@ describe("LedgerIO.read", () => {
     expect(await new LedgerIO(octokit, at).read(7)).toBeNull();
   });
 
-  it("gives the head's text and its git blob sha (what the contents API compares)", async () => {
-    gh.pushLedger(7, file(1));
-    const head = await new LedgerIO(octokit, at).read(7);
-    expect(head).toEqual({ text: file(1), sha: gitBlobSha(Buffer.from(file(1))) });
+  it("gives the head's text, its git blob sha (what the contents API compares) and the commit that put it there", async () => {
+    const pushed = gh.pushLedger(7, file(1), "mallory");
+    const head = await headOf(new LedgerIO(octokit, at), 7);
+    expect(head).toEqual({
+      text: file(1),
+      sha: gitBlobSha(Buffer.from(file(1))),
+      commit: { sha: pushed.sha, author: "mallory", committer: "mallory", verified: false },
+    });
     // git's own id of that blob (`printf '{"version":1}\n' | git hash-object --stdin`).
-    expect(head!.sha).toBe(gh.ledgerGit().fileAt(at.branch, "records/7.json")!.sha);
+    expect(head.sha).toBe(gh.ledgerGit().fileAt(at.branch, "records/7.json")!.sha);
   });
 
   it("reads a file over 1 MB (the raw media type: the JSON answer carries no content there)", async () => {
     const big = `${"x".repeat(2 * 1024 * 1024)}\n`;
     gh.pushLedger(7, big);
     const from = gh.requests.length;
-    expect((await new LedgerIO(octokit, at).read(7))?.text).toBe(big);
-    expect(opsSince(from)).toEqual(["repos/get-content 200"]);
+    expect((await headOf(new LedgerIO(octokit, at), 7)).text).toBe(big);
+    expect(opsSince(from)).toEqual(["repos/list-commits 200", "repos/get-content 200"]);
   });
 
   it("gives a file larger than MAX_LEDGER_FILE_BYTES as a bounded prefix with the blob's real sha (so it can be written over)", async () => {
     const big = "x".repeat(MAX_LEDGER_FILE_BYTES + 10);
     gh.pushLedger(7, big);
-    const head = await new LedgerIO(octokit, at).read(7);
-    expect(head!.text.length).toBe(MAX_LEDGER_FILE_BYTES + 1);
-    expect(head!.sha).toBe(gitBlobSha(Buffer.from(big)));
-    const written = await new LedgerIO(octokit, at).write(7, "{}\n", head!.sha, "recovered");
+    const head = await headOf(new LedgerIO(octokit, at), 7);
+    expect(head.text.length).toBe(MAX_LEDGER_FILE_BYTES + 1);
+    expect(head.sha).toBe(gitBlobSha(Buffer.from(big)));
+    const written = await new LedgerIO(octokit, at).write(7, "{}\n", head.sha, "recovered");
     expect(written.ok).toBe(true);
+  });
+
+  it("asks only for the head commit when the caller holds that commit's text, and reads a copy under another commit", async () => {
+    const io = new LedgerIO(octokit, at);
+    const written = await io.write(7, file(1), null, "v1");
+    const commit = written.ok ? written.commit : "";
+    const held = (c: string) => (c === commit ? { text: file(1), sha: gitBlobSha(Buffer.from(file(1))) } : undefined);
+    let from = gh.requests.length;
+    expect((await headOf(io, 7, held)).commit.sha).toBe(commit);
+    expect(opsSince(from)).toEqual(["repos/list-commits 200"]);
+    // The same bytes committed again by someone else over another version: same blob, another
+    // commit, read again. (A commit that leaves the file as it was does not touch its path.)
+    gh.pushLedger(7, file(2), "mallory");
+    const copy = gh.pushLedger(7, file(1), "mallory");
+    from = gh.requests.length;
+    const head = await io.read(7, held);
+    expect(head).toMatchObject({ text: file(1), commit: { sha: copy.sha, author: "mallory", verified: false } });
+    expect(opsSince(from)).toEqual(["repos/list-commits 200", "repos/get-content 200"]);
+  });
+
+  it("names the commit that deleted the file when the last commit that touched it deleted it", async () => {
+    gh.pushLedger(7, file(1));
+    const deleted = gh.deleteLedgerFile(7);
+    expect(await new LedgerIO(octokit, at).read(7)).toEqual({ deleted: expect.objectContaining({ sha: deleted.sha }) });
   });
 
   it("reads exactly MAX_LEDGER_FILE_BYTES (the bound itself is allowed)", async () => {
     const text = "x".repeat(MAX_LEDGER_FILE_BYTES);
     gh.pushLedger(7, text);
-    expect((await new LedgerIO(octokit, at).read(7))?.text.length).toBe(MAX_LEDGER_FILE_BYTES);
+    expect((await headOf(new LedgerIO(octokit, at), 7)).text.length).toBe(MAX_LEDGER_FILE_BYTES);
   });
 });
 
@@ -92,7 +127,11 @@ describe("LedgerIO.write (compare-and-swap)", () => {
     expect(root!.message).toBe("Record #7: opened");
     expect([...gh.ledgerGit().trees.get(root!.tree)!.keys()]).toEqual(["records/7.json"]);
     expect(gh.ledgerText(7)).toBe(file(1));
-    expect(await io.read(7)).toEqual({ text: file(1), sha: written.ok && written.sha });
+    expect(await io.read(7)).toMatchObject({
+      text: file(1),
+      sha: written.ok && written.sha,
+      commit: { sha: written.ok && written.commit, verified: true },
+    });
   });
 
   it("writes on top of the version read, and refuses a stale sha as a conflict (no throw, no write)", async () => {

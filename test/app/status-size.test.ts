@@ -236,6 +236,7 @@ describe("status comment size: 500 devices and repeated reissues", () => {
         issue: 7,
         issueUrl,
         requester: "jane",
+        writer: "onerecord-access[bot]",
         reduced: fromRecord,
         form: { at: at(0), bodySha256: "cd".repeat(32), valid: true, problems: [], applied: true },
         formLog: [{ at: at(0), bodySha256: "cd".repeat(32), valid: true, applied: true }],

@@ -4,7 +4,8 @@ import { OneRecordError } from "../../errors.js";
 import { readBoundedBody } from "../../record/bounded-body.js";
 import { ledgerFilePath, MAX_LEDGER_FILE_BYTES } from "../../record/ledger-file.js";
 import type { LedgerVersion } from "../../record/ledger-history.js";
-import type { HeadCommit, LedgerHead, LedgerPort, LedgerWrite } from "../ledger/port.js";
+import { provenanceOf, type ListedCommit } from "../../record/provenance.js";
+import type { CachedFile, HeadCommit, LedgerPort, LedgerRead, LedgerWrite } from "../ledger/port.js";
 
 /**
  * The ledger's I/O edge: `records/<issue>.json` on the ledger branch, read, listed and written
@@ -18,7 +19,7 @@ import type { HeadCommit, LedgerHead, LedgerPort, LedgerWrite } from "../ledger/
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
 export type LedgerLocation = LedgerPort["at"];
-export type { HeadCommit, LedgerHead, LedgerWrite } from "../ledger/port.js";
+export type { HeadCommit, LedgerHead, LedgerRead, LedgerWrite } from "../ledger/port.js";
 
 const CONFLICT: LedgerWrite = { ok: false, conflict: true };
 /** How many versions' texts `history` fetches at once (GitHub discourages bursts of parallel calls). */
@@ -50,51 +51,30 @@ export class LedgerIO implements LedgerPort {
   ) {}
 
   /**
-   * `records/<issue>.json` at the branch head; null when the file or the branch does not exist.
-   * A file larger than MAX_LEDGER_FILE_BYTES throws `io-error` (what someone with push access
-   * could put there must not cost unbounded memory). `sha` is git's id of the bytes read, which
-   * is the contents API's `sha` of a regular file; were the path made anything else (a symlink,
-   * by someone with push access), the next write fails as a conflict: compare-and-swap fails
-   * safe, and the caller bounds its retries.
+   * `records/<issue>.json` as the commit that last touched it on the branch left it, with that
+   * commit's provenance (see `HeadCommit`): one listing of the file's commits, then the text at
+   * that very commit unless `cached` holds it — so what is read and who made it are one pinned
+   * pair, and a head the process knows costs one request. `{ deleted }` when the last commit
+   * deleted the file; null when no commit touched the path or the branch does not exist.
+   * `sha` is git's id of the bytes read, which is the contents API's `sha` of a regular file;
+   * were the path made anything else (a symlink, by someone with push access), the next write
+   * fails as a conflict: compare-and-swap fails safe, and the caller bounds its retries.
    */
-  async read(issue: number): Promise<LedgerHead | null> {
+  async read(issue: number, cached?: (commit: string) => CachedFile | undefined): Promise<LedgerRead> {
     const path = ledgerFilePath(issue);
-    const file = await this.fileAt(path, this.at.branch);
-    if (file === null) return null;
+    const [commit] = await this.commitsTouching(path, 1);
+    if (!commit) return null;
+    const held = cached?.(commit.sha);
+    if (held) return { ...held, commit };
+    const file = await this.fileAt(path, commit.sha);
+    if (file === null) return { deleted: commit };
+    const text = Buffer.from(file.bytes).toString("utf8");
     // Larger than any record the app writes: someone else put it there. Its first bytes are
     // given (so verification says `too-large` and the app recovers from the history) with the
     // blob's real sha from the file's metadata (the `object` media type carries no content
     // above 1 MB), so the recovered version can be written over it: no request stalls on it.
-    if (file.truncated) return { text: Buffer.from(file.bytes).toString("utf8"), sha: await this.blobSha(path) };
-    return { text: Buffer.from(file.bytes).toString("utf8"), sha: gitBlobSha(file.bytes) };
-  }
-
-  /**
-   * The commit that last touched the file on the branch: its sha, the GitHub account GitHub links
-   * to its author, and whether GitHub verified its signature. A copy of an older genuine version
-   * verifies as a record; only this tells whether the app put it there. Null without a commit.
-   */
-  async headCommit(issue: number): Promise<HeadCommit | null> {
-    try {
-      const { data } = await this.octokit.rest.repos.listCommits({
-        owner: this.at.owner,
-        repo: this.at.repo,
-        sha: this.at.branch,
-        path: ledgerFilePath(issue),
-        per_page: 1,
-      });
-      const [commit] = data;
-      if (!commit) return null;
-      return {
-        sha: commit.sha,
-        author: commit.author?.login ?? null,
-        committer: commit.committer?.login ?? null,
-        verified: !!commit.commit.verification?.verified && commit.commit.verification.reason === "valid",
-      };
-    } catch (error) {
-      if (statusOf(error) === 404 || statusOf(error) === 409) return null;
-      throw error;
-    }
+    if (file.truncated) return { text, sha: await this.blobSha(path, commit.sha), commit };
+    return { text, sha: gitBlobSha(file.bytes), commit };
   }
 
   /**
@@ -107,7 +87,7 @@ export class LedgerIO implements LedgerPort {
   async history(issue: number, limit = 50): Promise<LedgerVersion[]> {
     if (!Number.isSafeInteger(limit) || limit <= 0) throw new RangeError("a history limit is a positive integer");
     const path = ledgerFilePath(issue);
-    const commits = await this.commitsTouching(path, limit);
+    const commits = (await this.commitsTouching(path, limit)).map((c) => c.sha);
     const versions: LedgerVersion[] = [];
     for (let i = 0; i < commits.length; i += HISTORY_PARALLEL) {
       const batch = commits.slice(i, i + HISTORY_PARALLEL);
@@ -190,12 +170,17 @@ export class LedgerIO implements LedgerPort {
     return { ok: true, sha: blob, commit: commit.data.sha };
   }
 
-  /** The shas of the commits on the branch that touched `path`, newest first, at most `limit`. */
-  private async commitsTouching(path: string, limit: number): Promise<string[]> {
+  /**
+   * The commits on the branch that touched `path`, newest first, at most `limit`, each with who
+   * made it: the GitHub accounts GitHub linked to its author and committer, and whether GitHub
+   * verified its signature. A copy of an older genuine version verifies as a record; only this
+   * tells whether the app put it there.
+   */
+  private async commitsTouching(path: string, limit: number): Promise<HeadCommit[]> {
     const perPage = Math.min(limit, 100);
-    const shas: string[] = [];
-    for (let page = 1; shas.length < limit; page++) {
-      let data: Array<{ sha: string }>;
+    const commits: HeadCommit[] = [];
+    for (let page = 1; commits.length < limit; page++) {
+      let data: ListedCommit[];
       try {
         ({ data } = await this.octokit.rest.repos.listCommits({
           owner: this.at.owner,
@@ -207,22 +192,22 @@ export class LedgerIO implements LedgerPort {
         }));
       } catch (error) {
         // 404: no such branch; 409: an empty repository. Either way the file has no history.
-        if (statusOf(error) === 404 || statusOf(error) === 409) return shas;
+        if (statusOf(error) === 404 || statusOf(error) === 409) return commits;
         throw error;
       }
-      shas.push(...data.slice(0, limit - shas.length).map((c) => c.sha));
+      commits.push(...data.slice(0, limit - commits.length).map(provenanceOf));
       if (data.length < perPage) break;
     }
-    return shas;
+    return commits;
   }
 
-  /** The contents API's sha of the file at the branch head, from its metadata only. */
-  private async blobSha(path: string): Promise<string> {
+  /** The contents API's sha of the file at `ref`, from its metadata only. */
+  private async blobSha(path: string, ref: string): Promise<string> {
     const { data } = await this.octokit.rest.repos.getContent({
       owner: this.at.owner,
       repo: this.at.repo,
       path,
-      ref: this.at.branch,
+      ref,
       mediaType: { format: "object" },
     });
     const sha = (data as { sha?: unknown }).sha;

@@ -1,39 +1,58 @@
+import type { CachedFile } from "./port.js";
+
 /**
- * The ledger heads this process knows the app made: per ledger file, the blob sha of the version
- * it last wrote or last found committed (and signed) by the app. Checking who made the head
- * costs a request; a head that is still the one this process knows needs no check. Any other
- * head — another instance's write, a restart, a copy of an older version pushed by someone
- * (its blob is that older version's, not the last known one) — is checked again, and a conflict
- * on a file forgets what was known of it. What this cannot see: with several instances, a
- * byte-identical copy of the version this process knows, pushed after another instance wrote a
- * newer one, passes for it until this process's next write conflicts (the ledger branch's
- * ruleset, docs/app.md, is what rules that out). Bounded: the oldest entries go first.
+ * The ledger heads this process knows the app made: per ledger file, the **commit** it last
+ * wrote or last found committed (and signed) by the app, with that commit's text. Keyed on the
+ * commit, never on the content: a byte-identical copy of a version this process wrote, pushed
+ * by someone else after another instance wrote a newer one, has the same blob sha but another
+ * commit, so it is never taken for the app's (issue 18). What it saves is reading the text
+ * again: the head's commit and its provenance are asked on every read (one request), the text
+ * only when the commit is not the one held here. A conflict on a file forgets what was known of
+ * it. Bounded by entries and by bytes of text: the oldest entries go first.
  */
-/** Which ledger file: its repository, branch and request. */
 export interface LedgerFileRef {
   at: { owner: string; repo: string; branch: string };
   issue: number;
 }
 
+interface Entry extends CachedFile {
+  commit: string;
+}
+
 export class KnownHeads {
-  private readonly heads = new Map<string, string>();
+  private readonly heads = new Map<string, Entry>();
+  private bytes = 0;
 
-  constructor(private readonly max = 10_000) {}
+  constructor(
+    private readonly max = 10_000,
+    private readonly maxBytes = 64 * 1024 * 1024,
+  ) {}
 
-  isKnown(file: LedgerFileRef, sha: string): boolean {
-    return this.heads.get(key(file)) === sha;
+  /** The text of `commit` when it is the head this process knows for `file`. */
+  fileAt(file: LedgerFileRef, commit: string): CachedFile | undefined {
+    const entry = this.heads.get(key(file));
+    return entry && entry.commit === commit ? { text: entry.text, sha: entry.sha } : undefined;
   }
 
-  /** After a conflict on `file`: its head is not what this process thought, so check it again. */
+  /** After a conflict on `file`: its head is not what this process thought, so read it again. */
   forget(file: LedgerFileRef): void {
-    this.heads.delete(key(file));
+    const k = key(file);
+    const entry = this.heads.get(k);
+    if (entry) this.bytes -= entry.text.length;
+    this.heads.delete(k);
   }
 
-  remember(file: LedgerFileRef, sha: string): void {
-    const k = key(file);
-    this.heads.delete(k);
-    this.heads.set(k, sha);
-    if (this.heads.size > this.max) this.heads.delete(this.heads.keys().next().value!);
+  /** `commit` is the app's and holds `head` (a write of this process, or a verified read). */
+  remember(file: LedgerFileRef, commit: string, head: CachedFile): void {
+    this.forget(file);
+    if (head.text.length > this.maxBytes) return;
+    this.heads.set(key(file), { commit, text: head.text, sha: head.sha });
+    this.bytes += head.text.length;
+    while (this.heads.size > this.max || this.bytes > this.maxBytes) {
+      const [oldest, entry] = this.heads.entries().next().value!;
+      this.heads.delete(oldest);
+      this.bytes -= entry.text.length;
+    }
   }
 }
 

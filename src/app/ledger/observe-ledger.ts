@@ -1,10 +1,10 @@
 import { isAuthoredBy } from "../../record/codec.js";
 import { verifyLedgerHistory } from "../../record/ledger-history.js";
+import { madeBy } from "../../record/provenance.js";
 import type { AccessRecord } from "../../record/schema.js";
 import { verifyRecordFile, type RecordSubject } from "../../record/signature.js";
 import type { SyncDeps } from "../deps.js";
 import type { CommentData } from "../github/rest.js";
-import type { HeadCommit } from "./port.js";
 import type { LedgerObservation } from "./source.js";
 import { UNCONFIGURED_MARKER } from "./notice.js";
 import { CONFIG_ERROR_MARKER } from "../handlers/config-error.js";
@@ -13,8 +13,8 @@ import { CONFIG_ERROR_MARKER } from "../handlers/config-error.js";
 export const RECOVERY_HISTORY = 20;
 
 /**
- * Reads what `recordSource` decides from: the head file (verified with `records.jwks`, and its
- * commit's provenance when the signature holds), the history only when the head cannot be used
+ * Reads what `recordSource` decides from: the head file (verified with `records.jwks`) with the
+ * provenance of the commit that put it there, the history only when the head cannot be used
  * or is missing on a request the app had seen, and the v1 record of the status comment only
  * when there is no file at all. I/O and verification; no decision.
  */
@@ -33,24 +33,24 @@ export async function observeLedger(
     (c) =>
       isAuthoredBy(c, deps.botLogin) && !c.body.includes(UNCONFIGURED_MARKER) && !c.body.includes(CONFIG_ERROR_MARKER),
   );
-  const file = await deps.ledger.read(issue);
+  const ref = { at: deps.ledger.at, issue };
+  const read = await deps.ledger.read(issue, (commit) => deps.heads.fileAt(ref, commit));
+  const file = read && !("deleted" in read) ? read : null;
   let head: LedgerObservation["head"] = null;
   if (file) {
     const verdict = await verifyRecordFile(file.text, jwks, subject);
-    // A copy of an older genuine version verifies too: only the commit tells who put it there
-    // (asked unless this process knows the head as the app's, see KnownHeads).
-    const known = verdict.ok && deps.heads.isKnown({ at: deps.ledger.at, issue }, file.sha);
-    const commit = verdict.ok && !known ? await deps.ledger.headCommit(issue) : null;
-    const byApp = known || (!!commit && madeByApp(commit, deps.botLogin));
-    if (byApp) deps.heads.remember({ at: deps.ledger.at, issue }, file.sha);
-    head = { sha: file.sha, verdict, byApp, commit: commit?.sha ?? null };
+    // A copy of an older genuine version verifies too: only the commit tells who put it there,
+    // and it is asked on every read (a known *content* is not a known *commit*).
+    const byApp = verdict.ok && madeBy(file.commit, deps.botLogin);
+    if (byApp) deps.heads.remember(ref, file.commit.sha, file);
+    head = { sha: file.sha, verdict, byApp, commit: file.commit.sha };
     if (!byApp) deps.log.warn({ issue, code: verdict.ok ? "not-by-app" : verdict.code }, "ledger head not usable");
   }
-  // The history is read when the head cannot be used, and when there is no file: a missing file
-  // is a new request only if no commit ever touched its path (a deleted one is recovered from its
-  // history, whatever the editable, deletable status comment says). A path never touched costs
-  // one empty commit listing.
-  const versions = !file || !head!.byApp ? await deps.ledger.history(issue, RECOVERY_HISTORY) : [];
+  // The history is read when the head cannot be used, and when the file was deleted: a missing
+  // file is a new request only if no commit ever touched its path (a deleted one is recovered
+  // from its history, whatever the editable, deletable status comment says). The read already
+  // listed the path's commits, so a path never touched costs nothing more.
+  const versions = (read && !file) || (head && !head.byApp) ? await deps.ledger.history(issue, RECOVERY_HISTORY) : [];
   const history = versions.length > 0 ? await verifyLedgerHistory(versions, jwks, subject) : null;
   const noFile = !file && !history;
   const v1 = noFile && status ? legacy(status) : null;
@@ -72,10 +72,4 @@ export async function observeLedger(
 function migratable(deps: Pick<SyncDeps, "config">, status: CommentData): boolean {
   const until = deps.config.records.migrateUntil;
   return !!until && Date.parse(status.updated_at) <= Date.parse(until);
-}
-
-/** Authored and committed by the app's bot, with a signature GitHub verified (see `HeadCommit`). */
-function madeByApp(commit: HeadCommit, botLogin: string): boolean {
-  const bot = botLogin.toLowerCase();
-  return commit.verified && commit.author?.toLowerCase() === bot && commit.committer?.toLowerCase() === bot;
 }

@@ -1,3 +1,4 @@
+import type { CommitProvenance } from "../../record/provenance.js";
 import type { LedgerVersion } from "../../record/ledger-history.js";
 
 /**
@@ -7,36 +8,37 @@ import type { LedgerVersion } from "../../record/ledger-history.js";
 export interface LedgerPort {
   /** Where the ledger lives, for messages: `owner/repo` and the branch. */
   readonly at: { owner: string; repo: string; branch: string };
-  /** The file at the branch head; null when the file or the branch does not exist. */
-  read(issue: number): Promise<LedgerHead | null>;
-  /** The commit that last touched the file on the branch, and whether the app made it. */
-  headCommit(issue: number): Promise<HeadCommit | null>;
+  /**
+   * The file as the commit that last touched it on the branch left it, with that commit's
+   * provenance; `{ deleted }` when that commit deleted it; null when no commit on the branch
+   * touched the path (or there is no branch). `cached` gives the text of a commit the caller
+   * already holds (see KnownHeads): then only the commit is asked for.
+   */
+  read(issue: number, cached?: (commit: string) => CachedFile | undefined): Promise<LedgerRead>;
   /** The file's versions, newest first (text null where a commit deleted it). */
   history(issue: number, limit?: number): Promise<LedgerVersion[]>;
   /** Compare-and-swap write against `previous` (the blob sha read; null: the file must not exist). */
   write(issue: number, text: string, previous: string | null, message: string): Promise<LedgerWrite>;
 }
 
-/** The file at the branch head. `sha` is the blob sha the contents API returns, for compare-and-swap. */
-export interface LedgerHead {
+/** A file's text and its blob sha (the contents API's `sha`, for compare-and-swap). */
+export interface CachedFile {
   text: string;
   sha: string;
 }
 
 /**
- * Who made the commit that last touched the file: `author` and `committer` are the GitHub
- * accounts GitHub linked to the commit's author and committer (null when none), `verified`
- * whether GitHub verified its signature. Commits the app makes through the contents API are
- * authored and committed by its bot and signed by GitHub. Anyone can write the author and
- * committer fields of a commit they push, and sign it with their own key — but a verified
- * signature binds the committer to the signer's account, so "committed by the bot, verified"
- * is what nobody else can produce.
+ * The file at the branch head: its text, its blob sha, and the commit that put it there. What is
+ * trusted is the commit (who made it), never the content alone: a byte-identical copy of a
+ * genuine version, committed by someone else, has the same blob sha and a different commit.
  */
-export interface HeadCommit {
-  sha: string;
-  author: string | null;
-  committer: string | null;
-  verified: boolean;
+export interface LedgerHead extends CachedFile {
+  commit: HeadCommit;
 }
+
+/** Who made the commit that last touched the file (src/record/provenance.ts). */
+export type HeadCommit = CommitProvenance;
+
+export type LedgerRead = LedgerHead | { deleted: HeadCommit } | null;
 
 export type LedgerWrite = { ok: true; sha: string; commit: string } | { ok: false; conflict: true };

@@ -81,6 +81,8 @@ export function assembleRecord(parts: {
   issueUrl: string;
   requester: string;
   requesterId?: number | undefined;
+  /** The account that commits the record (the app's bot): `AccessRecord.writer`. */
+  writer: string;
   /** Observed facts carried over from the prior record. */
   reclosed?: AccessRecord["reclosed"];
   reduced: ReduceOutput;
@@ -105,6 +107,7 @@ export function assembleRecord(parts: {
     issueUrl: parts.issueUrl,
     requester: parts.requester,
     ...(parts.requesterId !== undefined ? { requesterId: parts.requesterId } : {}),
+    writer: parts.writer,
     stage: r.stage,
     checklist: r.checklist,
     certification: r.certification,
