@@ -1,7 +1,8 @@
 import { OneRecordError } from "../src/errors.js";
 import { readBoundedBody } from "../src/record/bounded-body.js";
-import { ledgerFilePath, MAX_LEDGER_FILE_BYTES } from "../src/record/ledger-file.js";
+import { ledgerFilePath, MAX_HISTORY_BYTES, MAX_LEDGER_FILE_BYTES } from "../src/record/ledger-file.js";
 import type { LedgerVersion } from "../src/record/ledger-history.js";
+import { provenanceOf, type CommitProvenance } from "../src/record/provenance.js";
 import { httpStatus, statusOf, type Octokit } from "./github.js";
 
 /**
@@ -40,20 +41,27 @@ export async function readLedgerFile(octokit: Octokit, at: LedgerLocation, issue
 /** How many versions of the file the replay check reads: the app's own bound (LedgerIO.history). */
 export const LEDGER_HISTORY_LIMIT = 50;
 
+/** The file's recent versions, and who made the newest (the head's commit). */
+export interface LedgerHistoryRead {
+  versions: LedgerVersion[];
+  head: CommitProvenance | null;
+}
+
 /**
  * The file's versions on the branch, newest first, at most `limit`: the commits that touched it
  * (`GET commits?sha=<branch>&path=<file>`), then its text at each commit — pinned by commit sha,
  * so a write in between changes nothing read. `text` is null where a commit deleted the file, ""
- * where it is too large or not UTF-8 (the verifier refuses both).
+ * where it is too large or not UTF-8 (the verifier refuses both). `head` is the provenance of
+ * the newest commit, from the same listing.
  */
 export async function readLedgerHistory(
   octokit: Octokit,
   at: LedgerLocation,
   issue: number,
   limit = LEDGER_HISTORY_LIMIT,
-): Promise<LedgerVersion[]> {
+): Promise<LedgerHistoryRead> {
   const path = ledgerFilePath(issue);
-  let commits: string[];
+  let commits: CommitProvenance[];
   try {
     const { data } = await octokit.rest.repos.listCommits({
       owner: at.owner,
@@ -62,7 +70,7 @@ export async function readLedgerHistory(
       path,
       per_page: limit,
     });
-    commits = data.map((c) => c.sha);
+    commits = data.map(provenanceOf);
   } catch (error) {
     throw new OneRecordError(
       "io-error",
@@ -73,11 +81,18 @@ export async function readLedgerHistory(
     );
   }
   const versions: LedgerVersion[] = [];
-  for (const commit of commits.slice(0, limit)) {
+  let bytes = 0;
+  for (const { sha: commit } of commits.slice(0, limit)) {
+    // Past the budget the older versions are not fetched (`unread`): bounded work per run.
+    if (bytes > MAX_HISTORY_BYTES) {
+      versions.push({ commit, text: null, unread: true });
+      continue;
+    }
     const read = await readFileAt(octokit, at, path, commit);
+    bytes += read.kind === "file" ? (read.text?.length ?? 0) : read.kind === "too-large" ? MAX_LEDGER_FILE_BYTES : 0;
     versions.push({ commit, text: read.kind === "no-file" ? null : read.kind === "file" ? (read.text ?? "") : "" });
   }
-  return versions;
+  return { versions, head: commits[0] ?? null };
 }
 
 /** The file at a ref (a branch or a commit sha), raw, bounded; a 404 is "no-file". */

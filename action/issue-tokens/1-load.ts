@@ -4,13 +4,20 @@ import {
   verifyLedgerHistory,
   verifyRecordFile,
   type AccessRecord,
+  madeBy,
   type HistoryFailureCode,
-  type LedgerVersion,
   type RecordSubject,
 } from "../../src/record/index.js";
 import type { RunContext } from "../context.js";
 import { getIssue, type Octokit, type RequestIssue } from "../github.js";
-import { describe, readLedgerFile, readLedgerHistory, type LedgerLocation, type LedgerRead } from "../ledger.js";
+import {
+  describe,
+  readLedgerFile,
+  readLedgerHistory,
+  type LedgerHistoryRead,
+  type LedgerLocation,
+  type LedgerRead,
+} from "../ledger.js";
 
 /** Why there is no record to decide on; each is a refusal code of the same name. */
 export type LookupFailure = "records-unconfigured" | "no-record" | "record-unverified";
@@ -100,22 +107,28 @@ function elsewhere(at: LedgerLocation, subject: RecordSubject): boolean {
 
 /**
  * A head that verifies may still be a **replay**: someone who can push cannot sign, but can commit
- * a copy of an older genuine version (rolling the request back past a `/reject`). The file's
- * recent history (newest LEDGER_HISTORY_LIMIT versions) is judged by `verifyLedgerHistory`, as
- * the app and an auditor judge it; the head must be its valid newest version, and the very text
- * verified above (else the ledger moved while it was read: run again).
+ * a copy of an older genuine version (rolling the request back past a `/reject`). Two checks:
+ * - who made the head's commit: the account the signed record names as its `writer` (the app's
+ *   bot), with a signature GitHub verified — a copy committed by anyone else is refused, however
+ *   old the version it copies (a known content is not a known commit);
+ * - the file's recent history (newest LEDGER_HISTORY_LIMIT versions), judged by
+ *   `verifyLedgerHistory` as the app and an auditor judge it: the head must be its valid newest
+ *   version, and the very text verified above (else the ledger moved while it was read: run again).
  */
 export async function judgeHistory(
   head: Extract<RecordLookup, { found: true }>,
   headText: string | undefined,
-  versions: readonly LedgerVersion[],
+  history: LedgerHistoryRead,
   jwks: unknown,
   subject: RecordSubject,
 ): Promise<RecordLookup> {
-  const newest = versions[0];
-  if (!newest || newest.text !== headText) return unverified(head.source, "moved");
-  const history = await verifyLedgerHistory(versions, jwks, subject);
-  const verdict = history.versions[0];
+  const newest = history.versions[0];
+  if (!newest || newest.text !== headText || history.head?.sha !== newest.commit)
+    return unverified(head.source, "moved");
+  if (!head.record.writer) return unverified(head.source, "no-writer");
+  if (!madeBy(history.head, head.record.writer)) return unverified(head.source, "not-by-app");
+  const verdicts = await verifyLedgerHistory(history.versions, jwks, subject);
+  const verdict = verdicts.versions[0];
   if (verdict && !verdict.ok) return unverified(head.source, verdict.code);
   return head;
 }
@@ -133,13 +146,18 @@ function missing(why: string): RecordLookup {
 }
 
 /** The codes of the file's verification and of its history, and one of this step's own. */
-type VerificationCode = HistoryFailureCode | "moved";
+type VerificationCode = HistoryFailureCode | "moved" | "no-writer" | "not-by-app";
 
 /** One line per verification code (src/record/signature.ts, ledger-history.ts), in words that quote nothing of the file. */
 const WHY: Record<VerificationCode, string> = {
   missing: "the file was deleted",
+  unread: "it was not read: newer versions used up the read's budget",
   replayed: "it is a copy of an older version of the record (a rollback)",
   moved: "the ledger changed while it was read; run the workflow again",
+  "no-writer":
+    "it was written before records named the account that commits them; comment /status on the request so the app writes a version that does, then run the workflow again",
+  "not-by-app":
+    "the commit that put it there was not made by the app (a copy of a genuine version committed by someone else)",
   "too-large": "it is larger than any record the app writes",
   "not-json": "it is not JSON text",
   "not-jws": "it is not a flattened JWS",

@@ -7,11 +7,13 @@ import type { AccessRecord } from "./schema.js";
 /** One version of `records/<issue>.json` in the ledger branch's history. */
 export interface LedgerVersion {
   commit: string;
-  /** The file's text at that commit; null when the commit deleted it. */
+  /** The file's text at that commit; null when the commit deleted it (or it was not read). */
   text: string | null;
+  /** Not read: the newer versions used up the read's byte budget (MAX_HISTORY_BYTES). */
+  unread?: true;
 }
 
-export type HistoryFailureCode = RecordFailureCode | "missing" | "replayed";
+export type HistoryFailureCode = RecordFailureCode | "missing" | "replayed" | "unread";
 
 export type VersionVerdict =
   | { commit: string; ok: true; kid: string; alg: RecordAlgorithm }
@@ -53,7 +55,11 @@ export async function verifyLedgerHistory(
   const seen = new Set<string>();
   let last: string | null = null;
   for (let i = versions.length - 1; i >= 0; i--) {
-    const { commit, text } = versions[i]!;
+    const { commit, text, unread } = versions[i]!;
+    if (unread) {
+      verdicts[i] = { commit, ok: false, code: "unread", reason: "not read: newer versions used up the read's budget" };
+      continue;
+    }
     if (text === null) {
       verdicts[i] = { commit, ok: false, code: "missing", reason: "the commit deleted the ledger file" };
       continue;

@@ -27,6 +27,7 @@ import {
 } from "../helpers/pki.js";
 import {
   APP_LOGIN,
+  ledgerCommit,
   fingerprintOf,
   REPOSITORY,
   REQUEST,
@@ -121,7 +122,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   if (req.method === "GET" && url.pathname === `/repos/${REPOSITORY}/commits`) {
     const asked =
       url.searchParams.get("sha") === LEDGER_BRANCH && url.searchParams.get("path") === `records/${REQUEST}.json`;
-    return json(res, asked ? 200 : 404, asked ? (api.ledger === null ? [] : [{ sha: LEDGER_COMMIT }]) : {});
+    return json(res, asked ? 200 : 404, asked ? (api.ledger === null ? [] : [ledgerCommit(LEDGER_COMMIT)]) : {});
   }
   if (req.method === "GET" && url.pathname === `/repos/${REPOSITORY}/git/ref/heads%2Fonerecord-access%2Frecords`) {
     return json(res, 200, { ref: `refs/heads/${LEDGER_BRANCH}`, object: { sha: SHA, type: "commit" } });

@@ -8,7 +8,15 @@ import { loadRequest, type LedgerAccess } from "../../action/issue-tokens/1-load
 import { decide, type Decision } from "../../action/issue-tokens/2-decide.js";
 import { isOneRecordError } from "../../src/errors.js";
 import { MAX_LEDGER_FILE_BYTES, type RecordSigningKey } from "../../src/record/index.js";
-import { fakeFingerprint, REPOSITORY, REQUEST, REQUESTER, tokensRecord } from "./issue-tokens/fixtures.js";
+import {
+  APP_LOGIN,
+  fakeFingerprint,
+  ledgerCommit,
+  REPOSITORY,
+  REQUEST,
+  REQUESTER,
+  tokensRecord,
+} from "./issue-tokens/fixtures.js";
 import { jwksOf, LEDGER_BRANCH, ledgerText, recordKey, tamperPayload } from "./issue-tokens/ledger.js";
 
 /**
@@ -54,7 +62,12 @@ const commit = (n: number) => n.toString(16).padStart(40, "c");
  * the commits that touched it, and its text at each, raw. The history is read only when the head
  * verifies.
  */
-function mockFile(text: string, history: Array<string | null> = [text], repository = REPOSITORY) {
+function mockFile(
+  text: string,
+  history: Array<string | null> = [text],
+  repository = REPOSITORY,
+  headBy = ledgerCommit("", APP_LOGIN),
+) {
   const file = `/repos/${repository}/contents/records%2F${REQUEST}.json`;
   const raw = { "content-type": "application/vnd.github.raw+json; charset=utf-8" };
   nock(API)
@@ -63,7 +76,9 @@ function mockFile(text: string, history: Array<string | null> = [text], reposito
     .optionally()
     .reply(
       200,
-      history.map((_, i) => ({ sha: commit(history.length - i) })),
+      history.map((_, i) =>
+        i === 0 ? { ...headBy, sha: commit(history.length) } : ledgerCommit(commit(history.length - i)),
+      ),
     );
   history.forEach((version, i) => {
     const at = nock(API, { reqheaders: { accept: RAW } })
@@ -165,6 +180,35 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
     const { decision, messages } = await decideWith(access());
     expect(codes(decision)).toEqual(["record-unverified"]);
     expect(messages[0]).toMatch(/does not verify \(replayed\): it is a copy of an older version/);
+  });
+
+  it.each([
+    ["a person with push access", ledgerCommit("", "mallory", false)],
+    ["another app's bot, verified (a workflow's GITHUB_TOKEN)", ledgerCommit("", "github-actions[bot]", true)],
+    ["the app's name, unsigned (anyone can write author and committer)", ledgerCommit("", APP_LOGIN, false)],
+  ])(
+    "a genuine version whose head commit was made by %s is refused as not-by-app (a known content is not a known commit)",
+    async (_, by) => {
+      // The only version listed: a copy of a genuine version older than the history read, say.
+      const approved = await ledgerText(tokensRecord(devices), key);
+      mockIssue();
+      mockFile(approved, [approved], REPOSITORY, by);
+      const { decision, messages } = await decideWith(access());
+      expect(codes(decision)).toEqual(["record-unverified"]);
+      expect(messages[0]).toMatch(
+        /does not verify \(not-by-app\): the commit that put it there was not made by the app/,
+      );
+    },
+  );
+
+  it("a record that names no writer (written before issue 18) is refused as no-writer, saying how to refresh it", async () => {
+    const { writer: _, ...old } = tokensRecord(devices);
+    const text = await ledgerText(old, key);
+    mockIssue();
+    mockFile(text);
+    const { decision, messages } = await decideWith(access());
+    expect(codes(decision)).toEqual(["record-unverified"]);
+    expect(messages[0]).toMatch(/\(no-writer\).*comment \/status on the request/);
   });
 
   it("a history with tampered versions in between still accepts a valid, new head", async () => {
@@ -325,7 +369,7 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
     nock(API, reader)
       .get("/repos/acme/access-ledger/commits")
       .query(true)
-      .reply(200, [{ sha: commit(1) }]);
+      .reply(200, [ledgerCommit(commit(1))]);
     nock(API, reader)
       .get(`/repos/acme/access-ledger/contents/records%2F${REQUEST}.json`)
       .query({ ref: commit(1) })

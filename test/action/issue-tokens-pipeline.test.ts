@@ -10,7 +10,15 @@ import { issueTokens } from "../../action/issue-tokens/index.js";
 import { STATUS_MARKER, writeRecord, type AccessRecord, type RecordSigningKey } from "../../src/record/index.js";
 import { parseIssuanceComment } from "../../src/record/issuance-comment.js";
 import { DAY, makeIntermediate, makeLeaf, makeRoot, pemFile, signingSecret, type Issued } from "../helpers/pki.js";
-import { APP_LOGIN, fingerprintOf, REPOSITORY, REQUEST, REQUESTER, tokensRecord } from "./issue-tokens/fixtures.js";
+import {
+  APP_LOGIN,
+  fingerprintOf,
+  ledgerCommit,
+  REPOSITORY,
+  REQUEST,
+  REQUESTER,
+  tokensRecord,
+} from "./issue-tokens/fixtures.js";
 import { LEDGER_BRANCH, ledgerText, recordKey, recordsConfig } from "./issue-tokens/ledger.js";
 
 /**
@@ -78,7 +86,7 @@ function mockApi(labels: string[], ledger: string | null, comments: unknown[] = 
       .get(`/repos/${REPOSITORY}/commits`)
       .query(true)
       .optionally()
-      .reply(200, [{ sha: "c".repeat(40) }]);
+      .reply(200, [ledgerCommit("c".repeat(40))]);
     nock(API)
       .get(`/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`)
       .query({ ref: "c".repeat(40) })

@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isOneRecordError } from "../../src/errors.js";
 import { gitBlobSha, LedgerIO, type LedgerHead, type LedgerLocation } from "../../src/app/github/ledger.js";
 import { GitHubIO } from "../../src/app/github/rest.js";
-import { MAX_LEDGER_FILE_BYTES, parseLedgerFile } from "../../src/record/ledger-file.js";
+import { MAX_HISTORY_BYTES, MAX_LEDGER_FILE_BYTES, parseLedgerFile } from "../../src/record/ledger-file.js";
+import { verifyLedgerHistory } from "../../src/record/ledger-history.js";
+import { testRecordKey } from "./helpers/record-key.js";
 import { FakeGitHub } from "./helpers/fake-github.js";
 import { createTestProbot } from "./helpers/harness.js";
 
@@ -255,6 +257,25 @@ describe("LedgerIO.history", () => {
     expect(Buffer.byteLength(huge!.text!)).toBeLessThanOrEqual(MAX_LEDGER_FILE_BYTES + 3);
     expect(parseLedgerFile(huge!.text)).toMatchObject({ ok: false, code: "too-large" });
     expect(genuine!.text).toBe(file(1));
+  });
+});
+
+describe("LedgerIO.history bounds the work of one read (issue 18)", () => {
+  it("fetches no more versions once MAX_HISTORY_BYTES were read: the older ones are unread", async () => {
+    gh.pushLedger(7, file(1), gh.bot);
+    const padding = Math.ceil(MAX_HISTORY_BYTES / MAX_LEDGER_FILE_BYTES) + 1;
+    for (let i = 0; i < padding + 2; i++) gh.pushLedger(7, `${i}${"x".repeat(MAX_LEDGER_FILE_BYTES)}`, "mallory");
+    const from = gh.requests.length;
+    const history = await new LedgerIO(octokit, at).history(7, 20);
+    expect(history).toHaveLength(padding + 3);
+    const fetched = gh.apiCallsSince(from).filter((r) => r.operationId === "repos/get-content").length;
+    expect(fetched).toBeLessThan(history.length);
+    expect(history.at(-1)).toEqual({ commit: expect.any(String), text: null, unread: true });
+    const verdicts = await verifyLedgerHistory(history, (await testRecordKey()).jwks, {
+      repository: "acme/access-requests",
+      issue: 7,
+    });
+    expect(verdicts.versions.at(-1)).toMatchObject({ ok: false, code: "unread" });
   });
 });
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { ProbotOctokit } from "probot";
 import { OneRecordError } from "../../errors.js";
 import { readBoundedBody } from "../../record/bounded-body.js";
-import { ledgerFilePath, MAX_LEDGER_FILE_BYTES } from "../../record/ledger-file.js";
+import { ledgerFilePath, MAX_HISTORY_BYTES, MAX_LEDGER_FILE_BYTES } from "../../record/ledger-file.js";
 import type { LedgerVersion } from "../../record/ledger-history.js";
 import { provenanceOf, type ListedCommit } from "../../record/provenance.js";
 import type { CachedFile, HeadCommit, LedgerPort, LedgerRead, LedgerWrite } from "../ledger/port.js";
@@ -82,19 +82,26 @@ export class LedgerIO implements LedgerPort {
    * commit removed the file, and [] when the branch does not exist. A version larger than the
    * bound is given as its first MAX_LEDGER_FILE_BYTES + 1 bytes: enough for `parseLedgerFile`
    * to judge it `too-large`, without buffering it and without one hostile version hiding the
-   * valid ones before it (the app continues from the newest valid version).
+   * valid ones before it (the app continues from the newest valid version). Once the versions
+   * read pass MAX_HISTORY_BYTES, the older ones are given `unread`, not fetched.
    */
   async history(issue: number, limit = 50): Promise<LedgerVersion[]> {
     if (!Number.isSafeInteger(limit) || limit <= 0) throw new RangeError("a history limit is a positive integer");
     const path = ledgerFilePath(issue);
     const commits = (await this.commitsTouching(path, limit)).map((c) => c.sha);
     const versions: LedgerVersion[] = [];
+    let bytes = 0;
     for (let i = 0; i < commits.length; i += HISTORY_PARALLEL) {
       const batch = commits.slice(i, i + HISTORY_PARALLEL);
-      const texts = await Promise.all(batch.map((commit) => this.fileAt(path, commit)));
-      texts.forEach((file, j) =>
-        versions.push({ commit: batch[j]!, text: file === null ? null : Buffer.from(file.bytes).toString("utf8") }),
-      );
+      if (bytes > MAX_HISTORY_BYTES) {
+        versions.push(...batch.map((commit) => ({ commit, text: null, unread: true as const })));
+        continue;
+      }
+      const files = await Promise.all(batch.map((commit) => this.fileAt(path, commit)));
+      files.forEach((file, j) => {
+        bytes += file?.bytes.length ?? 0;
+        versions.push({ commit: batch[j]!, text: file === null ? null : Buffer.from(file.bytes).toString("utf8") });
+      });
     }
     return versions;
   }

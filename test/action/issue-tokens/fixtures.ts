@@ -10,6 +10,19 @@ export const APP_LOGIN = "onerecord-access[bot]";
 export const REQUEST_SHA = "5d41402abc4b2a76b9719d911017c592aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 export const ISSUE_URL = `https://github.com/${REPOSITORY}/issues/${REQUEST}`;
 
+/**
+ * One entry of `GET /repos/{o}/{r}/commits` for a ledger commit: by default made by the app
+ * (authored and committed by its bot, signature verified by GitHub), as the contents API makes it.
+ */
+export function ledgerCommit(sha: string, by = APP_LOGIN, verified = true) {
+  return {
+    sha,
+    author: { login: by, type: by.endsWith("[bot]") ? "Bot" : "User" },
+    committer: { login: by, type: by.endsWith("[bot]") ? "Bot" : "User" },
+    commit: { verification: { verified, reason: verified ? "valid" : "unsigned" } },
+  };
+}
+
 const at = (day: number) => new Date(Date.UTC(2026, 5, day)).toISOString();
 
 /** "AB:CD:…" SHA-256 of a DER, as the library and the record spell fingerprints. */
@@ -52,6 +65,7 @@ export function tokensRecord(
     issue: REQUEST,
     issueUrl: ISSUE_URL,
     requester: REQUESTER,
+    writer: APP_LOGIN,
     stage: "tokens",
     checklist: ["stage-testing", "legal-agreements", "account-review", "network-review"].map((item) => ({
       item,
