@@ -17,7 +17,7 @@ import type { RunFacts } from "./issuance/judge.js";
 import { attemptKey, issuanceCandidates, runsToObserve, type IssuanceCandidate } from "./issuance/reports.js";
 import { certificatesNow, issuanceExpectations, requestInEffect } from "./plan.js";
 import { unseenLines, type NewLine } from "./state/observed-lines.js";
-import { observeLedger } from "./ledger/observe-ledger.js";
+import { observeLedger, observeLedgerProtection } from "./ledger/observe-ledger.js";
 import { recordSource, type RecordSource } from "./ledger/source.js";
 import { recordSetupProblem } from "./ledger/setup.js";
 
@@ -42,7 +42,10 @@ export interface Observation {
    * `source.rebuilding`: the app had seen this request but no version of its ledger file verifies.
    */
   source: Omit<RecordSource, "prior">;
-  /** Why the app cannot keep a signed record at all (no key, key not published); null when it can. */
+  /**
+   * Why the app cannot keep a signed record at all (no key, key not published, the ledger branch
+   * without its ruleset); null when it can.
+   */
   setupProblem: string | null;
   /** When this observation was made: the time of an integrity incident found now. */
   observedAt: string;
@@ -100,7 +103,8 @@ export async function observe(
   let issue = issueIn;
   let form = parseRequestForm(issue.body);
   if (!status && !form.recognized) return null;
-  const setupProblem = recordSetupProblem(deps.config, deps.recordKey);
+  // No key, no published key, or an unprotected ledger branch: nothing advances (plan.ts).
+  const setupProblem = recordSetupProblem(deps.config, deps.recordKey) ?? (await observeLedgerProtection(deps));
   const observedAt = new Date().toISOString();
   const source = setupProblem
     ? recordSource({ head: null, history: null, legacy: null, seenBefore: false }, observedAt)

@@ -50,3 +50,9 @@ export {
   type HistoryFailureCode,
 } from "./ledger-history.js";
 export { madeBy, provenanceOf, type CommitProvenance, type ListedCommit } from "./provenance.js";
+export {
+  ledgerProtectionProblem,
+  missingLedgerRules,
+  REQUIRED_LEDGER_RULES,
+  LEDGER_RULESET_DOCS,
+} from "./ledger-protection.js";

@@ -275,3 +275,51 @@ describe("a known content is not a known commit", () => {
     expect(s.record(n).integrity.at(-1)).toMatchObject({ kind: "tampered", code: "not-by-app" });
   });
 });
+
+/** A status comment as a person reads it: Markdown's backslash escapes removed. */
+const unescaped = (body: string) => body.replace(/\\(.)/g, "$1");
+
+describe("the ledger branch's protection is a checked precondition", () => {
+  it("advances nothing without the ruleset, says exactly what to configure, and runs the waiting commands once it is there", async () => {
+    s = await Scenario.start();
+    s.gh.branchRules.set("onerecord-access/records", []);
+    const n = await s.open();
+    await s.say(n, "rita", "/check stage-testing");
+    expect(s.gh.ledgerText(n)).toBeNull();
+    const notice = unescaped(s.gh.statusComment(n)!.body);
+    expect(notice).toMatch(/Nothing on this request advances/);
+    expect(notice).toMatch(/branch onerecord-access\/records of acme\/access-requests is not protected/);
+    expect(notice).toMatch(/“Restrict deletions” and “Block force pushes”/);
+    expect(s.labels(n)).toEqual([]);
+    // /status shows the same, and still nothing is recorded.
+    await s.say(n, "jane", "/status");
+    expect(s.gh.ledgerText(n)).toBeNull();
+    // The operator adds the ruleset: the next event records the request and the waiting /check.
+    s.gh.branchRules.set("onerecord-access/records", [{ type: "deletion" }, { type: "non_fast_forward" }]);
+    await s.say(n, "jane", "/status");
+    expect(s.record(n).checklist.map((c) => c.item)).toEqual(["stage-testing"]);
+    expect(s.gh.statusComment(n)!.body).not.toMatch(/not protected/);
+  });
+
+  it("names only the missing rule: deletions restricted but force pushes allowed is refused too", async () => {
+    const [s, n] = await approved();
+    s.gh.branchRules.set("onerecord-access/records", [{ type: "deletion" }, { type: "update" }]);
+    const before = s.gh.ledgerHistory(n).length;
+    await s.say(n, "tom", "/reject the DPA was withdrawn");
+    expect(s.gh.ledgerHistory(n).length).toBe(before);
+    expect(s.record(n).stage).toBe("certificates");
+    const notice = unescaped(s.gh.statusComment(n)!.body);
+    expect(notice).toMatch(/with “Block force pushes”/);
+    expect(notice).not.toMatch(/Restrict deletions/);
+  });
+
+  it("fails closed when the rules cannot be read (the ledger repository not reachable)", async () => {
+    s = await Scenario.start();
+    s.gh.branchRulesStatus = 404;
+    const n = await s.open();
+    expect(s.gh.ledgerText(n)).toBeNull();
+    expect(unescaped(s.gh.statusComment(n)!.body)).toMatch(
+      /cannot read the rules of the ledger branch .* \(HTTP 404\)/,
+    );
+  });
+});

@@ -12,12 +12,15 @@ interface CachedResponse {
 
 /**
  * Reads the app repeats on nearly every event and that rarely change: the configuration file
- * (wherever Probot's loader looks for it) and team memberships. Only these are revalidated.
+ * (wherever Probot's loader looks for it), team memberships, and the rules in force on a branch
+ * (the ledger's protection, asked on every event that syncs a request). Only these are
+ * revalidated.
  */
 const CONFIG_FILE = CONFIG_PATH.split("/").at(-1)!;
 const REVALIDATED = [
   new RegExp(`^/repos/[^/]+/[^/]+/contents/\\.github/${CONFIG_FILE.replace(/\./g, "\\.")}$`),
   /^\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+$/,
+  /^\/repos\/[^/]+\/[^/]+\/rules\/branches\/.+$/,
 ];
 
 /**

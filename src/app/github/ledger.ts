@@ -107,6 +107,22 @@ export class LedgerIO implements LedgerPort {
   }
 
   /**
+   * `GET /repos/{owner}/{repo}/rules/branches/{branch}`: the rules in force on the ledger branch
+   * (it answers for a branch that does not exist yet too: rulesets target names). Asked as a
+   * conditional request (src/app/github/conditional.ts), so after the first time in a process
+   * an unchanged answer is a 304, which GitHub does not count against the rate limit.
+   */
+  async rules(): Promise<Array<{ type: string }>> {
+    const { data } = await this.octokit.rest.repos.getBranchRules({
+      owner: this.at.owner,
+      repo: this.at.repo,
+      branch: this.at.branch,
+      per_page: 100,
+    });
+    return data.map((rule) => ({ type: rule.type }));
+  }
+
+  /**
    * Compare-and-swap: the contents API writes only when `sha` names the file's current blob
    * (`previous` null: only when there is no file yet), so of two instances that read the same
    * version, exactly one writes and the other is told. A missing branch is created as an orphan

@@ -15,7 +15,7 @@ export function renderSetupNotice(problem: string): string {
     "## Production access request · waiting for the app's configuration",
     "",
     "> [!WARNING]",
-    `> The app cannot keep a signed record of this request: ${escapeText(problem)}.`,
+    `> The app cannot keep a signed record of this request: ${escapeText(problem, 600)}.`,
     "> Nothing on this request advances until an operator fixes it. Commands written meanwhile are kept in the",
     "> comments and run, in order, once the app can record them.",
     "",

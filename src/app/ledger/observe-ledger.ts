@@ -1,6 +1,7 @@
 import { isAuthoredBy } from "../../record/codec.js";
 import { verifyLedgerHistory } from "../../record/ledger-history.js";
 import { madeBy } from "../../record/provenance.js";
+import { LEDGER_RULESET_DOCS, ledgerProtectionProblem, missingLedgerRules } from "../../record/ledger-protection.js";
 import type { AccessRecord } from "../../record/schema.js";
 import { verifyRecordFile, type RecordSubject } from "../../record/signature.js";
 import type { SyncDeps } from "../deps.js";
@@ -72,4 +73,26 @@ export async function observeLedger(
 function migratable(deps: Pick<SyncDeps, "config">, status: CommentData): boolean {
   const until = deps.config.records.migrateUntil;
   return !!until && Date.parse(status.updated_at) <= Date.parse(until);
+}
+
+/**
+ * Why the ledger cannot be trusted for want of protection (src/record/ledger-protection.ts), or
+ * null: the rules in force on the ledger branch, asked on every sync (a conditional request:
+ * free of rate limit while they do not change). Rules the app may not read (403, 404: the
+ * ledger repository is not reachable) fail closed, saying so.
+ */
+export async function observeLedgerProtection(deps: Pick<SyncDeps, "ledger" | "log">): Promise<string | null> {
+  let rules: Array<{ type: string }>;
+  try {
+    rules = await deps.ledger.rules();
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status !== 403 && status !== 404) throw error;
+    const { owner, repo, branch } = deps.ledger.at;
+    return `the app cannot read the rules of the ledger branch ${branch} of ${owner}/${repo} (HTTP ${status}): install the app on that repository (${LEDGER_RULESET_DOCS})`;
+  }
+  const problem = ledgerProtectionProblem(rules, deps.ledger.at);
+  if (problem)
+    deps.log.warn({ ledger: deps.ledger.at, missing: missingLedgerRules(rules) }, "ledger branch unprotected");
+  return problem;
 }

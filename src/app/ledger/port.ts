@@ -17,6 +17,11 @@ export interface LedgerPort {
   read(issue: number, cached?: (commit: string) => CachedFile | undefined): Promise<LedgerRead>;
   /** The file's versions, newest first (text null where a commit deleted it). */
   history(issue: number, limit?: number): Promise<LedgerVersion[]>;
+  /**
+   * The active rules GitHub lists for the ledger branch (every ruleset that targets it), for the
+   * protection precondition (src/record/ledger-protection.ts). Read access suffices.
+   */
+  rules(): Promise<Array<{ type: string }>>;
   /** Compare-and-swap write against `previous` (the blob sha read; null: the file must not exist). */
   write(issue: number, text: string, previous: string | null, message: string): Promise<LedgerWrite>;
 }

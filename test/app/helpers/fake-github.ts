@@ -335,6 +335,19 @@ export class FakeGitHub {
   /** The record key's public JWKS that `setConfig` publishes (see test/app/helpers/record-key.ts). */
   recordJwks: unknown;
 
+  /**
+   * The rules in force on each branch (`GET rules/branches/{branch}`), by branch name; a branch
+   * not listed has none. The ledger branch starts with docs/app.md's ruleset.
+   */
+  /** What `GET rules/branches/{branch}` answers with: 200, or an error status (a repository the app cannot reach). */
+  branchRulesStatus = 200;
+  readonly branchRules = new Map<string, Array<{ type: string }>>([
+    [
+      "onerecord-access/records",
+      [{ type: "creation" }, { type: "update" }, { type: "deletion" }, { type: "non_fast_forward" }],
+    ],
+  ]);
+
   /** The ledger branch is gone, history and all (a force push or a deleted branch). */
   wipeLedger(): void {
     this.ledgerGit().branches.delete(this.ledger.branch);
@@ -675,6 +688,19 @@ export class FakeGitHub {
         if (ref === this.defaultBranch && git && !git.resolve(ref))
           return this.branch.listCommits(p[2]!, p[3]!, url, (u) => this.userJson(u));
         return gitRoute(this, op, url, body, accept, author)!;
+      }
+      case "repos/get-branch-rules": {
+        if (this.branchRulesStatus !== 200) return [this.branchRulesStatus, { message: "Not Found" }];
+        const rules = this.branchRules.get(p.slice(6).join("/")) ?? [];
+        return [
+          200,
+          rules.map((rule, i) => ({
+            ...rule,
+            ruleset_source_type: "Repository",
+            ruleset_source: `${p[2]}/${p[3]}`,
+            ruleset_id: 40 + i,
+          })),
+        ];
       }
       case "repos/list-pull-requests-associated-with-commit":
         return this.branch.pullsOf(p[2]!, p[3]!, p[5]!, (u) => this.userJson(u));
