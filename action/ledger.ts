@@ -38,6 +38,35 @@ export async function readLedgerFile(octokit: Octokit, at: LedgerLocation, issue
   return (await branchExists(octokit, at)) ? read : { kind: "no-branch" };
 }
 
+/**
+ * The rules in force on the ledger branch (`GET …/rules/branches/<branch>`: every ruleset that
+ * targets it; read access suffices, GITHUB_TOKEN always has it for its own repository), or the
+ * HTTP status when they cannot be read (403, 404: a ledger repository this token cannot reach).
+ * Any other failure throws `io-error`.
+ */
+export async function readLedgerRules(
+  octokit: Octokit,
+  at: LedgerLocation,
+): Promise<{ ok: true; rules: Array<{ type: string }> } | { ok: false; status: number }> {
+  try {
+    const { data } = await octokit.rest.repos.getBranchRules({
+      owner: at.owner,
+      repo: at.repo,
+      branch: at.branch,
+      per_page: 100,
+    });
+    return { ok: true, rules: data.map((rule) => ({ type: rule.type })) };
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === 403 || status === 404) return { ok: false, status };
+    throw new OneRecordError(
+      "io-error",
+      `GitHub API: cannot read the rules of the branch ${at.branch} of ${at.owner}/${at.repo}${statusOf(error)}`,
+      { cause: error },
+    );
+  }
+}
+
 /** How many versions of the file the replay check reads: the app's own bound (LedgerIO.history). */
 export const LEDGER_HISTORY_LIMIT = 50;
 

@@ -4,6 +4,7 @@ import {
   verifyLedgerHistory,
   verifyRecordFile,
   type AccessRecord,
+  ledgerProtectionProblem,
   madeBy,
   type HistoryFailureCode,
   type RecordSubject,
@@ -14,13 +15,14 @@ import {
   describe,
   readLedgerFile,
   readLedgerHistory,
+  readLedgerRules,
   type LedgerHistoryRead,
   type LedgerLocation,
   type LedgerRead,
 } from "../ledger.js";
 
 /** Why there is no record to decide on; each is a refusal code of the same name. */
-export type LookupFailure = "records-unconfigured" | "no-record" | "record-unverified";
+export type LookupFailure = "records-unconfigured" | "ledger-unprotected" | "no-record" | "record-unverified";
 
 export type RecordLookup =
   | { found: true; record: AccessRecord; kid: string; source: string }
@@ -58,11 +60,28 @@ export async function loadRequest(
   const { jwks } = ledger.records;
   if (!jwks) return { issue, record: unconfigured() };
   const at = ledgerLocation(ledger.records, context);
+  const unprotected = await judgeProtection(ledger.octokit, at);
+  if (unprotected) return { issue, record: unprotected };
   const read = await readLedgerFile(ledger.octokit, at, request);
   const head = await judgeLedger(read, jwks, subject, at);
   if (!head.found || read.kind !== "file") return { issue, record: head };
   const history = await readLedgerHistory(ledger.octokit, at, request);
   return { issue, record: await judgeHistory(head, read.text, history, jwks, subject) };
+}
+
+/**
+ * The ledger's protection, a precondition (src/record/ledger-protection.ts): a branch that can be
+ * deleted or force-pushed back to an older genuine commit could hand this step a rejected
+ * request's earlier record, so nothing is issued without the ruleset. Null when it is in force.
+ */
+async function judgeProtection(octokit: Octokit, at: LedgerLocation): Promise<RecordLookup | null> {
+  const read = await readLedgerRules(octokit, at);
+  const problem = read.ok
+    ? ledgerProtectionProblem(read.rules, at)
+    : `the rules of the ledger branch ${at.branch} of ${at.owner}/${at.repo} cannot be read (HTTP ${read.status}); give the workflow a records-token that can read that repository`;
+  return problem
+    ? { found: false, code: "ledger-unprotected", reason: `${problem}; nothing is issued until then` }
+    : null;
 }
 
 /** `records.repository` when set, else this repository; always `records.branch`. */

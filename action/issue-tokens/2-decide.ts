@@ -15,6 +15,7 @@ export type RefusalCode =
   | "wrong-run"
   | "not-a-request"
   | "records-unconfigured"
+  | "ledger-unprotected"
   | "no-record"
   | "record-unverified"
   | "record-mismatch"

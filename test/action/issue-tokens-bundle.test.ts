@@ -65,6 +65,8 @@ const api = {
   comments: [] as Comment[],
   /** records/7.json at the head of the ledger branch; null: no such file. */
   ledger: null as string | null,
+  /** True: the ledger branch has no ruleset (GET rules/branches answers []). */
+  unprotected: false,
   posted: [] as Comment[],
   requests: [] as Array<{ method: string; url: string; authorization: string | undefined }>,
 };
@@ -118,6 +120,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     if (api.ledger === null) return json(res, 404, { message: "Not Found" });
     res.writeHead(200, { "content-type": "application/vnd.github.raw+json; charset=utf-8" });
     return void res.end(api.ledger);
+  }
+  if (req.method === "GET" && url.pathname === `/repos/${REPOSITORY}/rules/branches/onerecord-access%2Frecords`) {
+    // The ledger branch's ruleset (docs/app.md), unless a test takes it away.
+    return json(res, 200, api.unprotected ? [] : [{ type: "deletion" }, { type: "non_fast_forward" }]);
   }
   if (req.method === "GET" && url.pathname === `/repos/${REPOSITORY}/commits`) {
     const asked =
@@ -401,6 +407,23 @@ describe("action/dist/index.js in mode issue-tokens, run as the runner runs it",
     expect(refused.outputs["issued-count"]).toBe("0");
     expect(api.posted).toEqual([]);
     expectNoSecrets(refused, []);
+  });
+
+  it("refuses while the ledger branch has no ruleset, saying in the job summary what to configure", async () => {
+    api.ledger = await ledgerText(appRecord(), recordSigner);
+    api.labels = ["access: tokens"];
+    api.posted = [];
+    api.unprotected = true;
+    try {
+      const refused = await run();
+      expect(refused.code).toBe(1);
+      expect(refused.summary).toContain("ledger-unprotected");
+      expect(refused.summary).toMatch(/Restrict deletions.*Block force pushes/);
+      expect(refused.outputs["issued-count"]).toBe("0");
+      expect(api.posted).toEqual([]);
+    } finally {
+      api.unprotected = false;
+    }
   });
 
   it("fails on a missing signing key, naming the input", async () => {

@@ -53,6 +53,7 @@ function mockIssue() {
   nock(API)
     .get(`/repos/${REPOSITORY}/issues/${REQUEST}`)
     .reply(200, { id: 1, number: REQUEST, user: { login: REQUESTER, type: "User" }, labels: [] });
+  mockRules();
 }
 
 const commit = (n: number) => n.toString(16).padStart(40, "c");
@@ -62,6 +63,17 @@ const commit = (n: number) => n.toString(16).padStart(40, "c");
  * the commits that touched it, and its text at each, raw. The history is read only when the head
  * verifies.
  */
+/** The ledger branch's rules (docs/app.md's ruleset by default): asked before the file is read. */
+function mockRules(rules: Array<{ type: string }> = PROTECTED, repository = REPOSITORY, status = 200) {
+  nock(API)
+    .get(`/repos/${repository}/rules/branches/${encodeURIComponent(LEDGER_BRANCH)}`)
+    .query(true)
+    .optionally()
+    .reply(status, status === 200 ? rules : { message: "Not Found" });
+}
+
+const PROTECTED = [{ type: "deletion" }, { type: "non_fast_forward" }, { type: "update" }];
+
 function mockFile(
   text: string,
   history: Array<string | null> = [text],
@@ -292,6 +304,46 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
     );
   });
 
+  it.each([
+    ["no ruleset", [], /with “Restrict deletions” and “Block force pushes”/],
+    [
+      "deletions restricted, force pushes allowed",
+      [{ type: "deletion" }, { type: "update" }],
+      /with “Block force pushes”/,
+    ],
+    ["force pushes blocked, deletion allowed", [{ type: "non_fast_forward" }], /with “Restrict deletions”/],
+  ])(
+    "an unprotected ledger branch (%s) is refused as ledger-unprotected before the ledger is read",
+    async (_, rules, says) => {
+      nock.cleanAll();
+      nock(API)
+        .get(`/repos/${REPOSITORY}/issues/${REQUEST}`)
+        .reply(200, { id: 1, number: REQUEST, user: { login: REQUESTER, type: "User" }, labels: [] });
+      nock(API)
+        .get(`/repos/${REPOSITORY}/rules/branches/${encodeURIComponent(LEDGER_BRANCH)}`)
+        .query(true)
+        .reply(200, rules);
+      // A genuine record at the head: the protection is checked first, whatever the ledger holds.
+      const file = mockFile(await ledgerText(tokensRecord(devices), key));
+      const { decision, messages } = await decideWith(access());
+      expect(codes(decision)).toEqual(["ledger-unprotected"]);
+      expect(messages[0]).toMatch(says);
+      expect(messages[0]).toMatch(/docs\/app\.md#the-ledger-branchs-ruleset.*nothing is issued until then/);
+      expect(file.isDone()).toBe(false);
+    },
+  );
+
+  it("rules the token cannot read (a ledger repository out of its reach) are refused as ledger-unprotected", async () => {
+    nock.cleanAll();
+    nock(API)
+      .get(`/repos/${REPOSITORY}/issues/${REQUEST}`)
+      .reply(200, { id: 1, number: REQUEST, user: { login: REQUESTER, type: "User" }, labels: [] });
+    mockRules([], REPOSITORY, 404);
+    const { decision, messages } = await decideWith(access());
+    expect(codes(decision)).toEqual(["ledger-unprotected"]);
+    expect(messages[0]).toMatch(/cannot be read \(HTTP 404\); give the workflow a records-token/);
+  });
+
   it("records.jwks absent: refused before the ledger is read, saying how to configure it", async () => {
     mockIssue();
     const file = mockFile("{}");
@@ -318,6 +370,8 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
         return void res
           .writeHead(200, { "content-type": "application/json" })
           .end(JSON.stringify({ number: REQUEST, user: { login: REQUESTER } }));
+      if (req.url?.includes("/rules/branches/"))
+        return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(PROTECTED));
       res.writeHead(200, { "content-type": "application/vnd.github.raw+json" });
       const chunk = Buffer.alloc(64 * 1024, 0x41);
       const pump = () => {
@@ -366,6 +420,10 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
     const text = await ledgerText(tokensRecord(devices), key);
     // Every ledger request carries the ledger's token (the issue is read with the workflow's).
     const reader = { reqheaders: { authorization: "token ghs_ledger_reader" } };
+    nock(API, reader)
+      .get(`/repos/acme/access-ledger/rules/branches/${encodeURIComponent(LEDGER_BRANCH)}`)
+      .query(true)
+      .reply(200, PROTECTED);
     nock(API, reader)
       .get("/repos/acme/access-ledger/commits")
       .query(true)

@@ -68,6 +68,12 @@ function mockApi(labels: string[], ledger: string | null, comments: unknown[] = 
   const posted: string[] = [];
   nock(API).get(`/repos/${REPOSITORY}/issues/${REQUEST}`).reply(200, issue(labels));
   nock(API).get(`/repos/${REPOSITORY}/issues/${REQUEST}/comments`).query(true).optionally().reply(200, comments);
+  // The ledger branch's ruleset (docs/app.md): the protection the workflow checks first.
+  nock(API)
+    .get(`/repos/${REPOSITORY}/rules/branches/${encodeURIComponent(LEDGER_BRANCH)}`)
+    .query(true)
+    .optionally()
+    .reply(200, [{ type: "deletion" }, { type: "non_fast_forward" }]);
   const file = nock(API)
     .get(`/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`)
     .query({ ref: LEDGER_BRANCH })

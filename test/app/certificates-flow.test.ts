@@ -42,6 +42,7 @@ describe("certificate pull requests", () => {
       "GET pulls/list-files",
       "GET issues/get",
       "GET issues/list-comments",
+      "GET repos/get-branch-rules", // the ledger\'s protection
       "GET repos/list-commits",
     ]);
 

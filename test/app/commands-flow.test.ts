@@ -52,6 +52,7 @@ describe("slash commands", () => {
     expect(s.answersSince(first)).toEqual([
       "GET repos/get-content 304",
       "GET issues/list-comments 200",
+      "GET repos/get-branch-rules 304", // the ledger\'s protection, unchanged
       "GET repos/list-commits 200",
       "GET teams/get-membership-for-user-in-org 200",
       "PUT repos/create-or-update-file-contents 200",
@@ -68,6 +69,7 @@ describe("slash commands", () => {
     expect(s.answersSince(next)).toEqual([
       "GET repos/get-content 304",
       "GET issues/list-comments 200",
+      "GET repos/get-branch-rules 304", // the ledger\'s protection, unchanged
       "GET repos/list-commits 200",
       "GET teams/get-membership-for-user-in-org 304",
       "PUT repos/create-or-update-file-contents 200",
@@ -79,7 +81,8 @@ describe("slash commands", () => {
     // A configured reviewer login needs no membership lookup.
     const login = s.mark();
     await s.say(n, "rita", "/check account-review");
-    expect(s.callsSince(login)).toHaveLength(7);
+    // Eight HTTP requests, two of them 304s (the configuration and the ledger's rules): six count.
+    expect(s.callsSince(login)).toHaveLength(8);
     expect(s.rateLimitedSince(login)).toBe(6);
     // A refused command gets its reply instead, and no reaction.
     const refused = await s.say(n, "mallory", "/check network-review");

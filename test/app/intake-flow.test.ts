@@ -29,9 +29,10 @@ describe("intake", () => {
     // deleted record), its first version — the first in the repository creates the ledger
     // branch as an orphan (PUT answers 404, then tree, commit, ref) — the status comment,
     // labels. Then, the first time only, the new labels get their colours.
-    expect(s.callsSince(mark).slice(0, 10)).toEqual([
+    expect(s.callsSince(mark).slice(0, 11)).toEqual([
       "GET repos/get-content",
       "GET issues/list-comments",
+      "GET repos/get-branch-rules", // the ledger\'s protection
       "GET repos/list-commits",
       "PUT repos/create-or-update-file-contents",
       "GET git/get-ref",
@@ -44,7 +45,7 @@ describe("intake", () => {
     expect(
       s
         .callsSince(mark)
-        .slice(10)
+        .slice(11)
         .every((c) => c === "PATCH issues/update-label"),
     ).toBe(true);
     expect(s.labels(n)).toEqual(CERTIFICATION_LABELS);
@@ -70,6 +71,7 @@ describe("intake", () => {
     expect(s.callsSince(again)).toEqual([
       "GET repos/get-content",
       "GET issues/list-comments",
+      "GET repos/get-branch-rules", // the ledger\'s protection
       "GET repos/list-commits",
       "PUT repos/create-or-update-file-contents",
       "POST issues/create-comment",
@@ -140,6 +142,7 @@ describe("intake", () => {
     expect(s.callsSince(mark)).toEqual([
       "GET repos/get-content",
       "GET issues/list-comments",
+      "GET repos/get-branch-rules", // the ledger\'s protection
       "GET repos/list-commits",
       "GET issues/get",
     ]);

@@ -149,6 +149,7 @@ describe("issuance is accepted only after the run succeeded", () => {
       "GET repos/get-content",
       "GET issues/get",
       "GET issues/list-comments",
+      "GET repos/get-branch-rules", // the ledger\'s protection
       "GET repos/list-commits", // the ledger head (its commit; the text is the one this process wrote)
       "GET actions/get-workflow-run-attempt",
       "PUT repos/create-or-update-file-contents", // the record's new version
