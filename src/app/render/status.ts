@@ -515,12 +515,8 @@ function deviceTokenLines(record: AccessRecord, detail: Detail): string[] {
   if (held.length > detail.deviceRows) out.push(`| … | | ${held.length - detail.deviceRows} more in the record |`);
   out.push(
     "",
-    "The device's owner copies its JWE from the issuance comment into a file and decrypts it with the device's " +
-      "private key (docs/tokens.md, *How the customer decrypts*):",
-    "",
-    "```sh",
-    "node cli/dist/onerecord-access.js decrypt-token --key DEVICE.key DEVICE.jwe",
-    "```",
+    "The device's owner decrypts its JWE with the device's private key, with the command its issuance comment " +
+      "shows next to the tokens (docs/tokens.md, *How the customer decrypts*).",
     "",
     "</details>",
   );
