@@ -18,7 +18,11 @@ export interface DeviceCall {
  * the certificate presented on this TLS connection (RFC 8705 `cnf.x5t#S256`). The handshake itself
  * refuses a client without a certificate from the customer CA.
  */
-async function startApi(pki: DemoPki, jwks: unknown): Promise<{ port: number; close: () => Promise<void> }> {
+async function startApi(
+  pki: DemoPki,
+  jwks: unknown,
+  now: () => Date,
+): Promise<{ port: number; close: () => Promise<void> }> {
   const server = createServer(
     {
       key: pki.server.keyPem,
@@ -37,6 +41,7 @@ async function startApi(pki: DemoPki, jwks: unknown): Promise<{ port: number; cl
           issuer: ISSUER,
           audience: AUDIENCE,
           peerCertificate: socket.getPeerCertificate(true),
+          now: now(),
         });
         res.writeHead(result.ok ? 200 : 401, { "content-type": "application/json" });
         res.end(
@@ -88,9 +93,11 @@ export async function deviceCalls(
   jwe: string,
   device: string,
   other: string,
+  /** The demo's one clock (the GitHub stand-in's): the API judges the token's times by it. */
+  now: () => Date,
 ): Promise<{ own: DeviceCall; stolen: DeviceCall }> {
   const jwt = await decryptDeviceToken(jwe, pki.devices.get(device)!.privateKey);
-  const api = await startApi(pki, jwks);
+  const api = await startApi(pki, jwks, now);
   try {
     return {
       own: await call(pki, api.port, jwt, pki.devices.get(device)!),

@@ -89,7 +89,7 @@ export function renderPage(input: PageInput): string {
   const css = readFileSync(require.resolve("github-markdown-css/github-markdown-light.css"), "utf8");
   const checks = input.checks.map(
     (c) =>
-      `<div class="comment"><div class="comment-header"><b>${c.passed ? "✅" : "❌"} ${escape(c.title)}</b> — job summary</div>` +
+      `<div class="comment"><div class="comment-header"><b>${c.passed ? "✅ passed" : "❌ failed"}: ${escape(c.title)}</b> — job summary</div>` +
       `<div class="markdown-body comment-body">${renderMarkdown(c.summary)}</div></div>`,
   );
   return [

@@ -136,7 +136,7 @@ export async function runStory(say: (line: string) => void): Promise<StoryResult
   const checks = await certificatePr(c, w);
   const run = await tokens(c, w, signingKey);
   const jwks = JSON.parse(run.outputs.jwks ?? "null") as unknown;
-  const device = await deviceCalls(pki, jwks, jweOf(c, "gw-1"), "gw-1", "gw-2");
+  const device = await deviceCalls(pki, jwks, jweOf(c, "gw-1"), "gw-1", "gw-2", () => new Date(s.gh.tick()));
   say(
     `gw-1 decrypts its token and calls the API over mutual TLS: HTTP ${device.own.status} (${JSON.stringify(device.own.body)})`,
   );

@@ -28,8 +28,14 @@ export function workspaceWith(files: Record<string, string | Uint8Array>): strin
   return dir;
 }
 
+/** demo/clock.mjs, preloaded into the bundle's process: its `Date` reads the stand-in's clock. */
+const CLOCK = new URL("./clock.mjs", import.meta.url).href;
+
 function baseEnv(w: Workflow, event: string, runId: number): Record<string, string> {
   return {
+    // One clock: the run starts at the stand-in's time (one tick after its last event).
+    NODE_OPTIONS: `--import=${CLOCK}`,
+    DEMO_CLOCK: w.gh.tick(),
     GITHUB_EVENT_NAME: event,
     GITHUB_REF: "refs/heads/main",
     GITHUB_REF_TYPE: "branch",
@@ -42,23 +48,39 @@ function baseEnv(w: Workflow, event: string, runId: number): Record<string, stri
   };
 }
 
+/**
+ * A run on the demo's one clock: it starts at the stand-in's time (baseEnv), and afterwards the
+ * stand-in's clock has moved on by at least as long as the run took, so nothing the stand-in
+ * stamps later comes before what the run did.
+ */
+async function onDemoClock(w: Workflow, run: () => Promise<BundleRun>): Promise<BundleRun> {
+  const startedAt = Date.now();
+  const start = Date.parse(w.gh.now());
+  const result = await run();
+  const end = start + 1000 + (Date.now() - startedAt);
+  if (end > Date.parse(w.gh.now())) w.gh.setClock(new Date(Math.ceil(end / 1000) * 1000).toISOString());
+  return result;
+}
+
 /** The PR check (mode validate-certificates) on a pull request's checkout. */
 export async function prCheck(w: Workflow, pr: number, changed: number, workspace: string): Promise<BundleRun> {
   const repository = { full_name: `${w.gh.owner}/${w.gh.repo}`, default_branch: "main" };
-  return runBundle({
-    workspace,
-    inputs: { mode: "validate-certificates", "github-token": WORKFLOW_TOKEN },
-    env: {
-      ...baseEnv(w, "pull_request", 9000 + pr),
-      GITHUB_REF: `refs/pull/${pr}/merge`,
-      GITHUB_WORKFLOW_REF: `${repository.full_name}/.github/workflows/validate-certificates.yml@refs/pull/${pr}/merge`,
-    },
-    event: {
-      number: pr,
-      pull_request: { number: pr, changed_files: changed, base: { ref: "main", sha: SHA } },
-      repository,
-    },
-  });
+  return onDemoClock(w, () =>
+    runBundle({
+      workspace,
+      inputs: { mode: "validate-certificates", "github-token": WORKFLOW_TOKEN },
+      env: {
+        ...baseEnv(w, "pull_request", 9000 + pr),
+        GITHUB_REF: `refs/pull/${pr}/merge`,
+        GITHUB_WORKFLOW_REF: `${repository.full_name}/.github/workflows/validate-certificates.yml@refs/pull/${pr}/merge`,
+      },
+      event: {
+        number: pr,
+        pull_request: { number: pr, changed_files: changed, base: { ref: "main", sha: SHA } },
+        repository,
+      },
+    }),
+  );
 }
 
 /** The token workflow (mode issue-tokens), dispatched by `maintainer` for `request`. */
@@ -67,24 +89,26 @@ export async function tokenRun(
   options: { request: number; runId: number; maintainer: string; signingKey: string; workspace: string },
 ): Promise<BundleRun> {
   const repository = `${w.gh.owner}/${w.gh.repo}`;
-  return runBundle({
-    workspace: options.workspace,
-    inputs: {
-      mode: "issue-tokens",
-      request: String(options.request),
-      "signing-key": options.signingKey,
-      "github-token": WORKFLOW_TOKEN,
-    },
-    env: {
-      ...baseEnv(w, "workflow_dispatch", options.runId),
-      GITHUB_WORKFLOW_REF: `${repository}/.github/workflows/issue-tokens.yml@refs/heads/main`,
-      GITHUB_ACTOR: options.maintainer,
-    },
-    event: {
-      ref: "refs/heads/main",
-      inputs: { request: String(options.request) },
-      repository: { full_name: repository, default_branch: "main" },
-      sender: { login: options.maintainer },
-    },
-  });
+  return onDemoClock(w, () =>
+    runBundle({
+      workspace: options.workspace,
+      inputs: {
+        mode: "issue-tokens",
+        request: String(options.request),
+        "signing-key": options.signingKey,
+        "github-token": WORKFLOW_TOKEN,
+      },
+      env: {
+        ...baseEnv(w, "workflow_dispatch", options.runId),
+        GITHUB_WORKFLOW_REF: `${repository}/.github/workflows/issue-tokens.yml@refs/heads/main`,
+        GITHUB_ACTOR: options.maintainer,
+      },
+      event: {
+        ref: "refs/heads/main",
+        inputs: { request: String(options.request) },
+        repository: { full_name: repository, default_branch: "main" },
+        sender: { login: options.maintainer },
+      },
+    }),
+  );
 }

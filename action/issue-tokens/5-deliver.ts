@@ -6,6 +6,7 @@ import {
   type IssuanceBlock,
   type IssuanceEntry,
 } from "../../src/record/issuance-comment.js";
+import { DECRYPT_COMMAND } from "../../src/cli/program.js";
 import { OneRecordError } from "../../src/errors.js";
 import type { SigningKey } from "../../src/tokens/index.js";
 import type { RunContext } from "../context.js";
@@ -99,10 +100,10 @@ function readableText(run: IssuanceRun, issued: readonly IssuanceEntry[], part: 
     "| --- | --- | --- | --- |",
     ...issued.map(row),
     "",
-    "**To read a token**, on the machine that holds the device's private key, run",
+    "**To read a token**, on the machine that holds the device's private key, from the root of your clone of this repository (it needs only Node.js), run",
     "",
     "```sh",
-    "onerecord-access decrypt-token --key DEVICE.key JWE",
+    DECRYPT_COMMAND,
     "```",
     "",
     "where `DEVICE.key` is the device's private key (PEM) and `JWE` is the device's encrypted token below (or a file holding it, or `-` to read it from standard input). It prints the device JWT: send it as `Authorization: Bearer <JWT>` on a TLS connection that presents the device certificate, and keep it as secret as the key.",

@@ -82,5 +82,6 @@ function renderFile(file: FileReport): string {
   ];
   rows.push(["reasons", reasons.length > 0 ? reasons.join("<br>") : "none"]);
   const body = rows.map(([key, value]) => `<tr><th align="left">${key}</th><td>${value}</td></tr>`).join("");
-  return `<h3>${file.verdict === "valid" ? "✅" : "❌"} ${escapeHtml(file.path)}</h3>\n<table>${body}</table>`;
+  // The verdict in words beside the emoji: the heading reads where no emoji font is installed.
+  return `<h3>${file.verdict === "valid" ? "✅ valid" : "❌ invalid"}: ${escapeHtml(file.path)}</h3>\n<table>${body}</table>`;
 }

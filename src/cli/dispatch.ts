@@ -1,8 +1,11 @@
 import { OneRecordError } from "../errors.js";
 import { EXIT_USAGE, exitCodeFor, type CliIO, type Command } from "./io.js";
+import { RUN_CLI } from "./program.js";
 import { VERSION } from "./version.js";
 
-const USAGE = `usage: onerecord-access <command> [options]     (onerecord-access <command> --help for more)
+const USAGE = `usage: ${RUN_CLI} <command> [options]     (${RUN_CLI} <command> --help for more)
+
+Run it from the root of a clone of the requests repository: it needs nothing but Node.js.
 
 commands:
   validate [--json] [--at ISO-8601] [--trust ROOT.pem]... [--warn-days N] [--config FILE] PATH...

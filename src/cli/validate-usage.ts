@@ -1,5 +1,7 @@
+import { RUN_CLI } from "./program.js";
+
 /** `onerecord-access validate --help`. */
-export const VALIDATE_USAGE = `usage: onerecord-access validate [--json] [--at ISO-8601] [--trust ROOT.pem]... [--warn-days N] [--config FILE] PATH...
+export const VALIDATE_USAGE = `usage: ${RUN_CLI} validate [--json] [--at ISO-8601] [--trust ROOT.pem]... [--warn-days N] [--config FILE] PATH...
 
 Checks device certificate files against the approved CAs, as the pull request check will.
 PATH is a certificate file (PEM, leaf first then its intermediates, or DER), a folder (walked;

@@ -265,6 +265,12 @@ export const formLogEntrySchema = z.object({
   bodySha256: z.string(),
   valid: z.boolean(),
   applied: z.boolean(),
+  /**
+   * What was wrong with an invalid version, as *What is missing* said it then (plain text, at most
+   * three, each bounded): the audit trail keeps it after the form is fixed. Absent in records
+   * written before it was kept.
+   */
+  problems: z.array(z.string().max(300)).max(3).optional(),
 });
 export type FormLogEntry = z.infer<typeof formLogEntrySchema>;
 

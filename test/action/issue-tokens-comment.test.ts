@@ -166,7 +166,7 @@ describe("renderIssuanceComments", () => {
     expect(body).toContain(
       `| \`pump-001\` | \`${entries[0]!.jti}\` | \`${entries[0]!.x5tS256}\` | 2027-11-28T12:00:00Z |`,
     );
-    expect(body).toContain("onerecord-access decrypt-token --key DEVICE.key JWE");
+    expect(body).toContain("```sh\nnode cli/dist/onerecord-access.js decrypt-token --key DEVICE.key JWE\n```");
     expect(body).toContain(`[workflow run 4242](${RUN.runUrl})`);
   });
 

@@ -33,7 +33,9 @@ describe("slash commands", () => {
       },
     ]);
     expect(s.labels(n)).not.toContain("needs: legal-agreements");
-    expect(s.gh.statusComment(n)!.body).toMatch(/Legal agreements signed — signed by both parties \| ✅ \| \[tom\]/);
+    expect(s.gh.statusComment(n)!.body).toMatch(
+      /Legal agreements signed — signed by both parties \| ✅ done \| \[tom\]/,
+    );
 
     await s.say(n, "rita", "/uncheck legal-agreements wrong request");
     expect(s.record(n).checklist).toEqual([]);

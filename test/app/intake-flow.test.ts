@@ -91,6 +91,8 @@ describe("intake", () => {
     expect(status).toMatch(/line 2: "gw\\-1" is listed twice/);
     expect(status).toMatch(/unknown option "Option 9"/);
     expect(status).toMatch(/is a private range/);
+    // The stage's name says what holds the request back.
+    expect(status).toContain("## Production access request · Requested: form invalid\n");
 
     // Commands wait: certification cannot be approved on an invalid form.
     await s.say(n, "rita", "/approve-certification");
@@ -101,6 +103,18 @@ describe("intake", () => {
     expect(s.labels(n)).toEqual(CERTIFICATION_LABELS);
     expect(s.gh.botComments(n).filter((c) => c.body.includes("onerecord-access:status"))).toHaveLength(1);
     expect(s.record(n).formLog.map((f) => f.valid)).toEqual([false, true]);
+    // What was missing stays in the trail after the fix: three problems kept, plain text, bounded.
+    const [first, fixed] = s.record(n).formLog;
+    expect(first!.problems).toEqual([
+      expect.stringMatching(/^Device ids: line 2: "gw-1" is listed twice/),
+      expect.stringMatching(/^Certificate option: unknown option "Option 9".{100,}…$/),
+      expect.stringMatching(/^Network paths \(egress CIDRs\): line 1: "10\.1\.0\.0\/16" is a private range/),
+    ]);
+    expect(first!.problems!.every((p) => p.length <= 200)).toBe(true);
+    expect(fixed!.problems).toBeUndefined();
+    const trail = s.gh.statusComment(n)!.body.replace(/\\(.)/g, "$1"); // as GitHub shows it
+    expect(trail).toMatch(/request submitted \(form invalid: Device ids: line 2: "gw-1" is listed twice/);
+    expect(trail).not.toContain("incomplete");
   });
 
   it("says what is missing when there are no devices", async () => {

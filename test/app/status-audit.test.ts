@@ -91,6 +91,6 @@ describe("times and the stage bar", () => {
     const n = await s.open();
     await s.say(n, "rita", "/reject not a customer of ours");
     const bar = s.gh.statusComment(n)!.body.split("\n")[3]!;
-    expect(bar).toBe("✅ Requested → ⛔ **Certification: rejected** → ~~Certificates~~ → ~~Tokens~~ → ~~Live~~");
+    expect(bar).toBe("✅ Requested (done) → ⛔ **Certification: rejected** → ~~Certificates~~ → ~~Tokens~~ → ~~Live~~");
   });
 });

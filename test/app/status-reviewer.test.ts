@@ -39,10 +39,10 @@ describe("the status comment at certification", () => {
         .body.split("\n")
         .find((l) => l.startsWith("| Stage testing confirmed"))!;
     expect(row()).toMatch(/attested in the form by the requester \[jane\]\(https:\/\/github\.com\/jane\)/);
-    expect(row()).toMatch(/\| ⬜ \|/);
+    expect(row()).toMatch(/\| ⬜ not yet \|/);
     await s.say(n, "rita", "/check stage-testing demo seen");
     expect(row()).toMatch(/attested in the form by the requester/);
-    expect(row()).toMatch(/\| ✅ \| \[rita\]/);
+    expect(row()).toMatch(/\| ✅ done \| \[rita\]/);
   });
 
   it("still lists the form's problems as what is missing while the request is being requested", async () => {

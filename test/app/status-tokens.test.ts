@@ -38,7 +38,9 @@ describe("at live", () => {
     expect(body).toMatch(
       new RegExp(`\\| gw\\\\-3 \\| [^|]+ \\| \\[issuance comment\\]\\(${URL}/${n}#issuecomment-${second!.id}\\) \\|`),
     );
-    expect(body).toContain("node cli/dist/onerecord-access.js decrypt-token --key DEVICE.key DEVICE.jwe");
+    // The decrypt command is shown once, next to the tokens, in the issuance comment.
+    expect(body).toContain("with the command its issuance comment shows next to the tokens");
+    expect(body).not.toContain("decrypt-token");
   });
 
   it("shows the pending parts of one run as one row", async () => {

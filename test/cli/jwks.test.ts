@@ -102,7 +102,7 @@ describe("jwks --key", () => {
   it("--help exits 0; no --key is a usage error", async () => {
     expect(await capture(["--help"])).toMatchObject({
       code: 0,
-      stdout: expect.stringMatching(/^usage: onerecord-access jwks --key/),
+      stdout: expect.stringMatching(/^usage: node cli\/dist\/onerecord-access\.js jwks --key/),
     });
     expect(await capture([])).toMatchObject({
       code: 2,

@@ -57,7 +57,7 @@ describe("--version and --help", () => {
     for (const flag of ["--help", "-h"]) {
       const out = await cli([name, flag]);
       expect(out).toMatchObject({ code: 0, stderr: "" });
-      expect(out.stdout).toMatch(new RegExp(`^usage: onerecord-access ${name} `));
+      expect(out.stdout).toMatch(new RegExp(`^usage: node cli/dist/onerecord-access\\.js ${name} `));
     }
   });
 

@@ -92,7 +92,7 @@ describe("onerecord-access roots", () => {
   it("prints its help with exit 0, and refuses unknown options and arguments with exit 2", async () => {
     const help = await run("--help");
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("usage: onerecord-access roots [--json] [--brand NAME]");
+    expect(help.stdout).toContain("usage: node cli/dist/onerecord-access.js roots [--json] [--brand NAME]");
     expect((await run("--bogus")).code).toBe(2);
     expect((await run("extra")).code).toBe(2);
   });

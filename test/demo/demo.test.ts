@@ -88,12 +88,63 @@ describe("npm run demo", () => {
     expect(html).toMatch(/<span class="label" style="background:#[0-9a-f]{6};color:#[0-9a-f]{6}">access: live<\/span>/);
     expect(page).toContain("Device tokens for request #1");
     expect(html).toContain("github-actions[bot]");
-    expect(page).toMatch(/❌ PR #50, first push: validate certificates .*❌ 1 valid, 1 invalid/);
-    expect(page).toMatch(/✅ PR #50, fixed: validate certificates .*✅ 2 valid/);
+    expect(page).toMatch(/❌ failed: PR #50, first push: validate certificates .*❌ 1 valid, 1 invalid/);
+    expect(page).toMatch(/✅ passed: PR #50, fixed: validate certificates .*✅ 2 valid/);
     // GitHub's stylesheet, inlined; the record's hidden markers are not shown.
     expect(html).toContain(".markdown-body");
     expect(html).not.toContain("<!--");
     expect(html).not.toMatch(/<script/i);
+  });
+
+  it("runs on one clock: the tokens are issued after the approval, not before it", () => {
+    const approved =
+      /<b>tom<\/b> commented <time>([^<]+)<\/time><\/div><div class="markdown-body comment-body"><p>\/approve-certification/.exec(
+        html,
+      )?.[1];
+    const issued = /Issued by <a [^>]*>workflow run 4242<\/a> at ([0-9TZ:-]+)/.exec(html)?.[1];
+    expect(approved).toBeDefined();
+    expect(issued).toBeDefined();
+    expect(Date.parse(issued!)).toBeGreaterThanOrEqual(Date.parse(approved!));
+    // The merge that moved the request to tokens came before the run, on the same clock.
+    const dispatched = [
+      ...text(html).matchAll(/(\d{4}-\d\d-\d\d \d\d:\d\d) UTC rita certificate PR #\u200b?50 merged/g),
+    ];
+    expect(dispatched).toHaveLength(1);
+    expect(Date.parse(`${dispatched[0]![1]!.replace(" ", "T")}:00Z`)).toBeLessThanOrEqual(Date.parse(issued!));
+  });
+
+  it("shows one decrypt command, the runnable one, once", () => {
+    const commands =
+      text(html).match(/(?:node cli\/dist\/onerecord-access\.js |onerecord-access )?decrypt-token --key \S+ \S+/g) ??
+      [];
+    expect(commands).toEqual(["node cli/dist/onerecord-access.js decrypt-token --key DEVICE.key JWE"]);
+  });
+
+  it("calls a form with one bad CIDR invalid, and keeps what was missing in the trail", () => {
+    const page = text(html);
+    expect(page).not.toContain("form incomplete");
+    expect(page).toMatch(
+      /request submitted \(form invalid: Network paths \(egress CIDRs\): line 1: "10\.0\.0\.300\/24" is not an IPv4 or IPv6 network/,
+    );
+    expect(page).toContain("form edited (now valid)");
+  });
+
+  it("reads without emoji fonts: no status is an emoji alone", () => {
+    const emoji = /[\p{Extended_Pictographic}\u{FE0F}]/gu;
+    // No text of its own (a table cell, a heading) is only emoji.
+    expect(
+      html.match(
+        />[\s\p{Extended_Pictographic}\u{FE0F}]*\p{Extended_Pictographic}[\s\p{Extended_Pictographic}\u{FE0F}]*</gu,
+      ),
+    ).toBeNull();
+    const plain = text(html.replace(emoji, "")).replace(/\s+/g, " ");
+    expect(plain).toContain(
+      "Requested (done) → Certification (done) → Certificates (done) → Tokens (done) → Live (now)",
+    );
+    expect(plain).toMatch(/Stage testing confirmed .*? done rita/);
+    expect(plain).toContain("failed: PR #50, first push: validate certificates");
+    expect(plain).toContain("passed: PR #50, fixed: validate certificates");
+    expect(plain).toContain("invalid: certificates/1/gw-2.pem");
   });
 
   it.skipIf(!existsSync(CHROMIUM))(

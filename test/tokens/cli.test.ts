@@ -144,7 +144,7 @@ describe("CLI: decrypt-token and verify-token", () => {
     it("prints usage with --help", async () => {
       const out = await capture(decryptToken, ["--help"]);
       expect(out.code).toBe(0);
-      expect(out.stdout).toMatch(/usage: onerecord-access decrypt-token --key DEVICE.key JWE/);
+      expect(out.stdout).toMatch(/usage: node cli\/dist\/onerecord-access\.js decrypt-token --key DEVICE.key JWE/);
     });
   });
 
@@ -206,14 +206,14 @@ describe("CLI: decrypt-token and verify-token", () => {
     it("points to decrypt-token when given the JWE", async () => {
       const out = await capture(verifyToken, [...base(), jwe]);
       expect(out.code).toBe(1);
-      expect(out.stderr).toMatch(/decrypt it first with onerecord-access decrypt-token/);
+      expect(out.stderr).toMatch(/decrypt it first with node cli\/dist\/onerecord-access\.js decrypt-token/);
     });
 
     it("refuses a JWKS with private members and a certificate file holding a key", async () => {
       const jwks = await capture(verifyToken, ["--jwks", path("private-jwks.json"), "--cert", path("device.pem"), jwt]);
       expect(jwks.code).toBe(2);
       expect(jwks.stderr).toMatch(
-        /--jwks .*private-jwks\.json: this is a private key \(JWK with private members\); pass the public JWKS \(onerecord-access jwks --key FILE prints it\)/,
+        /--jwks .*private-jwks\.json: this is a private key \(JWK with private members\); pass the public JWKS \(node cli\/dist\/onerecord-access\.js jwks --key FILE prints it\)/,
       );
       const cert = await capture(verifyToken, ["--jwks", path("jwks.json"), "--cert", path("cert-with-key.pem"), jwt]);
       expect(cert.code).toBe(2);

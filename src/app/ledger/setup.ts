@@ -1,4 +1,5 @@
 import type { AccessConfig } from "../../config/schema.js";
+import { RUN_CLI } from "../../cli/program.js";
 import type { RecordSigningKey } from "../../record/record-signing-key.js";
 
 /** The app's record key as the process loaded it from `RECORD_SIGNING_KEY`, or why it could not. */
@@ -16,7 +17,7 @@ export function recordSetupProblem(config: AccessConfig, key: RecordKeyState): s
   if (!key.ok) return `${key.problem} (${DOCS})`;
   const published = config.records.jwks?.keys ?? [];
   if (published.length === 0)
-    return `the configuration publishes no \`records.jwks\`: add the public JWKS of the app's record key (\`onerecord-access record-jwks\`) on the default branch (${DOCS})`;
+    return `the configuration publishes no \`records.jwks\`: add the public JWKS of the app's record key (\`${RUN_CLI} record-jwks --key record.key\`) on the default branch (${DOCS})`;
   if (!published.some((k) => k.kid === key.key.kid))
     return `\`records.jwks\` does not publish the app's current record key (kid \`${key.key.kid}\`): publish it before the app uses it (${DOCS})`;
   return null;

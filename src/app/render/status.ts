@@ -51,12 +51,19 @@ export function renderStatusComment(record: AccessRecord, config: AccessConfig):
 function renderMinimal(record: AccessRecord): string {
   return [
     STATUS_MARKER,
-    `## Production access request · ${STAGE_TITLE[record.stage]}`,
+    `## Production access request · ${stageName(record)}`,
     "",
     progressLine(record),
     "",
     "The request's history is too large to show here; the app keeps all of it in its signed record on the ledger branch. Comment <code>/status</code> to refresh.",
   ].join("\n");
+}
+
+/** The stage as the title names it: a request held back by its form says what is wrong with it. */
+function stageName(record: Pick<AccessRecord, "stage" | "form">): string {
+  return record.stage === "requested" && !record.form.valid
+    ? `${STAGE_TITLE.requested}: form invalid`
+    : STAGE_TITLE[record.stage];
 }
 
 /** The last `n` entries (none for 0, where `slice(-0)` would give all). */
@@ -108,7 +115,7 @@ function integrityNotice(record: AccessRecord): string[] {
 }
 
 function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detail): string {
-  const parts: string[] = [STATUS_MARKER, `## Production access request · ${STAGE_TITLE[record.stage]}`, ""];
+  const parts: string[] = [STATUS_MARKER, `## Production access request · ${stageName(record)}`, ""];
   parts.push(progressLine(record), "");
   parts.push(...integrityNotice(record), ...rebuiltNotice(record));
   if (record.hold && record.stage !== "rejected") {
@@ -148,19 +155,28 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
 
 /**
  * The stage bar. A rejected request shows the stages it passed, the one it was rejected at and
- * the ones it will not reach (struck): where it stopped, not only that it did.
+ * the ones it will not reach (struck): where it stopped, not only that it did. Every emoji has its
+ * words beside it ("done", "now", "to come"), so the bar reads where no emoji font is installed.
  */
 function progressLine(record: Pick<AccessRecord, "stage" | "transitions">): string {
   if (record.stage === "rejected") {
     const stopped = record.transitions.findLast((t) => t.to === "rejected")?.from ?? "requested";
     const at = Math.max(0, STAGE_ORDER.indexOf(stopped));
     return STAGE_ORDER.map((s, i) =>
-      i < at ? `✅ ${STAGE_TITLE[s]}` : i === at ? `⛔ **${STAGE_TITLE[s]}: rejected**` : `~~${STAGE_TITLE[s]}~~`,
+      i < at
+        ? `✅ ${STAGE_TITLE[s]} (done)`
+        : i === at
+          ? `⛔ **${STAGE_TITLE[s]}: rejected**`
+          : `~~${STAGE_TITLE[s]}~~`,
     ).join(" → ");
   }
   const at = STAGE_ORDER.indexOf(record.stage);
   return STAGE_ORDER.map((s, i) =>
-    i < at ? `✅ ${STAGE_TITLE[s]}` : i === at ? `➡️ **${STAGE_TITLE[s]}**` : `⬜ ${STAGE_TITLE[s]}`,
+    i < at
+      ? `✅ ${STAGE_TITLE[s]} (done)`
+      : i === at
+        ? `➡️ **${STAGE_TITLE[s]} (now)**`
+        : `⬜ ${STAGE_TITLE[s]} (to come)`,
   ).join(" → ");
 }
 
@@ -356,18 +372,18 @@ function checklistSection(record: AccessRecord, config: AccessConfig): string[] 
     const v = voided.get(item);
     rows.push(
       t
-        ? `| ${title} | ✅ | ${userLink(t.by)} | ${formatTime(t.at)} | ${link("comment", t.url)} |`
+        ? `| ${title} | ✅ done | ${userLink(t.by)} | ${formatTime(t.at)} | ${link("comment", t.url)} |`
         : v
-          ? `| ${title} | ⬜ ${voidedTickNote(v)} | ${userLink(v.by)} | ${formatTime(v.at)} | ${link("comment", v.url)} |`
-          : `| ${title} | ⬜ | | | |`,
+          ? `| ${title} | ⬜ not done: ${voidedTickNote(v)} | ${userLink(v.by)} | ${formatTime(v.at)} | ${link("comment", v.url)} |`
+          : `| ${title} | ⬜ not yet | | | |`,
     );
   }
   const c = record.certification;
   rows.push(
     c
       ? `| **Certification approved**${c.note ? ` — ${escapeText(c.note, 120)}` : ""} ` +
-          `| ✅ | ${userLink(c.by)} | ${formatTime(c.at)} | ${link("comment", c.url)} |`
-      : "| **Certification approved** (demo, by a reviewer who is not the requester) | ⬜ | | | |",
+          `| ✅ done | ${userLink(c.by)} | ${formatTime(c.at)} | ${link("comment", c.url)} |`
+      : "| **Certification approved** (demo, by a reviewer who is not the requester) | ⬜ not yet | | | |",
   );
   return rows;
 }
@@ -515,12 +531,8 @@ function deviceTokenLines(record: AccessRecord, detail: Detail): string[] {
   if (held.length > detail.deviceRows) out.push(`| … | | ${held.length - detail.deviceRows} more in the record |`);
   out.push(
     "",
-    "The device's owner copies its JWE from the issuance comment into a file and decrypts it with the device's " +
-      "private key (docs/tokens.md, *How the customer decrypts*):",
-    "",
-    "```sh",
-    "node cli/dist/onerecord-access.js decrypt-token --key DEVICE.key DEVICE.jwe",
-    "```",
+    "The device's owner decrypts its JWE with the device's private key, with the command its issuance comment " +
+      "shows next to the tokens (docs/tokens.md, *How the customer decrypts*).",
     "",
     "</details>",
   );

@@ -3,6 +3,7 @@ import {
   type AccessRecord,
   type CertificateRecord,
   type FormLogEntry,
+  type FormProblem,
   type FormState,
   type IgnoredComment,
   type PullRequestRecord,
@@ -42,6 +43,22 @@ export function replaceCertificates(
 }
 
 const MAX_FORM_LOG = 50;
+const LOGGED_PROBLEMS = 3;
+const LOGGED_PROBLEM_CHARS = 200;
+
+/**
+ * An invalid version's problems as the form log keeps them: few, bounded, and plain text — the
+ * messages are Markdown (bold labels, people's input backslash-escaped), and the audit trail
+ * escapes what it shows itself.
+ */
+function loggedProblems(problems: readonly FormProblem[]): string[] {
+  const plain = problems.map((p) => {
+    const text = p.message.replace(/\*\*/g, "").replace(/\\([!-/:-@[-`{-~])/g, "$1");
+    return text.length > LOGGED_PROBLEM_CHARS ? `${text.slice(0, LOGGED_PROBLEM_CHARS - 1)}…` : text;
+  });
+  if (plain.length <= LOGGED_PROBLEMS) return plain;
+  return [...plain.slice(0, LOGGED_PROBLEMS - 1), `and ${plain.length - (LOGGED_PROBLEMS - 1)} more problems`];
+}
 
 /** The form snapshot and its log entry when the body changed. */
 export function nextForm(
@@ -71,7 +88,13 @@ export function nextForm(
   const log = [...(prior?.formLog ?? [])];
   const last = log.at(-1);
   if (!last || last.bodySha256 !== snapshot.bodySha256 || last.applied !== applied)
-    log.push({ at: snapshot.at, bodySha256: snapshot.bodySha256, valid, applied });
+    log.push({
+      at: snapshot.at,
+      bodySha256: snapshot.bodySha256,
+      valid,
+      applied,
+      ...(valid ? {} : { problems: loggedProblems(problems) }),
+    });
   return { form: state, formLog: log.length > MAX_FORM_LOG ? [log[0]!, ...log.slice(-(MAX_FORM_LOG - 1))] : log };
 }
 

@@ -72,14 +72,20 @@ export function auditTrail(record: AccessRecord): AuditEntry[] {
     .map(({ at, by, what, url }) => ({ at, by, what, url }));
 }
 
+/** "form invalid: what was missing", as *What is missing* said it when that version was current. */
+function formVerdict(f: AccessRecord["formLog"][number], prefix: string): string {
+  if (f.valid) return `${prefix}valid`;
+  return f.problems?.length ? `${prefix}invalid: ${f.problems.join("; ")}` : `${prefix}invalid`;
+}
+
 function formEntries(record: AccessRecord): Ranked[] {
   return record.formLog.map((f, i) => {
     const what =
       i === 0
-        ? `request submitted (${f.valid ? "form valid" : "form incomplete"})`
+        ? `request submitted (${formVerdict(f, "form ")})`
         : !f.applied
           ? "form edited after approval: not applied (the approved request stands)"
-          : `form edited (${f.valid ? "now valid" : "now incomplete"})`;
+          : `form edited (${formVerdict(f, "now ")})`;
     return { at: f.at, by: record.requester, what, url: record.issueUrl, rank: 0 };
   });
 }

@@ -9,9 +9,10 @@ import { optionSubject, readOptionFile, readStdin, readTokenArgument } from "../
 import { parseArgs } from "node:util";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, reportCommandError, type CliIO } from "../io.js";
+import { RUN_CLI } from "../program.js";
 
 const NAME = "onerecord-access decrypt-token";
-const USAGE = `usage: ${NAME} --key DEVICE.key JWE
+const USAGE = `usage: ${RUN_CLI} decrypt-token --key DEVICE.key JWE
 
 Decrypts the token OneRecord delivered for a device with that device's private key (PEM:
 PKCS#8, PKCS#1 or SEC1) and prints the device JWT on standard output. JWE is the token itself,

@@ -5,9 +5,10 @@ import { loadSigningKey, type PublicSigningJwk } from "../../tokens/signing-key.
 import { optionSubject, readOptionFile } from "../../tokens/token-input.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, reportCommandError, type CliIO } from "../io.js";
+import { RUN_CLI } from "../program.js";
 
 const NAME = "onerecord-access jwks";
-const USAGE = `usage: ${NAME} --key SIGNING.key [--key NEXT.key]...
+const USAGE = `usage: ${RUN_CLI} jwks --key SIGNING.key [--key NEXT.key]...
 
 Prints the public JWKS (RFC 7517) of the token signing key — what \`tokens.jwks\` in
 .github/onerecord-access.yml holds — so the configuration can be set before the first token run.

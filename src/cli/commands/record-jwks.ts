@@ -4,9 +4,10 @@ import { loadRecordSigningKey } from "../../record/record-signing-key.js";
 import { readOptionFile } from "../../tokens/token-input.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_OK, reportCommandError, type CliIO } from "../io.js";
+import { RUN_CLI } from "../program.js";
 
 const NAME = "onerecord-access record-jwks";
-const USAGE = `usage: ${NAME} [--key FILE]
+const USAGE = `usage: ${RUN_CLI} record-jwks [--key FILE]
 
 Prints the public JWKS of the app's record signing key, for records.jwks in
 .github/onerecord-access.yml. The key is read from the file given with --key, or else from the

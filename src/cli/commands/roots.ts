@@ -5,9 +5,10 @@ import { displaySafe } from "../../certificates/names.js";
 import { isShowableOptionValue } from "../../tokens/token-input.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT_INVALID, EXIT_OK, reportCommandError, type CliIO } from "../io.js";
+import { RUN_CLI } from "../program.js";
 
 const NAME = "onerecord-access roots";
-const USAGE = `usage: ${NAME} [--json] [--brand NAME]
+const USAGE = `usage: ${RUN_CLI} roots [--json] [--brand NAME]
 
 Lists the approved CA roots ("is my CA approved?"): per root its brand, name, key, purpose,
 expiry and SHA-256, and whether your certificate file must carry it as its last block (the

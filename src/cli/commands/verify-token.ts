@@ -23,9 +23,10 @@ import { parseCommandArgs } from "../args.js";
 import { parseConfigOption } from "../config-option.js";
 import { refuseKeyMaterial } from "../option-file.js";
 import { EXIT_INVALID, EXIT_OK, reportCommandError, type CliIO } from "../io.js";
+import { RUN_CLI } from "../program.js";
 
 const NAME = "onerecord-access verify-token";
-const USAGE = `usage: ${NAME} --jwks JWKS.json --cert DEVICE.pem [--issuer ISS] [--audience AUD]
+const USAGE = `usage: ${RUN_CLI} verify-token --jwks JWKS.json --cert DEVICE.pem [--issuer ISS] [--audience AUD]
        [--config FILE] [--at ISO-8601] [--json] TOKEN
 
 Verifies a device JWT as the OneRecord API does: the signature under a key of the published
@@ -70,7 +71,7 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
     const issuer = values.issuer ?? config.tokens.issuer;
     const audience = values.audience ?? config.tokens.audience;
     const jwksBytes = await readOptionFile(values.jwks, "--jwks");
-    refuseKeyMaterial(jwksBytes, "--jwks", values.jwks, "public JWKS (onerecord-access jwks --key FILE prints it)");
+    refuseKeyMaterial(jwksBytes, "--jwks", values.jwks, `public JWKS (${RUN_CLI} jwks --key FILE prints it)`);
     const jwks = asOptionError(() => parseJwksText(jwksBytes.toString("utf8")), "--jwks", values.jwks);
     const certificate = readCertificate(await readOptionFile(values.cert, "--cert"), values.cert);
     const token = await readTokenArgument(positionals[0]!, {
@@ -81,7 +82,7 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
     if (looksLikeCompactJwe(token)) {
       throw new OneRecordError(
         "input-invalid",
-        "this is the encrypted delivery (a JWE); decrypt it first with onerecord-access decrypt-token --key DEVICE.key",
+        `this is the encrypted delivery (a JWE); decrypt it first with ${RUN_CLI} decrypt-token --key DEVICE.key`,
       );
     }
 
