@@ -2,7 +2,13 @@ import { parseCertificatePath } from "../certificates/index.js";
 import type { AccessConfig } from "../config/schema.js";
 import { findStatusComment, readRecord } from "../record/codec.js";
 import { verifyIssuanceProof, type ProofResult } from "../record/issuance-comment.js";
-import type { AccessRecord, CertificateRecord, IgnoredComment, PullRequestRecord } from "../record/schema.js";
+import type {
+  AccessRecord,
+  CertificateRecord,
+  IgnoredComment,
+  PullRequestRecord,
+  RebuiltFacts,
+} from "../record/schema.js";
 import type { JSONWebKeySet } from "jose";
 import { rejudgeDefaultBranch } from "./certificates/observe-branch.js";
 import { rejudgeNeeded } from "./certificates/rejudge.js";
@@ -20,6 +26,7 @@ import { unseenLines, type NewLine } from "./state/observed-lines.js";
 import { observeLedger, observeLedgerProtection } from "./ledger/observe-ledger.js";
 import { recordSource, type RecordSource } from "./ledger/source.js";
 import { recordSetupProblem } from "./ledger/setup.js";
+import { rebuiltFacts } from "./ledger/rebuild.js";
 
 /**
  * Step 1 of a sync: everything the decision needs, read from GitHub once — the issue, its
@@ -67,6 +74,8 @@ export interface Observation {
    * else null.
    */
   rebuilt: Rebuilt | null;
+  /** In a rebuild: what it starts from, from the issue's timeline (src/app/ledger/rebuild.ts); else null. */
+  rebuildFacts: RebuiltFacts | null;
   issuance: {
     candidates: IssuanceCandidate[];
     proofs: ReadonlyMap<number, ProofResult> | null;
@@ -117,6 +126,10 @@ export async function observe(
     issue = await deps.io.getIssue(issue.number);
     form = parseRequestForm(issue.body);
   }
+  // A rebuild reads the issue's timeline once: did the app reject this request (src/app/ledger/rebuild.ts)?
+  const rebuildFacts = ledgerState.rebuilding
+    ? rebuiltFacts(await deps.io.stateChanges(issue.number), issue.state, deps.botLogin, observedAt)
+    : null;
   const unseen = unseenLines(comments, prior);
   const formWrittenAt = await observeFormWrittenAt(deps, issue, prior);
   const pull = trigger.kind === "pull" ? trigger.pull.record : null;
@@ -150,6 +163,7 @@ export async function observe(
     pull,
     merged,
     rebuilt: rebuilt && { pullRequests: rebuilt.pullRequests, certificates: rebuilt.certificates },
+    rebuildFacts,
     issuance: await observeIssuance(deps, issue.number, comments, prior, request?.devices ?? [], certificates),
     forceLabels: memo.forceLabels,
   };

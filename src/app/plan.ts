@@ -20,6 +20,7 @@ import { assembleRecord, nextForm, replaceCertificates, upsertPullRequest } from
 import { reduce } from "./state/reduce.js";
 import { canonicalRecord, nextIntegrity } from "./ledger/source.js";
 import { renderSetupNotice } from "./ledger/notice.js";
+import { APP_ACTOR } from "./state/actor.js";
 
 /**
  * Step 2 of a sync: everything decided, from one observation, without I/O — the record to
@@ -91,6 +92,8 @@ export function plan(o: Observation): Plan {
   const requesterId = o.prior?.requesterId ?? o.issue.user?.id;
   const issueUrl = o.prior?.issueUrl ?? o.issue.html_url;
   const validForm = o.form.recognized && o.form.valid ? o.form.request : null;
+  // A rebuilt record keeps what its rebuild started from (src/app/ledger/rebuild.ts).
+  const rebuilt = o.prior?.rebuilt ?? o.rebuildFacts ?? undefined;
   const reduced = reduce({
     checklistItems: o.config.checklist,
     checklistFields: o.config.checklistFields,
@@ -103,6 +106,7 @@ export function plan(o: Observation): Plan {
     pullRequests,
     certificates,
     issuance: reports.issuance,
+    rebuilt,
   });
   // 5. The record. The snapshot time moves only when the body does, so an unchanged request renders the same.
   const sha = bodySha256(o.issue.body);
@@ -126,6 +130,7 @@ export function plan(o: Observation): Plan {
     issuance: reports.issuance,
     issuanceComments: reports.comments,
     integrity: nextIntegrity(o.prior, o.source.incident),
+    rebuilt,
   });
   // 6. Its views: the status comment, labels and state, replies.
   return planViews(o, record, newCommands, reduced.refusals, reports.refused);
@@ -138,10 +143,11 @@ function planViews(
   refusals: Parameters<typeof planReplies>[0]["refusals"],
   refusedReports: ReadonlyArray<{ comment: number; reason: string }>,
 ): Plan {
-  // A rebuilt request has no prior stage; its closed issue was live before the loss (a rejected
-  // one stays rejected only if its /reject is run again), so it is compared as if it had been.
-  const priorStage = o.prior?.stage ?? (o.source.rebuilding && o.issue.state === "closed" ? "live" : null);
-  const move = closeOrReopen(priorStage, assembled.stage, o.issue.state);
+  // A rebuilt request has no prior stage: a rebuild never reopens its issue (src/app/ledger/rebuild.ts);
+  // a reviewer's /unhold of the rebuild's hold does.
+  const move =
+    closeOrReopen(o.prior?.stage ?? null, assembled.stage, o.issue.state) ??
+    resumeAfterRebuild(o.prior, assembled, o.issue.state);
   const reclosed = move?.state === "closed" && o.prior?.stage === "rejected";
   const record = reclosed
     ? { ...assembled, reclosed: [...assembled.reclosed, { at: o.issue.updated_at }].slice(-20) }
@@ -215,6 +221,21 @@ export function closeOrReopen(
   if (issueState === "closed" && priorStage === "live" && stage !== "live" && stage !== "rejected")
     return { state: "open", stateReason: "reopened" };
   return null;
+}
+
+/**
+ * A closed issue held by its rebuild (`startAfterRebuild` in src/app/state/reduce.ts) is reopened
+ * when a reviewer lifts that hold: the request waits for its reviewers again, in the open.
+ */
+export function resumeAfterRebuild(
+  prior: AccessRecord | null,
+  record: AccessRecord,
+  issueState: string,
+): Pick<IssueChange, "state" | "stateReason"> | null {
+  const heldByRebuild = !!prior?.rebuilt && !!prior.hold && prior.hold.by === APP_ACTOR;
+  if (!heldByRebuild || record.hold || issueState !== "closed") return null;
+  if (record.stage === "live" || record.stage === "rejected") return null;
+  return { state: "open", stateReason: "reopened" };
 }
 
 /**

@@ -292,6 +292,21 @@ export const integrityEventSchema = z.object({
 });
 export type IntegrityEvent = z.infer<typeof integrityEventSchema>;
 
+/**
+ * What the app could observe again when it rebuilt a lost record (issue 18): the issue's state
+ * then, and — from the issue's timeline, which nobody with write access can edit — the newest
+ * time the app closed the issue as not planned (a rejection). `incomplete`: the timeline was too
+ * long to read whole, so nothing could be ruled out. `reduce` starts a rebuilt request from it:
+ * rejected when the app had rejected it, on hold when the issue is closed and the app cannot tell.
+ */
+export const rebuiltSchema = z.object({
+  at: isoTime,
+  issueState: z.enum(["open", "closed"]),
+  rejectedAt: isoTime.optional(),
+  incomplete: z.literal(true).optional(),
+});
+export type RebuiltFacts = z.infer<typeof rebuiltSchema>;
+
 export const recordSchema = z.object({
   version: z.literal(RECORD_SCHEMA_VERSION),
   repository: z.string(),
@@ -332,6 +347,8 @@ export const recordSchema = z.object({
   certificates: z.array(certificateRecordSchema),
   issuance: z.array(issuanceRecordSchema),
   issuanceComments: z.array(issuanceCommentSchema).default([]),
+  /** Set when the record was rebuilt after it was lost: what its start was decided from. */
+  rebuilt: rebuiltSchema.optional(),
   /** What happened to the record itself (newest 20): migration, tampering, loss. */
   integrity: z.array(integrityEventSchema).default([]),
 });

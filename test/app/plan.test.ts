@@ -83,6 +83,7 @@ function observation(comments: CommentData[], extra: Partial<Observation> = {}):
     pull: null,
     merged: null,
     rebuilt: null,
+    rebuildFacts: null,
     issuance: { candidates: [], proofs: null, runs: new Map() },
     forceLabels: false,
     ...extra,
@@ -188,7 +189,7 @@ describe("closeOrReopen", () => {
     expect(closeOrReopen("tokens", "live", "open")).toEqual({ state: "closed", stateReason: "completed" });
     expect(closeOrReopen("certification", "rejected", "open")).toEqual({ state: "closed", stateReason: "not_planned" });
     expect(closeOrReopen("live", "tokens", "closed")).toEqual({ state: "open", stateReason: "reopened" });
-    // A live request rebuilt after a lost record waits for its approval again: reopened.
+    // A live request sent back to certification (its approval revoked) waits for its approval again: reopened.
     expect(closeOrReopen("live", "certification", "closed")).toEqual({ state: "open", stateReason: "reopened" });
     expect(closeOrReopen("live", "live", "open")).toBeNull();
     expect(closeOrReopen("certificates", "tokens", "closed")).toBeNull();

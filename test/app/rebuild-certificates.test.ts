@@ -57,8 +57,11 @@ describe("a lost record: the merged certificates are judged again", () => {
     expect(rebuilt.pullRequests).toEqual([{ ...merged, at: merged.mergedAt }]);
     // Approvals and ticks are not replayed: the certificates alone advance nothing.
     expect(rebuilt).toMatchObject({ stage: "certification", certification: null, checklist: [] });
-    // The issue, closed when it went live, is reopened: it waits for its reviewers again.
-    expect(s.gh.issues.get(n)!.state).toBe("open");
+    // The issue, closed when it went live, stays closed and on hold: the app cannot tell whether
+    // it was rejected after it went live (rebuild-evidence.test.ts). A reviewer lifts the hold,
+    // and it reopens to wait for its reviewers again.
+    expect(s.gh.issues.get(n)!.state).toBe("closed");
+    expect(rebuilt.hold).toMatchObject({ reason: expect.stringMatching(/record was lost/) });
     // The genuine report is accepted again (not refused for want of a certificate), its tokens recorded.
     expect(rebuilt.issuanceComments).toEqual([expect.objectContaining({ comment: report!.id, accepted: true })]);
     expect(rebuilt.issuance.map((t) => t.jti).sort()).toEqual(before.issuance.map((t) => t.jti).sort());
@@ -71,16 +74,19 @@ describe("a lost record: the merged certificates are judged again", () => {
       "GET repos/list-pull-requests-associated-with-commit",
     ]);
 
+    await s.say(n, "tom", "/unhold");
+    expect(s.gh.issues.get(n)!.state).toBe("open");
     await s.tickAll(n);
     await s.say(n, "tom", "/approve-certification");
     const approved = s.record(n);
     // The run completed before the approval now in effect: its tokens never count (the approval
-    // they were issued under cannot be shown any more), so the request waits for a new run.
+    // they were issued under cannot be shown any more; the rebuilt record starts on hold), so the
+    // request waits for a new run.
     expect(approved.stage).toBe("tokens");
     expect(approved.voidedRuns).toEqual([
       expect.objectContaining({
         runUrl: "https://github.com/acme/access-requests/actions/runs/901",
-        blockedBy: expect.objectContaining({ kind: "not-approved" }) as unknown,
+        blockedBy: expect.objectContaining({ kind: "hold", by: "onerecord-access" }) as unknown,
       }),
     ]);
     expect(approved.issuanceComments).toEqual([expect.objectContaining({ comment: report!.id, accepted: true })]);
@@ -107,8 +113,10 @@ describe("a lost record: the merged certificates are judged again", () => {
     expect(fixed.certificates.map((c) => [c.device, c.pr, c.verdict])).toEqual([["gw-1", 50, "valid"]]);
     expect(fixed.issuanceComments).toEqual([expect.objectContaining({ comment: report!.id, accepted: true })]);
     expect(rebuildCalls(s, mark, n)).toHaveLength(3);
-    // Judged once: the next event asks the default branch nothing.
+    // Judged once: the next events ask the default branch nothing. (The issue was closed when it
+    // went live: the rebuild holds it until a reviewer lifts the hold.)
     const again = s.mark();
+    await s.say(n, "tom", "/unhold");
     await s.tickAll(n);
     await s.say(n, "tom", "/approve-certification");
     expect(rebuildCalls(s, again, n)).toEqual([]);

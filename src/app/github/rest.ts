@@ -99,6 +99,17 @@ function toIssue(i: {
   };
 }
 
+/** One closing or reopening of an issue, as its timeline records it. */
+export interface StateChange {
+  event: "closed" | "reopened";
+  by: string | null;
+  at: string;
+  stateReason: string | null;
+}
+
+/** How many pages of 100 timeline events a rebuild reads for the issue's state changes. */
+const STATE_CHANGE_PAGES = 10;
+
 export class GitHubIO {
   constructor(
     private readonly octokit: Octokit,
@@ -286,6 +297,36 @@ export class GitHubIO {
       mergeCommit: p.merge_commit_sha ?? null,
       base: p.base.ref,
     }));
+  }
+
+  /**
+   * The issue's state changes (closed, reopened), oldest first, from its timeline, where
+   * `state_reason` is kept per event (`state-change-issue-event`); null when the timeline is
+   * longer than STATE_CHANGE_PAGES pages of 100 events (what is beyond was not read). Only a
+   * rebuild asks: the events are the evidence of a rejection no one with write access can delete.
+   */
+  async stateChanges(issue: number): Promise<StateChange[] | null> {
+    const changes: StateChange[] = [];
+    for (let page = 1; page <= STATE_CHANGE_PAGES; page++) {
+      const { data } = await this.octokit.rest.issues.listEventsForTimeline({
+        ...this.repo,
+        issue_number: issue,
+        per_page: 100,
+        page,
+      });
+      for (const event of data as Array<Record<string, unknown>>) {
+        if (event.event !== "closed" && event.event !== "reopened") continue;
+        const actor = event.actor as { login?: unknown } | null | undefined;
+        changes.push({
+          event: event.event,
+          by: typeof actor?.login === "string" ? actor.login : null,
+          at: String(event.created_at),
+          stateReason: typeof event.state_reason === "string" ? event.state_reason : null,
+        });
+      }
+      if (data.length < 100) return changes;
+    }
+    return null;
   }
 
   /** A file's bytes at a commit, or null when it is not a file there. */

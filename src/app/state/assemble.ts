@@ -117,6 +117,7 @@ export function assembleRecord(parts: {
   issuance: AccessRecord["issuance"];
   issuanceComments: AccessRecord["issuanceComments"];
   integrity?: AccessRecord["integrity"];
+  rebuilt?: AccessRecord["rebuilt"];
 }): AccessRecord {
   const r = parts.reduced;
   const { commands, ignored } = pruneCommands(r.commands, parts.ignored, {
@@ -151,5 +152,6 @@ export function assembleRecord(parts: {
     issuance: pruneIssuance(parts.issuance, parts.certificates, r.reissueRequested),
     issuanceComments: parts.issuanceComments,
     integrity: parts.integrity ?? [],
+    ...(parts.rebuilt ? { rebuilt: parts.rebuilt } : {}),
   };
 }

@@ -34,13 +34,13 @@ type HistoryEvent =
  */
 export function reduce(input: ReduceInput): ReduceOutput {
   const formRequest = input.form.valid ? input.form.request : null;
+  const start = startAfterRebuild(input);
   const state: FoldState = {
-    stage: formRequest ? "certification" : "requested",
+    stage: start.rejection ? "rejected" : formRequest ? "certification" : "requested",
     request: formRequest,
     checklist: new Map(),
     certification: null,
-    hold: null,
-    rejection: null,
+    ...start,
     certificates: [],
     issuance: [],
     reissue: [],
@@ -67,6 +67,37 @@ export function reduce(input: ReduceInput): ReduceOutput {
     commands: fold.commands,
     refusals: fold.refusals,
     voidedRuns: fold.voidedRuns,
+  };
+}
+
+/**
+ * Where a rebuilt request starts (src/app/ledger/rebuild.ts decides the facts): rejected, by the
+ * app, when its timeline shows the app had rejected it; on hold, by the app, when the issue is
+ * closed (or its timeline unread) and it cannot tell — a reviewer's `/unhold` lifts that hold;
+ * else as any request. Never reopened, never revived by guessing.
+ */
+function startAfterRebuild(input: ReduceInput): Pick<FoldState, "hold" | "rejection"> {
+  const r = input.rebuilt;
+  if (!r) return { hold: null, rejection: null };
+  const stamp = { by: APP_ACTOR, url: input.issueUrl };
+  if (r.rejectedAt)
+    return {
+      hold: null,
+      rejection: {
+        ...stamp,
+        at: r.rejectedAt,
+        reason: `rejected before its record was lost: the app closed this issue as not planned on ${r.rejectedAt}, and a rejection is final`,
+      },
+    };
+  if (r.issueState === "open" && !r.incomplete) return { hold: null, rejection: null };
+  return {
+    hold: {
+      ...stamp,
+      at: r.at,
+      reason:
+        "the record was lost and the issue was closed, so the app cannot tell whether it had been live, rejected or revoked; a reviewer who has checked the issue's history lifts this hold with /unhold (or ends the request with /reject)",
+    },
+    rejection: null,
   };
 }
 

@@ -5,6 +5,7 @@ import type {
   IssuanceRecord,
   PullRequestRecord,
   ReissueRequest,
+  RebuiltFacts,
   RequestContent,
   Stage,
   Stamp,
@@ -46,6 +47,8 @@ export interface ReduceInput {
   pullRequests: readonly PullRequestRecord[];
   certificates: readonly CertificateRecord[];
   issuance: readonly IssuanceRecord[];
+  /** Set when the record was rebuilt after a loss: where the replay starts (`startAfterRebuild`). */
+  rebuilt?: RebuiltFacts | undefined;
 }
 
 export interface ReduceOutput {

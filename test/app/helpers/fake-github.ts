@@ -339,6 +339,29 @@ export class FakeGitHub {
    * The rules in force on each branch (`GET rules/branches/{branch}`), by branch name; a branch
    * not listed has none. The ledger branch starts with docs/app.md's ruleset.
    */
+  /** Each issue's state changes, oldest first (`GET issues/{n}/timeline` lists them). */
+  readonly stateEvents = new Map<
+    number,
+    Array<{ event: "closed" | "reopened"; actor: FakeUser; at: string; reason: string | null }>
+  >();
+
+  /** Someone closes or reopens an issue (the app's PATCH records its own the same way). */
+  setIssueState(issue: number, state: "open" | "closed", who: FakeUser | string, reason?: string): void {
+    const user = typeof who === "string" ? { login: who, type: "User" as const } : who;
+    const found = this.issues.get(issue)!;
+    const stateReason = reason ?? (state === "open" ? "reopened" : "completed");
+    found.state = state;
+    found.state_reason = stateReason;
+    found.updated_at = this.tick();
+    this.recordStateEvent(issue, state, user, stateReason);
+  }
+
+  private recordStateEvent(issue: number, state: "open" | "closed", actor: FakeUser, reason: string | null): void {
+    const events = this.stateEvents.get(issue) ?? [];
+    events.push({ event: state === "open" ? "reopened" : "closed", actor, at: this.now(), reason });
+    this.stateEvents.set(issue, events);
+  }
+
   /** What `GET rules/branches/{branch}` answers with: 200, or an error status (a repository the app cannot reach). */
   branchRulesStatus = 200;
   readonly branchRules = new Map<string, Array<{ type: string }>>([
@@ -571,10 +594,12 @@ export class FakeGitHub {
           for (const name of body.labels as string[]) this.ensureLabel(name);
           issue.labels = [...new Set((body.labels as string[]).map((n) => this.labels.get(n.toLowerCase())!.name))];
         }
-        if (body?.state === "open" || body?.state === "closed") {
+        if ((body?.state === "open" || body?.state === "closed") && body.state !== issue.state) {
           issue.state = body.state;
           issue.state_reason = (body.state_reason as string | undefined) ?? null;
-        }
+          this.recordStateEvent(issue.number, body.state, author, issue.state_reason);
+        } else if (body?.state === "open" || body?.state === "closed")
+          issue.state_reason = (body.state_reason as string | undefined) ?? issue.state_reason;
         issue.updated_at = this.tick();
         return [200, this.issueJson(issue)];
       }
@@ -688,6 +713,27 @@ export class FakeGitHub {
         if (ref === this.defaultBranch && git && !git.resolve(ref))
           return this.branch.listCommits(p[2]!, p[3]!, url, (u) => this.userJson(u));
         return gitRoute(this, op, url, body, accept, author)!;
+      }
+      case "issues/list-events-for-timeline": {
+        // Only state changes: the app reads nothing else of the timeline.
+        const events = this.stateEvents.get(Number(p[5])) ?? [];
+        const perPage = Number(url.searchParams.get("per_page") ?? 30);
+        const page = Number(url.searchParams.get("page") ?? 1);
+        return [
+          200,
+          events.slice((page - 1) * perPage, page * perPage).map((e, i) => ({
+            id: 9_000_000 + i,
+            node_id: `SCE_${i}`,
+            url: `${API}/repos/${p[2]}/${p[3]}/issues/events/${9_000_000 + i}`,
+            actor: this.userJson(e.actor),
+            event: e.event,
+            commit_id: null,
+            commit_url: null,
+            created_at: e.at,
+            performed_via_github_app: null,
+            state_reason: e.reason,
+          })),
+        ];
       }
       case "repos/get-branch-rules": {
         if (this.branchRulesStatus !== 200) return [this.branchRulesStatus, { message: "Not Found" }];

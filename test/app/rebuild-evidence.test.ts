@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { Scenario } from "./helpers/scenario.js";
+
+/**
+ * A rebuild after a lost ledger (the branch deleted or force-pushed by someone the ruleset did
+ * not stop, say an administrator) never reopens or revives a request the app had rejected
+ * (issue 18). A rejection's comment can be deleted; the issue's timeline, where the app closed
+ * the issue as not planned, cannot be by anyone with write access. Where the app cannot know —
+ * a closed issue whose rejection may have come after it went live — the request waits, on hold,
+ * labelled and explained, until a reviewer lifts the hold.
+ */
+let s: Scenario | undefined;
+afterEach(() => {
+  s?.stop();
+  s = undefined;
+});
+
+async function rejected(): Promise<[Scenario, number, number]> {
+  s = await Scenario.start();
+  const n = await s.open({ devices: ["gw-1"] });
+  await s.tickAll(n);
+  await s.say(n, "tom", "/approve-certification");
+  const reject = await s.say(n, "tom", "/reject the DPA was withdrawn");
+  expect(s.record(n).stage).toBe("rejected");
+  expect(s.gh.issues.get(n)).toMatchObject({ state: "closed", state_reason: "not_planned" });
+  return [s, n, reject.id];
+}
+
+describe("a rebuild after a lost ledger", () => {
+  it("keeps a rejected request rejected when the ledger is gone, its /reject deleted and the issue reopened by hand", async () => {
+    const [s, n, reject] = await rejected();
+    s.gh.wipeLedger();
+    s.gh.comments.delete(reject);
+    s.gh.setIssueState(n, "open", "mallory");
+    await s.say(n, "mallory", "/status");
+    const rebuilt = s.record(n);
+    expect(rebuilt.integrity.at(-1)).toMatchObject({ kind: "lost" });
+    expect(rebuilt.stage).toBe("rejected");
+    expect(rebuilt.rejection?.reason).toMatch(/closed this issue as not planned/);
+    expect(s.gh.issues.get(n)).toMatchObject({ state: "closed", state_reason: "not_planned" });
+    // Approving it again changes nothing: rejected is final.
+    await s.tickAll(n);
+    await s.say(n, "tom", "/approve-certification");
+    expect(s.record(n).stage).toBe("rejected");
+  });
+
+  it("never reopens a closed rejected request", async () => {
+    const [s, n] = await rejected();
+    s.gh.wipeLedger();
+    await s.say(n, "mallory", "/status");
+    expect(s.record(n).stage).toBe("rejected");
+    expect(s.gh.issues.get(n)!.state).toBe("closed");
+  });
+
+  it("holds a closed request it cannot judge (rejected after it went live, say): closed, labelled, explained, until a reviewer lifts the hold", async () => {
+    s = await Scenario.start();
+    const n = await s.open({ devices: ["gw-1"] });
+    // Closed by the app as completed (live), then by nobody else: the app cannot tell from the
+    // timeline whether it was rejected afterwards (a rejection of a closed issue closes nothing).
+    s.gh.setIssueState(n, "closed", s.gh.bot, "completed");
+    s.gh.wipeLedger();
+    await s.say(n, "mallory", "/status");
+    const held = s.record(n);
+    expect(held.hold).toMatchObject({ reason: expect.stringMatching(/record was lost.*\/unhold/) });
+    expect(s.gh.issues.get(n)!.state).toBe("closed");
+    expect(s.labels(n)).toContain("access: on-hold");
+    expect(s.gh.statusComment(n)!.body).toMatch(/record was lost/);
+    // The requester cannot lift it; a reviewer can, and the request reopens to wait for its reviewers.
+    await s.say(n, "jane", "/unhold");
+    expect(s.record(n).hold).not.toBeNull();
+    await s.say(n, "tom", "/unhold");
+    expect(s.record(n)).toMatchObject({ hold: null, stage: "certification" });
+    expect(s.gh.issues.get(n)!.state).toBe("open");
+  });
+
+  it("rebuilds an open request the app never closed as before: nothing replayed, reviewers approve again", async () => {
+    s = await Scenario.start();
+    const n = await s.open({ devices: ["gw-1"] });
+    await s.tickAll(n);
+    s.gh.wipeLedger();
+    await s.say(n, "mallory", "/status");
+    expect(s.record(n)).toMatchObject({ stage: "certification", hold: null, rejection: null, checklist: [] });
+    expect(s.gh.issues.get(n)!.state).toBe("open");
+  });
+});
