@@ -140,6 +140,21 @@ describe("an authority key identifier that is not the issuer's subject key ident
     expect(result.codes).toEqual(["key-identifier-mismatch"]);
   });
 
+  it("a copy of the CA with another key identifier listed first does not hide the right one", async () => {
+    const root = await makeRoot({ cn: "AKI Root 8", ...window() });
+    const ca = await makeIntermediate(root, { cn: "AKI CA 8", ...window() });
+    const copy = await makeIntermediate(root, {
+      cn: "AKI CA 8",
+      keys: ca.keys,
+      subjectKeyId: OTHER_KEY_ID,
+      ...window(),
+    });
+    const leaf = await makeLeaf(ca, { cn: "aki-device-8", ...window() });
+    expect(await judgeAndShake({ root, leaf, intermediates: [copy, ca] })).toMatchObject({ codes: [], accepted: true });
+    const alone = await judgeAndShake({ root, leaf, intermediates: [copy] });
+    expect(alone).toMatchObject({ codes: ["key-identifier-mismatch"], accepted: false });
+  });
+
   it("the right serial and issuer name, and an issuer (the root) without a key identifier: valid, and accepted", async () => {
     const root = await makeRoot({ cn: "AKI Root 6", serial: "0a0b0d", subjectKeyId: false, ...window() });
     const ca = await makeIntermediate(root, {

@@ -106,8 +106,8 @@ export interface CertOptions {
    * and authorityCertIssuer. Default: the issuer key's identifier alone.
    */
   authorityKeyId?: { keyId?: string | null; serial?: string; issuerName?: string };
-  /** `false` leaves the subjectKeyIdentifier out (default: present). */
-  subjectKeyId?: boolean;
+  /** `false` leaves the subjectKeyIdentifier out; hex writes that one (default: the key's SHA-1). */
+  subjectKeyId?: false | string;
 }
 
 const KEY_PARAMS: Record<KeyAlg, webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams | webcrypto.Algorithm> = {
@@ -198,7 +198,8 @@ async function issue(issuer: Issued | null, role: Role, o: CertOptions): Promise
   const eku = o.eku === undefined ? (role === "leaf" ? (["clientAuth"] as Eku[]) : null) : o.eku;
   if (eku && eku.length > 0) extensions.push(new x509.ExtendedKeyUsageExtension(eku.map((e) => EKU_OIDS[e])));
   if (o.san && o.san.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(o.san));
-  if (o.subjectKeyId !== false) extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
+  if (typeof o.subjectKeyId === "string") extensions.push(new x509.SubjectKeyIdentifierExtension(o.subjectKeyId));
+  else if (o.subjectKeyId !== false) extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
   if (issuer && o.authorityKeyId) extensions.push(await authorityKeyIdExtension(issuer, o.authorityKeyId));
   else if (issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey));
   extensions.push(...(o.extensions ?? []));
