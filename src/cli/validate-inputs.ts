@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readBoundedFile } from "../bounded-file.js";
 import {
   MAX_FILE_BYTES,
   summarize,
@@ -54,14 +54,13 @@ export async function validateInputs(
   return { report, advice };
 }
 
-/** A second, best-effort read of a refused file, for advice only; unreadable means no advice. */
+/**
+ * A second, best-effort read of a refused file, for advice only; what is no regular file (a FIFO,
+ * /dev/zero behind a link), too large or unreadable gets no advice, and is never waited on.
+ */
 function readForAdvice(path: string): Uint8Array | undefined {
-  try {
-    const bytes = readFileSync(path);
-    return bytes.length <= MAX_FILE_BYTES ? bytes : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = readBoundedFile(path, MAX_FILE_BYTES);
+  return read.ok ? read.bytes : undefined;
 }
 
 /** Standard input as bytes (a DER certificate is binary), at most one certificate file's size. */
