@@ -280,6 +280,36 @@ describe("name-constraints (RFC 5280 §4.2.1.10, §6.1)", () => {
     expect(codes(legacy)).toEqual(["name-constraints"]);
   });
 
+  it("rfc822Name: an address with more than one @ is no mailbox, inside no subtree (RFC 5280 §4.2.1.6)", async () => {
+    const ca = await constrained({ permitted: [{ type: "email", value: "example.com" }] });
+    const twoAts = await judge(ca, { san: [{ type: "email", value: "invalid@address@example.com" }] });
+    expect(codes(twoAts)).toEqual(["name-constraints"]);
+    expect(twoAts.errors[0]!.message).toMatch(
+      /the e-mail address "invalid@address@example.com" is not a valid mailbox \(one @ between a local part and a domain\)/,
+    );
+    expect(codes(await judge(ca, { name: "CN=device, E=invalid@address@example.com" }))).toEqual(["name-constraints"]);
+    const mailbox = await constrained({ permitted: [{ type: "email", value: "ops@example.com" }] });
+    expect(codes(await judge(mailbox, { san: [{ type: "email", value: "x@ops@example.com" }] }))).toEqual([
+      "name-constraints",
+    ]);
+    // Under excluded subtrees only, it cannot be shown to lie outside them either.
+    const excluded = await constrained({ excluded: [{ type: "email", value: "evil.com" }] });
+    expect(codes(await judge(excluded, { san: [{ type: "email", value: "ops@evil.com@example.com" }] }))).toEqual([
+      "name-constraints",
+    ]);
+    // A quoted local part may hold an @ (RFC 5321 §4.1.2): that is one mailbox, inside example.com.
+    expect((await judge(ca, { san: [{ type: "email", value: '"ops@pump"@example.com' }] })).verdict).toBe("valid");
+    // Where no CA constrains e-mail addresses, a malformed one is not the judge's concern.
+    const dnsOnly = await constrained({ permitted: [{ type: "dns", value: "example.com" }] });
+    const unconstrained = {
+      san: [
+        { type: "dns" as const, value: "pump.example.com" },
+        { type: "email" as const, value: "a@b@c" },
+      ],
+    };
+    expect((await judge(dnsOnly, unconstrained)).verdict).toBe("valid");
+  });
+
   it("iPAddress: address and mask", async () => {
     const ca = await constrained({ permitted: [{ type: "ip", value: "10.0.0.0/8" }] });
     expect((await judge(ca, { san: [{ type: "ip", value: "10.20.30.40" }] })).verdict).toBe("valid");
