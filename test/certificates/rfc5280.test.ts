@@ -5,6 +5,7 @@ import * as x509 from "@peculiar/x509";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateCertificateBytes, type FileReport, type TrustStore } from "../../src/certificates/index.js";
 import { deliverableKey } from "../../src/certificates/deliverable-key.js";
+import { parseMailbox } from "../../src/certificates/name-constraints.js";
 import { keyManagementFor } from "../../src/tokens/encrypt.js";
 import {
   AT,
@@ -285,7 +286,7 @@ describe("name-constraints (RFC 5280 §4.2.1.10, §6.1)", () => {
     const twoAts = await judge(ca, { san: [{ type: "email", value: "invalid@address@example.com" }] });
     expect(codes(twoAts)).toEqual(["name-constraints"]);
     expect(twoAts.errors[0]!.message).toMatch(
-      /the e-mail address "invalid@address@example.com" is not a valid mailbox \(one @ between a local part and a domain\)/,
+      /the e-mail address "invalid@address@example.com" is not a valid mailbox \(one @ between a local part and a domain.*have the certificate reissued/,
     );
     expect(codes(await judge(ca, { name: "CN=device, E=invalid@address@example.com" }))).toEqual(["name-constraints"]);
     const mailbox = await constrained({ permitted: [{ type: "email", value: "ops@example.com" }] });
@@ -308,6 +309,23 @@ describe("name-constraints (RFC 5280 §4.2.1.10, §6.1)", () => {
       ],
     };
     expect((await judge(dnsOnly, unconstrained)).verdict).toBe("valid");
+  });
+
+  it("parseMailbox: RFC 5321 §4.1.2's Mailbox, nothing looser", () => {
+    expect(parseMailbox("ops@mail.example.com")).toEqual({ local: "ops", domain: "mail.example.com" });
+    expect(parseMailbox('"a@b"@example.com')).toEqual({ local: '"a@b"', domain: "example.com" });
+    for (const bad of [
+      "a@b@example.com",
+      "@example.com",
+      "ops@",
+      "ops",
+      "a..b@x.com",
+      ".a@x.com",
+      "a@x..com",
+      "a@-x.com",
+      '"a"b@x.com',
+    ])
+      expect(parseMailbox(bad), bad).toBeUndefined();
   });
 
   it("iPAddress: address and mask", async () => {
