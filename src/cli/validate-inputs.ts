@@ -9,6 +9,7 @@ import {
 } from "../certificates/index.js";
 import { OneRecordError } from "../errors.js";
 import { adviseFile } from "./advice.js";
+import { joinAdvice, type RefusedFile } from "./join-advice.js";
 
 /** How the report names a certificate read from standard input (`validate -`). */
 export const STDIN_PATH = "(standard input)";
@@ -45,12 +46,24 @@ export async function validateInputs(
   const report: ValidationReport = { ...summarize(files), skipped: fromFiles?.skipped ?? [] };
 
   const advice = new Map<string, string[]>();
+  const refused: RefusedFile[] = [];
   for (const file of report.files) {
     if (file.verdict === "valid") continue;
     const bytes = file.path === STDIN_PATH ? stdin : readForAdvice(file.path);
-    const lines = adviseFile({ report: file, bytes, pattern: options.pattern });
+    refused.push({ report: file, bytes });
+    const lines = adviseFile({ report: file, bytes, pattern: options.pattern, onDisk: file.path !== STDIN_PATH });
     if (lines.length > 0) advice.set(file.path, lines);
   }
+  // Files that hold one certificate each and together a chain: join them (join-advice.ts).
+  const onDisk = refused.filter((f) => f.report.path !== STDIN_PATH);
+  const judge = (bytes: Uint8Array) =>
+    validateCertificateBytes(bytes, {
+      path: "joined",
+      trust: options.trust,
+      at: options.at,
+      warnDays: options.warnDays,
+    });
+  for (const [path, line] of joinAdvice(onDisk, judge)) advice.set(path, [...(advice.get(path) ?? []), line]);
   return { report, advice };
 }
 
