@@ -6,9 +6,11 @@ import {
   CLIENT_AUTH,
   checkAnchor,
   checkDeliverable,
+  checkKeyIdentifiers,
   checkNameConstraints,
   checkProfile,
   checkStructure,
+  ekuName,
 } from "./rfc-checks.js";
 const DAY_MS = 86_400_000;
 
@@ -54,6 +56,7 @@ export function checkChain(chain: CertificateFacts[], anchored: boolean, context
       );
     }
     if (index > 0) checkIssuer(cert, intermediatesBelow, isAnchor, errors);
+    if (index > 0) checkKeyIdentifiers(chain[index - 1]!, cert, isAnchor, errors);
     if (index > 0 && !cert.selfIssued) intermediatesBelow++;
   });
 
@@ -132,13 +135,16 @@ function checkIssuer(cert: CertificateFacts, below: number, isAnchor: boolean, e
       ),
     );
   }
-  // Intermediates that restrict their purpose must allow client authentication.
+  // Intermediates that restrict their purpose must allow client authentication. OpenSSL does not
+  // read anyExtendedKeyUsage in a CA as clientAuth (error 26, unsuitable certificate purpose).
   const eku = cert.extendedKeyUsage;
-  if (!isAnchor && eku && !eku.includes(CLIENT_AUTH) && !eku.includes(ANY_EKU)) {
+  if (!isAnchor && eku && !eku.includes(CLIENT_AUTH)) {
     errors.push(
       finding(
         "missing-client-auth",
-        `the CA "${cert.subject}" is restricted to purposes that exclude TLS client authentication`,
+        eku.includes(ANY_EKU)
+          ? `the CA "${cert.subject}" lists only ${eku.map(ekuName).join(", ")} in its extended key usage, not clientAuth; TLS servers (OpenSSL) do not read anyExtendedKeyUsage as clientAuth in a CA and refuse the handshake ("unsuitable certificate purpose"): ask your CA for a chain whose intermediates list clientAuth`
+          : `the CA "${cert.subject}" is restricted to purposes that exclude TLS client authentication`,
       ),
     );
   }
@@ -169,18 +175,4 @@ function checkLeaf(leaf: CertificateFacts, errors: Finding[]): void {
       finding("key-usage", `"${leaf.subject}" key usage does not allow digitalSignature, which a TLS client needs`),
     );
   }
-}
-
-const EKU_NAMES: Record<string, string> = {
-  "1.3.6.1.5.5.7.3.1": "serverAuth",
-  [CLIENT_AUTH]: "clientAuth",
-  "1.3.6.1.5.5.7.3.3": "codeSigning",
-  "1.3.6.1.5.5.7.3.4": "emailProtection",
-  "1.3.6.1.5.5.7.3.8": "timeStamping",
-  "1.3.6.1.5.5.7.3.9": "OCSPSigning",
-  [ANY_EKU]: "anyExtendedKeyUsage",
-};
-
-function ekuName(oid: string): string {
-  return EKU_NAMES[oid] ?? oid;
 }

@@ -1,11 +1,13 @@
 import { parseDer } from "./der.js";
 import {
+  AuthorityKeyIdentifier,
   BasicConstraints,
   ExtendedKeyUsage,
   KeyUsage,
   KeyUsageFlags,
   NameConstraints,
   SubjectAlternativeName,
+  SubjectKeyIdentifier,
   id_ce_authorityKeyIdentifier,
   id_ce_basicConstraints,
   id_ce_certificatePolicies,
@@ -18,6 +20,26 @@ import {
   type GeneralName,
 } from "@peculiar/asn1-x509";
 import { readNameConstraints, type ConstraintFacts } from "./name-constraints.js";
+import { nameKey, renderName } from "./names.js";
+
+/**
+ * What a certificate says about its issuer's certificate in its authorityKeyIdentifier (RFC 5280
+ * §4.2.1.1), and its own subjectKeyIdentifier (§4.2.1.2); identifiers and serials as lowercase
+ * hex. TLS stacks use them to pick the issuer: OpenSSL takes a CA as the issuer only when each
+ * part present matches it (X509_check_akid).
+ */
+export interface KeyIdentifierFacts {
+  subjectKeyId: string | undefined;
+  authority:
+    | {
+        keyId: string | undefined;
+        /** authorityCertSerialNumber: the serial number of the issuer's certificate. */
+        serial: string | undefined;
+        /** The first directoryName of authorityCertIssuer: the name of the issuer's issuer. */
+        issuer: { key: string; display: string } | undefined;
+      }
+    | undefined;
+}
 
 /**
  * The extensions of one certificate as the checks need them, read once. RFC 5280 §4.2 allows at
@@ -37,6 +59,7 @@ export interface ExtensionFacts {
   nameConstraints: ConstraintFacts | undefined;
   /** What RFC 5280's certificate profile requires to be present (see rfc-checks.ts checkProfile). */
   profile: { authorityKeyId: boolean; subjectKeyId: boolean; altNamesCritical: boolean };
+  keyIdentifiers: KeyIdentifierFacts;
 }
 
 /**
@@ -78,6 +101,8 @@ export function readExtensions(extensions: Extension[]): ExtensionFacts {
   const eku = value(id_ce_extKeyUsage);
   const san = value(id_ce_subjectAltName);
   const nc = first.get(id_ce_nameConstraints);
+  const ski = value(id_ce_subjectKeyIdentifier);
+  const aki = value(id_ce_authorityKeyIdentifier);
 
   return {
     duplicates: [...duplicates],
@@ -98,7 +123,24 @@ export function readExtensions(extensions: Extension[]): ExtensionFacts {
       subjectKeyId: first.has(id_ce_subjectKeyIdentifier),
       altNamesCritical: first.get(id_ce_subjectAltName)?.critical ?? false,
     },
+    keyIdentifiers: {
+      subjectKeyId: ski ? hexOf(parseDer(ski, SubjectKeyIdentifier).buffer) : undefined,
+      authority: aki ? authorityOf(parseDer(aki, AuthorityKeyIdentifier)) : undefined,
+    },
   };
+}
+
+function authorityOf(aki: AuthorityKeyIdentifier): KeyIdentifierFacts["authority"] {
+  const issuer = aki.authorityCertIssuer?.find((name) => name.directoryName !== undefined)?.directoryName;
+  return {
+    keyId: aki.keyIdentifier ? hexOf(aki.keyIdentifier.buffer) : undefined,
+    serial: aki.authorityCertSerialNumber ? hexOf(aki.authorityCertSerialNumber) : undefined,
+    issuer: issuer ? { key: nameKey(issuer), display: renderName(issuer) } : undefined,
+  };
+}
+
+export function hexOf(bytes: ArrayBuffer | Uint8Array): string {
+  return Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString("hex");
 }
 
 /** Names for the OIDs a message may quote. */

@@ -1,14 +1,6 @@
-import {
-  closeSync,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  type Stats,
-} from "node:fs";
+import { lstatSync, readdirSync, realpathSync, type Stats } from "node:fs";
 import { extname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { NOT_A_FILE, readBoundedFile } from "../bounded-file.js";
 import { finding } from "./findings.js";
 import { findPrivateKeys } from "./private-keys.js";
 import { MAX_FILE_BYTES } from "./decode.js";
@@ -73,19 +65,15 @@ function isCertificateName(path: string): boolean {
 
 /** The private-key scan of a file the walk does not judge: a report only when it finds a key. */
 function scanSkipped(path: string, absolute: string): FileReport | undefined {
-  let bytes: Buffer;
-  try {
-    const fd = openSync(absolute, "r");
-    try {
-      if (fstatSync(fd).size > MAX_KEY_SCAN_BYTES)
-        return report(path, null, [finding("parse-error", "too large to scan for private keys; not read")], []);
-      bytes = readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return report(path, null, [finding("parse-error", "the file cannot be read (not scanned for private keys)")], []);
+  const read = readBoundedFile(absolute, MAX_KEY_SCAN_BYTES);
+  if (!read.ok) {
+    const why =
+      read.reason === "too-large"
+        ? "too large to scan for private keys; not read"
+        : `${read.reason === "not-a-file" ? NOT_A_FILE : "the file cannot be read"} (not scanned for private keys)`;
+    return report(path, null, [finding("parse-error", why)], []);
   }
+  const bytes = read.bytes;
   const kinds = findPrivateKeys(bytes);
   if (kinds.length === 0) return undefined;
   return report(
@@ -102,33 +90,19 @@ function scanSkipped(path: string, absolute: string): FileReport | undefined {
 }
 
 function validateFile(path: string, absolute: string, options: ValidatePathsOptions): FileReport {
-  let bytes: Buffer;
-  try {
-    const fd = openSync(absolute, "r");
-    try {
-      const size = fstatSync(fd).size;
-      // Do not even read an oversized file: the decoder would refuse it anyway.
-      if (size > MAX_FILE_BYTES) {
-        return report(
-          path,
-          null,
-          [
-            finding(
-              "parse-error",
-              `the file is ${size} bytes; a certificate file may be at most ${MAX_FILE_BYTES} bytes`,
-            ),
-          ],
-          [],
-        );
-      }
-      bytes = readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // One unreadable file (permissions, removed mid-run) must not hide the reports of the others.
-    return report(path, null, [finding("parse-error", "the file cannot be read")], []);
+  // An oversized file is not even read (the decoder would refuse it anyway); one unreadable file
+  // (permissions, removed mid-run) must not hide the reports of the others.
+  const read = readBoundedFile(absolute, MAX_FILE_BYTES);
+  if (!read.ok) {
+    const why =
+      read.reason === "too-large"
+        ? `the file is ${read.size} bytes; a certificate file may be at most ${MAX_FILE_BYTES} bytes`
+        : read.reason === "not-a-file"
+          ? NOT_A_FILE
+          : "the file cannot be read";
+    return report(path, null, [finding("parse-error", why)], []);
   }
+  const bytes = read.bytes;
   return validateCertificateBytes(bytes, { path, trust: options.trust, at: options.at, warnDays: options.warnDays });
 }
 
@@ -187,7 +161,7 @@ function expand(paths: string[], root: string | undefined): Target[] {
       seen.add(`file:${display}`);
       out.push({ path: display, absolute: real, walked: depth > 0 });
     } else {
-      out.push({ path: display, refused: "not a regular file" });
+      out.push({ path: display, refused: NOT_A_FILE });
     }
   };
 

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   "duplicate-extension",
   "unknown-critical-extension",
   "name-chaining",
+  "key-identifier-mismatch",
   "name-constraints",
   "anchor-constraint",
   "explicit-curve",

@@ -1,7 +1,7 @@
 export * from "./types.js";
 export * from "./findings.js";
 export { TrustStore, trustAnchorFromPem, type TrustAnchor } from "./trust-store.js";
-export { trustAnchorsFromFile, type TrustFileResult } from "./trust-file.js";
+export { MAX_TRUST_FILE_BYTES, trustAnchorsFromFile, type TrustFileResult } from "./trust-file.js";
 export { validateCertificateBytes, summarize, DEFAULT_WARN_DAYS } from "./validate.js";
 export { applyLayout, parseCertificatePath, isUnderCertificateFolder, DEFAULT_PATH_PATTERN } from "./layout.js";
 export { validatePaths, type ValidatePathsOptions } from "./files.js";

@@ -3,7 +3,7 @@ import { parseDer } from "./der.js";
 import { Certificate, type SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { RsaSaPssParams, id_RSASSA_PSS } from "@peculiar/asn1-rsa";
 import { describeSignatureAlgorithm } from "./algorithms.js";
-import { readExtensions } from "./extensions.js";
+import { hexOf, readExtensions, type KeyIdentifierFacts } from "./extensions.js";
 import { namesOf, type CertificateNames, type ConstraintFacts } from "./name-constraints.js";
 import { nameKey, renderName } from "./names.js";
 
@@ -42,6 +42,10 @@ export interface CertificateFacts {
   duplicateExtensions: string[];
   unknownCriticalExtensions: string[];
   profile: { authorityKeyId: boolean; subjectKeyId: boolean; altNamesCritical: boolean };
+  /** The serial number, as lowercase hex of its DER content octets. */
+  serialNumber: string;
+  /** Its subjectKeyIdentifier, and what its authorityKeyIdentifier says about its issuer. */
+  keyIdentifiers: KeyIdentifierFacts;
   /** The names name constraints bind (subject and subjectAltName). */
   names: CertificateNames;
   nameConstraints: ConstraintFacts | undefined;
@@ -114,6 +118,8 @@ function factsOf(der: Uint8Array, node: X509Certificate, asn: Certificate): Cert
     names: namesOf(tbs.subject, extensions.altNames),
     nameConstraints: extensions.nameConstraints,
     profile: extensions.profile,
+    serialNumber: hexOf(tbs.serialNumber),
+    keyIdentifiers: extensions.keyIdentifiers,
   };
 }
 

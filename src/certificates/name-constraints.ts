@@ -179,12 +179,17 @@ export function constraintViolations(names: CertificateNames, constraints: Const
       (t) => t.form === "dns" && dnsMatches(t.value, cn),
     );
   }
+  const emailConstrained = [...constraints.permitted, ...constraints.excluded].some((t) => t.form === "email");
   for (const email of names.email) {
-    judge(
-      "email",
-      `the e-mail address "${displaySafe(email)}"`,
-      (t) => t.form === "email" && emailMatches(t.value, email),
-    );
+    const label = `the e-mail address "${displaySafe(email)}"`;
+    // Inside no subtree, and not shown to lie outside an excluded one either: refused where e-mail
+    // addresses are constrained at all (as Go does; OpenSSL would read the domain after the last @).
+    if (!parseMailbox(email)) {
+      if (emailConstrained)
+        out.push(`${label} ${MALFORMED_MAILBOX}, so it cannot be checked against the e-mail subtrees`);
+      continue;
+    }
+    judge("email", label, (t) => t.form === "email" && emailMatches(t.value, email));
   }
   for (const ip of names.ip) {
     judge(
@@ -224,16 +229,38 @@ function wildcardReaches(name: string, constraint: string): boolean {
 
 /** §4.2.1.10: a mailbox, a host (its mailboxes), or ".domain" (mailboxes on any host under it). */
 function emailMatches(constraint: string, email: string): boolean {
-  const at = email.lastIndexOf("@");
-  if (at <= 0) return false; // not a mailbox: it cannot be shown to be inside any subtree
-  const host = email.slice(at + 1).toLowerCase();
+  const mailbox = parseMailbox(email);
+  if (!mailbox) return false; // not a mailbox: it cannot be shown to be inside any subtree
+  const host = mailbox.domain.toLowerCase();
   if (constraint.includes("@")) {
-    const cAt = constraint.lastIndexOf("@");
-    return email.slice(0, at) === constraint.slice(0, cAt) && host === constraint.slice(cAt + 1).toLowerCase();
+    const wanted = parseMailbox(constraint);
+    return wanted !== undefined && mailbox.local === wanted.local && host === wanted.domain.toLowerCase();
   }
   const c = constraint.toLowerCase();
   if (c.startsWith(".")) return host.endsWith(c);
   return host === c;
+}
+
+const MALFORMED_MAILBOX =
+  "is not a valid mailbox (one @ between a local part and a domain, RFC 5280 §4.2.1.6; have the certificate reissued with a valid address)";
+
+// RFC 5321 §4.1.2, which RFC 5280 §4.2.1.6 names for rfc822Name: Local-part "@" Domain, the local
+// part a Dot-string of atext atoms or a Quoted-string (which alone may hold an @); the domain
+// dot-separated labels of letters, digits, hyphens (and, as in real names, underscores).
+const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]";
+const DOT_STRING = new RegExp(`^${ATEXT}+(?:\\.${ATEXT}+)*$`);
+const QUOTED_LOCAL = /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"/;
+const LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?$/;
+
+/** An rfc822Name as a mailbox, or undefined when it is none (two @, no local part, no domain …). */
+export function parseMailbox(text: string): { local: string; domain: string } | undefined {
+  const quoted = QUOTED_LOCAL.exec(text)?.[0];
+  const local = quoted ?? text.slice(0, Math.max(text.indexOf("@"), 0));
+  if (local === "" || text[local.length] !== "@") return undefined;
+  if (!quoted && !DOT_STRING.test(local)) return undefined;
+  const domain = text.slice(local.length + 1);
+  // Label by label: one regular expression over the whole domain would backtrack quadratically.
+  return domain.split(".").every((label) => LABEL.test(label)) ? { local, domain } : undefined;
 }
 
 function ipMatches(range: [ipaddr.IPv4 | ipaddr.IPv6, number], ip: ipaddr.IPv4 | ipaddr.IPv6 | undefined): boolean {

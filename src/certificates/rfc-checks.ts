@@ -7,6 +7,20 @@ import { MAX_NAME_CONSTRAINT_CHECKS, constraintViolations, nameCount } from "./n
 export const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 export const ANY_EKU = "2.5.29.37.0";
 
+const EKU_NAMES: Record<string, string> = {
+  "1.3.6.1.5.5.7.3.1": "serverAuth",
+  [CLIENT_AUTH]: "clientAuth",
+  "1.3.6.1.5.5.7.3.3": "codeSigning",
+  "1.3.6.1.5.5.7.3.4": "emailProtection",
+  "1.3.6.1.5.5.7.3.8": "timeStamping",
+  "1.3.6.1.5.5.7.3.9": "OCSPSigning",
+  [ANY_EKU]: "anyExtendedKeyUsage",
+};
+
+export function ekuName(oid: string): string {
+  return EKU_NAMES[oid] ?? oid;
+}
+
 /**
  * RFC 5280 §4.2 and RFC 5480 §2.1.1 on every certificate of the path, the trust anchor included
  * (OpenSSL, Go and NSS refuse these on a root too, so a pin cannot make them work).
@@ -63,8 +77,9 @@ export function checkProfile(cert: CertificateFacts, errors: Finding[]): void {
 
 /**
  * Constraints a trust anchor states against itself (the README promises they are enforced):
- * `CA:FALSE` says it issues nothing, and an EKU without clientAuth (or anyExtendedKeyUsage)
- * says nothing it anchors is for TLS clients; OpenSSL refuses both as anchors for sslclient.
+ * `CA:FALSE` says it issues nothing, and an EKU without clientAuth says nothing it anchors is for
+ * TLS clients; OpenSSL refuses both as anchors for sslclient. anyExtendedKeyUsage does not stand
+ * in for clientAuth there: a root whose EKU lists it without clientAuth is refused in the handshake.
  */
 export function checkAnchor(anchor: CertificateFacts, errors: Finding[]): void {
   if (anchor.basicConstraints.present && !anchor.basicConstraints.ca) {
@@ -73,14 +88,60 @@ export function checkAnchor(anchor: CertificateFacts, errors: Finding[]): void {
     );
   }
   const eku = anchor.extendedKeyUsage;
-  if (eku && !eku.includes(CLIENT_AUTH) && !eku.includes(ANY_EKU)) {
+  if (eku && !eku.includes(CLIENT_AUTH)) {
     errors.push(
       finding(
         "anchor-constraint",
-        `the trusted root "${anchor.subject}" is restricted to purposes that exclude TLS client authentication`,
+        eku.includes(ANY_EKU)
+          ? `the trusted root "${anchor.subject}" lists only ${eku.map(ekuName).join(", ")} in its extended key usage, not clientAuth; TLS servers (OpenSSL) do not read anyExtendedKeyUsage as clientAuth in a CA and refuse the handshake ("unsuitable certificate purpose"): the CA must issue under a root that allows clientAuth`
+          : `the trusted root "${anchor.subject}" is restricted to purposes that exclude TLS client authentication`,
       ),
     );
   }
+}
+
+/**
+ * RFC 5280 §4.2.1.1 lets a certificate say which certificate issued it: the issuer's subject key
+ * identifier, and optionally that certificate's issuer and serial number. RFC 5280 path
+ * validation does not use them, but TLS stacks do: OpenSSL takes a CA as the issuer only when
+ * every part present matches (X509_check_akid; a key identifier only when the issuer has one), so
+ * a mismatch ends the handshake with "unable to get local issuer certificate". Checked on every
+ * link of the path: leaf → CA, CA → CA, and the last one → the root.
+ */
+export function checkKeyIdentifiers(
+  child: CertificateFacts,
+  issuer: CertificateFacts,
+  issuerIsAnchor: boolean,
+  errors: Finding[],
+): void {
+  const aki = child.keyIdentifiers.authority;
+  if (!aki) return;
+  const ski = issuer.keyIdentifiers.subjectKeyId;
+  const problems: string[] = [];
+  if (aki.keyId !== undefined && ski !== undefined && aki.keyId !== ski)
+    problems.push(`the key identifier ${colons(aki.keyId)}, where "${issuer.subject}" has ${colons(ski)}`);
+  if (aki.serial !== undefined && aki.serial !== issuer.serialNumber)
+    problems.push(
+      `the serial number ${colons(aki.serial)}, where "${issuer.subject}" has ${colons(issuer.serialNumber)}`,
+    );
+  if (aki.issuer !== undefined && aki.issuer.key !== issuer.issuerKey)
+    problems.push(
+      `a certificate issued by "${aki.issuer.display}", where "${issuer.subject}" is issued by "${issuer.issuer}"`,
+    );
+  if (problems.length === 0) return;
+  const remedy = issuerIsAnchor
+    ? `it was issued under another certificate of that CA than the trusted root "${issuer.subject}": ask your CA for a certificate issued under the approved root`
+    : `the file holds another certificate of the CA "${issuer.subject}" (same name and key) than the one that issued it: put the CA certificate your CA delivered with this certificate in the file, or have the certificate reissued`;
+  errors.push(
+    finding(
+      "key-identifier-mismatch",
+      `"${child.subject}" names, in its authority key identifier, ${problems.join(" and ")}; TLS servers (OpenSSL) then do not find its issuer and refuse the handshake ("unable to get local issuer certificate"): ${remedy}`,
+    ),
+  );
+}
+
+function colons(hex: string): string {
+  return (hex.toUpperCase().match(/../g) ?? []).join(":");
 }
 
 /** The device key must be one a token can be delivered to (the shared definition). */

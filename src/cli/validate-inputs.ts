@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readBoundedFile } from "../bounded-file.js";
 import {
   MAX_FILE_BYTES,
   summarize,
@@ -9,6 +9,7 @@ import {
 } from "../certificates/index.js";
 import { OneRecordError } from "../errors.js";
 import { adviseFile } from "./advice.js";
+import { joinAdvice, type RefusedFile } from "./join-advice.js";
 
 /** How the report names a certificate read from standard input (`validate -`). */
 export const STDIN_PATH = "(standard input)";
@@ -45,23 +46,34 @@ export async function validateInputs(
   const report: ValidationReport = { ...summarize(files), skipped: fromFiles?.skipped ?? [] };
 
   const advice = new Map<string, string[]>();
+  const refused: RefusedFile[] = [];
   for (const file of report.files) {
     if (file.verdict === "valid") continue;
     const bytes = file.path === STDIN_PATH ? stdin : readForAdvice(file.path);
-    const lines = adviseFile({ report: file, bytes, pattern: options.pattern });
+    refused.push({ report: file, bytes });
+    const lines = adviseFile({ report: file, bytes, pattern: options.pattern, onDisk: file.path !== STDIN_PATH });
     if (lines.length > 0) advice.set(file.path, lines);
   }
+  // Files that hold one certificate each and together a chain: join them (join-advice.ts).
+  const onDisk = refused.filter((f) => f.report.path !== STDIN_PATH);
+  const judge = (bytes: Uint8Array) =>
+    validateCertificateBytes(bytes, {
+      path: "joined",
+      trust: options.trust,
+      at: options.at,
+      warnDays: options.warnDays,
+    });
+  for (const [path, line] of joinAdvice(onDisk, judge)) advice.set(path, [...(advice.get(path) ?? []), line]);
   return { report, advice };
 }
 
-/** A second, best-effort read of a refused file, for advice only; unreadable means no advice. */
+/**
+ * A second, best-effort read of a refused file, for advice only; what is no regular file (a FIFO,
+ * /dev/zero behind a link), too large or unreadable gets no advice, and is never waited on.
+ */
 function readForAdvice(path: string): Uint8Array | undefined {
-  try {
-    const bytes = readFileSync(path);
-    return bytes.length <= MAX_FILE_BYTES ? bytes : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = readBoundedFile(path, MAX_FILE_BYTES);
+  return read.ok ? read.bytes : undefined;
 }
 
 /** Standard input as bytes (a DER certificate is binary), at most one certificate file's size. */

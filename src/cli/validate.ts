@@ -1,9 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { NOT_A_FILE, readBoundedFile } from "../bounded-file.js";
 import {
   DEFAULT_PATH_PATTERN,
   TrustStore,
   displaySafe,
   parseValidationTime,
+  MAX_TRUST_FILE_BYTES,
   trustAnchorsFromFile,
   type TrustAnchorSource,
 } from "../certificates/index.js";
@@ -37,7 +38,7 @@ export async function run(argv: string[], io: CliIO & { readStdinBytes?: () => P
   }
   const config = args.config ? await configOption(args.config) : undefined;
   const extra: TrustAnchorSource[] = [...(config?.certificates.extraCAs ?? [])];
-  for (const file of args.trust) extra.push(...(await trustedRoots(file)));
+  for (const file of args.trust) extra.push(...trustedRoots(file));
 
   // One time for every file, stated in the output: "now" drifts during a long run otherwise.
   const at = args.at ?? new Date();
@@ -103,14 +104,8 @@ function parseValidateArgs(argv: string[]): ValidateArgs {
 }
 
 /** Every certificate of a `--trust` file (PEM bundle or DER), each a CA; see trust-file.ts. */
-async function trustedRoots(file: string): Promise<TrustAnchorSource[]> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch {
-    // A key pasted where a path belongs must not come back in the message.
-    throw new OneRecordError("usage", `${optionSubject("--trust", file)}: cannot read the file`);
-  }
+function trustedRoots(file: string): TrustAnchorSource[] {
+  const bytes = readOptionBytes(file, "--trust", MAX_TRUST_FILE_BYTES);
   refuseKeyMaterial(bytes, "--trust", file, "root certificate (PEM or DER)");
   const brand = isShowableOptionValue(file) ? `trusted by --trust ${file}` : "trusted by --trust";
   const result = trustAnchorsFromFile(bytes, brand);
@@ -120,16 +115,27 @@ async function trustedRoots(file: string): Promise<TrustAnchorSource[]> {
 
 /** Loads the configuration code only when --config is given (see config-option.ts). */
 async function configOption(path: string): Promise<AccessConfig> {
-  const text = await readText(path, "--config");
+  const text = readOptionBytes(path, "--config", MAX_CONFIG_BYTES).toString("utf8");
   const { parseConfigOption } = await import("./config-option.js");
   return parseConfigOption(text, path);
 }
 
-async function readText(file: string, flag: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch {
-    // A key pasted where a path belongs must not come back in the message.
-    throw new OneRecordError("usage", `${optionSubject(flag, file)}: cannot read the file`);
-  }
+/** A configuration file is a page of YAML, with perhaps a few PEM roots in certificates.extraCAs. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * An option's file (--trust, --config), read bounded: a FIFO, a device or a folder is refused
+ * unread (see bounded-file.ts). Every refusal is a usage error (exit 2) naming the option.
+ */
+function readOptionBytes(file: string, flag: string, maxBytes: number): Buffer {
+  const read = readBoundedFile(file, maxBytes);
+  if (read.ok) return read.bytes;
+  const why =
+    read.reason === "not-a-file"
+      ? NOT_A_FILE
+      : read.reason === "too-large"
+        ? `the file is larger than ${maxBytes} bytes, the most this option takes`
+        : "cannot read the file";
+  // A key pasted where a path belongs must not come back in the message: optionSubject.
+  throw new OneRecordError("usage", `${optionSubject(flag, file)}: ${why}`);
 }

@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { NOT_A_FILE, readBoundedFile } from "../bounded-file.js";
 import { OneRecordError } from "../errors.js";
 
 const MAX_INPUT_BYTES = 64 * 1024;
@@ -13,23 +13,17 @@ export async function readTokenArgument(
 ): Promise<string> {
   if (argument === "-") return (await options.readStdin()).trim();
   if (options.looksLikeToken(argument.trim())) return argument.trim();
-  try {
-    const info = await stat(argument);
-    if (!info.isFile()) throw new Error("not a file");
-    if (info.size > MAX_INPUT_BYTES) {
-      throw new OneRecordError(
-        "input-invalid",
-        `the ${options.what} file is ${info.size} bytes; a token file holds at most ${MAX_INPUT_BYTES}`,
-      );
-    }
-    return (await readFile(argument, "utf8")).trim();
-  } catch (error) {
-    if (error instanceof OneRecordError) throw error;
+  const read = readBoundedFile(argument, MAX_INPUT_BYTES);
+  if (read.ok) return read.bytes.toString("utf8").trim();
+  if (read.reason === "too-large")
     throw new OneRecordError(
-      "usage",
-      `the ${options.what} argument is neither a compact ${options.what}, "-" (standard input) nor a readable file`,
+      "input-invalid",
+      `the ${options.what} file is ${read.size} bytes or more; a token file holds at most ${MAX_INPUT_BYTES}`,
     );
-  }
+  throw new OneRecordError(
+    "usage",
+    `the ${options.what} argument is neither a compact ${options.what}, "-" (standard input) nor a readable file`,
+  );
 }
 
 /**
@@ -37,25 +31,23 @@ export async function readTokenArgument(
  * instead of the path (`--key "$(cat dev.key)"`), so the value is named in a message only when it
  * looks like a path; otherwise the message would print the key or token it holds.
  */
+// Async by contract (its callers await it), though the bounded read is synchronous.
+// eslint-disable-next-line @typescript-eslint/require-await
 export async function readOptionFile(path: string, option: string): Promise<Buffer> {
   const subject = optionSubject(option, path);
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new OneRecordError("io-error", `${subject}: not a file`);
-    if (info.size > MAX_INPUT_BYTES)
-      throw new OneRecordError(
-        "input-invalid",
-        `${subject}: ${info.size} bytes is too large for this option (at most ${MAX_INPUT_BYTES})`,
-      );
-    return await readFile(path);
-  } catch (error) {
-    if (error instanceof OneRecordError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : "cannot be read";
-    // An unshown value that is no file is almost always the file's contents given by mistake.
-    const hint = isShowableOptionValue(path) ? "" : `; ${option} takes the path of a file, not its contents`;
-    throw new OneRecordError("io-error", `${subject}: ${reason}${hint}`);
-  }
+  const read = readBoundedFile(path, MAX_INPUT_BYTES);
+  if (read.ok) return read.bytes;
+  if (read.reason === "not-a-file") throw new OneRecordError("io-error", `${subject}: ${NOT_A_FILE}`);
+  if (read.reason === "too-large")
+    throw new OneRecordError(
+      "input-invalid",
+      `${subject}: ${read.size} bytes is too large for this option (at most ${MAX_INPUT_BYTES})`,
+    );
+  const code = read.code;
+  const reason = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : "cannot be read";
+  // An unshown value that is no file is almost always the file's contents given by mistake.
+  const hint = isShowableOptionValue(path) ? "" : `; ${option} takes the path of a file, not its contents`;
+  throw new OneRecordError("io-error", `${subject}: ${reason}${hint}`);
 }
 
 const MAX_SHOWN_LENGTH = 200;

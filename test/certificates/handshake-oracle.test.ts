@@ -1,11 +1,9 @@
 import "reflect-metadata";
-import { once } from "node:events";
-import type { AddressInfo } from "node:net";
-import * as tls from "node:tls";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateCertificateBytes, type ErrorFindingCode } from "../../src/certificates/index.js";
-import { makeLeaf, makeRoot, pemFile, trustFor, validFor, type Issued } from "../helpers/pki.js";
-import { buildChain, random, randomSpec, type BuiltChain, type ChainSpec } from "../helpers/random-chains.js";
+import { handshake, serverIdentity, type ServerIdentity } from "../helpers/handshake.js";
+import { trustFor } from "../helpers/pki.js";
+import { buildChain, coverageSpecs, random, randomSpec, type ChainSpec } from "../helpers/random-chains.js";
 
 /**
  * The handshake oracle: what the customer cares about. For generated chains the judge calls
@@ -29,72 +27,24 @@ const POLICY: Partial<Record<ErrorFindingCode, (spec: ChainSpec) => boolean>> = 
   "certificate-profile": () => true,
 };
 
-let serverRoot: Issued;
-let serverLeaf: Issued;
+let server: ServerIdentity;
 
 beforeAll(async () => {
-  serverRoot = await makeRoot({ cn: "Oracle Server Root", ...validFor(30) });
-  serverLeaf = await makeLeaf(serverRoot, {
-    cn: "127.0.0.1",
-    eku: ["serverAuth"],
-    san: [{ type: "ip", value: "127.0.0.1" }],
-    ...validFor(30),
-  });
+  server = await serverIdentity();
 });
-
-/** True when the server accepted the client's certificate chain. */
-async function handshake(chain: BuiltChain): Promise<boolean> {
-  const server = tls.createServer({
-    key: serverLeaf.keyPem,
-    cert: serverLeaf.pem,
-    ca: [chain.root.pem],
-    requestCert: true,
-    rejectUnauthorized: true,
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const verdict = new Promise<boolean>((resolve) => {
-    server.once("secureConnection", (socket: tls.TLSSocket) => {
-      resolve(socket.authorized);
-      socket.end();
-    });
-    server.once("tlsClientError", () => resolve(false));
-  });
-  let client: tls.TLSSocket;
-  try {
-    client = tls.connect({
-      host: "127.0.0.1",
-      port: (server.address() as AddressInfo).port,
-      ca: [serverRoot.pem],
-      cert: Buffer.from(pemFile(chain.leaf, ...chain.intermediates)).toString(),
-      key: chain.leaf.keyPem,
-    });
-  } catch {
-    // OpenSSL would not even load the chain into the client (e.g. a duplicate extension).
-    server.close();
-    return false;
-  }
-  client.on("error", () => {}); // the server's verdict is the one that counts
-  try {
-    return await verdict;
-  } finally {
-    client.destroy();
-    server.close();
-  }
-}
 
 describe("handshake oracle: a valid verdict means the mutual-TLS handshake succeeds", () => {
   const now = new Date();
   const outcomes: Array<{ spec: ChainSpec; codes: ErrorFindingCode[]; accepted: boolean }> = [];
 
-  it(`agrees with a real TLS server on ${CHAINS} generated chains`, async () => {
+  it(`agrees with a real TLS server on ${CHAINS} generated chains and the kinds it must cover`, async () => {
     const next = random(SEED);
-    for (let id = 0; id < CHAINS; id++) {
-      const spec = randomSpec(id, next);
+    const specs = [...Array.from({ length: CHAINS }, (_, id) => randomSpec(id, next)), ...coverageSpecs(CHAINS)];
+    for (const spec of specs) {
       const chain = await buildChain(spec, now);
       const report = validateCertificateBytes(chain.file, { path: "d.pem", trust: trustFor(chain.root), at: now });
       const codes = [...new Set(report.errors.map((e) => e.code as ErrorFindingCode))];
-      outcomes.push({ spec, codes, accepted: await handshake(chain) });
+      outcomes.push({ spec, codes, accepted: await handshake(server, chain) });
     }
     const validButRefused = outcomes.filter((o) => o.codes.length === 0 && !o.accepted);
     expect(validButRefused.map((o) => o.spec)).toEqual([]);
@@ -105,5 +55,13 @@ describe("handshake oracle: a valid verdict means the mutual-TLS handshake succe
   it("saw both outcomes, so the comparison above can fail", () => {
     expect(outcomes.filter((o) => o.codes.length === 0 && o.accepted).length).toBeGreaterThan(5);
     expect(outcomes.filter((o) => !o.accepted).length).toBeGreaterThan(5);
+  });
+
+  it("covered the chains a TLS server refused after a valid verdict (issue 18)", () => {
+    const seen = (test: (spec: ChainSpec) => boolean) => outcomes.filter((o) => test(o.spec)).length;
+    expect(seen((s) => s.intermediates.some((ca) => ca.eku?.length === 1 && ca.eku[0] === "any"))).toBeGreaterThan(0);
+    expect(seen((s) => s.leaf.akiMismatch)).toBeGreaterThan(0);
+    expect(seen((s) => s.intermediates.length > 1 && s.intermediates.at(-1)!.akiMismatch)).toBeGreaterThan(0);
+    expect(seen((s) => s.intermediates[0]?.akiMismatch === true)).toBeGreaterThan(0);
   });
 });

@@ -5,6 +5,7 @@ import * as x509 from "@peculiar/x509";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateCertificateBytes, type FileReport, type TrustStore } from "../../src/certificates/index.js";
 import { deliverableKey } from "../../src/certificates/deliverable-key.js";
+import { parseMailbox } from "../../src/certificates/name-constraints.js";
 import { keyManagementFor } from "../../src/tokens/encrypt.js";
 import {
   AT,
@@ -278,6 +279,53 @@ describe("name-constraints (RFC 5280 §4.2.1.10, §6.1)", () => {
       name: "CN=device, E=ops@example.org",
     });
     expect(codes(legacy)).toEqual(["name-constraints"]);
+  });
+
+  it("rfc822Name: an address with more than one @ is no mailbox, inside no subtree (RFC 5280 §4.2.1.6)", async () => {
+    const ca = await constrained({ permitted: [{ type: "email", value: "example.com" }] });
+    const twoAts = await judge(ca, { san: [{ type: "email", value: "invalid@address@example.com" }] });
+    expect(codes(twoAts)).toEqual(["name-constraints"]);
+    expect(twoAts.errors[0]!.message).toMatch(
+      /the e-mail address "invalid@address@example.com" is not a valid mailbox \(one @ between a local part and a domain.*have the certificate reissued/,
+    );
+    expect(codes(await judge(ca, { name: "CN=device, E=invalid@address@example.com" }))).toEqual(["name-constraints"]);
+    const mailbox = await constrained({ permitted: [{ type: "email", value: "ops@example.com" }] });
+    expect(codes(await judge(mailbox, { san: [{ type: "email", value: "x@ops@example.com" }] }))).toEqual([
+      "name-constraints",
+    ]);
+    // Under excluded subtrees only, it cannot be shown to lie outside them either.
+    const excluded = await constrained({ excluded: [{ type: "email", value: "evil.com" }] });
+    expect(codes(await judge(excluded, { san: [{ type: "email", value: "ops@evil.com@example.com" }] }))).toEqual([
+      "name-constraints",
+    ]);
+    // A quoted local part may hold an @ (RFC 5321 §4.1.2): that is one mailbox, inside example.com.
+    expect((await judge(ca, { san: [{ type: "email", value: '"ops@pump"@example.com' }] })).verdict).toBe("valid");
+    // Where no CA constrains e-mail addresses, a malformed one is not the judge's concern.
+    const dnsOnly = await constrained({ permitted: [{ type: "dns", value: "example.com" }] });
+    const unconstrained = {
+      san: [
+        { type: "dns" as const, value: "pump.example.com" },
+        { type: "email" as const, value: "a@b@c" },
+      ],
+    };
+    expect((await judge(dnsOnly, unconstrained)).verdict).toBe("valid");
+  });
+
+  it("parseMailbox: RFC 5321 §4.1.2's Mailbox, nothing looser", () => {
+    expect(parseMailbox("ops@mail.example.com")).toEqual({ local: "ops", domain: "mail.example.com" });
+    expect(parseMailbox('"a@b"@example.com')).toEqual({ local: '"a@b"', domain: "example.com" });
+    for (const bad of [
+      "a@b@example.com",
+      "@example.com",
+      "ops@",
+      "ops",
+      "a..b@x.com",
+      ".a@x.com",
+      "a@x..com",
+      "a@-x.com",
+      '"a"b@x.com',
+    ])
+      expect(parseMailbox(bad), bad).toBeUndefined();
   });
 
   it("iPAddress: address and mask", async () => {

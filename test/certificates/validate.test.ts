@@ -218,6 +218,7 @@ describe("finding codes", () => {
       "duplicate-extension",
       "unknown-critical-extension",
       "name-chaining",
+      "key-identifier-mismatch",
       "name-constraints",
       "anchor-constraint",
       "explicit-curve",

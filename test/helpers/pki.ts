@@ -17,13 +17,16 @@ import { AsnIntegerArrayBufferConverter } from "@peculiar/asn1-schema";
 import { Curve, ECParameters, ECPoint, FieldID, SpecifiedECDomain } from "@peculiar/asn1-ecc";
 import {
   AlgorithmIdentifier,
+  AuthorityKeyIdentifier,
   Certificate,
   GeneralName,
   GeneralSubtree,
   GeneralSubtrees,
+  KeyIdentifier,
   Name as AsnName,
   NameConstraints,
   TBSCertificate,
+  id_ce_authorityKeyIdentifier,
   id_ce_nameConstraints,
 } from "@peculiar/asn1-x509";
 import * as x509 from "@peculiar/x509";
@@ -97,6 +100,14 @@ export interface CertOptions {
   serial?: string;
   /** Further extensions, written after the usual ones (duplicates, unknown critical ones, …). */
   extensions?: x509.Extension[];
+  /**
+   * The authorityKeyIdentifier to write instead of the issuer key's identifier: `keyId` (hex;
+   * `null` leaves it out), and `serial` (hex) and `issuerName` to add authorityCertSerialNumber
+   * and authorityCertIssuer. Default: the issuer key's identifier alone.
+   */
+  authorityKeyId?: { keyId?: string | null; serial?: string; issuerName?: string };
+  /** `false` leaves the subjectKeyIdentifier out; hex writes that one (default: the key's SHA-1). */
+  subjectKeyId?: false | string;
 }
 
 const KEY_PARAMS: Record<KeyAlg, webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams | webcrypto.Algorithm> = {
@@ -187,8 +198,10 @@ async function issue(issuer: Issued | null, role: Role, o: CertOptions): Promise
   const eku = o.eku === undefined ? (role === "leaf" ? (["clientAuth"] as Eku[]) : null) : o.eku;
   if (eku && eku.length > 0) extensions.push(new x509.ExtendedKeyUsageExtension(eku.map((e) => EKU_OIDS[e])));
   if (o.san && o.san.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(o.san));
-  extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
-  if (issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey));
+  if (typeof o.subjectKeyId === "string") extensions.push(new x509.SubjectKeyIdentifierExtension(o.subjectKeyId));
+  else if (o.subjectKeyId !== false) extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
+  if (issuer && o.authorityKeyId) extensions.push(await authorityKeyIdExtension(issuer, o.authorityKeyId));
+  else if (issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey));
   extensions.push(...(o.extensions ?? []));
 
   const cert = await x509.X509CertificateGenerator.create({
@@ -205,6 +218,25 @@ async function issue(issuer: Issued | null, role: Role, o: CertOptions): Promise
   });
   const finished = hash === "MD5" ? await resignWithMd5(cert, signer) : cert;
   return wrap(finished, keys, keyAlg);
+}
+
+/** An authorityKeyIdentifier built from parts (see `CertOptions.authorityKeyId`). */
+async function authorityKeyIdExtension(
+  issuer: Issued,
+  parts: NonNullable<CertOptions["authorityKeyId"]>,
+): Promise<x509.Extension> {
+  const issuerKeyId = (await x509.SubjectKeyIdentifierExtension.create(issuer.keys.publicKey)).keyId;
+  const keyId = parts.keyId === undefined ? issuerKeyId : parts.keyId;
+  const value = new AuthorityKeyIdentifier({
+    ...(keyId !== null && { keyIdentifier: new KeyIdentifier(hex(keyId)) }),
+    ...(parts.serial !== undefined && { authorityCertSerialNumber: hex(parts.serial) }),
+    ...(parts.issuerName !== undefined && {
+      authorityCertIssuer: [
+        new GeneralName({ directoryName: AsnConvert.parse(new x509.Name(parts.issuerName).toArrayBuffer(), AsnName) }),
+      ],
+    }),
+  });
+  return new x509.Extension(id_ce_authorityKeyIdentifier, false, AsnConvert.serialize(value));
 }
 
 /** WebCrypto RSA keys are bound to one hash: re-import the private key for another one. */

@@ -20,7 +20,7 @@ import {
  * Random client chains for the differential and handshake tests: a seeded generator (the same
  * seed makes the same specs) over what the judge and a TLS stack decide on — key types and
  * sizes, hashes, validity windows, basicConstraints, keyUsage, EKU on the leaf and the CAs, name
- * chaining, duplicate and critical extensions, and the order of the file.
+ * chaining, authority key identifiers, duplicate and critical extensions, and the order of the file.
  */
 export interface ChainSpec {
   id: number;
@@ -33,6 +33,8 @@ export interface ChainSpec {
     ku: "ca" | "no-cert-sign";
     expired: boolean;
     critical: boolean;
+    /** Its authority key identifier names another key than its issuer's subject key identifier. */
+    akiMismatch: boolean;
   }>;
   leaf: {
     key: KeyAlg;
@@ -44,6 +46,7 @@ export interface ChainSpec {
     issuerName: "exact" | "case-and-spaces" | "other";
     duplicateEku: boolean;
     critical: boolean;
+    akiMismatch: boolean;
   };
   shuffle: boolean;
 }
@@ -71,11 +74,12 @@ export function randomSpec(id: number, next: () => number): ChainSpec {
     intermediates: Array.from({ length: count }, () => ({
       key: pick<KeyAlg>("p-256", "p-384", "rsa-2048", "ed25519"),
       hash: pick<SignatureHash>("SHA-256", "SHA-384", "SHA-1"),
-      eku: pick<Eku[] | null>(null, ["clientAuth"], ["serverAuth"], ["serverAuth", "clientAuth"]),
+      eku: pick<Eku[] | null>(null, ["clientAuth"], ["serverAuth"], ["serverAuth", "clientAuth"], ["any"]),
       bc: pick<"ca" | "not-ca" | "pathlen-0">("ca", "not-ca", "pathlen-0"),
       ku: pick<"ca" | "no-cert-sign">("ca", "no-cert-sign"),
       expired: next() < 0.05,
       critical: next() < 0.05,
+      akiMismatch: next() < 0.05,
     })),
     leaf: {
       key: pick<KeyAlg>("p-256", "p-384", "p-521", "rsa-2048", "rsa-1024", "ed25519"),
@@ -92,10 +96,65 @@ export function randomSpec(id: number, next: () => number): ChainSpec {
       issuerName: pick<"exact" | "case-and-spaces" | "other">("exact", "case-and-spaces", "other"),
       duplicateEku: next() < 0.05,
       critical: next() < 0.05,
+      akiMismatch: next() < 0.05,
     },
     shuffle: next() < 0.3,
   };
 }
+
+/** An ordinary chain (root, one intermediate, a client leaf), all of it valid. */
+export function ordinarySpec(id: number): ChainSpec {
+  return {
+    id,
+    rootKey: "p-256",
+    intermediates: [
+      {
+        key: "p-256",
+        hash: "SHA-256",
+        eku: null,
+        bc: "ca",
+        ku: "ca",
+        expired: false,
+        critical: false,
+        akiMismatch: false,
+      },
+    ],
+    leaf: {
+      key: "p-256",
+      hash: "SHA-256",
+      eku: ["clientAuth"],
+      bc: "leaf",
+      ku: "default",
+      validity: "ok",
+      issuerName: "exact",
+      duplicateEku: false,
+      critical: false,
+      akiMismatch: false,
+    },
+    shuffle: false,
+  };
+}
+
+/**
+ * Chains a corpus must hold whatever the seed draws: the ones the judge once called valid and a
+ * TLS server refused (issue 18) — an intermediate whose only EKU is anyExtendedKeyUsage, and an
+ * authority key identifier that is not the issuer's subject key identifier, on the leaf → CA,
+ * CA → CA and CA → root links.
+ */
+export function coverageSpecs(firstId: number): ChainSpec[] {
+  const anyEku = ordinarySpec(firstId);
+  anyEku.intermediates[0]!.eku = ["any"];
+  const leafAki = ordinarySpec(firstId + 1);
+  leafAki.leaf.akiMismatch = true;
+  const caToCa = ordinarySpec(firstId + 2);
+  caToCa.intermediates.push({ ...caToCa.intermediates[0]!, akiMismatch: true });
+  const caToRoot = ordinarySpec(firstId + 3);
+  caToRoot.intermediates[0]!.akiMismatch = true;
+  return [anyEku, leafAki, caToCa, caToRoot];
+}
+
+/** A key identifier no generated key has (SHA-1 identifiers of real keys look nothing like it). */
+const OTHER_KEY_ID = "00112233445566778899aabbccddeeff00112233";
 
 export interface BuiltChain {
   spec: ChainSpec;
@@ -138,6 +197,7 @@ export async function buildChain(spec: ChainSpec, at: Date = AT): Promise<BuiltC
         ca.bc === "ca" ? { ca: true } : ca.bc === "not-ca" ? { ca: false } : { ca: true, pathLength: 0 },
       keyUsage: ca.ku === "ca" ? KU.keyCertSign | KU.cRLSign : KU.digitalSignature,
       extensions: ca.critical ? [rawExtension(UNKNOWN_CRITICAL, true)] : [],
+      ...(ca.akiMismatch && { authorityKeyId: { keyId: OTHER_KEY_ID } }),
       ...(ca.expired ? past : window),
     };
     issuer = await makeIntermediate(issuer, options);
@@ -182,5 +242,6 @@ function leafOptions(spec: ChainSpec, issuer: Issued): CertOptions {
           ? `CN=  ${issuerCn.toUpperCase().replace(/ /g, "   ")} `
           : `CN=${issuerCn} (other)`,
     extensions,
+    ...(l.akiMismatch && { authorityKeyId: { keyId: OTHER_KEY_ID } }),
   };
 }
