@@ -2,6 +2,7 @@ import { parseCommands } from "../src/app/commands/parse.js";
 import { parseRequestForm } from "../src/app/intake/parse.js";
 import { formBody } from "../test/app/helpers/form.js";
 import { fmt } from "./measure.js";
+import { MAX_HISTORY_BYTES, MAX_LEDGER_FILE_BYTES, parseLedgerFile } from "../src/record/ledger-file.js";
 
 /**
  * Bounded work per event (issue 10): the command parser and the issue-form parser on a hostile
@@ -73,5 +74,27 @@ export function benchHostile(): Promise<string[]> {
       if (ms > worst[1]) worst = [`${name} (${kind})`, ms];
   }
   out.push(`worst case: ${fmt(worst[1])} (${worst[0]}) ${worst[1] < TARGET_MS ? "✓" : `✗ over ${TARGET_MS} ms`}`);
+  out.push(...benchNestedLedgerFile());
   return Promise.resolve(out);
+}
+
+/**
+ * A ledger file of `[[[[…]]]]` within the size limit (issue 18: eight such versions once stalled
+ * a recovery for 17–19 s): what `parseLedgerFile` spends refusing it now (the depth scan), beside
+ * what `JSON.parse` alone — what it did before — spends on the same text, in one run.
+ */
+function benchNestedLedgerFile(): string[] {
+  const depth = Math.floor(MAX_LEDGER_FILE_BYTES / 2) - 1;
+  const text = `${"[".repeat(depth)}${"]".repeat(depth)}`;
+  const scan = time(() => parseLedgerFile(text));
+  const parse = time(() => {
+    try {
+      JSON.parse(text);
+    } catch {
+      // Too deep for this engine: it still spent the time.
+    }
+  });
+  return [
+    `ledger file of ${text.length} chars of nested arrays: parseLedgerFile ${fmt(scan)} (refused, not-jws), JSON.parse alone ${fmt(parse)}; ratio ${(parse / Math.max(scan, 0.001)).toFixed(1)} × per version, ${MAX_HISTORY_BYTES / MAX_LEDGER_FILE_BYTES} versions at most per history read (MAX_HISTORY_BYTES)`,
+  ];
 }

@@ -86,14 +86,8 @@ export function plan(o: Observation): Plan {
     expected: issuanceExpectations(o.config, o.repository, o.issue.number, o.defaultBranch),
   });
   // 4. The whole history replayed.
-  const requester = o.prior?.requester ?? o.issue.user?.login ?? "ghost";
-  // The issue's author is the requester, whatever their login is now; a record from before ids
-  // were kept gets the id from the issue.
-  const requesterId = o.prior?.requesterId ?? o.issue.user?.id;
-  const issueUrl = o.prior?.issueUrl ?? o.issue.html_url;
+  const { requester, requesterId, issueUrl, rebuilt } = kept(o);
   const validForm = o.form.recognized && o.form.valid ? o.form.request : null;
-  // A rebuilt record keeps what its rebuild started from (src/app/ledger/rebuild.ts).
-  const rebuilt = o.prior?.rebuilt ?? o.rebuildFacts ?? undefined;
   const reduced = reduce({
     checklistItems: o.config.checklist,
     checklistFields: o.config.checklistFields,
@@ -134,6 +128,19 @@ export function plan(o: Observation): Plan {
   });
   // 6. Its views: the status comment, labels and state, replies.
   return planViews(o, record, newCommands, reduced.refusals, reports.refused);
+}
+
+/** What the record keeps from its prior version, else takes from what is observed now. */
+function kept(o: Observation) {
+  return {
+    requester: o.prior?.requester ?? o.issue.user?.login ?? "ghost",
+    // The issue's author is the requester, whatever their login is now; a record from before ids
+    // were kept gets the id from the issue.
+    requesterId: o.prior?.requesterId ?? o.issue.user?.id,
+    issueUrl: o.prior?.issueUrl ?? o.issue.html_url,
+    // A rebuilt record keeps what its rebuild started from (src/app/ledger/rebuild.ts).
+    rebuilt: o.prior?.rebuilt ?? o.rebuildFacts ?? undefined,
+  };
 }
 
 function planViews(
