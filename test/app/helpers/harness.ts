@@ -1,15 +1,21 @@
 import { generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit } from "probot";
+import { inject } from "vitest";
 import app from "../../../src/app/index.js";
 import { FakeGitHub } from "./fake-github.js";
 import { testRecordKey, testRecordSecret } from "./record-key.js";
 
-/** Made at test time, never committed. */
+/**
+ * The GitHub App's private key: made at test time, never committed; once per run by the global
+ * set-up (test/setup/global.ts), here where that did not run.
+ */
 let privateKey: string | undefined;
 export function testPrivateKey(): string {
-  privateKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 })
-    .privateKey.export({ type: "pkcs8", format: "pem" })
-    .toString();
+  // Undefined where the global set-up did not run.
+  const provided: string | undefined = inject("appPrivateKey");
+  privateKey ??=
+    provided ??
+    generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   return privateKey;
 }
 
