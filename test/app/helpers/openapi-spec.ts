@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
  *
  * The whole description takes about a second to load and hand to Ajv; this part takes a
  * twentieth of that. The global set-up (test/setup/global.ts) makes it once per run and every
- * test file reads it; `openApiSubset()` makes it where that set-up did not run.
+ * test file reads it; openapi.ts calls `openApiSubset()` where that set-up did not run.
  */
 
 export const METHODS = ["get", "post", "put", "patch", "delete"] as const;

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
-import { inject } from "vitest";
 import { METHODS, openApiSubset } from "./openapi-spec.js";
 
 /**
@@ -40,8 +39,8 @@ let cache: { routes: Route[]; ajv: Ajv; validators: Map<string, ValidateFunction
 
 function load() {
   if (cache) return cache;
-  // Made once per run by the global set-up; made here where that did not run.
-  const file = inject("openApiSubsetFile") as string | undefined;
+  // Made once per run by the global set-up (test/setup/global.ts); here where that did not run.
+  const file = process.env.ONERECORD_TEST_OPENAPI_SUBSET;
   const subset: unknown = file ? JSON.parse(readFileSync(file, "utf8")) : openApiSubset();
   const spec = toJsonSchema(subset) as Spec;
   const routes: Route[] = [];
