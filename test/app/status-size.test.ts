@@ -1,24 +1,13 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/config/parse.js";
 import { renderStatusComment } from "../../src/app/render/status.js";
-import { assembleRecord } from "../../src/app/state/assemble.js";
 import { excerptArgs, MAX_KEPT_ARGS, pruneCommands } from "../../src/app/state/bounds.js";
 import { unseenLines } from "../../src/app/state/observed-lines.js";
-import { reduce } from "../../src/app/state/reduce.js";
-import type { ReduceInput } from "../../src/app/state/types.js";
 import { COMMENT_LIMIT, readRecord, writeRecord } from "../../src/record/codec.js";
-import type {
-  AccessRecord,
-  CertificateRecord,
-  CommandRecord,
-  IssuanceRecord,
-  RequestContent,
-} from "../../src/record/schema.js";
-import { hasCurrentToken, thumbprintFromFingerprint } from "../../src/record/tokens.js";
-import { MAX_RECORD_JSON_BYTES } from "../../src/record/ledger-file.js";
-import { recordSchema } from "../../src/record/schema.js";
+import type { AccessRecord, CertificateRecord, CommandRecord } from "../../src/record/schema.js";
 import { COMMENT_BODY_LIMIT } from "./helpers/fake-github.js";
+import { manyDevices } from "./helpers/many-devices.js";
 import { Scenario } from "./helpers/scenario.js";
 
 let s: Scenario | undefined;
@@ -27,33 +16,43 @@ afterEach(() => {
   s = undefined;
 });
 
+/**
+ * Enough devices that four issuance rounds hold more older tokens than are kept whole
+ * (MAX_OLDER_TOKENS), so the stored record has stand-ins; 500 run in `npm run test:corpora`.
+ */
+const SOME_DEVICES = 60;
+
+const SPAM_COMMENTS = 8;
 const spam = (): string => Array.from({ length: 20 }, () => `/hold ${randomBytes(360).toString("base64")}`).join("\n");
 
 describe("status comment size: what commenters post", () => {
   it("stays under GitHub's limit however much a non-reviewer spams commands, and the request still advances", async () => {
     s = await Scenario.start();
     const n = await s.open();
-    for (let i = 0; i < 15; i++) {
+    // Eight comments of twenty long lines: more text than one comment can hold (COMMENT_LIMIT),
+    // and four times the command lines a record keeps.
+    for (let i = 0; i < SPAM_COMMENTS; i++) {
       await s.say(n, "mallory", spam());
       expect(s.gh.statusComment(n)!.body.length).toBeLessThan(COMMENT_LIMIT);
     }
     // Every spam comment was answered once, quoting only an excerpt.
-    expect(s.replies(n)).toHaveLength(15);
+    expect(s.replies(n)).toHaveLength(SPAM_COMMENTS);
     expect(s.replies(n).every((r) => r.length < 20 * 400)).toBe(true);
     const record = s.record(n);
     expect(record.commands.length).toBeLessThanOrEqual(40);
     expect(record.commands.every((c) => c.args.length <= MAX_KEPT_ARGS)).toBe(true);
     const pruned = record.ignored.filter((i) => i.reason === "pruned");
-    expect(pruned.reduce((sum, i) => sum + (i.lines ?? 0), 0) + record.commands.length).toBe(300);
+    expect(pruned.reduce((sum, i) => sum + (i.lines ?? 0), 0) + record.commands.length).toBe(SPAM_COMMENTS * 20);
+    expect(SPAM_COMMENTS * spam().length).toBeGreaterThan(COMMENT_LIMIT);
 
     // A reviewer's command still runs; the dropped comments are not read (or answered) again.
     await s.say(n, "rita", "/check stage-testing");
     expect(s.record(n).checklist.map((c) => c.item)).toEqual(["stage-testing"]);
-    expect(s.replies(n)).toHaveLength(15);
+    expect(s.replies(n)).toHaveLength(SPAM_COMMENTS);
     await s.say(n, "rita", "/hold waiting for legal");
     expect(s.record(n).hold).toMatchObject({ by: "rita", reason: "waiting for legal" });
     expect(s.gh.statusComment(n)!.body.length).toBeLessThan(COMMENT_LIMIT);
-  }, 60_000);
+  });
 
   it("answers 422 to comment bodies GitHub would refuse", async () => {
     s = await Scenario.start();
@@ -125,148 +124,15 @@ describe("pruning command lines", () => {
   });
 });
 
-describe("status comment size: 500 devices and repeated reissues", () => {
-  const devices = Array.from({ length: 500 }, (_, i) => `clinic-${String(i).padStart(3, "0")}-gateway`);
-  const request: RequestContent = {
-    account: "Acme",
-    contact: "j@acme.test",
-    devices,
-    certificateOption: 1,
-    networkPaths: ["8.8.4.0/24"],
-    sha256: "1".repeat(64),
-  };
-  const issueUrl = "https://github.com/acme/access-requests/issues/7";
-  const at = (minute: number) => new Date(Date.UTC(2026, 5, 1, 10, minute)).toISOString();
-  const fingerprints = devices.map(() => randomBytes(32).toString("hex").toUpperCase().match(/../g)!.join(":"));
-  const certificates: CertificateRecord[] = devices.map((device, i) => ({
-    device,
-    path: `certificates/7/${device}.pem`,
-    fingerprintSha256: fingerprints[i]!,
-    pr: 50,
-    mergedCommit: "a".repeat(40),
-    mergedAt: at(5),
-    verdict: "valid",
-    errors: [],
-    notAfter: "2027-06-01T00:00:00.000Z",
-  }));
-  const pullRequests = [
-    {
-      number: 50,
-      url: "https://github.com/acme/access-requests/pull/50",
-      state: "merged" as const,
-      at: at(5),
-      mergedAt: at(5),
-      mergedCommit: "a".repeat(40),
-      mergedBy: "rita",
-    },
-  ];
-  let comment = 100;
-  const command = (minute: number, name: CommandRecord["name"], args: string, by = "rita"): CommandRecord => ({
-    comment: ++comment,
-    index: 0,
-    by,
-    at: at(minute),
-    name,
-    args,
-    reviewer: true,
-    outcome: "accepted",
-  });
-  const round = (minute: number, run: number): IssuanceRecord[] =>
-    devices.map((device, i) => ({
-      device,
-      jti: randomUUID(),
-      x5tS256: thumbprintFromFingerprint(fingerprints[i]!),
-      expiresAt: "2027-06-02T00:00:00Z",
-      runUrl: `https://github.com/acme/access-requests/actions/runs/${run}`,
-      at: at(minute),
-      by: "github-actions[bot]",
-    }));
-
-  function input(commands: readonly CommandRecord[], issuance: readonly IssuanceRecord[]): ReduceInput {
-    return {
-      checklistItems: defaultConfig().checklist,
-      requester: "jane",
-      issueUrl,
-      form: { valid: true, request },
-      priorRequest: request,
-      commands,
-      pullRequests,
-      certificates,
-      issuance,
-    };
-  }
-
-  // Heavy by design (500 devices, four rounds replayed twice each): a hang guard, not a timing.
+// 500 devices run in `npm run test:corpora` (test/corpora/status-size.corpus.ts).
+describe(`status comment size: ${SOME_DEVICES} devices and repeated reissues`, () => {
   it("keeps current tokens whole, older ones as stand-ins, replays the same and fits", () => {
-    const config = defaultConfig();
-    const history: CommandRecord[] = [
-      ...config.checklist.map((item, i) => command(1 + i * 0, "check", item)),
-      command(2, "approve-certification", "", "tom"),
-    ];
-    let issuanceFull: IssuanceRecord[] = round(10, 1);
-    let prior: AccessRecord | null = null;
-    let stored: AccessRecord | null = null;
-    for (let r = 1; r <= 4; r++) {
-      if (r > 1) {
-        history.push(command(10 * r + 5, "reissue-tokens", "all key rotation"));
-        // A reviewer's command refused on the way (the request is waiting for tokens): kept.
-        history.push(command(10 * r + 6, "reissue-tokens", "all again"));
-        issuanceFull = [...issuanceFull, ...round(10 * r + 8, r)];
-      }
-      const full = reduce(input(history, issuanceFull));
-      // The app's view: the stored record (pruned) plus what is new since.
-      const fresh = prior
-        ? issuanceFull
-            .filter((t) => !prior!.issuance.some((p) => p.jti === t.jti && p.jti !== ""))
-            .filter((t) => t.runUrl.endsWith(`/${r}`))
-        : issuanceFull;
-      const storedIssuance = [...(stored?.issuance ?? []), ...(prior ? fresh : [])];
-      const issuance = prior ? storedIssuance : issuanceFull;
-      const fromRecord = reduce(
-        input(
-          stored
-            ? stored.commands.concat(history.filter((c) => !stored!.commands.some((s) => s.comment === c.comment)))
-            : history,
-          issuance,
-        ),
-      );
-      expect(fromRecord).toEqual(full);
-      const record = assembleRecord({
-        repository: "acme/access-requests",
-        issue: 7,
-        issueUrl,
-        requester: "jane",
-        writer: "onerecord-access[bot]",
-        reduced: fromRecord,
-        form: { at: at(0), bodySha256: "cd".repeat(32), valid: true, problems: [], applied: true },
-        formLog: [{ at: at(0), bodySha256: "cd".repeat(32), valid: true, applied: true }],
-        ignored: [],
-        pullRequests,
-        certificates,
-        issuance,
-        issuanceComments: [],
-        integrity: [],
-      });
-      expect(record.stage).toBe("live");
-      expect(devices.every((d) => hasCurrentToken(record, d))).toBe(true);
-      // Whole tokens: the current one of each device plus a bounded number of older ones.
-      expect(record.issuance.filter((t) => t.jti !== "").length).toBeLessThanOrEqual(devices.length + 50);
-      expect(record.issuance).toHaveLength(500 * r);
-      // Replaying the pruned record gives the same state, outcomes and transitions.
-      expect(reduce(input(record.commands, record.issuance))).toEqual(full);
-      const body = renderStatusComment(record, config);
-      expect(body.length).toBeLessThan(COMMENT_LIMIT);
-      // The ledger keeps the record as signed JSON, well below its bound; the view holds none.
-      const json = JSON.stringify(recordSchema.parse(record));
-      expect(Buffer.byteLength(json)).toBeLessThan(MAX_RECORD_JSON_BYTES);
-      expect(readRecord(body)).toBeNull();
-      const read = recordSchema.parse(JSON.parse(json));
-      expect(read).toEqual(record);
-      expect(renderStatusComment(read, config)).toBe(body);
-      prior = record;
-      stored = read;
-    }
-  }, 180_000);
+    manyDevices(SOME_DEVICES).replayReissueRounds();
+  });
+});
+
+describe("status comment size: a request of 500 devices", () => {
+  const { request, issueUrl, at } = manyDevices(500);
 
   it("renders a view that fits for a record too large to show whole, never an oversized body", () => {
     const config = defaultConfig();

@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { inspectCertificate } from "../../src/certificates/inspect.js";
 import { TrustStore } from "../../src/certificates/trust-store.js";
 import roots from "../../src/certificates/allowlist/roots.json" with { type: "json" };
 import baseline from "../../scripts/allowlist/baseline.json" with { type: "json" };
+import { missingPath, titled } from "../helpers/environment.js";
 
 const data = roots as AllowlistFile;
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -237,11 +238,12 @@ describe("allowlistBrands", () => {
   });
 });
 
-// The real chains' roots, read in place; skipped (visibly) in a clone without ../shared.
+// The real chains' roots, read in place; skipped, saying so, in a clone without ../shared.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const realChains = path.resolve(repoRoot, "../shared/fixtures/real-chains");
+const noRealChains = missingPath(realChains, "the real chains", repoRoot);
 
-describe.skipIf(!existsSync(realChains))("allowlist against the real chains' roots", () => {
+describe.skipIf(noRealChains !== null)(titled("allowlist against the real chains' roots", noRealChains), () => {
   const expected: Record<string, string | undefined> = {
     "akamai.com": "DigiCert",
     "amazon.com": "DigiCert",

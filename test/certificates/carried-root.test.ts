@@ -11,6 +11,7 @@ import {
   type FileReport,
 } from "../../src/certificates/index.js";
 import { inspectCertificate } from "../../src/certificates/inspect.js";
+import { missingPath, titled } from "../helpers/environment.js";
 import { AT, makeIntermediate, makeLeaf, makeRoot, pemFile, type Issued } from "../helpers/pki.js";
 
 /**
@@ -134,36 +135,33 @@ describe("the real client-authentication pins (default store)", () => {
 });
 
 // The real client roots' certificates, read in place from the CCADB snapshot (never copied into
-// the project); skipped, visibly, in a clone without ../shared.
-const snapshot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/ccadb/brand-roots.json");
+// the project); skipped, saying so, in a clone without ../shared.
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const snapshot = path.resolve(repoRoot, "../shared/ccadb/brand-roots.json");
+const noSnapshot = missingPath(snapshot, "the CCADB snapshot", repoRoot);
 
-describe.skipIf(!existsSync(snapshot))(
-  "the real client-authentication roots, carried (skipped: ../shared absent)",
-  () => {
-    // Read only where the snapshot exists: a skipped describe still runs its body to collect.
-    type Snapshot = { roots: { subject: string; pem: string }[] };
-    const roots = existsSync(snapshot) ? (JSON.parse(readFileSync(snapshot, "utf8")) as Snapshot).roots : [];
-    const pemOf = (cn: string) => roots.find((root) => root.subject.endsWith(`CN=${cn}`))!.pem;
+describe.skipIf(noSnapshot !== null)(titled("the real client-authentication roots, carried", noSnapshot), () => {
+  // Read only where the snapshot exists: a skipped describe still runs its body to collect.
+  type Snapshot = { roots: { subject: string; pem: string }[] };
+  const roots = existsSync(snapshot) ? (JSON.parse(readFileSync(snapshot, "utf8")) as Snapshot).roots : [];
+  const pemOf = (cn: string) => roots.find((root) => root.subject.endsWith(`CN=${cn}`))!.pem;
 
-    it.each([
-      ["DigiCert Client RSA4096 Root G5", "DigiCert"],
-      ["DigiCert Client ECC P384 Root G5", "DigiCert"],
-      ["GlobalSign Client Authentication Root R45", "GlobalSign"],
-      ["GlobalSign Client Authentication Root E45", "GlobalSign"],
-    ])("admits %s as the anchor of a file that carries it last (brand %s)", (name, brand) => {
-      const facts = inspectCertificate(new X509Certificate(pemOf(name)).raw);
-      const store = TrustStore.default();
-      expect(store.anchorByFingerprint(facts.fingerprintSha256)).toBeUndefined();
-      const anchor = store.withCarriedRoot([facts]).anchorByFingerprint(facts.fingerprintSha256);
-      expect(anchor?.brand).toBe(brand);
-      expect(anchor?.profile).toMatchObject({ name, purpose: "client-authentication root", carried: true });
-    });
+  it.each([
+    ["DigiCert Client RSA4096 Root G5", "DigiCert"],
+    ["DigiCert Client ECC P384 Root G5", "DigiCert"],
+    ["GlobalSign Client Authentication Root R45", "GlobalSign"],
+    ["GlobalSign Client Authentication Root E45", "GlobalSign"],
+  ])("admits %s as the anchor of a file that carries it last (brand %s)", (name, brand) => {
+    const facts = inspectCertificate(new X509Certificate(pemOf(name)).raw);
+    const store = TrustStore.default();
+    expect(store.anchorByFingerprint(facts.fingerprintSha256)).toBeUndefined();
+    const anchor = store.withCarriedRoot([facts]).anchorByFingerprint(facts.fingerprintSha256);
+    expect(anchor?.brand).toBe(brand);
+    expect(anchor?.profile).toMatchObject({ name, purpose: "client-authentication root", carried: true });
+  });
 
-    it("does not admit another root of the snapshot carried the same way (only the pins count)", () => {
-      const facts = inspectCertificate(new X509Certificate(pemOf("QuoVadis Client RSA 4096 Root G4")).raw);
-      expect(
-        TrustStore.default().withCarriedRoot([facts]).anchorByFingerprint(facts.fingerprintSha256),
-      ).toBeUndefined();
-    });
-  },
-);
+  it("does not admit another root of the snapshot carried the same way (only the pins count)", () => {
+    const facts = inspectCertificate(new X509Certificate(pemOf("QuoVadis Client RSA 4096 Root G4")).raw);
+    expect(TrustStore.default().withCarriedRoot([facts]).anchorByFingerprint(facts.fingerprintSha256)).toBeUndefined();
+  });
+});

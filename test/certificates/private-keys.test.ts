@@ -22,6 +22,7 @@ import {
   type Issued,
   type PrivateKeySample,
 } from "../helpers/pki.js";
+import { missingCommand, titled } from "../helpers/environment.js";
 
 /** Private keys are refused in any format, and their material never reaches a report. */
 
@@ -60,7 +61,9 @@ it("covers every common private key format", () => {
   );
 });
 
-it.skipIf(opensshKey() === null)("has an OpenSSH key sample (ssh-keygen is installed)", () => {
+// ssh-keygen on PATH must make the sample; only its absence skips.
+const noSshKeygen = missingCommand("ssh-keygen", "apt-get install openssh-client");
+it.skipIf(noSshKeygen !== null)(titled("has an OpenSSH key sample (made by ssh-keygen)", noSshKeygen), () => {
   expect(samples.map((s) => s.label)).toContain("OPENSSH PRIVATE KEY");
   expect(opensshKey()).toContain("-----BEGIN OPENSSH PRIVATE KEY-----");
 });
@@ -214,16 +217,9 @@ describe("keys in other wrappings", () => {
   });
 });
 
-function openssl(): boolean {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const noOpenssl = missingCommand("openssl", "apt-get install openssl; .ci/run does");
 
-describe.skipIf(!openssl())("PKCS#12 (made by openssl pkcs12 -export; skipped without openssl)", () => {
+describe.skipIf(noOpenssl !== null)(titled("PKCS#12 (made by openssl pkcs12 -export)", noOpenssl), () => {
   let pfx: Uint8Array;
   beforeAll(() => {
     const dir = mkdtempSync(join(tmpdir(), "pkcs12-"));

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { TrustStore, validateCertificateBytes, type FileReport } from "../../src/certificates/index.js";
+import { missingPath, titled } from "../helpers/environment.js";
 
 /**
  * Fourteen real public chains (../shared/fixtures/real-chains, read in place) judged under the
@@ -132,7 +133,9 @@ function loadCase(name: string): Case {
 
 const distinctCodes = (report: FileReport) => [...new Set(report.errors.map((e) => e.code))].sort();
 
-describe.skipIf(!existsSync(dir))("real chains under the pinned allowlist", () => {
+const noRealChains = missingPath(dir, "the real chains", repoRoot);
+
+describe.skipIf(noRealChains !== null)(titled("real chains under the pinned allowlist", noRealChains), () => {
   const trust = TrustStore.default();
   const validate = (c: Case, at = c.at) => validateCertificateBytes(c.bytes, { path: `${c.name}.pem`, trust, at });
 

@@ -15,6 +15,7 @@ import {
   makeSelfSignedLeaf,
   realRootSubject,
 } from "../helpers/pki.js";
+import { missingCommand, titled } from "../helpers/environment.js";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate } from "@peculiar/asn1-x509";
 
@@ -26,14 +27,7 @@ import { Certificate } from "@peculiar/asn1-x509";
 const node = (issued: { der: Uint8Array }) => new X509Certificate(issued.der);
 const oneLine = (name: string) => name.split("\n").join(", ");
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const noOpenssl = missingCommand("openssl", "apt-get install openssl; .ci/run does");
 
 describe("test PKI factory", () => {
   it("makes a chain that verifies by signature", async () => {
@@ -48,7 +42,7 @@ describe("test PKI factory", () => {
     expect(node(leaf).keyUsage).toEqual(["1.3.6.1.5.5.7.3.2"]); // Node names the EKU "keyUsage"
   });
 
-  it.skipIf(!hasOpenssl())("makes a chain openssl accepts for TLS client auth", async () => {
+  it.skipIf(noOpenssl !== null)(titled("makes a chain openssl accepts for TLS client auth", noOpenssl), async () => {
     const root = await makeRoot({ keyAlg: "rsa-2048", keys: await cachedKeys("rsa-2048") });
     const intermediate = await makeIntermediate(root, { basicConstraints: { ca: true, pathLength: 0 } });
     const leaf = await makeLeaf(intermediate);

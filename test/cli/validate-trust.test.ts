@@ -1,28 +1,30 @@
 import "reflect-metadata";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/dispatch.js";
 import { AT, makeLeaf, makeRoot, pemFile, privateKeySamples, type PrivateKeySample } from "../helpers/pki.js";
 
-/** `validate --trust FILE` as a customer runs it: a bundle, a key by mistake, a leaf by mistake. */
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const main = path.join(repoRoot, "src/cli/main.ts");
-const tsx = pathToFileURL(path.join(repoRoot, "node_modules/tsx/dist/loader.mjs")).href;
-
-function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", tsx, main, "validate", "--at", AT.toISOString(), ...args],
-      { cwd, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
+/**
+ * `validate --trust FILE` as a customer uses it: a bundle, a key by mistake, a leaf by mistake.
+ * In-process through the real dispatcher, from the folder of the files (test/cli/validate.test.ts
+ * also runs the command as a child process).
+ */
+async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    const code = await main(["validate", "--at", AT.toISOString(), ...args], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+    });
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(before);
+  }
 }
 
 let dir: string;

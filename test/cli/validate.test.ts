@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/dispatch.js";
 import {
   AT,
   DAY,
@@ -20,11 +21,15 @@ import {
 } from "../helpers/pki.js";
 
 /**
- * `onerecord-access validate` run as a child process, the way a customer runs it:
- * `node --import tsx src/cli/main.ts validate [--json] [--at ISO] [--trust ROOT.pem]... PATH...`.
+ * `onerecord-access validate [--json] [--at ISO] [--trust ROOT.pem]... PATH...` from a folder of
+ * certificate files: in-process through the real dispatcher (`main`, as src/cli/main.ts calls
+ * it), and a few runs as a customer runs it, a child process
+ * `node --import tsx src/cli/main.ts validate …` (its exit codes and streams). Each child process
+ * costs a Node start and a TypeScript load, a second or more on a busy machine: the cases that
+ * judge output run in-process.
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const main = path.join(repoRoot, "src/cli/main.ts");
+const entry = path.join(repoRoot, "src/cli/main.ts");
 // Resolved to a URL so the child can run in any working directory.
 const tsx = pathToFileURL(path.join(repoRoot, "node_modules/tsx/dist/loader.mjs")).href;
 
@@ -34,11 +39,26 @@ interface Run {
   stderr: string;
 }
 
-function cli(args: string[], cwd: string): Promise<Run> {
+/** In-process, from `cwd` (paths on the command line are relative to it, as a customer's are). */
+async function cli(args: string[], cwd: string): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    const code = await main(["validate", ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(before);
+  }
+}
+
+/** As a customer runs it: a child process, its exit code and its two streams. */
+function spawnCli(args: string[], cwd: string): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--import", tsx, main, "validate", ...args],
+      ["--import", tsx, entry, "validate", ...args],
       { cwd, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" }, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
@@ -114,6 +134,30 @@ beforeAll(async () => {
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("as a customer runs it: a child process", () => {
+  it("exits 0 and prints the verdict for a valid certificate", async () => {
+    const run = await spawnCli(["--at", ISO_AT, "--trust", "root.pem", "valid/device.pem"], dir);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(run.stdout).toMatch(/verdict\s+VALID/);
+    expect(run.stdout).toContain("1 valid, 0 invalid");
+  });
+
+  it("exits 1 for an invalid certificate, without a stack trace", async () => {
+    const run = await spawnCli(["--json", "--at", ISO_AT, "--trust", "root.pem", "valid", "invalid"], dir);
+    expect(run.code).toBe(1);
+    expect(json(run).summary).toEqual({ valid: 2, invalid: 1 });
+    noStackTrace(run);
+  });
+
+  it("exits 2 for a usage error, on stderr only", async () => {
+    const run = await spawnCli(["--at", "2026-02-30", "valid/device.pem"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr.length).toBeGreaterThan(0);
+    expect(run.stdout).toBe("");
+    noStackTrace(run);
+  });
+});
 
 describe("exit codes and output", () => {
   it("exits 0 and prints subject, brand, fingerprint and verdict for a valid certificate", async () => {

@@ -355,8 +355,18 @@ export interface PrivateKeySample {
   secrets: string[];
 }
 
-/** Private keys in every common format; OpenSSH only where `ssh-keygen` exists. */
-export function privateKeySamples(): PrivateKeySample[] {
+let samplesCache: readonly PrivateKeySample[] | undefined;
+
+/**
+ * Private keys in every common format; OpenSSH only where `ssh-keygen` exists. Made once per test
+ * file (an RSA key each time cost up to seconds on a busy machine); callers only read them.
+ */
+export function privateKeySamples(): readonly PrivateKeySample[] {
+  samplesCache ??= makePrivateKeySamples();
+  return samplesCache;
+}
+
+function makePrivateKeySamples(): PrivateKeySample[] {
   const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
   const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
   const ed = generateKeyPairSync("ed25519").privateKey;

@@ -1,3 +1,4 @@
+import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import {
   AT,
@@ -63,37 +64,68 @@ export function random(seed: number): () => number {
   };
 }
 
+/**
+ * What each part of a chain can be: the first value is the ordinary one, the others its defects
+ * (or rarer choices). `randomSpec` draws from these, `oneDefectSpecs` walks them.
+ */
+export const CHOICES = {
+  intermediates: [1, 0, 2],
+  rootKey: ["p-256", "p-384", "rsa-2048", "rsa-1024"],
+  ca: {
+    key: ["p-256", "p-384", "rsa-2048", "ed25519"],
+    hash: ["SHA-256", "SHA-384", "SHA-1"],
+    eku: [null, ["clientAuth"], ["serverAuth"], ["serverAuth", "clientAuth"], ["any"]],
+    bc: ["ca", "not-ca", "pathlen-0"],
+    ku: ["ca", "no-cert-sign"],
+  },
+  leaf: {
+    key: ["p-256", "p-384", "p-521", "rsa-2048", "rsa-1024", "ed25519"],
+    hash: ["SHA-256", "SHA-384", "SHA-1"],
+    eku: [["clientAuth"], null, ["serverAuth"], ["serverAuth", "clientAuth"], ["any"]],
+    bc: ["leaf", "ca", "none"],
+    ku: ["default", "no-digital-signature", "key-agreement", "none"],
+    validity: ["ok", "expired", "not-yet-valid"],
+    issuerName: ["exact", "case-and-spaces", "other"],
+  },
+} as const satisfies {
+  intermediates: number[];
+  rootKey: KeyAlg[];
+  ca: { [K in "key" | "hash" | "eku" | "bc" | "ku"]: ReadonlyArray<ChainSpec["intermediates"][number][K]> };
+  leaf: {
+    [K in "key" | "hash" | "eku" | "bc" | "ku" | "validity" | "issuerName"]: ReadonlyArray<ChainSpec["leaf"][K]>;
+  };
+};
+
+type Intermediate = ChainSpec["intermediates"][number];
+
 /** Mostly ordinary chains, with each kind of defect in a minority of them. */
 export function randomSpec(id: number, next: () => number): ChainSpec {
-  const pick = <T>(common: T, ...rare: T[]): T =>
-    next() < 0.9 || rare.length === 0 ? common : rare[Math.floor(next() * rare.length)]!;
-  const count = pick(1, 0, 2);
+  const pick = <T>(values: readonly T[]): T => {
+    const [common, ...rare] = values;
+    return next() < 0.9 || rare.length === 0 ? common! : rare[Math.floor(next() * rare.length)]!;
+  };
+  const count = pick(CHOICES.intermediates);
   return {
     id,
-    rootKey: pick<KeyAlg>("p-256", "p-384", "rsa-2048", "rsa-1024"),
+    rootKey: pick(CHOICES.rootKey),
     intermediates: Array.from({ length: count }, () => ({
-      key: pick<KeyAlg>("p-256", "p-384", "rsa-2048", "ed25519"),
-      hash: pick<SignatureHash>("SHA-256", "SHA-384", "SHA-1"),
-      eku: pick<Eku[] | null>(null, ["clientAuth"], ["serverAuth"], ["serverAuth", "clientAuth"], ["any"]),
-      bc: pick<"ca" | "not-ca" | "pathlen-0">("ca", "not-ca", "pathlen-0"),
-      ku: pick<"ca" | "no-cert-sign">("ca", "no-cert-sign"),
+      key: pick(CHOICES.ca.key),
+      hash: pick(CHOICES.ca.hash),
+      eku: copy(pick(CHOICES.ca.eku)),
+      bc: pick(CHOICES.ca.bc),
+      ku: pick(CHOICES.ca.ku),
       expired: next() < 0.05,
       critical: next() < 0.05,
       akiMismatch: next() < 0.05,
     })),
     leaf: {
-      key: pick<KeyAlg>("p-256", "p-384", "p-521", "rsa-2048", "rsa-1024", "ed25519"),
-      hash: pick<SignatureHash>("SHA-256", "SHA-384", "SHA-1"),
-      eku: pick<Eku[] | null>(["clientAuth"], null, ["serverAuth"], ["serverAuth", "clientAuth"], ["any"]),
-      bc: pick<"leaf" | "ca" | "none">("leaf", "ca", "none"),
-      ku: pick<"default" | "no-digital-signature" | "key-agreement" | "none">(
-        "default",
-        "no-digital-signature",
-        "key-agreement",
-        "none",
-      ),
-      validity: pick<"ok" | "expired" | "not-yet-valid">("ok", "expired", "not-yet-valid"),
-      issuerName: pick<"exact" | "case-and-spaces" | "other">("exact", "case-and-spaces", "other"),
+      key: pick(CHOICES.leaf.key),
+      hash: pick(CHOICES.leaf.hash),
+      eku: copy(pick(CHOICES.leaf.eku)),
+      bc: pick(CHOICES.leaf.bc),
+      ku: pick(CHOICES.leaf.ku),
+      validity: pick(CHOICES.leaf.validity),
+      issuerName: pick(CHOICES.leaf.issuerName),
       duplicateEku: next() < 0.05,
       critical: next() < 0.05,
       akiMismatch: next() < 0.05,
@@ -156,6 +188,72 @@ export function coverageSpecs(firstId: number): ChainSpec[] {
 /** A key identifier no generated key has (SHA-1 identifiers of real keys look nothing like it). */
 const OTHER_KEY_ID = "00112233445566778899aabbccddeeff00112233";
 
+const copy = <T>(value: readonly T[] | null): T[] | null => (value === null ? null : [...value]);
+
+/**
+ * The ordinary chain (root, one intermediate, leaf), then one chain per defect: each differs
+ * from the ordinary one in exactly one respect, so every value `randomSpec` can draw is judged
+ * on its own, in a few dozen chains rather than the hundreds a random corpus needs to reach the
+ * rare ones.
+ */
+export function oneDefectSpecs(): ChainSpec[] {
+  const ordinaryCa = (): Intermediate => ({
+    key: CHOICES.ca.key[0],
+    hash: CHOICES.ca.hash[0],
+    eku: copy(CHOICES.ca.eku[0]),
+    bc: CHOICES.ca.bc[0],
+    ku: CHOICES.ca.ku[0],
+    expired: false,
+    critical: false,
+    akiMismatch: false,
+  });
+  const ordinary = (): ChainSpec => ({
+    id: 0,
+    rootKey: CHOICES.rootKey[0],
+    intermediates: [ordinaryCa()],
+    leaf: {
+      key: CHOICES.leaf.key[0],
+      hash: CHOICES.leaf.hash[0],
+      eku: copy(CHOICES.leaf.eku[0]),
+      bc: CHOICES.leaf.bc[0],
+      ku: CHOICES.leaf.ku[0],
+      validity: CHOICES.leaf.validity[0],
+      issuerName: CHOICES.leaf.issuerName[0],
+      duplicateEku: false,
+      critical: false,
+      akiMismatch: false,
+    },
+    shuffle: false,
+  });
+  const specs: ChainSpec[] = [ordinary()];
+  const vary = (change: (spec: ChainSpec) => void) => {
+    const spec = ordinary();
+    change(spec);
+    specs.push({ ...spec, id: specs.length });
+  };
+  const rare = <T>(values: readonly T[]) => values.slice(1);
+  for (const count of rare(CHOICES.intermediates))
+    vary((s) => (s.intermediates = Array.from({ length: count }, ordinaryCa)));
+  for (const key of rare(CHOICES.rootKey)) vary((s) => (s.rootKey = key));
+  const fresh = (value: unknown) => (Array.isArray(value) ? [...(value as unknown[])] : value);
+  for (const [field, values] of Object.entries(CHOICES.ca) as Array<[string, readonly unknown[]]>)
+    for (const value of rare(values)) vary((s) => Object.assign(s.intermediates[0]!, { [field]: fresh(value) }));
+  vary((s) => (s.intermediates[0]!.expired = true));
+  vary((s) => (s.intermediates[0]!.critical = true));
+  vary((s) => (s.intermediates[0]!.akiMismatch = true));
+  for (const [field, values] of Object.entries(CHOICES.leaf) as Array<[string, readonly unknown[]]>)
+    for (const value of rare(values)) vary((s) => Object.assign(s.leaf, { [field]: fresh(value) }));
+  vary((s) => (s.leaf.duplicateEku = true));
+  vary((s) => (s.leaf.critical = true));
+  vary((s) => (s.leaf.akiMismatch = true));
+  // Shuffling needs two intermediates to change the file's order.
+  vary((s) => {
+    s.intermediates = [ordinaryCa(), ordinaryCa()];
+    s.shuffle = true;
+  });
+  return specs;
+}
+
 export interface BuiltChain {
   spec: ChainSpec;
   root: Issued;
@@ -168,9 +266,19 @@ export interface BuiltChain {
 const UNKNOWN_CRITICAL = "1.3.6.1.4.1.55555.9";
 const KU = x509.KeyUsageFlags;
 
-/** RSA keys are slow to make: a few cached ones serve every chain (per role, so no key repeats in a path). */
-async function keysFor(alg: KeyAlg, role: string) {
-  return alg.startsWith("rsa") ? cachedKeys(alg, role) : generateKeys(alg);
+/**
+ * RSA keys are slow to make (up to seconds each on a busy machine): a few cached ones serve every
+ * chain. The n-th RSA certificate of a size in a path gets the n-th cached key of that size, so no
+ * key repeats in a path, and a file makes only as many as its longest path holds.
+ */
+function keyMaker(): (alg: KeyAlg) => Promise<Awaited<ReturnType<typeof generateKeys>>> {
+  const used = new Map<KeyAlg, number>();
+  return async (alg) => {
+    if (!alg.startsWith("rsa")) return generateKeys(alg);
+    const n = used.get(alg) ?? 0;
+    used.set(alg, n + 1);
+    return cachedKeys(alg, `path-${n}`);
+  };
 }
 
 /** The chain of `spec`, its validity windows placed around `at` (the validation time). */
@@ -178,10 +286,11 @@ export async function buildChain(spec: ChainSpec, at: Date = AT): Promise<BuiltC
   const window = { notBefore: new Date(at.getTime() - 30 * DAY), notAfter: new Date(at.getTime() + 365 * DAY) };
   const past = { notBefore: new Date(at.getTime() - 400 * DAY), notAfter: new Date(at.getTime() - DAY) };
   const future = { notBefore: new Date(at.getTime() + DAY), notAfter: new Date(at.getTime() + 400 * DAY) };
+  const keysFor = keyMaker();
   const root = await makeRoot({
     cn: `Diff Root ${spec.id}`,
     keyAlg: spec.rootKey,
-    keys: await keysFor(spec.rootKey, "root"),
+    keys: await keysFor(spec.rootKey),
     ...window,
   });
   let issuer = root;
@@ -190,7 +299,7 @@ export async function buildChain(spec: ChainSpec, at: Date = AT): Promise<BuiltC
     const options: CertOptions = {
       cn: `Diff CA ${spec.id}.${i}`,
       keyAlg: ca.key,
-      keys: await keysFor(ca.key, `ca${i}`),
+      keys: await keysFor(ca.key),
       hash: issuer.keyAlg === "ed25519" ? "SHA-256" : ca.hash,
       eku: ca.eku,
       basicConstraints:
@@ -206,7 +315,7 @@ export async function buildChain(spec: ChainSpec, at: Date = AT): Promise<BuiltC
   const validity = { ok: window, expired: past, "not-yet-valid": future }[spec.leaf.validity];
   const leaf = await makeLeaf(issuer, {
     ...leafOptions(spec, issuer),
-    keys: await keysFor(spec.leaf.key, "leaf"),
+    keys: await keysFor(spec.leaf.key),
     ...validity,
   });
   // The file lists the leaf's issuer first, or (shuffled) the CA nearest the root first.

@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, vi } from "vitest";
 import { GenerationError, baselineSchema, ccadbSchema, generate, serialize } from "../../scripts/allowlist/generate.js";
 import { DEFAULT_CCADB, INPUT, generateFromFiles } from "../../scripts/generate-allowlist.js";
+import { missingPath, titled } from "../helpers/environment.js";
 
 // The generator must not depend on the running Node's root store: with an empty one it
 // generates the same bytes (a Node upgrade that retires roots changes nothing).
@@ -12,9 +13,10 @@ vi.mock("node:tls", async (original) => ({ ...(await original<typeof import("nod
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const committed = readFileSync(path.join(repoRoot, "src/certificates/allowlist/roots.json"), "utf8");
-const hasSnapshot = existsSync(DEFAULT_CCADB);
+const noSnapshot = missingPath(DEFAULT_CCADB, "the CCADB snapshot", repoRoot);
+const hasSnapshot = noSnapshot === null;
 
-describe.skipIf(!hasSnapshot)("allowlist generation from the CCADB snapshot (skipped: ../shared/ccadb absent)", () => {
+describe.skipIf(!hasSnapshot)(titled("allowlist generation from the CCADB snapshot", noSnapshot), () => {
   const baseline = baselineSchema.parse(
     JSON.parse(readFileSync(path.join(repoRoot, "scripts/allowlist/baseline.json"), "utf8")),
   );

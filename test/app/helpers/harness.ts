@@ -1,15 +1,23 @@
 import { generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit } from "probot";
+import { readFileSync } from "node:fs";
 import app from "../../../src/app/index.js";
 import { FakeGitHub } from "./fake-github.js";
 import { testRecordKey, testRecordSecret } from "./record-key.js";
 
-/** Made at test time, never committed. */
+/**
+ * The GitHub App's private key: made at test time, never committed; once per run by the global
+ * set-up (test/setup/global.ts names its file in ONERECORD_TEST_APP_KEY_FILE), here where that
+ * did not run (a single file run another way, the demo, the bench).
+ */
 let privateKey: string | undefined;
 export function testPrivateKey(): string {
-  privateKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 })
-    .privateKey.export({ type: "pkcs8", format: "pem" })
-    .toString();
+  const file = process.env.ONERECORD_TEST_APP_KEY_FILE;
+  privateKey ??= file
+    ? readFileSync(file, "utf8")
+    : generateKeyPairSync("rsa", { modulusLength: 2048 })
+        .privateKey.export({ type: "pkcs8", format: "pem" })
+        .toString();
   return privateKey;
 }
 
