@@ -889,6 +889,8 @@ function operationOf(method: string, path: string): string {
     ["POST", /^\/repos\/[^/]+\/[^/]+\/git\/commits$/, "git/create-commit"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/git\/refs$/, "git/create-ref"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/git\/ref\/.+$/, "git/get-ref"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/rules\/branches\/.+$/, "repos/get-branch-rules"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/timeline$/, "issues/list-events-for-timeline"],
   ];
   return routes.find(([m, r]) => m === method && r.test(path))?.[2] ?? "unknown";
 }
