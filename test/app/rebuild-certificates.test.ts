@@ -58,7 +58,7 @@ describe("a lost record: the merged certificates are judged again", () => {
     // Approvals and ticks are not replayed: the certificates alone advance nothing.
     expect(rebuilt).toMatchObject({ stage: "certification", certification: null, checklist: [] });
     // The issue, closed when it went live, stays closed and on hold: the app cannot tell whether
-    // it was rejected after it went live (rebuild-evidence.test.ts). A reviewer lifts the hold,
+    // its access was ended after it went live (rebuild-evidence.test.ts). A reviewer lifts the hold,
     // and it reopens to wait for its reviewers again.
     expect(s.gh.issues.get(n)!.state).toBe("closed");
     expect(rebuilt.hold).toMatchObject({ reason: expect.stringMatching(/record was lost/) });

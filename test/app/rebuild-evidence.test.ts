@@ -6,7 +6,7 @@ import { Scenario } from "./helpers/scenario.js";
  * not stop, say an administrator) never reopens or revives a request the app had rejected
  * (issue 18). A rejection's comment can be deleted; the issue's timeline, where the app closed
  * the issue as not planned, cannot be by anyone with write access. Where the app cannot know —
- * a closed issue whose rejection may have come after it went live — the request waits, on hold,
+ * a closed issue that was live, or ended after it went live — the request waits, on hold,
  * labelled and explained, until a reviewer lifts the hold.
  */
 let s: Scenario | undefined;
@@ -52,11 +52,11 @@ describe("a rebuild after a lost ledger", () => {
     expect(s.gh.issues.get(n)!.state).toBe("closed");
   });
 
-  it("holds a closed request it cannot judge (rejected after it went live, say): closed, labelled, explained, until a reviewer lifts the hold", async () => {
+  it("holds a closed request it cannot judge (live, or ended after it went live): closed, labelled, explained, until a reviewer lifts the hold", async () => {
     s = await Scenario.start();
     const n = await s.open({ devices: ["gw-1"] });
     // Closed by the app as completed (live), then by nobody else: the app cannot tell from the
-    // timeline whether it was rejected afterwards (a rejection of a closed issue closes nothing).
+    // timeline whether its access was ended afterwards (ending a closed issue closes nothing).
     s.gh.setIssueState(n, "closed", s.gh.bot, "completed");
     s.gh.wipeLedger();
     await s.say(n, "mallory", "/status");

@@ -9,8 +9,9 @@ import type { StateChange } from "../github/rest.js";
  * - The app closed the issue as not planned at some point: the request had been rejected, and
  *   rejected is final (`rejectedAt`, the newest such closing).
  * - Otherwise, if the issue is closed, or its timeline was too long to read whole, the app cannot
- *   tell: a request rejected (or, later, revoked) after it went live closes nothing — its issue
- *   was closed already — so no event tells it apart from a live one. The request is held.
+ *   tell: it was live, or rejected and reopened and closed by a person, or its access ended
+ *   after it went live (which closes nothing: its issue was closed already), and no event the
+ *   app can trust tells these apart. The request is held.
  * - An open issue the app never closed as not planned was never rejected (a rejection closes an
  *   open issue, and a rejected issue reopened by hand was closed as not planned before): it is
  *   rebuilt as before, its old commands not replayed, its reviewers asked again.
