@@ -17,7 +17,10 @@ export interface LedgerLocation {
 }
 
 export type LedgerRead =
-  { kind: "file"; text: string | undefined } | { kind: "too-large" } | { kind: "no-file" } | { kind: "no-branch" };
+  | { kind: "file"; text: string | undefined; bytes: number }
+  | { kind: "too-large" }
+  | { kind: "no-file" }
+  | { kind: "no-branch" };
 
 /**
  * The raw media type: the file's bytes as they are, for files above 1 MB too (the JSON form
@@ -118,7 +121,8 @@ export async function readLedgerHistory(
       continue;
     }
     const read = await readFileAt(octokit, at, path, commit);
-    bytes += read.kind === "file" ? (read.text?.length ?? 0) : read.kind === "too-large" ? MAX_LEDGER_FILE_BYTES : 0;
+    // Bytes as read (not UTF-16 units, and text that is not UTF-8 counts too).
+    bytes += read.kind === "file" ? read.bytes : read.kind === "too-large" ? MAX_LEDGER_FILE_BYTES : 0;
     versions.push({ commit, text: read.kind === "no-file" ? null : read.kind === "file" ? (read.text ?? "") : "" });
   }
   return { versions, head: commits[0] ?? null };
@@ -155,9 +159,9 @@ async function readFileAt(
   const { bytes, truncated } = await readBoundedBody(response.data, MAX_LEDGER_FILE_BYTES);
   if (truncated) return { kind: "too-large" };
   try {
-    return { kind: "file", text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+    return { kind: "file", text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), bytes: bytes.length };
   } catch {
-    return { kind: "file", text: undefined };
+    return { kind: "file", text: undefined, bytes: bytes.length };
   }
 }
 

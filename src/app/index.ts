@@ -47,13 +47,18 @@ export default function onerecordAccessApp(app: Probot): void {
 
 /**
  * `<slug>[bot]`, asked once per process (`GET /app`, as the app). `BOT_LOGIN` may set it instead,
- * saving that request (for example on serverless hosts that start often).
+ * saving that request (for example on serverless hosts that start often). It decides whose ledger
+ * commits are the app's, so only an app's bot name is taken (`<slug>[bot]`: no person's account
+ * can have it); anything else is refused and the app asks GitHub.
  */
+const BOT_NAME = /^[a-z0-9][a-z0-9-]{0,98}\[bot\]$/i;
+
 function botLoginOf(app: Probot): () => Promise<string> {
   let pending: Promise<string> | undefined;
   return () => {
     const configured = process.env.BOT_LOGIN?.trim();
-    if (configured) return Promise.resolve(configured);
+    if (configured && BOT_NAME.test(configured)) return Promise.resolve(configured);
+    if (configured) app.log.error("BOT_LOGIN is not an app's bot name (<app-slug>[bot]): ignored, asking GitHub");
     pending ??= (async () => {
       const octokit = await app.auth();
       const { data } = await octokit.rest.apps.getAuthenticated();

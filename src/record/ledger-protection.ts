@@ -6,20 +6,23 @@
  * rejected request). The app and the token workflow read the rules in force on the branch —
  * GitHub's "Get rules for a branch" (`GET /repos/{owner}/{repo}/rules/branches/{branch}`), which
  * needs only read access and lists the active rules of every ruleset that targets the branch —
- * and neither advances nor issues without both rules below. Pure.
+ * and neither advances nor issues without the rules below. Linear history, because a merge
+ * commit whose tree holds an older genuine version hides, in the path-filtered commit listing
+ * both read, the versions after it (git's history simplification). Pure.
  *
  * Classic branch protection is not read: what it allows (force pushes, deletions) is visible
  * only to administrators, so a ruleset is required (docs/app.md, "The ledger branch's ruleset").
  */
 
 /** The rules that must be in force on the ledger branch, as GitHub names their types. */
-export const REQUIRED_LEDGER_RULES = ["deletion", "non_fast_forward"] as const;
+export const REQUIRED_LEDGER_RULES = ["deletion", "non_fast_forward", "required_linear_history"] as const;
 export type RequiredLedgerRule = (typeof REQUIRED_LEDGER_RULES)[number];
 
 /** What each missing rule is called in GitHub's ruleset editor. */
 const RULE_NAMES: Record<RequiredLedgerRule, string> = {
   deletion: "Restrict deletions",
   non_fast_forward: "Block force pushes",
+  required_linear_history: "Require linear history",
 };
 
 export const LEDGER_RULESET_DOCS = "docs/app.md#the-ledger-branchs-ruleset";
@@ -40,7 +43,8 @@ export function ledgerProtectionProblem(
 ): string | null {
   const missing = missingLedgerRules(rules);
   if (missing.length === 0) return null;
-  const names = missing.map((m) => `“${RULE_NAMES[m]}”`).join(" and ");
+  const quoted = missing.map((m) => `“${RULE_NAMES[m]}”`);
+  const names = quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)}` : quoted[0]!;
   return (
     `the ledger branch ${at.branch} of ${at.owner}/${at.repo} is not protected: add a branch ruleset ` +
     `targeting it with ${names} (Settings → Rules → Rulesets; ${LEDGER_RULESET_DOCS}); ` +

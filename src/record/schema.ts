@@ -302,6 +302,8 @@ export type IntegrityEvent = z.infer<typeof integrityEventSchema>;
 export const rebuiltSchema = z.object({
   at: isoTime,
   issueState: z.enum(["open", "closed"]),
+  /** The issue had been closed before, by anyone, at some point (its timeline says so). */
+  everClosed: z.literal(true).optional(),
   rejectedAt: isoTime.optional(),
   incomplete: z.literal(true).optional(),
 });

@@ -123,7 +123,11 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   }
   if (req.method === "GET" && url.pathname === `/repos/${REPOSITORY}/rules/branches/onerecord-access%2Frecords`) {
     // The ledger branch's ruleset (docs/app.md), unless a test takes it away.
-    return json(res, 200, api.unprotected ? [] : [{ type: "deletion" }, { type: "non_fast_forward" }]);
+    return json(
+      res,
+      200,
+      api.unprotected ? [] : [{ type: "deletion" }, { type: "non_fast_forward" }, { type: "required_linear_history" }],
+    );
   }
   if (req.method === "GET" && url.pathname === `/repos/${REPOSITORY}/commits`) {
     const asked =

@@ -8,6 +8,8 @@ import { loadRequest, type LedgerAccess } from "../../action/issue-tokens/1-load
 import { decide, type Decision } from "../../action/issue-tokens/2-decide.js";
 import { isOneRecordError } from "../../src/errors.js";
 import { MAX_LEDGER_FILE_BYTES, type RecordSigningKey } from "../../src/record/index.js";
+import { MAX_HISTORY_BYTES } from "../../src/record/ledger-file.js";
+import { readLedgerHistory } from "../../action/ledger.js";
 import {
   APP_LOGIN,
   fakeFingerprint,
@@ -72,7 +74,12 @@ function mockRules(rules: Array<{ type: string }> = PROTECTED, repository = REPO
     .reply(status, status === 200 ? rules : { message: "Not Found" });
 }
 
-const PROTECTED = [{ type: "deletion" }, { type: "non_fast_forward" }, { type: "update" }];
+const PROTECTED = [
+  { type: "deletion" },
+  { type: "non_fast_forward" },
+  { type: "required_linear_history" },
+  { type: "update" },
+];
 
 function mockFile(
   text: string,
@@ -305,13 +312,18 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
   });
 
   it.each([
-    ["no ruleset", [], /with “Restrict deletions” and “Block force pushes”/],
+    ["no ruleset", [], /with “Restrict deletions”, “Block force pushes” and “Require linear history”/],
     [
       "deletions restricted, force pushes allowed",
-      [{ type: "deletion" }, { type: "update" }],
+      [{ type: "deletion" }, { type: "update" }, { type: "required_linear_history" }],
       /with “Block force pushes”/,
     ],
-    ["force pushes blocked, deletion allowed", [{ type: "non_fast_forward" }], /with “Restrict deletions”/],
+    [
+      "force pushes blocked, deletion allowed",
+      [{ type: "non_fast_forward" }, { type: "required_linear_history" }],
+      /with “Restrict deletions”/,
+    ],
+    ["merge commits allowed", [{ type: "deletion" }, { type: "non_fast_forward" }], /with “Require linear history”/],
   ])(
     "an unprotected ledger branch (%s) is refused as ledger-unprotected before the ledger is read",
     async (_, rules, says) => {
@@ -453,5 +465,38 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
     const error: unknown = await loadRequest(octokit(), context, REQUEST, access()).catch((e: unknown) => e);
     expect(isOneRecordError(error) && error.code).toBe("io-error");
     expect(String((error as Error).message)).toMatch(/HTTP 502/);
+  });
+});
+
+describe("issue-tokens step 1: the history read is bounded in bytes (issue 18)", () => {
+  it("stops fetching once MAX_HISTORY_BYTES were read, counting bytes that are not UTF-8 too", async () => {
+    const versions = Math.ceil(MAX_HISTORY_BYTES / MAX_LEDGER_FILE_BYTES) + 3;
+    const body = Buffer.alloc(MAX_LEDGER_FILE_BYTES - 1, 0xff); // not UTF-8: decodes to nothing
+    nock(API)
+      .get(`/repos/${REPOSITORY}/commits`)
+      .query(true)
+      .reply(
+        200,
+        Array.from({ length: versions }, (_, i) => ledgerCommit(commit(versions - i))),
+      );
+    const fetched: string[] = [];
+    nock(API, { reqheaders: { accept: RAW } })
+      .get(`/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`)
+      .query(true)
+      .times(versions)
+      .optionally()
+      .reply(
+        200,
+        (uri) => {
+          fetched.push(uri);
+          return body;
+        },
+        { "content-type": "application/vnd.github.raw+json" },
+      );
+    const at = { owner: "Codertocat", repo: "Hello-World", branch: LEDGER_BRANCH };
+    const read = await readLedgerHistory(octokit(), at, REQUEST);
+    expect(read.versions).toHaveLength(versions);
+    expect(fetched.length).toBeLessThan(versions);
+    expect(read.versions.at(-1)).toMatchObject({ text: null, unread: true });
   });
 });

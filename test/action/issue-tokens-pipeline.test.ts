@@ -73,7 +73,7 @@ function mockApi(labels: string[], ledger: string | null, comments: unknown[] = 
     .get(`/repos/${REPOSITORY}/rules/branches/${encodeURIComponent(LEDGER_BRANCH)}`)
     .query(true)
     .optionally()
-    .reply(200, [{ type: "deletion" }, { type: "non_fast_forward" }]);
+    .reply(200, [{ type: "deletion" }, { type: "non_fast_forward" }, { type: "required_linear_history" }]);
   const file = nock(API)
     .get(`/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`)
     .query({ ref: LEDGER_BRANCH })

@@ -289,13 +289,17 @@ describe("the ledger branch's protection is a checked precondition", () => {
     const notice = unescaped(s.gh.statusComment(n)!.body);
     expect(notice).toMatch(/Nothing on this request advances/);
     expect(notice).toMatch(/branch onerecord-access\/records of acme\/access-requests is not protected/);
-    expect(notice).toMatch(/“Restrict deletions” and “Block force pushes”/);
+    expect(notice).toMatch(/“Restrict deletions”, “Block force pushes” and “Require linear history”/);
     expect(s.labels(n)).toEqual([]);
     // /status shows the same, and still nothing is recorded.
     await s.say(n, "jane", "/status");
     expect(s.gh.ledgerText(n)).toBeNull();
     // The operator adds the ruleset: the next event records the request and the waiting /check.
-    s.gh.branchRules.set("onerecord-access/records", [{ type: "deletion" }, { type: "non_fast_forward" }]);
+    s.gh.branchRules.set("onerecord-access/records", [
+      { type: "deletion" },
+      { type: "non_fast_forward" },
+      { type: "required_linear_history" },
+    ]);
     await s.say(n, "jane", "/status");
     expect(s.record(n).checklist.map((c) => c.item)).toEqual(["stage-testing"]);
     expect(s.gh.statusComment(n)!.body).not.toMatch(/not protected/);
@@ -303,7 +307,11 @@ describe("the ledger branch's protection is a checked precondition", () => {
 
   it("names only the missing rule: deletions restricted but force pushes allowed is refused too", async () => {
     const [s, n] = await approved();
-    s.gh.branchRules.set("onerecord-access/records", [{ type: "deletion" }, { type: "update" }]);
+    s.gh.branchRules.set("onerecord-access/records", [
+      { type: "deletion" },
+      { type: "update" },
+      { type: "required_linear_history" },
+    ]);
     const before = s.gh.ledgerHistory(n).length;
     await s.say(n, "tom", "/reject the DPA was withdrawn");
     expect(s.gh.ledgerHistory(n).length).toBe(before);
@@ -321,5 +329,23 @@ describe("the ledger branch's protection is a checked precondition", () => {
     expect(unescaped(s.gh.statusComment(n)!.body)).toMatch(
       /cannot read the rules of the ledger branch .* \(HTTP 404\)/,
     );
+  });
+});
+
+describe("the app's own name decides whose commits are its", () => {
+  it("ignores a BOT_LOGIN that is not an app's bot name (a person's login would make their commits trusted)", async () => {
+    process.env.BOT_LOGIN = "mallory";
+    try {
+      s = await Scenario.start();
+      const n = await s.open();
+      expect(s.record(n).writer).toBe("onerecord-access[bot]");
+      const genuine = s.gh.ledgerText(n)!;
+      s.gh.pushLedger(n, "junk", "mallory");
+      s.gh.pushLedger(n, genuine, "mallory");
+      await s.say(n, "rita", "/check stage-testing");
+      expect(s.record(n).integrity.at(-1)).toMatchObject({ kind: "tampered", code: "not-by-app" });
+    } finally {
+      delete process.env.BOT_LOGIN;
+    }
   });
 });

@@ -83,3 +83,42 @@ describe("a rebuild after a lost ledger", () => {
     expect(s.gh.issues.get(n)!.state).toBe("open");
   });
 });
+
+describe("recovery restores only what the app committed (attacks found in review)", () => {
+  it("never restores a copy of an older genuine version pushed by someone else behind padding", async () => {
+    s = await Scenario.start();
+    const n = await s.open({ devices: ["gw-1"] });
+    await s.tickAll(n);
+    await s.say(n, "tom", "/approve-certification");
+    const beforeReject = s.gh.ledgerText(n)!;
+    const reject = await s.say(n, "tom", "/reject the DPA was withdrawn");
+    // Someone with push access: 19 junk commits, then a byte-identical copy of the pre-reject version.
+    for (let i = 0; i < 19; i++) s.gh.pushLedger(n, `junk ${i}`, "mallory");
+    s.gh.pushLedger(n, beforeReject, "mallory");
+    s.gh.comments.delete(reject.id);
+    await s.say(n, "mallory", "/status");
+    expect(s.record(n).stage).toBe("rejected");
+    expect(s.record(n).integrity.at(-1)).toMatchObject({ kind: "tampered", code: "not-by-app" });
+  });
+
+  it("holds a rejected request whose issue a person closed first and reopened after, when its record is lost", async () => {
+    s = await Scenario.start();
+    const n = await s.open({ devices: ["gw-1"] });
+    await s.tickAll(n);
+    await s.say(n, "tom", "/approve-certification");
+    s.gh.setIssueState(n, "closed", "mallory", "completed");
+    await s.say(n, "tom", "/reject the DPA was withdrawn");
+    expect(s.record(n).stage).toBe("rejected");
+    s.gh.setIssueState(n, "open", "mallory");
+    s.gh.wipeLedger();
+    await s.say(n, "carol", "/status");
+    // A rejection of a closed issue closes nothing, so the timeline shows no rejection: held.
+    expect(s.record(n).hold).toMatchObject({
+      by: "onerecord-access",
+      reason: expect.stringMatching(/record was lost/),
+    });
+    await s.tickAll(n);
+    await s.say(n, "tom", "/approve-certification");
+    expect(s.record(n)).toMatchObject({ stage: "certification", certification: null });
+  });
+});

@@ -22,19 +22,27 @@ describe("rebuiltFacts: what a lost record's rebuild starts from (pure)", () => 
     expect(rebuiltFacts(changes, "open", BOT, AT)).toEqual({
       at: AT,
       issueState: "open",
+      everClosed: true,
       rejectedAt: "2026-10-03T00:00:00Z",
     });
   });
 
   it("counts only the app's own closings as not planned (a person closing it proves nothing; names compared case-insensitively)", () => {
-    expect(rebuiltFacts([closed("mallory", "not_planned")], "closed", BOT, AT)).toEqual({
-      at: AT,
-      issueState: "closed",
-    });
-    expect(rebuiltFacts([closed(BOT, "completed")], "closed", BOT, AT)).toEqual({ at: AT, issueState: "closed" });
+    const held = { at: AT, issueState: "closed", everClosed: true };
+    expect(rebuiltFacts([closed("mallory", "not_planned")], "closed", BOT, AT)).toEqual(held);
+    expect(rebuiltFacts([closed(BOT, "completed")], "closed", BOT, AT)).toEqual(held);
     expect(rebuiltFacts([closed("OneRecord-Access[bot]", "not_planned")], "closed", BOT, AT)).toMatchObject({
       rejectedAt: "2026-11-01T00:00:00Z",
     });
+  });
+
+  it("marks an open issue that was ever closed, by anyone (a rejection of a closed issue closes nothing)", () => {
+    const changes: StateChange[] = [
+      closed("mallory", "completed"),
+      { event: "reopened", by: "mallory", at: "2026-11-02T00:00:00Z", stateReason: "reopened" },
+    ];
+    expect(rebuiltFacts(changes, "open", BOT, AT)).toEqual({ at: AT, issueState: "open", everClosed: true });
+    expect(rebuiltFacts([], "open", BOT, AT)).toEqual({ at: AT, issueState: "open" });
   });
 
   it("marks a timeline too long to read as incomplete", () => {

@@ -22,6 +22,12 @@ export type LedgerLocation = LedgerPort["at"];
 export type { HeadCommit, LedgerHead, LedgerRead, LedgerWrite } from "../ledger/port.js";
 
 const CONFLICT: LedgerWrite = { ok: false, conflict: true };
+/**
+ * How many of the file's newest commits `history` lists (one request) when it keeps only some:
+ * someone with push access would have to push more than this many commits to hide the app's
+ * versions (and the ledger's ruleset, with *Restrict updates*, lets nobody but the app push).
+ */
+export const HISTORY_LISTED = 100;
 /** How many versions' texts `history` fetches at once (GitHub discourages bursts of parallel calls). */
 const HISTORY_PARALLEL = 4;
 
@@ -83,12 +89,14 @@ export class LedgerIO implements LedgerPort {
    * bound is given as its first MAX_LEDGER_FILE_BYTES + 1 bytes: enough for `parseLedgerFile`
    * to judge it `too-large`, without buffering it and without one hostile version hiding the
    * valid ones before it (the app continues from the newest valid version). Once the versions
-   * read pass MAX_HISTORY_BYTES, the older ones are given `unread`, not fetched.
+   * read pass MAX_HISTORY_BYTES, the older ones are given `unread`, not fetched. With `wanted`
+   * (see LedgerPort), only the accepted commits of the newest HISTORY_LISTED are given.
    */
-  async history(issue: number, limit = 50): Promise<LedgerVersion[]> {
+  async history(issue: number, limit = 50, wanted?: (commit: HeadCommit) => boolean): Promise<LedgerVersion[]> {
     if (!Number.isSafeInteger(limit) || limit <= 0) throw new RangeError("a history limit is a positive integer");
     const path = ledgerFilePath(issue);
-    const commits = (await this.commitsTouching(path, limit)).map((c) => c.sha);
+    const listed = await this.commitsTouching(path, wanted ? Math.max(limit, HISTORY_LISTED) : limit);
+    const commits = (wanted ? listed.filter(wanted) : listed).slice(0, limit).map((c) => c.sha);
     const versions: LedgerVersion[] = [];
     let bytes = 0;
     for (let i = 0; i < commits.length; i += HISTORY_PARALLEL) {

@@ -7,6 +7,7 @@ import { verifyRecordFile, type RecordSubject } from "../../record/signature.js"
 import type { SyncDeps } from "../deps.js";
 import type { CommentData } from "../github/rest.js";
 import type { LedgerObservation } from "./source.js";
+import type { HeadCommit } from "./port.js";
 import { UNCONFIGURED_MARKER } from "./notice.js";
 import { CONFIG_ERROR_MARKER } from "../handlers/config-error.js";
 
@@ -51,13 +52,18 @@ export async function observeLedger(
   // file is a new request only if no commit ever touched its path (a deleted one is recovered
   // from its history, whatever the editable, deletable status comment says). The read already
   // listed the path's commits, so a path never touched costs nothing more.
-  const versions = (read && !file) || (head && !head.byApp) ? await deps.ledger.history(issue, RECOVERY_HISTORY) : [];
+  // Only the app's own commits are read back: a copy someone else committed is never a restore
+  // point, however genuine its signature (a known content is not a known commit).
+  const byApp = (commit: HeadCommit) => madeBy(commit, deps.botLogin);
+  const versions =
+    (read && !file) || (head && !head.byApp) ? await deps.ledger.history(issue, RECOVERY_HISTORY, byApp) : [];
   const history = versions.length > 0 ? await verifyLedgerHistory(versions, jwks, subject) : null;
   const noFile = !file && !history;
   const v1 = noFile && status ? legacy(status) : null;
   const found = v1 && status && migratable(deps, status) ? v1 : null;
   return {
     head,
+    deleted: read && "deleted" in read ? read.deleted.sha : null,
     history,
     legacy: found && status ? { comment: status.id, record: found } : null,
     legacyRefused: !!v1 && !found,

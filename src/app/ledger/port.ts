@@ -15,8 +15,13 @@ export interface LedgerPort {
    * already holds (see KnownHeads): then only the commit is asked for.
    */
   read(issue: number, cached?: (commit: string) => CachedFile | undefined): Promise<LedgerRead>;
-  /** The file's versions, newest first (text null where a commit deleted it). */
-  history(issue: number, limit?: number): Promise<LedgerVersion[]>;
+  /**
+   * The file's versions, newest first (text null where a commit deleted it), at most `limit`.
+   * With `wanted`, only the versions whose commit it accepts are read and given (the app's own,
+   * for recovery: what someone else committed is never a restore point), from the newest
+   * HISTORY_LISTED commits that touched the file.
+   */
+  history(issue: number, limit?: number, wanted?: (commit: HeadCommit) => boolean): Promise<LedgerVersion[]>;
   /**
    * The active rules GitHub lists for the ledger branch (every ruleset that targets it), for the
    * protection precondition (src/record/ledger-protection.ts). Read access suffices.

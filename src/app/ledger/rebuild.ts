@@ -8,12 +8,11 @@ import type { StateChange } from "../github/rest.js";
  *
  * - The app closed the issue as not planned at some point: the request had been rejected, and
  *   rejected is final (`rejectedAt`, the newest such closing).
- * - Otherwise, if the issue is closed, or its timeline was too long to read whole, the app cannot
- *   tell: it was live, or rejected and reopened and closed by a person, or its access ended
- *   after it went live (which closes nothing: its issue was closed already), and no event the
- *   app can trust tells these apart. The request is held.
- * - An open issue the app never closed as not planned was never rejected (a rejection closes an
- *   open issue, and a rejected issue reopened by hand was closed as not planned before): it is
+ * - Otherwise, if the issue is closed, was ever closed (by anyone), or its timeline was too long
+ *   to read whole, the app cannot tell: it was live, or rejected while a person had closed it
+ *   (a rejection of a closed issue closes nothing), or its access ended after it went live, and
+ *   no event the app can trust tells these apart. The request is held.
+ * - An issue that was never closed was never rejected (a rejection closes an open issue): it is
  *   rebuilt as before, its old commands not replayed, its reviewers asked again.
  */
 export function rebuiltFacts(
@@ -30,9 +29,11 @@ export function rebuiltFacts(
     .map((c) => c.at)
     .sort()
     .at(-1);
+  const everClosed = (changes ?? []).some((c) => c.event === "closed");
   return {
     at,
     issueState: issueState === "closed" ? "closed" : "open",
+    ...(everClosed ? { everClosed: true as const } : {}),
     ...(rejectedAt ? { rejectedAt } : {}),
     ...(changes === null ? { incomplete: true as const } : {}),
   };

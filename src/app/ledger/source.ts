@@ -9,7 +9,12 @@ import type { RecordVerification } from "../../record/signature.js";
  */
 export interface LedgerObservation {
   head: { sha: string; verdict: RecordVerification; byApp: boolean; commit: string | null } | null;
-  /** Read only when the head is missing (and the app had seen the request) or does not verify. */
+  /** The commit that deleted the file, when the last commit that touched it did. */
+  deleted?: string | null;
+  /**
+   * The app's own versions of the file (commits it made), read only when the head was deleted or
+   * cannot be used: what someone else committed is never read back as a restore point.
+   */
   history: LedgerHistory | null;
   /** The v1 record of the app's status comment (this issue's own), read only when there is no file. */
   legacy: { comment: number; record: AccessRecord } | null;
@@ -53,8 +58,8 @@ export function recordSource(l: LedgerObservation, at: string): RecordSource {
     const commit = headCommit ? { commit: headCommit } : {};
     return recovered(restored?.record ?? null, head.sha, { at, kind: "tampered", code, ...commit, ...from });
   }
-  const deletedAt = l.history?.versions.find((v) => !v.ok && v.code === "missing")?.commit;
-  if (l.history && l.history.versions.length > 0)
+  const deletedAt = l.deleted ?? l.history?.versions.find((v) => !v.ok && v.code === "missing")?.commit;
+  if (l.deleted || (l.history && l.history.versions.length > 0))
     return recovered(restored?.record ?? null, null, {
       at,
       kind: "deleted",

@@ -89,13 +89,13 @@ function startAfterRebuild(input: ReduceInput): Pick<FoldState, "hold" | "reject
         reason: `rejected before its record was lost: the app closed this issue as not planned on ${r.rejectedAt}, and a rejection is final`,
       },
     };
-  if (r.issueState === "open" && !r.incomplete) return { hold: null, rejection: null };
+  if (r.issueState === "open" && !r.everClosed && !r.incomplete) return { hold: null, rejection: null };
   return {
     hold: {
       ...stamp,
       at: r.at,
       reason:
-        "the record was lost and the issue was closed, so the app cannot tell whether it had been live, rejected or revoked; a reviewer who has checked the issue's history lifts this hold with /unhold (or ends the request with /reject)",
+        "the record was lost and the issue is or was closed, so the app cannot tell whether it had been live, rejected or ended; a reviewer who has checked the issue's history lifts this hold with /unhold (or ends the request with /reject)",
     },
     rejection: null,
   };

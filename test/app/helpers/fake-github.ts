@@ -367,7 +367,13 @@ export class FakeGitHub {
   readonly branchRules = new Map<string, Array<{ type: string }>>([
     [
       "onerecord-access/records",
-      [{ type: "creation" }, { type: "update" }, { type: "deletion" }, { type: "non_fast_forward" }],
+      [
+        { type: "creation" },
+        { type: "update" },
+        { type: "deletion" },
+        { type: "non_fast_forward" },
+        { type: "required_linear_history" },
+      ],
     ],
   ]);
 
