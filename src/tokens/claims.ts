@@ -1,6 +1,7 @@
 import { ACCOUNT_ID_RULE, isValidAccountId } from "../request/account-id.js";
 import { isValidDeviceId } from "../request/device-id.js";
 import { OneRecordError } from "../errors.js";
+import { isStatusIndex, statusUriProblem } from "./status-uri.js";
 
 /**
  * The claims of a device token. `cnf["x5t#S256"]` (RFC 8705 §3.1) binds the token to one device
@@ -19,7 +20,18 @@ export interface DeviceClaims {
   exp: number;
   jti: string;
   cnf: { "x5t#S256": string };
+  /**
+   * Where the token's status is published (draft-ietf-oauth-status-list §6.2): index `idx` of
+   * the Status List Token at `uri`. Absent from tokens issued before the status list existed.
+   */
+  status?: { status_list: StatusListReference };
   [claim: string]: unknown;
+}
+
+/** A token's place in a status list: `idx` a non-negative safe integer, `uri` by statusUriProblem. */
+export interface StatusListReference {
+  idx: number;
+  uri: string;
 }
 
 export interface ClaimsInput {
@@ -33,6 +45,8 @@ export interface ClaimsInput {
   now: Date;
   /** A fresh unique id; injected so the function stays pure and tests are deterministic. */
   jti: string;
+  /** The token's status list entry, allocated by the app in the signed record; optional. */
+  status?: StatusListReference;
 }
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -55,6 +69,7 @@ export function buildDeviceClaims(input: ClaimsInput): DeviceClaims {
   if (!X5T_S256.test(certificate.x5tS256))
     refuse("the certificate thumbprint is not a base64url SHA-256 digest", "certificate");
   if (jti.length === 0) refuse("the token id (jti) is empty", "jti");
+  if (input.status !== undefined) statusProblem(input.status);
 
   const iat = Math.floor(now.getTime() / 1000);
   const notBefore = Math.floor(certificate.notBefore.getTime() / 1000);
@@ -74,7 +89,14 @@ export function buildDeviceClaims(input: ClaimsInput): DeviceClaims {
     exp: Math.min(iat + lifetimeDays * DAY_SECONDS, notAfter),
     jti,
     cnf: { "x5t#S256": certificate.x5tS256 },
+    ...(input.status ? { status: { status_list: { idx: input.status.idx, uri: input.status.uri } } } : {}),
   };
+}
+
+function statusProblem(status: StatusListReference): void {
+  if (!isStatusIndex(status.idx)) refuse("the status list index is not a non-negative safe integer", "status.idx");
+  const problem = statusUriProblem(status.uri);
+  if (problem) refuse(problem, "status.uri");
 }
 
 function refuse(message: string, field: string): never {

@@ -30,3 +30,41 @@ export { looksLikeCompactJwe, looksLikeCompactJws } from "./compact.js";
 export { parseJwks, parseJwksText } from "./jwks.js";
 export { verifyDeviceToken, type VerifyOptions, type VerifyResult, type VerifyFailureCode } from "./verify.js";
 export { issueDeviceToken, type IssueInput, type IssuedToken } from "./issue.js";
+export { type StatusListReference } from "./claims.js";
+export { statusUriProblem, isStatusIndex, MAX_STATUS_URI_LENGTH } from "./status-uri.js";
+export {
+  buildStatusList,
+  decodeStatusList,
+  isStatusListBits,
+  MAX_STATUS_LIST_BYTES,
+  STATUS_INVALID,
+  STATUS_LIST_BITS,
+  STATUS_SUSPENDED,
+  STATUS_VALID,
+  type DecodedStatusList,
+  type DecodeResult,
+  type StatusListBits,
+  type StatusListClaim,
+} from "./status-list-format.js";
+export { signStatusList, STATUS_LIST_JWT_TYPE, type StatusListInput } from "./status-list-sign.js";
+export {
+  verifyStatusList,
+  MAX_STATUS_LIST_JWT_LENGTH,
+  type StatusListFailureCode,
+  type StatusListVerification,
+  type VerifiedStatusList,
+  type VerifyStatusListOptions,
+} from "./status-list-verify.js";
+export {
+  fetchStatusListJwt,
+  StatusListFetchError,
+  type FetchStatusListOptions,
+  type StatusListFetcher,
+} from "./status-list-fetch.js";
+export {
+  createStatusListCache,
+  type StatusListCache,
+  type StatusListCacheOptions,
+  type StatusListLookup,
+} from "./status-list-cache.js";
+export { checkTokenStatus, type StatusFailureCode, type StatusListSource, type StatusOptions } from "./status-check.js";

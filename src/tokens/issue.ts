@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { buildDeviceClaims, type DeviceClaims } from "./claims.js";
+import { buildDeviceClaims, type DeviceClaims, type StatusListReference } from "./claims.js";
 import { readDeviceCertificate, type CertificateInput } from "./certificate.js";
 import { encryptForDevice } from "./encrypt.js";
 import { signDeviceToken } from "./sign.js";
@@ -15,6 +15,8 @@ export interface IssueInput {
   lifetimeDays: number;
   now?: Date;
   newJti?: () => string;
+  /** The token's status list entry (`status.status_list`), allocated in the signed record. */
+  status?: StatusListReference;
   /**
    * Sees the signed JWT before it is encrypted, for one purpose: registering it with a log
    * masker (the Action's `core.setSecret`), so that even a bug that printed it would print `***`.
@@ -49,6 +51,7 @@ export async function issueDeviceToken(input: IssueInput): Promise<IssuedToken> 
     lifetimeDays: input.lifetimeDays,
     now: input.now ?? new Date(),
     jti: (input.newJti ?? randomUUID)(),
+    ...(input.status ? { status: input.status } : {}),
   });
   const jwt = await signDeviceToken(claims, input.key);
   input.mask?.(jwt);

@@ -7,8 +7,10 @@ import { parseJwks } from "./jwks.js";
 import { SIGNING_ALGORITHMS } from "./signing-key.js";
 import { x5tS256 } from "./thumbprint.js";
 import { looksLikeCompactJws } from "./compact.js";
+import { checkTokenStatus, type StatusFailureCode, type StatusListSource } from "./status-check.js";
 
-export type VerifyFailureCode = "no-certificate" | "bad-signature" | "bad-claims" | "thumbprint-mismatch" | "malformed";
+export type VerifyFailureCode =
+  "no-certificate" | "bad-signature" | "bad-claims" | "thumbprint-mismatch" | "malformed" | StatusFailureCode;
 
 export type VerifyResult = { ok: true; claims: DeviceClaims } | { ok: false; code: VerifyFailureCode; reason: string };
 
@@ -25,6 +27,19 @@ export interface VerifyOptions {
   now?: Date;
   /** Allowed clock skew for exp/nbf, in seconds (default 0). */
   clockToleranceSeconds?: number;
+  /**
+   * Checks the token's status (draft-ietf-oauth-status-list §8.3) after everything else
+   * verified: a verified list, a cache (createStatusListCache), or a function fetching the
+   * list's JWT by URI (`true`: the bounded default fetcher). Without it, status is not checked.
+   */
+  statusList?: StatusListSource;
+  /** `records.jwks`: required when `statusList` is a fetching function. */
+  statusListJwks?: unknown;
+  /**
+   * With `statusList`: tokens issued at or after this instant must carry a status claim
+   * (`status-missing`); older ones are judged without it. Set it to the issuer's upgrade time.
+   */
+  statusRequiredAfter?: Date;
 }
 
 const MAX_TOKEN_LENGTH = 8 * 1024;
@@ -78,7 +93,15 @@ export async function verifyDeviceToken(token: string, options: VerifyOptions): 
       `the token is bound to another certificate (cnf x5t#S256 ${claims.cnf["x5t#S256"]}, presented ${presented.toString()})`,
     );
   }
-  return { ok: true, claims };
+  // Draft §8.3: the token's own checks come first; its status is looked up only when they pass.
+  if (options.statusList === undefined) return { ok: true, claims };
+  const status = await checkTokenStatus(claims, {
+    statusList: options.statusList,
+    statusListJwks: options.statusListJwks,
+    ...(options.statusRequiredAfter ? { statusRequiredAfter: options.statusRequiredAfter } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return status.ok ? { ok: true, claims } : status;
 }
 
 function keySet(jwks: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {

@@ -22,20 +22,27 @@ import { parseArgs } from "node:util";
 import { parseCommandArgs } from "../args.js";
 import { parseConfigOption } from "../config-option.js";
 import { refuseKeyMaterial } from "../option-file.js";
+import { statusListOption } from "../status-list-option.js";
 import { EXIT_INVALID, EXIT_OK, reportCommandError, type CliIO } from "../io.js";
 import { RUN_CLI } from "../program.js";
 
 const NAME = "onerecord-access verify-token";
 const USAGE = `usage: ${RUN_CLI} verify-token --jwks JWKS.json --cert DEVICE.pem [--issuer ISS] [--audience AUD]
-       [--config FILE] [--at ISO-8601] [--json] TOKEN
+       [--status-list FILE|URL [--records-jwks FILE]] [--config FILE] [--at ISO-8601] [--json] TOKEN
 
 Verifies a device JWT as the OneRecord API does: the signature under a key of the published
 JWKS, the claims (issuer, audience, expiry, not-before, required claims) and the binding
 cnf["x5t#S256"] to the device certificate. TOKEN is the JWT, a file holding it, or - for
 standard input. Issuer and audience default to the configuration (--config) or its defaults.
 
+With --status-list, the token's status is checked too (draft-ietf-oauth-status-list): the
+Status List Token from a file or an http(s) URL, verified with --records-jwks (or records.jwks
+in --config); a revoked or suspended token, a list that is tampered, expired or for another
+URI, and an index outside the list are rejected with a stable code.
+
 exit codes: 0 everything matches, 1 rejected (or an unreadable TOKEN), 2 usage, or an option
-file (--jwks, --cert, --config) that cannot be read or holds the wrong thing
+file (--jwks, --cert, --config, --records-jwks, --status-list) that cannot be read or holds
+the wrong thing
 `;
 
 export interface VerifyTokenIO extends CliIO {
@@ -74,6 +81,7 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
     refuseKeyMaterial(jwksBytes, "--jwks", values.jwks, `public JWKS (${RUN_CLI} jwks --key FILE prints it)`);
     const jwks = asOptionError(() => parseJwksText(jwksBytes.toString("utf8")), "--jwks", values.jwks);
     const certificate = readCertificate(await readOptionFile(values.cert, "--cert"), values.cert);
+    const status = await statusListOption(values["status-list"], values["records-jwks"], config);
     const token = await readTokenArgument(positionals[0]!, {
       what: "JWT",
       looksLikeToken: (text) => looksLikeCompactJws(text) || looksLikeCompactJwe(text),
@@ -92,11 +100,12 @@ export async function run(argv: string[], io: VerifyTokenIO): Promise<number> {
       audience,
       peerCertificate: certificate,
       ...(at ? { now: at } : {}),
+      ...status,
     });
     io.stdout(
       values.json
         ? `${JSON.stringify(asJson(result, issuer, audience, x5tS256(certificate)), null, 2)}\n`
-        : render(result, issuer, audience, x5tS256(certificate)),
+        : render(result, issuer, audience, x5tS256(certificate), status.statusList !== undefined),
     );
     return result.ok ? EXIT_OK : EXIT_INVALID;
   } catch (error) {
@@ -115,6 +124,8 @@ function parse(argv: string[]) {
         audience: { type: "string" },
         config: { type: "string" },
         at: { type: "string" },
+        "status-list": { type: "string" },
+        "records-jwks": { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h" },
       },
@@ -164,10 +175,20 @@ function summary(result: Extract<VerifyResult, { ok: true }>) {
     account: displaySafe(claims.account),
     exp: new Date(claims.exp * 1000).toISOString(),
     jti: displaySafe(claims.jti),
+    ...(claims.status
+      ? { status: { idx: claims.status.status_list.idx, uri: displaySafe(claims.status.status_list.uri) } }
+      : {}),
   };
 }
 
-function render(result: VerifyResult, issuer: string, audience: string, thumbprint: string): string {
+/** The status line: what the list said, or why it was not asked. */
+function statusLine(status: { idx: number; uri: string } | undefined, checked: boolean): string[] {
+  if (!status) return checked ? ["  status    none: the token carries no status claim"] : [];
+  const where = `index ${status.idx} of ${status.uri}`;
+  return [`  status    ${checked ? "VALID" : "not checked (no --status-list)"}, ${where}`];
+}
+
+function render(result: VerifyResult, issuer: string, audience: string, thumbprint: string, checked: boolean): string {
   if (!result.ok) {
     return `rejected (${result.code}): ${displaySafe(result.reason)}\n  checked against issuer ${displaySafe(issuer)}, audience ${displaySafe(audience)}, certificate x5t#S256 ${thumbprint}\n`;
   }
@@ -178,6 +199,7 @@ function render(result: VerifyResult, issuer: string, audience: string, thumbpri
     `  account   ${s.account}`,
     `  exp       ${s.exp}`,
     `  jti       ${s.jti}`,
+    ...statusLine(s.status, checked),
     `  issuer    ${displaySafe(issuer)}`,
     `  audience  ${displaySafe(audience)}`,
     `  x5t#S256  ${thumbprint}`,
