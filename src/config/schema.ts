@@ -17,7 +17,7 @@ const label = z
   .object({ name: z.string().min(1).max(50), color: colour, description: z.string().max(100).optional() })
   .strict();
 
-export const STAGE_NAMES = ["requested", "certification", "certificates", "tokens", "live", "rejected"] as const;
+export const STAGE_NAMES = ["requested", "certification", "certificates", "tokens", "live", "ended", "rejected"] as const;
 export const CHECKLIST_ITEMS = ["stage-testing", "legal-agreements", "account-review", "network-review"] as const;
 /** The issue form's field ids (src/app/intake/form.ts `FIELD`; a test keeps the two equal). */
 export const FORM_FIELD_IDS = [
@@ -126,6 +126,7 @@ function defaultLabels() {
       certificates: stage("certificates", "5319e7", "Waiting for device certificates"),
       tokens: stage("tokens", "0e8a16", "Ready for token issuance"),
       live: stage("live", "0b6623", "Live tokens issued"),
+      ended: stage("ended", "6a737d", "Access ended: every token revoked"),
       rejected: stage("rejected", "b60205", "Request rejected"),
     },
     needs: {

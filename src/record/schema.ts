@@ -19,7 +19,8 @@ import { z } from "zod";
 
 export const RECORD_SCHEMA_VERSION = 1 as const;
 
-export const STAGES = ["requested", "certification", "certificates", "tokens", "live", "rejected"] as const;
+/** In process order; the two ends last: `ended` (access revoked after it was granted), `rejected`. */
+export const STAGES = ["requested", "certification", "certificates", "tokens", "live", "ended", "rejected"] as const;
 export type Stage = (typeof STAGES)[number];
 
 export const COMMAND_NAMES = [
@@ -31,6 +32,8 @@ export const COMMAND_NAMES = [
   "unhold",
   "reject",
   "reissue-tokens",
+  "revoke-tokens",
+  "revoke-access",
   "status",
   "help",
 ] as const;
@@ -210,6 +213,20 @@ export const issuanceRecordSchema = z.object({
 });
 export type IssuanceRecord = z.infer<typeof issuanceRecordSchema>;
 
+/**
+ * One token revoked (issue 19): by `/revoke-tokens` (a reviewer or the requester) or
+ * `/revoke-access` (a reviewer), who, when, why, and which token (`jti`, its device). Derived:
+ * `reduce` recomputes it from the commands and the issued tokens. Published in the request's
+ * token status list (docs/app.md, "Revocation").
+ */
+export const revocationSchema = stampSchema.extend({
+  device: z.string(),
+  jti: z.string(),
+  reason: z.string(),
+  command: z.enum(["revoke-tokens", "revoke-access"]),
+});
+export type Revocation = z.infer<typeof revocationSchema>;
+
 /** A reissue asked with `/reissue-tokens`, still pending (no token issued for the device since). */
 export const reissueRequestSchema = stampSchema.extend({ device: z.string(), reason: z.string() });
 export type ReissueRequest = z.infer<typeof reissueRequestSchema>;
@@ -246,7 +263,7 @@ export const voidedRunSchema = z.object({
   /** When the run completed: the issuance's effect time. */
   at: isoTime,
   tokens: z.number().int().min(0),
-  blockedBy: stampSchema.extend({ kind: z.enum(["reject", "hold", "revoke", "not-approved"]) }),
+  blockedBy: stampSchema.extend({ kind: z.enum(["reject", "hold", "revoke", "not-approved", "ended"]) }),
 });
 export type VoidedRun = z.infer<typeof voidedRunSchema>;
 
@@ -333,6 +350,10 @@ export const recordSchema = z.object({
   hold: holdSchema.nullable(),
   rejection: rejectionSchema.nullable(),
   reissueRequested: z.array(reissueRequestSchema),
+  /** Tokens revoked, oldest first (derived; absent: none). */
+  revocations: z.array(revocationSchema).optional(),
+  /** `/revoke-access`: access ended for good (derived; stage `ended`; absent: not ended). */
+  ended: rejectionSchema.nullable().optional(),
   voidedRuns: z.array(voidedRunSchema).default([]),
   voidedTicks: z.array(voidedTickSchema).default([]),
   /** When the app closed the rejected request again after someone reopened it (newest 20). */

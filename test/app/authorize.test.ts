@@ -25,6 +25,8 @@ function state(extra: Partial<FoldState> = {}): FoldState {
     certification: null,
     hold: null,
     rejection: null,
+    ended: null,
+    revocations: [],
     certificates: [],
     issuance: [],
     reissue: [],

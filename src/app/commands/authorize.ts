@@ -37,12 +37,19 @@ export interface AuthorizeContext {
 export function authorize(command: CommandInput, state: FoldState, context: AuthorizeContext): Decision {
   const spec = commandSpec(command.name);
   if (spec.who === "anyone") return spec.rule(ruleInput(command, state, context));
-  if (!command.reviewer) return { ok: false, ...refusal("not-reviewer", { command: command.name }) };
-  if (spec.notRequester && samePerson({ login: command.by, id: command.byId }, context.requester))
-    return { ok: false, ...refusal("requester", {}) };
+  const requester = samePerson({ login: command.by, id: command.byId }, context.requester);
+  if (spec.who === "reviewer-or-requester" && !command.reviewer && !requester)
+    return { ok: false, ...refusal("not-reviewer-or-requester", { command: command.name }) };
+  if (spec.who === "reviewer" && !command.reviewer)
+    return { ok: false, ...refusal("not-reviewer", { command: command.name }) };
+  if (spec.notRequester && requester) return { ok: false, ...refusal("requester", {}) };
   if (state.stage === "rejected") {
     const by = state.rejection ? { by: state.rejection.by, at: state.rejection.at } : {};
     return { ok: false, ...refusal("rejected", by) };
+  }
+  if (state.stage === "ended") {
+    const by = state.ended ? { by: state.ended.by, at: state.ended.at } : {};
+    return { ok: false, ...refusal("ended", by) };
   }
   // A tick or approval binds to what its author saw: a line written before the form version in
   // effect cannot have seen it, whatever the order the events arrived in.

@@ -6,6 +6,8 @@ import {
   holdRule,
   reissueRule,
   rejectRule,
+  revokeAccessRule,
+  revokeTokensRule,
   revokeRule,
   statusRule,
   uncheckRule,
@@ -16,7 +18,8 @@ import {
 export interface CommandSpec {
   name: CommandName;
   usage: string;
-  who: "reviewer" | "anyone";
+  /** `reviewer-or-requester`: a reviewer, or the request's author (for what is always safe). */
+  who: "reviewer" | "anyone" | "reviewer-or-requester";
   /** Reviewers who opened the request cannot run it on their own request. */
   notRequester: boolean;
   effect: string;
@@ -109,6 +112,27 @@ export const COMMANDS: readonly CommandSpec[] = [
       "stage live, or tokens once some tokens were issued; not on hold; DEVICE is one of the request's devices (any case) or all; a reason",
     rule: reissueRule,
     worksWhen: "once tokens were issued (stage live, or tokens after a first issuance)",
+  },
+  {
+    name: "revoke-tokens",
+    usage: "/revoke-tokens DEVICE|all REASON",
+    who: "reviewer-or-requester",
+    notRequester: false,
+    effect:
+      "revokes every token of DEVICE (or of every device) at once, in the request's token status list; a new token needs /reissue-tokens",
+    precondition:
+      "a token was issued for the device and is not revoked yet; DEVICE is one of the request's devices (any case) or all; a reason",
+    rule: revokeTokensRule,
+    worksWhen: "once a token was issued for the device",
+  },
+  {
+    name: "revoke-access",
+    usage: "/revoke-access REASON",
+    who: "reviewer",
+    notRequester: false,
+    effect: "revokes every token and ends the request's access for good (stage ended); closes the issue",
+    precondition: "not rejected, not already ended; a reason",
+    rule: revokeAccessRule,
   },
   {
     name: "status",

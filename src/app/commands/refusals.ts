@@ -42,6 +42,14 @@ export interface RefusalDetails {
   "unknown-device": { given: string; devices: readonly string[] };
   /** `/reissue-tokens` for devices that already wait for a token. */
   "already-waiting": { given: string; all: boolean };
+  /** `/revoke-tokens` without a device and a reason. */
+  "revoke-arguments": Record<string, never>;
+  /** `/revoke-tokens` for devices none of whose tokens is left to revoke. */
+  "nothing-to-revoke": { given: string; all: boolean };
+  /** A command only a reviewer or the requester may run, by someone else. */
+  "not-reviewer-or-requester": { command: CommandName };
+  /** Nothing changes once access ended (`/revoke-access`). */
+  ended: { by?: string; at?: string };
   /** An approval bound to a request that is no longer the one in effect. */
   "request-changed": Record<string, never>;
   /** A tick or approval written before the form version in effect: it cannot have seen it. */
@@ -76,6 +84,10 @@ export const COMMAND_REFUSAL_CODES = [
   "already-waiting",
   "request-changed",
   "form-changed",
+  "revoke-arguments",
+  "nothing-to-revoke",
+  "not-reviewer-or-requester",
+  "ended",
 ] as const satisfies readonly CommandRefusalCode[];
 
 export function refusal<K extends CommandRefusalCode>(code: K, detail: RefusalDetails[K]): CommandRefusal {

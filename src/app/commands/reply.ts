@@ -99,6 +99,7 @@ const BLOCK_COMMAND = {
   hold: "/hold",
   revoke: "/revoke-certification",
   "not-approved": "missing approval",
+  ended: "/revoke-access",
 } as const;
 
 /** Tells the reviewer whose block a run's tokens came after that those tokens do not count. */
@@ -190,7 +191,7 @@ const TEXT: { [K in keyof RefusalDetails]: (detail: RefusalDetails[K]) => string
   "tokens-issued": () => "tokens were already issued for this request; use `/reject` (or `/reissue-tokens`) instead",
   "already-on-hold": ({ by, at }) => `the request is already on hold (by ${escapeText(by)} on ${formatTime(at)})`,
   "not-on-hold": () => "the request is not on hold",
-  live: () => "the request is live: its tokens were issued (revoke them with the token tooling, then reject)",
+  live: () => "the request is live: its tokens were issued; end its access with `/revoke-access REASON` instead",
   "reissue-arguments": () => "name the device (or `all`) and give a reason: `/reissue-tokens DEVICE|all REASON`",
   "unknown-device": ({ given, devices }) =>
     `${inlineCode(given)} is not one of this request's devices (${deviceList(devices)})`,
@@ -198,6 +199,13 @@ const TEXT: { [K in keyof RefusalDetails]: (detail: RefusalDetails[K]) => string
     all ? "every device is already waiting for a new token" : `${inlineCode(given)} is already waiting for a new token`,
   "request-changed": () =>
     "the request changed after this approval was first processed; approve the current request again",
+  "revoke-arguments": () => "name the device (or `all`) and give a reason: `/revoke-tokens DEVICE|all REASON`",
+  "nothing-to-revoke": ({ given, all }) =>
+    all ? "no token of this request is left to revoke" : `${inlineCode(given)} has no token left to revoke`,
+  "not-reviewer-or-requester": ({ command }) =>
+    `only a reviewer or the person who opened this request can run ${inlineCode(`/${command}`)}`,
+  ended: ({ by, at }) =>
+    `the request's access was ended${by && at ? ` by ${escapeText(by)} on ${formatTime(at)}` : ""}; nothing changes any more`,
   "form-changed": ({ command }) =>
     command === "approve-certification"
       ? "the form changed after this approval was written; approve the current version"

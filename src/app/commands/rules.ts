@@ -19,6 +19,8 @@ export type Action =
   | { kind: "unhold" }
   | { kind: "reject"; reason: string }
   | { kind: "reissue"; devices: string[]; reason: string }
+  | { kind: "revoke-tokens"; devices: string[]; reason: string }
+  | { kind: "revoke-access"; reason: string }
   | { kind: "status" }
   | { kind: "help" };
 
@@ -159,6 +161,34 @@ export const reissueRule: Rule = ({ state, args }) => {
   if (devices.length === 0) return refuse(refusal("already-waiting", { given: args.first, all }));
   return accept({ kind: "reissue", devices, reason: args.remainder });
 };
+
+/**
+ * `/revoke-tokens DEVICE|all REASON` (a reviewer or the requester: revoking is always safe):
+ * every token of the named devices that is not revoked yet. Refused without a device and a
+ * reason, for a device the request does not have, and when there is nothing to revoke.
+ */
+export const revokeTokensRule: Rule = ({ state, args }) => {
+  if (!args.first || !args.more) return refuse(refusal("revoke-arguments", {}));
+  const all = args.first.toLowerCase() === "all";
+  const known = state.request?.devices ?? [];
+  const named = all ? [...known] : known.filter((d) => deviceKey(d) === deviceKey(args.first)).slice(0, 1);
+  if (named.length === 0) return refuse(refusal("unknown-device", { given: args.first, devices: known }));
+  const devices = named.filter((d) => unrevokedTokens(state, d).length > 0);
+  if (devices.length === 0) return refuse(refusal("nothing-to-revoke", { given: args.first, all }));
+  return accept({ kind: "revoke-tokens", devices, reason: args.remainder });
+};
+
+/** `/revoke-access REASON` (a reviewer): every token revoked, access ended for good. */
+export const revokeAccessRule: Rule = ({ args }) => {
+  if (!args.note) return refuse(refusal("reason-missing", { command: "revoke-access" }));
+  return accept({ kind: "revoke-access", reason: args.note });
+};
+
+/** The device's issued tokens not revoked yet (tokens are told apart by `jti`). */
+export function unrevokedTokens(state: Pick<FoldState, "issuance" | "revocations">, device: string) {
+  const revoked = new Set(state.revocations.map((r) => r.jti));
+  return state.issuance.filter((t) => deviceKey(t.device) === deviceKey(device) && t.jti && !revoked.has(t.jti));
+}
 
 export const statusRule: Rule = () => accept({ kind: "status" });
 export const helpRule: Rule = () => accept({ kind: "help" });

@@ -581,6 +581,7 @@ const BLOCK_WORDS = {
   hold: "put on hold",
   revoke: "no longer approved",
   "not-approved": "not approved",
+  ended: "access ended",
 } as const;
 
 /** Runs that completed after a block: their tokens were issued but never count. */

@@ -7,6 +7,7 @@ export const STAGE_TITLE: Record<Stage, string> = {
   certificates: "Certificates",
   tokens: "Tokens",
   live: "Live",
+  ended: "Access ended",
   rejected: "Rejected",
 };
 

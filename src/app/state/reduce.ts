@@ -3,6 +3,7 @@ import type {
   CommandRecord,
   IssuanceRecord,
   RequestContent,
+  Revocation,
   Stage,
   ChecklistEntry,
   Stamp,
@@ -14,6 +15,7 @@ import { STAGES } from "../../record/schema.js";
 import { currentCertificates, signedAt, tokensComplete } from "../../record/tokens.js";
 import { deviceKey } from "../../request/device-id.js";
 import { authorize, type Action } from "../commands/authorize.js";
+import { unrevokedTokens } from "../commands/rules.js";
 import { refusal, type CommandRefusal } from "../commands/refusals.js";
 import type { FoldState, ReduceInput, ReduceOutput } from "./types.js";
 
@@ -41,6 +43,8 @@ export function reduce(input: ReduceInput): ReduceOutput {
     checklist: new Map(),
     certification: null,
     ...start,
+    ended: null,
+    revocations: [],
     certificates: [],
     issuance: [],
     reissue: [],
@@ -62,6 +66,8 @@ export function reduce(input: ReduceInput): ReduceOutput {
     certification: state.certification,
     hold: state.hold,
     rejection: state.rejection,
+    ended: state.ended,
+    revocations: state.revocations,
     reissueRequested: state.reissue,
     transitions: state.transitions,
     commands: fold.commands,
@@ -117,6 +123,7 @@ function blockInEffect(fold: Fold, event: { at: string; url: string }): VoidedRu
   const { state } = fold;
   const stamp = (s: Stamp) => ({ by: s.by, at: s.at, url: s.url });
   if (state.rejection) return { kind: "reject", ...stamp(state.rejection) };
+  if (state.ended) return { kind: "ended", ...stamp(state.ended) };
   if (state.hold) return { kind: "hold", ...stamp(state.hold) };
   if (state.certification) return null;
   if (fold.revoked) return { kind: "revoke", ...stamp(fold.revoked) };
@@ -256,9 +263,27 @@ function applyAction(fold: Fold, action: Action, stamp: Stamp): void {
     case "reissue":
       for (const device of action.devices) state.reissue.push({ ...stamp, device, reason: action.reason });
       break;
+    case "revoke-tokens":
+      revokeTokens(state, action.devices, { ...stamp, reason: action.reason, command: "revoke-tokens" });
+      break;
+    case "revoke-access":
+      revokeTokens(state, state.request?.devices ?? [], { ...stamp, reason: action.reason, command: "revoke-access" });
+      state.ended = { ...stamp, reason: action.reason };
+      state.reissue = [];
+      break;
     default:
       break;
   }
+}
+
+/**
+ * Every token of `devices` issued by now and not revoked yet is revoked (issue 19); tokens
+ * issued later are not (a device revoked and reissued gets a new token that counts).
+ */
+function revokeTokens(state: FoldState, devices: readonly string[], why: Omit<Revocation, "device" | "jti">): void {
+  for (const device of devices)
+    for (const token of unrevokedTokens(state, device))
+      state.revocations.push({ ...why, device: token.device, jti: token.jti });
 }
 
 function replayMerge(fold: Fold, event: Extract<HistoryEvent, { kind: "merge" }>): void {
@@ -303,12 +328,14 @@ function replayIssuance(fold: Fold, event: Extract<HistoryEvent, { kind: "issuan
 function targetStage(state: FoldState, formRequest: RequestContent | null): Stage {
   const natural = naturalStage(state, formRequest);
   // STAGES is in process order with rejected last: nothing ranks above a rejected request.
-  if (state.hold && natural !== "rejected" && STAGES.indexOf(natural) > STAGES.indexOf(state.stage)) return state.stage;
+  const final = natural === "rejected" || natural === "ended";
+  if (state.hold && !final && STAGES.indexOf(natural) > STAGES.indexOf(state.stage)) return state.stage;
   return natural;
 }
 
 function naturalStage(state: FoldState, formRequest: RequestContent | null): Stage {
   if (state.rejection) return "rejected";
+  if (state.ended) return "ended";
   if (!state.certification) return formRequest ? "certification" : "requested";
   const devices = state.request?.devices ?? [];
   const current = currentCertificates(state.certificates);
@@ -413,6 +440,8 @@ function describe(kind: string, args: string): string {
     unhold: "hold lifted",
     reject: "rejected",
     reissue: "reissue asked",
+    "revoke-tokens": "tokens revoked",
+    "revoke-access": "access ended",
   };
   return short ? `${labels[kind] ?? kind}: ${short}` : (labels[kind] ?? kind);
 }

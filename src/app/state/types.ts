@@ -7,6 +7,7 @@ import type {
   ReissueRequest,
   RebuiltFacts,
   RequestContent,
+  Revocation,
   Stage,
   Stamp,
   Transition,
@@ -24,6 +25,10 @@ export interface FoldState {
   certification: (Stamp & { note?: string; requestSha256: string }) | null;
   hold: (Stamp & { reason: string }) | null;
   rejection: (Stamp & { reason: string }) | null;
+  /** `/revoke-access`: access ended for good. */
+  ended: (Stamp & { reason: string }) | null;
+  /** Tokens revoked so far (`/revoke-tokens`, `/revoke-access`). */
+  revocations: Revocation[];
   certificates: CertificateRecord[];
   issuance: IssuanceRecord[];
   reissue: ReissueRequest[];
@@ -60,6 +65,8 @@ export interface ReduceOutput {
   certification: FoldState["certification"];
   hold: FoldState["hold"];
   rejection: FoldState["rejection"];
+  ended: FoldState["ended"];
+  revocations: Revocation[];
   reissueRequested: ReissueRequest[];
   transitions: Transition[];
   commands: CommandRecord[];
