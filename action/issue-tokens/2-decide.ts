@@ -20,6 +20,7 @@ export type RefusalCode =
   | "record-unverified"
   | "record-mismatch"
   | "rejected"
+  | "access-ended"
   | "on-hold"
   | "wrong-stage"
   | "not-certified"
@@ -115,6 +116,13 @@ function stageProblems(record: AccessRecord): Refusal[] {
       refusal(
         "rejected",
         `the request was rejected${record.rejection ? ` by ${record.rejection.by} (${record.rejection.reason})` : ""}`,
+      ),
+    ];
+  if (record.ended || record.stage === "ended")
+    return [
+      refusal(
+        "access-ended",
+        `the request's access was ended${record.ended ? ` by ${record.ended.by} (${record.ended.reason})` : ""}; every token is revoked`,
       ),
     ];
   if (record.hold)

@@ -239,7 +239,7 @@ async function observeReviewers(
 ): Promise<ReadonlyMap<string, boolean>> {
   for (const line of lines) {
     const login = line.by.toLowerCase();
-    if (roles.has(login) || (commandSpec(line.name).who !== "reviewer" && line.name !== "help")) continue;
+    if (roles.has(login) || (commandSpec(line.name).who === "anyone" && line.name !== "help")) continue;
     roles.set(login, await isReviewer(deps.io, deps.config, line.by));
   }
   return new Map(roles);

@@ -155,7 +155,7 @@ function planViews(
   const move =
     closeOrReopen(o.prior?.stage ?? null, assembled.stage, o.issue.state) ??
     resumeAfterRebuild(o.prior, assembled, o.issue.state);
-  const reclosed = move?.state === "closed" && o.prior?.stage === "rejected";
+  const reclosed = move?.state === "closed" && (o.prior?.stage === "rejected" || o.prior?.stage === "ended");
   const record = reclosed
     ? { ...assembled, reclosed: [...assembled.reclosed, { at: o.issue.updated_at }].slice(-20) }
     : assembled;
@@ -220,12 +220,13 @@ export function closeOrReopen(
   stage: AccessRecord["stage"],
   issueState: string,
 ): Pick<IssueChange, "state" | "stateReason"> | null {
-  // Nothing reopens a rejected request: a person who reopens one by hand sees it closed again.
-  if (stage === "rejected" && issueState === "open") return { state: "closed", stateReason: "not_planned" };
+  // Nothing reopens a rejected or ended request: a person who reopens one by hand sees it closed
+  // again, as not planned (the timeline's mark a rebuild reads, src/app/ledger/rebuild.ts).
+  if ((stage === "rejected" || stage === "ended") && issueState === "open")
+    return { state: "closed", stateReason: "not_planned" };
   if (priorStage === stage) return null;
-  if (issueState === "open" && (stage === "live" || stage === "rejected"))
-    return { state: "closed", stateReason: stage === "live" ? "completed" : "not_planned" };
-  if (issueState === "closed" && priorStage === "live" && stage !== "live" && stage !== "rejected")
+  if (issueState === "open" && stage === "live") return { state: "closed", stateReason: "completed" };
+  if (issueState === "closed" && priorStage === "live" && stage !== "live" && stage !== "rejected" && stage !== "ended")
     return { state: "open", stateReason: "reopened" };
   return null;
 }
@@ -241,7 +242,7 @@ export function resumeAfterRebuild(
 ): Pick<IssueChange, "state" | "stateReason"> | null {
   const heldByRebuild = !!prior?.rebuilt && !!prior.hold && prior.hold.by === APP_ACTOR;
   if (!heldByRebuild || record.hold || issueState !== "closed") return null;
-  if (record.stage === "live" || record.stage === "rejected") return null;
+  if (record.stage === "live" || record.stage === "rejected" || record.stage === "ended") return null;
   return { state: "open", stateReason: "reopened" };
 }
 

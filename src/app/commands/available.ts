@@ -10,7 +10,7 @@ import { COMMANDS, commandSpec } from "./catalog.js";
  */
 
 export interface HelpView {
-  record: Pick<AccessRecord, "stage" | "hold" | "checklist" | "certification" | "issuance">;
+  record: Pick<AccessRecord, "stage" | "hold" | "checklist" | "certification" | "issuance" | "revocations">;
   checklistItems: readonly string[];
   reviewer: boolean;
   requester: boolean;
@@ -63,6 +63,10 @@ function notNow(name: CommandName, view: HelpView): string | null {
       if (stage !== "live" && !(stage === "tokens" && record.issuance.length))
         return commandSpec(name).worksWhen ?? "once tokens were issued";
       return hold ? "once the hold is lifted" : null;
+    case "revoke-tokens": {
+      const revoked = new Set((record.revocations ?? []).map((r) => r.jti));
+      return record.issuance.some((t) => t.jti && !revoked.has(t.jti)) ? null : "once a token was issued";
+    }
     default:
       return null;
   }
@@ -73,10 +77,11 @@ export function availableCommands(view: HelpView): { now: AvailableCommand[]; la
   const later: LaterCommand[] = [];
   const ticked = new Set(view.record.checklist.map((c) => c.item));
   for (const spec of COMMANDS) {
-    if (spec.who === "reviewer") {
-      if (!view.reviewer || (spec.notRequester && view.requester)) continue;
-      // Nothing changes on a rejected request: only /status and /help remain.
-      if (view.record.stage === "rejected") continue;
+    if (spec.who !== "anyone") {
+      if (spec.who === "reviewer" && (!view.reviewer || (spec.notRequester && view.requester))) continue;
+      if (spec.who === "reviewer-or-requester" && !view.reviewer && !view.requester) continue;
+      // Nothing changes on a rejected or ended request: only /status and /help remain.
+      if (view.record.stage === "rejected" || view.record.stage === "ended") continue;
       const why = notNow(spec.name, view);
       if (why) {
         later.push({ name: spec.name, when: why });

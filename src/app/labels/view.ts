@@ -15,7 +15,7 @@ export interface LabelSpec {
 export function labelsFor(record: AccessRecord, config: AccessConfig): LabelSpec[] {
   const labels: LabelSpec[] = [config.labels.stages[record.stage]];
   for (const need of outstandingNeeds(record, config.checklist)) labels.push(config.labels.needs[need]);
-  if (record.hold && record.stage !== "rejected" && record.stage !== "live") labels.push(config.labels.onHold);
+  if (record.hold && !["rejected", "ended", "live"].includes(record.stage)) labels.push(config.labels.onHold);
   return labels;
 }
 

@@ -1,7 +1,7 @@
 import type { AccessConfig } from "../../config/schema.js";
 import { COMMENT_LIMIT, STATUS_MARKER } from "../../record/codec.js";
 import type { AccessRecord, CertificateRecord, Stage } from "../../record/schema.js";
-import { currentToken, hasCurrentToken, thumbprintFromFingerprint } from "../../record/tokens.js";
+import { currentToken, thumbprintFromFingerprint } from "../../record/tokens.js";
 import { deviceKey } from "../../request/device-id.js";
 import { CERTIFICATE_OPTIONS } from "../intake/form.js";
 import { auditTrail } from "../state/audit.js";
@@ -133,6 +133,14 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
       "",
     );
   }
+  if (record.ended) {
+    parts.push(
+      "> [!CAUTION]",
+      `> **Access ended** on ${formatTime(record.ended.at)} by ${userLink(record.ended.by)}: ${escapeText(record.ended.reason)}. ` +
+        "Every token of this request is revoked.",
+      "",
+    );
+  }
   parts.push(...summaryTable(record, detail), "");
   parts.push("### Next step", "", nextStep(record, config), "");
   const devices = deviceNeeds(record, detail);
@@ -143,7 +151,13 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
   parts.push(...checklistSection(record, config), "");
   if (record.certification || record.certificates.length || record.pullRequests.length)
     parts.push(...certificateSection(record, config, detail), "");
-  if (record.stage === "tokens" || record.stage === "live" || record.issuance.length || record.issuanceComments.length)
+  if (
+    record.stage === "tokens" ||
+    record.stage === "live" ||
+    record.issuance.length ||
+    record.issuanceComments.length ||
+    record.revocations?.length
+  )
     parts.push(...tokenSection(record, config, detail), "");
   parts.push(...auditSection(record, detail), "");
   parts.push(
@@ -159,6 +173,7 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
  * words beside it ("done", "now", "to come"), so the bar reads where no emoji font is installed.
  */
 function progressLine(record: Pick<AccessRecord, "stage" | "transitions">): string {
+  if (record.stage === "ended") return `${STAGE_ORDER.map((s) => `✅ ${STAGE_TITLE[s]} (done)`).join(" → ")} → ⛔ **Access ended**`;
   if (record.stage === "rejected") {
     const stopped = record.transitions.findLast((t) => t.to === "rejected")?.from ?? "requested";
     const at = Math.max(0, STAGE_ORDER.indexOf(stopped));
@@ -208,6 +223,8 @@ function summaryTable(record: AccessRecord, detail: Detail): string[] {
 function nextStep(record: AccessRecord, config: AccessConfig): string {
   const requester = userLink(record.requester);
   if (record.stage === "rejected") return "Nothing: the request is closed. Open a new request if circumstances change.";
+  if (record.stage === "ended")
+    return "Nothing: this request's access ended and every token is revoked. Open a new request to be granted access again.";
   if (record.hold && record.stage !== "live")
     return `A reviewer resolves the hold (${escapeText(record.hold.reason)}) and lifts it with ${inlineCode("/unhold")}.`;
   switch (record.stage) {
@@ -469,7 +486,11 @@ function fingerprintList(rows: readonly HistoryRow[]): string[] {
 
 function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail): string[] {
   const devices = record.request?.devices ?? [];
-  const holding = devices.filter((d) => hasCurrentToken(record, d)).length;
+  const revoked = new Set((record.revocations ?? []).map((r) => r.jti));
+  const holding = devices.filter((d) => {
+    const token = currentToken(record, d);
+    return token && !revoked.has(token.jti);
+  }).length;
   const out = [
     "### Tokens",
     "",
@@ -502,6 +523,7 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
     );
   }
   out.push(...voidedRunLines(record));
+  out.push(...revocationLines(record, detail));
   out.push(...deviceTokenLines(record, detail));
   out.push(...issuanceReportRows(record, detail));
   return out;
@@ -511,6 +533,28 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
  * Where each device's token is: the issuance comment holding its JWE (encrypted to the device's
  * certificate key, so only the device's owner can read it), and the command that decrypts it.
  */
+/**
+ * The tokens revoked (`/revoke-tokens`, `/revoke-access`), newest first: which device, who, when
+ * and why. Revoked tokens fail verification once the API reads the request's status list.
+ */
+function revocationLines(record: AccessRecord, detail: Detail): string[] {
+  const revocations = record.revocations ?? [];
+  if (!revocations.length) return [];
+  const rows = [...revocations].reverse().slice(0, detail.deviceRows);
+  return [
+    "",
+    `**${revocations.length}** token(s) revoked:`,
+    "",
+    "| Device | Revoked | By | Reason |",
+    "| --- | --- | --- | --- |",
+    ...rows.map(
+      (r) =>
+        `| ${escapeText(r.device)} (revoked) | ${link(formatTime(r.at), r.url)} | ${userLink(r.by)} | ${escapeText(r.reason, 120)} |`,
+    ),
+    ...(revocations.length > rows.length ? [`| … | | | ${revocations.length - rows.length} more in the record |`] : []),
+  ];
+}
+
 function deviceTokenLines(record: AccessRecord, detail: Detail): string[] {
   const held = (record.request?.devices ?? []).flatMap((device) => {
     const token = currentToken(record, device);

@@ -137,6 +137,8 @@ export function assembleRecord(parts: {
     certification: r.certification,
     hold: r.hold,
     rejection: r.rejection,
+    ...(r.ended ? { ended: r.ended } : {}),
+    ...(r.revocations.length ? { revocations: r.revocations } : {}),
     reissueRequested: r.reissueRequested,
     voidedRuns: r.voidedRuns,
     voidedTicks: r.voidedTicks,
