@@ -17,7 +17,15 @@ const label = z
   .object({ name: z.string().min(1).max(50), color: colour, description: z.string().max(100).optional() })
   .strict();
 
-export const STAGE_NAMES = ["requested", "certification", "certificates", "tokens", "live", "ended", "rejected"] as const;
+export const STAGE_NAMES = [
+  "requested",
+  "certification",
+  "certificates",
+  "tokens",
+  "live",
+  "ended",
+  "rejected",
+] as const;
 export const CHECKLIST_ITEMS = ["stage-testing", "legal-agreements", "account-review", "network-review"] as const;
 /** The issue form's field ids (src/app/intake/form.ts `FIELD`; a test keeps the two equal). */
 export const FORM_FIELD_IDS = [

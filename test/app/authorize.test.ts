@@ -75,6 +75,10 @@ describe("authorize", () => {
         ),
       ],
       ["form-changed", run("check", "stage-testing", { beforeForm: true })],
+      ["revoke-arguments", run("revoke-tokens", "gw-1", {}, state({ stage: "live" }))],
+      ["nothing-to-revoke", run("revoke-tokens", "gw-1 lost", {}, state({ stage: "live" }))],
+      ["not-reviewer-or-requester", run("revoke-tokens", "gw-1 lost", { reviewer: false, by: "mallory" })],
+      ["ended", run("revoke-tokens", "gw-1 lost", {}, state({ stage: "ended", ended: { ...stamp, reason: "over" } }))],
     ];
     for (const [expected, decision] of cases) expect([expected, code(decision)]).toEqual([expected, expected]);
     // Every code is one a reader can find; the two not above come from reduce (request-changed)

@@ -63,6 +63,8 @@ function notNow(name: CommandName, view: HelpView): string | null {
       if (stage !== "live" && !(stage === "tokens" && record.issuance.length))
         return commandSpec(name).worksWhen ?? "once tokens were issued";
       return hold ? "once the hold is lifted" : null;
+    case "revoke-access":
+      return record.issuance.length ? null : "once tokens were issued";
     case "revoke-tokens": {
       const revoked = new Set((record.revocations ?? []).map((r) => r.jti));
       return record.issuance.some((t) => t.jti && !revoked.has(t.jti)) ? null : "once a token was issued";

@@ -131,8 +131,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     who: "reviewer",
     notRequester: false,
     effect: "revokes every token and ends the request's access for good (stage ended); closes the issue",
-    precondition: "not rejected, not already ended; a reason",
+    precondition: "tokens were issued (before that, /reject); not rejected, not already ended; a reason",
     rule: revokeAccessRule,
+    worksWhen: "once tokens were issued (before that, end the request with /reject)",
   },
   {
     name: "status",

@@ -178,8 +178,13 @@ export const revokeTokensRule: Rule = ({ state, args }) => {
   return accept({ kind: "revoke-tokens", devices, reason: args.remainder });
 };
 
-/** `/revoke-access REASON` (a reviewer): every token revoked, access ended for good. */
-export const revokeAccessRule: Rule = ({ args }) => {
+/**
+ * `/revoke-access REASON` (a reviewer): every token revoked, access ended for good. Only once
+ * tokens were issued: before that there is no access to end, and `/reject` ends the request.
+ */
+export const revokeAccessRule: Rule = ({ state, args }) => {
+  if (state.issuance.length === 0)
+    return refuse(refusal("wrong-stage", { stage: state.stage, command: "revoke-access" }));
   if (!args.note) return refuse(refusal("reason-missing", { command: "revoke-access" }));
   return accept({ kind: "revoke-access", reason: args.note });
 };

@@ -173,7 +173,8 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
  * words beside it ("done", "now", "to come"), so the bar reads where no emoji font is installed.
  */
 function progressLine(record: Pick<AccessRecord, "stage" | "transitions">): string {
-  if (record.stage === "ended") return `${STAGE_ORDER.map((s) => `✅ ${STAGE_TITLE[s]} (done)`).join(" → ")} → ⛔ **Access ended**`;
+  if (record.stage === "ended")
+    return `${STAGE_ORDER.map((s) => `✅ ${STAGE_TITLE[s]} (done)`).join(" → ")} → ⛔ **Access ended**`;
   if (record.stage === "rejected") {
     const stopped = record.transitions.findLast((t) => t.to === "rejected")?.from ?? "requested";
     const at = Math.max(0, STAGE_ORDER.indexOf(stopped));
