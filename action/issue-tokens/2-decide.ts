@@ -38,7 +38,8 @@ export type RefusalCode =
   | "path-mismatch"
   | "fingerprint-mismatch"
   | "issuance-pending"
-  | "cannot-issue";
+  | "cannot-issue"
+  | "status-unallocated";
 
 /** Why nothing is issued. The code is stable (tests and people match on it); the message says what to do. */
 export interface Refusal {
@@ -53,6 +54,8 @@ export interface DevicePlan {
   fingerprintSha256: string;
   /** RFC 8705 thumbprint of the same certificate: what the token will be bound to. */
   x5tS256: string;
+  /** The token's index in the request's status list, as the app allocated it in the record. */
+  statusIdx?: number;
 }
 
 export type Decision =
@@ -78,6 +81,8 @@ export interface DecideInput {
   /** The configured workflow file (`tokenWorkflowPath` of config tokens.workflow). */
   workflow: string;
   now: Date;
+  /** `tokens.statusList` is configured: every token carries a status list index the app allocated. */
+  statusList?: boolean;
 }
 
 /**
@@ -106,7 +111,7 @@ export function decide(input: DecideInput): Decision {
   if (account) reasons.push(account);
   reasons.push(...pendingReports(record));
   if (reasons.length > 0) return { kind: "refuse", reasons };
-  return whatToIssue(record, input.now);
+  return withStatusIndexes(whatToIssue(record, input.now), input.statusList ?? false);
 }
 
 /** A rejected, held, or not yet ready request: at most one reason, the most final first. */
@@ -172,7 +177,10 @@ function whatToIssue(record: AccessRecord, now: Date): Decision {
   if (problems.length > 0) return { kind: "refuse", reasons: problems };
 
   const needing = new Set(devicesNeedingTokens(record).map(deviceKey));
-  const issue = plans.filter((p) => needing.has(deviceKey(p.device)));
+  const allocated = new Map((record.statusIndexes ?? []).map((a) => [deviceKey(a.device), a.idx]));
+  const issue = plans
+    .filter((p) => needing.has(deviceKey(p.device)))
+    .map((p) => (allocated.has(deviceKey(p.device)) ? { ...p, statusIdx: allocated.get(deviceKey(p.device))! } : p));
   if (issue.length === 0)
     return {
       kind: "nothing",
@@ -180,6 +188,27 @@ function whatToIssue(record: AccessRecord, now: Date): Decision {
         "every device already holds a token bound to its current certificate; nothing to issue (a reviewer asks for a reissue with /reissue-tokens DEVICE|all REASON)",
     };
   return { kind: "issue", account: record.request!.account, certificates: plans, issue };
+}
+
+/**
+ * With a status list configured, every token needs the index the app allocated in the signed
+ * record (never one this run picks: an index is never reused). The app allocates when a device
+ * starts waiting for a token; a record from before the list was configured has none until the
+ * app's next event on the request (a `/status` does it).
+ */
+function withStatusIndexes(decision: Decision, statusList: boolean): Decision {
+  if (decision.kind !== "issue" || !statusList) return decision;
+  const missing = decision.issue.filter((p) => p.statusIdx === undefined).map((p) => p.device);
+  if (missing.length === 0) return decision;
+  return {
+    kind: "refuse",
+    reasons: [
+      refusal(
+        "status-unallocated",
+        `no status list index is allocated in the record for ${missing.join(", ")}; comment /status on the request so the app allocates one, then run again`,
+      ),
+    ],
+  };
 }
 
 function runProblems(input: DecideInput): Refusal[] {

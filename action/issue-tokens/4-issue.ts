@@ -9,6 +9,8 @@ export interface IssueOptions {
   account: string;
   tokens: AccessConfig["tokens"];
   now: Date;
+  /** The request number: where its status list is (`tokens.statusList.uri` with `{issue}`). */
+  request?: number;
   /** The DER of the device's certificate (the leaf of the file at `path`); the workspace edge. */
   readCertificate: (path: string) => Uint8Array;
   newJti?: () => string;
@@ -22,6 +24,13 @@ export interface IssueOptions {
  * delivered. Each token is checked to be bound to the certificate the app recorded. What comes
  * back is the public `IssuanceEntry` of each token (its JWE, never the signed JWT).
  */
+/** The token's status list entry: the index the app allocated, at the request's list (issue 19). */
+function statusOf(plan: DevicePlan, options: IssueOptions): { status?: { idx: number; uri: string } } {
+  const template = options.tokens.statusList?.uri;
+  if (!template || plan.statusIdx === undefined || options.request === undefined) return {};
+  return { status: { idx: plan.statusIdx, uri: template.replace("{issue}", String(options.request)) } };
+}
+
 export async function signAndEncryptTokens(
   plans: readonly DevicePlan[],
   options: IssueOptions,
@@ -39,6 +48,7 @@ export async function signAndEncryptTokens(
         audience: options.tokens.audience,
         lifetimeDays: options.tokens.lifetimeDays,
         now: options.now,
+        ...statusOf(plan, options),
         ...(options.newJti ? { newJti: options.newJti } : {}),
         ...(options.mask ? { mask: options.mask } : {}),
       });

@@ -63,6 +63,7 @@ export async function issueTokens(inputs: ActionInputs, context: RunContext, dep
     run: t.run,
     workflow: tokenWorkflowPath(t.config.tokens.workflow),
     now: t.now,
+    statusList: !!t.config.tokens.statusList,
   });
   if (decision.kind === "refuse") return refuse(t.request, decision.reasons);
   if (decision.kind === "nothing") {
@@ -77,6 +78,7 @@ export async function issueTokens(inputs: ActionInputs, context: RunContext, dep
     account: decision.account,
     tokens: t.config.tokens,
     now: t.now,
+    request: t.request,
     readCertificate: (path) => leafDer(context.workspace, path),
     // Defence in depth: the JWT is never written anywhere, and were it ever, the runner shows ***.
     mask: (jwt) => core.setSecret(jwt),

@@ -1,5 +1,7 @@
 import { ledgerFileText } from "../record/ledger-file.js";
 import { signRecord } from "../record/signature.js";
+import type { RecordSigningKey } from "../record/record-signing-key.js";
+import { signStatusList } from "../tokens/status-list-sign.js";
 import type { SyncDeps } from "./deps.js";
 import type { GitHubIO, IssueData } from "./github/rest.js";
 import { labelsToFix, managedLabels } from "./labels/view.js";
@@ -28,11 +30,34 @@ export interface Applied {
   issue: IssueData | null;
 }
 
+/** Signs the request's token status list with the record key and writes it to the ledger branch. */
+async function publishStatusList(
+  deps: SyncDeps,
+  issue: number,
+  list: NonNullable<Plan["statusList"]>,
+  key: RecordSigningKey,
+): Promise<void> {
+  const settings = deps.config.tokens.statusList!;
+  const jwt = await signStatusList(
+    {
+      uri: list.uri,
+      statuses: list.statuses,
+      ttlSeconds: settings.ttlSeconds,
+      lifetimeSeconds: settings.lifetimeDays * 86_400,
+    },
+    key,
+  );
+  await deps.ledger.publishStatusList(issue, jwt);
+}
+
 export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promise<Applied> {
   const { io } = deps;
   for (const entry of plan.log) deps.log.warn(entry.fields, entry.message);
   if (plan.ledger && plan.record) {
     if (!deps.recordKey.ok) throw new Error("a ledger write was planned without a record key");
+    // The status list first: a revocation is public before the record that says it is (a failed
+    // publication fails the event before anything is recorded, so the next event tries again).
+    if (plan.statusList) await publishStatusList(deps, issue.number, plan.statusList, deps.recordKey.key);
     const text = ledgerFileText(await signRecord(plan.record, deps.recordKey.key));
     const written = await deps.ledger.write(issue.number, text, plan.ledger.previous, plan.ledger.message);
     if (!written.ok) {

@@ -21,6 +21,7 @@ import { reduce } from "./state/reduce.js";
 import { canonicalRecord, nextIntegrity } from "./ledger/source.js";
 import { renderSetupNotice } from "./ledger/notice.js";
 import { APP_ACTOR } from "./state/actor.js";
+import { allocateStatusIndexes, statusListToPublish } from "./issuance/status-list.js";
 
 /**
  * Step 2 of a sync: everything decided, from one observation, without I/O — the record to
@@ -54,6 +55,8 @@ export interface Plan {
   /** A `/status` asked for the labels' repair in this event. */
   forceLabels: boolean;
   log: Array<{ level: "warn"; fields: Record<string, unknown>; message: string }>;
+  /** The request's token status list to sign and publish before the record is written; null: unchanged. */
+  statusList: { uri: string; statuses: number[] } | null;
 }
 
 export interface IssueChange {
@@ -126,8 +129,36 @@ export function plan(o: Observation): Plan {
     integrity: nextIntegrity(o.prior, o.source.incident),
     rebuilt,
   });
-  // 6. Its views: the status comment, labels and state, replies.
-  return planViews(o, record, newCommands, reduced.refusals, reports.refused);
+  // 6. The token status list: indexes allocated before issuance, the list published on a change.
+  const { withList, statusList } = planStatusList(o, record);
+  // 7. Its views: the status comment, labels and state, replies.
+  return { ...planViews(o, withList, newCommands, reduced.refusals, reports.refused), statusList };
+}
+
+/**
+ * The record with its status list indexes allocated (src/app/issuance/status-list.ts), and the
+ * list to publish when its statuses changed or it is past half its lifetime: the record notes
+ * what it published, so every instance and event agrees on whether it must publish again.
+ */
+function planStatusList(
+  o: Observation,
+  record: AccessRecord,
+): { withList: AccessRecord; statusList: Plan["statusList"] } {
+  const allocated = { ...record, ...allocateStatusIndexes(record, o.prior, !!o.config.tokens.statusList) };
+  const publish = statusListToPublish(
+    { ...allocated, statusPublished: o.prior?.statusPublished },
+    o.config,
+    o.observedAt,
+  );
+  if (!publish) return { withList: withPublished(allocated, o.prior?.statusPublished), statusList: null };
+  return {
+    withList: withPublished(allocated, { sha256: publish.sha256, at: o.observedAt }),
+    statusList: { uri: publish.uri, statuses: publish.statuses },
+  };
+}
+
+function withPublished(record: AccessRecord, published: AccessRecord["statusPublished"]): AccessRecord {
+  return published ? { ...record, statusPublished: published } : record;
 }
 
 /** What the record keeps from its prior version, else takes from what is observed now. */
@@ -149,7 +180,7 @@ function planViews(
   newCommands: readonly CommandRecord[],
   refusals: Parameters<typeof planReplies>[0]["refusals"],
   refusedReports: ReadonlyArray<{ comment: number; reason: string }>,
-): Plan {
+): Omit<Plan, "statusList"> {
   // A rebuilt request has no prior stage: a rebuild never reopens its issue (src/app/ledger/rebuild.ts);
   // a reviewer's /unhold of the rebuild's hold does.
   const move =
@@ -312,6 +343,7 @@ function planWithoutRecord(o: Observation, problem: string): Plan {
     expectedComments: expectedCommentCount(o.comments.length, status.kind === "create", 0),
     forceLabels: false,
     log: [{ level: "warn", fields: { issue: o.issue.number }, message: `no signed record can be kept: ${problem}` }],
+    statusList: null,
   };
 }
 

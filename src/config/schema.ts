@@ -1,5 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { z } from "zod";
+import { statusUriProblem } from "../tokens/status-uri.js";
 import { recordJwksProblems } from "../record/record-keys.js";
 import { isValidDeviceId } from "../request/device-id.js";
 
@@ -254,6 +255,28 @@ export const configSchema = z
          * (the protected environment) can record an issuance.
          */
         jwks: publicJwks.optional(),
+        /**
+         * Revocation the API can check offline (docs/app.md, "Revocation"): each request's token
+         * status list (draft-ietf-oauth-status-list), signed by the app's record key and written
+         * to `status/<issue>.jwt` on the ledger branch, served at `uri` with `{issue}` replaced
+         * (the operator serves the ledger branch's `status/` folder there). Unset: tokens carry no
+         * status claim and revocations are recorded but cannot be checked by the API.
+         */
+        statusList: z
+          .object({
+            uri: z
+              .string()
+              .max(1000)
+              .refine((u) => u.includes("{issue}"), "a URI with {issue} where the request number goes")
+              .refine(
+                (u) => statusUriProblem(u.replace("{issue}", "1")) === null,
+                "an https URI (no credentials or fragment)",
+              ),
+            ttlSeconds: z.number().int().min(30).max(86_400).default(300),
+            lifetimeDays: z.number().int().min(1).max(365).default(30),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({

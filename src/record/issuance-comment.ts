@@ -59,6 +59,8 @@ export const issuanceEntrySchema = z
     exp: z.number().int().positive(),
     /** The token, encrypted to the device certificate's public key. */
     jwe: z.string().max(16_384).regex(COMPACT_JWE, "not a compact JWE"),
+    /** Its index in the request's token status list, when it carries a status claim. */
+    statusIdx: z.number().int().nonnegative().optional(),
   })
   .strict()
   .refine((t) => t.exp > t.iat, { message: "exp must be after iat", path: ["exp"] });
@@ -74,6 +76,7 @@ export function issuanceEntryOf(token: IssuedToken): IssuanceEntry {
     iat: claims.iat,
     exp: claims.exp,
     jwe,
+    ...(claims.status ? { statusIdx: claims.status.status_list.idx } : {}),
   };
 }
 
@@ -191,6 +194,7 @@ export function issuanceRecordsFrom(
     at: options.at ?? block.issuedAt,
     issuedAt: block.issuedAt,
     ...(options.by ? { by: options.by } : {}),
+    ...(t.statusIdx !== undefined ? { statusIdx: t.statusIdx } : {}),
   }));
 }
 

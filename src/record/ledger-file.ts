@@ -38,6 +38,12 @@ const MEMBERS = ["payload", "protected", "signature"] as const;
 const MAX_NESTING = 1;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
+/** Where a request's signed token status list is published on the ledger branch (issue 19). */
+export function statusListPath(issue: number): string {
+  if (!Number.isSafeInteger(issue) || issue <= 0) throw new RangeError("an issue number is a positive integer");
+  return `status/${issue}.jwt`;
+}
+
 /** Where a request's record lives on the ledger branch. */
 export function ledgerFilePath(issue: number): string {
   if (!Number.isSafeInteger(issue) || issue <= 0) throw new RangeError("an issue number is a positive integer");

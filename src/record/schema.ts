@@ -210,6 +210,8 @@ export const issuanceRecordSchema = z.object({
   by: login.optional(),
   /** The issuance comment that holds this token's JWE (records before it was kept have none). */
   comment: z.number().int().positive().optional(),
+  /** Its index in the request's token status list (`status.status_list.idx`); none before status lists. */
+  statusIdx: z.number().int().nonnegative().optional(),
 });
 export type IssuanceRecord = z.infer<typeof issuanceRecordSchema>;
 
@@ -370,6 +372,16 @@ export const recordSchema = z.object({
   certificates: z.array(certificateRecordSchema),
   issuance: z.array(issuanceRecordSchema),
   issuanceComments: z.array(issuanceCommentSchema).default([]),
+  /**
+   * Token status list indexes (issue 19) the app allocated for devices waiting for a token and
+   * not yet used by an issued token: the token workflow puts a device's index in its token.
+   * `statusNext` is the next index to allocate: indexes only grow, never reused. Facts, carried
+   * from version to version (absent: no status list configured yet).
+   */
+  statusIndexes: z.array(z.object({ device: z.string(), idx: z.number().int().nonnegative() })).optional(),
+  statusNext: z.number().int().nonnegative().optional(),
+  /** The status list last published for this request: its statuses' SHA-256 and when it was signed. */
+  statusPublished: z.object({ sha256: z.string().max(64), at: isoTime }).optional(),
   /** Set when the record was rebuilt after it was lost: what its start was decided from. */
   rebuilt: rebuiltSchema.optional(),
   /** What happened to the record itself (newest 20): migration, tampering, loss. */

@@ -1,5 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SigningKey } from "../../src/tokens/signing-key.js";
+import { verifyStatusList } from "../../src/tokens/status-list-verify.js";
+import { testRecordKey } from "./helpers/record-key.js";
 import type { Scenario } from "./helpers/scenario.js";
 import { makeTestCa, type TestCa } from "./helpers/test-ca.js";
 import { makeTokenKey, requestInTokens, tokenRun } from "./helpers/token-run.js";
@@ -117,5 +119,50 @@ describe("/revoke-access", () => {
     await s.say(n, "tom", "/revoke-access");
     expect(s.replies(n).at(-1)).toMatch(/give a reason/);
     expect(s.record(n).stage).toBe("live");
+  });
+});
+
+describe("the token status list (draft-ietf-oauth-status-list), published by the app", () => {
+  const LIST = "https://status.onerecord.test/lists/{issue}.jwt";
+
+  async function publishedList(s: Scenario, n: number) {
+    const jwt = s.gh.ledgerGit().fileAt(s.gh.ledger.branch, `status/${n}.jwt`)?.content.toString("utf8");
+    expect(jwt, "no status list on the ledger branch").toBeDefined();
+    const verified = await verifyStatusList(jwt!, {
+      jwks: (await testRecordKey()).jwks,
+      uri: LIST.replace("{issue}", String(n)),
+    });
+    if (!verified.ok) throw new Error(`the published list does not verify: ${verified.code}`);
+    return verified.list;
+  }
+
+  it("allocates an index per device in the record before issuance, records it with each token, and publishes revocations at once", async () => {
+    let n: number;
+    [s, n] = await requestInTokens(ca, key, ["gw-1", "gw-2"], { statusList: { uri: LIST } });
+    expect(s.record(n)).toMatchObject({
+      statusIndexes: [
+        { device: "gw-1", idx: 0 },
+        { device: "gw-2", idx: 1 },
+      ],
+      statusNext: 2,
+    });
+    expect([(await publishedList(s, n)).statusAt(0), (await publishedList(s, n)).statusAt(1)]).toEqual([0, 0]);
+
+    await tokenRun(s, n, key, 901, ["gw-1", "gw-2"]);
+    const live = s.record(n);
+    expect(live.stage).toBe("live");
+    expect(live.issuance.map((t) => [t.device, t.statusIdx])).toEqual([
+      ["gw-1", 0],
+      ["gw-2", 1],
+    ]);
+    expect(live.statusIndexes).toEqual([]);
+
+    await s.say(n, "jane", "/revoke-tokens gw-1 stolen");
+    const list = await publishedList(s, n);
+    expect([list.statusAt(0), list.statusAt(1), list.statusAt(1000)]).toEqual([1, 0, null]);
+
+    // A reissue for gw-1 gets a new index, never the revoked one.
+    await s.say(n, "tom", "/reissue-tokens gw-1 new token after the theft");
+    expect(s.record(n).statusIndexes).toEqual([{ device: "gw-1", idx: 2 }]);
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { ProbotOctokit } from "probot";
 import { OneRecordError } from "../../errors.js";
 import { readBoundedBody } from "../../record/bounded-body.js";
-import { ledgerFilePath, MAX_HISTORY_BYTES, MAX_LEDGER_FILE_BYTES } from "../../record/ledger-file.js";
+import { ledgerFilePath, MAX_HISTORY_BYTES, MAX_LEDGER_FILE_BYTES, statusListPath } from "../../record/ledger-file.js";
 import type { LedgerVersion } from "../../record/ledger-history.js";
 import { provenanceOf, type ListedCommit } from "../../record/provenance.js";
 import type { CachedFile, HeadCommit, LedgerPort, LedgerRead, LedgerWrite } from "../ledger/port.js";
@@ -128,6 +128,38 @@ export class LedgerIO implements LedgerPort {
       per_page: 100,
     });
     return data.map((rule) => ({ type: rule.type }));
+  }
+
+  /**
+   * `status/<issue>.jwt` on the ledger branch, written with the contents API: its blob sha read
+   * first (an update needs it), one retry if another instance wrote in between (the newer
+   * record's list is the one that must stay, and the caller publishes before its record write).
+   */
+  async publishStatusList(issue: number, jwt: string): Promise<void> {
+    const path = statusListPath(issue);
+    const repo = { owner: this.at.owner, repo: this.at.repo };
+    for (let attempt = 1; ; attempt++) {
+      let sha: string | undefined;
+      try {
+        sha = await this.blobSha(path, this.at.branch);
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+      }
+      try {
+        await this.octokit.rest.repos.createOrUpdateFileContents({
+          ...repo,
+          path,
+          branch: this.at.branch,
+          message: `onerecord-access: token status list of request #${issue}`,
+          content: Buffer.from(jwt, "utf8").toString("base64"),
+          ...(sha ? { sha } : {}),
+        });
+        return;
+      } catch (error) {
+        const status = statusOf(error);
+        if (attempt >= 2 || (status !== 409 && !(status === 422 && /\bsha\b/i.test(messageOf(error))))) throw error;
+      }
+    }
   }
 
   /**

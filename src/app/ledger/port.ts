@@ -27,6 +27,12 @@ export interface LedgerPort {
    * protection precondition (src/record/ledger-protection.ts). Read access suffices.
    */
   rules(): Promise<Array<{ type: string }>>;
+  /**
+   * Writes the request's signed token status list (a `statuslist+jwt`) to `status/<issue>.jwt`
+   * on the ledger branch, over whatever is there (the list is derived from the record, which is
+   * what the compare-and-swap guards).
+   */
+  publishStatusList(issue: number, jwt: string): Promise<void>;
   /** Compare-and-swap write against `previous` (the blob sha read; null: the file must not exist). */
   write(issue: number, text: string, previous: string | null, message: string): Promise<LedgerWrite>;
 }

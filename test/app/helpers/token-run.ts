@@ -25,8 +25,13 @@ export async function makeTokenKey(): Promise<SigningKey> {
 }
 
 /** A request in stage tokens: ticked by rita, approved by tom, every device's certificate merged in PR 50. */
-export async function requestInTokens(ca: TestCa, key: SigningKey, devices: string[]): Promise<[Scenario, number]> {
-  const s = await startScenario(ca, stringify({ tokens: { jwks: key.jwks } }));
+export async function requestInTokens(
+  ca: TestCa,
+  key: SigningKey,
+  devices: string[],
+  tokens: Record<string, unknown> = {},
+): Promise<[Scenario, number]> {
+  const s = await startScenario(ca, stringify({ tokens: { jwks: key.jwks, ...tokens } }));
   const n = await s.open({ devices });
   await s.tickAll(n);
   await s.say(n, "tom", "/approve-certification");
@@ -102,7 +107,10 @@ export function issuanceBlock(
   devices: string[],
   options: BlockOptions = {},
 ): IssuanceBlock {
-  const current = new Map(s.record(n).certificates.map((c) => [c.device, c.fingerprintSha256!]));
+  const record = s.record(n);
+  const current = new Map(record.certificates.map((c) => [c.device, c.fingerprintSha256!]));
+  // As the token workflow does: each token carries the status list index the app allocated.
+  const allocated = new Map((record.statusIndexes ?? []).map((a) => [a.device, a.idx]));
   const iat = Math.floor(Date.parse(s.gh.tick()) / 1000);
   return {
     version: 1,
@@ -125,6 +133,7 @@ export function issuanceBlock(
       iat,
       exp: iat + 86_400 * 365,
       jwe: "eyJhbGciOiJFQ0RILUVTIn0.a.b.c.d",
+      ...(allocated.has(device) ? { statusIdx: allocated.get(device)! } : {}),
     })),
   };
 }

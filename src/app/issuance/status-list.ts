@@ -1,0 +1,82 @@
+import { createHash } from "node:crypto";
+import type { AccessConfig } from "../../config/schema.js";
+import type { AccessRecord } from "../../record/schema.js";
+import { devicesNeedingTokens } from "../../record/tokens.js";
+import { deviceKey } from "../../request/device-id.js";
+
+/**
+ * A request's token status list (issue 19; draft-ietf-oauth-status-list), decided here, pure:
+ * which index each token gets, and what the list says. The app signs and publishes it
+ * (src/app/apply.ts) on every change, so a revocation never waits for the token environment.
+ */
+
+/** 0: valid, 1: invalid (revoked) — the draft's values (§7.1), in a 2-bit list. */
+const VALID = 0;
+const INVALID = 1;
+
+/** Where the request's list is served (`tokens.statusList.uri` with `{issue}`), or null when none is configured. */
+export function statusListUri(config: AccessConfig, issue: number): string | null {
+  const template = config.tokens.statusList?.uri;
+  return template ? template.replace("{issue}", String(issue)) : null;
+}
+
+type Allocation = Pick<AccessRecord, "statusIndexes" | "statusNext">;
+
+/**
+ * The indexes allocated in the signed record before issuance: every device waiting for a token
+ * has one that no issued token used, and `statusNext` only grows, so an index is never reused.
+ * An allocation a token used is dropped; indexes are allocated only at the stages a token run
+ * issues at (tokens, live), and only with a configured list.
+ */
+export function allocateStatusIndexes(record: AccessRecord, prior: AccessRecord | null, enabled: boolean): Allocation {
+  if (!enabled) return carried(prior);
+  const used = new Set(record.issuance.flatMap((t) => (t.statusIdx === undefined ? [] : [t.statusIdx])));
+  let next = Math.max(prior?.statusNext ?? 0, ...[...used].map((i) => i + 1));
+  const open = (prior?.statusIndexes ?? []).filter((a) => !used.has(a.idx));
+  // Only where a token run may issue: tokens, or live (a reissue).
+  const issuing = record.stage === "tokens" || record.stage === "live";
+  for (const device of issuing ? devicesNeedingTokens(record) : []) {
+    if (open.some((a) => deviceKey(a.device) === deviceKey(device))) continue;
+    open.push({ device, idx: next++ });
+  }
+  return { statusIndexes: open, statusNext: next };
+}
+
+function carried(prior: AccessRecord | null): Allocation {
+  return {
+    ...(prior?.statusIndexes ? { statusIndexes: prior.statusIndexes } : {}),
+    ...(prior?.statusNext !== undefined ? { statusNext: prior.statusNext } : {}),
+  };
+}
+
+/** The list's entries: one per allocated index, INVALID where the token holding it was revoked. */
+export function statusesOf(record: AccessRecord): number[] {
+  const statuses = new Array<number>(record.statusNext ?? 0).fill(VALID);
+  const revoked = new Set((record.revocations ?? []).map((r) => r.jti));
+  for (const token of record.issuance)
+    if (token.statusIdx !== undefined && revoked.has(token.jti) && token.statusIdx < statuses.length)
+      statuses[token.statusIdx] = INVALID;
+  return statuses;
+}
+
+/**
+ * Whether the list must be (re)published now: its statuses changed since the last publication,
+ * or that one is past half its lifetime (so a verifier never meets an expired list while the
+ * request sees events). Null when there is nothing to publish.
+ */
+export function statusListToPublish(
+  record: AccessRecord,
+  config: AccessConfig,
+  now: string,
+): { uri: string; statuses: number[]; sha256: string } | null {
+  const uri = statusListUri(config, record.issue);
+  const list = config.tokens.statusList;
+  if (!uri || !list || !record.statusNext) return null;
+  const statuses = statusesOf(record);
+  const sha256 = createHash("sha256").update(Uint8Array.from(statuses)).digest("hex");
+  const published = record.statusPublished;
+  const halfLife = (list.lifetimeDays * 86_400_000) / 2;
+  const fresh = published && Date.parse(now) - Date.parse(published.at) < halfLife;
+  if (published?.sha256 === sha256 && fresh) return null;
+  return { uri, statuses, sha256 };
+}
