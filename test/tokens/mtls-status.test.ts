@@ -77,6 +77,9 @@ describe("device tokens and the status list over mutual TLS (loopback)", () => {
         audience: AUDIENCE,
         lifetimeDays: 30,
         status: { idx, uri: listUri },
+        // The verifier's clock, not the wall clock: under load the set-up takes seconds, and a
+        // token dated after the verifier's "now" would be refused as not yet valid.
+        now: new Date(clock.ms),
       });
       tokens[device] = await decryptDeviceToken(jwe, devices[device].privateKey);
     }
