@@ -224,6 +224,8 @@ export type IssuanceRecord = z.infer<typeof issuanceRecordSchema>;
 export const revocationSchema = stampSchema.extend({
   device: z.string(),
   jti: z.string(),
+  /** The token's status list index, kept here so the list stays right after the token is pruned. */
+  statusIdx: z.number().int().nonnegative().optional(),
   reason: z.string(),
   command: z.enum(["revoke-tokens", "revoke-access"]),
 });

@@ -86,3 +86,16 @@ export function devicesNeedingTokens(view: TokenView): string[] {
 export function tokensComplete(view: TokenView): boolean {
   return (view.request?.devices.length ?? 0) > 0 && devicesNeedingTokens(view).length === 0;
 }
+
+/**
+ * Each device's newest token, by when it was signed (stand-ins included): one live token per
+ * device (issue 19), every earlier one superseded.
+ */
+export function newestTokenPerDevice(issuance: readonly IssuanceRecord[]): Map<string, IssuanceRecord> {
+  const newest = new Map<string, IssuanceRecord>();
+  for (const t of issuance) {
+    const seen = newest.get(deviceKey(t.device));
+    if (!seen || signedAt(t) >= signedAt(seen)) newest.set(deviceKey(t.device), t);
+  }
+  return newest;
+}

@@ -165,4 +165,22 @@ describe("the token status list (draft-ietf-oauth-status-list), published by the
     await s.say(n, "tom", "/reissue-tokens gw-1 new token after the theft");
     expect(s.record(n).statusIndexes).toEqual([{ device: "gw-1", idx: 2 }]);
   });
+
+  it("keeps one live token per device: a new token supersedes the old one, which the list then marks invalid", async () => {
+    let n: number;
+    [s, n] = await requestInTokens(ca, key, ["gw-1", "gw-2"], { statusList: { uri: LIST } });
+    await tokenRun(s, n, key, 901, ["gw-1", "gw-2"]);
+    const old = s.record(n).issuance.find((t) => t.device === "gw-2")!;
+    await s.say(n, "tom", "/reissue-tokens gw-2 key rotation");
+    await tokenRun(s, n, key, 902, ["gw-2"]);
+    const record = s.record(n);
+    expect(record.stage).toBe("live");
+    // Superseded, not revoked by anyone: nothing in `revocations`, but the list refuses it.
+    expect(record.revocations ?? []).toEqual([]);
+    expect(old.statusIdx).toBe(1);
+    const renewed = record.issuance.find((t) => t.device === "gw-2" && t.jti !== old.jti)!;
+    expect(renewed.statusIdx).toBe(2);
+    const list = await publishedList(s, n);
+    expect([list.statusAt(0), list.statusAt(1), list.statusAt(2)]).toEqual([0, 1, 0]);
+  });
 });

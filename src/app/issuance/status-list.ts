@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AccessConfig } from "../../config/schema.js";
 import type { AccessRecord } from "../../record/schema.js";
-import { devicesNeedingTokens } from "../../record/tokens.js";
+import { devicesNeedingTokens, newestTokenPerDevice } from "../../record/tokens.js";
 import { deviceKey } from "../../request/device-id.js";
 
 /**
@@ -49,13 +49,22 @@ function carried(prior: AccessRecord | null): Allocation {
   };
 }
 
-/** The list's entries: one per allocated index, INVALID where the token holding it was revoked. */
+/**
+ * The list's entries, one per allocated index. One live token per device (issue 19): only the
+ * newest token issued for a device can be valid — every earlier one is superseded, INVALID — and
+ * it too is INVALID once revoked. An index no token holds yet is VALID (nothing to refuse). The
+ * record keeps every device's newest token whole (src/app/state/bounds.ts), so its revocation
+ * survives pruning; older ones are invalid by supersession whatever pruning kept of them.
+ */
 export function statusesOf(record: AccessRecord): number[] {
   const statuses = new Array<number>(record.statusNext ?? 0).fill(VALID);
   const revoked = new Set((record.revocations ?? []).map((r) => r.jti));
-  for (const token of record.issuance)
-    if (token.statusIdx !== undefined && revoked.has(token.jti) && token.statusIdx < statuses.length)
-      statuses[token.statusIdx] = INVALID;
+  const newest = newestTokenPerDevice(record.issuance);
+  for (const t of record.issuance) {
+    if (t.statusIdx === undefined || t.statusIdx >= statuses.length) continue;
+    const live = newest.get(deviceKey(t.device)) === t && !!t.jti && !revoked.has(t.jti);
+    statuses[t.statusIdx] = live ? VALID : INVALID;
+  }
   return statuses;
 }
 

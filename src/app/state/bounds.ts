@@ -5,7 +5,7 @@ import type {
   IssuanceRecord,
   ReissueRequest,
 } from "../../record/schema.js";
-import { currentToken, thumbprintFromFingerprint } from "../../record/tokens.js";
+import { currentToken, newestTokenPerDevice, thumbprintFromFingerprint } from "../../record/tokens.js";
 import { deviceKey } from "../../request/device-id.js";
 import { commandSpec } from "../commands/catalog.js";
 import { APP_ACTOR } from "./actor.js";
@@ -132,6 +132,9 @@ export function pruneIssuance(
   };
   const devices = new Map(issuance.map((t) => [deviceKey(t.device), t.device]));
   const whole = new Set([...devices.values()].flatMap((device) => currentToken(view, device) ?? []));
+  // Each device's newest token stays whole too, bound to a renewed certificate or not: its
+  // revocation (and so the token status list) must survive pruning (src/app/issuance/status-list.ts).
+  for (const t of newestTokenPerDevice(view.issuance).values()) whole.add(t);
   const older = issuance.filter((t) => t.jti && !whole.has(t)).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   for (const t of older.slice(0, MAX_OLDER_TOKENS)) whole.add(t);
   return issuance.map((t) => {

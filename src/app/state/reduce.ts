@@ -280,10 +280,19 @@ function applyAction(fold: Fold, action: Action, stamp: Stamp): void {
  * Every token of `devices` issued by now and not revoked yet is revoked (issue 19); tokens
  * issued later are not (a device revoked and reissued gets a new token that counts).
  */
-function revokeTokens(state: FoldState, devices: readonly string[], why: Omit<Revocation, "device" | "jti">): void {
+function revokeTokens(
+  state: FoldState,
+  devices: readonly string[],
+  why: Omit<Revocation, "device" | "jti" | "statusIdx">,
+): void {
   for (const device of devices)
     for (const token of unrevokedTokens(state, device))
-      state.revocations.push({ ...why, device: token.device, jti: token.jti });
+      state.revocations.push({
+        ...why,
+        device: token.device,
+        jti: token.jti,
+        ...(token.statusIdx !== undefined ? { statusIdx: token.statusIdx } : {}),
+      });
 }
 
 function replayMerge(fold: Fold, event: Extract<HistoryEvent, { kind: "merge" }>): void {
