@@ -6,6 +6,8 @@ import {
   type CertificateRecord,
 } from "../../src/record/index.js";
 import { isValidAccountId } from "../../src/request/account-id.js";
+import type { AccessConfig } from "../../src/config/schema.js";
+import { reviewOf } from "../../src/record/review.js";
 import { deviceKey, isValidDeviceId } from "../../src/request/device-id.js";
 import type { RequestIssue } from "../github.js";
 import type { RecordLookup } from "./1-load.js";
@@ -39,7 +41,8 @@ export type RefusalCode =
   | "fingerprint-mismatch"
   | "issuance-pending"
   | "cannot-issue"
-  | "status-unallocated";
+  | "status-unallocated"
+  | "review-overdue";
 
 /** Why nothing is issued. The code is stable (tests and people match on it); the message says what to do. */
 export interface Refusal {
@@ -83,6 +86,8 @@ export interface DecideInput {
   now: Date;
   /** `tokens.statusList` is configured: every token carries a status list index the app allocated. */
   statusList?: boolean;
+  /** The access review settings: no token for a request whose review is overdue past its grace. */
+  access?: AccessConfig["access"];
 }
 
 /**
@@ -111,6 +116,17 @@ export function decide(input: DecideInput): Decision {
   if (account) reasons.push(account);
   reasons.push(...pendingReports(record));
   if (reasons.length > 0) return { kind: "refuse", reasons };
+  const review = input.access ? reviewOf(record, input.access, input.now.toISOString()) : null;
+  if (review?.state === "suspended")
+    return {
+      kind: "refuse",
+      reasons: [
+        refusal(
+          "review-overdue",
+          `the request's periodic access review was due on ${review.dueAt} and its grace ended on ${review.suspendAt}: its tokens are suspended until a reviewer runs /recertify`,
+        ),
+      ],
+    };
   return withStatusIndexes(whatToIssue(record, input.now), input.statusList ?? false);
 }
 

@@ -64,6 +64,7 @@ export async function issueTokens(inputs: ActionInputs, context: RunContext, dep
     workflow: tokenWorkflowPath(t.config.tokens.workflow),
     now: t.now,
     statusList: !!t.config.tokens.statusList,
+    access: t.config.access,
   });
   if (decision.kind === "refuse") return refuse(t.request, decision.reasons);
   if (decision.kind === "nothing") {

@@ -22,6 +22,8 @@ import { canonicalRecord, nextIntegrity } from "./ledger/source.js";
 import { renderSetupNotice } from "./ledger/notice.js";
 import { APP_ACTOR } from "./state/actor.js";
 import { allocateStatusIndexes, statusListToPublish } from "./issuance/status-list.js";
+import { reviewOf } from "../record/review.js";
+import { reviewReminder } from "./render/review.js";
 
 /**
  * Step 2 of a sync: everything decided, from one observation, without I/O — the record to
@@ -129,10 +131,46 @@ export function plan(o: Observation): Plan {
     integrity: nextIntegrity(o.prior, o.source.incident),
     rebuilt,
   });
-  // 6. The token status list: indexes allocated before issuance, the list published on a change.
-  const { withList, statusList } = planStatusList(o, record);
-  // 7. Its views: the status comment, labels and state, replies.
-  return { ...planViews(o, withList, newCommands, reduced.refusals, reports.refused), statusList };
+  return planAfterRecord(o, record, newCommands, reduced.refusals, reports.refused);
+}
+
+/**
+ * Steps 6–8, once the record is assembled: (6) the periodic access review as of now and its
+ * reminder, once per due date; (7) the token status list, indexes allocated before issuance and
+ * the list published on a change; (8) the views: status comment, labels and state, replies.
+ */
+function planAfterRecord(
+  o: Observation,
+  record: AccessRecord,
+  newCommands: readonly CommandRecord[],
+  refusals: Parameters<typeof planReplies>[0]["refusals"],
+  refusedReports: ReadonlyArray<{ comment: number; reason: string }>,
+): Plan {
+  const { reviewed, reminder } = planReview(o, record);
+  const { withList, statusList } = planStatusList(o, reviewed);
+  const views = planViews(o, withList, newCommands, refusals, refusedReports);
+  return { ...views, replies: [...views.replies, ...(reminder ? [reminder] : [])], statusList };
+}
+
+/**
+ * The record with its access review as of this observation (src/app/state/review.ts) and, the
+ * first time a due date is reached, the reminder that mentions the reviewers: one new comment per
+ * due date, recorded in `reviewReminders` so no instance or redelivery posts it twice.
+ */
+function planReview(o: Observation, record: AccessRecord): { reviewed: AccessRecord; reminder: string | null } {
+  const review = reviewOf(record, o.config.access, o.observedAt);
+  const reminders = o.prior?.reviewReminders ?? [];
+  const base = {
+    ...record,
+    ...(review ? { review } : {}),
+    ...(reminders.length ? { reviewReminders: reminders } : {}),
+  };
+  if (!review || review.state === "current" || reminders.some((r) => r.due === review.dueAt))
+    return { reviewed: base, reminder: null };
+  return {
+    reviewed: { ...base, reviewReminders: [...reminders, { due: review.dueAt, at: o.observedAt }].slice(-20) },
+    reminder: reviewReminder(o.config, review),
+  };
 }
 
 /**

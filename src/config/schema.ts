@@ -49,7 +49,14 @@ export const DEFAULT_CHECKLIST_FIELDS: Record<(typeof CHECKLIST_ITEMS)[number], 
   "network-review": ["network-paths"],
 };
 
-export const NEEDS_NAMES = ["request-info", ...CHECKLIST_ITEMS, "certification", "certificates", "tokens"] as const;
+export const NEEDS_NAMES = [
+  "request-info",
+  ...CHECKLIST_ITEMS,
+  "certification",
+  "certificates",
+  "tokens",
+  "access-review",
+] as const;
 
 const fingerprint = z
   .string()
@@ -147,6 +154,7 @@ function defaultLabels() {
       certification: needs("certification", "Demo and certification approval outstanding"),
       certificates: needs("certificates", "Device certificates outstanding"),
       tokens: needs("tokens", "Tokens not yet issued"),
+      "access-review": needs("access-review", "The periodic access review is due: a reviewer runs /recertify"),
     },
     onHold: { name: "access: on-hold", color: "d93f0b", description: "On hold: nothing advances" },
   };
@@ -208,6 +216,19 @@ export const configSchema = z
       .strict()
       .default({ teams: [], logins: [] }),
     labels: labelsSchema.default({}),
+    /**
+     * The periodic access review (issue 19; SOC 2 CC6.2–CC6.3): every request that went live is
+     * reviewed every `reviewEvery` days (`/recertify` by a reviewer who is not the requester);
+     * `reviewGrace` days after it is due without one, its tokens are suspended in the token
+     * status list until it is.
+     */
+    access: z
+      .object({
+        reviewEvery: z.number().int().min(1).max(3650).default(365),
+        reviewGrace: z.number().int().min(0).max(365).default(30),
+      })
+      .strict()
+      .default({ reviewEvery: 365, reviewGrace: 30 }),
     checklist: z
       .array(z.enum(CHECKLIST_ITEMS))
       .min(1)

@@ -34,6 +34,7 @@ export const COMMAND_NAMES = [
   "reissue-tokens",
   "revoke-tokens",
   "revoke-access",
+  "recertify",
   "status",
   "help",
 ] as const;
@@ -354,6 +355,17 @@ export const recordSchema = z.object({
   hold: holdSchema.nullable(),
   rejection: rejectionSchema.nullable(),
   reissueRequested: z.array(reissueRequestSchema),
+  /** `/recertify` reviews, oldest first (derived; absent: none). */
+  reviews: z.array(stampSchema.extend({ note: z.string().optional() })).optional(),
+  /**
+   * The periodic access review as of this version (derived from the reviews, the time the request
+   * went live and the configuration, at the time the version was written): when it is due, and
+   * whether it is `current`, `due`, or past its grace (`suspended`: the tokens are suspended in
+   * the status list).
+   */
+  review: z.object({ dueAt: isoTime, suspendAt: isoTime, state: z.enum(["current", "due", "suspended"]) }).optional(),
+  /** The review reminders posted (facts): one per due date. */
+  reviewReminders: z.array(z.object({ due: isoTime, at: isoTime })).optional(),
   /** Tokens revoked, oldest first (derived; absent: none). */
   revocations: z.array(revocationSchema).optional(),
   /** `/revoke-access`: access ended for good (derived; stage `ended`; absent: not ended). */

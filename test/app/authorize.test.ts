@@ -27,6 +27,7 @@ function state(extra: Partial<FoldState> = {}): FoldState {
     rejection: null,
     ended: null,
     revocations: [],
+    reviews: [],
     certificates: [],
     issuance: [],
     reissue: [],

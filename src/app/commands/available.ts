@@ -64,6 +64,7 @@ function notNow(name: CommandName, view: HelpView): string | null {
         return commandSpec(name).worksWhen ?? "once tokens were issued";
       return hold ? "once the hold is lifted" : null;
     case "revoke-access":
+    case "recertify":
       return record.issuance.length ? null : "once tokens were issued";
     case "revoke-tokens": {
       const revoked = new Set((record.revocations ?? []).map((r) => r.jti));

@@ -6,6 +6,7 @@ import {
   holdRule,
   reissueRule,
   rejectRule,
+  recertifyRule,
   revokeAccessRule,
   revokeTokensRule,
   revokeRule,
@@ -134,6 +135,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     precondition: "tokens were issued (before that, /reject); not rejected, not already ended; a reason",
     rule: revokeAccessRule,
     worksWhen: "once tokens were issued (before that, end the request with /reject)",
+  },
+  {
+    name: "recertify",
+    usage: "/recertify [note]",
+    who: "reviewer",
+    notRequester: true,
+    effect:
+      "records the periodic access review: access stays granted for another review period, and suspended tokens are valid again",
+    precondition: "tokens were issued; not ended or rejected",
+    rule: recertifyRule,
+    worksWhen: "once tokens were issued",
   },
   {
     name: "status",

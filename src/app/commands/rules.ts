@@ -21,6 +21,7 @@ export type Action =
   | { kind: "reissue"; devices: string[]; reason: string }
   | { kind: "revoke-tokens"; devices: string[]; reason: string }
   | { kind: "revoke-access"; reason: string }
+  | { kind: "recertify"; note?: string }
   | { kind: "status" }
   | { kind: "help" };
 
@@ -194,6 +195,15 @@ export function unrevokedTokens(state: Pick<FoldState, "issuance" | "revocations
   const revoked = new Set(state.revocations.map((r) => r.jti));
   return state.issuance.filter((t) => deviceKey(t.device) === deviceKey(device) && t.jti && !revoked.has(t.jti));
 }
+
+/**
+ * `/recertify [note]` (a reviewer who is not the requester): the periodic access review, done.
+ * Only once tokens were issued: before that the request has no access to review.
+ */
+export const recertifyRule: Rule = ({ state, args }) => {
+  if (state.issuance.length === 0) return refuse(refusal("wrong-stage", { stage: state.stage, command: "recertify" }));
+  return accept({ kind: "recertify", ...(args.note ? { note: args.note } : {}) });
+};
 
 export const statusRule: Rule = () => accept({ kind: "status" });
 export const helpRule: Rule = () => accept({ kind: "help" });

@@ -10,9 +10,10 @@ import { deviceKey } from "../../request/device-id.js";
  * (src/app/apply.ts) on every change, so a revocation never waits for the token environment.
  */
 
-/** 0: valid, 1: invalid (revoked) — the draft's values (§7.1), in a 2-bit list. */
+/** 0: valid, 1: invalid (revoked), 2: suspended — the draft's values (§7.1), in a 2-bit list. */
 const VALID = 0;
 const INVALID = 1;
+const SUSPENDED = 2;
 
 /** Where the request's list is served (`tokens.statusList.uri` with `{issue}`), or null when none is configured. */
 export function statusListUri(config: AccessConfig, issue: number): string | null {
@@ -53,17 +54,20 @@ function carried(prior: AccessRecord | null): Allocation {
  * The list's entries, one per allocated index. One live token per device (issue 19): only the
  * newest token issued for a device can be valid — every earlier one is superseded, INVALID — and
  * it too is INVALID once revoked. An index no token holds yet is VALID (nothing to refuse). The
+ * live tokens are SUSPENDED while the access review is overdue past its grace. The
  * record keeps every device's newest token whole (src/app/state/bounds.ts), so its revocation
  * survives pruning; older ones are invalid by supersession whatever pruning kept of them.
  */
 export function statusesOf(record: AccessRecord): number[] {
   const statuses = new Array<number>(record.statusNext ?? 0).fill(VALID);
   const revoked = new Set((record.revocations ?? []).map((r) => r.jti));
+  // An access review overdue past its grace suspends the live tokens (src/app/state/review.ts).
+  const suspended = record.review?.state === "suspended";
   const newest = newestTokenPerDevice(record.issuance);
   for (const t of record.issuance) {
     if (t.statusIdx === undefined || t.statusIdx >= statuses.length) continue;
     const live = newest.get(deviceKey(t.device)) === t && !!t.jti && !revoked.has(t.jti);
-    statuses[t.statusIdx] = live ? VALID : INVALID;
+    statuses[t.statusIdx] = !live ? INVALID : suspended ? SUSPENDED : VALID;
   }
   return statuses;
 }

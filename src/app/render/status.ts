@@ -2,6 +2,7 @@ import type { AccessConfig } from "../../config/schema.js";
 import { COMMENT_LIMIT, STATUS_MARKER } from "../../record/codec.js";
 import type { AccessRecord, CertificateRecord, Stage } from "../../record/schema.js";
 import { currentToken, thumbprintFromFingerprint } from "../../record/tokens.js";
+import { reviewLines } from "./review.js";
 import { deviceKey } from "../../request/device-id.js";
 import { CERTIFICATE_OPTIONS } from "../intake/form.js";
 import { auditTrail } from "../state/audit.js";
@@ -148,6 +149,7 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
   if (missing.length) parts.push("### What is missing", "", ...missing.map((m) => `- ${m}`), "", ...devices.folded);
   const reviewers = reviewerItems(record, config);
   if (reviewers.length) parts.push("### Waiting for the reviewers", "", ...reviewers.map((m) => `- ${m}`), "");
+  parts.push(...reviewLines(record));
   parts.push(...checklistSection(record, config), "");
   if (record.certification || record.certificates.length || record.pullRequests.length)
     parts.push(...certificateSection(record, config, detail), "");

@@ -139,6 +139,7 @@ export function assembleRecord(parts: {
     rejection: r.rejection,
     ...(r.ended ? { ended: r.ended } : {}),
     ...(r.revocations.length ? { revocations: r.revocations } : {}),
+    ...(r.reviews.length ? { reviews: r.reviews } : {}),
     reissueRequested: r.reissueRequested,
     voidedRuns: r.voidedRuns,
     voidedTicks: r.voidedTicks,

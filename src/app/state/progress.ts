@@ -17,10 +17,17 @@ export function outstandingNeeds(record: AccessRecord, checklistItems: readonly 
     case "certificates":
       return ["certificates"];
     case "tokens":
-      return ["tokens"];
+      return ["tokens", ...reviewNeed(record)];
+    case "live":
+      return reviewNeed(record);
     default:
       return [];
   }
+}
+
+/** `needs: access-review` while the periodic review is due or overdue (src/app/state/review.ts). */
+function reviewNeed(record: AccessRecord): NeedsName[] {
+  return record.review && record.review.state !== "current" ? ["access-review"] : [];
 }
 
 export interface DeviceCertificateStatus {

@@ -45,6 +45,7 @@ export function reduce(input: ReduceInput): ReduceOutput {
     ...start,
     ended: null,
     revocations: [],
+    reviews: [],
     certificates: [],
     issuance: [],
     reissue: [],
@@ -68,6 +69,7 @@ export function reduce(input: ReduceInput): ReduceOutput {
     rejection: state.rejection,
     ended: state.ended,
     revocations: state.revocations,
+    reviews: state.reviews,
     reissueRequested: state.reissue,
     transitions: state.transitions,
     commands: fold.commands,
@@ -266,6 +268,9 @@ function applyAction(fold: Fold, action: Action, stamp: Stamp): void {
     case "revoke-tokens":
       revokeTokens(state, action.devices, { ...stamp, reason: action.reason, command: "revoke-tokens" });
       break;
+    case "recertify":
+      state.reviews.push({ ...stamp, ...(action.note ? { note: action.note } : {}) });
+      break;
     case "revoke-access":
       revokeTokens(state, state.request?.devices ?? [], { ...stamp, reason: action.reason, command: "revoke-access" });
       state.ended = { ...stamp, reason: action.reason };
@@ -451,6 +456,7 @@ function describe(kind: string, args: string): string {
     reissue: "reissue asked",
     "revoke-tokens": "tokens revoked",
     "revoke-access": "access ended",
+    recertify: "access reviewed",
   };
   return short ? `${labels[kind] ?? kind}: ${short}` : (labels[kind] ?? kind);
 }

@@ -29,6 +29,8 @@ export interface FoldState {
   ended: (Stamp & { reason: string }) | null;
   /** Tokens revoked so far (`/revoke-tokens`, `/revoke-access`). */
   revocations: Revocation[];
+  /** Periodic access reviews (`/recertify`). */
+  reviews: Array<Stamp & { note?: string }>;
   certificates: CertificateRecord[];
   issuance: IssuanceRecord[];
   reissue: ReissueRequest[];
@@ -67,6 +69,7 @@ export interface ReduceOutput {
   rejection: FoldState["rejection"];
   ended: FoldState["ended"];
   revocations: Revocation[];
+  reviews: FoldState["reviews"];
   reissueRequested: ReissueRequest[];
   transitions: Transition[];
   commands: CommandRecord[];
