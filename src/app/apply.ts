@@ -50,6 +50,23 @@ async function publishStatusList(
   await deps.ledger.publishStatusList(issue, jwt);
 }
 
+/**
+ * The token workflow, dispatched after the record that notes it was written (only the instance
+ * whose compare-and-swap won gets here). A refusal (the permission not granted yet, the workflow
+ * file missing) is logged, not retried: a maintainer can still dispatch the run by hand.
+ */
+async function dispatchTokenRun(deps: SyncDeps, issue: number, dispatch: NonNullable<Plan["dispatch"]>): Promise<void> {
+  try {
+    await deps.io.dispatchTokenWorkflow(dispatch.workflow, dispatch.ref, issue);
+    deps.log.info({ issue, workflow: dispatch.workflow }, "token workflow dispatched for a renewal");
+  } catch (error) {
+    deps.log.warn(
+      { issue, workflow: dispatch.workflow, status: (error as { status?: number }).status },
+      "could not dispatch the token workflow",
+    );
+  }
+}
+
 export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promise<Applied> {
   const { io } = deps;
   for (const entry of plan.log) deps.log.warn(entry.fields, entry.message);
@@ -74,6 +91,7 @@ export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promi
     updated = await writeIssue(deps, issue.number, plan.issue);
     for (const fix of labelsToFix(updated.labels, deps.config)) await upsertLabel(io, fix);
   }
+  if (plan.dispatch) await dispatchTokenRun(deps, issue.number, plan.dispatch);
   for (const text of plan.replies) await io.createComment(issue.number, text);
   for (const comment of plan.acknowledge) await io.reactToComment(comment, "+1");
   return {

@@ -59,6 +59,8 @@ export interface Plan {
   log: Array<{ level: "warn"; fields: Record<string, unknown>; message: string }>;
   /** The request's token status list to sign and publish before the record is written; null: unchanged. */
   statusList: { uri: string; statuses: number[] } | null;
+  /** Dispatch the token workflow once the record is written (a renewal was merged); null: no. */
+  dispatch: { workflow: string; ref: string } | null;
 }
 
 export interface IssueChange {
@@ -148,8 +150,29 @@ function planAfterRecord(
 ): Plan {
   const { reviewed, reminder } = planReview(o, record);
   const { withList, statusList } = planStatusList(o, reviewed);
-  const views = planViews(o, withList, newCommands, refusals, refusedReports);
-  return { ...views, replies: [...views.replies, ...(reminder ? [reminder] : [])], statusList };
+  const { dispatched, dispatch } = planDispatch(o, withList);
+  const views = planViews(o, dispatched, newCommands, refusals, refusedReports);
+  return { ...views, replies: [...views.replies, ...(reminder ? [reminder] : [])], statusList, dispatch };
+}
+
+/**
+ * A certificate pull request merged for a live request is a renewal (issue 19): the devices it
+ * renewed need tokens for their new certificates, so the app dispatches the token workflow for
+ * the request (`tokens.autoDispatch`), once per pull request (`dispatches` in the record: a
+ * redelivery, another instance or a later event dispatches nothing more). The environment's
+ * reviewers still approve the run.
+ */
+function planDispatch(o: Observation, record: AccessRecord): { dispatched: AccessRecord; dispatch: Plan["dispatch"] } {
+  const dispatches = o.prior?.dispatches ?? [];
+  const kept = dispatches.length ? { ...record, dispatches } : record;
+  const pr = o.pull?.state === "merged" && o.merged ? o.pull.number : null;
+  const renewal = pr !== null && o.prior?.stage === "live" && record.stage === "tokens";
+  if (!renewal || !o.config.tokens.autoDispatch || dispatches.some((d) => d.pr === pr))
+    return { dispatched: kept, dispatch: null };
+  return {
+    dispatched: { ...kept, dispatches: [...dispatches, { pr, at: o.observedAt }].slice(-20) },
+    dispatch: { workflow: o.config.tokens.workflow, ref: o.defaultBranch },
+  };
 }
 
 /**
@@ -218,7 +241,7 @@ function planViews(
   newCommands: readonly CommandRecord[],
   refusals: Parameters<typeof planReplies>[0]["refusals"],
   refusedReports: ReadonlyArray<{ comment: number; reason: string }>,
-): Omit<Plan, "statusList"> {
+): Omit<Plan, "statusList" | "dispatch"> {
   // A rebuilt request has no prior stage: a rebuild never reopens its issue (src/app/ledger/rebuild.ts);
   // a reviewer's /unhold of the rebuild's hold does.
   const move =
@@ -382,6 +405,7 @@ function planWithoutRecord(o: Observation, problem: string): Plan {
     forceLabels: false,
     log: [{ level: "warn", fields: { issue: o.issue.number }, message: `no signed record can be kept: ${problem}` }],
     statusList: null,
+    dispatch: null,
   };
 }
 

@@ -277,6 +277,11 @@ export const configSchema = z
          */
         jwks: publicJwks.optional(),
         /**
+         * After a renewed certificate of a live request is merged, the app dispatches the token
+         * workflow for that request (issue 19); the environment's reviewers still approve the run.
+         */
+        autoDispatch: z.boolean().default(true),
+        /**
          * Revocation the API can check offline (docs/app.md, "Revocation"): each request's token
          * status list (draft-ietf-oauth-status-list), signed by the app's record key and written
          * to `status/<issue>.jwt` on the ledger branch, served at `uri` with `{issue}` replaced
@@ -305,6 +310,7 @@ export const configSchema = z
         audience: "https://api.onerecord.example",
         lifetimeDays: 365,
         workflow: "issue-tokens.yml",
+        autoDispatch: true,
       }),
     /**
      * The signed record's ledger (docs/app.md "Keys and rotation"): `jwks` is the public

@@ -364,6 +364,8 @@ export const recordSchema = z.object({
    * the status list).
    */
   review: z.object({ dueAt: isoTime, suspendAt: isoTime, state: z.enum(["current", "due", "suspended"]) }).optional(),
+  /** Token workflow runs the app dispatched after a renewal was merged (facts): one per pull request. */
+  dispatches: z.array(z.object({ pr: z.number().int().positive(), at: isoTime })).optional(),
   /** The review reminders posted (facts): one per due date. */
   reviewReminders: z.array(z.object({ due: isoTime, at: isoTime })).optional(),
   /** Tokens revoked, oldest first (derived; absent: none). */

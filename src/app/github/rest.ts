@@ -329,6 +329,20 @@ export class GitHubIO {
     return null;
   }
 
+  /**
+   * Dispatches the token workflow (`workflow_dispatch` with the `request` input) on `ref`, the
+   * default branch. GitHub answers 204 and starts a run that waits for the environment's
+   * reviewers.
+   */
+  async dispatchTokenWorkflow(workflow: string, ref: string, request: number): Promise<void> {
+    await this.octokit.rest.actions.createWorkflowDispatch({
+      ...this.repo,
+      workflow_id: workflow,
+      ref,
+      inputs: { request: String(request) },
+    });
+  }
+
   /** A file's bytes at a commit, or null when it is not a file there. */
   async getFile(path: string, ref: string): Promise<Uint8Array | null> {
     try {

@@ -339,6 +339,9 @@ export class FakeGitHub {
    * The rules in force on each branch (`GET rules/branches/{branch}`), by branch name; a branch
    * not listed has none. The ledger branch starts with docs/app.md's ruleset.
    */
+  /** Workflow runs dispatched (`POST actions/workflows/{id}/dispatches`), oldest first. */
+  readonly dispatches: Array<{ workflow: string; ref: string; inputs: Record<string, string> }> = [];
+
   /** Each issue's state changes, oldest first (`GET issues/{n}/timeline` lists them). */
   readonly stateEvents = new Map<
     number,
@@ -720,6 +723,14 @@ export class FakeGitHub {
           return this.branch.listCommits(p[2]!, p[3]!, url, (u) => this.userJson(u));
         return gitRoute(this, op, url, body, accept, author)!;
       }
+      case "actions/create-workflow-dispatch": {
+        this.dispatches.push({
+          workflow: p[6]!,
+          ref: String(body?.ref),
+          inputs: (body?.inputs ?? {}) as Record<string, string>,
+        });
+        return [204, ""];
+      }
       case "issues/list-events-for-timeline": {
         // Only state changes: the app reads nothing else of the timeline.
         const events = this.stateEvents.get(Number(p[5])) ?? [];
@@ -896,6 +907,7 @@ function operationOf(method: string, path: string): string {
     ["POST", /^\/repos\/[^/]+\/[^/]+\/git\/refs$/, "git/create-ref"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/git\/ref\/.+$/, "git/get-ref"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/rules\/branches\/.+$/, "repos/get-branch-rules"],
+    ["POST", /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/, "actions/create-workflow-dispatch"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/timeline$/, "issues/list-events-for-timeline"],
   ];
   return routes.find(([m, r]) => m === method && r.test(path))?.[2] ?? "unknown";
