@@ -6,6 +6,7 @@ import { commentEvent, pullRequestEvent, workflowRunEvent } from "../test/app/he
 import { Scenario } from "../test/app/helpers/scenario.js";
 import { CONFIG_PATH as CONFIG_FILE } from "../src/config/parse.js";
 import { mergePr } from "../test/app/helpers/test-ca.js";
+import { DAY, makeLeaf } from "../test/helpers/pki.js";
 import { deviceCalls, type DeviceCall } from "./device.js";
 import { demoConfig, deviceFile, makeDemoPki, type DemoPki } from "./pki.js";
 import { prCheck, SHA, tokenRun, WORKFLOW_BOT, WORKFLOW_TOKEN, workspaceWith, type Workflow } from "./workflows.js";
@@ -76,9 +77,15 @@ async function certificatePr(c: Ctx, w: Workflow): Promise<StoryResult["checks"]
   ];
 }
 
-async function tokens(c: Ctx, w: Workflow, signingKey: string): Promise<BundleRun> {
+async function tokens(
+  c: Ctx,
+  w: Workflow,
+  signingKey: string,
+  runId = RUN_ID,
+  files = Object.fromEntries(DEVICES.map((d) => [`certificates/${c.n}/${d}.pem`, deviceFile(c.pki, d)])),
+): Promise<BundleRun> {
   const gh = c.s.gh;
-  gh.runs.set(RUN_ID, {
+  gh.runs.set(runId, {
     path: TOKEN_WORKFLOW,
     head_branch: "main",
     event: "workflow_dispatch",
@@ -92,21 +99,47 @@ async function tokens(c: Ctx, w: Workflow, signingKey: string): Promise<BundleRu
     triggering_actor: { login: "tom", id: gh.userId("tom"), type: "User" },
   });
   gh.tokenUsers.set(WORKFLOW_TOKEN, WORKFLOW_BOT);
-  const files = Object.fromEntries(DEVICES.map((d) => [`certificates/${c.n}/${d}.pem`, deviceFile(c.pki, d)]));
   const workspace = workspaceWith({ ...files, ".github/onerecord-access.yml": c.config });
-  const run = await tokenRun(w, { request: c.n, runId: RUN_ID, maintainer: "tom", signingKey, workspace });
+  const run = await tokenRun(w, { request: c.n, runId, maintainer: "tom", signingKey, workspace });
   c.say(
-    `tom runs the token workflow (run ${RUN_ID}): ${run.outputs["issued-count"] ?? "no"} token(s) issued, exit ${run.code}`,
+    `tom runs the token workflow (run ${runId}): ${run.outputs["issued-count"] ?? "no"} token(s) issued, exit ${run.code}`,
   );
-  const posted = gh.commentsOn(c.n).filter((m) => m.user.login === WORKFLOW_BOT.login);
+  const seen = new Set(c.s.record(c.n).issuanceComments.map((i) => i.comment));
+  const posted = gh.commentsOn(c.n).filter((m) => m.user.login === WORKFLOW_BOT.login && !seen.has(m.id));
   for (const comment of posted) await c.s.probot.receive(commentEvent(gh, "created", comment));
-  const current = gh.runs.get(RUN_ID)!;
-  gh.runs.set(RUN_ID, { ...current, status: "completed", conclusion: "success", updated_at: gh.tick() });
+  const current = gh.runs.get(runId)!;
+  gh.runs.set(runId, { ...current, status: "completed", conclusion: "success", updated_at: gh.tick() });
   await c.s.probot.receive(
-    workflowRunEvent(gh, { id: RUN_ID, title: `Issue tokens for request #${c.n}`, conclusion: "success" }),
+    workflowRunEvent(gh, { id: runId, title: `Issue tokens for request #${c.n}`, conclusion: "success" }),
   );
   c.say(`the run completes and the app counts its issuance comment: ${state(c)}`);
   return run;
+}
+
+/**
+ * Life after live (issue 19): gw-1's certificate is renewed (the merge makes the app dispatch the
+ * token workflow; tom runs it, the new token supersedes the old), then jane revokes gw-2's token
+ * herself.
+ */
+async function afterLive(c: Ctx, w: Workflow, signingKey: string): Promise<void> {
+  const now = Date.now();
+  const renewed = await makeLeaf(c.pki.intermediate, {
+    cn: "gw-1",
+    keyAlg: "p-256",
+    notBefore: new Date(now - DAY),
+    notAfter: new Date(now + 700 * DAY),
+  });
+  c.pki.devices.set("gw-1", renewed);
+  const path = `certificates/${c.n}/gw-1.pem`;
+  await mergePr(c.s, PR + 1, { [path]: deviceFile(c.pki, "gw-1") }, `${PR + 1}`.padEnd(40, "c"));
+  c.say(
+    `rita merges gw-1's renewed certificate (PR #${PR + 1}): ${state(c)}; the app dispatched the token workflow (${c.s.gh.dispatches.length} dispatch)`,
+  );
+  const files = Object.fromEntries(DEVICES.map((d) => [`certificates/${c.n}/${d}.pem`, deviceFile(c.pki, d)]));
+  await tokens(c, w, signingKey, RUN_ID + 1, files);
+  await c.s.say(c.n, "jane", "/revoke-tokens gw-2 the gateway was stolen");
+  const revoked = c.s.record(c.n).revocations ?? [];
+  c.say(`jane revokes gw-2's token herself: ${revoked.length} token revoked; ${state(c)}`);
 }
 
 function jweOf(c: Ctx, device: string): string {
@@ -141,5 +174,6 @@ export async function runStory(say: (line: string) => void): Promise<StoryResult
     `gw-1 decrypts its token and calls the API over mutual TLS: HTTP ${device.own.status} (${JSON.stringify(device.own.body)})`,
   );
   say(`the same token with gw-2's certificate: HTTP ${device.stolen.status} (${JSON.stringify(device.stolen.body)})`);
+  await afterLive(c, w, signingKey);
   return { s, request: c.n, checks, tokenRun: run, device };
 }

@@ -67,6 +67,12 @@ describe("npm run demo", () => {
     expect(demo.stdout).toMatch(/counts its issuance comment: stage live; labels access: live\n/);
     expect(demo.stdout).toMatch(/gw-1 decrypts its token and calls the API over mutual TLS: HTTP 200 .*"sub":"gw-1"/);
     expect(demo.stdout).toMatch(/with gw-2's certificate: HTTP 401 .*thumbprint-mismatch/);
+    // Life after live: a renewal dispatches the token workflow, the new token goes live; a revocation.
+    expect(demo.stdout).toMatch(
+      /renewed certificate \(PR #51\): stage tokens.*dispatched the token workflow \(1 dispatch\)/,
+    );
+    expect(demo.stdout).toMatch(/token workflow \(run 4243\): 1 token\(s\) issued, exit 0/);
+    expect(demo.stdout).toMatch(/jane revokes gw-2's token herself: 1 token revoked; stage live/);
     expect(lines.at(-1)).toMatch(/^The issue thread as GitHub would show it: .+request-1\.html$/);
   });
 
@@ -81,7 +87,9 @@ describe("npm run demo", () => {
   it("writes the thread: the stage Live, the refused outsider, label chips, the tokens and both job summaries", () => {
     const page = text(html);
     expect(page).toContain("Production access request · Live");
-    expect(page).toContain("2 of 2 device(s) hold a live token");
+    // After the renewal of gw-1 and jane's revocation of gw-2's token.
+    expect(page).toContain("1 of 2 device(s) hold a live token");
+    expect(page).toContain("1 token(s) revoked");
     // Going live names the maintainer who dispatched the token run, not the workflow's bot.
     expect(page).toMatch(/tom stage tokens → live/);
     expect(page).toContain("@mallory /approve-certification was not run: only reviewers can run");
@@ -113,11 +121,14 @@ describe("npm run demo", () => {
     expect(Date.parse(`${dispatched[0]![1]!.replace(" ", "T")}:00Z`)).toBeLessThanOrEqual(Date.parse(issued!));
   });
 
-  it("shows one decrypt command, the runnable one, once", () => {
+  it("shows one decrypt command, the runnable one, once per issuance comment (two token runs: the first and the renewal)", () => {
     const commands =
       text(html).match(/(?:node cli\/dist\/onerecord-access\.js |onerecord-access )?decrypt-token --key \S+ \S+/g) ??
       [];
-    expect(commands).toEqual(["node cli/dist/onerecord-access.js decrypt-token --key DEVICE.key JWE"]);
+    expect(commands).toEqual([
+      "node cli/dist/onerecord-access.js decrypt-token --key DEVICE.key JWE",
+      "node cli/dist/onerecord-access.js decrypt-token --key DEVICE.key JWE",
+    ]);
   });
 
   it("calls a form with one bad CIDR invalid, and keeps what was missing in the trail", () => {
