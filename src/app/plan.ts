@@ -22,6 +22,7 @@ import { canonicalRecord, nextIntegrity } from "./ledger/source.js";
 import { renderSetupNotice } from "./ledger/notice.js";
 import { APP_ACTOR } from "./state/actor.js";
 import { allocateStatusIndexes, statusListToPublish } from "./issuance/status-list.js";
+import { planRenewal, withRenewal, type DueIndexChange } from "./renewal/plan.js";
 
 /**
  * Step 2 of a sync: everything decided, from one observation, without I/O — the record to
@@ -57,6 +58,8 @@ export interface Plan {
   log: Array<{ level: "warn"; fields: Record<string, unknown>; message: string }>;
   /** The request's token status list to sign and publish before the record is written; null: unchanged. */
   statusList: { uri: string; statuses: number[] } | null;
+  /** The request's entry in the due-date index to write (src/app/renewal/plan.ts); null or absent: unchanged. */
+  dueIndex?: DueIndexChange | null;
 }
 
 export interface IssueChange {
@@ -131,8 +134,23 @@ export function plan(o: Observation): Plan {
   });
   // 6. The token status list: indexes allocated before issuance, the list published on a change.
   const { withList, statusList } = planStatusList(o, record);
-  // 7. Its views: the status comment, labels and state, replies.
-  return { ...planViews(o, withList, newCommands, reduced.refusals, reports.refused), statusList };
+  // 7. The expiry watch; 8. the views: the status comment, labels and state, replies.
+  return planWatchAndViews(o, withList, statusList, newCommands, reduced.refusals, reports.refused);
+}
+
+/**
+ * Step 7, the expiry watch (src/app/renewal/plan.ts): the reminders a sweep owes and the request's
+ * entry in the due-date index; then step 8, the views of the record with them.
+ */
+function planWatchAndViews(
+  o: Observation,
+  record: AccessRecord,
+  statusList: Plan["statusList"],
+  ...rest: [readonly CommandRecord[], Parameters<typeof planViews>[3], Parameters<typeof planViews>[4]]
+): Plan {
+  const renewal = planRenewal(o, record);
+  const views = planViews(o, renewal.record, ...rest);
+  return withRenewal({ ...views, statusList }, renewal, o.issue, o.config);
 }
 
 /**
