@@ -12,6 +12,7 @@ import { formBody } from "../test/app/helpers/form.js";
 import { commentEvent, issueEvent, pullRequestEvent, workflowRunEvent } from "../test/app/helpers/payloads.js";
 import { makeTestCa, SCENARIO_START } from "../test/app/helpers/test-ca.js";
 import { median } from "./measure.js";
+import { benchSweep } from "./sweep.js";
 
 /**
  * The app's cost per webhook: GitHub API requests (counted at the HTTP layer, on a fake GitHub
@@ -271,6 +272,7 @@ export async function benchApp(): Promise<string[]> {
     `Rounds: ${ROUNDS} per event kind; Probot's write pacing disabled for timing.`,
     "The targets (an earlier issue's, before the record moved to the signed ledger) are not met by the ledger's read and compare-and-swap write: docs/app.md, Cost per event, says why each is needed.",
   );
+  lines.push(...(await benchSweep()));
   return lines;
 }
 

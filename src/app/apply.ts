@@ -5,6 +5,7 @@ import { signStatusList } from "../tokens/status-list-sign.js";
 import type { SyncDeps } from "./deps.js";
 import type { GitHubIO, IssueData } from "./github/rest.js";
 import { labelsToFix, managedLabels } from "./labels/view.js";
+import { writeDueEntries } from "./renewal/index-io.js";
 import type { IssueChange, Plan } from "./plan.js";
 
 /**
@@ -70,6 +71,8 @@ async function dispatchTokenRun(deps: SyncDeps, issue: number, dispatch: NonNull
 export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promise<Applied> {
   const { io } = deps;
   for (const entry of plan.log) deps.log.warn(entry.fields, entry.message);
+  // The due-date index, when the request's entry moves earlier: before its record (src/app/renewal/plan.ts).
+  if (plan.dueIndex?.order === "before") await writeDueIndex(deps, issue.number, plan.dueIndex.next);
   if (plan.ledger && plan.record) {
     if (!deps.recordKey.ok) throw new Error("a ledger write was planned without a record key");
     // The status list first: a revocation is public before the record that says it is (a failed
@@ -83,6 +86,7 @@ export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promi
     }
     deps.heads.remember({ at: deps.ledger.at, issue: issue.number }, written.commit, { text, sha: written.sha });
   }
+  if (plan.dueIndex?.order === "after") await writeDueIndex(deps, issue.number, plan.dueIndex.next);
   if (plan.status.kind === "create") await io.createComment(issue.number, plan.status.body);
   else if (plan.status.kind === "update") await io.updateComment(plan.status.id, plan.status.body);
   for (const id of plan.deletions) await io.deleteComment(id);
@@ -101,6 +105,14 @@ export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promi
     replies: plan.replies.length,
     issue: updated,
   };
+}
+
+/** One request's entry in the due-date index, written by compare-and-swap (src/app/renewal/index-io.ts). */
+async function writeDueIndex(deps: SyncDeps, issue: number, next: string | null): Promise<void> {
+  if (!deps.recordKey.ok) return;
+  const repository = `${deps.io.repo.owner}/${deps.io.repo.repo}`;
+  const index = { ledger: deps.ledger, jwks: deps.config.records.jwks, repository, log: deps.log };
+  await writeDueEntries(index, deps.recordKey.key, new Map([[issue, next]]));
 }
 
 async function writeIssue(deps: SyncDeps, issue: number, change: IssueChange): Promise<IssueData> {

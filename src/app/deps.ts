@@ -4,6 +4,7 @@ import type { CommentData, GitHubIO, PullFile } from "./github/rest.js";
 import type { LedgerPort } from "./ledger/port.js";
 import type { RecordKeyState } from "./ledger/setup.js";
 import type { KnownHeads } from "./ledger/known-heads.js";
+import type { SweepFacts } from "./renewal/plan.js";
 
 /** What one request's sync needs from the process: the GitHub client seam, config and a log. */
 export interface SyncDeps {
@@ -41,4 +42,7 @@ export interface PullTrigger {
  * prefers over a listing that may show a later edit (GitHub keeps no original body anywhere else).
  */
 export type Trigger =
-  { kind: "issue" } | { kind: "comment"; comment: CommentData; created: boolean } | { kind: "pull"; pull: PullTrigger };
+  | { kind: "issue" }
+  | { kind: "comment"; comment: CommentData; created: boolean }
+  | { kind: "pull"; pull: PullTrigger }
+  | { kind: "sweep"; sweep: SweepFacts };

@@ -27,6 +27,7 @@ import { observeLedger, observeLedgerProtection } from "./ledger/observe-ledger.
 import { recordSource, type RecordSource } from "./ledger/source.js";
 import { recordSetupProblem } from "./ledger/setup.js";
 import { rebuiltFacts } from "./ledger/rebuild.js";
+import type { SweepFacts } from "./renewal/plan.js";
 
 /**
  * Step 1 of a sync: everything the decision needs, read from GitHub once — the issue, its
@@ -83,6 +84,8 @@ export interface Observation {
   };
   /** A `/status` seen in an earlier round of this event still asks for the labels' repair. */
   forceLabels: boolean;
+  /** The expiry watch's sweep that woke the app for this request, if any (src/app/handlers/sweep.ts). */
+  sweep?: SweepFacts | null;
 }
 
 /** What one event learns once and every round of it reuses. */
@@ -166,6 +169,7 @@ export async function observe(
     rebuildFacts,
     issuance: await observeIssuance(deps, issue.number, comments, prior, request?.devices ?? [], certificates),
     forceLabels: memo.forceLabels,
+    sweep: trigger.kind === "sweep" ? trigger.sweep : null,
   };
 }
 

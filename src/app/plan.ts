@@ -24,6 +24,7 @@ import { APP_ACTOR } from "./state/actor.js";
 import { allocateStatusIndexes, statusListToPublish } from "./issuance/status-list.js";
 import { reviewOf } from "../record/review.js";
 import { reviewReminder } from "./render/review.js";
+import { planRenewal, withRenewal, type DueIndexChange } from "./renewal/plan.js";
 
 /**
  * Step 2 of a sync: everything decided, from one observation, without I/O — the record to
@@ -61,6 +62,8 @@ export interface Plan {
   statusList: { uri: string; statuses: number[] } | null;
   /** Dispatch the token workflow once the record is written (a renewal was merged); null: no. */
   dispatch: { workflow: string; ref: string } | null;
+  /** The request's entry in the due-date index to write (src/app/renewal/plan.ts); null or absent: unchanged. */
+  dueIndex?: DueIndexChange | null;
 }
 
 export interface IssueChange {
@@ -137,9 +140,11 @@ export function plan(o: Observation): Plan {
 }
 
 /**
- * Steps 6–8, once the record is assembled: (6) the periodic access review as of now and its
+ * Steps 6–9, once the record is assembled: (6) the periodic access review as of now and its
  * reminder, once per due date; (7) the token status list, indexes allocated before issuance and
- * the list published on a change; (8) the views: status comment, labels and state, replies.
+ * the list published on a change, and the token workflow dispatched after a renewal; (8) the
+ * expiry watch (src/app/renewal/plan.ts): the reminders a sweep owes and the request's entry in
+ * the due-date index; (9) the views: status comment, labels and state, replies.
  */
 function planAfterRecord(
   o: Observation,
@@ -151,8 +156,10 @@ function planAfterRecord(
   const { reviewed, reminder } = planReview(o, record);
   const { withList, statusList } = planStatusList(o, reviewed);
   const { dispatched, dispatch } = planDispatch(o, withList);
-  const views = planViews(o, dispatched, newCommands, refusals, refusedReports);
-  return { ...views, replies: [...views.replies, ...(reminder ? [reminder] : [])], statusList, dispatch };
+  const renewal = planRenewal(o, dispatched);
+  const views = planViews(o, renewal.record, newCommands, refusals, refusedReports);
+  const replies = [...views.replies, ...(reminder ? [reminder] : [])];
+  return withRenewal({ ...views, replies, statusList, dispatch }, renewal, o.issue, o.config);
 }
 
 /**

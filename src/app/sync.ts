@@ -15,6 +15,8 @@ export interface SyncResult {
   wroteIssue: boolean;
   replies: number;
   rounds: number;
+  /** A sweep's change to the request's due-date index entry (`next`; null: remove), written by the sweep. */
+  dueIndex?: { next: string | null };
 }
 
 /**
@@ -42,11 +44,18 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
     const decided = plan(observation);
     memo.forceLabels = decided.forceLabels;
     const applied = await apply(deps, observation.issue, decided);
+    const due = decided.dueIndex?.order === "deferred" ? { dueIndex: { next: decided.dueIndex.next } } : {};
     total.wroteComment ||= applied.wroteComment;
     total.wroteIssue ||= applied.wroteIssue;
     total.replies += applied.replies;
     if (!applied.raced)
-      return { status: "synced", ...(decided.record ? { record: decided.record } : {}), ...total, rounds: round };
+      return {
+        status: "synced",
+        ...(decided.record ? { record: decided.record } : {}),
+        ...total,
+        rounds: round,
+        ...due,
+      };
     // Another instance wrote the ledger first, or a comment appeared: observe again. The PATCH's
     // answer, when there was one, is the newest issue; its body and time are still the observed ones.
     const current = applied.issue ?? observation.issue;

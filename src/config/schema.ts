@@ -49,6 +49,10 @@ export const DEFAULT_CHECKLIST_FIELDS: Record<(typeof CHECKLIST_ITEMS)[number], 
   "network-review": ["network-paths"],
 };
 
+/** The expiry watch's defaults (config `renewal`). */
+export const DEFAULT_SWEEP_WORKFLOW = "access-sweep.yml";
+export const DEFAULT_REMINDER_DAYS = [30, 14, 7, 1] as const;
+
 export const NEEDS_NAMES = [
   "request-info",
   ...CHECKLIST_ITEMS,
@@ -56,6 +60,7 @@ export const NEEDS_NAMES = [
   "certificates",
   "tokens",
   "access-review",
+  "renewal",
 ] as const;
 
 const fingerprint = z
@@ -155,6 +160,7 @@ function defaultLabels() {
       certificates: needs("certificates", "Device certificates outstanding"),
       tokens: needs("tokens", "Tokens not yet issued"),
       "access-review": needs("access-review", "The periodic access review is due: a reviewer runs /recertify"),
+      renewal: needs("renewal", "A device's certificate or token is due for renewal"),
     },
     onHold: { name: "access: on-hold", color: "d93f0b", description: "On hold: nothing advances" },
   };
@@ -329,6 +335,28 @@ export const configSchema = z
       })
       .strict()
       .default({ branch: DEFAULT_RECORDS_BRANCH }),
+    /**
+     * The expiry watch (docs/app.md, "Expiry watch"): `sweepWorkflow` is the file, under
+     * .github/workflows/, of the no-op scheduled workflow whose successful runs on the default
+     * branch make the app sweep; `reminderDays` the thresholds, in days before a device's due date,
+     * at which its requester is reminded (once each).
+     */
+    renewal: z
+      .object({
+        sweepWorkflow: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]+\.ya?ml$/)
+          .default(DEFAULT_SWEEP_WORKFLOW),
+        reminderDays: z
+          .array(z.number().int().min(1).max(3650))
+          .min(1)
+          .max(10)
+          .refine((days) => new Set(days).size === days.length, "reminder days must be unique")
+          .default([...DEFAULT_REMINDER_DAYS])
+          .transform((days) => [...days].sort((a, b) => b - a)),
+      })
+      .strict()
+      .default({ sweepWorkflow: DEFAULT_SWEEP_WORKFLOW, reminderDays: [...DEFAULT_REMINDER_DAYS] }),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { reminderSchema } from "./reminder.js";
 
 /**
  * The app's record of one production-access request: the source of truth the app signs into its
@@ -402,5 +403,9 @@ export const recordSchema = z.object({
   rebuilt: rebuiltSchema.optional(),
   /** What happened to the record itself (newest 20): migration, tampering, loss. */
   integrity: z.array(integrityEventSchema).default([]),
+  /** Renewal reminders sent (expiry watch, src/record/reminder.ts); facts, carried over; absent: none. */
+  reminders: z.array(reminderSchema).optional(),
+  /** The `next` the app last wrote for this request to the due-date index (src/record/due-index.ts); null: no entry. */
+  dueIndexed: isoTime.nullable().optional(),
 });
 export type AccessRecord = z.infer<typeof recordSchema>;

@@ -98,23 +98,53 @@ export async function verifyRecordFile(
   jwks: unknown,
   expected: RecordSubject,
 ): Promise<RecordVerification> {
-  const keys = parseRecordJwks(jwks);
-  const parsed = parseLedgerFile(text);
-  if (!parsed.ok) return fail(parsed.code, parsed.reason);
-  const header = judgeHeader(parsed.file);
-  if (!header.ok) return header;
-  const found = findRecordKey(keys, header.kid, header.alg);
-  if (!found.ok)
-    return found.code === "unknown-key"
-      ? fail("unknown-key", "the record is signed with a key that is not in records.jwks")
-      : fail("key-mismatch", `the key the record names in records.jwks is not a ${header.alg} key`);
-  const verified = await verifySignature(parsed.file, found.jwk, header.alg);
+  const verified = await verifyTypedFile(text, jwks, RECORD_JWS_TYPE);
   if (!verified.ok) return verified;
   const record = judgePayload(verified.payload);
   if (!record.ok) return record;
   if (!sameSubject(record.record, expected))
     return fail("foreign-record", "the record names another repository or issue than the one it is read for");
-  return { ok: true, record: record.record, kid: header.kid, alg: header.alg };
+  return { ok: true, record: record.record, kid: verified.kid, alg: verified.alg };
+}
+
+/**
+ * The stages `verifyRecordFile` shares with every other file the record key signs (the due-date
+ * index, src/record/due-index.ts): bytes, the protected header with exactly this `typ`, the key,
+ * the signature. The payload is the caller's to judge.
+ */
+export async function verifyTypedFile(
+  text: unknown,
+  jwks: unknown,
+  typ: string,
+): Promise<{ ok: true; payload: Uint8Array; kid: string; alg: RecordAlgorithm } | Failure> {
+  const keys = parseRecordJwks(jwks);
+  const parsed = parseLedgerFile(text);
+  if (!parsed.ok) return fail(parsed.code, parsed.reason);
+  const header = judgeHeader(parsed.file, typ);
+  if (!header.ok) return header;
+  const found = findRecordKey(keys, header.kid, header.alg);
+  if (!found.ok)
+    return found.code === "unknown-key"
+      ? fail("unknown-key", "the file is signed with a key that is not in records.jwks")
+      : fail("key-mismatch", `the key the file names in records.jwks is not a ${header.alg} key`);
+  const verified = await verifySignature(parsed.file, found.jwk, header.alg);
+  if (!verified.ok) return verified;
+  return { ok: true, payload: verified.payload, kid: header.kid, alg: header.alg };
+}
+
+/**
+ * Signs a JSON payload other than a record with the record key, under its own `typ` (RFC 8725
+ * §3.11: a file of one kind never passes for another). The caller validates the payload.
+ */
+export async function signTypedPayload(payload: Uint8Array, key: RecordSigner, typ: string): Promise<LedgerFile> {
+  if (!isRecordAlgorithm(key.alg))
+    throw new OneRecordError("input-invalid", `the record key signs with ${RECORD_ALGORITHMS.join(" or ")} only`, {
+      field: "record-signing-key",
+    });
+  const jws = await new FlattenedSign(payload)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ })
+    .sign(key.privateKey);
+  return { protected: jws.protected!, payload: jws.payload, signature: jws.signature };
 }
 
 type Failure = { ok: false; code: RecordFailureCode; reason: string };
@@ -123,7 +153,7 @@ function fail(code: RecordFailureCode, reason: string): Failure {
   return { ok: false, code, reason };
 }
 
-function judgeHeader(file: LedgerFile): { ok: true; alg: RecordAlgorithm; kid: string } | Failure {
+function judgeHeader(file: LedgerFile, typ: string): { ok: true; alg: RecordAlgorithm; kid: string } | Failure {
   let header: Record<string, unknown>;
   try {
     header = decodeProtectedHeader(file);
@@ -133,7 +163,7 @@ function judgeHeader(file: LedgerFile): { ok: true; alg: RecordAlgorithm; kid: s
   const members = Object.keys(header);
   if (members.some((m) => !(HEADER_MEMBERS as readonly string[]).includes(m)))
     return fail("bad-header", "the protected header has members other than alg, kid and typ");
-  if (header.typ !== RECORD_JWS_TYPE) return fail("wrong-type", `the JWS typ is not ${RECORD_JWS_TYPE}`);
+  if (header.typ !== typ) return fail("wrong-type", `the JWS typ is not ${typ}`);
   if (!isRecordAlgorithm(header.alg))
     return fail("bad-algorithm", `the JWS alg is not one of ${RECORD_ALGORITHMS.join(", ")}`);
   if (typeof header.kid !== "string" || header.kid.length === 0)

@@ -152,6 +152,9 @@ describe("issuance is accepted only after the run succeeded", () => {
       "GET repos/get-branch-rules", // the ledger\'s protection
       "GET repos/list-commits", // the ledger head (its commit; the text is the one this process wrote)
       "GET actions/get-workflow-run-attempt",
+      // The due-date index (expiry watch): the request's first entry, written before its record.
+      "GET repos/get-content",
+      "PUT repos/create-or-update-file-contents",
       "PUT repos/create-or-update-file-contents", // the record's new version
       "PATCH issues/update-comment",
       "PATCH issues/update",

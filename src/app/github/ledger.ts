@@ -201,6 +201,39 @@ export class LedgerIO implements LedgerPort {
     }
   }
 
+  /**
+   * A file other than a record on the ledger branch (the due-date index), as the branch head has
+   * it: its bytes (raw, one request) and their git blob sha, for the compare-and-swap.
+   */
+  async readFile(path: string): Promise<CachedFile | null> {
+    const file = await this.fileAt(path, this.at.branch);
+    if (file === null) return null;
+    return { text: Buffer.from(file.bytes).toString("utf8"), sha: gitBlobSha(file.bytes) };
+  }
+
+  /** Compare-and-swap write of such a file (the branch must exist: records are written first). */
+  async writeFile(path: string, text: string, previous: string | null, message: string): Promise<LedgerWrite> {
+    const bytes = Buffer.from(text, "utf8");
+    if (bytes.length > MAX_LEDGER_FILE_BYTES)
+      throw new OneRecordError("record-too-large", `a ledger file is at most ${MAX_LEDGER_FILE_BYTES} bytes`);
+    try {
+      const { data } = await this.octokit.rest.repos.createOrUpdateFileContents({
+        owner: this.at.owner,
+        repo: this.at.repo,
+        path,
+        branch: this.at.branch,
+        message,
+        content: bytes.toString("base64"),
+        ...(previous === null ? {} : { sha: previous }),
+      });
+      return { ok: true, sha: data.content?.sha ?? gitBlobSha(bytes), commit: data.commit.sha! };
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409 || (status === 422 && /\bsha\b/i.test(messageOf(error)))) return CONFLICT;
+      throw error;
+    }
+  }
+
   private async branchExists(): Promise<boolean> {
     try {
       await this.octokit.rest.git.getRef({ owner: this.at.owner, repo: this.at.repo, ref: `heads/${this.at.branch}` });

@@ -53,7 +53,7 @@ export async function handleRequestEvent(
 }
 
 /** The ledger of this repository's requests: `records.repository` when set, else this repository. */
-function ledgerFor(context: Context, here: { owner: string; repo: string }, config: AccessConfig): LedgerIO {
+export function ledgerFor(context: Context, here: { owner: string; repo: string }, config: AccessConfig): LedgerIO {
   const [owner, repo] = config.records.repository?.split("/") ?? [here.owner, here.repo];
   return new LedgerIO(context.octokit, { owner: owner!, repo: repo!, branch: config.records.branch });
 }

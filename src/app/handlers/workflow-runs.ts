@@ -3,6 +3,7 @@ import { loadConfig } from "../github/config.js";
 import { runPath, TOKEN_RUN_TITLE, tokenWorkflowPath } from "../../record/token-workflow.js";
 import { handleRequestEvent } from "./request-event.js";
 import { ioFor, type AppState } from "./shared.js";
+import { isSweepRun, sweepAfterRun } from "./sweep.js";
 
 interface RunSummary {
   display_title?: string | null;
@@ -40,6 +41,7 @@ export async function onWorkflowRunCompleted(
 ): Promise<void> {
   const { payload } = context;
   const run = payload.workflow_run;
+  if (isSweepRun(run, payload.repository)) return sweepAfterRun(context, state);
   const request = requestOfTokenRun(run, payload.repository);
   if (request === null) return;
   const loaded = await loadConfig(context);

@@ -1,6 +1,7 @@
 import type { AccessConfig } from "../../config/schema.js";
 import type { AccessRecord } from "../../record/schema.js";
 import { outstandingNeeds } from "../state/progress.js";
+import { renewalStates } from "../renewal/due.js";
 
 export interface LabelSpec {
   name: string;
@@ -16,6 +17,7 @@ export function labelsFor(record: AccessRecord, config: AccessConfig): LabelSpec
   const labels: LabelSpec[] = [config.labels.stages[record.stage]];
   for (const need of outstandingNeeds(record, config.checklist)) labels.push(config.labels.needs[need]);
   if (record.hold && !["rejected", "ended", "live"].includes(record.stage)) labels.push(config.labels.onHold);
+  if (renewalStates(record).length) labels.push(config.labels.needs.renewal);
   return labels;
 }
 

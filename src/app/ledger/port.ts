@@ -35,6 +35,13 @@ export interface LedgerPort {
   publishStatusList(issue: number, jwt: string): Promise<void>;
   /** Compare-and-swap write against `previous` (the blob sha read; null: the file must not exist). */
   write(issue: number, text: string, previous: string | null, message: string): Promise<LedgerWrite>;
+  /**
+   * Another file the app keeps on the ledger branch (the due-date index, src/record/due-index.ts)
+   * at the branch head, with its blob sha; null when there is none. One request.
+   */
+  readFile(path: string): Promise<CachedFile | null>;
+  /** Compare-and-swap write of such a file, as `write` does for records. */
+  writeFile(path: string, text: string, previous: string | null, message: string): Promise<LedgerWrite>;
 }
 
 /** A file's text and its blob sha (the contents API's `sha`, for compare-and-swap). */

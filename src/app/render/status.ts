@@ -15,6 +15,7 @@ import {
 } from "../state/progress.js";
 import { escapeText, formatTime, inlineCode, link, userLink } from "./markdown.js";
 import { ITEM_TITLE, STAGE_TITLE } from "./titles.js";
+import { renewalSection } from "../renewal/render.js";
 
 /** How much detail a rendering carries; large requests fall back to smaller ones to fit. */
 interface Detail {
@@ -142,6 +143,7 @@ function renderVisible(record: AccessRecord, config: AccessConfig, detail: Detai
       "",
     );
   }
+  parts.push(...renewalSection(record, config));
   parts.push(...summaryTable(record, detail), "");
   parts.push("### Next step", "", nextStep(record, config), "");
   const devices = deviceNeeds(record, detail);
