@@ -30,3 +30,14 @@ export function reviewOf(
     state: at >= suspend ? "suspended" : at >= due ? "due" : "current",
   };
 }
+
+/**
+ * When the review next needs the app to look at the request (the expiry watch's due-date index):
+ * at the due date to remind the reviewers, at the end of the grace to suspend the tokens; null
+ * once suspended (a `/recertify` is an event of its own) or without a review.
+ */
+export function reviewNextAt(record: Pick<AccessRecord, "review">): string | null {
+  const review = record.review;
+  if (!review || review.state === "suspended") return null;
+  return review.state === "current" ? review.dueAt : review.suspendAt;
+}

@@ -3,7 +3,9 @@ import type { SigningKey } from "../../src/tokens/signing-key.js";
 import { verifyStatusList } from "../../src/tokens/status-list-verify.js";
 import type { Scenario } from "./helpers/scenario.js";
 import { testRecordKey } from "./helpers/record-key.js";
-import { makeTestCa, type TestCa } from "./helpers/test-ca.js";
+import { workflowRunEvent } from "./helpers/payloads.js";
+import { SWEEP_RUN_TITLE } from "../../src/app/handlers/sweep.js";
+import { makeTestCa, SCENARIO_START, type TestCa } from "./helpers/test-ca.js";
 import { makeTokenKey, requestInTokens, tokenRun } from "./helpers/token-run.js";
 
 /**
@@ -90,5 +92,40 @@ describe("the periodic access review", () => {
     ]);
     expect(await statusOf(s, n, 0)).toBe(0);
     expect(s.labels(n)).not.toContain("needs: access-review");
+  });
+
+  it("is reached by the daily sweep: the due-date index holds the review's next step", async () => {
+    let n: number;
+    // Reviewed every 100 days, 10 days' grace: long before any renewal reminder of the device.
+    const access = { access: { reviewEvery: 100, reviewGrace: 10 } };
+    // The app's clock is the stand-in's from the start: going live is when the review period starts.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.parse(SCENARIO_START));
+    [s, n] = await requestInTokens(ca, key, ["gw-1"], { statusList: { uri: LIST } }, access);
+    await tokenRun(s, n, key, 901, ["gw-1"]);
+    const wentLive = Date.parse(s.record(n).transitions.find((t) => t.to === "live")!.at);
+    expect(s.record(n).review).toMatchObject({ state: "current" });
+    const at = (ms: number) => {
+      vi.setSystemTime(ms);
+      s!.gh.setClock(new Date(ms).toISOString());
+    };
+    at(wentLive + 111 * DAY);
+    const before = s.replies(n).length;
+    await s.probot.receive(
+      workflowRunEvent(s.gh, {
+        id: 7777,
+        title: SWEEP_RUN_TITLE,
+        path: ".github/workflows/access-sweep.yml",
+        event: "schedule",
+      }),
+    );
+    expect(
+      s
+        .replies(n)
+        .slice(before)
+        .filter((r) => r.includes("periodic access review")),
+    ).toHaveLength(1);
+    expect(s.record(n).review).toMatchObject({ state: "suspended" });
+    expect(await statusOf(s, n, 0)).toBe(2);
   });
 });

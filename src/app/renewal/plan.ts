@@ -3,6 +3,7 @@ import type { AccessRecord } from "../../record/schema.js";
 import { desiredLabels } from "../labels/view.js";
 import type { IssueChange } from "../plan.js";
 import { boundReminders, newReminders, nextReminderAt } from "./due.js";
+import { reviewNextAt } from "../../record/review.js";
 import { reminderComment } from "./render.js";
 
 /**
@@ -39,6 +40,11 @@ export interface RenewalPlan {
   dueIndex: DueIndexChange | null;
 }
 
+function earliest(...times: Array<string | null>): string | null {
+  const known = times.filter((t): t is string => t !== null);
+  return known.length ? known.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)) : null;
+}
+
 export function planRenewal(
   o: { prior: AccessRecord | null; config: AccessConfig; sweep?: SweepFacts | null | undefined },
   assembled: AccessRecord,
@@ -49,7 +55,8 @@ export function planRenewal(
   const fresh = o.sweep ? newReminders({ ...base, reminders: carried }, o.sweep.at, days) : [];
   const reminders = boundReminders(base, [...carried, ...fresh]);
   const reminded: AccessRecord = reminders.length ? { ...base, reminders } : base;
-  const next = nextReminderAt(reminded, days);
+  // The sweep looks at the request at its next renewal reminder or access-review step, whichever is first.
+  const next = earliest(nextReminderAt(reminded, days), reviewNextAt(reminded));
   // What the index holds for the request: what the sweep read there, else what the record says
   // the app last wrote (a record from before the index has none: its first event enters it).
   const indexed = o.sweep ? o.sweep.indexed : (o.prior?.dueIndexed ?? null);

@@ -30,8 +30,9 @@ export async function requestInTokens(
   key: SigningKey,
   devices: string[],
   tokens: Record<string, unknown> = {},
+  config: Record<string, unknown> = {},
 ): Promise<[Scenario, number]> {
-  const s = await startScenario(ca, stringify({ tokens: { jwks: key.jwks, ...tokens } }));
+  const s = await startScenario(ca, stringify({ tokens: { jwks: key.jwks, ...tokens }, ...config }));
   const n = await s.open({ devices });
   await s.tickAll(n);
   await s.say(n, "tom", "/approve-certification");
