@@ -222,10 +222,12 @@ describe("life after live, end to end", () => {
     expect(reminders(n)).toHaveLength(1);
     expect(reminders(n)[0]).toMatch(/^@jane /m);
     expect(s.labels(n)).toContain("needs: renewal");
+    expect(s.gh.statusComment(n)!.body).toMatch(/\| gw\\-1 \| renewal due \|/);
 
     // 2. gw-1 renewed: the merge dispatches the token workflow; the new token supersedes the old.
     await mergePr(s, 51, { [`certificates/${n}/gw-1.pem`]: file("gw-1-renewed") }, "51".padEnd(40, "b"));
     expect(s.gh.dispatches).toEqual([{ workflow: "issue-tokens.yml", ref: "main", inputs: { request: String(n) } }]);
+    expect(s.gh.statusComment(n)!.body).toMatch(/\| gw\\-1 \| awaiting token \|/);
     const renewed = await tokenRun(n, 902, { "gw-1": "gw-1-renewed" });
     expect(s.record(n).stage).toBe("live");
     expect(await callApi(n, first["gw-1"]!, "gw-1")).toBe('401 {"error":"token-revoked"}');
@@ -233,6 +235,7 @@ describe("life after live, end to end", () => {
 
     // 3. The requester revokes gw-1's token: refused over mutual TLS; gw-2's still accepted.
     await s.say(n, "jane", "/revoke-tokens gw-1 the gateway was stolen");
+    expect(s.gh.statusComment(n)!.body).toMatch(/\| gw\\-1 \| revoked \|/);
     expect(await callApi(n, renewed["gw-1"]!, "gw-1-renewed")).toBe('401 {"error":"token-revoked"}');
     expect(await callApi(n, first["gw-2"]!, "gw-2")).toMatch(/^200 .*gw-2/);
 
@@ -240,6 +243,7 @@ describe("life after live, end to end", () => {
     clockAt(start + 311 * DAY);
     await s.probot.receive(sweep());
     expect(s.record(n).review).toMatchObject({ state: "suspended" });
+    expect(s.gh.statusComment(n)!.body).toMatch(/\| gw\\-2 \| suspended \|/);
     expect(await callApi(n, first["gw-2"]!, "gw-2")).toBe('403 {"error":"token-suspended"}');
 
     // 5. /recertify by a reviewer who is not the requester: valid again.

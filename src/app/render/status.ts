@@ -3,6 +3,7 @@ import { COMMENT_LIMIT, STATUS_MARKER } from "../../record/codec.js";
 import type { AccessRecord, CertificateRecord, Stage } from "../../record/schema.js";
 import { currentToken, thumbprintFromFingerprint } from "../../record/tokens.js";
 import { reviewLines } from "./review.js";
+import { deviceStates } from "../state/devices.js";
 import { deviceKey } from "../../request/device-id.js";
 import { CERTIFICATE_OPTIONS } from "../intake/form.js";
 import { auditTrail } from "../state/audit.js";
@@ -528,6 +529,7 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
     );
   }
   out.push(...voidedRunLines(record));
+  out.push(...deviceStateLines(record, detail));
   out.push(...revocationLines(record, detail));
   out.push(...deviceTokenLines(record, detail));
   out.push(...issuanceReportRows(record, detail));
@@ -538,6 +540,20 @@ function tokenSection(record: AccessRecord, config: AccessConfig, detail: Detail
  * Where each device's token is: the issuance comment holding its JWE (encrypted to the device's
  * certificate key, so only the device's owner can read it), and the command that decrypts it.
  */
+/** Each device's state after live (src/app/state/devices.ts), in words, once any token was issued. */
+function deviceStateLines(record: AccessRecord, detail: Detail): string[] {
+  const states = deviceStates(record);
+  if (!states.length) return [];
+  const rows = states.slice(0, detail.deviceRows);
+  return [
+    "",
+    "| Device | State | Newest token expires |",
+    "| --- | --- | --- |",
+    ...rows.map((d) => `| ${escapeText(d.device)} | ${d.state} | ${d.expiresAt ? formatTime(d.expiresAt) : "—"} |`),
+    ...(states.length > rows.length ? [`| … | | ${states.length - rows.length} more in the record |`] : []),
+  ];
+}
+
 /**
  * The tokens revoked (`/revoke-tokens`, `/revoke-access`), newest first: which device, who, when
  * and why. Revoked tokens fail verification once the API reads the request's status list.
