@@ -1,3 +1,4 @@
+import { calculateJwkThumbprint, importJWK } from "jose";
 import { OneRecordError } from "../errors.js";
 import { parseJwks } from "../tokens/jwks.js";
 
@@ -114,4 +115,24 @@ export function findRecordKey(
 
 function invalid(message: string): OneRecordError {
   return new OneRecordError("input-invalid", `records.jwks: ${message}`, { field: "records.jwks" });
+}
+
+/**
+ * A key of `records.jwks`, imported to verify with `alg` — only when its `kid` is the RFC 7638
+ * thumbprint of the key (§3: then the kid names the key unambiguously). What every signed object
+ * of the app (records, token status lists, the due-date index) is verified with. Never throws.
+ */
+export async function importRecordKey(
+  jwk: RecordPublicJwk,
+  alg: RecordAlgorithm,
+): Promise<
+  { ok: true; key: Awaited<ReturnType<typeof importJWK>> } | { ok: false; why: "kid-mismatch" | "unreadable" }
+> {
+  const { kid: _kid, alg: _alg, use: _use, ...members } = jwk;
+  if ((await calculateJwkThumbprint(members, "sha256")) !== jwk.kid) return { ok: false, why: "kid-mismatch" };
+  try {
+    return { ok: true, key: await importJWK({ ...members, alg }, alg) };
+  } catch {
+    return { ok: false, why: "unreadable" };
+  }
 }

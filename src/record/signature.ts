@@ -1,16 +1,9 @@
-import {
-  calculateJwkThumbprint,
-  decodeProtectedHeader,
-  errors,
-  FlattenedSign,
-  flattenedVerify,
-  importJWK,
-  type CryptoKey,
-} from "jose";
+import { decodeProtectedHeader, errors, FlattenedSign, flattenedVerify, type CryptoKey } from "jose";
 import { OneRecordError } from "../errors.js";
 import { MAX_RECORD_JSON_BYTES, parseLedgerFile, type LedgerFile } from "./ledger-file.js";
 import {
   findRecordKey,
+  importRecordKey,
   isRecordAlgorithm,
   parseRecordJwks,
   RECORD_ALGORITHMS,
@@ -176,16 +169,12 @@ async function verifySignature(
   jwk: RecordPublicJwk,
   alg: RecordAlgorithm,
 ): Promise<{ ok: true; payload: Uint8Array } | Failure> {
-  // The kid names the key unambiguously only if it is the key's thumbprint (RFC 7638 §3).
-  const { kid: _kid, alg: _alg, use: _use, ...members } = jwk;
-  if ((await calculateJwkThumbprint(members, "sha256")) !== jwk.kid)
-    return fail("key-mismatch", "the kid in records.jwks is not the RFC 7638 thumbprint of its key");
-  let key: Awaited<ReturnType<typeof importJWK>>;
-  try {
-    key = await importJWK({ ...members, alg }, alg);
-  } catch {
-    return fail("key-mismatch", `the key in records.jwks cannot be read as a ${alg} key`);
-  }
+  const imported = await importRecordKey(jwk, alg);
+  if (!imported.ok)
+    return imported.why === "kid-mismatch"
+      ? fail("key-mismatch", "the kid in records.jwks is not the RFC 7638 thumbprint of its key")
+      : fail("key-mismatch", `the key in records.jwks cannot be read as a ${alg} key`);
+  const { key } = imported;
   try {
     const { payload } = await flattenedVerify(file, key, { algorithms: [alg] });
     return { ok: true, payload };

@@ -1,6 +1,7 @@
-import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, errors, importJWK } from "jose";
+import { compactVerify, decodeProtectedHeader, errors } from "jose";
 import {
   findRecordKey,
+  importRecordKey,
   isRecordAlgorithm,
   parseRecordJwks,
   RECORD_ALGORITHMS,
@@ -112,16 +113,12 @@ async function verifySignature(
   jwk: RecordPublicJwk,
   alg: RecordAlgorithm,
 ): Promise<{ ok: true; payload: Uint8Array } | Failure> {
-  // The kid names the key unambiguously only if it is the key's thumbprint (RFC 7638 §3).
-  const { kid: _kid, alg: _alg, use: _use, ...members } = jwk;
-  if ((await calculateJwkThumbprint(members, "sha256")) !== jwk.kid)
-    return fail("status-list-signature", "the kid in records.jwks is not the RFC 7638 thumbprint of its key");
-  let key: Awaited<ReturnType<typeof importJWK>>;
-  try {
-    key = await importJWK({ ...members, alg }, alg);
-  } catch {
-    return fail("status-list-signature", `the key in records.jwks cannot be read as a ${alg} key`);
-  }
+  const imported = await importRecordKey(jwk, alg);
+  if (!imported.ok)
+    return imported.why === "kid-mismatch"
+      ? fail("status-list-signature", "the kid in records.jwks is not the RFC 7638 thumbprint of its key")
+      : fail("status-list-signature", `the key in records.jwks cannot be read as a ${alg} key`);
+  const { key } = imported;
   try {
     const { payload } = await compactVerify(jwt, key, { algorithms: [alg] });
     return { ok: true, payload };
