@@ -7,6 +7,7 @@ import { Scenario } from "../test/app/helpers/scenario.js";
 import { CONFIG_PATH as CONFIG_FILE } from "../src/config/parse.js";
 import { mergePr } from "../test/app/helpers/test-ca.js";
 import { DAY, makeLeaf } from "../test/helpers/pki.js";
+import { SWEEP_RUN_TITLE } from "../src/app/handlers/sweep.js";
 import { deviceCalls, type DeviceCall } from "./device.js";
 import { demoConfig, deviceFile, makeDemoPki, type DemoPki } from "./pki.js";
 import { prCheck, SHA, tokenRun, WORKFLOW_BOT, WORKFLOW_TOKEN, workspaceWith, type Workflow } from "./workflows.js";
@@ -117,12 +118,24 @@ async function tokens(
 }
 
 /**
- * Life after live (issue 19): gw-1's certificate is renewed (the merge makes the app dispatch the
+ * Life after live (issue 19): the daily sweep reminds of the tokens' expiry; gw-1's certificate is renewed (the merge makes the app dispatch the
  * token workflow; tom runs it, the new token supersedes the old), then jane revokes gw-2's token
  * herself.
  */
 async function afterLive(c: Ctx, w: Workflow, signingKey: string): Promise<void> {
-  const now = Date.now();
+  // 61 days on (the stand-in's clock, which the sweep and the Action follow): the daily sweep
+  // finds the 90-day tokens 29 days from expiry and reminds jane once.
+  c.s.gh.setClock(new Date(Date.parse(c.s.gh.now()) + 61 * DAY).toISOString());
+  const sweep = {
+    id: RUN_ID + 100,
+    title: SWEEP_RUN_TITLE,
+    path: ".github/workflows/access-sweep.yml",
+    event: "schedule",
+  };
+  await c.s.probot.receive(workflowRunEvent(c.s.gh, sweep));
+  const reminded = c.s.replies(c.n).filter((r) => r.includes("onerecord-access:reminder")).length;
+  c.say(`61 days later the daily sweep reminds jane (${reminded} reminder): ${state(c)}`);
+  const now = Date.parse(c.s.gh.now());
   const renewed = await makeLeaf(c.pki.intermediate, {
     cn: "gw-1",
     keyAlg: "p-256",

@@ -67,7 +67,11 @@ describe("npm run demo", () => {
     expect(demo.stdout).toMatch(/counts its issuance comment: stage live; labels access: live\n/);
     expect(demo.stdout).toMatch(/gw-1 decrypts its token and calls the API over mutual TLS: HTTP 200 .*"sub":"gw-1"/);
     expect(demo.stdout).toMatch(/with gw-2's certificate: HTTP 401 .*thumbprint-mismatch/);
-    // Life after live: a renewal dispatches the token workflow, the new token goes live; a revocation.
+    // Life after live: a renewal reminder, a renewal that dispatches the token workflow (the new
+    // token goes live), a revocation.
+    expect(demo.stdout).toMatch(
+      /61 days later the daily sweep reminds jane \(1 reminder\): stage live; labels access: live, needs: renewal/,
+    );
     expect(demo.stdout).toMatch(
       /renewed certificate \(PR #51\): stage tokens.*dispatched the token workflow \(1 dispatch\)/,
     );
@@ -90,6 +94,7 @@ describe("npm run demo", () => {
     // After the renewal of gw-1 and jane's revocation of gw-2's token.
     expect(page).toContain("1 of 2 device(s) hold a live token");
     expect(page).toContain("1 token(s) revoked");
+    expect(page).toMatch(/@jane .*renewal due/s);
     // Going live names the maintainer who dispatched the token run, not the workflow's bot.
     expect(page).toMatch(/tom stage tokens → live/);
     expect(page).toContain("@mallory /approve-certification was not run: only reviewers can run");
