@@ -269,11 +269,21 @@ function nextStep(record: AccessRecord, config: AccessConfig): string {
         `A OneRecord maintainer runs the ${inlineCode(config.tokens.workflow)} workflow for request ${inlineCode(String(record.issue))}. ` +
         `Each device gets one token bound to its certificate, delivered encrypted to that certificate's key.`
       );
-    case "live":
+    case "live": {
+      const other = deviceStates(record).filter((d) => d.state !== "live");
+      if (other.length)
+        return (
+          `${other.length} device(s) without a live token (${other
+            .slice(0, 5)
+            .map((d) => `${escapeText(d.device)}: ${d.state}`)
+            .join(", ")}${other.length > 5 ? ", …" : ""}): a new token needs a renewed certificate ` +
+          "(a certificate pull request) or a reviewer's `/reissue-tokens DEVICE|all REASON`; the other devices keep working."
+        );
       return (
         "Nothing: every device has a live token. To rotate a certificate, open a new certificate " +
         "pull request; reviewers can ask for new tokens with `/reissue-tokens DEVICE|all REASON`."
       );
+    }
   }
   return "";
 }
