@@ -52,7 +52,9 @@ describe("/revoke-tokens", () => {
     expect(status).toMatch(/\*\*1\*\* token\(s\) revoked/);
     expect(status).toMatch(/\*\*1 of 2\*\* device\(s\) hold a live token/);
     // The next step says which device lost its token and how it gets a new one.
-    expect(status).toMatch(/1 device\(s\) without a live token \(gw\\-1: revoked\): a new token needs a renewed certificate/);
+    expect(status).toMatch(
+      /1 device\(s\) without a live token \(gw\\-1: revoked\): a new token needs a renewed certificate/,
+    );
     // Once revoked, there is nothing left to revoke for that device.
     await s.say(n, "rita", "/revoke-tokens gw-1 again");
     expect(s.replies(n).at(-1)).toMatch(/has no token left to revoke/);
