@@ -181,7 +181,7 @@ function pendingReports(record: AccessRecord): Refusal[] {
 
 /** For a request nothing refuses: the devices that need a token now, bound to which certificate. */
 function whatToIssue(record: AccessRecord, now: Date): Decision {
-  if (record.stage === "live" && record.reissueRequested.length === 0) {
+  if (record.stage === "live" && devicesNeedingTokens(record).length === 0) {
     return {
       kind: "nothing",
       reason:

@@ -1,6 +1,6 @@
 import type { AccessConfig } from "../config/schema.js";
 import { holdsRecordBlock, isStatusBody } from "../record/codec.js";
-import { issuanceEventKey } from "../record/tokens.js";
+import { devicesNeedingTokens, issuanceEventKey } from "../record/tokens.js";
 import type {
   AccessRecord,
   CertificateRecord,
@@ -173,7 +173,7 @@ function planDispatch(o: Observation, record: AccessRecord): { dispatched: Acces
   const dispatches = o.prior?.dispatches ?? [];
   const kept = dispatches.length ? { ...record, dispatches } : record;
   const pr = o.pull?.state === "merged" && o.merged ? o.pull.number : null;
-  const renewal = pr !== null && o.prior?.stage === "live" && record.stage === "tokens";
+  const renewal = pr !== null && o.prior?.stage === "live" && devicesNeedingTokens(record).length > 0;
   if (!renewal || !o.config.tokens.autoDispatch || dispatches.some((d) => d.pr === pr))
     return { dispatched: kept, dispatch: null };
   return {

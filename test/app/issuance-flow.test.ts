@@ -353,11 +353,12 @@ describe("/reissue-tokens DEVICE|all REASON", () => {
     return [s, n];
   }
 
-  it("records a reissue for one device (any case) or all, back to tokens and reopened; the next issuance clears it", async () => {
+  it("records a reissue for one device (any case) or all; the request stays live (its tokens still work) with needs: tokens; the next issuance clears it", async () => {
     const [s, n] = await live();
     const c = await s.say(n, "rita", "/reissue-tokens GW-2 device replaced after a break-in");
     let record = s.record(n);
-    expect(record.stage).toBe("tokens");
+    // Live while any device holds a live token (../shared/SPEC.md H); what is owed is the label.
+    expect(record.stage).toBe("live");
     expect(record.reissueRequested).toEqual([
       {
         device: "gw-2",
@@ -368,12 +369,12 @@ describe("/reissue-tokens DEVICE|all REASON", () => {
       },
     ]);
     expect(record.commands.at(-1)).toMatchObject({ name: "reissue-tokens", outcome: "accepted" });
-    expect(s.gh.issues.get(n)).toMatchObject({ state: "open", state_reason: "reopened" });
-    expect(s.labels(n)).toEqual(["access: tokens", "needs: tokens"]);
+    expect(s.gh.issues.get(n)).toMatchObject({ state: "closed" });
+    expect(s.labels(n)).toEqual(["access: live", "needs: tokens"]);
     expect(s.gh.statusComment(n)!.body).toMatch(/asked to reissue tokens\\: GW\\-2 device replaced/);
     expect(s.replies(n)).toEqual([]);
 
-    // In tokens after an issuance, another device can be added; `all` adds the rest.
+    // While reissues wait, another device can be added; `all` adds the rest.
     await s.say(n, "tom", "/reissue-tokens all key rotation");
     record = s.record(n);
     expect(record.reissueRequested.map((r) => [r.device, r.reason])).toEqual([
@@ -384,9 +385,11 @@ describe("/reissue-tokens DEVICE|all REASON", () => {
     // The token workflow's next successful run satisfies the requests.
     s.gh.runs.set(781, run());
     await postIssuance(s, n, 781, ["gw-1", "gw-2"]);
-    expect(s.record(n).stage).toBe("tokens");
+    expect(s.record(n)).toMatchObject({ stage: "live", reissueRequested: expect.arrayContaining([]) });
+    expect(s.record(n).reissueRequested).toHaveLength(2);
     await complete(s, { id: 781, title: title(n), conclusion: "success" });
     expect(s.record(n)).toMatchObject({ stage: "live", reissueRequested: [] });
+    expect(s.labels(n)).toEqual(["access: live"]);
   });
 
   it("refuses non-reviewers, the requester, a wrong stage, a hold, unknown devices, a missing reason, and devices already waiting", async () => {
@@ -416,7 +419,7 @@ describe("/reissue-tokens DEVICE|all REASON", () => {
     await s.say(n, "tom", "/reissue-tokens all rotate");
     await refusal("tom", "/reissue-tokens ALL rotate", /every device is already waiting for a new token/);
     expect(s.record(n).reissueRequested.map((r) => r.device)).toEqual(["gw-1", "gw-2"]);
-    expect(s.record(n).stage).toBe("tokens");
+    expect(s.record(n).stage).toBe("live");
   });
 
   it("is refused before any token was issued, and the old /reissue is not a command", async () => {

@@ -33,7 +33,9 @@ describe("a renewed certificate of a live request", () => {
     expect(s.gh.dispatches).toEqual([]);
 
     await mergePr(s, 51, { [`certificates/${n}/gw-1.pem`]: ca.leaves.get("gw-1-renewed")! }, "51".padEnd(40, "b"));
-    expect(s.record(n)).toMatchObject({ stage: "tokens", dispatches: [{ pr: 51 }] });
+    // Still live (gw-2's token and gw-1's old one still work); gw-1 is owed a token.
+    expect(s.record(n)).toMatchObject({ stage: "live", dispatches: [{ pr: 51 }] });
+    expect(s.labels(n)).toContain("needs: tokens");
     expect(s.gh.dispatches).toEqual([{ workflow: "issue-tokens.yml", ref: "main", inputs: { request: String(n) } }]);
 
     // A redelivered merge event dispatches nothing more.
@@ -61,7 +63,8 @@ describe("a renewed certificate of a live request", () => {
     expect(s.record(n).stage).toBe("tokens");
     await tokenRun(s, n, key, 901, ["gw-1"]);
     await mergePr(s, 51, { [`certificates/${n}/gw-1.pem`]: ca.leaves.get("gw-1-renewed")! }, "51".padEnd(40, "b"));
-    expect(s.record(n).stage).toBe("tokens");
+    expect(s.record(n).stage).toBe("live");
+    expect(s.labels(n)).toContain("needs: tokens");
     expect(s.gh.dispatches).toEqual([]);
   });
 });

@@ -73,7 +73,7 @@ describe("npm run demo", () => {
       /61 days later the daily sweep reminds jane \(1 reminder\): stage live; labels access: live, needs: renewal/,
     );
     expect(demo.stdout).toMatch(
-      /renewed certificate \(PR #51\): stage tokens.*dispatched the token workflow \(1 dispatch\)/,
+      /renewed certificate \(PR #51\): stage live;.*needs: tokens; the app dispatched the token workflow \(1 dispatch\)/,
     );
     expect(demo.stdout).toMatch(/token workflow \(run 4243\): 1 token\(s\) issued, exit 0/);
     expect(demo.stdout).toMatch(/jane revokes gw-2's token herself: 1 token revoked; stage live/);

@@ -19,7 +19,8 @@ export function outstandingNeeds(record: AccessRecord, checklistItems: readonly 
     case "tokens":
       return ["tokens", ...reviewNeed(record)];
     case "live":
-      return reviewNeed(record);
+      // A live request whose renewed or reissued devices wait for their tokens.
+      return [...(devicesNeedingTokens(record).length ? (["tokens"] as NeedsName[]) : []), ...reviewNeed(record)];
     default:
       return [];
   }

@@ -12,7 +12,7 @@ import type {
   VoidedTick,
 } from "../../record/schema.js";
 import { STAGES } from "../../record/schema.js";
-import { currentCertificates, signedAt, tokensComplete } from "../../record/tokens.js";
+import { currentCertificates, newestTokenPerDevice, signedAt, tokensComplete } from "../../record/tokens.js";
 import { deviceKey } from "../../request/device-id.js";
 import { authorize, type Action } from "../commands/authorize.js";
 import { unrevokedTokens } from "../commands/rules.js";
@@ -361,7 +361,21 @@ function naturalStage(state: FoldState, formRequest: RequestContent | null): Sta
     issuance: state.issuance,
     reissueRequested: state.reissue,
   });
-  return complete ? "live" : "tokens";
+  if (complete) return "live";
+  // Once live, a request stays live while any device holds a live token (../shared/SPEC.md H):
+  // a renewal or a reissue waits for its token with `needs: tokens`, the others keep working.
+  const wasLive = state.transitions.some((t) => t.to === "live");
+  return wasLive && holdsLiveToken(state) ? "live" : "tokens";
+}
+
+/**
+ * Some device's newest token is not revoked (one live token per device). A stand-in (a pruned
+ * older token, no id) counts as live: it cannot have been revoked by id since the record that
+ * pruned it, and pruning must not change what the replay decides (src/app/state/bounds.ts).
+ */
+function holdsLiveToken(state: FoldState): boolean {
+  const revoked = new Set(state.revocations.map((r) => r.jti));
+  return [...newestTokenPerDevice(state.issuance).values()].some((t) => !t.jti || !revoked.has(t.jti));
 }
 
 function settle(state: FoldState, formRequest: RequestContent | null, cause: Omit<Transition, "from" | "to">): void {
