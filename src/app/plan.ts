@@ -25,6 +25,7 @@ import { allocateStatusIndexes, statusListToPublish } from "./issuance/status-li
 import { reviewOf } from "../record/review.js";
 import { reviewReminder } from "./render/review.js";
 import { planRenewal, withRenewal, type DueIndexChange } from "./renewal/plan.js";
+import { renewalStates } from "./renewal/due.js";
 
 /**
  * Step 2 of a sync: everything decided, from one observation, without I/O — the record to
@@ -253,7 +254,8 @@ function planViews(
   // a reviewer's /unhold of the rebuild's hold does.
   const move =
     closeOrReopen(o.prior?.stage ?? null, assembled.stage, o.issue.state) ??
-    resumeAfterRebuild(o.prior, assembled, o.issue.state);
+    resumeAfterRebuild(o.prior, assembled, o.issue.state) ??
+    closeWhenSettled(o.prior, assembled, o.issue.state);
   const reclosed = move?.state === "closed" && (o.prior?.stage === "rejected" || o.prior?.stage === "ended");
   const record = reclosed
     ? { ...assembled, reclosed: [...assembled.reclosed, { at: o.issue.updated_at }].slice(-20) }
@@ -343,6 +345,22 @@ export function resumeAfterRebuild(
   if (!heldByRebuild || record.hold || issueState !== "closed") return null;
   if (record.stage === "live" || record.stage === "rejected" || record.stage === "ended") return null;
   return { state: "open", stateReason: "reopened" };
+}
+
+/**
+ * A live request that owed something (a renewal due, a device waiting for its token) and now owes
+ * nothing is closed again as completed: the expiry watch reopened it, and a live request stays
+ * live through its renewal, so no stage change closes it (issue 19). Only on that change, so a
+ * live issue a person reopens to talk stays open.
+ */
+export function closeWhenSettled(
+  prior: AccessRecord | null,
+  record: AccessRecord,
+  issueState: string,
+): Pick<IssueChange, "state" | "stateReason"> | null {
+  if (issueState !== "open" || record.stage !== "live" || prior?.stage !== "live") return null;
+  const owes = (r: AccessRecord) => renewalStates(r).length > 0 || devicesNeedingTokens(r).length > 0;
+  return owes(prior) && !owes(record) ? { state: "closed", stateReason: "completed" } : null;
 }
 
 /**

@@ -7,7 +7,7 @@ import { AT, makeIntermediate, makeLeaf, makeRoot, pemFile } from "../helpers/pk
 import { workflowRunEvent, type RunSpec } from "./helpers/payloads.js";
 import { testRecordKey } from "./helpers/record-key.js";
 import { CONFIG, type Scenario } from "./helpers/scenario.js";
-import type { TestCa } from "./helpers/test-ca.js";
+import { mergePr, type TestCa } from "./helpers/test-ca.js";
 import { makeTokenKey, requestInTokens, tokenRun } from "./helpers/token-run.js";
 
 /**
@@ -31,6 +31,7 @@ beforeAll(async () => {
   const leaves = new Map<string, Uint8Array>([
     ["gw-1", pemFile(await makeLeaf(intermediate, { cn: "gw-1" }), intermediate)],
     ["gw-2", pemFile(await makeLeaf(intermediate, { cn: "gw-2", notAfter: new Date(at(100)) }), intermediate)],
+    ["gw-2-renewed", pemFile(await makeLeaf(intermediate, { cn: "gw-2", notAfter: new Date(at(800)) }), intermediate)],
   ]);
   const anchor = trustAnchorFromPem(root.pem, "Test CA");
   const pem = root.pem
@@ -117,6 +118,22 @@ describe("the expiry watch", () => {
     await s.probot.receive(sweepEvent(s));
     expect(reminders(s, n)).toHaveLength(2);
     expect(s.record(n).reminders?.map((r) => r.threshold)).toEqual([30, 14]);
+  });
+
+  it("closes the issue again once the renewal is done: the request stayed live throughout", async () => {
+    const [s, n] = await live();
+    s.gh.setClock(at(71));
+    await s.probot.receive(sweepEvent(s));
+    expect(s.gh.issues.get(n)!.state).toBe("open");
+    // gw-2's renewed certificate merged: still live, gw-2 owed a token (dispatched), issue open.
+    await mergePr(s, 51, { [`certificates/${n}/gw-2.pem`]: ca.leaves.get("gw-2-renewed")! }, "51".padEnd(40, "b"));
+    expect(s.record(n).stage).toBe("live");
+    expect(s.labels(n)).toEqual(expect.arrayContaining(["access: live", "needs: tokens"]));
+    expect(s.gh.issues.get(n)!.state).toBe("open");
+    // Its token issued: nothing owed any more, the issue closed as completed.
+    await tokenRun(s, n, key, 902, ["gw-2"]);
+    expect(s.labels(n)).toEqual(["access: live"]);
+    expect(s.gh.issues.get(n)).toMatchObject({ state: "closed", state_reason: "completed" });
   });
 
   it("two instances sweeping at once, both finding the request due in the index: the ledger lets one remind", async () => {
