@@ -35,6 +35,12 @@ function statusOf(error: unknown): number | undefined {
   return (error as { status?: number }).status;
 }
 
+/** 409: `sha` is not the current blob; 422 about `sha`: the file exists but none was given. */
+function isShaConflict(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === 409 || (status === 422 && /\bsha\b/i.test(messageOf(error)));
+}
+
 function messageOf(error: unknown): string {
   const data = (error as { response?: { data?: unknown } }).response?.data;
   const message = (data as { message?: unknown } | undefined)?.message;
@@ -137,29 +143,17 @@ export class LedgerIO implements LedgerPort {
    */
   async publishStatusList(issue: number, jwt: string): Promise<void> {
     const path = statusListPath(issue);
-    const repo = { owner: this.at.owner, repo: this.at.repo };
-    for (let attempt = 1; ; attempt++) {
-      let sha: string | undefined;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      let sha: string | null = null;
       try {
         sha = await this.blobSha(path, this.at.branch);
       } catch (error) {
         if (statusOf(error) !== 404) throw error;
       }
-      try {
-        await this.octokit.rest.repos.createOrUpdateFileContents({
-          ...repo,
-          path,
-          branch: this.at.branch,
-          message: `onerecord-access: token status list of request #${issue}`,
-          content: Buffer.from(jwt, "utf8").toString("base64"),
-          ...(sha ? { sha } : {}),
-        });
-        return;
-      } catch (error) {
-        const status = statusOf(error);
-        if (attempt >= 2 || (status !== 409 && !(status === 422 && /\bsha\b/i.test(messageOf(error))))) throw error;
-      }
+      const message = `onerecord-access: token status list of request #${issue}`;
+      if ((await this.writeFile(path, jwt, sha, message)).ok) return;
     }
+    throw new OneRecordError("io-error", `${path} changed twice while the app published it`);
   }
 
   /**
@@ -170,24 +164,11 @@ export class LedgerIO implements LedgerPort {
    */
   async write(issue: number, text: string, previous: string | null, message: string): Promise<LedgerWrite> {
     const path = ledgerFilePath(issue);
-    const bytes = Buffer.from(text, "utf8");
-    if (bytes.length > MAX_LEDGER_FILE_BYTES)
-      throw new OneRecordError("record-too-large", `a ledger file is at most ${MAX_LEDGER_FILE_BYTES} bytes`);
     try {
-      const { data } = await this.octokit.rest.repos.createOrUpdateFileContents({
-        owner: this.at.owner,
-        repo: this.at.repo,
-        path,
-        branch: this.at.branch,
-        message,
-        content: bytes.toString("base64"),
-        ...(previous === null ? {} : { sha: previous }),
-      });
-      return { ok: true, sha: data.content?.sha ?? gitBlobSha(bytes), commit: data.commit.sha! };
+      return await this.putFile(path, text, previous, message);
     } catch (error) {
       const status = statusOf(error);
-      // 409: `sha` is not the current blob; 422 about `sha`: the file exists but none was given.
-      if (status === 409 || (status === 422 && /\bsha\b/i.test(messageOf(error)))) return CONFLICT;
+      if (isShaConflict(error)) return CONFLICT;
       if (status !== 404 && status !== 422) throw error;
       // A missing branch answers 404 ("Branch … not found"). Asked, not inferred from a message.
       if (await this.branchExists()) {
@@ -213,25 +194,33 @@ export class LedgerIO implements LedgerPort {
 
   /** Compare-and-swap write of such a file (the branch must exist: records are written first). */
   async writeFile(path: string, text: string, previous: string | null, message: string): Promise<LedgerWrite> {
+    try {
+      return await this.putFile(path, text, previous, message);
+    } catch (error) {
+      if (isShaConflict(error)) return CONFLICT;
+      throw error;
+    }
+  }
+
+  /**
+   * One contents-API write, the compare-and-swap every ledger file goes through: `sha` names the
+   * blob it replaces (`previous` null: the file must not exist). Bounded by MAX_LEDGER_FILE_BYTES;
+   * GitHub's refusal is thrown as it came (`isShaConflict` tells a lost race).
+   */
+  private async putFile(path: string, text: string, previous: string | null, message: string): Promise<LedgerWrite> {
     const bytes = Buffer.from(text, "utf8");
     if (bytes.length > MAX_LEDGER_FILE_BYTES)
       throw new OneRecordError("record-too-large", `a ledger file is at most ${MAX_LEDGER_FILE_BYTES} bytes`);
-    try {
-      const { data } = await this.octokit.rest.repos.createOrUpdateFileContents({
-        owner: this.at.owner,
-        repo: this.at.repo,
-        path,
-        branch: this.at.branch,
-        message,
-        content: bytes.toString("base64"),
-        ...(previous === null ? {} : { sha: previous }),
-      });
-      return { ok: true, sha: data.content?.sha ?? gitBlobSha(bytes), commit: data.commit.sha! };
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === 409 || (status === 422 && /\bsha\b/i.test(messageOf(error)))) return CONFLICT;
-      throw error;
-    }
+    const { data } = await this.octokit.rest.repos.createOrUpdateFileContents({
+      owner: this.at.owner,
+      repo: this.at.repo,
+      path,
+      branch: this.at.branch,
+      message,
+      content: bytes.toString("base64"),
+      ...(previous === null ? {} : { sha: previous }),
+    });
+    return { ok: true, sha: data.content?.sha ?? gitBlobSha(bytes), commit: data.commit.sha! };
   }
 
   private async branchExists(): Promise<boolean> {
