@@ -136,3 +136,27 @@ export async function importRecordKey(
     return { ok: false, why: "unreadable" };
   }
 }
+
+/** The protected header members every signed object of the app carries, and no others (RFC 7515 §4.1). */
+const SIGNED_HEADER_MEMBERS: readonly string[] = ["alg", "kid", "typ"];
+
+/**
+ * The protected header of a JWS the app signed with its record key (a record, a token status
+ * list): exactly `alg`, `kid`, `typ`, this `typ`, a record algorithm and a kid. Each caller maps
+ * the problem to its own stable code. Pure.
+ */
+export function judgeSignedHeader(
+  header: Record<string, unknown>,
+  typ: string,
+):
+  | { ok: true; alg: RecordAlgorithm; kid: string }
+  | { ok: false; problem: "members" | "wrong-type" | "bad-algorithm" | "no-kid"; reason: string } {
+  if (Object.keys(header).some((m) => !SIGNED_HEADER_MEMBERS.includes(m)))
+    return { ok: false, problem: "members", reason: "the protected header has members other than alg, kid and typ" };
+  if (header.typ !== typ) return { ok: false, problem: "wrong-type", reason: `the JWS typ is not ${typ}` };
+  if (!isRecordAlgorithm(header.alg))
+    return { ok: false, problem: "bad-algorithm", reason: `the JWS alg is not one of ${RECORD_ALGORITHMS.join(", ")}` };
+  if (typeof header.kid !== "string" || header.kid.length === 0)
+    return { ok: false, problem: "no-kid", reason: "the protected header has no kid" };
+  return { ok: true, alg: header.alg, kid: header.kid };
+}

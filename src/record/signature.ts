@@ -4,6 +4,7 @@ import { MAX_RECORD_JSON_BYTES, parseLedgerFile, type LedgerFile } from "./ledge
 import {
   findRecordKey,
   importRecordKey,
+  judgeSignedHeader,
   isRecordAlgorithm,
   parseRecordJwks,
   RECORD_ALGORITHMS,
@@ -18,9 +19,6 @@ import { recordSchema, type AccessRecord } from "./schema.js";
  * can never pass for a record, even under the same key.
  */
 export const RECORD_JWS_TYPE = "onerecord-record+json";
-
-/** The protected header members of a record version, and no others (RFC 7515 §4.1). */
-const HEADER_MEMBERS = ["alg", "kid", "typ"] as const;
 
 /** What signs a record: `RecordSigningKey` from ./record-signing-key.ts. */
 export interface RecordSigner {
@@ -153,15 +151,15 @@ function judgeHeader(file: LedgerFile, typ: string): { ok: true; alg: RecordAlgo
   } catch {
     return fail("not-jws", "the JWS protected header is not base64url JSON");
   }
-  const members = Object.keys(header);
-  if (members.some((m) => !(HEADER_MEMBERS as readonly string[]).includes(m)))
-    return fail("bad-header", "the protected header has members other than alg, kid and typ");
-  if (header.typ !== typ) return fail("wrong-type", `the JWS typ is not ${typ}`);
-  if (!isRecordAlgorithm(header.alg))
-    return fail("bad-algorithm", `the JWS alg is not one of ${RECORD_ALGORITHMS.join(", ")}`);
-  if (typeof header.kid !== "string" || header.kid.length === 0)
-    return fail("bad-header", "the protected header has no kid");
-  return { ok: true, alg: header.alg, kid: header.kid };
+  const judged = judgeSignedHeader(header, typ);
+  if (judged.ok) return judged;
+  const code = {
+    members: "bad-header",
+    "no-kid": "bad-header",
+    "wrong-type": "wrong-type",
+    "bad-algorithm": "bad-algorithm",
+  } as const;
+  return fail(code[judged.problem], judged.reason);
 }
 
 async function verifySignature(

@@ -2,9 +2,8 @@ import { compactVerify, decodeProtectedHeader, errors } from "jose";
 import {
   findRecordKey,
   importRecordKey,
-  isRecordAlgorithm,
+  judgeSignedHeader,
   parseRecordJwks,
-  RECORD_ALGORITHMS,
   type RecordAlgorithm,
   type RecordPublicJwk,
 } from "../record/record-keys.js";
@@ -55,8 +54,6 @@ export interface VerifyStatusListOptions {
 /** base64url of the largest list (MAX_STATUS_LIST_BYTES, incompressible) plus room for the rest. */
 export const MAX_STATUS_LIST_JWT_LENGTH = 2 * MAX_STATUS_LIST_BYTES;
 
-const HEADER_MEMBERS = ["alg", "kid", "typ"];
-
 /**
  * Verifies a Status List Token (draft §8.3 step 3–4, RFC 7519 §7.2): its bytes, header, key,
  * signature, claims, subject and time, in that order, each failure with a stable code. Never
@@ -97,15 +94,8 @@ function judgeHeader(jwt: string): { ok: true; alg: RecordAlgorithm; kid: string
   } catch {
     return fail("status-list-malformed", "the JWS protected header is not base64url JSON");
   }
-  if (Object.keys(header).some((m) => !HEADER_MEMBERS.includes(m)))
-    return fail("status-list-signature", "the protected header has members other than alg, kid and typ");
-  if (header.typ !== STATUS_LIST_JWT_TYPE)
-    return fail("status-list-signature", `the JWS typ is not ${STATUS_LIST_JWT_TYPE}`);
-  if (!isRecordAlgorithm(header.alg))
-    return fail("status-list-signature", `the JWS alg is not one of ${RECORD_ALGORITHMS.join(", ")}`);
-  if (typeof header.kid !== "string" || header.kid.length === 0)
-    return fail("status-list-signature", "the protected header has no kid");
-  return { ok: true, alg: header.alg, kid: header.kid };
+  const judged = judgeSignedHeader(header, STATUS_LIST_JWT_TYPE);
+  return judged.ok ? judged : fail("status-list-signature", judged.reason);
 }
 
 async function verifySignature(
