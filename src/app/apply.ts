@@ -69,7 +69,17 @@ async function dispatchTokenRun(deps: SyncDeps, issue: number, dispatch: NonNull
 }
 
 export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promise<Applied> {
-  const { io } = deps;
+  if (!(await applyLedger(deps, issue, plan)))
+    return { raced: true, wroteComment: false, wroteIssue: false, replies: 0, issue: null };
+  return applyViews(deps, issue, plan);
+}
+
+/**
+ * The plan's ledger part: the due-date index when it moves earlier, the token status list, the
+ * signed record (compare-and-swap), the index when it moves later. False: another writer won the
+ * record's compare-and-swap, and nothing of the views may be written.
+ */
+export async function applyLedger(deps: SyncDeps, issue: IssueData, plan: Plan): Promise<boolean> {
   for (const entry of plan.log) deps.log.warn(entry.fields, entry.message);
   // The due-date index, when the request's entry moves earlier: before its record (src/app/renewal/plan.ts).
   if (plan.dueIndex?.order === "before") await writeDueIndex(deps, issue.number, plan.dueIndex.next);
@@ -82,11 +92,17 @@ export async function apply(deps: SyncDeps, issue: IssueData, plan: Plan): Promi
     const written = await deps.ledger.write(issue.number, text, plan.ledger.previous, plan.ledger.message);
     if (!written.ok) {
       deps.heads.forget({ at: deps.ledger.at, issue: issue.number });
-      return { raced: true, wroteComment: false, wroteIssue: false, replies: 0, issue: null };
+      return false;
     }
     deps.heads.remember({ at: deps.ledger.at, issue: issue.number }, written.commit, { text, sha: written.sha });
   }
   if (plan.dueIndex?.order === "after") await writeDueIndex(deps, issue.number, plan.dueIndex.next);
+  return true;
+}
+
+/** The plan's views, once its record is kept: the status comment, the issue, the dispatch, the replies. */
+export async function applyViews(deps: SyncDeps, issue: IssueData, plan: Plan): Promise<Applied> {
+  const { io } = deps;
   if (plan.status.kind === "create") await io.createComment(issue.number, plan.status.body);
   else if (plan.status.kind === "update") await io.updateComment(plan.status.id, plan.status.body);
   for (const id of plan.deletions) await io.deleteComment(id);

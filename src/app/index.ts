@@ -24,6 +24,7 @@ export default function onerecordAccessApp(app: Probot): void {
     queue: new KeyedQueue(),
     conditional: new ConditionalCache(),
     botLogin: botLoginOf(app),
+    botId: botIdOf(),
     recordKey: recordKeyOf(),
     heads: new KnownHeads(),
   };
@@ -69,6 +70,19 @@ function botLoginOf(app: Probot): () => Promise<string> {
       throw error;
     });
     return pending;
+  };
+}
+
+function botIdOf(): AppState["botId"] {
+  const ids = new Map<string, Promise<number>>();
+  return (octokit, login) => {
+    let id = ids.get(login);
+    if (!id) {
+      id = octokit.rest.users.getByUsername({ username: login }).then(({ data }) => data.id);
+      id.catch(() => ids.delete(login));
+      ids.set(login, id);
+    }
+    return id;
   };
 }
 

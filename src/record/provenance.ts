@@ -37,3 +37,40 @@ export function madeBy(commit: CommitProvenance, login: string): boolean {
   const bot = login.toLowerCase();
   return commit.verified && commit.author?.toLowerCase() === bot && commit.committer?.toLowerCase() === bot;
 }
+
+/**
+ * A commit as GitHub's GraphQL API gives it (`Commit { oid author { email } committer { email }
+ * signature { isValid state } }`): it links no account to a bot (`GitActor.user` is a `User`,
+ * never a `Bot`), so the accounts are found the way the REST listing finds them, from the e-mail
+ * addresses: the bot's no-reply address (`<id>+<login>@users.noreply.github.com`, or the older
+ * `<login>@users.noreply.github.com`) is the bot's and nobody else's. Only the bot is recognised
+ * (any other address gives null): `madeBy` asks nothing else. The id is checked because GitHub
+ * ties a no-reply address to an account by its id: `<someone's id>+<bot login>@…` is that
+ * someone's address, and a verified signature over it would be theirs.
+ */
+export interface GraphQLCommit {
+  oid: string;
+  author: { email?: string | null } | null;
+  committer: { email?: string | null } | null;
+  signature: { isValid: boolean; state: string } | null;
+}
+
+export interface BotAccount {
+  login: string;
+  id: number;
+}
+
+export function provenanceFromGraphQL(commit: GraphQLCommit, bot: BotAccount): CommitProvenance {
+  const owner = (email: string | null | undefined): string | null => {
+    const address = email?.toLowerCase();
+    const login = bot.login.toLowerCase();
+    const ours = [`${bot.id}+${login}@users.noreply.github.com`, `${login}@users.noreply.github.com`];
+    return address && ours.includes(address) ? bot.login : null;
+  };
+  return {
+    sha: commit.oid,
+    author: owner(commit.author?.email),
+    committer: owner(commit.committer?.email),
+    verified: !!commit.signature?.isValid && commit.signature.state === "VALID",
+  };
+}

@@ -12,6 +12,11 @@ export interface AppState {
   conditional: ConditionalCache;
   /** The app's bot login (`<slug>[bot]`): authorship of the status comment is checked against it. */
   botLogin: () => Promise<string>;
+  /**
+   * The bot's account id, which its commits' e-mail address carries (src/record/provenance.ts),
+   * asked once per process with the octokit given (`GET /users/{login}`; an id never changes).
+   */
+  botId: (octokit: Context["octokit"], login: string) => Promise<number>;
   /** The record signing key from `RECORD_SIGNING_KEY`, loaded once per process. */
   recordKey: () => Promise<RecordKeyState>;
   /** Ledger heads this process knows the app made. */

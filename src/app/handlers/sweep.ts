@@ -5,6 +5,7 @@ import type { AccessConfig } from "../../config/schema.js";
 import { loadConfig } from "../github/config.js";
 import type { GitHubIO } from "../github/rest.js";
 import { readDueIndex, writeDueEntries, type IndexDeps } from "../renewal/index-io.js";
+import { sweepBatch } from "../sweep-batch.js";
 import { handleRequestEvent, ledgerFor } from "./request-event.js";
 import { ioFor, type AppState } from "./shared.js";
 
@@ -61,8 +62,9 @@ export async function sweepAfterRun(context: Context<"workflow_run.completed">, 
   }
   const at = new Date(run.updated_at).toISOString();
   const io = ioFor(context, payload);
+  const ledger = ledgerFor(context, io.repo, config);
   const index: IndexDeps = {
-    ledger: ledgerFor(context, io.repo, config),
+    ledger,
     jwks: config.records.jwks,
     repository: payload.repository.full_name,
     log: context.log,
@@ -70,9 +72,27 @@ export async function sweepAfterRun(context: Context<"workflow_run.completed">, 
   const read = await readDueIndex(index, at);
   const due = dueEntries(read.index, at);
   context.log.info({ run: run.id, at, entries: read.index.entries.length, due: due.length }, "expiry sweep");
-  const changes = new Map<number, string | null>();
+  if (due.length === 0) return;
+  const botLogin = await state.botLogin();
+  const batch = await sweepBatch(
+    {
+      octokit: context.octokit,
+      io,
+      ledger,
+      bot: { login: botLogin, id: await state.botId(context.octokit, botLogin) },
+      config,
+      botLogin,
+      defaultBranch: payload.repository.default_branch,
+      recordKey,
+      heads: state.heads,
+      log: context.log,
+    },
+    due,
+    at,
+  );
+  const changes = batch.changes;
   let failed = 0;
-  for (const entry of due) {
+  for (const entry of batch.leftover) {
     try {
       const next = await sweepRequest(context, state, io, entry, at, config);
       if (next !== undefined) changes.set(entry.issue, next);

@@ -88,6 +88,8 @@ export function gitRoute(
       return git ? createCommit(host, git, body!, author) : notFound;
     case "git/create-ref":
       return git ? createRef(git, body!) : notFound;
+    case "git/update-ref":
+      return git ? updateRef(git, p.slice(6).join("/"), body!) : notFound;
     case "git/get-ref": {
       // `{ref}` is `heads/<branch>`, its slashes sent as they are or percent-encoded.
       const ref = p.slice(6).join("/");
@@ -217,6 +219,34 @@ function createRef(git: FakeGit, body: Record<string, unknown>): Answer {
   if (!git.commits.has(sha)) return [422, { message: "Object does not exist" }];
   git.branches.set(name, sha);
   return [201, { ref, node_id: `REF_${name}`, url: `${API}/git/${ref}`, object: { type: "commit", sha, url: "" } }];
+}
+
+/**
+ * `PATCH git/refs/{ref}`: a branch moved to a commit; without `force`, only when the commit
+ * descends from the branch head (GitHub: 422 "Update is not a fast forward").
+ */
+function updateRef(git: FakeGit, ref: string, body: Record<string, unknown>): Answer {
+  const name = ref.replace(/^heads\//, "");
+  const head = git.branches.get(name);
+  if (!ref.startsWith("heads/") || !head) return [422, { message: "Reference does not exist" }];
+  const sha = String(body.sha);
+  if (!git.commits.has(sha)) return [422, { message: "Object does not exist" }];
+  if (body.force !== true && !descends(git, sha, head)) return [422, { message: "Update is not a fast forward" }];
+  git.branches.set(name, sha);
+  return [200, { ref: `refs/${ref}`, node_id: `REF_${name}`, url: "", object: { type: "commit", sha, url: "" } }];
+}
+
+function descends(git: FakeGit, sha: string, ancestor: string): boolean {
+  const seen = new Set<string>();
+  const stack = [sha];
+  while (stack.length) {
+    const at = stack.pop()!;
+    if (at === ancestor) return true;
+    if (seen.has(at)) continue;
+    seen.add(at);
+    stack.push(...(git.commits.get(at)?.parents ?? []));
+  }
+  return false;
 }
 
 function refJson(host: GitHost, ref: string, sha: string): Record<string, unknown> {

@@ -6,6 +6,7 @@ import { FakeGit, gitBlobSha, type GitCommit } from "./fake-git.js";
 import { contentAnswer, gitRoute, personOf } from "./fake-git-routes.js";
 import { FakeBranchHistory } from "./fake-branch.js";
 import { answerGraphQL } from "./fake-graphql.js";
+import { graphQLData } from "./fake-graphql-nodes.js";
 import { checkRequest } from "./openapi.js";
 import { withRecordKeys } from "./record-key.js";
 
@@ -484,7 +485,11 @@ export class FakeGitHub {
     const body =
       typeof rawBody === "string" && rawBody !== "" ? safeJson(rawBody) : rawBody === "" ? undefined : rawBody;
     const logged: LoggedRequest = { method, path: url.pathname, query: url.search, body };
-    if (method === "POST" && url.pathname === "/graphql") return this.graphql(logged);
+    if (method === "POST" && url.pathname === "/graphql")
+      return this.graphql(
+        logged,
+        this.tokenUsers.get(String(headers.authorization ?? "").replace(/^(token|bearer) /i, "")) ?? BOT,
+      );
     const check = this.validate
       ? checkRequest({ method, path: url.pathname, query: url.searchParams, body })
       : { ok: true as const, match: { operationId: operationOf(method, url.pathname), template: "" } };
@@ -528,17 +533,11 @@ export class FakeGitHub {
   }
 
   /** GraphQL is not in the REST description: the query is checked against GitHub's GraphQL schema. */
-  private async graphql(logged: LoggedRequest): Promise<[number, unknown, Record<string, string>?]> {
+  private async graphql(logged: LoggedRequest, author: FakeUser): Promise<[number, unknown, Record<string, string>?]> {
     logged.operationId = "graphql";
     this.requests.push(logged);
     if (this.beforeRequest) await this.beforeRequest(logged);
-    const answer = await answerGraphQL(logged.body, {
-      lastEditedAt: (owner, repo, number) => {
-        if (!this.gitOf(owner, repo)) return undefined;
-        const issue = this.issues.get(number);
-        return issue ? (issue.last_edited_at ?? null) : undefined;
-      },
-    });
+    const answer = await answerGraphQL(logged.body, graphQLData(this, author));
     if (this.validate) for (const v of answer.violations) this.violations.push(`POST /graphql: ${v}`);
     logged.status = answer.status;
     return [answer.status, answer.body];
@@ -591,6 +590,12 @@ export class FakeGitHub {
         const content = this.files.get(`${ref}:${path}`);
         if (content) return contentAnswer(path, content, gitBlobSha(content), accept);
         return gitRoute(this, op, url, body, accept, author)!;
+      }
+      case "users/get-by-username": {
+        // Any login is an account here; a bot's (`<slug>[bot]`) is a Bot, with the id its commits carry.
+        const login = p[2]!;
+        const known = login === BOT.login ? BOT : undefined;
+        return [200, this.userJson(known ?? { login, type: login.endsWith("[bot]") ? "Bot" : "User" })];
       }
       case "issues/get": {
         const issue = this.issues.get(Number(p[5]));
@@ -906,6 +911,8 @@ function operationOf(method: string, path: string): string {
     ["POST", /^\/repos\/[^/]+\/[^/]+\/git\/commits$/, "git/create-commit"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/git\/refs$/, "git/create-ref"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/git\/ref\/.+$/, "git/get-ref"],
+    ["PATCH", /^\/repos\/[^/]+\/[^/]+\/git\/refs\/.+$/, "git/update-ref"],
+    ["GET", /^\/users\/[^/]+$/, "users/get-by-username"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/rules\/branches\/.+$/, "repos/get-branch-rules"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/, "actions/create-workflow-dispatch"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/timeline$/, "issues/list-events-for-timeline"],

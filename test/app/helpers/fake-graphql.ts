@@ -4,13 +4,19 @@ import type { GraphQLSchema } from "graphql";
  * `POST /graphql` for the fake GitHub: the query is validated and executed against GitHub's own
  * published GraphQL schema (@octokit/graphql-schema), so a field, argument or variable GitHub
  * does not have fails as it would there. Only what the app asks is resolved (anything else
- * resolves to null): `repository(owner, name).issue(number).lastEditedAt`.
+ * resolves to null): `repository(owner, name)` with its issues and ledger refs, and the comment
+ * mutations; the host (fake-github.ts, fake-graphql-nodes.ts) builds the objects.
  */
 
 export interface GraphQLData {
-  /** The issue's body last-edit time, or null when never edited; undefined: no such issue. */
-  lastEditedAt(owner: string, repo: string, issue: number): string | null | undefined;
+  /** `Repository` as an object of resolvers (graphql-js calls functions with their arguments); undefined: none. */
+  repository(owner: string, name: string): Record<string, unknown> | undefined;
+  /** The root mutation fields the fake serves (`addComment`, …), each given its arguments. */
+  mutations: Record<string, (args: { input: Record<string, unknown> }) => unknown>;
 }
+
+/** What GitHub sets as an error's `type` when a resolver cannot find what was named. */
+const NOT_FOUND = /^Could not resolve to /;
 
 let schema: Promise<GraphQLSchema> | undefined;
 
@@ -53,18 +59,21 @@ export async function answerGraphQL(
     document,
     variableValues: (request.variables ?? {}) as Record<string, unknown>,
     rootValue: {
-      repository: ({ owner, name }: { owner: string; name: string }) => ({
-        issue: ({ number }: { number: number }) => {
-          const lastEditedAt = data.lastEditedAt(owner, name, number);
-          if (lastEditedAt === undefined)
-            throw new Error(`Could not resolve to an Issue with the number of ${number}.`);
-          return { number, lastEditedAt };
-        },
-      }),
+      repository: ({ owner, name }: { owner: string; name: string }) => {
+        const repository = data.repository(owner, name);
+        if (!repository) throw new Error(`Could not resolve to a Repository with the name '${owner}/${name}'.`);
+        return repository;
+      },
+      ...data.mutations,
     },
   });
+  const errors = result.errors?.map((e) => ({
+    ...(JSON.parse(JSON.stringify(e)) as object),
+    ...(NOT_FOUND.test(e.message) ? { type: "NOT_FOUND" } : {}),
+  }));
   // GitHub answers with 200 and `errors` beside `data`; octokit.graphql throws on errors. No
   // `data` at all: the variables did not fit the query (a request GitHub refuses).
   const refused = result.data === undefined ? (result.errors ?? []).map((e) => e.message) : [];
-  return { status: 200, body: JSON.parse(JSON.stringify(result)) as unknown, violations: refused };
+  const answer = { ...(result.data === undefined ? {} : { data: result.data }), ...(errors ? { errors } : {}) };
+  return { status: 200, body: JSON.parse(JSON.stringify(answer)) as unknown, violations: refused };
 }
