@@ -174,7 +174,9 @@ function planDispatch(o: Observation, record: AccessRecord): { dispatched: Acces
   const dispatches = o.prior?.dispatches ?? [];
   const kept = dispatches.length ? { ...record, dispatches } : record;
   const pr = o.pull?.state === "merged" && o.merged ? o.pull.number : null;
-  const renewal = pr !== null && o.prior?.stage === "live" && devicesNeedingTokens(record).length > 0;
+  // Live, or was and lost its last live token (every token revoked): a renewal either way.
+  const wasLive = o.prior?.transitions.some((t) => t.to === "live") && !["ended", "rejected"].includes(o.prior.stage);
+  const renewal = pr !== null && !!wasLive && devicesNeedingTokens(record).length > 0;
   if (!renewal || !o.config.tokens.autoDispatch || dispatches.some((d) => d.pr === pr))
     return { dispatched: kept, dispatch: null };
   return {

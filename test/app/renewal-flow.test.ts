@@ -25,6 +25,21 @@ afterEach(() => {
 });
 
 describe("a renewed certificate of a live request", () => {
+  it("after every token was revoked, brings the request back: the workflow dispatched, live again once issued", async () => {
+    let n: number;
+    [s, n] = await requestInTokens(ca, key, ["gw-1"]);
+    await tokenRun(s, n, key, 901, ["gw-1"]);
+    await s.say(n, "jane", "/revoke-tokens all the key leaked");
+    expect(s.record(n).stage).toBe("certificates");
+
+    await mergePr(s, 52, { [`certificates/${n}/gw-1.pem`]: ca.leaves.get("gw-1-renewed")! }, "52".padEnd(40, "c"));
+    expect(s.record(n)).toMatchObject({ stage: "tokens", dispatches: [{ pr: 52 }] });
+    expect(s.gh.dispatches).toHaveLength(1);
+    await tokenRun(s, n, key, 902, ["gw-1"]);
+    expect(s.record(n).stage).toBe("live");
+    expect(s.labels(n)).toEqual(["access: live"]);
+  });
+
   it("is re-validated on merge, the token workflow dispatched once, and the new token supersedes the old", async () => {
     let n: number;
     [s, n] = await requestInTokens(ca, key, ["gw-1", "gw-2"]);

@@ -70,6 +70,11 @@ describe("/revoke-tokens", () => {
         .revocations?.map((r) => r.device)
         .sort(),
     ).toEqual(["gw-1", "gw-2"]);
+    // No device holds a live token any more: the request is not live, it waits for renewed
+    // certificates (a revoked device's next token needs a new key), and the issue says so.
+    expect(s.record(n).stage).toBe("certificates");
+    expect(s.labels(n)).toEqual(["access: certificates", "needs: certificates"]);
+    expect(s.gh.issues.get(n)!.state).toBe("open");
   });
 
   it.each([

@@ -361,10 +361,12 @@ function naturalStage(state: FoldState, formRequest: RequestContent | null): Sta
     issuance: state.issuance,
     reissueRequested: state.reissue,
   });
-  if (complete) return "live";
   // Once live, a request stays live while any device holds a live token (../shared/SPEC.md H):
   // a renewal or a reissue waits for its token with `needs: tokens`, the others keep working.
+  // When none does — every token revoked, none owed — it waits for renewed certificates: a
+  // revoked device's next token needs a new key (README, `/revoke-tokens`).
   const wasLive = state.transitions.some((t) => t.to === "live");
+  if (complete) return !wasLive || holdsLiveToken(state) ? "live" : "certificates";
   return wasLive && holdsLiveToken(state) ? "live" : "tokens";
 }
 
