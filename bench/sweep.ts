@@ -42,6 +42,9 @@ export async function benchSweep(): Promise<string[]> {
       await tokenRun(s, n, tokenKey, 900 + i, DEVICES);
     }
     const first = Date.parse(await padIndex(s));
+    // An index never completed from the records (an upgrade from before it): the first sweep scans them.
+    s.gh.setClock(new Date(first - 3600_000).toISOString());
+    const upgrade = await sweep(s, 7000);
     // The tokens (a year) end before the certificates; an hour past the first 30-day crossing, all 10 have crossed.
     s.gh.setClock(new Date(first + 3600_000).toISOString());
     const warm = await sweep(s, 7001);
@@ -59,11 +62,12 @@ export async function benchSweep(): Promise<string[]> {
       "",
       "| sweep | HTTP | rate-limited | target | calls |",
       "| --- | ---: | ---: | ---: | --- |",
+      row(`none due, the index never completed from the records (after an upgrade): ${DUE} records scanned`, upgrade),
       row(`${DUE} due, each crossing 30 days (the process wrote their records: texts held)`, warm),
       row("the same sweep again (nothing due)", repeat),
       row(`${DUE} due, each crossing 14 days, a fresh process`, cold),
       "",
-      "The due requests are swept as one batch (src/app/sweep-batch.ts): one GraphQL query reads their issues, comments and ledger files, one ledger commit holds their new records, a PATCH each sets labels and state, one GraphQL mutation posts the status comments and reminders; a fresh process asks the bot's id once more.",
+      "The due requests are swept as one batch (src/app/sweep-batch.ts): one GraphQL query reads their issues, comments and ledger files, one ledger commit holds their new records, a PATCH each sets labels and state, one GraphQL mutation posts the status comments and reminders; a fresh process asks the bot's id once more. Completing an index from the records (once, after an upgrade or an index that did not verify) lists records/ in one query and reads 50 records per query.",
     ];
   } finally {
     s.stop();

@@ -56,7 +56,11 @@ async function publishStatusList(
  * whose compare-and-swap won gets here). A refusal (the permission not granted yet, the workflow
  * file missing) is logged, not retried: a maintainer can still dispatch the run by hand.
  */
-async function dispatchTokenRun(deps: SyncDeps, issue: number, dispatch: NonNullable<Plan["dispatch"]>): Promise<void> {
+export async function dispatchTokenRun(
+  deps: SyncDeps,
+  issue: number,
+  dispatch: NonNullable<Plan["dispatch"]>,
+): Promise<void> {
   try {
     await deps.io.dispatchTokenWorkflow(dispatch.workflow, dispatch.ref, issue);
     deps.log.info({ issue, workflow: dispatch.workflow }, "token workflow dispatched for a renewal");
@@ -106,11 +110,7 @@ export async function applyViews(deps: SyncDeps, issue: IssueData, plan: Plan): 
   if (plan.status.kind === "create") await io.createComment(issue.number, plan.status.body);
   else if (plan.status.kind === "update") await io.updateComment(plan.status.id, plan.status.body);
   for (const id of plan.deletions) await io.deleteComment(id);
-  let updated: IssueData | null = null;
-  if (plan.issue) {
-    updated = await writeIssue(deps, issue.number, plan.issue);
-    for (const fix of labelsToFix(updated.labels, deps.config)) await upsertLabel(io, fix);
-  }
+  const updated = plan.issue ? await applyIssueChange(deps, issue.number, plan.issue) : null;
   if (plan.dispatch) await dispatchTokenRun(deps, issue.number, plan.dispatch);
   for (const text of plan.replies) await io.createComment(issue.number, text);
   for (const comment of plan.acknowledge) await io.reactToComment(comment, "+1");
@@ -129,6 +129,13 @@ async function writeDueIndex(deps: SyncDeps, issue: number, next: string | null)
   const repository = `${deps.io.repo.owner}/${deps.io.repo.repo}`;
   const index = { ledger: deps.ledger, jwks: deps.config.records.jwks, repository, log: deps.log };
   await writeDueEntries(index, deps.recordKey.key, new Map([[issue, next]]));
+}
+
+/** The issue's labels and state in one PATCH, then the managed labels' colours; the issue as GitHub answers it. */
+export async function applyIssueChange(deps: SyncDeps, issue: number, change: IssueChange): Promise<IssueData> {
+  const updated = await writeIssue(deps, issue, change);
+  for (const fix of labelsToFix(updated.labels, deps.config)) await upsertLabel(deps.io, fix);
+  return updated;
 }
 
 async function writeIssue(deps: SyncDeps, issue: number, change: IssueChange): Promise<IssueData> {

@@ -1,11 +1,12 @@
 import type { ProbotOctokit } from "probot";
-import { ledgerFilePath, statusListPath } from "../record/ledger-file.js";
+import { ledgerFilePath, MAX_LEDGER_FILE_BYTES, statusListPath } from "../record/ledger-file.js";
 import type { DueEntry } from "../record/due-index.js";
 import type { BotAccount } from "../record/provenance.js";
-import { applyLedger, applyViews } from "./apply.js";
+import { OneRecordError } from "../errors.js";
+import { applyIssueChange, applyLedger, dispatchTokenRun } from "./apply.js";
 import type { SyncDeps } from "./deps.js";
 import { writeComments, type CommentWrite } from "./github/comment-batch.js";
-import { gitBlobSha, type LedgerIO } from "./github/ledger.js";
+import { textBlobSha, type LedgerIO } from "./github/ledger.js";
 import { GitHubIO, type CommentData, type IssueData } from "./github/rest.js";
 import { readSweepSnapshot, type SnapshotRequest } from "./github/sweep-snapshot.js";
 import type { CachedFile, HeadCommit, LedgerPort, LedgerRead, LedgerWrite } from "./ledger/port.js";
@@ -23,9 +24,10 @@ import { plan, type Plan } from "./plan.js";
  * 3. every record and token status list the plans write goes into **one** ledger commit on top
  *    of the commit read — its compare-and-swap covers them all: when anyone wrote the ledger
  *    since, none is written and every request is synced the ordinary way;
- * 4. the views follow, each request's labels and state in its own PATCH (a REST request each:
- *    its answer tells whether someone commented meanwhile), the token workflow dispatches, and
- *    every comment write — status comments and reminders — in one GraphQL mutation.
+ * 4. the views follow: first every comment write — status comments and reminders — in one
+ *    GraphQL mutation, then each request's labels and state in its own PATCH (a REST request
+ *    each: its answer's comment count tells whether someone commented meanwhile), the token
+ *    workflow dispatches. A failure of one request's views leaves the others written.
  *
  * What it cannot take whole (see SnapshotRequest) or what raced comes back as `leftover`: the
  * sweep syncs those one by one, as before.
@@ -53,45 +55,37 @@ const STAGED = "staged";
 interface Planned {
   entry: DueEntry;
   deps: SyncDeps;
+  request: SnapshotRequest;
   issue: IssueData;
   plan: Plan;
 }
 
 export async function sweepBatch(deps: BatchDeps, due: readonly DueEntry[], at: string): Promise<BatchResult> {
   const snapshot = await readSweepSnapshot(
-    deps.octokit,
-    deps.io.repo,
-    deps.ledger.at,
-    deps.bot,
+    deps,
     due.map((e) => e.issue),
   );
   const changes = new Map<number, string | null>();
   const leftover: DueEntry[] = [];
   if (!snapshot.head) return { changes, leftover: [...due] };
   const staged = new Map<string, string>();
-  const writes: CommentWrite[] = [];
   const planned: Planned[] = [];
   // The ledger's rules, asked once for the batch (each sync asks them, conditionally).
   let rules: Promise<Array<{ type: string }>> | undefined;
   const shared = { ...deps, rules: () => (rules ??= deps.ledger.rules()) };
   for (const entry of due) {
     const request = snapshot.requests.get(entry.issue);
-    if (!request) {
-      leftover.push(entry);
-      continue;
-    }
-    const one = await planOne(shared, entry, request, staged, writes, at);
+    const one = request ? await planOne(shared, entry, request, staged, at) : "leftover";
     if (one === "leftover") leftover.push(entry);
     else if (one === null) changes.set(entry.issue, null);
     else planned.push(one);
   }
   if (!(await commitStaged(deps, planned, staged, snapshot.head))) return { changes, leftover: [...due] };
+  for (const p of planned) if (p.plan.dueIndex?.order === "deferred") changes.set(p.entry.issue, p.plan.dueIndex.next);
+  const unwritten = await writeAllComments(deps, planned);
   for (const p of planned) {
-    const applied = await applyViews(p.deps, p.issue, p.plan);
-    if (p.plan.dueIndex?.order === "deferred") changes.set(p.entry.issue, p.plan.dueIndex.next);
-    if (applied.raced) leftover.push(p.entry);
+    if (unwritten.has(p) || !(await applyIssue(p))) leftover.push(p.entry);
   }
-  await writeComments(deps.octokit, writes);
   return { changes, leftover };
 }
 
@@ -101,20 +95,26 @@ async function planOne(
   entry: DueEntry,
   request: SnapshotRequest,
   staged: Map<string, string>,
-  writes: CommentWrite[],
   at: string,
 ): Promise<Planned | null | "leftover"> {
   const one: SyncDeps = {
     ...deps,
-    io: new SnapshotIO(deps.octokit, deps.io.repo, request, writes),
+    io: new SnapshotIO(deps.octokit, deps.io.repo, request),
     ledger: new StagedLedger(deps.ledger, request.ledger, staged, deps.rules),
   };
-  const trigger = { kind: "sweep" as const, sweep: { at, indexed: entry.next } };
-  const observation = await observe(one, request.issue, trigger, 1, { roles: new Map(), forceLabels: false });
-  if (!observation) return null;
-  const decided = plan(observation);
-  if (!(await applyLedger(one, observation.issue, decided))) return "leftover";
-  return { entry, deps: one, issue: observation.issue, plan: decided };
+  try {
+    const trigger = { kind: "sweep" as const, sweep: { at, indexed: entry.next } };
+    const observation = await observe(one, request.issue, trigger, 1, { roles: new Map(), forceLabels: false });
+    if (!observation) return null;
+    const decided = plan(observation);
+    if (!(await applyLedger(one, observation.issue, decided))) return "leftover";
+    return { entry, deps: one, request, issue: observation.issue, plan: decided };
+  } catch (error) {
+    // What one request cannot do (a record too large, a reviewer lookup refused) keeps no other
+    // from being swept: it is synced alone, where its failure is its own.
+    deps.log.warn({ err: error, issue: entry.issue }, "expiry sweep: request left to an ordinary sync");
+    return "leftover";
+  }
 }
 
 /** Step 3's write: one commit of every staged file, then the heads this process now knows. */
@@ -131,8 +131,7 @@ async function commitStaged(
   for (const p of planned) {
     const file = { at: deps.ledger.at, issue: p.issue.number };
     const text = staged.get(ledgerFilePath(p.issue.number));
-    if (written.ok && text !== undefined)
-      deps.heads.remember(file, written.commit, { text, sha: gitBlobSha(Buffer.from(text, "utf8")) });
+    if (written.ok && text !== undefined) deps.heads.remember(file, written.commit, { text, sha: textBlobSha(text) });
     else deps.heads.forget(file);
   }
   if (!written.ok) deps.log.info({ requests: issues.length }, "the ledger moved during the sweep: syncing one by one");
@@ -140,16 +139,71 @@ async function commitStaged(
 }
 
 /**
- * The GitHub seam of one request in a batch: its issue and comments as the snapshot read them,
- * its comment writes queued for the batch's mutation; everything else (a reviewer asked, a
- * PATCH, a dispatch) goes to GitHub as for any event.
+ * Step 4's comments, first (before any PATCH, so a PATCH's comment count tells a comment that
+ * raced the sweep): every status comment, deletion and reminder in one mutation per chunk. A
+ * reminder GitHub did not post is posted once more through REST (a reminder is recorded: it is
+ * never sent by a later sync); a status comment not written leaves its request to an ordinary
+ * sync, which writes it. Gives the requests left.
+ */
+async function writeAllComments(deps: BatchDeps, planned: readonly Planned[]): Promise<Set<Planned>> {
+  const writes: Array<{ p: Planned; write: CommentWrite; reply?: string }> = [];
+  for (const p of planned) {
+    const node = (id: number) => p.request.commentNodes.get(id)!;
+    if (p.plan.status.kind === "create")
+      writes.push({ p, write: { kind: "create", subject: p.request.nodeId, body: p.plan.status.body } });
+    else if (p.plan.status.kind === "update")
+      writes.push({ p, write: { kind: "update", comment: node(p.plan.status.id), body: p.plan.status.body } });
+    for (const id of p.plan.deletions) writes.push({ p, write: { kind: "delete", comment: node(id) } });
+    for (const body of p.plan.replies)
+      writes.push({ p, write: { kind: "create", subject: p.request.nodeId, body }, reply: body });
+  }
+  const left = new Set<Planned>();
+  for (const { index, notFound } of await writeComments(
+    deps.octokit,
+    writes.map((w) => w.write),
+  )) {
+    const { p, write, reply } = writes[index]!;
+    if (reply !== undefined) await postReply(deps, p, reply);
+    else if (!(write.kind === "delete" && notFound)) left.add(p);
+  }
+  return left;
+}
+
+async function postReply(deps: BatchDeps, p: Planned, body: string): Promise<void> {
+  try {
+    await deps.io.createComment(p.issue.number, body);
+  } catch (error) {
+    deps.log.error({ err: error, issue: p.issue.number }, "expiry sweep: a reply (a reminder) could not be posted");
+  }
+}
+
+/**
+ * Step 4's issue writes for one request: labels and state, the token workflow's dispatch, the
+ * reactions. False: it failed, or someone commented since the snapshot (the answer's count is
+ * above what the snapshot and the batch's own comments make): an ordinary sync follows.
+ */
+async function applyIssue(p: Planned): Promise<boolean> {
+  try {
+    const updated = p.plan.issue ? await applyIssueChange(p.deps, p.issue.number, p.plan.issue) : null;
+    if (p.plan.dispatch) await dispatchTokenRun(p.deps, p.issue.number, p.plan.dispatch);
+    for (const comment of p.plan.acknowledge) await p.deps.io.reactToComment(comment, "+1");
+    return !updated || updated.comments <= p.plan.expectedComments + p.plan.replies.length;
+  } catch (error) {
+    p.deps.log.warn({ err: error, issue: p.issue.number }, "expiry sweep: the issue's views left to an ordinary sync");
+    return false;
+  }
+}
+
+/**
+ * The GitHub reads of one request in a batch: its issue and comments as the snapshot read them;
+ * everything else (a reviewer asked, a timeline) from GitHub as for any event. The batch writes
+ * the views itself (`writeAllComments`, `applyIssue`).
  */
 class SnapshotIO extends GitHubIO {
   constructor(
     octokit: Octokit,
     repo: GitHubIO["repo"],
     private readonly request: SnapshotRequest,
-    private readonly writes: CommentWrite[],
   ) {
     super(octokit, repo);
   }
@@ -161,25 +215,6 @@ class SnapshotIO extends GitHubIO {
   override async listComments(issue: number): Promise<CommentData[]> {
     return issue === this.request.issue.number ? this.request.comments : super.listComments(issue);
   }
-
-  /** Queued: the answer is not known until the mutation runs, and nothing in `apply` reads it. */
-  override async createComment(issue: number, body: string): Promise<CommentData> {
-    if (issue !== this.request.issue.number) return super.createComment(issue, body);
-    this.writes.push({ kind: "create", subject: this.request.nodeId, body });
-    return { id: 0, body, html_url: this.request.issue.html_url, created_at: "", updated_at: "", user: null };
-  }
-
-  override async updateComment(commentId: number, body: string): Promise<void> {
-    const node = this.request.commentNodes.get(commentId);
-    if (!node) return super.updateComment(commentId, body);
-    this.writes.push({ kind: "update", comment: node, body });
-  }
-
-  override async deleteComment(commentId: number): Promise<void> {
-    const node = this.request.commentNodes.get(commentId);
-    if (!node) return super.deleteComment(commentId);
-    this.writes.push({ kind: "delete", comment: node });
-  }
 }
 
 /**
@@ -190,6 +225,7 @@ class SnapshotIO extends GitHubIO {
  */
 class StagedLedger implements LedgerPort {
   readonly at: LedgerPort["at"];
+  private statusList: { path: string; jwt: string } | undefined;
 
   constructor(
     private readonly ledger: LedgerIO,
@@ -212,16 +248,20 @@ class StagedLedger implements LedgerPort {
     return this.sharedRules();
   }
 
+  /** Held until the record it belongs to is staged: a list is never committed without its record. */
   publishStatusList(issue: number, jwt: string): Promise<void> {
-    this.staged.set(statusListPath(issue), jwt);
+    this.statusList = { path: statusListPath(issue), jwt };
     return Promise.resolve();
   }
 
   write(issue: number, text: string, previous: string | null): Promise<LedgerWrite> {
     const current = this.head && "sha" in this.head ? this.head.sha : null;
     if (previous !== current) return Promise.resolve({ ok: false, conflict: true });
+    if (Buffer.byteLength(text, "utf8") > MAX_LEDGER_FILE_BYTES)
+      throw new OneRecordError("record-too-large", `a ledger file is at most ${MAX_LEDGER_FILE_BYTES} bytes`);
     this.staged.set(ledgerFilePath(issue), text);
-    return Promise.resolve({ ok: true, sha: gitBlobSha(Buffer.from(text, "utf8")), commit: STAGED });
+    if (this.statusList) this.staged.set(this.statusList.path, this.statusList.jwt);
+    return Promise.resolve({ ok: true, sha: textBlobSha(text), commit: STAGED });
   }
 
   readFile(path: string): Promise<CachedFile | null> {

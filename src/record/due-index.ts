@@ -32,6 +32,12 @@ export const dueIndexSchema = z.object({
   repository: z.string(),
   /** When this version was signed. */
   at: z.string().min(1),
+  /**
+   * When the entries were last completed from every record on the ledger (a scan: after an
+   * upgrade from before the index, or an index that did not verify); absent: never, and the next
+   * sweep scans first (src/app/renewal/scan.ts).
+   */
+  scannedAt: z.string().min(1).max(40).optional(),
   entries: z.array(dueEntrySchema).max(MAX_DUE_ENTRIES),
 });
 export type DueIndex = z.infer<typeof dueIndexSchema>;

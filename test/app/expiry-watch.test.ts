@@ -143,11 +143,12 @@ describe("the expiry watch", () => {
     const other = await s.secondInstance();
     const mark = s.mark();
     await Promise.all([s.probot.receive(event), other.receive(event)]);
-    // Both read the index before either wrote it, so both read the request in their batch and
-    // tried to commit its record on top of the ledger head they read; one commit moved the branch…
+    // Both read the index before either wrote it, so both read the request in their batch (each
+    // first completing the index from the records); whichever committed its record second, or
+    // read after the first's commit, found the reminder recorded…
     const calls = s.callsSince(mark);
     expect(calls.filter((c) => c === "POST graphql").length).toBeGreaterThanOrEqual(2);
-    expect(calls.filter((c) => c === "PATCH git/update-ref").length).toBe(2);
+    expect(calls.filter((c) => c === "PATCH git/update-ref").length).toBeGreaterThanOrEqual(1);
     // …and the record's compare-and-swap let exactly one of them record and tell the reminder.
     expect(reminders(s, n)).toHaveLength(1);
     expect(s.record(n).reminders).toHaveLength(1);

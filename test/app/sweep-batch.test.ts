@@ -88,6 +88,7 @@ function reminders(s: Scenario, n: number): string[] {
 describe("the expiry sweep's batch", () => {
   it("reads the due requests in one query, writes their records in one commit by the app and their comments in one mutation", async () => {
     const [s, issues] = await liveRequests(3);
+    await sweep(s); // nothing due yet: the index is completed from the records once (below)
     s.gh.setClock(at(71));
     const commits = s.gh.ledgerCommits().length;
     const mark = s.mark();
@@ -186,5 +187,88 @@ describe("the expiry sweep's batch", () => {
       expect(reminders(s, n)).toHaveLength(1);
       expect(s.record(n).reminders).toHaveLength(1);
     }
+  });
+});
+
+describe("the batch's failures stay its own", () => {
+  it("a request whose issue is gone at its PATCH keeps no other request's reminder from being posted", async () => {
+    const [s, [a, b]] = await liveRequests(2);
+    s.gh.setClock(at(71));
+    let patched = 0;
+    s.gh.beforeRequest = (req) => {
+      // The second request's issue disappears (transferred, deleted) just before its PATCH.
+      if (req.operationId === "issues/update" && ++patched === 2) s.gh.issues.delete(b!);
+    };
+    await sweep(s).catch(() => undefined); // b's ordinary sync fails too: the event fails, logged
+    s.gh.beforeRequest = undefined;
+    expect(s.record(a!).reminders).toHaveLength(1);
+    expect(reminders(s, a!)).toHaveLength(1);
+    expect(s.labels(a!)).toContain("needs: renewal");
+  });
+
+  it("a status comment deleted before the mutation: the reminders are posted, that request synced alone, the index written", async () => {
+    const [s, [a, b]] = await liveRequests(2);
+    s.gh.setClock(at(71));
+    s.gh.beforeRequest = (req) => {
+      const query = (req.body as { query?: string } | undefined)?.query ?? "";
+      if (req.operationId !== "graphql" || !query.startsWith("mutation")) return;
+      s.gh.beforeRequest = undefined;
+      s.gh.comments.delete(s.gh.statusComment(a!)!.id);
+    };
+    await sweep(s);
+    for (const n of [a!, b!]) {
+      expect(reminders(s, n)).toHaveLength(1);
+      expect(s.gh.statusComment(n)!.body).toMatch(/`gw-2`: \*\*renewal due\*\*/);
+    }
+    // The index moved on for both: nothing is due until the 14-day threshold.
+    const mark = s.mark();
+    await sweep(s);
+    expect(s.callsSince(mark).filter((c) => c === "POST graphql")).toHaveLength(0);
+  });
+});
+
+describe("completing the due-date index from the records", () => {
+  const INDEX = "index/due.json";
+  function indexOf(s: Scenario) {
+    const text = s.gh.ledgerGit().fileAt(s.gh.ledger.branch, INDEX)?.content.toString("utf8");
+    return text === undefined
+      ? null
+      : (JSON.parse(Buffer.from(JSON.parse(text).payload, "base64url").toString("utf8")) as {
+          scannedAt?: string;
+          entries: Array<{ issue: number; next: string }>;
+        });
+  }
+  function botCommit(s: Scenario, path: string, text: string | null) {
+    const who = { name: s.gh.bot.login, email: "bot@example.com", date: s.gh.now() };
+    s.gh.ledgerGit().commitFile(s.gh.ledger.branch, path, text, `set ${path}`, who, true);
+  }
+
+  it("watches the live requests of an upgrade (no index yet) from the first sweep, and scans once", async () => {
+    const [s, issues] = await liveRequests(2);
+    botCommit(s, INDEX, null); // as before the index existed
+    botCommit(s, "records/77.json", "not a record"); // a file that does not verify enters nothing
+    s.gh.setClock(at(71));
+    const mark = s.mark();
+    await sweep(s);
+    const index = indexOf(s)!;
+    expect(Number.isFinite(Date.parse(index.scannedAt!))).toBe(true);
+    expect(index.entries.map((e) => e.issue)).toEqual(issues);
+    for (const n of issues) expect(reminders(s, n)).toHaveLength(1);
+    // The listing and one query for the texts, then the batch's own query and mutation.
+    expect(s.callsSince(mark).filter((c) => c === "POST graphql")).toHaveLength(4);
+    const again = s.mark();
+    await sweep(s);
+    expect(s.callsSince(again).filter((c) => c === "POST graphql")).toHaveLength(0);
+    expect(indexOf(s)!.scannedAt).toBe(index.scannedAt);
+  });
+
+  it("rebuilds an index that does not verify from the records, so no live request goes unwatched", async () => {
+    const [s, issues] = await liveRequests(2);
+    botCommit(s, INDEX, '{"payload":"e30","protected":"e30","signature":"AA"}');
+    s.gh.setClock(at(71));
+    await sweep(s);
+    expect(indexOf(s)!.entries.map((e) => e.issue)).toEqual(issues);
+    expect(indexOf(s)!.scannedAt).toBeDefined();
+    for (const n of issues) expect(reminders(s, n)).toHaveLength(1);
   });
 });

@@ -18,12 +18,38 @@ export type CommentWrite =
   | { kind: "update"; comment: string; body: string }
   | { kind: "delete"; comment: string };
 
-export async function writeComments(octokit: Octokit, writes: readonly CommentWrite[]): Promise<void> {
+/** A write GitHub did not make: `notFound`, the comment or issue named is gone. */
+export interface FailedWrite {
+  index: number;
+  notFound: boolean;
+}
+
+/**
+ * Sends every chunk, whatever an earlier one answered, and gives the writes that failed: GitHub
+ * runs a mutation's fields one after another and answers an error per field that failed (its
+ * `path` is the alias) beside the others' data; a chunk refused whole fails all its writes.
+ */
+export async function writeComments(octokit: Octokit, writes: readonly CommentWrite[]): Promise<FailedWrite[]> {
+  const failed: FailedWrite[] = [];
   for (let i = 0; i < writes.length; i += MUTATION_CHUNK) {
     const chunk = writes.slice(i, i + MUTATION_CHUNK);
     const { query, variables } = commentMutation(chunk);
-    await octokit.graphql(query, variables);
+    try {
+      await octokit.graphql(query, variables);
+    } catch (error) {
+      failed.push(...failedFields(error, chunk.length).map((f) => ({ ...f, index: i + f.index })));
+    }
   }
+  return failed;
+}
+
+function failedFields(error: unknown, size: number): FailedWrite[] {
+  const e = error as { data?: unknown; errors?: Array<{ path?: unknown[]; type?: string }> };
+  const fields = (e.errors ?? []).map((x) => ({ alias: x.path?.[0], notFound: x.type === "NOT_FOUND" }));
+  const known = fields.every((f) => typeof f.alias === "string" && /^m\d+$/.test(f.alias));
+  if (!e.data || !fields.length || !known)
+    return Array.from({ length: size }, (_, index) => ({ index, notFound: false }));
+  return fields.map((f) => ({ index: Number((f.alias as string).slice(1)), notFound: f.notFound }));
 }
 
 /** The mutation for some writes, with its variables (pure). */

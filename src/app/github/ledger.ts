@@ -56,6 +56,11 @@ export function gitBlobSha(bytes: Uint8Array): string {
   return createHash("sha1").update(`blob ${bytes.length}\u0000`).update(bytes).digest("hex");
 }
 
+/** The blob sha of a text as the app writes it (UTF-8). */
+export function textBlobSha(text: string): string {
+  return gitBlobSha(Buffer.from(text, "utf8"));
+}
+
 export class LedgerIO implements LedgerPort {
   constructor(
     private readonly octokit: Octokit,
@@ -236,33 +241,49 @@ export class LedgerIO implements LedgerPort {
     parent: { commit: string; tree: string },
     message: string,
   ): Promise<{ ok: true; commit: string } | { ok: false; conflict: true }> {
+    const commit = await this.commitTree(files, parent, message);
+    try {
+      await this.octokit.rest.git.updateRef({
+        owner: this.at.owner,
+        repo: this.at.repo,
+        ref: `heads/${this.at.branch}`,
+        sha: commit.sha,
+        force: false,
+      });
+    } catch (error) {
+      // Only a branch that moved is a lost race; any other refusal (a rule) is the caller's to see.
+      if (statusOf(error) === 422 && /fast.?forward/i.test(messageOf(error))) return { ok: false, conflict: true };
+      throw error;
+    }
+    return { ok: true, commit: commit.sha };
+  }
+
+  /**
+   * A commit holding `files` over `parent`'s tree (null: a root commit of only these files), with
+   * no author or committer given: GitHub makes and signs it as the app's bot. Not on any branch yet.
+   */
+  private async commitTree(
+    files: ReadonlyMap<string, string>,
+    parent: { commit: string; tree: string } | null,
+    message: string,
+  ): Promise<{ sha: string; blobs: Map<string, string> }> {
     const repo = { owner: this.at.owner, repo: this.at.repo };
     for (const text of files.values())
       if (Buffer.byteLength(text, "utf8") > MAX_LEDGER_FILE_BYTES)
         throw new OneRecordError("record-too-large", `a ledger file is at most ${MAX_LEDGER_FILE_BYTES} bytes`);
     const tree = await this.octokit.rest.git.createTree({
       ...repo,
-      base_tree: parent.tree,
+      ...(parent ? { base_tree: parent.tree } : {}),
       tree: [...files].map(([path, content]) => ({ path, mode: "100644" as const, type: "blob" as const, content })),
     });
     const commit = await this.octokit.rest.git.createCommit({
       ...repo,
       message,
       tree: tree.data.sha,
-      parents: [parent.commit],
+      parents: parent ? [parent.commit] : [],
     });
-    try {
-      await this.octokit.rest.git.updateRef({
-        ...repo,
-        ref: `heads/${this.at.branch}`,
-        sha: commit.data.sha,
-        force: false,
-      });
-    } catch (error) {
-      if (statusOf(error) === 422) return { ok: false, conflict: true };
-      throw error;
-    }
-    return { ok: true, commit: commit.data.sha };
+    const blobs = new Map(tree.data.tree.flatMap((e) => (e.path && e.sha ? [[e.path, e.sha] as const] : [])));
+    return { sha: commit.data.sha, blobs };
   }
 
   private async branchExists(): Promise<boolean> {
@@ -281,20 +302,19 @@ export class LedgerIO implements LedgerPort {
    * instances creating the branch at once, one gets "Reference already exists".
    */
   private async createOrphanBranch(path: string, text: string, message: string): Promise<LedgerWrite> {
-    const repo = { owner: this.at.owner, repo: this.at.repo };
-    const tree = await this.octokit.rest.git.createTree({
-      ...repo,
-      tree: [{ path, mode: "100644", type: "blob", content: text }],
-    });
-    const commit = await this.octokit.rest.git.createCommit({ ...repo, message, tree: tree.data.sha, parents: [] });
+    const commit = await this.commitTree(new Map([[path, text]]), null, message);
     try {
-      await this.octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${this.at.branch}`, sha: commit.data.sha });
+      await this.octokit.rest.git.createRef({
+        owner: this.at.owner,
+        repo: this.at.repo,
+        ref: `refs/heads/${this.at.branch}`,
+        sha: commit.sha,
+      });
     } catch (error) {
       if (statusOf(error) === 422 && /already exists/i.test(messageOf(error))) return CONFLICT;
       throw error;
     }
-    const blob = tree.data.tree.find((e) => e.path === path)?.sha ?? gitBlobSha(Buffer.from(text, "utf8"));
-    return { ok: true, sha: blob, commit: commit.data.sha };
+    return { ok: true, sha: commit.blobs.get(path) ?? textBlobSha(text), commit: commit.sha };
   }
 
   /**

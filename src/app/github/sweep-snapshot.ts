@@ -1,8 +1,9 @@
 import type { ProbotOctokit } from "probot";
 import { ledgerFilePath, MAX_LEDGER_FILE_BYTES } from "../../record/ledger-file.js";
-import { provenanceFromGraphQL, type BotAccount, type GraphQLCommit } from "../../record/provenance.js";
+import { madeBy, provenanceFromGraphQL, type BotAccount, type GraphQLCommit } from "../../record/provenance.js";
+import type { Log } from "../deps.js";
 import type { LedgerRead } from "../ledger/port.js";
-import { gitBlobSha } from "./ledger.js";
+import { textBlobSha } from "./ledger.js";
 import type { CommentData, IssueData, RepoRef } from "./rest.js";
 
 /**
@@ -10,7 +11,7 @@ import type { CommentData, IssueData, RepoRef } from "./rest.js";
  * (docs/app.md, "Expiry watch"): each issue with its labels and comments, and, on the ledger
  * branch at one commit, each request's record file with the provenance of the commit that last
  * touched it — what a sync reads with two to four REST requests per request. I/O and mapping
- * only: the same `observe` → `plan` runs on it (src/app/renewal/sweep-batch.ts).
+ * only: the same `observe` → `plan` runs on it (src/app/sweep-batch.ts).
  *
  * A request the query cannot give whole (more than 100 comments or labels, a record file
  * GraphQL truncates or gives as other bytes, an issue that is gone or is a pull request) is
@@ -119,36 +120,49 @@ ${files.join("\n")}
 ${FRAGMENTS}`;
 }
 
+export interface SnapshotDeps {
+  octokit: Octokit;
+  io: { repo: RepoRef };
+  ledger: { at: { owner: string; repo: string; branch: string } };
+  bot: BotAccount;
+  log: Log;
+}
+
 /**
  * Reads the snapshot of `issues` (any number: asked SNAPSHOT_CHUNK at a time, each chunk at its
  * own ledger head; the head given is the first chunk's, and a later chunk that saw another head
- * makes its requests `null`, so every snapshot request was read at `head`).
+ * makes its requests `null`, so every snapshot request was read at `head`). A chunk GitHub
+ * refuses or fails (a timeout on a long history, an answer too large) makes its requests `null`.
  */
-export async function readSweepSnapshot(
-  octokit: Octokit,
-  repo: RepoRef,
-  ledger: { owner: string; repo: string; branch: string },
-  bot: BotAccount,
-  issues: readonly number[],
-): Promise<SweepSnapshot> {
+export async function readSweepSnapshot(deps: SnapshotDeps, issues: readonly number[]): Promise<SweepSnapshot> {
   const requests = new Map<number, SnapshotRequest | null>();
+  const { owner, repo: name } = deps.io.repo;
+  const ledger = deps.ledger.at;
   let head: SweepSnapshot["head"] = null;
   for (let i = 0; i < issues.length; i += SNAPSHOT_CHUNK) {
     const chunk = issues.slice(i, i + SNAPSHOT_CHUNK);
-    const answer = await ask(octokit, snapshotQuery(chunk), {
-      owner: repo.owner,
-      name: repo.repo,
-      ledgerOwner: ledger.owner,
-      ledgerName: ledger.repo,
-      branch: `refs/heads/${ledger.branch}`,
-    });
-    const target = answer.ledger?.ref?.target ?? null;
+    let answer: Answer | null = null;
+    try {
+      answer = await ask(deps.octokit, snapshotQuery(chunk), {
+        owner,
+        name,
+        ledgerOwner: ledger.owner,
+        ledgerName: ledger.repo,
+        branch: `refs/heads/${ledger.branch}`,
+      });
+    } catch (error) {
+      deps.log.warn(
+        { err: error, issues: chunk },
+        "expiry sweep: a snapshot query failed; those requests are synced alone",
+      );
+    }
+    const target = answer?.ledger?.ref?.target ?? null;
     const at = target?.oid && target.tree ? { commit: target.oid, tree: target.tree.oid } : null;
     if (i === 0) head = at;
     const sameHead = !!at && at.commit === head?.commit;
     chunk.forEach((n, j) => {
-      const node = answer.repository?.[`i${j}`] ?? null;
-      requests.set(n, sameHead ? toRequest(node, target!, j, bot) : null);
+      const node = answer?.repository?.[`i${j}`] ?? null;
+      requests.set(n, sameHead ? toRequest(node, target!, j, deps.bot) : null);
     });
   }
   return { head, requests };
@@ -221,17 +235,22 @@ function user(actor: Actor | null): CommentData["user"] {
   };
 }
 
-/** The record file as `LedgerPort.read` gives it; undefined when GraphQL did not give its exact bytes. */
+/**
+ * The record file as `LedgerPort.read` gives it, when it is there and the app committed it (what
+ * a sweep meets); undefined otherwise, and the request is synced alone, through REST: a file
+ * never written or deleted, a head someone else committed (recovery), or bytes GraphQL did not
+ * give exactly — the rare and sensitive cases keep the one reading they were built on.
+ */
 function ledgerRead(history: unknown, file: unknown, bot: BotAccount): LedgerRead | undefined {
   const last = (history as { nodes?: GraphQLCommit[] } | undefined)?.nodes?.[0];
-  if (!last) return null;
-  const commit = provenanceFromGraphQL(last, bot);
   const f = file as FileNode | null | undefined;
-  if (!f) return { deleted: commit };
+  if (!last || !f) return undefined;
+  const commit = provenanceFromGraphQL(last, bot);
+  if (!madeBy(commit, bot.login)) return undefined;
   const text = f.object?.text;
   if (typeof text !== "string" || f.object?.isTruncated || (f.object?.byteSize ?? 0) > MAX_LEDGER_FILE_BYTES)
     return undefined;
   // Blob.text is UTF-8 decoded: bytes that are not give other bytes back, caught by their id.
-  if (gitBlobSha(Buffer.from(text, "utf8")) !== f.oid) return undefined;
+  if (textBlobSha(text) !== f.oid) return undefined;
   return { text, sha: f.oid, commit };
 }

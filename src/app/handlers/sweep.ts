@@ -6,6 +6,8 @@ import { loadConfig } from "../github/config.js";
 import type { GitHubIO } from "../github/rest.js";
 import { readDueIndex, writeDueEntries, type IndexDeps } from "../renewal/index-io.js";
 import { sweepBatch } from "../sweep-batch.js";
+import { readAllRecords } from "../github/ledger-scan.js";
+import { completeIndex } from "../renewal/scan.js";
 import { handleRequestEvent, ledgerFor } from "./request-event.js";
 import { ioFor, type AppState } from "./shared.js";
 
@@ -69,7 +71,8 @@ export async function sweepAfterRun(context: Context<"workflow_run.completed">, 
     repository: payload.repository.full_name,
     log: context.log,
   };
-  const read = await readDueIndex(index, at);
+  const scan = { ...index, config, records: () => readAllRecords(context.octokit, ledger.at) };
+  const read = await completeIndex(scan, recordKey.key, await readDueIndex(index, at), at);
   const due = dueEntries(read.index, at);
   context.log.info({ run: run.id, at, entries: read.index.entries.length, due: due.length }, "expiry sweep");
   if (due.length === 0) return;

@@ -2,6 +2,7 @@ import { deviceKey } from "../../request/device-id.js";
 import type { Reminder } from "../../record/reminder.js";
 import type { AccessRecord } from "../../record/schema.js";
 import { currentCertificates, currentToken } from "../../record/tokens.js";
+import { reviewNextAt } from "../../record/review.js";
 
 /**
  * The expiry watch's arithmetic (issue 19; docs/app.md "Expiry watch"), pure: which devices are
@@ -100,6 +101,15 @@ export function nextReminderAt(record: AccessRecord, reminderDays: readonly numb
       if (!sent.has(reminderKey({ device: device.device, due: device.due, threshold })))
         next = Math.min(next, crossingAt(device.due, threshold));
   return Number.isFinite(next) ? new Date(next).toISOString() : null;
+}
+
+/**
+ * When the expiry watch must look at the request again: its next renewal reminder or access-review
+ * step, whichever is first (null: neither). What the due-date index holds for it.
+ */
+export function watchNextAt(record: AccessRecord, reminderDays: readonly number[]): string | null {
+  const times = [nextReminderAt(record, reminderDays), reviewNextAt(record)].filter((t): t is string => t !== null);
+  return times.length ? times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)) : null;
 }
 
 /** Where a watched device stands after its reminders: the latest one for its current due date. */

@@ -50,39 +50,65 @@ export async function readDueIndex(deps: IndexDeps, now: string): Promise<IndexR
   return { index: emptyDueIndex(deps.repository, now), sha: file.sha, problem: verdict.code };
 }
 
+/** How `writeDueEntries` sets the entries: as given, or (a scan) never later than what is there. */
+export interface EntryWriteOptions {
+  /** Each entry becomes the earlier of what the index holds and the change (an index is early, never late). */
+  keepEarlier?: boolean;
+  /** The index is marked complete from a scan of every record at this time. */
+  scannedAt?: string;
+}
+
 /**
  * Sets each request's entry (`next`, null: removed) and writes the index once, by compare-and-swap
- * against the version `read` (or a fresh read); on a conflict, reads again and re-applies.
- * Nothing is written when nothing changes.
+ * against the version `read` (or a fresh read); on a conflict, reads again and re-applies. Gives
+ * the index as written (or as read, when nothing changes), null when other writers kept winning.
  */
 export async function writeDueEntries(
   deps: IndexDeps,
   key: RecordSigner,
   changes: ReadonlyMap<number, string | null>,
   read?: IndexRead,
-): Promise<boolean> {
+  options: EntryWriteOptions = {},
+): Promise<IndexRead | null> {
   let current = read;
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const now = new Date().toISOString();
     current ??= await readDueIndex(deps, now);
-    let index = current.index;
-    for (const [issue, next] of changes) index = withDueEntry(index, issue, next, now);
-    if (JSON.stringify(index.entries) === JSON.stringify(current.index.entries) && !current.problem) return false;
-    const text = await signDueIndex(index, key);
+    const index = changed(current.index, changes, now, options);
+    if (JSON.stringify(index) === JSON.stringify(current.index) && !current.problem) return current;
+    const text = await signDueIndex({ ...index, at: now }, key);
     const issues = [...changes.keys()].slice(0, 5).join(", #");
     const more = changes.size > 5 ? ` and ${changes.size - 5} more` : "";
+    const what = options.scannedAt ? "completed from the records" : `#${issues}${more}`;
     const written = await deps.ledger.writeFile(
       DUE_INDEX_PATH,
       text,
       current.sha,
-      `onerecord-access: due-date index (#${issues}${more})`,
+      `onerecord-access: due-date index (${what})`,
     );
-    if (written.ok) return true;
+    if (written.ok) return { index: { ...index, at: now }, sha: written.sha, problem: null };
     current = undefined;
   }
   deps.log.warn(
     { issues: [...changes.keys()].slice(0, 20) },
     "due-date index: another writer kept winning; not written",
   );
-  return false;
+  return null;
+}
+
+/** The index with the changes applied (its `at` unchanged: only a write dates it). Pure. */
+function changed(
+  index: DueIndex,
+  changes: ReadonlyMap<number, string | null>,
+  now: string,
+  options: EntryWriteOptions,
+): DueIndex {
+  let next = index;
+  for (const [issue, at] of changes) {
+    const held = next.entries.find((e) => e.issue === issue)?.next;
+    const earlier = options.keepEarlier && held && (at === null || Date.parse(held) < Date.parse(at));
+    next = withDueEntry(next, issue, earlier ? held : at, now);
+  }
+  next = { ...next, at: index.at };
+  return options.scannedAt ? { ...next, scannedAt: options.scannedAt } : next;
 }

@@ -2,8 +2,7 @@ import type { AccessConfig } from "../../config/schema.js";
 import type { AccessRecord } from "../../record/schema.js";
 import { desiredLabels } from "../labels/view.js";
 import type { IssueChange } from "../plan.js";
-import { boundReminders, newReminders, nextReminderAt } from "./due.js";
-import { reviewNextAt } from "../../record/review.js";
+import { boundReminders, newReminders, watchNextAt } from "./due.js";
 import { reminderComment } from "./render.js";
 
 /**
@@ -40,11 +39,6 @@ export interface RenewalPlan {
   dueIndex: DueIndexChange | null;
 }
 
-function earliest(...times: Array<string | null>): string | null {
-  const known = times.filter((t): t is string => t !== null);
-  return known.length ? known.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)) : null;
-}
-
 export function planRenewal(
   o: { prior: AccessRecord | null; config: AccessConfig; sweep?: SweepFacts | null | undefined },
   assembled: AccessRecord,
@@ -56,7 +50,7 @@ export function planRenewal(
   const reminders = boundReminders(base, [...carried, ...fresh]);
   const reminded: AccessRecord = reminders.length ? { ...base, reminders } : base;
   // The sweep looks at the request at its next renewal reminder or access-review step, whichever is first.
-  const next = earliest(nextReminderAt(reminded, days), reviewNextAt(reminded));
+  const next = watchNextAt(reminded, days);
   // What the index holds for the request: what the sweep read there, else what the record says
   // the app last wrote (a record from before the index has none: its first event enters it).
   const indexed = o.sweep ? o.sweep.indexed : (o.prior?.dueIndexed ?? null);

@@ -111,6 +111,20 @@ function commentNode(gh: FakeGitHub, c: FakeComment, issueUrl: string): Record<s
   };
 }
 
+/** A folder of the flat tree as a GraphQL `Tree` of its direct entries (blobs and subfolders), or null. */
+function folder(git: FakeGit, c: GitCommit, path: string): Record<string, unknown> | null {
+  const prefix = `${path.replace(/\/$/, "")}/`;
+  const names = new Map<string, Record<string, unknown>>();
+  for (const [file, blob] of git.trees.get(c.tree) ?? []) {
+    if (!file.startsWith(prefix)) continue;
+    const [name, ...rest] = file.slice(prefix.length).split("/");
+    if (rest.length) names.set(name!, { name, type: "tree", size: 0 });
+    else names.set(name!, { name, type: "blob", size: git.blobs.get(blob)!.length });
+  }
+  if (names.size === 0) return null;
+  return { oid: `tree:${prefix}`, object: { __typename: "Tree", entries: [...names.values()] } };
+}
+
 function commitNode(git: FakeGit, c: GitCommit): Record<string, unknown> {
   return {
     __typename: "Commit",
@@ -127,7 +141,7 @@ function commitNode(git: FakeGit, c: GitCommit): Record<string, unknown> {
     }),
     file: ({ path }: { path: string }) => {
       const blob = git.blobAt(c, path);
-      if (blob === undefined) return null;
+      if (blob === undefined) return folder(git, c, path);
       const bytes = git.blobs.get(blob)!;
       return {
         oid: blob,
