@@ -12,6 +12,10 @@ commands:
       check device certificates (files, folders, or - for standard input) against the approved CAs
   roots [--json] [--brand NAME]
       list the approved CA roots: brand, purpose, expiry, SHA-256, whether the file must carry it
+  delivery-key --out delivery.key
+      make the key pair OneRecord encrypts your device keys to (certificate option 2)
+  decrypt-key --key delivery.key --out DEVICE.key [--cert DEVICE.pem] JWE
+      open a device key OneRecord obtained for you (option 2); written with mode 0600, never printed
   decrypt-token --key DEVICE.key JWE
       decrypt a delivered token with the device's private key
   verify-token --jwks JWKS.json --cert DEVICE.pem TOKEN
@@ -30,6 +34,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import("./validate.js")).run,
   roots: async () => (await import("./commands/roots.js")).run,
   "decrypt-token": async () => (await import("./commands/decrypt-token.js")).run,
+  "delivery-key": async () => (await import("./commands/delivery-key.js")).run,
+  "decrypt-key": async () => (await import("./commands/decrypt-key.js")).run,
   "verify-token": async () => (await import("./commands/verify-token.js")).run,
   "record-jwks": async () => (await import("./commands/record-jwks.js")).run,
   jwks: async () => (await import("./commands/jwks.js")).run,
