@@ -36,6 +36,7 @@ export const FORM_FIELD_IDS = [
   "stage-testing",
   "devices",
   "certificate-option",
+  "delivery-key",
   "account-structure",
   "network-paths",
   "phi-use",
@@ -136,6 +137,33 @@ const repositorySlug = z
   .string()
   .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, "owner/name of a GitHub repository")
   .refine((r) => ![".", ".."].includes(r.split("/")[1]!), "owner/name of a GitHub repository");
+
+/**
+ * Certificates obtained on the customer's behalf (option 2, issue 20; docs/option-2.md): the CA's
+ * ACME directory (RFC 8555) whose External Account Binding (the secrets ACME_EAB_KID and
+ * ACME_EAB_HMAC, and the account key ACME_ACCOUNT_KEY, in the protected environment) selects the
+ * client-authentication profile; the identifier each device's certificate names; the device key
+ * type; how long the comment holding the encrypted keys stays.
+ */
+const onBehalfSchema = z
+  .object({
+    directory: z
+      .string()
+      .url()
+      .refine((u) => u.startsWith("https://"), "an https:// ACME directory URL"),
+    /** `{device}` and `{account}` placeholders: a DNS name under a domain the CA account may issue for. */
+    identifier: z
+      .string()
+      .max(200)
+      .refine((t) => t.includes("{device}"), "must contain {device}")
+      .refine(
+        (t) => /^[a-z0-9{}.-]+$/i.test(t) && t.replace(/\{(device|account)\}/g, "x").split(".").length >= 3,
+        "a DNS name template such as {device}.{account}.devices.example.com",
+      ),
+    keyType: z.enum(["ec-p256", "ec-p384", "rsa-3072"]).default("ec-p256"),
+    keyCommentDays: z.number().int().min(1).max(90).default(14),
+  })
+  .strict();
 
 function defaultLabels() {
   const stage = (name: string, color: string, description: string) => ({ name: `access: ${name}`, color, description });
@@ -264,6 +292,7 @@ export const configSchema = z
           .default("certificates/{request}/{device}.pem"),
         warnDays: z.number().int().min(0).max(3650).default(30),
         extraCAs: z.array(extraCaSchema).default([]),
+        onBehalf: onBehalfSchema.optional(),
       })
       .strict()
       .default({ pathPattern: "certificates/{request}/{device}.pem", warnDays: 30, extraCAs: [] }),

@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint, importJWK, type JWK } from "jose";
+import { createPublicKey } from "node:crypto";
 
 /**
  * The customer's delivery public key (issue 20, option 2): the public JWK pasted into the form,
@@ -17,7 +17,7 @@ export const DELIVERY_JWK_MAX = 2_000;
 export type DeliveryKeyProblem = "not-json" | "private-part" | "unsupported-key" | "unusable-key";
 
 export type DeliveryKeyVerdict =
-  { ok: true; jwk: DeliveryJwk; thumbprint: string } | { ok: false; code: DeliveryKeyProblem; reason: string };
+  { ok: true; jwk: DeliveryJwk } | { ok: false; code: DeliveryKeyProblem; reason: string };
 
 /** The public JWK as kept in the record: exactly these members. */
 export interface DeliveryJwk {
@@ -30,7 +30,8 @@ export interface DeliveryJwk {
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 const B64URL = /^[A-Za-z0-9_-]{1,200}$/;
 
-export async function judgeDeliveryJwk(text: string): Promise<DeliveryKeyVerdict> {
+/** Synchronous (Node's JWK import checks the point), so the form parser can call it. */
+export function judgeDeliveryJwk(text: string): DeliveryKeyVerdict {
   const value = parseJson(text);
   if (!value)
     return refuse("not-json", "is not a JSON Web Key: paste the one line `onerecord-access delivery-key` printed");
@@ -50,11 +51,11 @@ export async function judgeDeliveryJwk(text: string): Promise<DeliveryKeyVerdict
     return refuse("unusable-key", "has no usable public point (`x`, `y` in base64url)");
   const jwk: DeliveryJwk = { kty: "EC", crv: crv as DeliveryJwk["crv"], x, y };
   try {
-    await importJWK(jwk as JWK, "ECDH-ES");
+    createPublicKey({ key: { ...jwk }, format: "jwk" });
   } catch {
     return refuse("unusable-key", "is not a point on its curve");
   }
-  return { ok: true, jwk, thumbprint: await calculateJwkThumbprint(jwk, "sha256") };
+  return { ok: true, jwk };
 }
 
 function parseJson(text: string): Record<string, unknown> | null {

@@ -67,6 +67,19 @@ export const requestSchema = z.object({
   contact: z.string(),
   devices: z.array(z.string()),
   certificateOption: z.union([z.literal(1), z.literal(2)]),
+  /**
+   * Option 2 only: the customer's delivery public key (src/delivery/delivery-jwk.ts), to which
+   * each device key obtained on their behalf is encrypted. Absent with option 1.
+   */
+  deliveryKey: z
+    .object({
+      kty: z.literal("EC"),
+      crv: z.enum(["P-256", "P-384", "P-521"]),
+      x: z.string().max(200),
+      y: z.string().max(200),
+    })
+    .strict()
+    .optional(),
   networkPaths: z.array(z.string()),
   /** SHA-256 (hex) of the whole normalised form, free text included: what an approval refers to. */
   sha256: z.string(),

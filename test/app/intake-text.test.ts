@@ -27,6 +27,8 @@ function bodyFromPlaceholders(): string {
       let value: string;
       if (element.type === "checkboxes") value = element.attributes.options.map((o) => `- [X] ${o.label}`).join("\n");
       else if (element.type === "dropdown") value = element.attributes.options[0];
+      // Option 1 (the first choice) leaves the delivery key empty, as its description says.
+      else if (element.id === FIELD.deliveryKey) value = "_No response_";
       else {
         const placeholder = (element.attributes as { placeholder?: string }).placeholder;
         expect(placeholder, `${label} has a placeholder`).toBeTruthy();

@@ -1,9 +1,11 @@
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { checkCidr } from "../../src/app/intake/cidr.js";
-import { issueForm } from "../../src/app/intake/form.js";
+import { CERTIFICATE_OPTIONS, issueForm } from "../../src/app/intake/form.js";
+import { makeDeliveryKeyPair } from "../../src/delivery/key-pair.js";
 import { parseRequestForm } from "../../src/app/intake/parse.js";
 import { formBody } from "./helpers/form.js";
 
@@ -114,6 +116,43 @@ describe("CIDR check", () => {
       "8.8.4.0/024x",
     ]) {
       expect(checkCidr(bad).ok, bad).toBe(false);
+    }
+  });
+});
+
+describe("the delivery public key (option 2)", () => {
+  const OPTION_2 = CERTIFICATE_OPTIONS[1];
+  const publicJwk = () => makeDeliveryKeyPair().then((p) => JSON.stringify(p.publicJwk));
+
+  it("is required with option 2 and kept in the request; option 1 without it hashes as before the field", async () => {
+    const jwk = await publicJwk();
+    const r = parseRequestForm(formBody({ option: OPTION_2, deliveryKey: jwk }));
+    expect(r).toMatchObject({ valid: true, request: { certificateOption: 2, deliveryKey: JSON.parse(jwk) } });
+    expect(problems(formBody({ option: OPTION_2, deliveryKey: "" }))).toEqual([
+      expect.stringMatching(/^delivery-key: \*\*Delivery public key \(option 2 only\)\*\* is required with option 2/),
+    ]);
+    // The same option-1 form with and without the new section: one hash (approvals still bind).
+    const withSection = parseRequestForm(formBody());
+    const withoutSection = parseRequestForm(formBody().replace(/### Delivery public key[^#]*/, ""));
+    expect(withSection.recognized && withSection.request?.sha256).toBe(
+      withoutSection.recognized && withoutSection.request?.sha256,
+    );
+    expect(withSection.recognized && withSection.request && "deliveryKey" in withSection.request).toBe(false);
+  });
+
+  it("is refused with option 1, malformed, or holding a private part (said first, never quoted)", async () => {
+    expect(problems(formBody({ deliveryKey: await publicJwk() }))).toEqual([
+      expect.stringMatching(/is for option 2 only/),
+    ]);
+    expect(problems(formBody({ option: OPTION_2, deliveryKey: "my key" }))).toEqual([
+      expect.stringMatching(/is not a JSON Web Key/),
+    ]);
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const secret = privateKey.export({ format: "jwk" });
+    for (const option of [OPTION_2, CERTIFICATE_OPTIONS[0]]) {
+      const said = problems(formBody({ option, deliveryKey: JSON.stringify(secret) }));
+      expect(said).toEqual([expect.stringMatching(/holds a private part/)]);
+      expect(said.join()).not.toContain(secret.d);
     }
   });
 });

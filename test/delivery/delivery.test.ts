@@ -42,18 +42,18 @@ async function capture(command: typeof deliveryKey, argv: string[]) {
 describe("judgeDeliveryJwk", () => {
   it("takes the public JWK delivery-key makes, in a code fence too, keeping only its public members", async () => {
     const { publicJwk } = await makeDeliveryKeyPair();
-    const verdict = await judgeDeliveryJwk(`\`\`\`json\n${JSON.stringify({ ...publicJwk, use: "enc" })}\n\`\`\``);
-    expect(verdict).toMatchObject({ ok: true, jwk: publicJwk, thumbprint: expect.stringMatching(/^[\w-]{43}$/) });
+    const verdict = judgeDeliveryJwk(`\`\`\`json\n${JSON.stringify({ ...publicJwk, use: "enc" })}\n\`\`\``);
+    expect(verdict).toEqual({ ok: true, jwk: publicJwk });
   });
 
   it("refuses a JWK with a private part first, never echoing it", async () => {
     const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     const jwk = await exportJWK(privateKey);
-    const verdict = await judgeDeliveryJwk(JSON.stringify(jwk));
+    const verdict = judgeDeliveryJwk(JSON.stringify(jwk));
     expect(verdict).toMatchObject({ ok: false, code: "private-part" });
     expect(JSON.stringify(verdict)).not.toContain(jwk.d!);
     // Whatever else is wrong with it, the private part is what is said.
-    expect(await judgeDeliveryJwk(JSON.stringify({ kty: "RSA", d: "x" }))).toMatchObject({ code: "private-part" });
+    expect(judgeDeliveryJwk(JSON.stringify({ kty: "RSA", d: "x" }))).toMatchObject({ code: "private-part" });
   });
 
   it.each([
@@ -64,7 +64,7 @@ describe("judgeDeliveryJwk", () => {
     ["a point off the curve", JSON.stringify({ kty: "EC", crv: "P-256", x: "AAAA", y: "AAAA" }), "unusable-key"],
     ["a huge value", JSON.stringify({ kty: "EC", pad: "x".repeat(5000) }), "not-json"],
   ])("refuses %s", async (_, text, code) => {
-    expect(await judgeDeliveryJwk(text)).toMatchObject({ ok: false, code });
+    expect(judgeDeliveryJwk(text)).toMatchObject({ ok: false, code });
   });
 });
 
@@ -116,7 +116,7 @@ describe("delivery-key and decrypt-key", () => {
     const jwk = JSON.parse(made.stdout) as Record<string, string>;
     expect(Object.keys(jwk).sort()).toEqual(["crv", "kty", "x", "y"]);
     expect(statSync(path("delivery.key")).mode & 0o777).toBe(0o600);
-    const verdict = await judgeDeliveryJwk(made.stdout);
+    const verdict = judgeDeliveryJwk(made.stdout);
     if (!verdict.ok) throw new Error(verdict.reason);
 
     const { jwe } = await encryptDeviceKey(device.privateKey, verdict.jwk, {

@@ -16,6 +16,7 @@ export const FIELD = {
   stageTesting: "stage-testing",
   devices: "devices",
   certificateOption: "certificate-option",
+  deliveryKey: "delivery-key",
   accountStructure: "account-structure",
   networkPaths: "network-paths",
   phiUse: "phi-use",
@@ -36,6 +37,7 @@ export const FIELD_LABELS: Record<FieldId, string> = {
   "stage-testing": "Stage testing",
   devices: "Device ids",
   "certificate-option": "Certificate option",
+  "delivery-key": "Delivery public key (option 2 only)",
   "account-structure": "Account structure",
   "network-paths": "Network paths (egress CIDRs)",
   "phi-use": "PHI use",
@@ -122,6 +124,18 @@ export const issueForm = {
         options: [...CERTIFICATE_OPTIONS],
       },
       validations: { required: true },
+    },
+    {
+      type: "textarea",
+      id: FIELD.deliveryKey,
+      attributes: {
+        label: FIELD_LABELS["delivery-key"],
+        description:
+          "Option 2 only (leave empty with option 1): the public key OneRecord encrypts your devices' private keys to. " +
+          "Run `npx onerecord-access delivery-key --out delivery.key`, keep delivery.key, and paste the one line of JSON it prints. Never paste a private key here.",
+        placeholder: '{"kty":"EC","crv":"P-256","x":"…","y":"…"}',
+      },
+      validations: { required: false },
     },
     {
       type: "textarea",

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { parseIssue, type Checkboxes, type ParsedBody } from "@github/issue-parser";
+import { judgeDeliveryJwk, type DeliveryJwk } from "../../delivery/delivery-jwk.js";
 import type { FormProblem, RequestContent } from "../../record/schema.js";
 import {
   CERTIFICATE_OPTIONS,
@@ -23,6 +24,9 @@ export type FormResult =
   | { recognized: false }
   | { recognized: true; valid: true; request: RequestContent; problems: [] }
   | { recognized: true; valid: false; request: null; problems: FormProblem[] };
+
+/** What GitHub writes for an optional field left empty. */
+const NO_RESPONSE = "_No response_";
 
 /** A body is taken for a request when it carries at least this many of the form's headings. */
 const MIN_RECOGNIZED_FIELDS = 3;
@@ -96,6 +100,7 @@ export function parseRequestForm(body: string | null | undefined): FormResult {
     stageTesting: validateAttestation(parsed[FIELD.stageTesting], problems),
     devices: validateDevices(text(FIELD.devices), problems),
     certificateOption: validateOption(parsed[FIELD.certificateOption], problems),
+    deliveryKey: validateDeliveryKey(text(FIELD.deliveryKey), parsed[FIELD.certificateOption], problems),
     accountStructure: validateText(
       text(FIELD.accountStructure),
       FIELD.accountStructure,
@@ -108,7 +113,12 @@ export function parseRequestForm(body: string | null | undefined): FormResult {
   const complete = Object.values(fields).every((value) => value !== undefined);
   if (problems.length > 0 || !complete) return { recognized: true, valid: false, request: null, problems };
 
-  const normalised = fields as { [K in keyof typeof fields]-?: NonNullable<(typeof fields)[K]> };
+  // No delivery key (option 1) leaves the form's hash what it was before the field existed, so
+  // approvals of requests made before it still bind.
+  const { deliveryKey, ...rest } = fields;
+  const normalised = { ...rest, ...(deliveryKey ? { deliveryKey } : {}) } as {
+    [K in keyof typeof rest]-?: NonNullable<(typeof rest)[K]>;
+  } & { deliveryKey?: DeliveryJwk };
   const sha256 = createHash("sha256").update(JSON.stringify(normalised)).digest("hex");
   const { accountId, contact, devices, certificateOption, networkPaths } = normalised;
   return {
@@ -120,6 +130,7 @@ export function parseRequestForm(body: string | null | undefined): FormResult {
       contact,
       devices,
       certificateOption,
+      ...(deliveryKey ? { deliveryKey } : {}),
       networkPaths,
       sha256,
       fields: fieldHashes(normalised),
@@ -136,6 +147,7 @@ function fieldHashes(normalised: Record<string, unknown>): Record<string, string
     stageTesting: FIELD.stageTesting,
     devices: FIELD.devices,
     certificateOption: FIELD.certificateOption,
+    deliveryKey: FIELD.deliveryKey,
     accountStructure: FIELD.accountStructure,
     networkPaths: FIELD.networkPaths,
     phiUse: FIELD.phiUse,
@@ -174,6 +186,41 @@ function validateOption(option: ParsedBody[string], problems: FormProblem[]): 1 
     message:
       `**${FIELD_LABELS["certificate-option"]}**: unknown option "${excerpt(chosen.join(", "), 200)}"; ` +
       `choose "${CERTIFICATE_OPTIONS[0]}" or "${CERTIFICATE_OPTIONS[1]}"`,
+  });
+  return undefined;
+}
+
+/**
+ * The delivery public key: required with option 2, refused with option 1 (nothing is delivered
+ * then, and a key there is a mistake worth saying). Null: none, as option 1 wants; undefined: a
+ * problem was added. A private key pasted here is said first and never quoted.
+ */
+function validateDeliveryKey(
+  value: string | undefined,
+  option: ParsedBody[string],
+  problems: FormProblem[],
+): DeliveryJwk | null | undefined {
+  const given = value && value !== NO_RESPONSE ? value : undefined;
+  const chosen = Array.isArray(option) ? option : typeof option === "string" ? [option] : [];
+  const second = chosen.length === 1 && chosen[0]!.trim() === CERTIFICATE_OPTIONS[1];
+  const label = `**${FIELD_LABELS["delivery-key"]}**`;
+  if (!given) {
+    if (!second) return null;
+    problems.push({
+      field: FIELD.deliveryKey,
+      message: `${label} is required with option 2: run \`npx onerecord-access delivery-key --out delivery.key\` and paste the line it prints`,
+    });
+    return undefined;
+  }
+  const verdict = judgeDeliveryJwk(given);
+  if (!verdict.ok) {
+    problems.push({ field: FIELD.deliveryKey, message: `${label} ${verdict.reason}` });
+    return undefined;
+  }
+  if (second) return verdict.jwk;
+  problems.push({
+    field: FIELD.deliveryKey,
+    message: `${label} is for option 2 only: with option 1 you keep your own keys, so leave it empty`,
   });
   return undefined;
 }

@@ -1,4 +1,12 @@
+import { generateKeyPairSync } from "node:crypto";
 import { CERTIFICATE_OPTIONS, FIELD_LABELS, STAGE_TESTING_ATTESTATION } from "../../../src/app/intake/form.js";
+
+/** A delivery public key for option-2 forms that give none (a public key: nothing secret). */
+export const TEST_DELIVERY_JWK = (() => {
+  const { publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const { kty, crv, x, y } = publicKey.export({ format: "jwk" });
+  return JSON.stringify({ kty, crv, x, y });
+})();
 
 export interface FormValues {
   organization?: string;
@@ -7,6 +15,8 @@ export interface FormValues {
   stageTested?: boolean;
   devices?: string[] | string;
   option?: string;
+  /** The delivery public key field as typed (empty: "_No response_", as GitHub writes it). */
+  deliveryKey?: string;
   accountStructure?: string;
   networkPaths?: string[] | string;
   phiUse?: string;
@@ -26,6 +36,8 @@ export function formBody(values: FormValues = {}): string {
     phiUse: "Encounter summaries for care coordination; stored encrypted in our EU tenant.",
     ...values,
   };
+  // Option 2 needs a delivery key: one is given unless the test says what the field holds.
+  const deliveryKey = values.deliveryKey ?? (v.option === CERTIFICATE_OPTIONS[1] ? TEST_DELIVERY_JWK : undefined);
   const text = (value: string | string[] | undefined) =>
     value === undefined || value === "" ? "_No response_" : Array.isArray(value) ? value.join("\n") : value;
   return [
@@ -52,6 +64,10 @@ export function formBody(values: FormValues = {}): string {
     `### ${FIELD_LABELS["certificate-option"]}`,
     "",
     v.option ?? "None",
+    "",
+    `### ${FIELD_LABELS["delivery-key"]}`,
+    "",
+    text(deliveryKey),
     "",
     `### ${FIELD_LABELS["account-structure"]}`,
     "",
