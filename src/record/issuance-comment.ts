@@ -9,11 +9,11 @@ import {
   type JSONWebKeySet,
 } from "jose";
 import { z } from "zod";
-import { OneRecordError } from "../errors.js";
 import { deviceKey, isValidDeviceId } from "../request/device-id.js";
 import type { IssuedToken } from "../tokens/issue.js";
 import { parseJwks } from "../tokens/jwks.js";
 import { SIGNING_ALGORITHMS } from "../tokens/signing-key.js";
+import { parseHiddenBlock, writeHiddenBlock } from "./hidden-block.js";
 import type { IssuanceRecord } from "./schema.js";
 import { COMPACT_JWE } from "./token-workflow.js";
 
@@ -31,12 +31,10 @@ import { COMPACT_JWE } from "./token-workflow.js";
  */
 
 export const ISSUANCE_MARKER = "<!-- onerecord-access:issuance ";
-const BLOCK_CLOSE = " -->";
 export const ISSUANCE_VERSION = 1 as const;
 /** The JWS `typ` of the proof: never accepted as a device token, and a device token is never accepted as a proof. */
 export const ISSUANCE_PROOF_TYPE = "onerecord-issuance+jwt";
 
-const MAX_BLOCK_CHARS = 1024 * 1024;
 // The proof is always signed: unlike `COMPACT_JWS` (src/tokens/compact.ts) its signature part is never empty.
 const SIGNED_COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 // Seconds precision or milliseconds, always UTC: the record compares these as strings.
@@ -121,23 +119,11 @@ export type IssuanceBlock = z.infer<typeof issuanceBlockSchema>;
 export type IssuanceParseResult =
   { ok: true; found: true; block: IssuanceBlock } | { ok: false; found: boolean; reason: string };
 
-/** The hidden block, first in the comment. `<`, `>` and `&` are JSON escapes, so it cannot close the HTML comment. */
+const ISSUANCE_KIND = { marker: ISSUANCE_MARKER, what: "issuance", schema: issuanceBlockSchema };
+
+/** The hidden block, first in the comment (src/record/hidden-block.ts). */
 export function writeIssuanceBlock(block: IssuanceBlock): string {
-  const parsed = issuanceBlockSchema.safeParse(block);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.map(String).join(".") || "(root)";
-    throw new OneRecordError(
-      "input-invalid",
-      `the issuance block does not fit its schema at ${field}: ${issue.message}`,
-      { field },
-    );
-  }
-  const json = JSON.stringify(parsed.data).replace(
-    /[<>&]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-  return `${ISSUANCE_MARKER}${json}${BLOCK_CLOSE}`;
+  return writeHiddenBlock(ISSUANCE_KIND, block);
 }
 
 /**
@@ -146,34 +132,7 @@ export function writeIssuanceBlock(block: IssuanceBlock): string {
  * one that does not parse or fit the schema. Callers check the author and the run separately.
  */
 export function parseIssuanceComment(body: unknown): IssuanceParseResult {
-  try {
-    if (typeof body !== "string") return { ok: false, found: false, reason: "the comment has no body" };
-    const text = body.trimStart();
-    if (!text.startsWith(ISSUANCE_MARKER))
-      return { ok: false, found: false, reason: "the comment does not open with an issuance block" };
-    const end = text.indexOf(BLOCK_CLOSE, ISSUANCE_MARKER.length);
-    if (end < 0) return { ok: false, found: true, reason: "the issuance block is not closed" };
-    const json = text.slice(ISSUANCE_MARKER.length, end);
-    if (json.length > MAX_BLOCK_CHARS) return { ok: false, found: true, reason: "the issuance block is too large" };
-    let value: unknown;
-    try {
-      value = JSON.parse(json);
-    } catch {
-      return { ok: false, found: true, reason: "the issuance block is not JSON" };
-    }
-    const parsed = issuanceBlockSchema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return {
-        ok: false,
-        found: true,
-        reason: `the issuance block does not fit its schema at ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`,
-      };
-    }
-    return { ok: true, found: true, block: parsed.data };
-  } catch {
-    return { ok: false, found: true, reason: "the issuance block could not be read" };
-  }
+  return parseHiddenBlock(ISSUANCE_KIND, body);
 }
 
 /**
