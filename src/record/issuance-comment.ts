@@ -1,18 +1,9 @@
 import { createHash } from "node:crypto";
-import { isDeepStrictEqual } from "node:util";
-import {
-  CompactSign,
-  compactVerify,
-  createLocalJWKSet,
-  decodeProtectedHeader,
-  type CryptoKey,
-  type JSONWebKeySet,
-} from "jose";
+import type { CryptoKey, JSONWebKeySet } from "jose";
 import { z } from "zod";
 import { deviceKey, isValidDeviceId } from "../request/device-id.js";
 import type { IssuedToken } from "../tokens/issue.js";
-import { parseJwks } from "../tokens/jwks.js";
-import { SIGNING_ALGORITHMS } from "../tokens/signing-key.js";
+import { signBlockProof, verifyBlockProof, type ProofResult } from "./block-proof.js";
 import { parseHiddenBlock, writeHiddenBlock } from "./hidden-block.js";
 import type { IssuanceRecord } from "./schema.js";
 import { COMPACT_JWE } from "./token-workflow.js";
@@ -182,36 +173,20 @@ export function issuanceProofClaims(block: Omit<IssuanceBlock, "proof">): Record
 }
 
 /** Signs the proof with the token signing key (`SigningKey` from src/tokens). */
-export async function signIssuanceProof(
+export function signIssuanceProof(
   block: Omit<IssuanceBlock, "proof">,
   key: { alg: string; kid: string; privateKey: CryptoKey },
 ): Promise<string> {
-  const payload = new TextEncoder().encode(JSON.stringify(issuanceProofClaims(block)));
-  return new CompactSign(payload)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ISSUANCE_PROOF_TYPE })
-    .sign(key.privateKey);
+  return signBlockProof(issuanceProofClaims(block), key, ISSUANCE_PROOF_TYPE);
 }
 
-export type ProofResult = { ok: true } | { ok: false; reason: string };
+export type { ProofResult };
 
 /**
  * Checks a block's proof against the published JWKS (public keys only). Never throws for a bad
  * proof; a broken JWKS is the caller's configuration problem and throws.
  */
-export async function verifyIssuanceProof(block: IssuanceBlock, jwks: JSONWebKeySet): Promise<ProofResult> {
-  const keys = createLocalJWKSet(parseJwks(jwks));
-  if (!block.proof) return { ok: false, reason: "the issuance block carries no proof" };
-  try {
-    const header = decodeProtectedHeader(block.proof);
-    if (header.typ !== ISSUANCE_PROOF_TYPE)
-      return { ok: false, reason: `the proof's typ is not ${ISSUANCE_PROOF_TYPE}` };
-    const { payload } = await compactVerify(block.proof, keys, { algorithms: [...SIGNING_ALGORITHMS] });
-    const signed: unknown = JSON.parse(new TextDecoder().decode(payload));
-    const { proof: _proof, ...rest } = block;
-    if (!isDeepStrictEqual(signed, issuanceProofClaims(rest)))
-      return { ok: false, reason: "the proof was signed for other content than the block holds" };
-    return { ok: true };
-  } catch {
-    return { ok: false, reason: "the proof does not verify with the published keys" };
-  }
+export function verifyIssuanceProof(block: IssuanceBlock, jwks: JSONWebKeySet): Promise<ProofResult> {
+  const { proof, ...rest } = block;
+  return verifyBlockProof(proof, issuanceProofClaims(rest), jwks, ISSUANCE_PROOF_TYPE, "issuance block");
 }

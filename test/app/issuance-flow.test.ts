@@ -514,7 +514,7 @@ describe("the issuance proof, when the configuration publishes the token key's J
     expect(record.issuanceComments.map((j) => [j.runId, j.accepted, j.reason])).toEqual([
       [791, false, "the issuance block carries no proof"],
       [792, false, "the proof does not verify with the published keys"],
-      [793, false, "the proof was signed for other content than the block holds"],
+      [793, false, "the proof was signed for other content than the issuance block holds"],
     ]);
   });
 });
