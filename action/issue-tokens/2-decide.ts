@@ -5,13 +5,22 @@ import {
   type AccessRecord,
   type CertificateRecord,
 } from "../../src/record/index.js";
-import { isValidAccountId } from "../../src/request/account-id.js";
 import type { AccessConfig } from "../../src/config/schema.js";
 import { reviewOf } from "../../src/record/review.js";
-import { deviceKey, isValidDeviceId } from "../../src/request/device-id.js";
+import { deviceKey } from "../../src/request/device-id.js";
 import type { RequestIssue } from "../github.js";
 import type { RecordLookup } from "./1-load.js";
 import type { RunInfo } from "./run-info.js";
+import {
+  accountProblem,
+  certificationProblems,
+  recordMismatch,
+  refusal,
+  runProblems,
+  type Refusal as CheckRefusal,
+} from "../request-checks.js";
+
+export { refusal };
 
 export type RefusalCode =
   | "wrong-run"
@@ -45,10 +54,7 @@ export type RefusalCode =
   | "review-overdue";
 
 /** Why nothing is issued. The code is stable (tests and people match on it); the message says what to do. */
-export interface Refusal {
-  code: RefusalCode;
-  message: string;
-}
+export type Refusal = CheckRefusal<RefusalCode>;
 
 /** A device's certificate as the app recorded it at merge: what the checkout must still hold. */
 export interface DevicePlan {
@@ -227,103 +233,6 @@ function withStatusIndexes(decision: Decision, statusList: boolean): Decision {
   };
 }
 
-function runProblems(input: DecideInput): Refusal[] {
-  const { run } = input;
-  const out: Refusal[] = [];
-  if (run.eventName !== "workflow_dispatch")
-    out.push(
-      refusal(
-        "wrong-run",
-        `tokens are issued only by a manual run (workflow_dispatch), not by ${run.eventName || "an unknown event"}`,
-      ),
-    );
-  if (!run.defaultBranch || run.refType !== "branch" || run.ref !== `refs/heads/${run.defaultBranch}`) {
-    out.push(
-      refusal(
-        "wrong-run",
-        `tokens are issued only from the default branch${run.defaultBranch ? ` (refs/heads/${run.defaultBranch})` : ""}; this run is on ${run.refType === "tag" ? "the tag " : ""}${run.ref || "an unknown ref"}`,
-      ),
-    );
-  }
-  if (run.workflowPath !== input.workflow) {
-    out.push(
-      refusal(
-        "wrong-run",
-        `tokens are issued only by the configured workflow ${input.workflow}; this run is ${run.workflowPath || "an unknown workflow"}`,
-      ),
-    );
-  }
-  return out;
-}
-
-function recordMismatch(record: AccessRecord, input: DecideInput): Refusal | undefined {
-  if (record.issue !== input.request || record.repository.toLowerCase() !== input.repository.toLowerCase()) {
-    return refusal(
-      "record-mismatch",
-      `the ledger holds the record of ${record.repository}#${record.issue}, not of ${input.repository}#${input.request}`,
-    );
-  }
-  // People are user ids (a renamed requester is still the requester); logins where a record from
-  // before ids were kept has none.
-  const sameRequester =
-    record.requesterId !== undefined && input.issue.authorId !== undefined
-      ? record.requesterId === input.issue.authorId
-      : record.requester.toLowerCase() === input.issue.author.toLowerCase();
-  if (!sameRequester) {
-    return refusal(
-      "record-mismatch",
-      `the record names ${record.requester} as the requester but the issue was opened by ${input.issue.author || "an unknown account"}; run /status so the app re-reads the request`,
-    );
-  }
-  const bad = (record.request?.devices ?? []).find((d) => !isValidDeviceId(d));
-  if (bad !== undefined)
-    return refusal(
-      "record-mismatch",
-      `the record lists a device id that is not valid (${JSON.stringify(bad.slice(0, 64))})`,
-    );
-  return undefined;
-}
-
-/**
- * Records written before the form had its "OneRecord account id" field hold the free text of
- * "Organization and OneRecord account" as the account. They stay readable, but no token carries
- * prose as its `account` claim: the request is updated and approved again first.
- */
-function accountProblem(record: AccessRecord): Refusal | undefined {
-  const account = record.request?.account;
-  if (account === undefined || isValidAccountId(account)) return undefined;
-  return refusal(
-    "account-not-an-id",
-    "the request was recorded before the form had a OneRecord account id field, so its account is not an id: the requester adds the OneRecord account id by editing the issue, and a reviewer runs /revoke-certification, then /approve-certification for the updated request",
-  );
-}
-
-function certificationProblems(record: AccessRecord, issue: RequestIssue): Refusal[] {
-  const approval = record.certification;
-  if (!approval)
-    return [
-      refusal("not-certified", "certification has not been approved (a reviewer approves with /approve-certification)"),
-    ];
-  const out: Refusal[] = [];
-  if (approvedByRequester(record, issue)) {
-    out.push(
-      refusal(
-        "self-approved",
-        `certification was approved by ${approval.by}, who opened the request; a reviewer other than the requester must approve it`,
-      ),
-    );
-  }
-  if (!record.request || approval.requestSha256 !== record.request.sha256) {
-    out.push(
-      refusal(
-        "request-changed",
-        "the request in the record is not the one certification approved; a reviewer approves the current request again",
-      ),
-    );
-  }
-  return out;
-}
-
 const isRemoved = (c: CertificateRecord) => c.errors.some((e) => e.code === "removed");
 const later = (a: CertificateRecord, b: CertificateRecord) =>
   a.mergedAt > b.mergedAt || (a.mergedAt === b.mergedAt && a.pr > b.pr);
@@ -404,25 +313,4 @@ function sharedCertificates(plans: readonly DevicePlan[]): Refusal[] {
     .map((shared) =>
       refusal("certificate-duplicate", `devices ${shared.join(", ")} share one certificate; each device needs its own`),
     );
-}
-
-export function refusal(code: RefusalCode, message: string): Refusal {
-  return { code, message };
-}
-
-/**
- * Whether the requester approved their own request: by user id where the record knows the
- * approving line's author id (a requester who renamed their account is still caught), and by
- * login in every case (a login taken over by someone else is treated as the requester: refused).
- */
-function approvedByRequester(record: AccessRecord, issue: RequestIssue): boolean {
-  const approval = record.certification!;
-  const by = approval.by.toLowerCase();
-  if (by === issue.author.toLowerCase() || by === record.requester.toLowerCase()) return true;
-  const comment = Number(/#issuecomment-(\d+)$/.exec(approval.url)?.[1]);
-  const line = record.commands.find(
-    (c) => c.comment === comment && c.name === "approve-certification" && c.outcome === "accepted",
-  );
-  if (line?.byId === undefined) return false;
-  return line.byId === record.requesterId || line.byId === issue.authorId;
 }
