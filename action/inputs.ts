@@ -10,7 +10,7 @@ import { maskSigningKey } from "./issue-tokens/mask.js";
  * code works with one typed object and a bad input fails before any work with a message that
  * names it.
  */
-export const SUPPORTED_MODES = ["validate-certificates", "issue-tokens"] as const;
+export const SUPPORTED_MODES = ["validate-certificates", "issue-tokens", "obtain-certificates"] as const;
 export type Mode = (typeof SUPPORTED_MODES)[number];
 
 export interface ActionInputs {
@@ -25,8 +25,17 @@ export interface ActionInputs {
   /** Repository-relative path of the configuration file. */
   config: string;
   githubToken: string;
-  /** Set exactly when mode is `issue-tokens`. */
+  /** Set exactly when mode is `issue-tokens` or `obtain-certificates` (which signs its report with the same key). */
   issueTokens: IssueTokensInputs | undefined;
+  /** Set exactly when mode is `obtain-certificates`. */
+  obtainCertificates: ObtainInputs | undefined;
+}
+
+/** The CA's External Account Binding and the ACME account key: secrets of the protected environment. */
+export interface ObtainInputs {
+  eabKid: string;
+  eabHmac: string;
+  accountKey: string;
 }
 
 export interface IssueTokensInputs {
@@ -52,11 +61,21 @@ export const INPUT_NAMES = [
   "request",
   "signing-key",
   "records-token",
+  "acme-eab-kid",
+  "acme-eab-hmac",
+  "acme-account-key",
 ] as const;
 export type RawInputs = Record<(typeof INPUT_NAMES)[number], string>;
 
 /** Inputs that are secret: an error never quotes them. */
-const SECRET_INPUTS = new Set(["github-token", "signing-key", "records-token"]);
+const SECRET_INPUTS = new Set([
+  "github-token",
+  "signing-key",
+  "records-token",
+  "acme-eab-kid",
+  "acme-eab-hmac",
+  "acme-account-key",
+]);
 
 /** A path or glob inside the repository: never absolute, never climbing out with `..`. */
 const repositoryRelative = (what: string) =>
@@ -120,22 +139,35 @@ const schema = z
     request: z.string(),
     "signing-key": z.string(),
     "records-token": z.string(),
+    "acme-eab-kid": z.string(),
+    "acme-eab-hmac": z.string(),
+    "acme-account-key": z.string(),
   })
   .superRefine((v, ctx) => {
-    // The token mode's inputs are required there and ignored by the other modes.
-    if (v.mode !== "issue-tokens") return;
+    if (v.mode === "obtain-certificates")
+      for (const name of ["acme-eab-kid", "acme-eab-hmac", "acme-account-key"] as const)
+        if (v[name].trim() === "")
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `required in mode obtain-certificates (the environment secret ${name.toUpperCase().replace(/-/g, "_")})`,
+          });
+    // The token mode's inputs are required there (and by obtain-certificates, which signs its
+    // report with the token key) and ignored by the other modes.
+    if (v.mode !== "issue-tokens" && v.mode !== "obtain-certificates") return;
     if (!/^[1-9]\d{0,9}$/.test(v.request.trim()))
       ctx.addIssue({
         code: "custom",
         path: ["request"],
-        message: "the request issue number is required in mode issue-tokens (a positive whole number)",
+        message:
+          "the request issue number is required in modes issue-tokens and obtain-certificates (a positive whole number)",
       });
     if (v["signing-key"].trim() === "") {
       ctx.addIssue({
         code: "custom",
         path: ["signing-key"],
         message:
-          "the signing key is required in mode issue-tokens (the environment secret ONERECORD_TOKEN_SIGNING_KEY)",
+          "the signing key is required in modes issue-tokens and obtain-certificates (the environment secret ONERECORD_TOKEN_SIGNING_KEY)",
       });
     }
   });
@@ -159,8 +191,12 @@ export function parseInputs(raw: RawInputs): ActionInputs {
     warnDays: v["warn-days"],
     config: v.config,
     githubToken: v["github-token"],
+    obtainCertificates:
+      v.mode === "obtain-certificates"
+        ? { eabKid: v["acme-eab-kid"].trim(), eabHmac: v["acme-eab-hmac"].trim(), accountKey: v["acme-account-key"] }
+        : undefined,
     issueTokens:
-      v.mode === "issue-tokens"
+      v.mode === "issue-tokens" || v.mode === "obtain-certificates"
         ? {
             request: Number(v.request.trim()),
             signingKey: v["signing-key"],
@@ -177,5 +213,7 @@ export function readInputs(getInput: (name: string) => string = (name) => core.g
   if (raw["signing-key"]) maskSigningKey(raw["signing-key"]);
   if (raw["github-token"]) core.setSecret(raw["github-token"]);
   if (raw["records-token"]) core.setSecret(raw["records-token"]);
+  for (const name of ["acme-eab-hmac", "acme-account-key"] as const)
+    for (const line of raw[name].split(/\r?\n/)) if (line.trim()) core.setSecret(line.trim());
   return parseInputs(raw);
 }

@@ -22,6 +22,9 @@ export async function run(deps: Dependencies & { env?: NodeJS.ProcessEnv; now?: 
       case "issue-tokens":
         await (await import("./issue-tokens/index.js")).issueTokens(inputs, context, deps);
         break;
+      case "obtain-certificates":
+        await (await import("./obtain-certificates/index.js")).obtainCertificates(inputs, context, deps);
+        break;
       default: {
         // Exhaustive: a mode added to the inputs without a handler does not compile.
         const unsupported: never = inputs.mode;

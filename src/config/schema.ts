@@ -162,6 +162,11 @@ const onBehalfSchema = z
       ),
     keyType: z.enum(["ec-p256", "ec-p384", "rsa-3072"]).default("ec-p256"),
     keyCommentDays: z.number().int().min(1).max(90).default(14),
+    /** The protected workflow that obtains them (.github/workflows/<this>). */
+    workflow: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+\.ya?ml$/, "a workflow file name in .github/workflows")
+      .default("obtain-certificates.yml"),
   })
   .strict();
 

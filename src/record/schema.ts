@@ -403,6 +403,26 @@ export const recordSchema = z.object({
   issuance: z.array(issuanceRecordSchema),
   issuanceComments: z.array(issuanceCommentSchema).default([]),
   /**
+   * Certificates OneRecord obtained on the customer's behalf (option 2, issue 20), as the app
+   * accepted them from the obtain workflow's signed report (facts): which device, which
+   * certificate (`x5tS256`), the ACME order, the SHA-256 of the key delivered (never the key),
+   * the comment that carried it and the run. The obtain workflow orders no device listed here
+   * whose certificate is not yet merged: no key is delivered twice for one device's renewal.
+   */
+  obtained: z
+    .array(
+      z.object({
+        device: z.string(),
+        x5tS256: z.string().max(64),
+        orderUrl: z.string().max(500),
+        keyJweSha256: z.string().max(64),
+        comment: z.number().int().positive(),
+        runId: z.number().int().positive(),
+        at: isoTime,
+      }),
+    )
+    .optional(),
+  /**
    * Token status list indexes (issue 19) the app allocated for devices waiting for a token and
    * not yet used by an issued token: the token workflow puts a device's index in its token.
    * `statusNext` is the next index to allocate: indexes only grow, never reused. Facts, carried

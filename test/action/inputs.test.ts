@@ -13,6 +13,9 @@ const blank: RawInputs = {
   request: "",
   "signing-key": "",
   "records-token": "",
+  "acme-eab-kid": "",
+  "acme-eab-hmac": "",
+  "acme-account-key": "",
 };
 
 function failure(raw: Partial<RawInputs>): OneRecordError {
@@ -50,6 +53,9 @@ describe("parseInputs", () => {
       request: "",
       "signing-key": "",
       "records-token": "",
+      "acme-eab-kid": "",
+      "acme-eab-hmac": "",
+      "acme-account-key": "",
     });
     expect(inputs.paths).toEqual(["certificates/**", "certs/*.pem"]);
     expect(inputs.changedOnly).toBe(false);

@@ -18,6 +18,9 @@ const blank: RawInputs = {
   request: "",
   "signing-key": "",
   "records-token": "",
+  "acme-eab-kid": "",
+  "acme-eab-hmac": "",
+  "acme-account-key": "",
 };
 const KEY = signingSecret("ES256").pem;
 const valid = { ...blank, request: "7", "signing-key": KEY };

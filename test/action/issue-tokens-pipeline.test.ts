@@ -133,6 +133,9 @@ async function runMode(): Promise<void> {
     request: String(REQUEST),
     "signing-key": KEY,
     "records-token": "",
+    "acme-eab-kid": "",
+    "acme-eab-hmac": "",
+    "acme-account-key": "",
   });
   const env = {
     GITHUB_EVENT_NAME: "workflow_dispatch",

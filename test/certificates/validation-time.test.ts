@@ -55,6 +55,9 @@ describe("the Action's validation-time input", () => {
     request: "",
     "signing-key": "",
     "records-token": "",
+    "acme-eab-kid": "",
+    "acme-eab-hmac": "",
+    "acme-account-key": "",
   };
 
   it.each(["2026-02-30", "2026-02-30T00:00:00Z", "2026-04-31T00:00:00Z"])("refuses %s, naming the input", (value) => {

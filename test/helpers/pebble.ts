@@ -82,6 +82,8 @@ export async function startPebble(): Promise<Pebble> {
     agent,
     rootPem: () => fetchText(`https://127.0.0.1:${management}/roots/0`, root.pem),
     preValidate: async (accountKeyPem, identifiers) => {
+      // acme-client's HTTP client is its module's: it must trust this listener (the code under test sets it too).
+      acme.axios.defaults.httpsAgent = agent;
       const client = new acme.Client({
         directoryUrl: directory,
         accountKey: accountKeyPem,

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { decideObtain, type ObtainInput } from "../../action/obtain-certificates/2-decide.js";
+import type { AccessRecord } from "../../src/record/index.js";
+import { REPOSITORY, REQUEST, REQUESTER, tokensRecord } from "./issue-tokens/fixtures.js";
+
+/** Step 2 of mode obtain-certificates (issue 20, option 2): pure, from the signed record only. */
+const KEY = { kty: "EC" as const, crv: "P-256" as const, x: "x", y: "y" };
+const WORKFLOW = ".github/workflows/obtain-certificates.yml";
+
+function input(record: AccessRecord, overrides: Partial<ObtainInput> = {}): ObtainInput {
+  return {
+    request: REQUEST,
+    repository: REPOSITORY,
+    issue: { author: REQUESTER, isPullRequest: false } as ObtainInput["issue"],
+    record: { found: true, record, kid: "k", source: "ledger" },
+    run: {
+      eventName: "workflow_dispatch",
+      ref: "refs/heads/main",
+      refType: "branch",
+      defaultBranch: "main",
+      workflowPath: WORKFLOW,
+    },
+    workflow: WORKFLOW,
+    configured: true,
+    pathPattern: "certificates/{request}/{device}.pem",
+    ...overrides,
+  };
+}
+
+function optionTwo(
+  request: Partial<NonNullable<AccessRecord["request"]>> = {},
+  rest: Partial<AccessRecord> = {},
+): AccessRecord {
+  const base = tokensRecord([], { stage: "certificates", ...rest });
+  return {
+    ...base,
+    request: { ...base.request!, devices: ["gw-1", "gw-2"], certificateOption: 2, deliveryKey: KEY, ...request },
+  };
+}
+
+const codes = (d: ReturnType<typeof decideObtain>) => (d.kind === "refuse" ? d.reasons.map((r) => r.code) : []);
+
+describe("decideObtain", () => {
+  it("obtains every device without a valid certificate, with the approved delivery key", () => {
+    expect(decideObtain(input(optionTwo()))).toEqual({
+      kind: "obtain",
+      account: "acme-health",
+      deliveryKey: KEY,
+      devices: [
+        { device: "gw-1", path: `certificates/${REQUEST}/gw-1.pem` },
+        { device: "gw-2", path: `certificates/${REQUEST}/gw-2.pem` },
+      ],
+    });
+  });
+
+  it("refuses a run that is not the configured workflow, by hand, on the default branch", () => {
+    const run = {
+      eventName: "push",
+      ref: "refs/heads/x",
+      refType: "branch",
+      defaultBranch: "main",
+      workflowPath: ".github/workflows/other.yml",
+    };
+    expect(codes(decideObtain(input(optionTwo(), { run })))).toEqual(["wrong-run", "wrong-run", "wrong-run"]);
+    expect(codes(decideObtain(input(optionTwo(), { configured: false })))).toEqual(["not-configured"]);
+  });
+
+  it("refuses option 1, a missing delivery key, an unapproved or self-approved request, a rejected one", () => {
+    expect(codes(decideObtain(input(optionTwo({ certificateOption: 1 }))))).toEqual(["not-option-2"]);
+    expect(codes(decideObtain(input(optionTwo({ deliveryKey: undefined }))))).toEqual(["no-delivery-key"]);
+    expect(codes(decideObtain(input(optionTwo({}, { certification: null }))))).toEqual(["not-certified"]);
+    const self = optionTwo();
+    self.certification = { ...self.certification!, by: REQUESTER };
+    expect(codes(decideObtain(input(self)))).toContain("self-approved");
+    expect(codes(decideObtain(input(optionTwo({}, { stage: "rejected" }))))).toEqual(["rejected"]);
+  });
+});
