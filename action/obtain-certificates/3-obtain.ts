@@ -26,14 +26,15 @@ export async function obtainAll(
   request: { number: number; account: string },
   targets: readonly DeviceTarget[],
   ca: { account: AcmeAccount; retry: AcmeRetry; settings: OnBehalfSettings },
-  now: Date,
+  /** The time each chain is judged at: when it arrives (a CA may date a certificate from the second it signs it). */
+  now: () => Date,
 ): Promise<ObtainOutcome> {
   const client = await openAccount(ca.account, ca.retry);
   const outcome: ObtainOutcome = { obtained: [], faults: [] };
   for (const [i, target] of targets.entries()) {
     try {
       const device = { request: request.number, account: request.account, ...target };
-      outcome.obtained.push(await obtainDevice(client, device, ca.settings, now));
+      outcome.obtained.push(await obtainDevice(client, device, ca.settings, now()));
     } catch (error) {
       if (!(error instanceof AcmeFault)) throw error;
       outcome.faults.push({ device: target.device, code: error.code, message: error.message });

@@ -54,7 +54,7 @@ function humanText(request: number, devices: readonly ObtainedDevice[]): string 
     "Each device's **private key** is below, encrypted to the delivery public key of your request: only your `delivery.key` opens it. Save each one to a file and run",
     "",
     "```",
-    "npx onerecord-access decrypt-key --key delivery.key --out DEVICE.key DEVICE.jwe",
+    "node cli/dist/onerecord-access.js decrypt-key --key delivery.key --out DEVICE.key DEVICE.jwe",
     "```",
     "",
     "(the key is written with mode 0600 and never printed). When you have them all, comment `/keys-received`: the app removes this comment. It removes it anyway after the configured number of days.",

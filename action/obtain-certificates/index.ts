@@ -94,7 +94,7 @@ export async function obtainCertificates(
         deliveryKey: decision.deliveryKey,
       },
     },
-    t.now,
+    deps.now ?? (() => new Date()),
   );
   const urls = outcome.obtained.length ? await report(t, outcome.obtained) : [];
   await summarize({

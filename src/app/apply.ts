@@ -6,6 +6,7 @@ import type { SyncDeps } from "./deps.js";
 import type { GitHubIO, IssueData } from "./github/rest.js";
 import { labelsToFix, managedLabels } from "./labels/view.js";
 import { writeDueEntries } from "./renewal/index-io.js";
+import type { PullToOpen } from "./obtained/reports.js";
 import type { IssueChange, Plan } from "./plan.js";
 
 /**
@@ -112,6 +113,7 @@ export async function applyViews(deps: SyncDeps, issue: IssueData, plan: Plan): 
   for (const id of plan.deletions) await io.deleteComment(id);
   const updated = plan.issue ? await applyIssueChange(deps, issue.number, plan.issue) : null;
   if (plan.dispatch) await dispatchTokenRun(deps, issue.number, plan.dispatch);
+  for (const pull of plan.pulls ?? []) await openObtainedPull(deps, issue.number, pull);
   for (const text of plan.replies) await io.createComment(issue.number, text);
   for (const comment of plan.acknowledge) await io.reactToComment(comment, "+1");
   return {
@@ -129,6 +131,28 @@ async function writeDueIndex(deps: SyncDeps, issue: number, next: string | null)
   const repository = `${deps.io.repo.owner}/${deps.io.repo.repo}`;
   const index = { ledger: deps.ledger, jwks: deps.config.records.jwks, repository, log: deps.log };
   await writeDueEntries(index, deps.recordKey.key, new Map([[issue, next]]));
+}
+
+/**
+ * Option 2: the pull request committing certificates OneRecord obtained, opened after the record
+ * that accepted their report was written. A failure is logged: the record holds the report, and
+ * a maintainer can open the pull request from the report's chains by hand (docs/option-2.md).
+ */
+async function openObtainedPull(deps: SyncDeps, issue: number, pull: PullToOpen): Promise<void> {
+  try {
+    const number = await deps.io.openPull({ ...pull, base: deps.defaultBranch });
+    deps.log.info(
+      { issue, pull: number, branch: pull.branch },
+      number
+        ? "opened the obtained certificates' pull request"
+        : "the obtained certificates' pull request exists already",
+    );
+  } catch (error) {
+    deps.log.error(
+      { issue, branch: pull.branch, status: (error as { status?: number }).status },
+      "could not open the obtained certificates' pull request",
+    );
+  }
 }
 
 /** The issue's labels and state in one PATCH, then the managed labels' colours; the issue as GitHub answers it. */

@@ -28,6 +28,7 @@ import { recordSource, type RecordSource } from "./ledger/source.js";
 import { recordSetupProblem } from "./ledger/setup.js";
 import { rebuiltFacts } from "./ledger/rebuild.js";
 import type { SweepFacts } from "./renewal/plan.js";
+import { observeObtained, type ObservedObtained } from "./obtained/observe.js";
 
 /**
  * Step 1 of a sync: everything the decision needs, read from GitHub once — the issue, its
@@ -86,6 +87,8 @@ export interface Observation {
   forceLabels: boolean;
   /** The expiry watch's sweep that woke the app for this request, if any (src/app/handlers/sweep.ts). */
   sweep?: SweepFacts | null;
+  /** Option 2: the obtain workflow's reports not in the record yet, their proofs and runs (src/app/obtained/). */
+  obtained?: ObservedObtained | null;
 }
 
 /** What one event learns once and every round of it reuses. */
@@ -170,6 +173,7 @@ export async function observe(
     issuance: await observeIssuance(deps, issue.number, comments, prior, request?.devices ?? [], certificates),
     forceLabels: memo.forceLabels,
     sweep: trigger.kind === "sweep" ? trigger.sweep : null,
+    obtained: await observeObtained(deps, comments, prior),
   };
 }
 

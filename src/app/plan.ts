@@ -26,6 +26,7 @@ import { reviewOf } from "../record/review.js";
 import { reviewReminder } from "./render/review.js";
 import { planRenewal, withRenewal, type DueIndexChange } from "./renewal/plan.js";
 import { renewalStates } from "./renewal/due.js";
+import { judgeObtained, type PullToOpen } from "./obtained/reports.js";
 
 /**
  * Step 2 of a sync: everything decided, from one observation, without I/O — the record to
@@ -63,6 +64,8 @@ export interface Plan {
   statusList: { uri: string; statuses: number[] } | null;
   /** Dispatch the token workflow once the record is written (a renewal was merged); null: no. */
   dispatch: { workflow: string; ref: string } | null;
+  /** Pull requests to open once the record is written: certificates obtained for option 2 (absent: none). */
+  pulls?: PullToOpen[];
   /** The request's entry in the due-date index to write (src/app/renewal/plan.ts); null or absent: unchanged. */
   dueIndex?: DueIndexChange | null;
 }
@@ -154,13 +157,49 @@ function planAfterRecord(
   refusals: Parameters<typeof planReplies>[0]["refusals"],
   refusedReports: ReadonlyArray<{ comment: number; reason: string }>,
 ): Plan {
-  const { reviewed, reminder } = planReview(o, record);
+  const { withObtained, pulls, log } = planObtained(o, record);
+  const { reviewed, reminder } = planReview(o, withObtained);
   const { withList, statusList } = planStatusList(o, reviewed);
   const { dispatched, dispatch } = planDispatch(o, withList);
   const renewal = planRenewal(o, dispatched);
   const views = planViews(o, renewal.record, newCommands, refusals, refusedReports);
   const replies = [...views.replies, ...(reminder ? [reminder] : [])];
-  return withRenewal({ ...views, replies, statusList, dispatch }, renewal, o.issue, o.config);
+  const planned = { ...views, replies, statusList, dispatch, pulls, log: [...views.log, ...log] };
+  return withRenewal(planned, renewal, o.issue, o.config);
+}
+
+/**
+ * Option 2 (src/app/obtained/): the obtain workflow's new reports judged — an accepted one adds
+ * its devices to `obtained` (facts, carried from version to version) and opens the pull request
+ * that commits its certificates; a refused one is logged.
+ */
+function planObtained(
+  o: Observation,
+  record: AccessRecord,
+): { withObtained: AccessRecord; pulls: PullToOpen[]; log: Plan["log"] } {
+  const prior = o.prior?.obtained ?? [];
+  const carried = prior.length ? { ...record, obtained: prior } : record;
+  if (!o.obtained?.candidates.length) return { withObtained: carried, pulls: [], log: [] };
+  const judged = judgeObtained({
+    ...o.obtained,
+    prior: o.prior,
+    at: o.observedAt,
+    expected: {
+      repository: o.repository,
+      issue: o.issue.number,
+      workflowFile: o.config.certificates.onBehalf?.workflow ?? "obtain-certificates.yml",
+      defaultBranch: o.defaultBranch,
+      devices: record.request?.devices ?? [],
+      pathPattern: o.config.certificates.pathPattern,
+    },
+  });
+  const log = judged.refused.map((r) => ({
+    level: "warn" as const,
+    fields: { issue: o.issue.number, comment: r.comment },
+    message: `obtained-certificates report refused: ${r.reason}`,
+  }));
+  const withObtained = judged.obtained.length ? { ...record, obtained: judged.obtained } : record;
+  return { withObtained, pulls: judged.pulls, log };
 }
 
 /**

@@ -365,7 +365,7 @@ describe("action/dist/index.js run as the runner runs it", () => {
       const bad = await runBundle(workspace, { event: pullRequestEvent(0), inputs: { mode: "mint-tokens" } });
       expect(bad.code).toBe(1);
       expect(bad.stdout).toMatch(
-        /^::error::Input "mode": unsupported mode; this version of the Action supports: validate-certificates, issue-tokens \(got "mint-tokens"\)$/m,
+        /^::error::Input "mode": unsupported mode; this version of the Action supports: validate-certificates, issue-tokens, obtain-certificates \(got "mint-tokens"\)$/m,
       );
       expect(bad.stdout).not.toMatch(/\bat .*\.js:\d+/);
 

@@ -434,7 +434,9 @@ describe("action/dist/index.js in mode issue-tokens, run as the runner runs it",
     api.posted = [];
     const missing = await run({ "signing-key": "" });
     expect(missing.code).toBe(1);
-    expect(missing.stdout).toMatch(/^::error::Input "signing-key": the signing key is required in mode issue-tokens/m);
+    expect(missing.stdout).toMatch(
+      /^::error::Input "signing-key": the signing key is required in modes issue-tokens and obtain-certificates/m,
+    );
     expect(api.posted).toEqual([]);
   });
 });

@@ -10,7 +10,16 @@ import { describe, expect, it } from "vitest";
  */
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const ONE_WAY = "node cli/dist/onerecord-access.js";
-const COMMANDS = ["validate", "roots", "decrypt-token", "verify-token", "jwks", "record-jwks"];
+const COMMANDS = [
+  "validate",
+  "roots",
+  "decrypt-token",
+  "verify-token",
+  "jwks",
+  "record-jwks",
+  "delivery-key",
+  "decrypt-key",
+];
 // Spelled apart so this file does not name what it forbids.
 const NPX_OF_THE_NAME = new RegExp(["npx", "(?:\\s+-\\S+)*\\s+", "onerecord-access\\b"].join(""), "i");
 const SKIPPED_DIRS = new Set(["node_modules", ".git", "dist", "coverage", "demo-output"]);

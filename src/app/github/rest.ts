@@ -343,6 +343,56 @@ export class GitHubIO {
     });
   }
 
+  /**
+   * A pull request of `files` against the default branch `base`, opened by the app (option 2's
+   * certificates): a branch `branch` from the base's head holding one commit of the files (git
+   * data API), then the pull request. Opened by the app's installation, it starts the repository's
+   * workflows — the certificate check among them — as a pull request opened with a workflow's
+   * GITHUB_TOKEN would not. The branch is the idempotence: when it exists already (a redelivery,
+   * another instance), nothing more is done and null comes back.
+   */
+  async openPull(pull: {
+    branch: string;
+    base: string;
+    title: string;
+    body: string;
+    files: ReadonlyArray<{ path: string; content: string }>;
+  }): Promise<number | null> {
+    const git = this.octokit.rest.git;
+    const { data: head } = await git.getRef({ ...this.repo, ref: `heads/${pull.base}` });
+    const { data: parent } = await git.getCommit({ ...this.repo, commit_sha: head.object.sha });
+    const { data: tree } = await git.createTree({
+      ...this.repo,
+      base_tree: parent.tree.sha,
+      tree: pull.files.map((f) => ({
+        path: f.path,
+        mode: "100644" as const,
+        type: "blob" as const,
+        content: f.content,
+      })),
+    });
+    const { data: commit } = await git.createCommit({
+      ...this.repo,
+      message: pull.title,
+      tree: tree.sha,
+      parents: [head.object.sha],
+    });
+    try {
+      await git.createRef({ ...this.repo, ref: `refs/heads/${pull.branch}`, sha: commit.sha });
+    } catch (error) {
+      if ((error as { status?: number }).status === 422) return null;
+      throw error;
+    }
+    const { data } = await this.octokit.rest.pulls.create({
+      ...this.repo,
+      head: pull.branch,
+      base: pull.base,
+      title: pull.title,
+      body: pull.body,
+    });
+    return data.number;
+  }
+
   /** A file's bytes at a commit, or null when it is not a file there. */
   async getFile(path: string, ref: string): Promise<Uint8Array | null> {
     try {

@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import { mayContainCommand, parseCommands } from "../commands/parse.js";
 import { parseIssuanceComment } from "../../record/issuance-comment.js";
+import { parseObtainedComment } from "../../record/obtained-comment.js";
 
 function isIssuanceComment(body: string): boolean {
   const parsed = parseIssuanceComment(body);
@@ -23,10 +24,13 @@ export async function onIssueComment(
   const { payload } = context;
   const { comment } = payload;
   if (payload.issue.pull_request) return;
-  // The token workflow reports what it issued in a comment as github-actions[bot]: the one bot
-  // comment the app reads (as a fact to verify, never as a command).
+  // The token workflow reports what it issued, and the obtain workflow what it obtained (option
+  // 2), in comments as github-actions[bot]: the bot comments the app reads (as facts to verify,
+  // never as commands).
   const issuance =
-    payload.action === "created" && comment.user?.login === TOKEN_WORKFLOW_BOT && isIssuanceComment(comment.body);
+    payload.action === "created" &&
+    comment.user?.login === TOKEN_WORKFLOW_BOT &&
+    (isIssuanceComment(comment.body) || parseObtainedComment(comment.body).found);
   if (!issuance) {
     if (isBot(comment.user) || isBot(payload.sender)) return;
     if (!mayContainCommand(comment.body) || parseCommands(comment.body).length === 0) return;

@@ -132,7 +132,7 @@ export const issueForm = {
         label: FIELD_LABELS["delivery-key"],
         description:
           "Option 2 only (leave empty with option 1): the public key OneRecord encrypts your devices' private keys to. " +
-          "Run `npx onerecord-access delivery-key --out delivery.key`, keep delivery.key, and paste the one line of JSON it prints. Never paste a private key here.",
+          "Run `node cli/dist/onerecord-access.js delivery-key --out delivery.key`, keep delivery.key, and paste the one line of JSON it prints. Never paste a private key here.",
         placeholder: '{"kty":"EC","crv":"P-256","x":"…","y":"…"}',
       },
       validations: { required: false },

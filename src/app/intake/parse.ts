@@ -208,7 +208,7 @@ function validateDeliveryKey(
     if (!second) return null;
     problems.push({
       field: FIELD.deliveryKey,
-      message: `${label} is required with option 2: run \`npx onerecord-access delivery-key --out delivery.key\` and paste the line it prints`,
+      message: `${label} is required with option 2: run \`node cli/dist/onerecord-access.js delivery-key --out delivery.key\` and paste the line it prints`,
     });
     return undefined;
   }

@@ -88,6 +88,10 @@ export function gitRoute(
       return git ? createCommit(host, git, body!, author) : notFound;
     case "git/create-ref":
       return git ? createRef(git, body!) : notFound;
+    case "git/get-commit": {
+      const commit = git?.commits.get(p[6] ?? "");
+      return commit ? [200, commitJson(host, commit)] : notFound;
+    }
     case "git/update-ref":
       return git ? updateRef(git, p.slice(6).join("/"), body!) : notFound;
     case "git/get-ref": {

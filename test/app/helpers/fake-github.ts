@@ -548,6 +548,9 @@ export class FakeGitHub {
     return requests.filter((r) => r.status !== 304);
   }
 
+  /** Pull requests opened through the API (option 2's certificates), in order. */
+  readonly opened: Array<{ number: number; head: string; base: string; title: string; body: string; by: string }> = [];
+
   /** The app's reactions on comments, by comment id (what a person sees under the comment). */
   readonly reactions = new Map<number, string[]>();
 
@@ -590,6 +593,22 @@ export class FakeGitHub {
         const content = this.files.get(`${ref}:${path}`);
         if (content) return contentAnswer(path, content, gitBlobSha(content), accept);
         return gitRoute(this, op, url, body, accept, author)!;
+      }
+      case "pulls/create": {
+        // A pull request the app opens (option 2): recorded as asked; its head branch must exist.
+        const head = String(body!.head);
+        if (!this.gitOf(p[2]!, p[3]!)?.branches.has(head))
+          return [422, { message: "Validation Failed", errors: [{ field: "head", code: "invalid" }] }];
+        const number = 7000 + this.opened.length;
+        this.opened.push({
+          number,
+          head,
+          base: String(body!.base),
+          title: String(body!.title),
+          body: String(body!.body ?? ""),
+          by: author.login,
+        });
+        return [201, { number, html_url: `https://github.com/${this.owner}/${this.repo}/pull/${number}` }];
       }
       case "users/get-by-username": {
         // Any login is an account here; a bot's (`<slug>[bot]`) is a Bot, with the id its commits carry.
@@ -912,6 +931,8 @@ function operationOf(method: string, path: string): string {
     ["POST", /^\/repos\/[^/]+\/[^/]+\/git\/refs$/, "git/create-ref"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/git\/ref\/.+$/, "git/get-ref"],
     ["PATCH", /^\/repos\/[^/]+\/[^/]+\/git\/refs\/.+$/, "git/update-ref"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/git\/commits\/[0-9a-f]+$/, "git/get-commit"],
+    ["POST", /^\/repos\/[^/]+\/[^/]+\/pulls$/, "pulls/create"],
     ["GET", /^\/users\/[^/]+$/, "users/get-by-username"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/rules\/branches\/.+$/, "repos/get-branch-rules"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/, "actions/create-workflow-dispatch"],

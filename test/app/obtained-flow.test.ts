@@ -1,0 +1,148 @@
+import { createHash, generateKeyPairSync, X509Certificate } from "node:crypto";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { CERTIFICATE_OPTIONS } from "../../src/app/intake/form.js";
+import { judgeDeliveryJwk } from "../../src/delivery/delivery-jwk.js";
+import { encryptDeviceKey } from "../../src/delivery/encrypt-device-key.js";
+import { signObtainedProof, writeObtainedBlock, type ObtainedBlock } from "../../src/record/obtained-comment.js";
+import { x5tS256 } from "../../src/tokens/thumbprint.js";
+import type { SigningKey } from "../../src/tokens/signing-key.js";
+import { personOf } from "./helpers/fake-git-routes.js";
+import { TEST_DELIVERY_JWK } from "./helpers/form.js";
+import { commentEvent } from "./helpers/payloads.js";
+import type { Scenario } from "./helpers/scenario.js";
+import { makeTestCa, mergePr, startScenario, type TestCa } from "./helpers/test-ca.js";
+import { makeTokenKey, WORKFLOW_BOT } from "./helpers/token-run.js";
+
+/**
+ * Option 2 on the app's side (issue 20; docs/option-2.md): the obtain workflow's signed report on
+ * an approved option-2 request is accepted once — its devices recorded as obtained (the key's
+ * SHA-256, never the key) — and the app opens the pull request that commits the certificates, so
+ * the certificate check runs on it; a report without a valid proof, or from another run, changes
+ * nothing. On the GitHub stand-in.
+ */
+const DEVICES = ["gw-1", "gw-2"];
+const WORKFLOW = ".github/workflows/obtain-certificates.yml";
+
+let ca: TestCa;
+let key: SigningKey;
+let s: Scenario | undefined;
+beforeAll(async () => {
+  ca = await makeTestCa(DEVICES);
+  key = await makeTokenKey();
+});
+afterEach(() => {
+  s?.stop();
+  s = undefined;
+});
+
+/** An option-2 request, certified: stage certificates. The default branch exists in the git model. */
+async function approvedOptionTwo(): Promise<[Scenario, number]> {
+  const onBehalf = `certificates:\n  onBehalf:\n    directory: https://ca.example/acme/directory\n    identifier: "{device}.{account}.devices.example.com"\n`;
+  const config = ca.config.replace("certificates:\n", onBehalf);
+  s = await startScenario({ ...ca, config }, stringify({ tokens: { jwks: key.jwks } }));
+  s.gh
+    .ledgerGit()
+    .commitFile("main", "README.md", "requests\n", "init", personOf(s.gh, { login: "otto", type: "User" }, s.gh.now()));
+  const n = await s.open({ devices: DEVICES, option: CERTIFICATE_OPTIONS[1] });
+  await s.tickAll(n);
+  await s.say(n, "tom", "/approve-certification");
+  expect(s.record(n)).toMatchObject({ stage: "certificates", request: { certificateOption: 2 } });
+  return [s, n];
+}
+
+async function report(s: Scenario, n: number, runId: number, signer = key, runPath = WORKFLOW): Promise<ObtainedBlock> {
+  const verdict = judgeDeliveryJwk(TEST_DELIVERY_JWK);
+  if (!verdict.ok) throw new Error(verdict.reason);
+  const obtained = [];
+  for (const device of DEVICES) {
+    const chainPem = Buffer.from(ca.leaves.get(device)!).toString("utf8");
+    const print = x5tS256(new X509Certificate(chainPem).raw);
+    const deviceKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+    const { jwe } = await encryptDeviceKey(deviceKey, verdict.jwk, { device, x5tS256: print, request: n });
+    obtained.push({
+      device,
+      path: `certificates/${n}/${device}.pem`,
+      identifier: `${device}.acme-health.devices.example.com`,
+      orderUrl: `https://ca.example/acme/order/${device}`,
+      x5tS256: print,
+      chainPem,
+      keyJwe: jwe,
+    });
+  }
+  const content = {
+    version: 1 as const,
+    repository: "acme/access-requests",
+    request: n,
+    runId,
+    runAttempt: 1,
+    workflow: WORKFLOW,
+    ref: "refs/heads/main",
+    sha: "b".repeat(40),
+    obtainedAt: "2025-03-03T10:00:00Z",
+    obtained,
+  };
+  const block = { ...content, proof: await signObtainedProof(content, signer) };
+  s.gh.runs.set(runId, {
+    path: runPath,
+    head_branch: "main",
+    event: "workflow_dispatch",
+    status: "in_progress",
+    conclusion: null,
+    run_attempt: 1,
+    display_title: `Obtain certificates for request #${n}`,
+    head_sha: "b".repeat(40),
+  });
+  const comment = s.gh.addComment(n, `${writeObtainedBlock(block)}\n\n### Certificates obtained for you`, WORKFLOW_BOT);
+  await s.probot.receive(commentEvent(s.gh, "created", comment));
+  return block;
+}
+
+describe("certificates obtained on the customer's behalf (option 2)", () => {
+  it("records the devices once and opens the pull request that commits the certificates; merged, they are the request's", async () => {
+    const [s, n] = await approvedOptionTwo();
+    const block = await report(s, n, 6001);
+    const record = s.record(n);
+    expect(record.obtained?.map((o) => o.device)).toEqual(DEVICES);
+    expect(record.obtained![0]).toMatchObject({
+      runId: 6001,
+      orderUrl: "https://ca.example/acme/order/gw-1",
+      keyJweSha256: createHash("sha256").update(block.obtained[0]!.keyJwe).digest("base64url"),
+    });
+    expect(JSON.stringify(record)).not.toContain(block.obtained[0]!.keyJwe);
+    // One pull request, opened by the app, from a branch holding the chains.
+    expect(s.gh.opened).toHaveLength(1);
+    const pull = s.gh.opened[0]!;
+    expect(pull).toMatchObject({
+      base: "main",
+      by: "onerecord-access[bot]",
+      title: `Certificates obtained by OneRecord for request #${n}`,
+    });
+    for (const e of block.obtained)
+      expect(s.gh.ledgerGit().fileAt(pull.head, e.path)?.content.toString("utf8")).toBe(e.chainPem);
+
+    // A redelivery opens nothing more.
+    const comment = s.gh.commentsOn(n).find((c) => c.body.includes("onerecord-access:obtained"))!;
+    await s.probot.receive(commentEvent(s.gh, "created", comment));
+    expect(s.gh.opened).toHaveLength(1);
+
+    // The pull request merged: the certificates are the request's, judged as any other.
+    await mergePr(s, 60, Object.fromEntries(DEVICES.map((d) => [`certificates/${n}/${d}.pem`, ca.leaves.get(d)!])));
+    expect(s.record(n).stage).toBe("tokens");
+  });
+
+  it("acts on no report without a valid proof, nor on one naming a run that is not the obtain workflow's", async () => {
+    const [s, n] = await approvedOptionTwo();
+    await report(s, n, 6002, await makeTokenKey());
+    expect(s.record(n).obtained ?? []).toEqual([]);
+    expect(s.gh.opened).toEqual([]);
+    // A genuine proof, but the run it names is another workflow's (the key leaked into it?).
+    await report(s, n, 6003, key, ".github/workflows/other.yml");
+    expect(s.record(n).obtained ?? []).toEqual([]);
+    expect(s.gh.opened).toEqual([]);
+    // The obtain workflow's own report is then accepted.
+    await report(s, n, 6004);
+    expect(s.record(n).obtained).toHaveLength(2);
+    expect(s.gh.opened).toHaveLength(1);
+  });
+});
