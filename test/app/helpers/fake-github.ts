@@ -605,7 +605,7 @@ export class FakeGitHub {
           head,
           base: String(body!.base),
           title: String(body!.title),
-          body: String(body!.body ?? ""),
+          body: typeof body!.body === "string" ? body!.body : "",
           by: author.login,
         });
         return [201, { number, html_url: `https://github.com/${this.owner}/${this.repo}/pull/${number}` }];
