@@ -27,6 +27,7 @@ import { reviewReminder } from "./render/review.js";
 import { planRenewal, withRenewal, type DueIndexChange } from "./renewal/plan.js";
 import { renewalStates } from "./renewal/due.js";
 import { judgeObtained, type PullToOpen } from "./obtained/reports.js";
+import { DEFAULT_KEY_COMMENT_DAYS, keyCommentsToRemove } from "./obtained/keys.js";
 
 /**
  * Step 2 of a sync: everything decided, from one observation, without I/O — the record to
@@ -157,14 +158,25 @@ function planAfterRecord(
   refusals: Parameters<typeof planReplies>[0]["refusals"],
   refusedReports: ReadonlyArray<{ comment: number; reason: string }>,
 ): Plan {
-  const { withObtained, pulls, log } = planObtained(o, record);
+  const { withObtained, pulls, log, removed } = planObtained(o, record);
   const { reviewed, reminder } = planReview(o, withObtained);
   const { withList, statusList } = planStatusList(o, reviewed);
   const { dispatched, dispatch } = planDispatch(o, withList);
   const renewal = planRenewal(o, dispatched);
   const views = planViews(o, renewal.record, newCommands, refusals, refusedReports);
   const replies = [...views.replies, ...(reminder ? [reminder] : [])];
-  const planned = { ...views, replies, statusList, dispatch, pulls, log: [...views.log, ...log] };
+  // The key comments removed now go with the duplicate status comments, after the record.
+  const present = removed.filter((id) => o.comments.some((c) => c.id === id));
+  const planned = {
+    ...views,
+    replies,
+    statusList,
+    dispatch,
+    pulls,
+    log: [...views.log, ...log],
+    deletions: [...views.deletions, ...present],
+    expectedComments: views.expectedComments - present.length,
+  };
   return withRenewal(planned, renewal, o.issue, o.config);
 }
 
@@ -176,6 +188,19 @@ function planAfterRecord(
 function planObtained(
   o: Observation,
   record: AccessRecord,
+): { withObtained: AccessRecord; pulls: PullToOpen[]; log: Plan["log"]; removed: number[] } {
+  const judged = judgeNewReports(o, record);
+  const days = o.config.certificates.onBehalf?.keyCommentDays ?? DEFAULT_KEY_COMMENT_DAYS;
+  const removals = keyCommentsToRemove(judged.withObtained, days, o.observedAt);
+  const keysRemoved = [...(o.prior?.keysRemoved ?? []), ...removals];
+  const withObtained = keysRemoved.length ? { ...judged.withObtained, keysRemoved } : judged.withObtained;
+  return { ...judged, withObtained, removed: removals.map((r) => r.comment) };
+}
+
+/** The obtain workflow's new reports judged: `obtained` facts carried and extended, pull requests to open. */
+function judgeNewReports(
+  o: Observation,
+  record: AccessRecord,
 ): { withObtained: AccessRecord; pulls: PullToOpen[]; log: Plan["log"] } {
   const prior = o.prior?.obtained ?? [];
   const carried = prior.length ? { ...record, obtained: prior } : record;
@@ -183,7 +208,6 @@ function planObtained(
   const judged = judgeObtained({
     ...o.obtained,
     prior: o.prior,
-    at: o.observedAt,
     expected: {
       repository: o.repository,
       issue: o.issue.number,

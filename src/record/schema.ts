@@ -36,6 +36,7 @@ export const COMMAND_NAMES = [
   "revoke-tokens",
   "revoke-access",
   "recertify",
+  "keys-received",
   "status",
   "help",
 ] as const;
@@ -419,6 +420,21 @@ export const recordSchema = z.object({
         comment: z.number().int().positive(),
         runId: z.number().int().positive(),
         at: isoTime,
+      }),
+    )
+    .optional(),
+  /**
+   * The comments holding option 2's encrypted keys that the app removed (facts): after the
+   * requester's `/keys-received` (`why: keys-received`, `by`), or `certificates.onBehalf.keyCommentDays`
+   * after they were posted (`why: expired`).
+   */
+  keysRemoved: z
+    .array(
+      z.object({
+        comment: z.number().int().positive(),
+        at: isoTime,
+        why: z.enum(["keys-received", "expired"]),
+        by: z.string().optional(),
       }),
     )
     .optional(),

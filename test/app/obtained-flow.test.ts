@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync, X509Certificate } from "node:crypto";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { SWEEP_RUN_TITLE } from "../../src/app/handlers/sweep.js";
 import { stringify } from "yaml";
 import { CERTIFICATE_OPTIONS } from "../../src/app/intake/form.js";
 import { judgeDeliveryJwk } from "../../src/delivery/delivery-jwk.js";
@@ -9,7 +10,7 @@ import { x5tS256 } from "../../src/tokens/thumbprint.js";
 import type { SigningKey } from "../../src/tokens/signing-key.js";
 import { personOf } from "./helpers/fake-git-routes.js";
 import { TEST_DELIVERY_JWK } from "./helpers/form.js";
-import { commentEvent } from "./helpers/payloads.js";
+import { commentEvent, workflowRunEvent } from "./helpers/payloads.js";
 import type { Scenario } from "./helpers/scenario.js";
 import { makeTestCa, mergePr, startScenario, type TestCa } from "./helpers/test-ca.js";
 import { makeTokenKey, WORKFLOW_BOT } from "./helpers/token-run.js";
@@ -23,6 +24,7 @@ import { makeTokenKey, WORKFLOW_BOT } from "./helpers/token-run.js";
  */
 const DEVICES = ["gw-1", "gw-2"];
 const WORKFLOW = ".github/workflows/obtain-certificates.yml";
+const DAY = 86_400_000;
 
 let ca: TestCa;
 let key: SigningKey;
@@ -32,6 +34,7 @@ beforeAll(async () => {
   key = await makeTokenKey();
 });
 afterEach(() => {
+  vi.useRealTimers();
   s?.stop();
   s = undefined;
 });
@@ -41,6 +44,9 @@ async function approvedOptionTwo(): Promise<[Scenario, number]> {
   const onBehalf = `certificates:\n  onBehalf:\n    directory: https://ca.example/acme/directory\n    identifier: "{device}.{account}.devices.example.com"\n`;
   const config = ca.config.replace("certificates:\n", onBehalf);
   s = await startScenario({ ...ca, config }, stringify({ tokens: { jwks: key.jwks } }));
+  // The app's clock is the stand-in's (a comment's time and the app's are GitHub's and the host's).
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(Date.parse(s.gh.now()));
   s.gh
     .ledgerGit()
     .commitFile("main", "README.md", "requests\n", "init", personOf(s.gh, { login: "otto", type: "User" }, s.gh.now()));
@@ -98,6 +104,9 @@ async function report(s: Scenario, n: number, runId: number, signer = key, runPa
   return block;
 }
 
+const keyComments = (s: Scenario, n: number) =>
+  s.gh.commentsOn(n).filter((c) => c.body.includes("onerecord-access:obtained"));
+
 describe("certificates obtained on the customer's behalf (option 2)", () => {
   it("records the devices once and opens the pull request that commits the certificates; merged, they are the request's", async () => {
     const [s, n] = await approvedOptionTwo();
@@ -144,5 +153,43 @@ describe("certificates obtained on the customer's behalf (option 2)", () => {
     await report(s, n, 6004);
     expect(s.record(n).obtained).toHaveLength(2);
     expect(s.gh.opened).toHaveLength(1);
+  });
+
+  it("removes the comment holding the keys after the requester's /keys-received, and only theirs", async () => {
+    const [s, n] = await approvedOptionTwo();
+    await report(s, n, 6005);
+    expect(keyComments(s, n)).toHaveLength(1);
+    await s.say(n, "rita", "/keys-received");
+    expect(s.replies(n).at(-1)).toMatch(/only the person who opened this request can run `\/keys-received`/);
+    expect(keyComments(s, n)).toHaveLength(1);
+    await s.say(n, "jane", "/keys-received");
+    expect(keyComments(s, n)).toEqual([]);
+    expect(s.record(n).keysRemoved).toEqual([
+      expect.objectContaining({ why: "keys-received", by: "jane", comment: expect.any(Number) }),
+    ]);
+  });
+
+  it("removes it on its own after certificates.onBehalf.keyCommentDays, at the expiry watch's sweep", async () => {
+    const [s, n] = await approvedOptionTwo();
+    {
+      await report(s, n, 6006);
+      const posted = s.record(n).obtained![0]!.at;
+      // The index holds the request at the keys' expiry.
+      await s.say(n, "jane", "/status");
+      expect(s.record(n).dueIndexed).toBe(new Date(Date.parse(posted) + 14 * DAY).toISOString());
+      const later = new Date(Date.parse(posted) + 14 * DAY + 3600_000).toISOString();
+      vi.setSystemTime(Date.parse(later));
+      s.gh.setClock(later);
+      await s.probot.receive(
+        workflowRunEvent(s.gh, {
+          id: 9901,
+          title: SWEEP_RUN_TITLE,
+          path: ".github/workflows/access-sweep.yml",
+          event: "schedule",
+        }),
+      );
+      expect(keyComments(s, n)).toEqual([]);
+      expect(s.record(n).keysRemoved).toEqual([expect.objectContaining({ why: "expired" })]);
+    }
   });
 });

@@ -40,6 +40,8 @@ export function authorize(command: CommandInput, state: FoldState, context: Auth
   const requester = samePerson({ login: command.by, id: command.byId }, context.requester);
   if (spec.who === "reviewer-or-requester" && !command.reviewer && !requester)
     return { ok: false, ...refusal("not-reviewer-or-requester", { command: command.name }) };
+  if (spec.who === "requester" && !requester)
+    return { ok: false, ...refusal("not-requester", { command: command.name }) };
   if (spec.who === "reviewer" && !command.reviewer)
     return { ok: false, ...refusal("not-reviewer", { command: command.name }) };
   if (spec.notRequester && requester) return { ok: false, ...refusal("requester", {}) };

@@ -10,7 +10,8 @@ import { COMMANDS, commandSpec } from "./catalog.js";
  */
 
 export interface HelpView {
-  record: Pick<AccessRecord, "stage" | "hold" | "checklist" | "certification" | "issuance" | "revocations">;
+  record: Pick<AccessRecord, "stage" | "hold" | "checklist" | "certification" | "issuance" | "revocations"> &
+    Partial<Pick<AccessRecord, "request" | "obtained">>;
   checklistItems: readonly string[];
   reviewer: boolean;
   requester: boolean;
@@ -66,6 +67,8 @@ function notNow(name: CommandName, view: HelpView): string | null {
     case "revoke-access":
     case "recertify":
       return record.issuance.length ? null : "once tokens were issued";
+    case "keys-received":
+      return record.obtained?.length ? null : "once OneRecord posted your devices' keys";
     case "revoke-tokens": {
       const revoked = new Set((record.revocations ?? []).map((r) => r.jti));
       return record.issuance.some((t) => t.jti && !revoked.has(t.jti)) ? null : "once a token was issued";
@@ -83,6 +86,8 @@ export function availableCommands(view: HelpView): { now: AvailableCommand[]; la
     if (spec.who !== "anyone") {
       if (spec.who === "reviewer" && (!view.reviewer || (spec.notRequester && view.requester))) continue;
       if (spec.who === "reviewer-or-requester" && !view.reviewer && !view.requester) continue;
+      // Only the requester receives keys; and only on an option-2 request.
+      if (spec.who === "requester" && (!view.requester || view.record.request?.certificateOption !== 2)) continue;
       // Nothing changes on a rejected or ended request: only /status and /help remain.
       if (view.record.stage === "rejected" || view.record.stage === "ended") continue;
       const why = notNow(spec.name, view);

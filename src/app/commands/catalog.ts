@@ -10,6 +10,7 @@ import {
   revokeAccessRule,
   revokeTokensRule,
   revokeRule,
+  keysReceivedRule,
   statusRule,
   uncheckRule,
   unholdRule,
@@ -20,7 +21,7 @@ export interface CommandSpec {
   name: CommandName;
   usage: string;
   /** `reviewer-or-requester`: a reviewer, or the request's author (for what is always safe). */
-  who: "reviewer" | "anyone" | "reviewer-or-requester";
+  who: "reviewer" | "anyone" | "reviewer-or-requester" | "requester";
   /** Reviewers who opened the request cannot run it on their own request. */
   notRequester: boolean;
   effect: string;
@@ -146,6 +147,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     precondition: "tokens were issued; not ended or rejected",
     rule: recertifyRule,
     worksWhen: "once tokens were issued",
+  },
+  {
+    name: "keys-received",
+    usage: "/keys-received",
+    who: "requester",
+    notRequester: false,
+    effect:
+      "says the device keys OneRecord obtained for you (option 2) are saved: the app removes the comment holding them, encrypted",
+    precondition: "none (with no such comment, nothing to remove)",
+    rule: keysReceivedRule,
   },
   {
     name: "status",

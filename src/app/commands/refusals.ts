@@ -48,6 +48,8 @@ export interface RefusalDetails {
   "nothing-to-revoke": { given: string; all: boolean };
   /** A command only a reviewer or the requester may run, by someone else. */
   "not-reviewer-or-requester": { command: CommandName };
+  /** A command only the request's author runs (`/keys-received`). */
+  "not-requester": { command: CommandName };
   /** Nothing changes once access ended (`/revoke-access`). */
   ended: { by?: string; at?: string };
   /** An approval bound to a request that is no longer the one in effect. */
@@ -87,6 +89,7 @@ export const COMMAND_REFUSAL_CODES = [
   "revoke-arguments",
   "nothing-to-revoke",
   "not-reviewer-or-requester",
+  "not-requester",
   "ended",
 ] as const satisfies readonly CommandRefusalCode[];
 

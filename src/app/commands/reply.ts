@@ -202,6 +202,7 @@ const TEXT: { [K in keyof RefusalDetails]: (detail: RefusalDetails[K]) => string
   "revoke-arguments": () => "name the device (or `all`) and give a reason: `/revoke-tokens DEVICE|all REASON`",
   "nothing-to-revoke": ({ given, all }) =>
     all ? "no token of this request is left to revoke" : `${inlineCode(given)} has no token left to revoke`,
+  "not-requester": ({ command }) => `only the person who opened this request can run ${inlineCode(`/${command}`)}`,
   "not-reviewer-or-requester": ({ command }) =>
     `only a reviewer or the person who opened this request can run ${inlineCode(`/${command}`)}`,
   ended: ({ by, at }) =>

@@ -22,6 +22,7 @@ export type Action =
   | { kind: "revoke-tokens"; devices: string[]; reason: string }
   | { kind: "revoke-access"; reason: string }
   | { kind: "recertify"; note?: string }
+  | { kind: "keys-received" }
   | { kind: "status" }
   | { kind: "help" };
 
@@ -205,5 +206,7 @@ export const recertifyRule: Rule = ({ state, args }) => {
   return accept({ kind: "recertify", ...(args.note ? { note: args.note } : {}) });
 };
 
+/** `/keys-received` (the requester): the effect is the removal of option 2's key comments (src/app/obtained/keys.ts). */
+export const keysReceivedRule: Rule = () => accept({ kind: "keys-received" });
 export const statusRule: Rule = () => accept({ kind: "status" });
 export const helpRule: Rule = () => accept({ kind: "help" });

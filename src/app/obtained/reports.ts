@@ -20,6 +20,8 @@ export type ObtainedRecord = NonNullable<AccessRecord["obtained"]>[number];
 
 export interface ObtainedCandidate {
   comment: number;
+  /** When GitHub says the comment was posted: when the keys went on display. */
+  postedAt: string;
   block: ObtainedBlock;
 }
 
@@ -33,7 +35,7 @@ export interface PullToOpen {
 
 /** Reports posted by the workflow account that the record does not hold yet: what `judgeObtained` needs observed. */
 export function obtainedCandidates(
-  comments: readonly AuthoredComment[],
+  comments: ReadonlyArray<AuthoredComment & { created_at: string }>,
   prior: Pick<AccessRecord, "obtained"> | null,
 ): ObtainedCandidate[] {
   const known = new Set((prior?.obtained ?? []).map((o) => o.comment));
@@ -41,7 +43,7 @@ export function obtainedCandidates(
   for (const c of comments) {
     if (known.has(c.id) || !isAuthoredBy(c, TOKEN_WORKFLOW_BOT)) continue;
     const parsed = parseObtainedComment(c.body);
-    if (parsed.ok) out.push({ comment: c.id, block: parsed.block });
+    if (parsed.ok) out.push({ comment: c.id, postedAt: c.created_at, block: parsed.block });
   }
   return out;
 }
@@ -52,12 +54,11 @@ export function judgeObtained(input: {
   proofs: ReadonlyMap<number, ProofResult> | null;
   runs: ReadonlyMap<string, RunFacts | null>;
   expected: ObtainedExpectations;
-  at: string;
 }): { obtained: ObtainedRecord[]; pulls: PullToOpen[]; refused: Array<{ comment: number; reason: string }> } {
   const obtained = [...(input.prior?.obtained ?? [])];
   const pulls: PullToOpen[] = [];
   const refused: Array<{ comment: number; reason: string }> = [];
-  for (const { comment, block } of input.candidates) {
+  for (const { comment, postedAt, block } of input.candidates) {
     const proof = input.proofs?.get(comment);
     const reason = !proof
       ? "no report is accepted until the configuration publishes tokens.jwks"
@@ -76,7 +77,7 @@ export function judgeObtained(input: {
         keyJweSha256: createHash("sha256").update(e.keyJwe).digest("base64url"),
         comment,
         runId: block.runId,
-        at: input.at,
+        at: postedAt,
       });
     pulls.push(pullOf(block, comment));
   }

@@ -3,6 +3,7 @@ import type { Reminder } from "../../record/reminder.js";
 import type { AccessRecord } from "../../record/schema.js";
 import { currentCertificates, currentToken } from "../../record/tokens.js";
 import { reviewNextAt } from "../../record/review.js";
+import { DEFAULT_KEY_COMMENT_DAYS, nextKeyExpiry } from "../obtained/keys.js";
 
 /**
  * The expiry watch's arithmetic (issue 19; docs/app.md "Expiry watch"), pure: which devices are
@@ -104,11 +105,20 @@ export function nextReminderAt(record: AccessRecord, reminderDays: readonly numb
 }
 
 /**
- * When the expiry watch must look at the request again: its next renewal reminder or access-review
- * step, whichever is first (null: neither). What the due-date index holds for it.
+ * When the expiry watch must look at the request again: its next renewal reminder, access-review
+ * step or option-2 key comment to remove, whichever is first (null: none). What the due-date index
+ * holds for it.
  */
-export function watchNextAt(record: AccessRecord, reminderDays: readonly number[]): string | null {
-  const times = [nextReminderAt(record, reminderDays), reviewNextAt(record)].filter((t): t is string => t !== null);
+export function watchNextAt(
+  record: AccessRecord,
+  reminderDays: readonly number[],
+  keyCommentDays = DEFAULT_KEY_COMMENT_DAYS,
+): string | null {
+  const times = [
+    nextReminderAt(record, reminderDays),
+    reviewNextAt(record),
+    nextKeyExpiry(record, keyCommentDays),
+  ].filter((t): t is string => t !== null);
   return times.length ? times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)) : null;
 }
 

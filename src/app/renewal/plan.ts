@@ -50,7 +50,7 @@ export function planRenewal(
   const reminders = boundReminders(base, [...carried, ...fresh]);
   const reminded: AccessRecord = reminders.length ? { ...base, reminders } : base;
   // The sweep looks at the request at its next renewal reminder or access-review step, whichever is first.
-  const next = watchNextAt(reminded, days);
+  const next = watchNextAt(reminded, days, o.config.certificates.onBehalf?.keyCommentDays);
   // What the index holds for the request: what the sweep read there, else what the record says
   // the app last wrote (a record from before the index has none: its first event enters it).
   const indexed = o.sweep ? o.sweep.indexed : (o.prior?.dueIndexed ?? null);

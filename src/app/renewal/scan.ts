@@ -37,7 +37,11 @@ export async function completeIndex(
       unverified++;
       continue;
     }
-    const next = watchNextAt(verdict.record, deps.config.renewal.reminderDays);
+    const next = watchNextAt(
+      verdict.record,
+      deps.config.renewal.reminderDays,
+      deps.config.certificates.onBehalf?.keyCommentDays,
+    );
     if (next !== null) changes.set(file.issue, next);
   }
   deps.log.info(

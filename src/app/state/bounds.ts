@@ -49,6 +49,7 @@ function inert(command: CommandRecord, requester: Person): boolean {
   const spec = commandSpec(command.name);
   return (
     (spec.who === "reviewer" && !command.reviewer) ||
+    (spec.who === "requester" && !samePerson({ login: command.by, id: command.byId }, requester)) ||
     (spec.notRequester && samePerson({ login: command.by, id: command.byId }, requester))
   );
 }
