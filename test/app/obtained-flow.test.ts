@@ -54,6 +54,7 @@ async function approvedOptionTwo(): Promise<[Scenario, number]> {
   await s.tickAll(n);
   await s.say(n, "tom", "/approve-certification");
   expect(s.record(n)).toMatchObject({ stage: "certificates", request: { certificateOption: 2 } });
+  expect(s.gh.statusComment(n)!.body).toMatch(/a OneRecord maintainer runs the `obtain-certificates\.yml` workflow/);
   return [s, n];
 }
 
@@ -159,6 +160,9 @@ describe("certificates obtained on the customer's behalf (option 2)", () => {
     const [s, n] = await approvedOptionTwo();
     await report(s, n, 6005);
     expect(keyComments(s, n)).toHaveLength(1);
+    expect(s.gh.statusComment(n)!.body).toMatch(
+      /open each device's key with `node cli\/dist\/onerecord-access\.js decrypt-key/,
+    );
     await s.say(n, "rita", "/keys-received");
     expect(s.replies(n).at(-1)).toMatch(/only the person who opened this request can run `\/keys-received`/);
     expect(keyComments(s, n)).toHaveLength(1);
@@ -167,6 +171,7 @@ describe("certificates obtained on the customer's behalf (option 2)", () => {
     expect(s.record(n).keysRemoved).toEqual([
       expect.objectContaining({ why: "keys-received", by: "jane", comment: expect.any(Number) }),
     ]);
+    expect(s.gh.statusComment(n)!.body).not.toMatch(/open each device's key/);
   });
 
   it("removes it on its own after certificates.onBehalf.keyCommentDays, at the expiry watch's sweep", async () => {
@@ -191,5 +196,13 @@ describe("certificates obtained on the customer's behalf (option 2)", () => {
       expect(keyComments(s, n)).toEqual([]);
       expect(s.record(n).keysRemoved).toEqual([expect.objectContaining({ why: "expired" })]);
     }
+  });
+
+  it("keeps the approved option 2 and its delivery key when the form is edited to option 1 afterwards", async () => {
+    const [s, n] = await approvedOptionTwo();
+    const approved = s.record(n).request!;
+    await s.editForm(n, { devices: DEVICES, option: CERTIFICATE_OPTIONS[0] });
+    expect(s.record(n).request).toEqual(approved);
+    expect(s.gh.statusComment(n)!.body).toMatch(/edited after certification was approved; the edits are not applied/);
   });
 });

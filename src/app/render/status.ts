@@ -17,6 +17,7 @@ import {
 import { escapeText, formatTime, inlineCode, link, userLink } from "./markdown.js";
 import { ITEM_TITLE, STAGE_TITLE } from "./titles.js";
 import { renewalSection } from "../renewal/render.js";
+import { RUN_CLI } from "../../cli/program.js";
 
 /** How much detail a rendering carries; large requests fall back to smaller ones to fit. */
 interface Detail {
@@ -252,8 +253,7 @@ function nextStep(record: AccessRecord, config: AccessConfig): string {
       const where = inlineCode(pattern.replace("{device}", "<device-id>"));
       const how =
         record.request?.certificateOption === 2
-          ? `OneRecord obtains a certificate for each device on the requester's behalf ` +
-            `(option 2) and commits the public certificates to ${where} in a pull request.`
+          ? optionTwoNext(record, config, requester, where)
           : `${requester}: commit one mutual-TLS client certificate per device, issued by an approved CA (never ` +
             `self-signed; public certificate and intermediates only, no private key), as ${where} in a pull request.`;
       return `${how} The certificate check runs on the pull request; once it is merged, the app re-validates the files and records them here.`;
@@ -692,4 +692,25 @@ function auditSection(record: AccessRecord, detail: Detail): string[] {
     out.push(`| ${formatTime(e.at)} | ${userLink(e.by)} | ${escapeText(e.what, 200)} | ${link("link", e.url)} |`);
   out.push("", "</details>");
   return out;
+}
+
+/**
+ * Option 2's next step (docs/option-2.md): a maintainer runs the obtain workflow; once its
+ * report is accepted, the app's pull request commits the certificates, and the requester opens
+ * the keys posted encrypted to their delivery key, then says `/keys-received`.
+ */
+function optionTwoNext(record: AccessRecord, config: AccessConfig, requester: string, where: string): string {
+  const workflow = inlineCode(config.certificates.onBehalf?.workflow ?? "obtain-certificates.yml");
+  const obtained = record.obtained ?? [];
+  if (obtained.length === 0)
+    return (
+      `OneRecord obtains a certificate for each device on the requester's behalf (option 2): a OneRecord maintainer runs the ${workflow} workflow for request ${inlineCode(String(record.issue))}. ` +
+      `Each device's private key is then posted here encrypted to the delivery public key of the form, and the app opens a pull request committing the public certificates to ${where}.`
+    );
+  const removed = new Set((record.keysRemoved ?? []).map((r) => r.comment));
+  const waiting = obtained.some((o) => !removed.has(o.comment));
+  const keys = waiting
+    ? ` ${requester}: open each device's key with ${inlineCode(`${RUN_CLI} decrypt-key --key delivery.key --out DEVICE.key DEVICE.jwe`)}, then comment ${inlineCode("/keys-received")} so the app removes the comment holding them.`
+    : "";
+  return `OneRecord obtained ${obtained.length} device certificate(s) (option 2) and opened the pull request committing them to ${where}.${keys}`;
 }
