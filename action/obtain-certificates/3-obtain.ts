@@ -34,7 +34,7 @@ export async function obtainAll(
   for (const [i, target] of targets.entries()) {
     try {
       const device = { request: request.number, account: request.account, ...target };
-      outcome.obtained.push(await obtainDevice(client, device, ca.settings, now()));
+      outcome.obtained.push(await obtainDevice(client, device, ca.settings, now));
     } catch (error) {
       if (!(error instanceof AcmeFault)) throw error;
       outcome.faults.push({ device: target.device, code: error.code, message: error.message });

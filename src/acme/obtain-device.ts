@@ -52,7 +52,8 @@ export async function obtainDevice(
   client: acme.Client,
   target: OnBehalfDevice,
   settings: OnBehalfSettings,
-  at: Date,
+  /** Read once the chain arrived: a CA may date a certificate from the very second it signs it. */
+  clock: () => Date = () => new Date(),
 ): Promise<ObtainedDevice> {
   const name = deviceIdentifier(settings.identifierTemplate, target.device, target.account);
   if (!name.ok) throw new AcmeFault("identifier-invalid", name.reason);
@@ -60,7 +61,7 @@ export async function obtainDevice(
   const report = validateCertificateBytes(Buffer.from(got.chainPem, "utf8"), {
     path: target.path,
     trust: settings.trust,
-    at,
+    at: clock(),
     warnDays: settings.warnDays,
   });
   if (report.verdict !== "valid")

@@ -88,12 +88,7 @@ describe.skipIf(noPebble !== null)(titled("ACME with External Account Binding, a
       warnDays: 30,
       deliveryKey: pair.publicJwk,
     };
-    const got = await obtainDevice(
-      client,
-      target,
-      { ...trusted, trust: trustFor({ pem: await pebble.rootPem() }) },
-      new Date(),
-    );
+    const got = await obtainDevice(client, target, { ...trusted, trust: trustFor({ pem: await pebble.rootPem() }) });
     expect(got).toMatchObject({
       device: "gw-1",
       identifier: "gw-1.acme.devices.example.com",
@@ -107,7 +102,7 @@ describe.skipIf(noPebble !== null)(titled("ACME with External Account Binding, a
     );
     expect(opened).toMatchObject({ device: "gw-1", x5tS256: got.x5tS256 });
     // A CA our judge does not trust: refused, nothing delivered.
-    const untrusted = obtainDevice(client, target, { ...trusted, trust: trustFor() }, new Date());
+    const untrusted = obtainDevice(client, target, { ...trusted, trust: trustFor() });
     await expect(untrusted).rejects.toMatchObject({ code: "certificate-refused" });
   });
 
