@@ -79,6 +79,7 @@ describe("authorize", () => {
       ["revoke-arguments", run("revoke-tokens", "gw-1", {}, state({ stage: "live" }))],
       ["nothing-to-revoke", run("revoke-tokens", "gw-1 lost", {}, state({ stage: "live" }))],
       ["not-reviewer-or-requester", run("revoke-tokens", "gw-1 lost", { reviewer: false, by: "mallory" })],
+      ["not-requester", run("keys-received", "", { reviewer: true, by: "rita" })],
       ["ended", run("revoke-tokens", "gw-1 lost", {}, state({ stage: "ended", ended: { ...stamp, reason: "over" } }))],
     ];
     for (const [expected, decision] of cases) expect([expected, code(decision)]).toEqual([expected, expected]);

@@ -139,6 +139,9 @@ describe("certificates obtained on the customer's behalf (option 2)", () => {
     // The pull request merged: the certificates are the request's, judged as any other.
     await mergePr(s, 60, Object.fromEntries(DEVICES.map((d) => [`certificates/${n}/${d}.pem`, ca.leaves.get(d)!])));
     expect(s.record(n).stage).toBe("tokens");
+    expect(s.gh.statusComment(n)!.body).toContain(
+      "✅ valid — obtained by OneRecord (option 2), [ACME order](https://ca.example/acme/order/gw-1)",
+    );
   });
 
   it("acts on no report without a valid proof, nor on one naming a run that is not the obtain workflow's", async () => {

@@ -441,11 +441,14 @@ function certificateSection(record: AccessRecord, config: AccessConfig, detail: 
       "| Device | Verdict | Certificate (x5t#S256) | Not after | PR |",
       "| --- | --- | --- | --- | --- |",
     );
+    const obtained = obtainedByPrint(record);
     for (const { device, certificate: c, replacedBy } of rows) {
       const verdict = replacedBy ? `replaced by #${replacedBy.pr}` : c.verdict === "valid" ? "✅ valid" : "❌ invalid";
       const name = replacedBy ? `↳ ${escapeText(device)}` : escapeText(device);
+      const order = c.fingerprintSha256 ? obtained.get(thumbprintFromFingerprint(c.fingerprintSha256)) : undefined;
+      const by = order ? ` — obtained by OneRecord (option 2), ${link("ACME order", order)}` : "";
       out.push(
-        `| ${name} | ${verdict} | ${thumbprintOf(c)} | ${c.notAfter ? formatTime(c.notAfter) : "—"} | #${c.pr} |`,
+        `| ${name} | ${verdict}${by} | ${thumbprintOf(c)} | ${c.notAfter ? formatTime(c.notAfter) : "—"} | #${c.pr} |`,
       );
     }
     const total = certificateHistory(record).length;
@@ -481,6 +484,11 @@ function certificateHistory(record: AccessRecord): HistoryRow[] {
     }
   }
   return rows;
+}
+
+/** The ACME order of each certificate OneRecord obtained (option 2), by its `x5t#S256`. */
+function obtainedByPrint(record: AccessRecord): Map<string, string> {
+  return new Map((record.obtained ?? []).map((o) => [o.x5tS256, o.orderUrl]));
 }
 
 /** RFC 8705 `x5t#S256`: the value the token's `cnf` and the issuance comment carry. */
