@@ -12,6 +12,30 @@ import type { Octokit } from "../github.js";
  */
 
 export const DEVICES_PER_COMMENT = 8;
+/**
+ * What a comment may hold, well under GitHub's 65,536 characters: each device takes its chain and
+ * its JWE twice (in the block the app reads and in the text the customer copies), which with RSA
+ * 3072 keys is several kilobytes.
+ */
+export const COMMENT_BUDGET = 50_000;
+
+/** The devices split over comments by size (and at most DEVICES_PER_COMMENT each). */
+export function commentChunks<T extends { chainPem: string; keyJwe: string }>(devices: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  let size = 0;
+  for (const d of devices) {
+    const cost = d.chainPem.length + 2 * d.keyJwe.length + 600;
+    const last = chunks.at(-1);
+    if (!last || last.length >= DEVICES_PER_COMMENT || size + cost > COMMENT_BUDGET) {
+      chunks.push([d]);
+      size = 4_000 + cost;
+    } else {
+      last.push(d);
+      size += cost;
+    }
+  }
+  return chunks;
+}
 
 export type ReportHeader = Omit<ObtainedBlock, "obtained" | "proof" | "version">;
 
@@ -21,8 +45,7 @@ export async function renderReports(
   key: SigningKey,
 ): Promise<string[]> {
   const bodies: string[] = [];
-  for (let i = 0; i < obtained.length; i += DEVICES_PER_COMMENT) {
-    const devices = obtained.slice(i, i + DEVICES_PER_COMMENT);
+  for (const devices of commentChunks(obtained)) {
     const content = {
       version: 1 as const,
       ...header,
@@ -54,7 +77,7 @@ function humanText(request: number, devices: readonly ObtainedDevice[]): string 
     "Each device's **private key** is below, encrypted to the delivery public key of your request: only your `delivery.key` opens it. Save each one to a file and run",
     "",
     "```",
-    "node cli/dist/onerecord-access.js decrypt-key --key delivery.key --out DEVICE.key DEVICE.jwe",
+    "node cli/dist/onerecord-access.js decrypt-key --key delivery.key --out DEVICE.key --cert certificates/<n>/DEVICE.pem DEVICE.jwe",
     "```",
     "",
     "(the key is written with mode 0600 and never printed). When you have them all, comment `/keys-received`: the app removes this comment. It removes it anyway after the configured number of days.",

@@ -2,7 +2,8 @@ import { validateCertificateBytes, type TrustStore } from "../certificates/index
 import type { FileReport } from "../certificates/types.js";
 import type { DeliveryJwk } from "../delivery/delivery-jwk.js";
 import { encryptDeviceKey } from "../delivery/encrypt-device-key.js";
-import { X509Certificate } from "node:crypto";
+import { createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
+import { decodeCertificateFile } from "../certificates/decode.js";
 import { x5tS256 as thumbprint } from "../tokens/thumbprint.js";
 import type acme from "acme-client";
 import type { DeviceKeyType } from "./device-key.js";
@@ -58,7 +59,15 @@ export async function obtainDevice(
   const name = deviceIdentifier(settings.identifierTemplate, target.device, target.account);
   if (!name.ok) throw new AcmeFault("identifier-invalid", name.reason);
   const got = await obtainCertificate(client, name.name, settings.keyType);
-  const report = validateCertificateBytes(Buffer.from(got.chainPem, "utf8"), {
+  const chainPem = canonicalChain(got.chainPem);
+  const mismatch =
+    chainPem === null ? "it holds no readable certificate" : leafMismatch(chainPem, got.privateKey, name.name);
+  if (mismatch)
+    throw new AcmeFault(
+      "certificate-refused",
+      `the certificate the CA issued for ${name.name} does not fit its order: ${mismatch}; nothing is delivered`,
+    );
+  const report = validateCertificateBytes(Buffer.from(chainPem!, "utf8"), {
     path: target.path,
     trust: settings.trust,
     at: clock(),
@@ -69,7 +78,7 @@ export async function obtainDevice(
       "certificate-refused",
       `the certificate the CA issued for ${name.name} does not pass the check (${report.errors.map((e) => e.code).join(", ")}): nothing is delivered; order ${got.orderUrl}`,
     );
-  const x5tS256 = thumbprint(new X509Certificate(got.chainPem).raw);
+  const x5tS256 = thumbprint(new X509Certificate(chainPem!).raw);
   const delivery = await encryptDeviceKey(got.privateKey, settings.deliveryKey, {
     device: target.device,
     x5tS256,
@@ -79,11 +88,36 @@ export async function obtainDevice(
     device: target.device,
     path: target.path,
     identifier: name.name,
-    chainPem: got.chainPem,
+    chainPem: chainPem!,
     orderUrl: got.orderUrl,
     x5tS256,
     report,
     keyJwe: delivery.jwe,
     keyJweSha256: delivery.sha256,
   };
+}
+
+/** The chain re-encoded from its DER certificates, as plain PEM blocks (what the report and the PR carry); null: none. */
+function canonicalChain(pem: string): string | null {
+  const ders = decodeCertificateFile(Buffer.from(pem, "utf8")).certificates;
+  if (ders.length === 0) return null;
+  const block = (der: Uint8Array) =>
+    `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "")}\n-----END CERTIFICATE-----\n`;
+  return ders.map(block).join("");
+}
+
+/**
+ * Why the leaf is not the certificate ordered, or null: it must carry the key made for it (else
+ * the key delivered opens nothing) and name the identifier ordered (else it is another device's).
+ */
+function leafMismatch(chainPem: string, privateKey: KeyObject, identifier: string): string | null {
+  const leaf = new X509Certificate(chainPem);
+  const spki = (k: KeyObject) => k.export({ type: "spki", format: "der" });
+  if (!spki(leaf.publicKey).equals(spki(createPublicKey(privateKey)))) return "its key is not the key made for it";
+  const names = (leaf.subjectAltName ?? "")
+    .split(", ")
+    .filter((n) => n.startsWith("DNS:"))
+    .map((n) => n.slice(4).toLowerCase());
+  if (!names.includes(identifier.toLowerCase())) return `it does not name ${identifier}`;
+  return null;
 }

@@ -194,7 +194,8 @@ function planObtained(
   const removals = keyCommentsToRemove(judged.withObtained, days, o.observedAt);
   const keysRemoved = [...(o.prior?.keysRemoved ?? []), ...removals];
   const withObtained = keysRemoved.length ? { ...judged.withObtained, keysRemoved } : judged.withObtained;
-  return { ...judged, withObtained, removed: removals.map((r) => r.comment) };
+  // Every removed key comment still there goes (again, when an earlier deletion failed).
+  return { ...judged, withObtained, removed: keysRemoved.map((r) => r.comment) };
 }
 
 /** The obtain workflow's new reports judged: `obtained` facts carried and extended, pull requests to open. */
@@ -208,6 +209,7 @@ function judgeNewReports(
   const judged = judgeObtained({
     ...o.obtained,
     prior: o.prior,
+    closed: ["rejected", "ended"].includes(record.stage),
     expected: {
       repository: o.repository,
       issue: o.issue.number,

@@ -14,7 +14,7 @@ commands:
       list the approved CA roots: brand, purpose, expiry, SHA-256, whether the file must carry it
   delivery-key --out delivery.key
       make the key pair OneRecord encrypts your device keys to (certificate option 2)
-  decrypt-key --key delivery.key --out DEVICE.key [--cert DEVICE.pem] JWE
+  decrypt-key --key delivery.key --out DEVICE.key --cert DEVICE.pem JWE
       open a device key OneRecord obtained for you (option 2); written with mode 0600, never printed
   decrypt-token --key DEVICE.key JWE
       decrypt a delivered token with the device's private key

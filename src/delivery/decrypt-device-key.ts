@@ -47,7 +47,8 @@ export async function decryptDeviceKey(
   if (certificatePublicKey && !samePublicKey(createPublicKey(key), certificatePublicKey))
     throw invalid("the key delivered is not the key of the certificate given");
   return {
-    pem,
+    // Re-exported: whatever else the plaintext held does not reach the key file.
+    pem: key.export({ type: "pkcs8", format: "pem" }).toString(),
     device: typeof header.device === "string" ? header.device : null,
     x5tS256: typeof header["x5t#S256"] === "string" ? header["x5t#S256"] : null,
   };

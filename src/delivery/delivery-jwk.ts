@@ -28,19 +28,19 @@ export interface DeliveryJwk {
 }
 
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+const PRIVATE_PART =
+  "holds a private key: that is your private key, now visible to everyone who can read this issue. Make a new pair with `onerecord-access delivery-key`, paste only the public key it prints, and delete the exposed one";
 const B64URL = /^[A-Za-z0-9_-]{1,200}$/;
 
 /** Synchronous (Node's JWK import checks the point), so the form parser can call it. */
 export function judgeDeliveryJwk(text: string): DeliveryKeyVerdict {
+  // A private key in any form — the delivery.key file itself, a JWK or JWKS with a private member — is said first.
+  if (/PRIVATE KEY-----|"(?:d|p|q|dp|dq|qi|k)"\s*:/.test(text)) return refuse("private-part", PRIVATE_PART);
   const value = parseJson(text);
   if (!value)
     return refuse("not-json", "is not a JSON Web Key: paste the one line `onerecord-access delivery-key` printed");
   // Checked first, and whatever else is wrong: a private part must be said before anything.
-  if (PRIVATE_MEMBERS.some((m) => m in value))
-    return refuse(
-      "private-part",
-      "holds a private part (`d`): that is your private key, now visible to everyone who can read this issue. Make a new pair with `onerecord-access delivery-key`, paste only the public key it prints, and delete the exposed one",
-    );
+  if (PRIVATE_MEMBERS.some((m) => m in value)) return refuse("private-part", PRIVATE_PART);
   const { kty, crv, x, y } = value;
   if (kty !== "EC" || !DELIVERY_CURVES.includes(crv as DeliveryJwk["crv"]))
     return refuse(

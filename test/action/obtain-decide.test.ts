@@ -75,3 +75,20 @@ describe("decideObtain", () => {
     expect(codes(decideObtain(input(optionTwo({}, { stage: "rejected" }))))).toEqual(["rejected"]);
   });
 });
+
+describe("the report's comments", () => {
+  it("split by size: RSA-sized devices never make a comment over the budget", async () => {
+    const { commentChunks, COMMENT_BUDGET } = await import("../../action/obtain-certificates/4-report.js");
+    const estimate = (chunk: Array<{ chainPem: string; keyJwe: string }>) =>
+      4_000 + chunk.reduce((n, d) => n + d.chainPem.length + 2 * d.keyJwe.length + 600, 0);
+    const big = { chainPem: "c".repeat(6_000), keyJwe: "j".repeat(4_000) };
+    const chunks = commentChunks(Array.from({ length: 20 }, () => big));
+    expect(chunks.flat()).toHaveLength(20);
+    expect(chunks.map((c) => c.length)).toEqual([3, 3, 3, 3, 3, 3, 2]);
+    for (const chunk of chunks) expect(estimate(chunk)).toBeLessThanOrEqual(COMMENT_BUDGET);
+    // Small devices: at most 8 a comment.
+    expect(
+      commentChunks(Array.from({ length: 9 }, () => ({ chainPem: "c", keyJwe: "j" }))).map((c) => c.length),
+    ).toEqual([8, 1]);
+  });
+});

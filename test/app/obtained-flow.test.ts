@@ -163,6 +163,7 @@ describe("certificates obtained on the customer's behalf (option 2)", () => {
     const [s, n] = await approvedOptionTwo();
     await report(s, n, 6005);
     expect(keyComments(s, n)).toHaveLength(1);
+    const keyCommentBody = keyComments(s, n)[0]!.body;
     expect(s.gh.statusComment(n)!.body).toMatch(
       /open each device's key with `node cli\/dist\/onerecord-access\.js decrypt-key/,
     );
@@ -174,6 +175,15 @@ describe("certificates obtained on the customer's behalf (option 2)", () => {
     expect(s.record(n).keysRemoved).toEqual([
       expect.objectContaining({ why: "keys-received", by: "jane", comment: expect.any(Number) }),
     ]);
+    expect(s.gh.statusComment(n)!.body).not.toMatch(/open each device's key/);
+
+    // Someone with write access has a workflow post a copy of the accepted report: refused, no
+    // second pull request, the keys not back on display in the app's name.
+    const original = s.gh.opened.length;
+    const copy = s.gh.addComment(n, keyCommentBody, WORKFLOW_BOT);
+    await s.probot.receive(commentEvent(s.gh, "created", copy));
+    expect(s.record(n).obtained).toHaveLength(DEVICES.length);
+    expect(s.gh.opened).toHaveLength(original);
     expect(s.gh.statusComment(n)!.body).not.toMatch(/open each device's key/);
   });
 

@@ -52,8 +52,14 @@ describe("judgeDeliveryJwk", () => {
     const verdict = judgeDeliveryJwk(JSON.stringify(jwk));
     expect(verdict).toMatchObject({ ok: false, code: "private-part" });
     expect(JSON.stringify(verdict)).not.toContain(jwk.d!);
-    // Whatever else is wrong with it, the private part is what is said.
+    // Whatever else is wrong with it, the private part is what is said: the delivery.key file
+    // itself, a JWK inside other text, a JWKS holding a private key.
     expect(judgeDeliveryJwk(JSON.stringify({ kty: "RSA", d: "x" }))).toMatchObject({ code: "private-part" });
+    const pair = await makeDeliveryKeyPair();
+    expect(judgeDeliveryJwk(pair.privatePem)).toMatchObject({ code: "private-part" });
+    expect(judgeDeliveryJwk(`my key: ${JSON.stringify(jwk)}`)).toMatchObject({ code: "private-part" });
+    expect(judgeDeliveryJwk(JSON.stringify({ keys: [jwk] }))).toMatchObject({ code: "private-part" });
+    expect(JSON.stringify(judgeDeliveryJwk(pair.privatePem))).not.toContain(pair.privatePem.split("\n")[1]!);
   });
 
   it.each([

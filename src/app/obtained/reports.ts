@@ -51,6 +51,8 @@ export function obtainedCandidates(
 export function judgeObtained(input: {
   candidates: readonly ObtainedCandidate[];
   prior: Pick<AccessRecord, "obtained"> | null;
+  /** The request is rejected or its access ended: no certificate is committed for it any more. */
+  closed: boolean;
   proofs: ReadonlyMap<number, ProofResult> | null;
   runs: ReadonlyMap<string, RunFacts | null>;
   expected: ObtainedExpectations;
@@ -64,7 +66,10 @@ export function judgeObtained(input: {
       ? "no report is accepted until the configuration publishes tokens.jwks"
       : !proof.ok
         ? proof.reason
-        : verdictReason(block, input.runs.get(attemptKey(block.runId, block.runAttempt)) ?? null, input.expected);
+        : input.closed
+          ? "the request is rejected or its access ended"
+          : (replayed(block, obtained) ??
+            verdictReason(block, input.runs.get(attemptKey(block.runId, block.runAttempt)) ?? null, input.expected));
     if (reason) {
       refused.push({ comment, reason });
       continue;
@@ -74,7 +79,7 @@ export function judgeObtained(input: {
         device: e.device,
         x5tS256: e.x5tS256,
         orderUrl: e.orderUrl,
-        keyJweSha256: createHash("sha256").update(e.keyJwe).digest("base64url"),
+        keyJweSha256: sha256(e.keyJwe),
         comment,
         runId: block.runId,
         at: postedAt,
@@ -83,6 +88,24 @@ export function judgeObtained(input: {
   }
   return { obtained: obtained.slice(-1000), pulls, refused };
 }
+
+/**
+ * A copy of a report already accepted (another comment with the same content: a workflow on any
+ * branch can post as github-actions[bot]) is refused: a key is delivered once, and its comment
+ * once removed stays removed. Known by the key's SHA-256, and by the run attempt and device.
+ */
+function replayed(block: ObtainedBlock, known: readonly ObtainedRecord[]): string | null {
+  const keys = new Set(known.map((o) => o.keyJweSha256));
+  const runs = new Set(known.map((o) => `${o.runId}\u0000${o.device.toLowerCase()}`));
+  for (const e of block.obtained) {
+    if (keys.has(sha256(e.keyJwe))) return `it delivers again a key already delivered (${e.device})`;
+    if (runs.has(`${block.runId}\u0000${e.device.toLowerCase()}`))
+      return `run ${block.runId} already reported ${e.device}`;
+  }
+  return null;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("base64url");
 
 function verdictReason(block: ObtainedBlock, run: RunFacts | null, expected: ObtainedExpectations): string | null {
   const judged = judgeObtainedReport(block, run, expected);
@@ -97,7 +120,7 @@ function pullOf(block: ObtainedBlock, comment: number): PullToOpen {
     body: [
       `Device certificates OneRecord obtained on the customer's behalf (option 2) for request #${block.request}: ${devices}.`,
       "",
-      ...block.obtained.map((e) => `- \`${e.device}\`: \`${e.identifier}\`, ACME order ${e.orderUrl}`),
+      ...block.obtained.map((e) => `- \`${e.device}\`: \`${e.identifier}\`, ACME order \`${e.orderUrl}\``),
       "",
       `From the obtain workflow's run ${block.runId} (attempt ${block.runAttempt}), whose signed report the app verified. The certificate check runs on this pull request as on any other; merge it once it passes.`,
     ].join("\n"),

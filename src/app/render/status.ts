@@ -718,7 +718,7 @@ function optionTwoNext(record: AccessRecord, config: AccessConfig, requester: st
   const removed = new Set((record.keysRemoved ?? []).map((r) => r.comment));
   const waiting = obtained.some((o) => !removed.has(o.comment));
   const keys = waiting
-    ? ` ${requester}: open each device's key with ${inlineCode(`${RUN_CLI} decrypt-key --key delivery.key --out DEVICE.key DEVICE.jwe`)}, then comment ${inlineCode("/keys-received")} so the app removes the comment holding them.`
+    ? ` ${requester}: open each device's key with ${inlineCode(`${RUN_CLI} decrypt-key --key delivery.key --out DEVICE.key --cert DEVICE.pem DEVICE.jwe`)}, then comment ${inlineCode("/keys-received")} so the app removes the comment holding them.`
     : "";
   return `OneRecord obtained ${obtained.length} device certificate(s) (option 2) and opened the pull request committing them to ${where}.${keys}`;
 }

@@ -10,12 +10,13 @@ import { writePrivateFile } from "../private-file.js";
 import { RUN_CLI } from "../program.js";
 
 const NAME = "onerecord-access decrypt-key";
-const USAGE = `usage: ${RUN_CLI} decrypt-key --key delivery.key --out DEVICE.key [--cert DEVICE.pem] JWE
+const USAGE = `usage: ${RUN_CLI} decrypt-key --key delivery.key --out DEVICE.key --cert DEVICE.pem JWE
 
 Opens a device's private key that OneRecord obtained for you (certificate option 2) and posted
 encrypted on your request: JWE is the encrypted key from that comment, a file holding it, or -
-for standard input. The key is written to --out (a new file, mode 0600) and never printed. With
---cert, the key must be that certificate's key.
+for standard input. The key is written to --out (a new file, mode 0600) and never printed. It
+must be the key of the device's certificate, --cert (from the pull request OneRecord opened): anyone
+can encrypt to your public delivery key, so a key that is not your certificate's is refused.
 
 exit codes: 0 written, 1 not openable with this delivery key (or not a key delivery), 2 usage or
 a file that cannot be read or written
@@ -44,10 +45,12 @@ export async function run(argv: string[], io: DecryptKeyIO): Promise<number> {
     }
     if (!values.key) throw new OneRecordError("usage", "--key delivery.key is required");
     if (!values.out) throw new OneRecordError("usage", "--out DEVICE.key is required (the key is never printed)");
+    if (!values.cert)
+      throw new OneRecordError("usage", "--cert DEVICE.pem is required: the key must be the key of that certificate");
     if (positionals.length !== 1)
       throw new OneRecordError("usage", "give exactly one JWE (the encrypted key, a file, or - for standard input)");
     const deliveryKey = privateKeyOf((await readOptionFile(values.key, "--key")).toString("utf8"), values.key);
-    const certificate = values.cert ? await certificateKey(values.cert) : undefined;
+    const certificate = await certificateKey(values.cert);
     const jwe = await readTokenArgument(positionals[0]!, {
       what: "JWE",
       looksLikeToken: looksLikeCompactJwe,
