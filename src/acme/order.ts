@@ -50,6 +50,8 @@ export function configureAcmeHttp(retry: AcmeRetry, agent?: unknown): void {
     retryDefaultDelay: retry.delaySeconds,
   };
   acme.axios.defaults.timeout = retry.timeoutMs;
+  // The CA answers at the URLs it gave: a redirect elsewhere (another host, plain http) is not followed.
+  acme.axios.defaults.maxRedirects = 0;
   if (agent) acme.axios.defaults.httpsAgent = agent;
 }
 
