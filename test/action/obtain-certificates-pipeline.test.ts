@@ -1,4 +1,9 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
+import { once } from "node:events";
+import { createServer, request } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
+import type { JSONWebKeySet } from "jose";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,10 +18,10 @@ import { decryptDeviceKey } from "../../src/delivery/decrypt-device-key.js";
 import { makeDeliveryKeyPair } from "../../src/delivery/key-pair.js";
 import type { AccessRecord, RecordSigningKey } from "../../src/record/index.js";
 import { parseObtainedComment, verifyObtainedProof } from "../../src/record/obtained-comment.js";
-import { loadSigningKey } from "../../src/tokens/index.js";
+import { decryptDeviceToken, issueDeviceToken, loadSigningKey, verifyDeviceToken } from "../../src/tokens/index.js";
 import { titled } from "../helpers/environment.js";
 import { noPebble, startPebble, type Pebble } from "../helpers/pebble.js";
-import { signingSecret } from "../helpers/pki.js";
+import { makeLeaf, makeRoot, signingSecret, validFor } from "../helpers/pki.js";
 import { ledgerCommit, REPOSITORY, REQUEST, REQUESTER, tokensRecord } from "./issue-tokens/fixtures.js";
 import { LEDGER_BRANCH, ledgerText, recordKey, recordsConfig } from "./issue-tokens/ledger.js";
 
@@ -33,6 +38,70 @@ const TEMPLATE = "{device}.{account}.devices.example.com";
 const DEVICES = ["pump-01", "pump-02"];
 const FAST = { attempts: 1, delaySeconds: 0.05, timeoutMs: 10_000 };
 const saved = { ...process.env };
+
+/**
+ * One request over real mutual TLS: a server that asks for a client certificate anchored at
+ * `rootPem` and verifies the device token against the certificate presented.
+ */
+async function callOverMtls(
+  rootPem: string,
+  chainPem: string,
+  keyPem: string,
+  jwt: string,
+  jwks: JSONWebKeySet,
+): Promise<string> {
+  const server = await serverCertificate();
+  const api = createServer(
+    { key: server.keyPem, cert: server.pem, ca: [rootPem], requestCert: true, rejectUnauthorized: true },
+    (req, res) => {
+      const socket = req.socket as TLSSocket;
+      void verifyDeviceToken(String(req.headers.authorization ?? "").replace(/^Bearer /, ""), {
+        jwks,
+        issuer: "https://onerecord.example/access",
+        audience: "https://api.onerecord.example",
+        peerCertificate: socket.getPeerCertificate(true),
+      }).then((v) => res.end(v.ok ? `ok ${v.claims.sub}` : `refused ${v.code}`));
+    },
+  );
+  api.listen(0, "127.0.0.1");
+  await once(api, "listening");
+  try {
+    const port = (api.address() as AddressInfo).port;
+    return await new Promise<string>((resolve, reject) => {
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/",
+          cert: chainPem,
+          key: keyPem,
+          ca: [server.rootPem],
+          headers: { authorization: `Bearer ${jwt}` },
+        },
+        (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString("utf8")));
+          res.on("end", () => resolve(body));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+  } finally {
+    api.close();
+  }
+}
+
+async function serverCertificate() {
+  const root = await makeRoot({ cn: "API server root", ...validFor(30) });
+  const leaf = await makeLeaf(root, {
+    cn: "127.0.0.1",
+    eku: ["serverAuth"],
+    san: [{ type: "ip", value: "127.0.0.1" }],
+    ...validFor(30),
+  });
+  return { pem: leaf.pem, keyPem: leaf.keyPem, rootPem: root.pem };
+}
 
 describe.skipIf(noPebble !== null)(titled("obtain-certificates against Pebble", noPebble), () => {
   let pebble: Pebble;
@@ -215,6 +284,33 @@ describe.skipIf(noPebble !== null)(titled("obtain-certificates against Pebble", 
       );
       expect(opened.device).toBe(entry.device);
     }
+    // The key OneRecord delivered completes a mutual-TLS handshake with its certificate, and a
+    // token issued for that certificate is accepted on that connection (and refused on another).
+    const entry = parsed.block.obtained[0]!;
+    const opened = await decryptDeviceKey(
+      entry.keyJwe,
+      createPrivateKey(delivery.privatePem),
+      new X509Certificate(entry.chainPem).publicKey,
+    );
+    const token = await issueDeviceToken({
+      key: signer,
+      certificate: new X509Certificate(entry.chainPem),
+      device: entry.device,
+      account: "acme-health",
+      issuer: "https://onerecord.example/access",
+      audience: "https://api.onerecord.example",
+      lifetimeDays: 30,
+    });
+    const jwt = await decryptDeviceToken(token.jwe, createPrivateKey(opened.pem));
+    expect(await callOverMtls(rootPem, entry.chainPem, opened.pem, jwt, signer.jwks)).toBe("ok pump-01");
+    const other = parsed.block.obtained[1]!;
+    const otherKey = await decryptDeviceKey(
+      other.keyJwe,
+      createPrivateKey(delivery.privatePem),
+      new X509Certificate(other.chainPem).publicKey,
+    );
+    expect(await callOverMtls(rootPem, other.chainPem, otherKey.pem, jwt, signer.jwks)).toMatch(/^refused /);
+
     // Nothing secret anywhere but the JWEs: not in the comment's text, the log or the summary.
     expect(api.posted[0]).not.toMatch(/PRIVATE KEY/);
     expect(stdout).not.toMatch(/PRIVATE KEY|acme-account|zWNDZM6e/);
