@@ -2,7 +2,8 @@ import type { IssuanceBlock } from "../../record/issuance-comment.js";
 import type { CertificateRecord } from "../../record/schema.js";
 import { thumbprintFromFingerprint } from "../../record/tokens.js";
 import { deviceKey } from "../../request/device-id.js";
-import { runPath, tokenRunTitle, tokenWorkflowPath } from "../../record/token-workflow.js";
+import { tokenRunTitle, tokenWorkflowPath } from "../../record/token-workflow.js";
+import { runIdentityProblem } from "./run-identity.js";
 
 /**
  * The fields of one workflow run attempt
@@ -57,31 +58,16 @@ export function judgeIssuanceRun(
   run: RunFacts | null,
   expected: IssuanceExpectations,
 ): Judgement {
-  const workflow = tokenWorkflowPath(expected.workflowFile);
   const name = `run ${block.runId} (attempt ${block.runAttempt})`;
-  if (block.repository.toLowerCase() !== expected.repository.toLowerCase())
-    return refuse(`it names repository ${block.repository}`);
-  if (block.request !== expected.issue) return refuse(`it is for request #${block.request}`);
-  if (block.workflow !== workflow) return refuse(`it names workflow ${block.workflow}, not ${workflow}`);
-  if (!run) return refuse(`${name} does not exist in this repository`);
-  if (run.repository.full_name.toLowerCase() !== expected.repository.toLowerCase())
-    return refuse(`${name} belongs to ${run.repository.full_name}`);
-  if (runPath(run.path, expected.repository) !== workflow)
-    return refuse(`${name} is of ${run.path}, not the token workflow ${workflow}`);
-  if (run.head_branch !== expected.defaultBranch || block.ref !== `refs/heads/${expected.defaultBranch}`)
-    return refuse(`${name} did not run on the default branch ${expected.defaultBranch}`);
-  if (run.event !== "workflow_dispatch") return refuse(`${name} was started by ${run.event}, not workflow_dispatch`);
-  if (run.run_attempt !== undefined && run.run_attempt !== block.runAttempt)
-    return refuse(`GitHub reports attempt ${run.run_attempt} for ${name}`);
-  // Without these, a comment could name a genuine, successful token run of another request (or
-  // another commit) and borrow its success: the run must be the one for this request, at the
-  // commit the block says it ran.
-  if (run.display_title !== tokenRunTitle(expected.issue))
-    return refuse(`${name} is titled "${run.display_title.slice(0, 80)}", not "${tokenRunTitle(expected.issue)}"`);
-  if (run.head_sha !== block.sha)
-    return refuse(
-      `${name} ran at commit ${run.head_sha.slice(0, 12)}, not ${block.sha.slice(0, 12)} as the report says`,
-    );
+  const problem = runIdentityProblem({ ...block }, run, {
+    repository: expected.repository,
+    issue: expected.issue,
+    workflow: tokenWorkflowPath(expected.workflowFile),
+    what: "the token workflow",
+    defaultBranch: expected.defaultBranch,
+    title: tokenRunTitle(expected.issue),
+  });
+  if (problem || !run) return refuse(problem ?? `${name} does not exist in this repository`);
   if (run.status !== "completed")
     return {
       verdict: "pending",

@@ -1,5 +1,6 @@
 import type { ObtainedBlock } from "../../record/obtained-comment.js";
-import { runPath, tokenWorkflowPath } from "../../record/token-workflow.js";
+import { tokenWorkflowPath } from "../../record/token-workflow.js";
+import { runIdentityProblem } from "../issuance/run-identity.js";
 import { deviceKey } from "../../request/device-id.js";
 import type { RunFacts } from "../issuance/judge.js";
 
@@ -35,22 +36,15 @@ export function judgeObtainedReport(
   run: RunFacts | null,
   expected: ObtainedExpectations,
 ): ObtainedJudgement {
-  const workflow = tokenWorkflowPath(expected.workflowFile);
-  const name = `run ${block.runId} (attempt ${block.runAttempt})`;
-  if (block.repository.toLowerCase() !== expected.repository.toLowerCase())
-    return refuse(`it names repository ${block.repository}`);
-  if (block.request !== expected.issue) return refuse(`it is for request #${block.request}`);
-  if (block.workflow !== workflow) return refuse(`it names workflow ${block.workflow}, not ${workflow}`);
-  if (!run) return refuse(`${name} does not exist in this repository`);
-  if (run.repository.full_name.toLowerCase() !== expected.repository.toLowerCase())
-    return refuse(`${name} belongs to ${run.repository.full_name}`);
-  if (runPath(run.path, expected.repository) !== workflow) return refuse(`${name} is of ${run.path}, not ${workflow}`);
-  if (run.head_branch !== expected.defaultBranch || block.ref !== `refs/heads/${expected.defaultBranch}`)
-    return refuse(`${name} did not run on the default branch ${expected.defaultBranch}`);
-  if (run.event !== "workflow_dispatch") return refuse(`${name} was started by ${run.event}, not workflow_dispatch`);
-  if (run.display_title !== obtainRunTitle(expected.issue))
-    return refuse(`${name} is not titled "${obtainRunTitle(expected.issue)}"`);
-  if (run.head_sha !== block.sha) return refuse(`${name} ran at another commit than the report says`);
+  const problem = runIdentityProblem({ ...block }, run, {
+    repository: expected.repository,
+    issue: expected.issue,
+    workflow: tokenWorkflowPath(expected.workflowFile),
+    what: "the obtain workflow",
+    defaultBranch: expected.defaultBranch,
+    title: obtainRunTitle(expected.issue),
+  });
+  if (problem) return refuse(problem);
   const devices = new Set(expected.devices.map(deviceKey));
   for (const entry of block.obtained) {
     if (!devices.has(deviceKey(entry.device)))
