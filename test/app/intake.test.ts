@@ -151,7 +151,7 @@ describe("the delivery public key (option 2)", () => {
     const secret = privateKey.export({ format: "jwk" });
     for (const option of [OPTION_2, CERTIFICATE_OPTIONS[0]]) {
       const said = problems(formBody({ option, deliveryKey: JSON.stringify(secret) }));
-      expect(said).toEqual([expect.stringMatching(/holds a private part/)]);
+      expect(said).toEqual([expect.stringMatching(/holds a private key/)]);
       expect(said.join()).not.toContain(secret.d);
     }
   });
