@@ -19,8 +19,9 @@ import {
  * for the request, and for which devices — from the app's signed record only. The run must be the
  * configured obtain workflow, dispatched by hand on the default branch; the request certified by
  * someone other than the requester, for option 2, with the delivery key of the approved form.
- * Devices that have a valid merged certificate, or a certificate obtained and not yet merged
- * (`obtained` in the record), are not ordered again: re-running orders only what is missing.
+ * Devices that have a valid merged certificate (unless the expiry watch reminded it is due: a
+ * renewal), or a certificate obtained and not yet merged (`obtained` in the record), are not
+ * ordered again: re-running orders only what is missing.
  */
 
 export type ObtainRefusalCode =
@@ -117,6 +118,19 @@ function optionProblems(record: AccessRecord): ObtainRefusal[] {
   return [];
 }
 
+/**
+ * The expiry watch reminded the device that its current certificate is due (issue 19): a renewal
+ * is a new certificate, obtained like the first (the old one stays until the new one is merged).
+ */
+function renewalDue(record: AccessRecord, device: string): boolean {
+  const current = currentCertificates(record.certificates).get(deviceKey(device));
+  if (!current?.notAfter) return false;
+  const due = Date.parse(current.notAfter);
+  return (record.reminders ?? []).some(
+    (r) => r.renew === "certificate" && deviceKey(r.device) === deviceKey(device) && Date.parse(r.due) === due,
+  );
+}
+
 function whatToObtain(record: AccessRecord, pattern: string): ObtainDecision {
   const request = record.request!;
   const current = currentCertificates(record.certificates);
@@ -128,7 +142,9 @@ function whatToObtain(record: AccessRecord, pattern: string): ObtainDecision {
     (record.obtained ?? []).filter((o) => !mergedPrints.has(o.x5tS256)).map((o) => deviceKey(o.device)),
   );
   const devices = request.devices
-    .filter((d) => current.get(deviceKey(d))?.verdict !== "valid" && !pending.has(deviceKey(d)))
+    .filter(
+      (d) => (current.get(deviceKey(d))?.verdict !== "valid" || renewalDue(record, d)) && !pending.has(deviceKey(d)),
+    )
     .map((device) => ({
       device,
       path: pattern.replace("{request}", String(record.issue)).replace("{device}", device),
@@ -136,7 +152,8 @@ function whatToObtain(record: AccessRecord, pattern: string): ObtainDecision {
   if (devices.length === 0)
     return {
       kind: "nothing",
-      reason: "every device has a valid certificate, or one obtained and waiting for its pull request to be merged",
+      reason:
+        "every device has a valid certificate not due for renewal, or one obtained and waiting for its pull request to be merged",
     };
   return { kind: "obtain", account: request.account, deliveryKey: request.deliveryKey!, devices };
 }

@@ -76,6 +76,48 @@ describe("decideObtain", () => {
   });
 });
 
+describe("decideObtain after live (renewal)", () => {
+  it("orders again a device whose certificate the expiry watch reminded is due, once, not the others", () => {
+    const record = optionTwo({}, { stage: "live" });
+    const print = (d: string) => d.padEnd(64, "0").replace(/[^0-9a-f]/g, "a");
+    record.certificates = ["gw-1", "gw-2"].map((device, i) => ({
+      device,
+      path: `certificates/${REQUEST}/${device}.pem`,
+      fingerprintSha256: print(device),
+      pr: 10 + i,
+      mergedCommit: "c".repeat(40),
+      mergedAt: "2026-01-01T00:00:00.000Z",
+      verdict: "valid" as const,
+      errors: [],
+      notAfter: "2027-01-01T00:00:00.000Z",
+    }));
+    expect(decideObtain(input(record))).toMatchObject({ kind: "nothing" });
+    record.reminders = [
+      {
+        device: "gw-2",
+        threshold: 30,
+        due: "2027-01-01T00:00:00.000Z",
+        at: "2026-12-02T00:00:00.000Z",
+        renew: "certificate",
+      },
+    ];
+    expect(decideObtain(input(record))).toMatchObject({ kind: "obtain", devices: [{ device: "gw-2" }] });
+    // Obtained and not merged yet: not ordered twice.
+    record.obtained = [
+      {
+        device: "gw-2",
+        x5tS256: "B".repeat(43),
+        orderUrl: "https://ca.example/o",
+        keyJweSha256: "k".repeat(43),
+        comment: 1,
+        runId: 2,
+        at: "2026-12-03T00:00:00.000Z",
+      },
+    ];
+    expect(decideObtain(input(record))).toMatchObject({ kind: "nothing" });
+  });
+});
+
 describe("the report's comments", () => {
   it("split by size: RSA-sized devices never make a comment over the budget", async () => {
     const { commentChunks, COMMENT_BUDGET } = await import("../../action/obtain-certificates/4-report.js");

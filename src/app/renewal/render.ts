@@ -16,6 +16,12 @@ export const REMINDER_MARKER = "<!-- onerecord-access:reminder -->";
 /** What to do for one device, in words. */
 function advice(record: AccessRecord, config: AccessConfig, state: Pick<RenewalState, "device" | "renew">): string {
   const device = inlineCode(state.device);
+  if (state.renew === "certificate" && record.request?.certificateOption === 2)
+    return (
+      `a new certificate for ${device}, obtained by OneRecord as the first one (option 2): a OneRecord maintainer ` +
+      `runs the ${inlineCode(config.certificates.onBehalf?.workflow ?? "obtain-certificates.yml")} workflow; its key comes ` +
+      "encrypted to your delivery key, the app opens the pull request, and once it is merged a new token follows"
+    );
   if (state.renew === "certificate") {
     const path = config.certificates.pathPattern
       .replace("{request}", String(record.issue))
