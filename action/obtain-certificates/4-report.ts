@@ -2,7 +2,7 @@ import type { ObtainedDevice } from "../../src/acme/obtain-device.js";
 import { signObtainedProof, writeObtainedBlock, type ObtainedBlock } from "../../src/record/obtained-comment.js";
 import type { SigningKey } from "../../src/tokens/index.js";
 import type { RunContext } from "../context.js";
-import type { Octokit } from "../github.js";
+import { createIssueComment, type Octokit } from "../github.js";
 
 /**
  * Step 4: the report posted on the request issue — hidden blocks the app reads (the chains, the
@@ -86,6 +86,7 @@ function humanText(request: number, devices: readonly ObtainedDevice[]): string 
   ].join("\n");
 }
 
+/** The comments posted in order; their addresses. A part that cannot be posted stops the run with GitHub's error. */
 export async function postReports(
   octokit: Octokit,
   context: RunContext,
@@ -93,14 +94,6 @@ export async function postReports(
   bodies: readonly string[],
 ): Promise<string[]> {
   const urls: string[] = [];
-  for (const body of bodies) {
-    const { data } = await octokit.rest.issues.createComment({
-      owner: context.owner,
-      repo: context.repo,
-      issue_number: request,
-      body,
-    });
-    urls.push(data.html_url);
-  }
+  for (const body of bodies) urls.push((await createIssueComment(octokit, context, request, body)).url);
   return urls;
 }
