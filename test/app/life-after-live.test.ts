@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { stringify } from "yaml";
 import { trustAnchorFromPem } from "../../src/certificates/index.js";
 import { SWEEP_RUN_TITLE } from "../../src/app/handlers/sweep.js";
+import { auditTrail } from "../../src/app/state/audit.js";
 import { issuanceEntryOf, signIssuanceProof, writeIssuanceBlock } from "../../src/record/issuance-comment.js";
 import { decryptDeviceToken, issueDeviceToken, type SigningKey } from "../../src/tokens/index.js";
 import { createDeviceVerifier } from "../../src/verify/index.js";
@@ -256,5 +257,19 @@ describe("life after live, end to end", () => {
     expect(s.labels(n)).toContain("access: ended");
     expect(s.gh.issues.get(n)!.state).toBe("closed");
     expect(await callApi(n, first["gw-2"]!, "gw-2")).toBe('401 {"error":"token-revoked"}');
+
+    // Everything after live is in the audit trail: the reminders, the dispatch, the revocations,
+    // the review's reminder and recertification, the end.
+    const audit = auditTrail(s.record(n)).map((e) => `${e.by}: ${e.what}`);
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^onerecord-access: renewal reminder sent: gw-1/),
+        expect.stringMatching(/^onerecord-access: token workflow dispatched after the renewal #\d+$/),
+        "jane: revoked tokens: gw-1 the gateway was stolen",
+        expect.stringMatching(/^onerecord-access: access review due \(\d{4}-\d{2}-\d{2}\): reviewers reminded$/),
+        "tom: recertified the access (periodic review): still needed",
+        "tom: ended the access (every token revoked): the contract ended",
+      ]),
+    );
   }, 30_000);
 });

@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { SWEEP_RUN_TITLE } from "../../src/app/handlers/sweep.js";
+import { auditTrail } from "../../src/app/state/audit.js";
 import { stringify } from "yaml";
 import { CERTIFICATE_OPTIONS } from "../../src/app/intake/form.js";
 import { judgeDeliveryJwk } from "../../src/delivery/delivery-jwk.js";
@@ -176,6 +177,15 @@ describe("certificates obtained on the customer's behalf (option 2)", () => {
       expect.objectContaining({ why: "keys-received", by: "jane", comment: expect.any(Number) }),
     ]);
     expect(s.gh.statusComment(n)!.body).not.toMatch(/open each device's key/);
+    // The audit trail: the report, the requester's word, the removal.
+    const audit = auditTrail(s.record(n)).map((e) => `${e.by}: ${e.what}`);
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        "obtain workflow (run 6005): certificates obtained by OneRecord (option 2), keys posted encrypted: gw-1, gw-2",
+        "jane: said the device keys were received",
+        "onerecord-access: comment holding the encrypted keys removed (keys received, said by jane)",
+      ]),
+    );
 
     // Someone with write access has a workflow post a copy of the accepted report: refused, no
     // second pull request, the keys not back on display in the app's name.

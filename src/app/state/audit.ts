@@ -23,6 +23,10 @@ const VERB: Record<string, string> = {
   unhold: "lifted the hold",
   reject: "rejected the request",
   "reissue-tokens": "asked to reissue tokens",
+  "revoke-tokens": "revoked tokens",
+  "revoke-access": "ended the access (every token revoked)",
+  recertify: "recertified the access (periodic review)",
+  "keys-received": "said the device keys were received",
 };
 
 /**
@@ -47,6 +51,8 @@ export function auditTrail(record: AccessRecord): AuditEntry[] {
     ...refusedEntries(record),
     ...pullRequestEntries(record),
     ...issuanceEntries(record),
+    ...afterLiveEntries(record),
+    ...obtainedEntries(record),
   ];
   for (const v of record.voidedTicks)
     entries.push({
@@ -174,6 +180,67 @@ function pullRequestEntries(record: AccessRecord): Ranked[] {
 }
 
 /** One line per token run: who dispatched it (the run's triggering actor) and how many tokens counted. */
+/**
+ * Life after live (issue 19), what the app did on its own: renewal reminders sent (one line per
+ * sweep), the token workflow dispatched after a renewal, the access review's reminders.
+ */
+function afterLiveEntries(record: AccessRecord): Ranked[] {
+  const out: Ranked[] = [];
+  const sweeps = new Map<string, string[]>();
+  for (const r of record.reminders ?? []) sweeps.set(r.at, [...(sweeps.get(r.at) ?? []), r.device]);
+  for (const [at, devices] of sweeps)
+    out.push({
+      at,
+      by: APP_ACTOR,
+      what: `renewal reminder sent: ${[...new Set(devices)].join(", ")}`,
+      url: record.issueUrl,
+      rank: 1,
+    });
+  for (const d of record.dispatches ?? [])
+    out.push({
+      at: d.at,
+      by: APP_ACTOR,
+      what: `token workflow dispatched after the renewal #${d.pr}`,
+      url: record.issueUrl,
+      rank: 1,
+    });
+  for (const r of record.reviewReminders ?? [])
+    out.push({
+      at: r.at,
+      by: APP_ACTOR,
+      what: `access review due (${r.due.slice(0, 10)}): reviewers reminded`,
+      url: record.issueUrl,
+      rank: 1,
+    });
+  return out;
+}
+
+/** Option 2 (issue 20): certificates OneRecord obtained (one line per report), and the key comments removed. */
+function obtainedEntries(record: AccessRecord): Ranked[] {
+  const reports = new Map<number, { at: string; runId: number; devices: string[] }>();
+  for (const o of record.obtained ?? []) {
+    const report = reports.get(o.comment) ?? { at: o.at, runId: o.runId, devices: [] };
+    report.devices.push(o.device);
+    reports.set(o.comment, report);
+  }
+  const out: Ranked[] = [...reports].map(([comment, r]) => ({
+    at: r.at,
+    by: `obtain workflow (run ${r.runId})`,
+    what: `certificates obtained by OneRecord (option 2), keys posted encrypted: ${r.devices.join(", ")}`,
+    url: commentUrl(record.issueUrl, comment),
+    rank: 0,
+  }));
+  for (const k of record.keysRemoved ?? [])
+    out.push({
+      at: k.at,
+      by: APP_ACTOR,
+      what: `comment holding the encrypted keys removed (${k.why === "expired" ? "its time was up" : `keys received, said by ${k.by ?? "the requester"}`})`,
+      url: record.issueUrl,
+      rank: 1,
+    });
+  return out;
+}
+
 function issuanceEntries(record: AccessRecord): Ranked[] {
   const runs = new Map<string, { at: string; by: string; count: number }>();
   for (const t of record.issuance) {
