@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent } from "node:https";
 import { createServer } from "node:net";
@@ -32,10 +33,10 @@ export interface Pebble {
   stop(): void;
 }
 
-const HMAC = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W";
-
 export async function startPebble(): Promise<Pebble> {
   const dir = mkdtempSync(join(tmpdir(), "pebble-"));
+  // The External Account Binding's HMAC key, made for this server (base64url, as CAs hand them out).
+  const HMAC = randomBytes(48).toString("base64url");
   const root = await makeRoot({ cn: "Pebble listener root", ...validFor(30) });
   const listener = await makeLeaf(root, {
     cn: "localhost",
