@@ -1,4 +1,11 @@
-import { calculateJwkThumbprint, importJWK } from "jose";
+import {
+  calculateJwkThumbprint,
+  compactVerify,
+  errors,
+  flattenedVerify,
+  importJWK,
+  type FlattenedJWSInput,
+} from "jose";
 import { OneRecordError } from "../errors.js";
 import { parseJwks } from "../tokens/jwks.js";
 
@@ -134,6 +141,33 @@ export async function importRecordKey(
     return { ok: true, key: await importJWK({ ...members, alg }, alg) };
   } catch {
     return { ok: false, why: "unreadable" };
+  }
+}
+
+/**
+ * A JWS the app signed with a key of `records.jwks`, verified with that key (compact, or the
+ * flattened JSON of a ledger file): the payload, or what went wrong — the key (`kid-mismatch`,
+ * `unreadable`), the signature (`bad-signature`), or the JWS itself (`not-jws`). Each caller maps
+ * the problem to its own stable code. Never throws.
+ */
+export async function verifyWithRecordKey(
+  jws: string | FlattenedJWSInput,
+  jwk: RecordPublicJwk,
+  alg: RecordAlgorithm,
+): Promise<
+  | { ok: true; payload: Uint8Array }
+  | { ok: false; problem: "kid-mismatch" | "unreadable" | "bad-signature" | "not-jws" }
+> {
+  const imported = await importRecordKey(jwk, alg);
+  if (!imported.ok) return { ok: false, problem: imported.why };
+  try {
+    const { payload } =
+      typeof jws === "string"
+        ? await compactVerify(jws, imported.key, { algorithms: [alg] })
+        : await flattenedVerify(jws, imported.key, { algorithms: [alg] });
+    return { ok: true, payload };
+  } catch (error) {
+    return { ok: false, problem: error instanceof errors.JWSSignatureVerificationFailed ? "bad-signature" : "not-jws" };
   }
 }
 

@@ -1,15 +1,15 @@
-import { decodeProtectedHeader, errors, FlattenedSign, flattenedVerify, type CryptoKey } from "jose";
+import { decodeProtectedHeader, FlattenedSign, type CryptoKey } from "jose";
 import { OneRecordError } from "../errors.js";
 import { MAX_RECORD_JSON_BYTES, parseLedgerFile, type LedgerFile } from "./ledger-file.js";
 import {
   findRecordKey,
-  importRecordKey,
   judgeSignedHeader,
   isRecordAlgorithm,
   parseRecordJwks,
   RECORD_ALGORITHMS,
   type RecordAlgorithm,
   type RecordPublicJwk,
+  verifyWithRecordKey,
 } from "./record-keys.js";
 import { recordSchema, type AccessRecord } from "./schema.js";
 
@@ -167,20 +167,16 @@ async function verifySignature(
   jwk: RecordPublicJwk,
   alg: RecordAlgorithm,
 ): Promise<{ ok: true; payload: Uint8Array } | Failure> {
-  const imported = await importRecordKey(jwk, alg);
-  if (!imported.ok)
-    return imported.why === "kid-mismatch"
-      ? fail("key-mismatch", "the kid in records.jwks is not the RFC 7638 thumbprint of its key")
-      : fail("key-mismatch", `the key in records.jwks cannot be read as a ${alg} key`);
-  const { key } = imported;
-  try {
-    const { payload } = await flattenedVerify(file, key, { algorithms: [alg] });
-    return { ok: true, payload };
-  } catch (error) {
-    return error instanceof errors.JWSSignatureVerificationFailed
-      ? fail("bad-signature", "the record's signature does not verify")
-      : fail("not-jws", "the ledger file is not a JWS that can be verified");
-  }
+  const verified = await verifyWithRecordKey(file, jwk, alg);
+  if (verified.ok) return verified;
+  const why = {
+    "kid-mismatch": ["key-mismatch", "the kid in records.jwks is not the RFC 7638 thumbprint of its key"],
+    unreadable: ["key-mismatch", `the key in records.jwks cannot be read as a ${alg} key`],
+    "bad-signature": ["bad-signature", "the record's signature does not verify"],
+    "not-jws": ["not-jws", "the ledger file is not a JWS that can be verified"],
+  } as const;
+  const [code, reason] = why[verified.problem];
+  return fail(code, reason);
 }
 
 function judgePayload(payload: Uint8Array): { ok: true; record: AccessRecord } | Failure {

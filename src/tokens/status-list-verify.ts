@@ -1,11 +1,11 @@
-import { compactVerify, decodeProtectedHeader, errors } from "jose";
+import { decodeProtectedHeader } from "jose";
 import {
   findRecordKey,
-  importRecordKey,
   judgeSignedHeader,
   parseRecordJwks,
   type RecordAlgorithm,
   type RecordPublicJwk,
+  verifyWithRecordKey,
 } from "../record/record-keys.js";
 import { looksLikeCompactJws } from "./compact.js";
 import { decodeStatusList, MAX_STATUS_LIST_BYTES, type StatusListBits } from "./status-list-format.js";
@@ -103,20 +103,16 @@ async function verifySignature(
   jwk: RecordPublicJwk,
   alg: RecordAlgorithm,
 ): Promise<{ ok: true; payload: Uint8Array } | Failure> {
-  const imported = await importRecordKey(jwk, alg);
-  if (!imported.ok)
-    return imported.why === "kid-mismatch"
-      ? fail("status-list-signature", "the kid in records.jwks is not the RFC 7638 thumbprint of its key")
-      : fail("status-list-signature", `the key in records.jwks cannot be read as a ${alg} key`);
-  const { key } = imported;
-  try {
-    const { payload } = await compactVerify(jwt, key, { algorithms: [alg] });
-    return { ok: true, payload };
-  } catch (error) {
-    return error instanceof errors.JWSSignatureVerificationFailed
-      ? fail("status-list-signature", "the status list's signature does not verify")
-      : fail("status-list-malformed", "the status list is not a JWS that can be verified");
-  }
+  const verified = await verifyWithRecordKey(jwt, jwk, alg);
+  if (verified.ok) return verified;
+  const why = {
+    "kid-mismatch": ["status-list-signature", "the kid in records.jwks is not the RFC 7638 thumbprint of its key"],
+    unreadable: ["status-list-signature", `the key in records.jwks cannot be read as a ${alg} key`],
+    "bad-signature": ["status-list-signature", "the status list's signature does not verify"],
+    "not-jws": ["status-list-malformed", "the status list is not a JWS that can be verified"],
+  } as const;
+  const [code, reason] = why[verified.problem];
+  return fail(code, reason);
 }
 
 function judgeClaims(payload: Uint8Array, options: VerifyStatusListOptions): StatusListVerification {
