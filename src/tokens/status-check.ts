@@ -1,9 +1,9 @@
 import { OneRecordError } from "../errors.js";
 import type { DeviceClaims } from "./claims.js";
 import type { StatusListCache, StatusListLookup } from "./status-list-cache.js";
-import { fetchStatusListJwt, StatusListFetchError, type StatusListFetcher } from "./status-list-fetch.js";
+import { fetchStatusListJwt, fetchVerifiedStatusList, type StatusListFetcher } from "./status-list-fetch.js";
 import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from "./status-list-format.js";
-import { verifyStatusList, type StatusListFailureCode, type VerifiedStatusList } from "./status-list-verify.js";
+import { type StatusListFailureCode, type VerifiedStatusList } from "./status-list-verify.js";
 import { isStatusIndex, statusUriProblem } from "./status-uri.js";
 
 /** Why a token that verified is refused for its status (draft-ietf-oauth-status-list §8.3). */
@@ -90,15 +90,7 @@ async function resolveList(uri: string, options: StatusOptions): Promise<StatusL
       field: "statusListJwks",
     });
   const fetcher: StatusListFetcher = source === true ? (u) => fetchStatusListJwt(u) : source;
-  let jwt: string;
-  try {
-    jwt = await fetcher(uri);
-  } catch (error) {
-    return error instanceof StatusListFetchError
-      ? { ok: false, code: error.code, reason: error.message }
-      : { ok: false, code: "status-list-unavailable", reason: "the status list could not be fetched" };
-  }
-  return verifyStatusList(typeof jwt === "string" ? jwt.trim() : jwt, {
+  return fetchVerifiedStatusList(fetcher, {
     jwks: options.statusListJwks,
     uri,
     ...(options.now ? { now: options.now } : {}),

@@ -1,8 +1,7 @@
 import { parseRecordJwks } from "../record/record-keys.js";
-import { fetchStatusListJwt, StatusListFetchError, type StatusListFetcher } from "./status-list-fetch.js";
+import { fetchStatusListJwt, fetchVerifiedStatusList, type StatusListFetcher } from "./status-list-fetch.js";
 import {
   MAX_STATUS_LIST_JWT_LENGTH,
-  verifyStatusList,
   type StatusListFailureCode,
   type VerifiedStatusList,
 } from "./status-list-verify.js";
@@ -84,23 +83,14 @@ export function createStatusListCache(options: StatusListCacheOptions): StatusLi
     return { ok: true, list: held.list };
   }
 
-  async function fetchAndVerify(uri: string): Promise<StatusListLookup> {
-    let jwt: string;
-    try {
-      jwt = await fetcher(uri);
-    } catch (error) {
-      return error instanceof StatusListFetchError
-        ? { ok: false, code: error.code, reason: error.message }
-        : { ok: false, code: "status-list-unavailable", reason: "the status list could not be fetched" };
-    }
-    if (typeof jwt !== "string" || jwt.length > maxBytes)
-      return { ok: false, code: "status-list-malformed", reason: `the status list is not text of at most ${maxBytes}` };
-    return verifyStatusList(jwt.trim(), {
+  function fetchAndVerify(uri: string): Promise<StatusListLookup> {
+    const verify = {
       jwks: options.jwks,
       uri,
       now: new Date(now()),
       ...(options.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: options.maxAgeSeconds }),
-    });
+    };
+    return fetchVerifiedStatusList(fetcher, verify, maxBytes);
   }
 
   return {

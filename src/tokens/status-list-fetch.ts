@@ -1,4 +1,9 @@
-import { MAX_STATUS_LIST_JWT_LENGTH } from "./status-list-verify.js";
+import {
+  MAX_STATUS_LIST_JWT_LENGTH,
+  verifyStatusList,
+  type StatusListVerification,
+  type VerifyStatusListOptions,
+} from "./status-list-verify.js";
 
 /** How a fetch of a status list failed: the code the verifier answers with. */
 export class StatusListFetchError extends Error {
@@ -80,4 +85,28 @@ async function readBounded(response: Response, maxBytes: number): Promise<Uint8A
 
 function tooLarge(maxBytes: number): StatusListFetchError {
   return new StatusListFetchError("status-list-malformed", `the status list response is larger than ${maxBytes} bytes`);
+}
+
+/**
+ * A status list fetched with `fetcher` and verified (src/tokens/status-list-verify.ts): what the
+ * cache and a one-off check both do. A fetch that fails is `status-list-unavailable` (or the
+ * fetch error's own code); text longer than `maxBytes` is `status-list-malformed`. Never throws
+ * for what the server answers.
+ */
+export async function fetchVerifiedStatusList(
+  fetcher: StatusListFetcher,
+  options: VerifyStatusListOptions,
+  maxBytes = MAX_STATUS_LIST_JWT_LENGTH,
+): Promise<StatusListVerification | { ok: false; code: "status-list-unavailable"; reason: string }> {
+  let jwt: string;
+  try {
+    jwt = await fetcher(options.uri);
+  } catch (error) {
+    return error instanceof StatusListFetchError
+      ? { ok: false, code: error.code, reason: error.message }
+      : { ok: false, code: "status-list-unavailable", reason: "the status list could not be fetched" };
+  }
+  if (typeof jwt !== "string" || jwt.length > maxBytes)
+    return { ok: false, code: "status-list-malformed", reason: `the status list is not text of at most ${maxBytes}` };
+  return verifyStatusList(jwt.trim(), options);
 }
