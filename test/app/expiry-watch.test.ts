@@ -1,13 +1,12 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { trustAnchorFromPem } from "../../src/certificates/index.js";
 import { SWEEP_RUN_TITLE } from "../../src/app/handlers/sweep.js";
 import { verifyDueIndex } from "../../src/record/due-index.js";
 import type { SigningKey } from "../../src/tokens/signing-key.js";
 import { AT, makeIntermediate, makeLeaf, makeRoot, pemFile } from "../helpers/pki.js";
 import { workflowRunEvent, type RunSpec } from "./helpers/payloads.js";
 import { testRecordKey } from "./helpers/record-key.js";
-import { CONFIG, type Scenario } from "./helpers/scenario.js";
-import { mergePr, type TestCa } from "./helpers/test-ca.js";
+import type { Scenario } from "./helpers/scenario.js";
+import { mergePr, type TestCa, extraCaConfig } from "./helpers/test-ca.js";
 import { makeTokenKey, requestInTokens, tokenRun } from "./helpers/token-run.js";
 
 /**
@@ -33,14 +32,8 @@ beforeAll(async () => {
     ["gw-2", pemFile(await makeLeaf(intermediate, { cn: "gw-2", notAfter: new Date(at(100)) }), intermediate)],
     ["gw-2-renewed", pemFile(await makeLeaf(intermediate, { cn: "gw-2", notAfter: new Date(at(800)) }), intermediate)],
   ]);
-  const anchor = trustAnchorFromPem(root.pem, "Test CA");
-  const pem = root.pem
-    .trim()
-    .split("\n")
-    .map((l) => `        ${l}`)
-    .join("\n");
   ca = {
-    config: `${CONFIG}certificates:\n  extraCAs:\n    - brand: Test CA\n      fingerprintSha256: "${anchor.fingerprintSha256}"\n      pem: |\n${pem}\n`,
+    config: extraCaConfig(root.pem, "Test CA"),
     leaves,
   };
   key = await makeTokenKey();

@@ -4,7 +4,6 @@ import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { stringify } from "yaml";
-import { trustAnchorFromPem } from "../../src/certificates/index.js";
 import { SWEEP_RUN_TITLE } from "../../src/app/handlers/sweep.js";
 import { auditTrail } from "../../src/app/state/audit.js";
 import { issuanceEntryOf, signIssuanceProof, writeIssuanceBlock } from "../../src/record/issuance-comment.js";
@@ -13,8 +12,8 @@ import { createDeviceVerifier } from "../../src/verify/index.js";
 import { AT, makeIntermediate, makeLeaf, makeRoot, pemFile, type Issued } from "../helpers/pki.js";
 import { commentEvent, workflowRunEvent } from "./helpers/payloads.js";
 import { testRecordKey } from "./helpers/record-key.js";
-import { CONFIG, Scenario } from "./helpers/scenario.js";
-import { mergePr, SCENARIO_START } from "./helpers/test-ca.js";
+import { Scenario } from "./helpers/scenario.js";
+import { mergePr, SCENARIO_START, extraCaConfig } from "./helpers/test-ca.js";
 import { issuanceBlock, makeTokenKey, TOKEN_WORKFLOW, WORKFLOW_BOT } from "./helpers/token-run.js";
 
 /**
@@ -60,13 +59,7 @@ beforeAll(async () => {
     ...validity,
   });
   key = await makeTokenKey();
-  const anchor = trustAnchorFromPem(root.pem, "Life CA");
-  const pem = root.pem
-    .trim()
-    .split("\n")
-    .map((l) => `        ${l}`)
-    .join("\n");
-  config = `${CONFIG}certificates:\n  extraCAs:\n    - brand: Life CA\n      fingerprintSha256: "${anchor.fingerprintSha256}"\n      pem: |\n${pem}\n`;
+  config = extraCaConfig(root.pem, "Life CA");
   api = createServer(
     { key: serverCert.keyPem, cert: serverCert.pem, ca: [root.pem], requestCert: true, rejectUnauthorized: false },
     (req, res) => {

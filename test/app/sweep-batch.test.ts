@@ -1,12 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { trustAnchorFromPem } from "../../src/certificates/index.js";
 import { SWEEP_RUN_TITLE } from "../../src/app/handlers/sweep.js";
 import type { SigningKey } from "../../src/tokens/signing-key.js";
 import { AT, makeIntermediate, makeLeaf, makeRoot, pemFile } from "../helpers/pki.js";
 import { workflowRunEvent } from "./helpers/payloads.js";
-import { CONFIG, type Scenario } from "./helpers/scenario.js";
-import { mergePr, startScenario, type TestCa } from "./helpers/test-ca.js";
+import type { Scenario } from "./helpers/scenario.js";
+import { mergePr, startScenario, type TestCa, extraCaConfig } from "./helpers/test-ca.js";
 import { makeTokenKey, tokenRun } from "./helpers/token-run.js";
 
 /**
@@ -32,13 +31,7 @@ beforeAll(async () => {
       ["gw-2", pemFile(await makeLeaf(intermediate, { cn: "gw-2", notAfter: new Date(at(100)) }), intermediate)],
     ]),
   };
-  const anchor = trustAnchorFromPem(root.pem, "Test CA");
-  const pem = root.pem
-    .trim()
-    .split("\n")
-    .map((l) => `        ${l}`)
-    .join("\n");
-  ca.config = `${CONFIG}certificates:\n  extraCAs:\n    - brand: Test CA\n      fingerprintSha256: "${anchor.fingerprintSha256}"\n      pem: |\n${pem}\n`;
+  ca.config = extraCaConfig(root.pem, "Test CA");
   key = await makeTokenKey();
 });
 

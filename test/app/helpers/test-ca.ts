@@ -20,14 +20,18 @@ export async function makeTestCa(devices: readonly string[], baseConfig = CONFIG
   const leaves = new Map<string, Uint8Array>();
   for (const device of devices) leaves.set(device, pemFile(await makeLeaf(intermediate, { cn: device }), intermediate));
   leaves.set("self-signed", pemFile(await makeSelfSignedLeaf({ cn: "self-signed" })));
-  const anchor = trustAnchorFromPem(root.pem, "Test CA");
-  const pem = root.pem
+  return { config: extraCaConfig(root.pem, "Test CA", baseConfig), leaves };
+}
+
+/** `base` followed by `certificates.extraCAs` holding one root, as the configuration YAML says it. */
+export function extraCaConfig(rootPem: string, brand: string, base = CONFIG): string {
+  const anchor = trustAnchorFromPem(rootPem, brand);
+  const pem = rootPem
     .trim()
     .split("\n")
     .map((l) => `        ${l}`)
     .join("\n");
-  const config = `${baseConfig}certificates:\n  extraCAs:\n    - brand: Test CA\n      fingerprintSha256: "${anchor.fingerprintSha256}"\n      pem: |\n${pem}\n`;
-  return { config, leaves };
+  return `${base}certificates:\n  extraCAs:\n    - brand: ${brand}\n      fingerprintSha256: "${anchor.fingerprintSha256}"\n      pem: |\n${pem}\n`;
 }
 
 export async function startScenario(ca: TestCa, extraConfig = ""): Promise<Scenario> {
