@@ -2,6 +2,7 @@ import type { AccessRecord } from "../src/record/index.js";
 import { isValidAccountId } from "../src/request/account-id.js";
 import { isValidDeviceId } from "../src/request/device-id.js";
 import type { RequestIssue } from "./github.js";
+import type { LookupFailure, RecordLookup } from "./issue-tokens/1-load.js";
 import type { RunInfo } from "./issue-tokens/run-info.js";
 
 /**
@@ -26,6 +27,28 @@ export interface RunCheckInput {
   /** The configured workflow file. */
   workflow: string;
 }
+
+/**
+ * The record to decide on: the issue is a request (not a pull request), its signed record was
+ * found, and it is this issue's record, by this requester. Otherwise the reasons so far and why not.
+ */
+export function requestRecord<C extends string>(
+  input: RequestCheckInput & { record: RecordLookup },
+  reasons: ReadonlyArray<Refusal<C>>,
+):
+  | { ok: true; record: AccessRecord; reasons: Array<Refusal<C | RecordRefusalCode>> }
+  | { ok: false; reasons: Array<Refusal<C | RecordRefusalCode>> } {
+  const out: Array<Refusal<C | RecordRefusalCode>> = [...reasons];
+  if (input.issue.isPullRequest)
+    out.push(refusal("not-a-request", `#${input.request} is a pull request, not a production-access request issue`));
+  if (!input.record.found) return { ok: false, reasons: [...out, refusal(input.record.code, input.record.reason)] };
+  const mismatch = recordMismatch(input.record.record, input);
+  if (mismatch) return { ok: false, reasons: [...out, mismatch] };
+  return { ok: true, record: input.record.record, reasons: out };
+}
+
+/** The codes `requestRecord` gives. */
+export type RecordRefusalCode = "not-a-request" | "record-mismatch" | LookupFailure;
 
 export interface RequestCheckInput {
   request: number;
@@ -62,7 +85,7 @@ export function runProblems(input: RunCheckInput, what = "tokens are issued"): R
   return out;
 }
 
-export function recordMismatch(record: AccessRecord, input: RequestCheckInput): Refusal | undefined {
+function recordMismatch(record: AccessRecord, input: RequestCheckInput): Refusal<"record-mismatch"> | undefined {
   if (record.issue !== input.request || record.repository.toLowerCase() !== input.repository.toLowerCase()) {
     return refusal(
       "record-mismatch",

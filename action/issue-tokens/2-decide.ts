@@ -14,7 +14,7 @@ import type { RunInfo } from "./run-info.js";
 import {
   accountProblem,
   certificationProblems,
-  recordMismatch,
+  requestRecord,
   refusal,
   runProblems,
   type Refusal as CheckRefusal,
@@ -103,17 +103,9 @@ export interface DecideInput {
  * record names. Every reason found is reported.
  */
 export function decide(input: DecideInput): Decision {
-  const reasons: Refusal[] = [...runProblems(input)];
-  if (input.issue.isPullRequest)
-    reasons.push(
-      refusal("not-a-request", `#${input.request} is a pull request, not a production-access request issue`),
-    );
-  if (!input.record.found)
-    return { kind: "refuse", reasons: [...reasons, refusal(input.record.code, input.record.reason)] };
-
-  const record = input.record.record;
-  const mismatch = recordMismatch(record, input);
-  if (mismatch) return { kind: "refuse", reasons: [...reasons, mismatch] };
+  const checked = requestRecord<RefusalCode>(input, runProblems(input));
+  if (!checked.ok) return { kind: "refuse", reasons: checked.reasons };
+  const { record, reasons } = checked;
 
   reasons.push(...stageProblems(record), ...certificationProblems(record, input.issue));
   const devices = record.request?.devices ?? [];

@@ -5,7 +5,7 @@ import type { RecordLookup } from "../issue-tokens/1-load.js";
 import {
   accountProblem,
   certificationProblems,
-  recordMismatch,
+  requestRecord,
   refusal,
   runProblems,
   type Refusal,
@@ -62,23 +62,17 @@ export interface ObtainInput extends RunCheckInput, RequestCheckInput {
 const WHAT = "certificates are obtained";
 
 export function decideObtain(input: ObtainInput): ObtainDecision {
-  const reasons: ObtainRefusal[] = [...runProblems(input, WHAT)];
+  const early: ObtainRefusal[] = [...runProblems(input, WHAT)];
   if (!input.configured)
-    reasons.push(
+    early.push(
       refusal(
         "not-configured",
         "certificates.onBehalf is not configured: the CA's ACME directory and identifier template are missing",
       ),
     );
-  if (input.issue.isPullRequest)
-    reasons.push(
-      refusal("not-a-request", `#${input.request} is a pull request, not a production-access request issue`),
-    );
-  if (!input.record.found)
-    return { kind: "refuse", reasons: [...reasons, refusal(input.record.code, input.record.reason)] };
-  const record = input.record.record;
-  const mismatch = recordMismatch(record, input);
-  if (mismatch) return { kind: "refuse", reasons: [...reasons, mismatch] };
+  const checked = requestRecord(input, early);
+  if (!checked.ok) return { kind: "refuse", reasons: checked.reasons };
+  const { record, reasons } = checked;
   reasons.push(...finalProblems(record), ...certificationProblems(record, input.issue), ...optionProblems(record));
   const account = accountProblem(record);
   if (account) reasons.push(account);
