@@ -1,6 +1,10 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse } from "yaml";
+import { caForm } from "../../src/app/ca-request/form.js";
 import { describe, expect, it } from "vitest";
-import { CA_FIELD_LABELS } from "../../src/app/ca-request/form.js";
 import { parseCaForm } from "../../src/app/ca-request/parse.js";
+import { caBody } from "./helpers/ca-form.js";
 import { makeLeaf, makeRoot, privateKeySamples, validFor } from "../helpers/pki.js";
 
 /**
@@ -9,20 +13,15 @@ import { makeLeaf, makeRoot, privateKeySamples, validFor } from "../helpers/pki.
  */
 const options = { at: new Date(), extraCAs: [] };
 
-function caBody(values: Partial<Record<keyof typeof CA_FIELD_LABELS, string>>): string {
-  const v = {
-    "ca-name": "Example Trust Services",
-    "root-certificate": "",
-    "published-at": "https://pki.example.com/roots/",
-    reason: "Our gateways ship with certificates from this CA.",
-    ...values,
-  };
-  return Object.entries(CA_FIELD_LABELS)
-    .map(([id, label]) => `### ${label}\n\n${v[id as keyof typeof v] || "_No response_"}\n`)
-    .join("\n");
-}
-
 describe("parseCaForm", () => {
+  it("the committed issue template is the form the app parses against", () => {
+    const file = readFileSync(
+      resolve(import.meta.dirname, "../../.github/ISSUE_TEMPLATE/add-certificate-authority.yml"),
+      "utf8",
+    );
+    expect(parse(file)).toEqual(JSON.parse(JSON.stringify(caForm)));
+  });
+
   it("reads a valid request, with the root judged acceptable and its fingerprint", async () => {
     const root = await makeRoot({ cn: "Example Root", ...validFor(3650) });
     const r = parseCaForm(caBody({ "root-certificate": root.pem }), options);

@@ -83,6 +83,12 @@ function privateKeyProblem(kinds: readonly string[]): CaFormProblem {
   };
 }
 
+/** Whether a body is (or was) an *Add a certificate authority* form: the cheap test the handlers route on. */
+export function isCaFormBody(body: string | null | undefined): boolean {
+  const source = (body ?? "").replace(/\r\n?/g, "\n");
+  return source.length <= FORM_BODY_LIMIT && looksLikeCaForm(source);
+}
+
 function looksLikeCaForm(body: string): boolean {
   const lines = new Set(body.split("\n").map((l) => l.trim()));
   return Object.values(CA_FIELD_LABELS).filter((label) => lines.has(`### ${label}`)).length >= MIN_RECOGNIZED_FIELDS;

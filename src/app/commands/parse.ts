@@ -3,8 +3,8 @@ import { fromMarkdown } from "mdast-util-from-markdown";
 import type { Extension } from "micromark-util-types";
 import { COMMAND_NAMES, type CommandName } from "../../record/schema.js";
 
-export interface ParsedCommand {
-  name: CommandName;
+export interface ParsedCommand<N extends string = CommandName> {
+  name: N;
   /** The rest of the line after the name, trimmed (may be empty). */
   args: string;
   /** The whole command line as written (trimmed), for quoting in replies. */
@@ -58,7 +58,10 @@ export function mayContainCommand(body: string | null | undefined): boolean {
  * with one of our names), within {@link COMMAND_SCAN_LIMIT}, each line within
  * {@link COMMAND_LINE_LIMIT}. Found by a line scan, before any Markdown parse.
  */
-export function commandRegion(body: string | null | undefined): string | null {
+export function commandRegion(
+  body: string | null | undefined,
+  names: ReadonlyMap<string, string> = NAMES,
+): string | null {
   if (!mayContainCommand(body)) return null;
   const cut = body!.length > COMMAND_SCAN_LIMIT;
   const lines = body!.slice(0, COMMAND_SCAN_LIMIT).replace(/\r\n?/g, "\n").split("\n");
@@ -68,7 +71,7 @@ export function commandRegion(body: string | null | undefined): string | null {
   lines.length = Math.min(lines.length, COMMAND_SCAN_LINES);
   const candidate = lines.map((line) => {
     const match = COMMAND_LINE.exec(line.trimStart());
-    return !!match && NAMES.has(match[1]!.toLowerCase());
+    return !!match && names.has(match[1]!.toLowerCase());
   });
   const last = candidate.lastIndexOf(true);
   if (last < 0) return null;
@@ -90,14 +93,25 @@ export function commandRegion(body: string | null | undefined): string | null {
  * commands — exactly as GitHub renders them. Bounded: only {@link commandRegion} is parsed.
  */
 export function parseCommands(body: string | null | undefined): ParsedCommand[] {
-  const source = commandRegion(body);
+  return parseCommandsNamed(body, NAMES);
+}
+
+/**
+ * The same grammar for another set of names: the *Add a certificate authority* issues have
+ * their own commands (src/app/ca-request/commands.ts).
+ */
+export function parseCommandsNamed<N extends string>(
+  body: string | null | undefined,
+  names: ReadonlyMap<string, N>,
+): ParsedCommand<N>[] {
+  const source = commandRegion(body, names);
   if (source === null) return [];
-  const out: ParsedCommand[] = [];
+  const out: ParsedCommand<N>[] = [];
   for (const node of fromMarkdown(source, { extensions: [COMMAND_PARSE] }).children) {
     if (node.type !== "paragraph") continue;
     for (const line of paragraphLines(node, source)) {
       const match = COMMAND_LINE.exec(line);
-      const name = match && NAMES.get(match[1]!.toLowerCase());
+      const name = match && names.get(match[1]!.toLowerCase());
       if (!name) continue;
       out.push({ name, args: match[2]!.trim().slice(0, MAX_ARGS), line: line.slice(0, MAX_ARGS) });
       if (out.length === MAX_COMMANDS_PER_COMMENT) return out;

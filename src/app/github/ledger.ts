@@ -168,7 +168,16 @@ export class LedgerIO implements LedgerPort {
    * (no parent: the ledger shares no history with the code, and holds only ledger files).
    */
   async write(issue: number, text: string, previous: string | null, message: string): Promise<LedgerWrite> {
-    const path = ledgerFilePath(issue);
+    return this.writeCreatingBranch(ledgerFilePath(issue), text, previous, message);
+  }
+
+  /** The compare-and-swap write of `write`, for any ledger path. */
+  private async writeCreatingBranch(
+    path: string,
+    text: string,
+    previous: string | null,
+    message: string,
+  ): Promise<LedgerWrite> {
     try {
       return await this.putFile(path, text, previous, message);
     } catch (error) {
@@ -197,14 +206,12 @@ export class LedgerIO implements LedgerPort {
     return { text: Buffer.from(file.bytes).toString("utf8"), sha: gitBlobSha(file.bytes) };
   }
 
-  /** Compare-and-swap write of such a file (the branch must exist: records are written first). */
+  /**
+   * Compare-and-swap write of such a file, as `write` (a missing branch is created: a CA request,
+   * issue 20, may be the first file of a ledger).
+   */
   async writeFile(path: string, text: string, previous: string | null, message: string): Promise<LedgerWrite> {
-    try {
-      return await this.putFile(path, text, previous, message);
-    } catch (error) {
-      if (isShaConflict(error)) return CONFLICT;
-      throw error;
-    }
+    return this.writeCreatingBranch(path, text, previous, message);
   }
 
   /**

@@ -393,6 +393,21 @@ export class GitHubIO {
     return data.number;
   }
 
+  /**
+   * The pull request whose head is `branch` in this repository (any state), with its author; null
+   * when there is none. For a pull request the app opened once and must find again.
+   */
+  async findPullByBranch(branch: string): Promise<{ number: number; author: string | null } | null> {
+    const { data } = await this.octokit.rest.pulls.list({
+      ...this.repo,
+      head: `${this.repo.owner}:${branch}`,
+      state: "all",
+      per_page: 1,
+    });
+    const pull = data[0];
+    return pull ? { number: pull.number, author: pull.user?.login ?? null } : null;
+  }
+
   /** A file's bytes at a commit, or null when it is not a file there. */
   async getFile(path: string, ref: string): Promise<Uint8Array | null> {
     try {

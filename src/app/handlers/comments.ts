@@ -9,6 +9,9 @@ function isIssuanceComment(body: string): boolean {
 }
 import { isBot } from "../state/observed-lines.js";
 import { TOKEN_WORKFLOW_BOT } from "../../record/token-workflow.js";
+import { isCaFormBody } from "../ca-request/parse.js";
+import { parseCaCommands } from "../ca-request/rules.js";
+import { handleCaRequestEvent } from "./ca-requests.js";
 import { handleRequestEvent } from "./request-event.js";
 import { issueFromPayload, type AppState } from "./shared.js";
 
@@ -24,6 +27,17 @@ export async function onIssueComment(
   const { payload } = context;
   const { comment } = payload;
   if (payload.issue.pull_request) return;
+  if (isCaFormBody(payload.issue.body)) {
+    // A request to add a certificate authority (issue 20) has its own commands.
+    if (payload.action !== "created" || isBot(comment.user) || isBot(payload.sender)) return;
+    if (!mayContainCommand(comment.body) || parseCaCommands(comment.body).length === 0) return;
+    await handleCaRequestEvent(context, payload, state, issueFromPayload(payload.issue), {
+      kind: "comment",
+      created: true,
+      comment: commentData(comment),
+    });
+    return;
+  }
   // The token workflow reports what it issued, and the obtain workflow what it obtained (option
   // 2), in comments as github-actions[bot]: the bot comments the app reads (as facts to verify,
   // never as commands).
@@ -38,13 +52,19 @@ export async function onIssueComment(
   await handleRequestEvent(context, payload, state, issueFromPayload(payload.issue), {
     kind: "comment",
     created: payload.action === "created",
-    comment: {
-      id: comment.id,
-      body: comment.body,
-      html_url: comment.html_url,
-      created_at: comment.created_at,
-      updated_at: comment.updated_at,
-      user: comment.user ? { login: comment.user.login, type: comment.user.type ?? "User", id: comment.user.id } : null,
-    },
+    comment: commentData(comment),
   });
+}
+
+function commentData(
+  comment: Context<"issue_comment.created" | "issue_comment.edited">["payload"]["comment"],
+): Extract<Parameters<typeof handleRequestEvent>[4], { kind: "comment" }>["comment"] {
+  return {
+    id: comment.id,
+    body: comment.body,
+    html_url: comment.html_url,
+    created_at: comment.created_at,
+    updated_at: comment.updated_at,
+    user: comment.user ? { login: comment.user.login, type: comment.user.type ?? "User", id: comment.user.id } : null,
+  };
 }

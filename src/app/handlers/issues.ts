@@ -3,6 +3,8 @@ import { loadConfig } from "../github/config.js";
 import { parseRequestForm } from "../intake/parse.js";
 import { managedLabels } from "../labels/view.js";
 import { isBot } from "../state/observed-lines.js";
+import { isCaFormBody } from "../ca-request/parse.js";
+import { handleCaRequestEvent } from "./ca-requests.js";
 import { handleRequestEvent } from "./request-event.js";
 import { issueFromPayload, type AppState } from "./shared.js";
 
@@ -13,6 +15,13 @@ export async function onIssueOpenedOrEdited(
 ): Promise<void> {
   const { payload } = context;
   if (payload.issue.pull_request) return;
+  const from = (payload as { changes?: { body?: { from?: string } } }).changes?.body?.from;
+  if (isCaFormBody(payload.issue.body) || (payload.action === "edited" && from !== undefined && isCaFormBody(from))) {
+    // A request to add a certificate authority (issue 20): a title or label edit changes nothing.
+    if (payload.action === "edited" && from === undefined) return;
+    await handleCaRequestEvent(context, payload, state, issueFromPayload(payload.issue), { kind: "issue" });
+    return;
+  }
   if (payload.action === "edited") {
     // A title or label edit changes nothing the app reads; a body edit is a new form snapshot.
     const changes = (payload as { changes?: { body?: { from?: string } } }).changes;

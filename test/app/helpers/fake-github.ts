@@ -610,6 +610,20 @@ export class FakeGitHub {
         });
         return [201, { number, html_url: `https://github.com/${this.owner}/${this.repo}/pull/${number}` }];
       }
+      case "pulls/list": {
+        // Only the `head` filter (owner:branch) the app uses to find a pull request it opened.
+        const head = (url.searchParams.get("head") ?? "").split(":").slice(1).join(":");
+        const found = this.opened.filter((o) => !head || o.head === head);
+        return [
+          200,
+          found.map((o) => ({
+            number: o.number,
+            state: "open",
+            user: this.userJson(o.by === BOT.login ? BOT : { login: o.by, type: "User" }),
+            head: { ref: o.head },
+          })),
+        ];
+      }
       case "users/get-by-username": {
         // Any login is an account here; a bot's (`<slug>[bot]`) is a Bot, with the id its commits carry.
         const login = p[2]!;
@@ -933,6 +947,7 @@ function operationOf(method: string, path: string): string {
     ["PATCH", /^\/repos\/[^/]+\/[^/]+\/git\/refs\/.+$/, "git/update-ref"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/git\/commits\/[0-9a-f]+$/, "git/get-commit"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/pulls$/, "pulls/create"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/pulls$/, "pulls/list"],
     ["GET", /^\/users\/[^/]+$/, "users/get-by-username"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/rules\/branches\/.+$/, "repos/get-branch-rules"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/, "actions/create-workflow-dispatch"],

@@ -79,6 +79,8 @@ export interface PullSpec {
   mergedAt?: string;
   mergedBy?: string;
   base?: string;
+  /** The head branch, in this repository. */
+  head?: string;
 }
 
 export function pullRequestEvent(
@@ -116,6 +118,15 @@ export function pullRequestEvent(
       ? { ...(pr.user as object), ...gh.userJson({ login: spec.mergedBy ?? "rita", type: "User" }) }
       : null,
     base: { ...(pr.base as object), ref: spec.base ?? gh.defaultBranch },
+    ...(spec.head
+      ? {
+          head: {
+            ...(pr.head as object),
+            ref: spec.head,
+            repo: { ...((pr.head as { repo: object }).repo ?? {}), full_name: `${gh.owner}/${gh.repo}` },
+          },
+        }
+      : {}),
   };
   return envelope(gh, "pull_request", payload, { login: merged ? (spec.mergedBy ?? "rita") : author, type: "User" });
 }
