@@ -28,6 +28,13 @@ try {
     checks: result.checks.map((c) => ({ title: c.title, summary: c.run.summary, passed: c.run.code === 0 })),
   });
   mkdirSync(out, { recursive: true });
+  const second = result.optionTwo;
+  if (second) {
+    const path = join(out, `request-${second.request}.html`);
+    const checks = second.checks.map((c) => ({ title: c.title, summary: c.run.summary, passed: c.run.code === 0 }));
+    writeFileSync(path, renderPage({ gh: result.s.gh, request: second.request, checks }));
+    console.log(`• The option-2 request's thread: ${path}`);
+  }
   const path = join(out, `request-${result.request}.html`);
   writeFileSync(path, page);
   console.log(`The issue thread as GitHub would show it: ${path}`);

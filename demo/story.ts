@@ -9,6 +9,7 @@ import { mergePr } from "../test/app/helpers/test-ca.js";
 import { DAY, makeLeaf } from "../test/helpers/pki.js";
 import { SWEEP_RUN_TITLE } from "../src/app/handlers/sweep.js";
 import { deviceCalls, type DeviceCall } from "./device.js";
+import { optionTwo, type OptionTwoResult } from "./option-two.js";
 import { demoConfig, deviceFile, makeDemoPki, type DemoPki } from "./pki.js";
 import { prCheck, SHA, tokenRun, WORKFLOW_BOT, WORKFLOW_TOKEN, workspaceWith, type Workflow } from "./workflows.js";
 
@@ -24,6 +25,8 @@ export interface StoryResult {
   checks: Array<{ title: string; run: BundleRun }>;
   tokenRun: BundleRun;
   device: { own: DeviceCall; stolen: DeviceCall };
+  /** The option-2 request (null where Pebble is not installed). */
+  optionTwo: OptionTwoResult | null;
 }
 
 interface Ctx {
@@ -187,6 +190,10 @@ export async function runStory(say: (line: string) => void): Promise<StoryResult
     `gw-1 decrypts its token and calls the API over mutual TLS: HTTP ${device.own.status} (${JSON.stringify(device.own.body)})`,
   );
   say(`the same token with gw-2's certificate: HTTP ${device.stolen.status} (${JSON.stringify(device.stolen.body)})`);
+  const second = await optionTwo(s, w, signingKey, say);
+  // The option-2 device goes live like any other: the same token workflow, its checkout holding
+  // the configuration that trusts the CA OneRecord ordered from.
+  if (second) await tokens({ ...c, n: second.request, config: second.config }, w, signingKey, RUN_ID + 2, second.files);
   await afterLive(c, w, signingKey);
-  return { s, request: c.n, checks, tokenRun: run, device };
+  return { s, request: c.n, checks, tokenRun: run, device, optionTwo: second };
 }

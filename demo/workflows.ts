@@ -112,3 +112,49 @@ export async function tokenRun(
     }),
   );
 }
+
+/**
+ * The obtain workflow (mode obtain-certificates, option 2), dispatched by `maintainer` for
+ * `request`, with the CA's External Account Binding and account key as the protected
+ * environment's secrets. `caFile`: the ACME server's listener root, trusted by the run's Node
+ * (NODE_EXTRA_CA_CERTS), as a public CA's is by the runner.
+ */
+export async function obtainRun(
+  w: Workflow,
+  options: {
+    request: number;
+    runId: number;
+    maintainer: string;
+    signingKey: string;
+    workspace: string;
+    acme: { kid: string; hmac: string; accountKey: string; caFile: string };
+  },
+): Promise<BundleRun> {
+  const repository = `${w.gh.owner}/${w.gh.repo}`;
+  return onDemoClock(w, () =>
+    runBundle({
+      workspace: options.workspace,
+      inputs: {
+        mode: "obtain-certificates",
+        request: String(options.request),
+        "signing-key": options.signingKey,
+        "github-token": WORKFLOW_TOKEN,
+        "acme-eab-kid": options.acme.kid,
+        "acme-eab-hmac": options.acme.hmac,
+        "acme-account-key": options.acme.accountKey,
+      },
+      env: {
+        ...baseEnv(w, "workflow_dispatch", options.runId),
+        GITHUB_WORKFLOW_REF: `${repository}/.github/workflows/obtain-certificates.yml@refs/heads/main`,
+        GITHUB_ACTOR: options.maintainer,
+        NODE_EXTRA_CA_CERTS: options.acme.caFile,
+      },
+      event: {
+        ref: "refs/heads/main",
+        inputs: { request: String(options.request) },
+        repository: { full_name: repository, default_branch: "main" },
+        sender: { login: options.maintainer },
+      },
+    }),
+  );
+}

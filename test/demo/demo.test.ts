@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { titled } from "../helpers/environment.js";
+import { noPebble } from "../helpers/pebble.js";
 
 /**
  * `npm run demo`, run as a user runs it (a child process), into a temporary folder: its one line
@@ -78,6 +80,34 @@ describe("npm run demo", () => {
     expect(demo.stdout).toMatch(/token workflow \(run 4243\): 1 token\(s\) issued, exit 0/);
     expect(demo.stdout).toMatch(/jane revokes gw-2's token herself: 1 token revoked; stage live/);
     expect(lines.at(-1)).toMatch(/^The issue thread as GitHub would show it: .+request-1\.html$/);
+  });
+
+  it.skipIf(noPebble !== null)(
+    titled(
+      "shows an option-2 device: ordered from a real ACME server, committed by the app's pull request, its key decrypted by the customer, live",
+      noPebble,
+    ),
+    () => {
+      expect(demo.stdout).toMatch(
+        /jane opens request #2 choosing option 2 with her delivery key; certified: stage certificates/,
+      );
+      expect(demo.stdout).toMatch(
+        /tom runs the obtain workflow: 1 certificate\(s\) obtained from the CA over ACME, exit 0/,
+      );
+      expect(demo.stdout).toMatch(/opens pull request #\d+ committing the certificate/);
+      expect(demo.stdout).toMatch(/rita merges it: stage tokens/);
+      expect(demo.stdout).toMatch(/jane decrypts pump-1's private key .*: it is the key of the merged certificate/);
+      expect(demo.stdout).toMatch(/\/keys-received: the comment holding the encrypted key is removed/);
+      expect(demo.stdout).toMatch(/token workflow \(run 4244\): 1 token\(s\) issued, exit 0\n.*stage live/);
+      const path = /^• The option-2 request's thread: (.+)$/m.exec(demo.stdout)?.[1];
+      const page = text(path && existsSync(path) ? readFileSync(path, "utf8") : "");
+      expect(page).toContain("Production access request · Live");
+      expect(page).toMatch(/obtained by OneRecord \(option 2\)/i);
+    },
+  );
+
+  it.skipIf(noPebble === null)("says that option 2 is left out, and why, where Pebble is not installed", () => {
+    expect(demo.stdout).toMatch(/option 2 \(certificates OneRecord obtains for the customer\) skipped: /);
   });
 
   it("prints no key and no token", () => {
