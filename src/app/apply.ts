@@ -140,10 +140,10 @@ async function writeDueIndex(deps: SyncDeps, issue: number, next: string | null)
  */
 async function openObtainedPull(deps: SyncDeps, issue: number, pull: PullToOpen): Promise<void> {
   try {
-    const number = await deps.io.openPull({ ...pull, base: deps.defaultBranch });
+    const opened = await deps.io.openPull({ ...pull, base: deps.defaultBranch });
     deps.log.info(
-      { issue, pull: number, branch: pull.branch },
-      number
+      { issue, pull: opened?.number ?? null, branch: pull.branch },
+      opened
         ? "opened the obtained certificates' pull request"
         : "the obtained certificates' pull request exists already",
     );

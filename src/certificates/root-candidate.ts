@@ -39,6 +39,11 @@ export interface RootCandidate {
   warnings: RootFinding[];
   /** Colon-hex SHA-256 of the DER, as `certificates.extraCAs` pins it; null when there is no single certificate. */
   fingerprintSha256: string | null;
+  /**
+   * The certificate re-encoded from its DER (canonical PEM): what a configuration would carry,
+   * never the text pasted around it.
+   */
+  pem: string | null;
   subject: string | null;
   notAfter: string | null;
   key: string | null;
@@ -94,6 +99,7 @@ export function judgeRootCandidate(bytes: Uint8Array, options: RootCandidateOpti
     errors,
     warnings,
     fingerprintSha256,
+    pem: canonicalPem(facts.der),
     subject: displaySafe(facts.subject),
     notAfter: facts.notAfter.toISOString(),
     key: facts.key.bits
@@ -151,6 +157,19 @@ function checkRoot(
   return { errors, warnings };
 }
 
+/** The brand a root is approved under (the shipped allowlist, then `extraCAs`), by its SHA-256; null: not approved. */
+export function approvedBrand(fingerprint: string, extraCAs: RootCandidateOptions["extraCAs"]): string | null {
+  return knownRoot(fingerprint, extraCAs).brand;
+}
+
+function canonicalPem(der: Uint8Array): string {
+  const base64 = Buffer.from(der)
+    .toString("base64")
+    .match(/.{1,64}/g)!
+    .join("\n");
+  return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
+}
+
 function knownRoot(
   fingerprint: string,
   extraCAs: RootCandidateOptions["extraCAs"],
@@ -172,6 +191,7 @@ function refused(code: RootFindingCode, message: string): RootCandidate {
     errors: [{ code, message }],
     warnings: [],
     fingerprintSha256: null,
+    pem: null,
     subject: null,
     notAfter: null,
     key: null,

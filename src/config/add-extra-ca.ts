@@ -44,14 +44,17 @@ export function addExtraCa(configText: string | null, entry: ExtraCaEntry): Extr
   const same = (f: unknown) =>
     typeof f === "string" &&
     f.replace(/:/g, "").toLowerCase() === entry.fingerprintSha256.replace(/:/g, "").toLowerCase();
-  if ((seq).items.some((item) => isMap(item) && same(item.get("fingerprintSha256"))))
+  if (seq.items.some((item) => isMap(item) && same(item.get("fingerprintSha256"))))
     return { ok: false, code: "already-listed", reason: "the root is already in `certificates.extraCAs`" };
   const pem = new Scalar(`${entry.pem.trim()}\n`);
   pem.type = Scalar.BLOCK_LITERAL;
-  const node = doc.createNode({ brand: entry.brand, fingerprintSha256: entry.fingerprintSha256 }) as YAMLMap;
+  const node = doc.createNode({
+    brand: visibleText(entry.brand, 64),
+    fingerprintSha256: entry.fingerprintSha256,
+  }) as YAMLMap;
   node.set("pem", pem);
-  node.commentBefore = entry.comment.map((line) => ` ${commentSafe(line)}`).join("\n");
-  (seq).items.push(node);
+  node.commentBefore = entry.comment.map((line) => ` ${visibleText(line, 200)}`).join("\n");
+  seq.items.push(node);
   const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   try {
     parseConfigText(text);
@@ -62,9 +65,16 @@ export function addExtraCa(configText: string | null, entry: ExtraCaEntry): Extr
   return { ok: true, text };
 }
 
-/** One comment line: no line breaks or control characters, bounded. */
-function commentSafe(line: string): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+/**
+ * One line of what a person wrote, as a YAML comment or a brand: no line breaks or control
+ * characters (a comment cannot end early), no direction controls (a reviewer reads what is there),
+ * bounded.
+ */
+export function visibleText(line: string, max: number): string {
+  const flat = line
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
+    .replace(/[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "")
+    .trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

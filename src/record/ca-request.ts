@@ -16,11 +16,20 @@ import { signTypedPayload, verifyTypedFile, type RecordFailureCode, type RecordS
  * is the audit trail of the request.
  */
 export const CA_REQUEST_JWS_TYPE = "onerecord-ca-request+json";
+/** The first line of the app's status comment on a CA request. */
+export const CA_STATUS_MARKER = "<!-- onerecord-access:ca-status -->";
 export const CA_DECISION_COMMANDS = ["approve-ca", "reject"] as const;
 export const CA_STAGES = ["submitted", "needs-changes", "approved", "added", "rejected", "already-approved"] as const;
 export type CaStage = (typeof CA_STAGES)[number];
-/** More decisions than any request sees; bounds what one record holds. */
-const MAX_DECISIONS = 500;
+/**
+ * Bounds what one record holds: accepted decisions are few (an approval, a rejection); refused
+ * lines past MAX_REFUSALS are dropped oldest first and counted (`prunedRefusals`), so no number of
+ * comments makes the record too large to sign.
+ */
+export const MAX_REFUSALS = 100;
+const MAX_DECISIONS = 200;
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+const colonFingerprint = z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
 
 const isoTime = z.string().min(1).max(40);
 const login = z.string().min(1).max(100);
@@ -38,10 +47,7 @@ export const caDecisionSchema = z.object({
   /** Whether the author was a reviewer when the app first saw the line. */
   reviewer: z.boolean(),
   /** The form content the line was decided against (null: the form was not valid then). */
-  contentSha256: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/)
-    .nullable(),
+  contentSha256: sha256Hex.nullable(),
   /** `accepted`, or the stable refusal code (src/app/ca-request/rules.ts). */
   outcome: z.string().min(1).max(40),
 });
@@ -58,26 +64,40 @@ export const caRequestRecordSchema = z.object({
   /** The form as last read valid: what an approval binds to (free text by hash only). */
   content: z
     .object({
-      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      sha256: sha256Hex,
       name: z.string().min(1).max(120),
-      fingerprintSha256: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
+      fingerprintSha256: colonFingerprint,
       publishedAt: z.string().min(1).max(500),
     })
     .nullable(),
   decisions: z.array(caDecisionSchema).max(MAX_DECISIONS),
+  /** The newest comment whose lines are decided: older comments are never read for commands again. */
+  decidedThrough: z.number().int().min(0),
+  /** Refused lines dropped from `decisions` (oldest first) past MAX_REFUSALS. */
+  prunedRefusals: z.number().int().min(0),
   stage: z.enum(CA_STAGES),
   /** The pull request the app opened to add the root to `certificates.extraCAs`. */
   pull: z
     .object({
       number: z.number().int().positive(),
       branch: z.string().min(1).max(200),
-      /** The content hash it carries (the approved version). */
-      contentSha256: z.string().regex(/^[0-9a-f]{64}$/),
+      /** The content hash it carries (the approved version), and that version's root. */
+      contentSha256: sha256Hex,
+      fingerprintSha256: colonFingerprint,
+      /** The commit the app made on the branch: a different head means someone else pushed to it. */
+      commit: z.string().regex(/^[0-9a-f]{40}$/),
+      /** A head other than `commit` the app saw on the pull request (pushed by someone else). */
+      foreignHead: z
+        .string()
+        .regex(/^[0-9a-f]{40}$/)
+        .nullable(),
       at: isoTime,
     })
     .nullable(),
-  /** When the app first saw the root trusted by the configuration on the default branch. */
+  /** When the app first saw the pull request's root trusted by the configuration on the default branch. */
   addedAt: isoTime.nullable(),
+  /** The app closed the issue (once: a person who reopens it is not overruled). */
+  closedByApp: z.boolean(),
 });
 export type CaRequestRecord = z.infer<typeof caRequestRecordSchema>;
 

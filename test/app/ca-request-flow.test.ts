@@ -7,6 +7,7 @@ import { signTypedPayload } from "../../src/record/signature.js";
 import { loadRecordSigningKey } from "../../src/record/record-signing-key.js";
 import { makeLeaf, makeRoot, privateKeySamples, validFor, type Issued } from "../helpers/pki.js";
 import { caBody, type CaFormValues } from "./helpers/ca-form.js";
+import { formBody } from "./helpers/form.js";
 import { commentEvent, issueEvent, pullRequestEvent } from "./helpers/payloads.js";
 import { CONFIG, Scenario } from "./helpers/scenario.js";
 import { extraCaConfig } from "./helpers/test-ca.js";
@@ -74,6 +75,11 @@ function replies(n: number): string[] {
     .map((c) => c.body);
 }
 
+/** What a reviewer types to approve `pem`'s root: its SHA-256's first 16 hex digits. */
+function named(pem: string): string {
+  return new X509Certificate(pem).fingerprint256.replace(/:/g, "").slice(0, 16).toLowerCase();
+}
+
 async function record(n: number): Promise<CaRequestRecord> {
   const text = s!.gh.ledgerGit().fileAt("onerecord-access/records", caRequestPath(n))?.content.toString("utf8");
   const verdict = await verifyCaRequest(text, (await testRecordKey()).jwks, {
@@ -95,15 +101,21 @@ describe("adding a certificate authority", () => {
     expect(status(n)).toMatch(/\| CCADB \| not in the committed CCADB facts/);
     expect(await record(n)).toMatchObject({ stage: "submitted", requester: { login: "jane" }, decisions: [] });
 
-    await say(n, "jane", "/approve-ca");
-    await say(n, "mallory", "/approve-ca");
+    await say(n, "jane", `/approve-ca ${named(root.pem)}`);
+    await say(n, "mallory", `/approve-ca ${named(root.pem)}`);
     expect(replies(n)).toEqual([
       expect.stringMatching(/`\/approve-ca` was not run: the requester may not approve .*\(requester\)/),
       expect.stringMatching(/`\/approve-ca` was not run: only a reviewer .*\(not-reviewer\)/),
     ]);
     expect(s!.gh.opened).toEqual([]);
 
-    await say(n, "rita", "/approve-ca fingerprint checked with the CA's site");
+    await say(n, "rita", "/approve-ca");
+    expect(replies(n).at(-1)).toMatch(/name the root you approve by its SHA-256.*\(fingerprint-missing\)/);
+    await say(n, "rita", "/approve-ca 00112233445566778899");
+    expect(replies(n).at(-1)).toMatch(/\(fingerprint-mismatch\)/);
+    expect(status(n)).toContain(`/approve-ca ${fingerprint.replace(/:/g, "").slice(0, 16)} [note]`);
+    expect(s!.gh.opened).toEqual([]);
+    await say(n, "rita", `/approve-ca ${named(root.pem)} fingerprint checked with the CA's site`);
     expect(s!.gh.opened).toHaveLength(1);
     const pull = s!.gh.opened[0]!;
     expect(pull).toMatchObject({ head: BRANCH(n), base: "main", by: "onerecord-access[bot]" });
@@ -121,12 +133,14 @@ describe("adding a certificate authority", () => {
     expect(approved.decisions.map((d) => [d.by, d.outcome])).toEqual([
       ["jane", "requester"],
       ["mallory", "not-reviewer"],
+      ["rita", "fingerprint-missing"],
+      ["rita", "fingerprint-mismatch"],
       ["rita", "accepted"],
     ]);
     expect(status(n)).toContain(`Pull request #${pull.number}`);
 
     // A second approval changes nothing; a redelivered webhook opens no second pull request.
-    await say(n, "tom", "/approve-ca");
+    await say(n, "tom", `/approve-ca ${named(root.pem)}`);
     expect(replies(n).at(-1)).toMatch(/\(already-approved\)/);
     await s!.probot.receive(issueEvent(s!.gh, "opened", n));
     expect(s!.gh.opened).toHaveLength(1);
@@ -159,7 +173,7 @@ describe("adding a certificate authority", () => {
       const n = await openCa(values);
       expect(status(n)).toContain("the form needs changes");
       expect(status(n)).toMatch(problem);
-      await say(n, "rita", "/approve-ca");
+      await say(n, "rita", `/approve-ca ${named(root.pem)}`);
       expect(replies(n).at(-1)).toMatch(/\(form-invalid\)/);
       expect((await record(n)).stage).toBe("needs-changes");
     }
@@ -173,7 +187,7 @@ describe("adding a certificate authority", () => {
     const known = await openCa({ "root-certificate": root.pem });
     expect(status(known)).toContain("this root is already approved");
     expect(status(known)).toMatch(/\| Already approved \| yes, as Example CA \|/);
-    await say(known, "rita", "/approve-ca");
+    await say(known, "rita", `/approve-ca ${named(root.pem)}`);
     expect(replies(known).at(-1)).toMatch(/\(already-trusted\)/);
 
     const other = await makeRoot({ cn: "Other Root", ...validFor(3650) });
@@ -182,7 +196,7 @@ describe("adding a certificate authority", () => {
     expect(replies(n).at(-1)).toMatch(/\(reason-missing\)/);
     await say(n, "rita", "/reject not a CA we can vet");
     expect(s!.gh.issues.get(n)!.state).toBe("closed");
-    await say(n, "tom", "/approve-ca");
+    await say(n, "tom", `/approve-ca ${named(other.pem)}`);
     expect(replies(n).at(-1)).toMatch(/\(rejected\)/);
     expect(await record(n)).toMatchObject({ stage: "rejected" });
     expect(s!.gh.opened).toEqual([]);
@@ -194,7 +208,7 @@ describe("adding a certificate authority", () => {
     const n = await openCa({ "root-certificate": root.pem });
     s!.gh.ledgerGit().branches.set(BRANCH(n), s!.gh.ledgerGit().branches.get("main")!);
     s!.gh.opened.push({ number: 6999, head: BRANCH(n), base: "main", title: "x", body: "", by: "mallory" });
-    await say(n, "rita", "/approve-ca");
+    await say(n, "rita", `/approve-ca ${named(root.pem)}`);
     expect(await record(n)).toMatchObject({ stage: "approved", pull: null });
     expect(status(n)).toMatch(/holds no pull request the app opened/);
     // The requester edits the root after the approval: the approval was of the other version.
@@ -225,10 +239,111 @@ describe("adding a certificate authority", () => {
         "forged",
         personOf(s!.gh, { login: "mallory", type: "User" }, s!.gh.now()),
       );
-    await say(m, "rita", "/approve-ca");
+    await say(m, "rita", `/approve-ca ${named(root.pem)}`);
     expect(status(m)).toMatch(
       /Nothing on this request is decided or recorded: its record .* does not verify \(unknown-key\)/,
     );
     expect(s!.gh.opened.filter((p) => p.by !== "mallory")).toEqual([]);
+  });
+});
+
+describe("adding a certificate authority, tried as an attacker would", () => {
+  it("a production-access request stays one: CA headings hidden in it, or a CA form pasted over it, take no command away", async () => {
+    await start();
+    const hidden = `${formBody()}\n<!--\n${caBody({ "root-certificate": root.pem })}\n-->\n`;
+    const issue = s!.gh.openIssue(hidden, "jane");
+    await s!.probot.receive(issueEvent(s!.gh, "opened", issue.number));
+    const n = issue.number;
+    expect(status(n)).toBe("");
+    expect(s!.gh.statusComment(n)).toBeDefined();
+    // jane replaces her whole form with a CA form: a reviewer's /hold is still the access request's.
+    const before = s!.gh.issues.get(n)!.body;
+    s!.gh.editIssueBody(n, caBody({ "root-certificate": root.pem }));
+    await s!.probot.receive(issueEvent(s!.gh, "edited", n, { changes: { body: { from: before } } }));
+    await say(n, "rita", "/hold the form was replaced");
+    expect(s!.record(n).hold).toMatchObject({ by: "rita", reason: "the form was replaced" });
+    await say(n, "rita", "/reject not a CA request");
+    expect(s!.record(n).stage).toBe("rejected");
+    expect(status(n)).toBe("");
+    expect(s!.gh.ledgerGit().fileAt("onerecord-access/records", caRequestPath(n))).toBeUndefined();
+  });
+
+  it("an approval binds to the version in effect, written by someone else, and before no edit", async () => {
+    await start();
+    const n = await openCa({ "root-certificate": root.pem });
+    // tom (a reviewer) swaps in his own root, then approves it: refused.
+    const mine = await makeRoot({ cn: "Tom's Root", ...validFor(3650) });
+    const before = s!.gh.issues.get(n)!.body;
+    s!.gh.editIssueBody(n, caBody({ "root-certificate": mine.pem }), "tom");
+    await s!.probot.receive(issueEvent(s!.gh, "edited", n, { changes: { body: { from: before } } }));
+    await say(n, "tom", `/approve-ca ${named(mine.pem)}`);
+    expect(replies(n).at(-1)).toMatch(/\(edited-by-approver\)/);
+    // An approval written before the form's last edit, read only now, is of another version.
+    const early = s!.gh.addComment(n, `/approve-ca ${named(root.pem)}`, "rita");
+    s!.gh.editIssueBody(n, caBody({ "root-certificate": root.pem }), "jane");
+    await s!.probot.receive(commentEvent(s!.gh, "created", early));
+    expect(replies(n).at(-1)).toMatch(/\(form-changed\)/);
+    expect(s!.gh.opened).toEqual([]);
+    // Several lines in one comment: one reply.
+    const count = replies(n).length;
+    await say(n, "mallory", "/approve-ca 0011223344556677\n/reject no\n/approve-ca");
+    expect(replies(n)).toHaveLength(count + 1);
+    expect(
+      replies(n)
+        .at(-1)!
+        .match(/\(not-reviewer\)/g),
+    ).toHaveLength(3);
+  });
+
+  it("writes the root as re-encoded, flags a push to the app's branch, closes the pull request on rejection, and never calls an edited form's root added", async () => {
+    await start();
+    const pasted = `Here it is:\n${root.pem}\nbrand: Evil\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n`;
+    const n = await openCa({ "root-certificate": pasted });
+    await say(n, "rita", `/approve-ca ${named(root.pem)}`);
+    const pull = s!.gh.opened[0]!;
+    const proposed = s!.gh.ledgerGit().fileAt(BRANCH(n), ".github/onerecord-access.yml")!.content.toString("utf8");
+    expect(proposed).not.toContain("MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA");
+    expect(proposed).not.toContain("brand: Evil");
+    expect(proposed).not.toContain("Here it is");
+
+    // mallory pushes to the app's branch: the request says so.
+    const pushed = "f".repeat(40);
+    const event = pullRequestEvent(s!.gh, "synchronize", {
+      number: pull.number,
+      author: "onerecord-access[bot]",
+      head: BRANCH(n),
+    });
+    (event.payload as { pull_request: { head: { sha: string } } }).pull_request.head.sha = pushed;
+    await s!.probot.receive(event);
+    expect((await record(n)).pull).toMatchObject({ foreignHead: pushed });
+    expect(status(n)).toMatch(/Someone other than the app pushed to the pull request's branch/);
+
+    // The requester edits the form to a root that is trusted already: not "added".
+    const trusted = await makeRoot({ cn: "Trusted Root", ...validFor(3650) });
+    s!.gh.setFile(
+      ".github/onerecord-access.yml",
+      extraCaConfig(trusted.pem, "Trusted", s!.gh.files.get("main:.github/onerecord-access.yml")!.toString("utf8")),
+    );
+    const before = s!.gh.issues.get(n)!.body;
+    s!.gh.editIssueBody(n, caBody({ "root-certificate": trusted.pem }));
+    await s!.probot.receive(issueEvent(s!.gh, "edited", n, { changes: { body: { from: before } } }));
+    expect((await record(n)).stage).toBe("approved");
+    expect(s!.gh.issues.get(n)!.state).toBe("open");
+
+    // A rejection while the pull request is open closes it; a later merge does not undo the rejection.
+    await say(n, "tom", "/reject the CA's audit lapsed");
+    expect(pull.state).toBe("closed");
+    expect(await record(n)).toMatchObject({ stage: "rejected", closedByApp: true });
+    s!.gh.setFile(".github/onerecord-access.yml", proposed);
+    await s!.probot.receive(
+      pullRequestEvent(s!.gh, "closed", {
+        number: pull.number,
+        merged: true,
+        author: "onerecord-access[bot]",
+        head: BRANCH(n),
+      }),
+    );
+    expect((await record(n)).stage).toBe("rejected");
+    expect(status(n)).toMatch(/Rejected, yet the root is in the configuration on the default branch/);
   });
 });

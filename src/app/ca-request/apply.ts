@@ -13,11 +13,11 @@ import type { CaObservation, CaPlan, CaPullPlan } from "./types.js";
  * branch exists already). A branch of that name holding someone else's pull request is not taken
  * for the app's: null, and the status says the pull request waits.
  */
-export async function openCaPull(deps: SyncDeps, pull: CaPullPlan): Promise<number | null> {
+export async function openCaPull(deps: SyncDeps, pull: CaPullPlan): Promise<{ number: number; commit: string } | null> {
   const opened = await deps.io.openPull({ ...pull, base: deps.defaultBranch });
   if (opened !== null) return opened;
   const found = await deps.io.findPullByBranch(pull.branch);
-  if (found && found.author === deps.botLogin) return found.number;
+  if (found && found.author === deps.botLogin) return { number: found.number, commit: found.head };
   deps.log.warn({ branch: pull.branch }, "the branch for the CA pull request exists and is not the app's");
   return null;
 }
@@ -38,6 +38,7 @@ export async function applyCaPlan(deps: SyncDeps, o: CaObservation, plan: CaPlan
   if (!o.status) await deps.io.createComment(issue, plan.status);
   else if (o.status.body !== plan.status) await deps.io.updateComment(o.status.id, plan.status);
   for (const reply of plan.replies) await deps.io.createComment(issue, reply);
+  if (plan.closePull !== null) await deps.io.closePull(plan.closePull);
   if (plan.close)
     await deps.io.updateIssue(issue, { labels: o.issue.labels, state: "closed", stateReason: plan.close });
   return { raced: false };

@@ -1,13 +1,14 @@
 import { CONFIG_PATH } from "../../config/parse.js";
-import { caRequestPath, verifyCaRequest, type CaRequestRecord } from "../../record/ca-request.js";
-import { isAuthoredBy } from "../../record/codec.js";
+import { approvedBrand } from "../../certificates/root-candidate.js";
+import { CA_STATUS_MARKER, caRequestPath, verifyCaRequest, type CaRequestRecord } from "../../record/ca-request.js";
+import { isAuthoredBy, isStatusBody } from "../../record/codec.js";
+import { ledgerFilePath } from "../../record/ledger-file.js";
 import type { SyncDeps, Trigger } from "../deps.js";
 import { isReviewer } from "../github/reviewers.js";
 import type { CommentData, IssueData } from "../github/rest.js";
 import { recordSetupProblem } from "../ledger/setup.js";
 import { isBot } from "../state/observed-lines.js";
 import { parseCaForm, type CaFormResult } from "./parse.js";
-import { CA_STATUS_MARKER } from "./render.js";
 import { parseCaCommands } from "./rules.js";
 import type { CaObservation, ObservedCaLine } from "./types.js";
 
@@ -21,22 +22,28 @@ export async function observeCaRequest(
   deps: SyncDeps,
   issue: IssueData,
   trigger: Trigger,
+  pullHead?: string,
 ): Promise<CaObservation | null> {
   const now = new Date().toISOString();
   const repository = `${deps.io.repo.owner}/${deps.io.repo.repo}`;
   const ledger = await readRecord(deps, repository, issue.number);
   const parsed = parseCaForm(issue.body, { at: new Date(now), extraCAs: deps.config.certificates.extraCAs });
   if (!parsed.recognized && !ledger.previous && !ledger.blocked) return null;
-  const form = parsed.recognized ? parsed : formGone();
   const comments = await deps.io.listComments(issue.number);
+  // A production-access request stays one, whatever its body says now: its record or its status
+  // comment decides (a CA form pasted into it must not take its commands away).
+  if (!ledger.previous && !ledger.sha && (await isAccessRequest(deps, issue.number, comments))) return null;
+  const form = parsed.recognized ? parsed : formGone();
   const status = comments.find((c) => isAuthoredBy(c, deps.botLogin) && c.body.startsWith(CA_STATUS_MARKER));
   const lines = await decisionLines(deps, comments, trigger, ledger.previous);
   const asked = await askedLine(deps, trigger);
-  const needsConfig =
-    form.valid &&
-    !form.judged.approvedAs &&
-    !ledger.previous?.pull &&
-    (ledger.previous?.stage === "approved" || lines.some((l) => l.name === "approve-ca"));
+  // The configuration is read only when a pull request may be opened: an approval now, or one
+  // recorded whose pull request is not (an edit may have brought its version back).
+  const approvals =
+    lines.some((l) => l.name === "approve-ca") ||
+    !!ledger.previous?.decisions.some((d) => d.command === "approve-ca" && d.outcome === "accepted");
+  const needsConfig = form.valid && !form.judged.approvedAs && !ledger.previous?.pull && approvals;
+  const recordedRoot = ledger.previous?.pull?.fingerprintSha256;
   return {
     repository,
     defaultBranch: deps.defaultBranch,
@@ -54,9 +61,28 @@ export async function observeCaRequest(
     blocked: recordSetupProblem(deps.config, deps.recordKey) ?? ledger.blocked,
     lines,
     asked,
+    formWritten: lines.some((l) => l.name === "approve-ca") ? await formWritten(deps, issue) : { at: null, by: null },
+    pullRootTrusted: !!recordedRoot && approvedBrand(recordedRoot, deps.config.certificates.extraCAs) !== null,
+    ...(pullHead ? { pullHead } : {}),
     status: status ? { id: status.id, body: status.body } : null,
     ...(needsConfig ? { configText: await configText(deps) } : {}),
   };
+}
+
+/** The issue is a production-access request: its ledger record exists, or the app's status comment for one. */
+async function isAccessRequest(deps: SyncDeps, issue: number, comments: readonly CommentData[]): Promise<boolean> {
+  if (comments.some((c) => isStatusBody(c, deps.botLogin))) return true;
+  return (await deps.ledger.readFile(ledgerFilePath(issue))) !== null;
+}
+
+/**
+ * When the form version in effect was written and by whom: the body's last edit (GraphQL), else
+ * the issue's creation by its author. Asked only when an approval is to be decided.
+ */
+async function formWritten(deps: SyncDeps, issue: IssueData): Promise<CaObservation["formWritten"]> {
+  const edit = await deps.io.lastBodyEdit(issue.number);
+  if (edit.at) return { at: edit.at, by: edit.editor };
+  return { at: issue.created_at ?? null, by: issue.user?.login ?? null };
 }
 
 async function readRecord(
@@ -87,7 +113,7 @@ async function decisionLines(
   trigger: Trigger,
   previous: CaRequestRecord | null,
 ): Promise<ObservedCaLine[]> {
-  const decided = new Set(previous?.decisions.map((d) => d.comment));
+  const decidedThrough = previous?.decidedThrough ?? 0;
   const roles = new Map<string, Promise<boolean>>();
   const role = (login: string) => {
     const key = login.toLowerCase();
@@ -98,7 +124,7 @@ async function decisionLines(
   const created = trigger.kind === "comment" && trigger.created ? trigger.comment : null;
   for (const listed of comments) {
     const comment = created?.id === listed.id ? created : listed;
-    if (decided.has(comment.id) || isBot(comment.user) || !comment.user) continue;
+    if (comment.id <= decidedThrough || isBot(comment.user) || !comment.user) continue;
     if (comment !== created && comment.updated_at !== comment.created_at) continue;
     for (const line of parseCaCommands(comment.body)) {
       if (line.name !== "approve-ca" && line.name !== "reject") continue;

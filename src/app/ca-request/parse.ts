@@ -6,7 +6,7 @@ import {
   type RootCandidate,
   type RootCandidateOptions,
 } from "../../certificates/root-candidate.js";
-import { FORM_BODY_LIMIT, formShapeProblem } from "../intake/parse.js";
+import { FORM_BODY_LIMIT, formShapeProblem, parseRequestForm } from "../intake/parse.js";
 import { excerpt } from "../intake/validate.js";
 import { CA_FIELD, CA_FIELD_LABELS, CA_FORM_YAML, type CaFieldId } from "./form.js";
 
@@ -71,7 +71,8 @@ export function parseCaForm(body: string | null | undefined, options: RootCandid
       });
   if (problems.length || !name || !publishedAt || !reason || !judged)
     return { recognized: true, valid: false, request: null, judged, problems };
-  const content = { name, rootPem, publishedAt, reason };
+  // The root as re-encoded from its DER: nothing pasted around it reaches the record or the configuration.
+  const content = { name, rootPem: judged.pem!, publishedAt, reason };
   const sha256 = createHash("sha256").update(JSON.stringify(content)).digest("hex");
   return { recognized: true, valid: true, request: { ...content, sha256 }, judged, problems: [] };
 }
@@ -83,10 +84,15 @@ function privateKeyProblem(kinds: readonly string[]): CaFormProblem {
   };
 }
 
-/** Whether a body is (or was) an *Add a certificate authority* form: the cheap test the handlers route on. */
+/**
+ * Whether a body is (or was) an *Add a certificate authority* form and not a production-access
+ * form: the test the handlers route on. A body that reads as both is a production-access request
+ * (the CA headings may be hidden in it, in an HTML comment for one); the CA flow also refuses an
+ * issue the ledger or the app's status comment already knows as one (src/app/ca-request/observe.ts).
+ */
 export function isCaFormBody(body: string | null | undefined): boolean {
   const source = (body ?? "").replace(/\r\n?/g, "\n");
-  return source.length <= FORM_BODY_LIMIT && looksLikeCaForm(source);
+  return source.length <= FORM_BODY_LIMIT && looksLikeCaForm(source) && !parseRequestForm(source).recognized;
 }
 
 function looksLikeCaForm(body: string): boolean {

@@ -11,17 +11,22 @@ const MAX_ROUNDS = 5;
  * One CA request brought up to date: observe once, plan (pure), open the pull request when the
  * plan says so and plan again knowing its number, apply. Another writer first: observe again.
  */
-export async function syncCaRequest(deps: SyncDeps, issue: IssueData, trigger: Trigger): Promise<boolean> {
+export async function syncCaRequest(
+  deps: SyncDeps,
+  issue: IssueData,
+  trigger: Trigger,
+  pullHead?: string,
+): Promise<boolean> {
   for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const observed = await observeCaRequest(deps, issue, trigger);
+    const observed = await observeCaRequest(deps, issue, trigger, pullHead);
     if (!observed) return false;
     let plan = planCaRequest(observed);
     if (plan.pull) {
-      const number = await openCaPull(deps, plan.pull);
+      const opened = await openCaPull(deps, plan.pull);
       const branch = plan.pull.branch;
       plan = planCaRequest(
-        number !== null
-          ? { ...observed, opened: { number, branch } }
+        opened !== null
+          ? { ...observed, opened: { ...opened, branch } }
           : {
               ...observed,
               pullProblem: `the branch ${branch} exists and holds no pull request the app opened: a maintainer deletes it, then anyone runs /status`,

@@ -28,6 +28,12 @@ export interface CaObservation {
   lines: ObservedCaLine[];
   /** A `/status` or `/help` in the comment that triggered this event. */
   asked: { name: "status" | "help"; by: string; url: string; reviewer: boolean } | null;
+  /** When the form version in effect was written (last edit, else creation) and by whom (null: unknown). */
+  formWritten: { at: string | null; by: string | null };
+  /** Whether the root of the recorded pull request is trusted by the configuration on the default branch. */
+  pullRootTrusted: boolean;
+  /** The head commit a pull request event showed on the app's branch (opened, pushed to, merged). */
+  pullHead?: string;
   /** The app's status comment on the issue, if any. */
   status: { id: number; body: string } | null;
   /**
@@ -36,7 +42,7 @@ export interface CaObservation {
    */
   configText?: string | null;
   /** The pull request the app just opened for this request (the second plan of an event). */
-  opened?: { number: number; branch: string };
+  opened?: { number: number; branch: string; commit: string };
   /** Why the pull request the plan asked for could not be opened (the second plan of an event). */
   pullProblem?: string;
 }
@@ -69,4 +75,6 @@ export interface CaPlan {
   pull: CaPullPlan | null;
   /** Close the issue (on reaching `added` or `rejected`). */
   close: "completed" | "not_planned" | null;
+  /** Close the app's pull request (the request was rejected while it was open). */
+  closePull: number | null;
 }

@@ -51,6 +51,17 @@ const FORM_EDITED_AT = `query ($owner: String!, $repo: String!, $number: Int!) {
   }
 }`;
 
+const LAST_BODY_EDIT = `query ($owner: String!, $repo: String!, $number: Int!) {
+  repository(owner: $owner, name: $repo) {
+    issue(number: $number) {
+      lastEditedAt
+      editor {
+        login
+      }
+    }
+  }
+}`;
+
 function toComment(c: {
   id: number;
   body?: string | null;
@@ -357,7 +368,7 @@ export class GitHubIO {
     title: string;
     body: string;
     files: ReadonlyArray<{ path: string; content: string }>;
-  }): Promise<number | null> {
+  }): Promise<{ number: number; commit: string } | null> {
     const git = this.octokit.rest.git;
     const { data: head } = await git.getRef({ ...this.repo, ref: `heads/${pull.base}` });
     const { data: parent } = await git.getCommit({ ...this.repo, commit_sha: head.object.sha });
@@ -390,14 +401,32 @@ export class GitHubIO {
       title: pull.title,
       body: pull.body,
     });
-    return data.number;
+    return { number: data.number, commit: commit.sha };
+  }
+
+  /** Closes a pull request (the app's own, when the request it serves was rejected). */
+  async closePull(pull: number): Promise<void> {
+    await this.octokit.rest.pulls.update({ ...this.repo, pull_number: pull, state: "closed" });
+  }
+
+  /**
+   * When the issue's body was last edited and by whom (GraphQL \`lastEditedAt\`, \`editor\`); nulls
+   * when it never was. A CA request's approval must come after the version it approves, from
+   * someone other than who wrote that version.
+   */
+  async lastBodyEdit(issue: number): Promise<{ at: string | null; editor: string | null }> {
+    const data = await this.octokit.graphql<{
+      repository: { issue: { lastEditedAt: string | null; editor: { login: string } | null } | null } | null;
+    }>(LAST_BODY_EDIT, { owner: this.repo.owner, repo: this.repo.repo, number: issue });
+    const found = data.repository?.issue;
+    return { at: found?.lastEditedAt ?? null, editor: found?.editor?.login ?? null };
   }
 
   /**
    * The pull request whose head is `branch` in this repository (any state), with its author; null
    * when there is none. For a pull request the app opened once and must find again.
    */
-  async findPullByBranch(branch: string): Promise<{ number: number; author: string | null } | null> {
+  async findPullByBranch(branch: string): Promise<{ number: number; author: string | null; head: string } | null> {
     const { data } = await this.octokit.rest.pulls.list({
       ...this.repo,
       head: `${this.repo.owner}:${branch}`,
@@ -405,7 +434,7 @@ export class GitHubIO {
       per_page: 1,
     });
     const pull = data[0];
-    return pull ? { number: pull.number, author: pull.user?.login ?? null } : null;
+    return pull ? { number: pull.number, author: pull.user?.login ?? null, head: pull.head.sha } : null;
   }
 
   /** A file's bytes at a commit, or null when it is not a file there. */

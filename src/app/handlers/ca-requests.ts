@@ -16,7 +16,9 @@ const CA_BRANCH = /^onerecord-access\/add-ca-([1-9][0-9]{0,9})$/;
 /**
  * An event on an *Add a certificate authority* issue (issue 20, part 2): queued per issue like a
  * production-access request, the configuration loaded (a broken one is reported once), then the
- * CA request's own observe → plan → apply (src/app/ca-request/).
+ * CA request's own observe → plan → apply (src/app/ca-request/). False when the issue is not a CA
+ * request after all (a production-access request whose body now holds the CA form): the caller
+ * handles it as a production-access request.
  */
 export async function handleCaRequestEvent(
   context: Context,
@@ -24,17 +26,17 @@ export async function handleCaRequestEvent(
   state: AppState,
   issue: IssueData,
   trigger: Trigger,
-): Promise<void> {
-  await state.queue.run(issueKey(payload, issue.number), async () => {
+  pullHead?: string,
+): Promise<boolean> {
+  return state.queue.run(issueKey(payload, issue.number), async () => {
     const io = ioFor(context, payload);
     const loaded = await loadConfig(context);
     const botLogin = await state.botLogin();
     if (!loaded.ok) {
-      await reportConfigError(io, issue.number, botLogin, loaded, () => isCaFormBody(issue.body));
-      return;
+      return reportConfigError(io, issue.number, botLogin, loaded, () => isCaFormBody(issue.body));
     }
     const defaultBranch = (payload as { repository: { default_branch?: string } }).repository.default_branch ?? "main";
-    await syncCaRequest(
+    return syncCaRequest(
       {
         io,
         config: loaded.config,
@@ -47,8 +49,13 @@ export async function handleCaRequestEvent(
       },
       issue,
       trigger,
+      pullHead,
     );
   });
+}
+
+export function isCaBranch(ref: string): boolean {
+  return CA_BRANCH.test(ref);
 }
 
 /**

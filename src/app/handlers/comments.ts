@@ -27,16 +27,17 @@ export async function onIssueComment(
   const { payload } = context;
   const { comment } = payload;
   if (payload.issue.pull_request) return;
-  if (isCaFormBody(payload.issue.body)) {
-    // A request to add a certificate authority (issue 20) has its own commands.
-    if (payload.action !== "created" || isBot(comment.user) || isBot(payload.sender)) return;
-    if (!mayContainCommand(comment.body) || parseCaCommands(comment.body).length === 0) return;
-    await handleCaRequestEvent(context, payload, state, issueFromPayload(payload.issue), {
-      kind: "comment",
-      created: true,
-      comment: commentData(comment),
-    });
-    return;
+  // A request to add a certificate authority (issue 20) has its own commands; an issue that turns
+  // out to be a production-access request is handled as one below.
+  const caCommand =
+    payload.action === "created" &&
+    !isBot(comment.user) &&
+    !isBot(payload.sender) &&
+    mayContainCommand(comment.body) &&
+    parseCaCommands(comment.body).length > 0;
+  if (caCommand && isCaFormBody(payload.issue.body)) {
+    const trigger = { kind: "comment", created: true, comment: commentData(comment) } as const;
+    if (await handleCaRequestEvent(context, payload, state, issueFromPayload(payload.issue), trigger)) return;
   }
   // The token workflow reports what it issued, and the obtain workflow what it obtained (option
   // 2), in comments as github-actions[bot]: the bot comments the app reads (as facts to verify,

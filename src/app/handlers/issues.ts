@@ -19,8 +19,8 @@ export async function onIssueOpenedOrEdited(
   if (isCaFormBody(payload.issue.body) || (payload.action === "edited" && from !== undefined && isCaFormBody(from))) {
     // A request to add a certificate authority (issue 20): a title or label edit changes nothing.
     if (payload.action === "edited" && from === undefined) return;
-    await handleCaRequestEvent(context, payload, state, issueFromPayload(payload.issue), { kind: "issue" });
-    return;
+    const issue = issueFromPayload(payload.issue);
+    if (await handleCaRequestEvent(context, payload, state, issue, { kind: "issue" })) return;
   }
   if (payload.action === "edited") {
     // A title or label edit changes nothing the app reads; a body edit is a new form snapshot.

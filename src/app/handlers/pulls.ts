@@ -2,7 +2,7 @@ import type { Context } from "probot";
 import { parseCertificatePath } from "../../certificates/index.js";
 import type { PullRequestRecord } from "../../record/schema.js";
 import { loadConfig } from "../github/config.js";
-import { caRequestOfPull, handleCaRequestEvent } from "./ca-requests.js";
+import { caRequestOfPull, handleCaRequestEvent, isCaBranch } from "./ca-requests.js";
 import { handleRequestEvent } from "./request-event.js";
 import { ioFor, type AppState } from "./shared.js";
 
@@ -23,14 +23,16 @@ export async function onPullRequest(
   const { payload } = context;
   const pr = payload.pull_request;
   if (pr.base.ref !== payload.repository.default_branch) return;
-  if (payload.action === "closed" && pr.merged === true) {
-    // The app's pull request adding a CA's root (issue 20): its merge is what adds the root.
-    const caRequest = caRequestOfPull(pr, payload.repository.full_name, await state.botLogin());
-    if (caRequest !== null) {
-      const issue = await ioFor(context, payload).getIssue(caRequest);
-      if (!issue.pull_request) await handleCaRequestEvent(context, payload, state, issue, { kind: "issue" });
-      return;
-    }
+  // The app's pull request adding a CA's root (issue 20): a push by someone else is flagged on the
+  // request, and its merge is what adds the root. Closed unmerged: nothing to record.
+  const caRequest = isCaBranch(pr.head.ref)
+    ? caRequestOfPull(pr, payload.repository.full_name, await state.botLogin())
+    : null;
+  if (caRequest !== null) {
+    if (payload.action === "closed" && pr.merged !== true) return;
+    const issue = await ioFor(context, payload).getIssue(caRequest);
+    if (!issue.pull_request) await handleCaRequestEvent(context, payload, state, issue, { kind: "issue" }, pr.head.sha);
+    return;
   }
   const loaded = await loadConfig(context);
   if (!loaded.ok) {

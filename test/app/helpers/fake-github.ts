@@ -50,6 +50,8 @@ export interface FakeIssue {
   updated_at: string;
   /** When the body was last edited (GraphQL `Issue.lastEditedAt`); unset until an edit. */
   last_edited_at?: string;
+  /** Who last edited the body (GraphQL `editor`); the author when not given. */
+  last_editor?: FakeUser;
   pull_request?: boolean;
 }
 export interface FakeLabel {
@@ -246,11 +248,12 @@ export class FakeGitHub {
     return issue;
   }
 
-  editIssueBody(number: number, body: string): FakeIssue {
+  editIssueBody(number: number, body: string, editor?: string | FakeUser): FakeIssue {
     const issue = this.issues.get(number)!;
     issue.body = body;
     issue.updated_at = this.tick();
     issue.last_edited_at = issue.updated_at;
+    issue.last_editor = typeof editor === "string" ? { login: editor, type: "User" } : (editor ?? issue.user);
     return issue;
   }
 
@@ -549,7 +552,15 @@ export class FakeGitHub {
   }
 
   /** Pull requests opened through the API (option 2's certificates), in order. */
-  readonly opened: Array<{ number: number; head: string; base: string; title: string; body: string; by: string }> = [];
+  readonly opened: Array<{
+    number: number;
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+    by: string;
+    state?: "open" | "closed";
+  }> = [];
 
   /** The app's reactions on comments, by comment id (what a person sees under the comment). */
   readonly reactions = new Map<number, string[]>();
@@ -614,15 +625,22 @@ export class FakeGitHub {
         // Only the `head` filter (owner:branch) the app uses to find a pull request it opened.
         const head = (url.searchParams.get("head") ?? "").split(":").slice(1).join(":");
         const found = this.opened.filter((o) => !head || o.head === head);
+        const git = this.gitOf(p[2]!, p[3]!);
         return [
           200,
           found.map((o) => ({
             number: o.number,
-            state: "open",
+            state: o.state ?? "open",
             user: this.userJson(o.by === BOT.login ? BOT : { login: o.by, type: "User" }),
-            head: { ref: o.head },
+            head: { ref: o.head, sha: git?.branches.get(o.head) ?? "0".repeat(40) },
           })),
         ];
+      }
+      case "pulls/update": {
+        const pull = this.opened.find((o) => o.number === Number(p[5]));
+        if (!pull) return [404, { message: "Not Found" }];
+        if (body!.state === "closed" || body!.state === "open") pull.state = body!.state;
+        return [200, { number: pull.number, state: pull.state }];
       }
       case "users/get-by-username": {
         // Any login is an account here; a bot's (`<slug>[bot]`) is a Bot, with the id its commits carry.
@@ -948,6 +966,7 @@ function operationOf(method: string, path: string): string {
     ["GET", /^\/repos\/[^/]+\/[^/]+\/git\/commits\/[0-9a-f]+$/, "git/get-commit"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/pulls$/, "pulls/create"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/pulls$/, "pulls/list"],
+    ["PATCH", /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+$/, "pulls/update"],
     ["GET", /^\/users\/[^/]+$/, "users/get-by-username"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/rules\/branches\/.+$/, "repos/get-branch-rules"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/, "actions/create-workflow-dispatch"],

@@ -84,6 +84,7 @@ function issueNode(gh: FakeGitHub, issue: FakeIssue): Record<string, unknown> {
     createdAt: issue.created_at,
     updatedAt: issue.updated_at,
     lastEditedAt: issue.last_edited_at ?? null,
+    editor: issue.last_edited_at ? actor(gh, issue.last_editor ?? issue.user) : null,
     state: issue.state.toUpperCase(),
     author: actor(gh, issue.user),
     labels: ({ first }: { first?: number }) =>
