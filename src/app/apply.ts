@@ -93,7 +93,9 @@ export async function applyLedger(deps: SyncDeps, issue: IssueData, plan: Plan):
     // The status list first: a revocation is public before the record that says it is (a failed
     // publication fails the event before anything is recorded, so the next event tries again).
     if (plan.statusList) await publishStatusList(deps, issue.number, plan.statusList, deps.recordKey.key);
-    const text = ledgerFileText(await signRecord(plan.record, deps.recordKey.key));
+    // The version names the one it replaces (the blob the compare-and-swap expects): the chain.
+    const chained = { ...plan.record, previous: plan.ledger.previous };
+    const text = ledgerFileText(await signRecord(chained, deps.recordKey.key));
     const written = await deps.ledger.write(issue.number, text, plan.ledger.previous, plan.ledger.message);
     if (!written.ok) {
       deps.heads.forget({ at: deps.ledger.at, issue: issue.number });

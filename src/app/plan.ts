@@ -462,7 +462,9 @@ function ledgerWrite(o: Observation, record: AccessRecord): Plan["ledger"] {
  * comment alone writes no version (the next version that is written remembers it).
  */
 function significant(record: AccessRecord): string {
-  return canonicalRecord({ ...record, ignored: record.ignored.filter((i) => i.reason !== "no-command") });
+  // `previous` names the version a record replaces: set when it is signed, it changes nothing decided.
+  const { previous: _previous, ...facts } = record;
+  return canonicalRecord({ ...facts, ignored: record.ignored.filter((i) => i.reason !== "no-command") });
 }
 
 /** A tick or approval written before the form version in effect (see `CommandRecord.beforeForm`). */

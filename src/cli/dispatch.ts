@@ -24,6 +24,10 @@ commands:
       print the public JWKS of the app's record signing key (RECORD_SIGNING_KEY) for records.jwks
   jwks --key SIGNING.key...
       print the public JWKS of a signing key (for tokens.jwks in the configuration)
+  audit --repo OWNER/NAME [--request N] [--since DATE] [--format json|csv|html] [--out FILE]
+      verify every signed version of every request and export one row per event (GITHUB_TOKEN)
+  audit verify EXPORT.json --jwks record-jwks.json
+      re-check a JSON export offline: an edited export fails with the place it was changed
 
   --version   print the version
   --help      this help
@@ -39,6 +43,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   "verify-token": async () => (await import("./commands/verify-token.js")).run,
   "record-jwks": async () => (await import("./commands/record-jwks.js")).run,
   jwks: async () => (await import("./commands/jwks.js")).run,
+  audit: async () => (await import("./commands/audit.js")).run,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -84,7 +84,7 @@ export async function verifyLedgerHistory(
 }
 
 /** SHA-256 of the JWS signing input of a file that verified (so it parses). */
-function signedContent(text: string): string {
+export function signedContent(text: string): string {
   const parsed = parseLedgerFile(text);
   const input = parsed.ok ? `${parsed.file.protected}.${parsed.file.payload}` : text;
   return createHash("sha256").update(input).digest("base64url");

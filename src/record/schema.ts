@@ -362,6 +362,17 @@ export const recordSchema = z.object({
    * Absent in versions written before issue 18.
    */
   writer: login.optional(),
+  /**
+   * The git blob sha of the version this one replaces (null: the first version), under the
+   * signature (issue 21): the versions of a request form a chain an auditor checks offline, so a
+   * version dropped from the history, or from an export of it, is seen where it was dropped.
+   * Absent in versions written before issue 21. Set when the version is signed, not by `reduce`.
+   */
+  previous: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .nullable()
+    .optional(),
 
   // derived
   stage: z.enum(STAGES),

@@ -19,6 +19,7 @@ const COMMANDS = [
   "record-jwks",
   "delivery-key",
   "decrypt-key",
+  "audit",
 ];
 // Spelled apart so this file does not name what it forbids.
 const NPX_OF_THE_NAME = new RegExp(["npx", "(?:\\s+-\\S+)*\\s+", "onerecord-access\\b"].join(""), "i");

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { gitBlobSha, textBlobSha } from "../../record/git-blob.js";
 import type { ProbotOctokit } from "probot";
 import { OneRecordError } from "../../errors.js";
 import { readBoundedBody } from "../../record/bounded-body.js";
@@ -47,19 +47,7 @@ function messageOf(error: unknown): string {
   return typeof message === "string" ? message : error instanceof Error ? error.message : "";
 }
 
-/**
- * Git's object id of a blob (sha1 over `blob <size>\0` and the bytes; git's object format,
- * "Git Internals - Git Objects"): the `sha` the contents API gives and compares. Computed from
- * the raw bytes so that one request (the raw media type, which carries no sha) is enough.
- */
-export function gitBlobSha(bytes: Uint8Array): string {
-  return createHash("sha1").update(`blob ${bytes.length}\u0000`).update(bytes).digest("hex");
-}
-
-/** The blob sha of a text as the app writes it (UTF-8). */
-export function textBlobSha(text: string): string {
-  return gitBlobSha(Buffer.from(text, "utf8"));
-}
+export { gitBlobSha, textBlobSha } from "../../record/git-blob.js";
 
 export class LedgerIO implements LedgerPort {
   constructor(

@@ -14,6 +14,8 @@ export interface FakeMergedPull {
   mergedAt: string;
   mergeCommit: string;
   base: string;
+  /** Who merged it (GraphQL `mergedBy`); rita when not said. */
+  mergedBy?: string;
 }
 
 interface BranchCommit {

@@ -22,9 +22,13 @@ export function graphQLData(gh: FakeGitHub, author: FakeUser): GraphQLData {
             throw new Error(`Could not resolve to an Issue with the number of ${number}.`);
           return issueNode(gh, issue);
         },
+        defaultBranchRef: () => {
+          const sha = git.branches.get(gh.defaultBranch);
+          return sha ? { name: gh.defaultBranch, target: commitNode(git, git.commits.get(sha)!, gh) } : null;
+        },
         ref: ({ qualifiedName }: { qualifiedName: string }) => {
           const sha = git.branches.get(qualifiedName.replace(/^refs\/heads\//, ""));
-          return sha ? { target: commitNode(git, git.commits.get(sha)!) } : null;
+          return sha ? { target: commitNode(git, git.commits.get(sha)!, gh) } : null;
         },
       };
     },
@@ -126,19 +130,33 @@ function folder(git: FakeGit, c: GitCommit, path: string): Record<string, unknow
   return { oid: `tree:${prefix}`, object: { __typename: "Tree", entries: [...names.values()] } };
 }
 
-function commitNode(git: FakeGit, c: GitCommit): Record<string, unknown> {
+function commitNode(git: FakeGit, c: GitCommit, gh?: FakeGitHub): Record<string, unknown> {
   return {
     __typename: "Commit",
     oid: c.sha,
+    committedDate: c.committer.date,
     tree: { oid: c.tree },
     author: { email: c.author.email },
     committer: { email: c.committer.email },
     signature: c.signedByGitHub ? { __typename: "GpgSignature", isValid: true, state: "VALID" } : null,
-    history: ({ path, first }: { path?: string; first?: number }) => ({
-      nodes: git
-        .log(c.sha, path)
-        .slice(0, first ?? 100)
-        .map((h) => commitNode(git, h)),
+    // Pages of `first` from the cursor `after` (here: the offset as a string), as GitHub pages history.
+    history: ({ path, first, after }: { path?: string; first?: number; after?: string }) => {
+      const all = git.log(c.sha, path);
+      const from = after ? Number(after) : 0;
+      const end = from + (first ?? 100);
+      return {
+        nodes: all.slice(from, end).map((h) => commitNode(git, h, gh)),
+        pageInfo: { hasNextPage: end < all.length, endCursor: String(Math.min(end, all.length)) },
+      };
+    },
+    // The merged pull requests the stand-in knows for this commit (FakeBranch.pulls).
+    associatedPullRequests: ({ first }: { first?: number }) => ({
+      nodes: (gh?.branch.pulls.get(c.sha) ?? []).slice(0, first ?? 1).map((p) => ({
+        number: p.number,
+        url: `https://github.com/${gh!.owner}/${gh!.repo}/pull/${p.number}`,
+        mergedAt: p.mergedAt,
+        mergedBy: { __typename: "User", login: p.mergedBy ?? "rita" },
+      })),
     }),
     file: ({ path }: { path: string }) => {
       const blob = git.blobAt(c, path);
