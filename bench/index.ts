@@ -14,6 +14,7 @@ const sections: Array<[string, () => Promise<string[]>]> = [
 for (const [name, file, fn] of [
   ["app", "./app.js", "benchApp"],
   ["tokens", "./tokens.js", "benchTokens"],
+  ["audit", "./audit.js", "benchAudit"],
 ] as const) {
   if (existsSync(resolve(repo, "bench", file.replace(".js", ".ts")))) {
     sections.push([name, async () => ((await import(file)) as Record<string, () => Promise<string[]>>)[fn]!()]);

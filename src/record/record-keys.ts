@@ -129,12 +129,29 @@ function invalid(message: string): OneRecordError {
  * thumbprint of the key (§3: then the kid names the key unambiguously). What every signed object
  * of the app (records, token status lists, the due-date index) is verified with. Never throws.
  */
-export async function importRecordKey(
-  jwk: RecordPublicJwk,
-  alg: RecordAlgorithm,
-): Promise<
-  { ok: true; key: Awaited<ReturnType<typeof importJWK>> } | { ok: false; why: "kid-mismatch" | "unreadable" }
-> {
+type ImportedRecordKey =
+  { ok: true; key: Awaited<ReturnType<typeof importJWK>> } | { ok: false; why: "kid-mismatch" | "unreadable" };
+
+/**
+ * Imported public keys, by what they are made of: an audit verifies thousands of versions under
+ * one or two keys, and the thumbprint and import are most of one verification's cost. Public
+ * material only; bounded.
+ */
+const IMPORTED = new Map<string, Promise<ImportedRecordKey>>();
+const IMPORTED_MAX = 64;
+
+export function importRecordKey(jwk: RecordPublicJwk, alg: RecordAlgorithm): Promise<ImportedRecordKey> {
+  const id = `${alg} ${JSON.stringify(Object.entries(jwk).sort(([a], [b]) => a.localeCompare(b)))}`;
+  let imported = IMPORTED.get(id);
+  if (!imported) {
+    if (IMPORTED.size >= IMPORTED_MAX) IMPORTED.delete(IMPORTED.keys().next().value!);
+    imported = importUncached(jwk, alg);
+    IMPORTED.set(id, imported);
+  }
+  return imported;
+}
+
+async function importUncached(jwk: RecordPublicJwk, alg: RecordAlgorithm): Promise<ImportedRecordKey> {
   const { kid: _kid, alg: _alg, use: _use, ...members } = jwk;
   if ((await calculateJwkThumbprint(members, "sha256")) !== jwk.kid) return { ok: false, why: "kid-mismatch" };
   try {
