@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { renderPage } from "./page.js";
+import { writeEvidence } from "./evidence.js";
 import { runStory } from "./story.js";
 
 /**
@@ -35,6 +36,9 @@ try {
     writeFileSync(path, renderPage({ gh: result.s.gh, request: second.request, checks }));
     console.log(`• The option-2 request's thread: ${path}`);
   }
+  const evidence = await writeEvidence(result.s, out);
+  console.log(`• The auditor's report (${evidence.verdict}): ${evidence.audit}`);
+  console.log(`• The operator's view of every request: ${evidence.report}`);
   const path = join(out, `request-${result.request}.html`);
   writeFileSync(path, page);
   console.log(`The issue thread as GitHub would show it: ${path}`);

@@ -17,6 +17,7 @@ import { commentEvent } from "../test/app/helpers/payloads.js";
 import type { Scenario } from "../test/app/helpers/scenario.js";
 import { mergePr } from "../test/app/helpers/test-ca.js";
 import { noPebble, startPebble, type Pebble } from "../test/helpers/pebble.js";
+import { publishConfig } from "./evidence.js";
 import { obtainRun, prCheck, SHA, WORKFLOW_BOT, workspaceWith, type Workflow } from "./workflows.js";
 
 /**
@@ -135,7 +136,7 @@ async function withOnBehalf(s: Scenario, pebble: Pebble): Promise<string> {
     comment: ["The CA option 2 orders from in the demo (a Pebble started for this run)"],
   });
   if (!edited.ok) throw new Error(`demo configuration: ${edited.reason}`);
-  s.gh.setFile(CONFIG_PATH, edited.text);
+  publishConfig(s, edited.text, "Option 2: OneRecord's CA");
   return edited.text;
 }
 

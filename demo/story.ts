@@ -9,6 +9,7 @@ import { mergePr } from "../test/app/helpers/test-ca.js";
 import { DAY, makeLeaf } from "../test/helpers/pki.js";
 import { SWEEP_RUN_TITLE } from "../src/app/handlers/sweep.js";
 import { deviceCalls, type DeviceCall } from "./device.js";
+import { publishConfig } from "./evidence.js";
 import { optionTwo, type OptionTwoResult } from "./option-two.js";
 import { demoConfig, deviceFile, makeDemoPki, type DemoPki } from "./pki.js";
 import { prCheck, SHA, tokenRun, WORKFLOW_BOT, WORKFLOW_TOKEN, workspaceWith, type Workflow } from "./workflows.js";
@@ -180,6 +181,9 @@ export async function runStory(say: (line: string) => void): Promise<StoryResult
   // The configuration as published on the default branch: the harness adds the app's record key
   // (records.jwks) to it, as the operator does; the token workflow's checkout holds the same file.
   const published = s.gh.files.get(`main:${CONFIG_FILE}`)!.toString("utf8");
+  // Published on the default branch through a pull request, before any record is signed: the
+  // audit reads when each record key entered the configuration.
+  publishConfig(s, published, "Configure OneRecord access");
   const c: Ctx = { s, n: 0, pki, config: published, say };
   await intake(c);
   const checks = await certificatePr(c, w);

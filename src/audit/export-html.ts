@@ -81,7 +81,7 @@ function rowsTables(audit: AuditExport): string {
             rows.map(
               (r) =>
                 `<tr>${ROW_COLUMNS.filter((c) => c !== "request")
-                  .map((c) => `<td>${esc(String(r[c]))}</td>`)
+                  .map((c) => `<td>${cell(c, String(r[c]))}</td>`)
                   .join("")}</tr>`,
             ),
           )
@@ -89,6 +89,33 @@ function rowsTables(audit: AuditExport): string {
     );
   }
   return out.join("\n");
+}
+
+/**
+ * A cell as a person reads it: a cause as a short link (the comment, pull request, run or issue it
+ * names; the whole address in the link), a hash, thumbprint or token id cut to 12 characters with
+ * the whole value in its title (the JSON export has them whole).
+ */
+function cell(column: (typeof ROW_COLUMNS)[number], value: string): string {
+  if (!value) return "";
+  if (column === "cause") {
+    const label =
+      [
+        [/#issuecomment-(\d+)$/, "comment "],
+        [/\/pull\/(\d+)$/, "PR #"],
+        [/\/actions\/runs\/(\d+)/, "run "],
+        [/\/issues\/(\d+)$/, "issue #"],
+      ]
+        .map(([pattern, prefix]) => {
+          const found = (pattern as RegExp).exec(value)?.[1];
+          return found ? `${prefix as string}${found}` : null;
+        })
+        .find((l) => l !== null) ?? value;
+    return /^https:\/\//.test(value) ? `<a href="${esc(value)}">${esc(label)}</a>` : esc(label);
+  }
+  if ((column === "formVersion" || column === "x5tS256" || column === "jti") && value.length > 16)
+    return `<code title="${esc(value)}">${esc(value.slice(0, 12))}…</code>`;
+  return esc(value);
 }
 
 function table(head: readonly string[], rows: readonly string[]): string {

@@ -28,6 +28,8 @@ commands:
       verify every signed version of every request and export one row per event (GITHUB_TOKEN)
   audit verify EXPORT.json --jwks record-jwks.json
       re-check a JSON export offline: an edited export fails with the place it was changed
+  report --repo OWNER/NAME [--format html|md|json] [--out FILE]
+      every request: stage, who it waits on and since when, what ends or is due soon (GITHUB_TOKEN)
 
   --version   print the version
   --help      this help
@@ -44,6 +46,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   "record-jwks": async () => (await import("./commands/record-jwks.js")).run,
   jwks: async () => (await import("./commands/jwks.js")).run,
   audit: async () => (await import("./commands/audit.js")).run,
+  report: async () => (await import("./commands/report.js")).run,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -110,6 +110,18 @@ describe("npm run demo", () => {
     expect(demo.stdout).toMatch(/option 2 \(certificates OneRecord obtains for the customer\) skipped: /);
   });
 
+  it("writes the auditor's report (verified) and the operator's view next to the request page", () => {
+    const auditPath = /^• The auditor's report \((audit verified: .*)\): (\S+)$/m.exec(demo.stdout);
+    expect(auditPath?.[1]).toMatch(/^audit verified: \d+ request\(s\)/);
+    const audit = text(readFileSync(auditPath![2]!, "utf8"));
+    expect(audit).toContain("VERIFIED: every version of every request, and every rule");
+    expect(audit).toMatch(/pull request #2, merged by rita/);
+    const operatorPath = /^• The operator's view of every request: (.+)$/m.exec(demo.stdout)?.[1];
+    const operator = text(readFileSync(operatorPath!, "utf8"));
+    expect(operator).toMatch(/OneRecord access: \d+ request\(s\)/);
+    expect(operator).toContain("gw-2: token revoked");
+  });
+
   it("prints no key and no token", () => {
     for (const stream of [demo.stdout, demo.stderr]) {
       expect(stream).not.toContain("PRIVATE KEY");

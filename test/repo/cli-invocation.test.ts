@@ -20,6 +20,7 @@ const COMMANDS = [
   "delivery-key",
   "decrypt-key",
   "audit",
+  "report",
 ];
 // Spelled apart so this file does not name what it forbids.
 const NPX_OF_THE_NAME = new RegExp(["npx", "(?:\\s+-\\S+)*\\s+", "onerecord-access\\b"].join(""), "i");

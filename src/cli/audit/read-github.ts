@@ -123,7 +123,7 @@ async function configHistory(
   };
 }
 
-async function recordIssues(octokit: Octokit, ledger: AuditInputs["ledger"]): Promise<number[]> {
+export async function recordIssues(octokit: Octokit, ledger: AuditInputs["ledger"]): Promise<number[]> {
   const answer = await octokit.graphql<{
     repository: {
       ref: { target: { file: { object: { entries?: Array<{ name: string; type: string }> } | null } | null } } | null;
@@ -220,7 +220,10 @@ async function readTruncated(
  * The app's bot: the `writer` a record names (under its signature; the audit then checks each
  * version's signature anyway), or `--app`. Its id is asked once: the no-reply address carries it.
  */
-async function botAccount(octokit: Octokit, login: string | null): Promise<{ login: string; id: number } | null> {
+export async function botAccount(
+  octokit: Octokit,
+  login: string | null,
+): Promise<{ login: string; id: number } | null> {
   if (!login || !/^[A-Za-z0-9-]{1,99}\[bot\]$/.test(login)) return null;
   const { data } = await octokit.rest.users.getByUsername({ username: login });
   return { login, id: data.id };
@@ -245,7 +248,7 @@ function fact(c: Made, bot: { login: string; id: number } | null): LedgerVersion
 }
 
 /** A member of a record's payload, read without verifying (only to find whom to ask about). */
-function payloadField(text: string | null, field: string): unknown {
+export function payloadField(text: string | null, field: string): unknown {
   try {
     const file = JSON.parse(text ?? "") as { payload?: unknown };
     if (typeof file.payload !== "string") return undefined;
@@ -255,7 +258,7 @@ function payloadField(text: string | null, field: string): unknown {
   }
 }
 
-function recordsSettings(configText: string | null): { branch: string; repository?: string } {
+export function recordsSettings(configText: string | null): { branch: string; repository?: string } {
   const records = (safeYaml(configText) as { records?: { branch?: unknown; repository?: unknown } } | null)?.records;
   return {
     branch: typeof records?.branch === "string" ? records.branch : DEFAULT_RECORDS_BRANCH,
@@ -267,7 +270,7 @@ function jwksOf(text: string | null): unknown {
   return (safeYaml(text) as { records?: { jwks?: unknown } } | null)?.records?.jwks ?? null;
 }
 
-function safeYaml(text: string | null): unknown {
+export function safeYaml(text: string | null): unknown {
   if (!text) return null;
   try {
     return parseYaml(text, { maxAliasCount: 50 });
