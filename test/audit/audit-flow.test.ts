@@ -14,7 +14,7 @@ import type { SigningKey } from "../../src/tokens/signing-key.js";
 import { personOf } from "../app/helpers/fake-git-routes.js";
 import { otherRecordSecret, testRecordKey } from "../app/helpers/record-key.js";
 import type { Scenario } from "../app/helpers/scenario.js";
-import { makeTestCa, type TestCa } from "../app/helpers/test-ca.js";
+import { makeTestCa, mergePr, type TestCa } from "../app/helpers/test-ca.js";
 import { makeTokenKey, requestInTokens, tokenRun } from "../app/helpers/token-run.js";
 
 /**
@@ -30,6 +30,7 @@ let dir: string;
 let live: number;
 let requested: number;
 let rejected: number;
+let ended: number;
 
 beforeAll(async () => {
   ca = await makeTestCa(["gw-1", "gw-2"]);
@@ -40,6 +41,13 @@ beforeAll(async () => {
   requested = await s.open({ devices: ["pump-1"] });
   rejected = await s.open({ devices: ["pump-2"] });
   await s.say(rejected, "rita", "/reject not a customer");
+  // Live, then access ended: every stage a request passes through.
+  ended = await s.open({ devices: ["gw-1"] });
+  await s.tickAll(ended);
+  await s.say(ended, "tom", "/approve-certification");
+  await mergePr(s, 51, { [`certificates/${ended}/gw-1.pem`]: ca.leaves.get("gw-1")! }, "51".padEnd(40, "b"));
+  await tokenRun(s, ended, key, 902, ["gw-1"]);
+  await s.say(ended, "rita", "/revoke-access the contract ended");
   // The configuration as the default branch's history has it: one commit, from pull request #3,
   // before the first request (the app signs nothing before its key is published).
   const text = s.gh.files.get(`main:${CONFIG_PATH}`)!.toString("utf8");
@@ -124,14 +132,18 @@ describe("onerecord-access audit", () => {
 
   it("verifies a ledger with requests at every stage, naming the key it trusted and the change that published it", async () => {
     const result = await audit();
-    expect(result.stderr).toMatch(/audit verified: 3 request\(s\)/);
+    expect(result.stderr).toMatch(/audit verified: 4 request\(s\)/);
     expect(result.code).toBe(0);
     clean = result.export!;
     expect(clean.requests.map((r) => [r.issue, r.verified])).toEqual([
       [live, true],
       [requested, true],
       [rejected, true],
+      [ended, true],
     ]);
+    expect(clean.rows.filter((r) => r.request === ended).map((r) => r.action)).toEqual(
+      expect.arrayContaining(["token revoked (/revoke-access)", "stage live → ended"]),
+    );
     expect(clean.keys).toEqual([
       expect.objectContaining({
         kid: (await testRecordKey()).kid,
