@@ -32,7 +32,17 @@ export async function benchAudit(): Promise<string[]> {
     const git = s.gh.ledgerGit();
     const app = personOf(s.gh, s.gh.bot, s.gh.now());
     const text = s.gh.files.get(`main:${CONFIG_PATH}`)!.toString("utf8");
-    git.commitFile("main", CONFIG_PATH, text, "configure", { ...app, date: "2026-01-01T00:00:00Z" }, true);
+    const configured = git.commitFile(
+      "main",
+      CONFIG_PATH,
+      text,
+      "configure (#2)",
+      { ...app, date: "2026-01-01T00:00:00Z" },
+      true,
+    );
+    s.gh.branch.pulls.set(configured.sha, [
+      { number: 2, author: "otto", mergedAt: "2026-01-01T00:00:00Z", mergeCommit: configured.sha, base: "main" },
+    ]);
     const started = Date.now();
     for (let issue = 2; issue <= REQUESTS; issue++) {
       let previous: string | null = null;

@@ -10,7 +10,7 @@ import { ROW_COLUMNS } from "./types.js";
 export function auditHtml(audit: AuditExport): string {
   const failed = audit.failures.length > 0;
   const verdict = failed
-    ? `FAILED: ${audit.failures.length} failure(s) in ${new Set(audit.failures.map((f) => f.request)).size} request(s)`
+    ? `FAILED: ${audit.failures.length} failure(s)`
     : "VERIFIED: every version of every request, and every rule";
   const versions = audit.requests.reduce((n, r) => n + r.versions.length, 0);
   return `<!doctype html>
@@ -62,7 +62,7 @@ function failuresTable(audit: AuditExport): string {
   if (audit.failures.length === 0) return "<p>None.</p>";
   const rows = audit.failures.map(
     (f) =>
-      `<tr><td>#${f.request}</td><td>${f.version ? `<code>${esc(f.version.slice(0, 12))}</code>` : "newest valid version"}</td><td>${esc(f.rule)}</td><td>${esc(f.reason)}</td></tr>`,
+      `<tr><td>${f.request === null ? "the ledger" : `#${f.request}`}</td><td>${f.version ? `<code>${esc(f.version.slice(0, 12))}</code>` : "newest valid version"}</td><td>${esc(f.rule)}</td><td>${esc(f.reason)}</td></tr>`,
   );
   return table(["Request", "Version", "Rule", "Reason"], rows);
 }

@@ -61,7 +61,7 @@ export const auditExportSchema = z.object({
   ),
   failures: z.array(
     z.object({
-      request: z.number().int().positive(),
+      request: z.number().int().positive().nullable(),
       version: z.string().nullable(),
       rule: z.enum(AUDIT_RULES),
       reason: z.string(),

@@ -73,22 +73,31 @@ function tokenFailures(record: AccessRecord, everMerged: readonly CertificateRec
     .filter((c) => c.name === "approve-certification" && c.outcome === "accepted")
     .map((c) => Date.parse(c.at));
   const runs = new Set(record.issuanceComments.filter((i) => i.accepted && i.runUrl).map((i) => i.runUrl));
-  const runOfRepository = new RegExp(`^https://github\\.com/${escapeRegExp(record.repository)}/actions/runs/\\d+`, "i");
+  // The host the request lives on (github.com, or a GitHub Enterprise server), from its own address.
+  const origin = /^https:\/\/[^/]+/.exec(record.issueUrl)?.[0] ?? "https://github.com";
+  const runOfRepository = new RegExp(
+    `^${escapeRegExp(origin)}/${escapeRegExp(record.repository)}/actions/runs/\\d+`,
+    "i",
+  );
+  // A token pruned to a stand-in (src/app/state/bounds.ts: no jti, its thumbprint dropped once its
+  // certificate was) keeps its device, run and time only: those are checked, its binding cannot be.
   for (const token of record.issuance) {
     const at = Date.parse(token.issuedAt ?? token.at);
-    const what = `token ${token.jti} for ${token.device}`;
+    const what = `token ${token.jti || "(pruned)"} for ${token.device}`;
     if (!approvals.some((t) => t <= at))
       out.push({
         rule: "token-before-approval",
         reason: `${what}: issued at ${token.issuedAt ?? token.at}, before any approval`,
       });
-    const bound = everMerged.some(
-      (c) =>
-        c.verdict === "valid" &&
-        c.fingerprintSha256 &&
-        x5tOf(c.fingerprintSha256) === token.x5tS256 &&
-        Date.parse(c.mergedAt) <= at,
-    );
+    const bound =
+      !token.x5tS256 ||
+      everMerged.some(
+        (c) =>
+          c.verdict === "valid" &&
+          c.fingerprintSha256 &&
+          x5tOf(c.fingerprintSha256) === token.x5tS256 &&
+          Date.parse(c.mergedAt) <= at,
+      );
     if (!bound)
       out.push({
         rule: "token-unknown-certificate",

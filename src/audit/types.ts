@@ -54,11 +54,16 @@ export const AUDIT_RULES = [
   "token-unknown-certificate",
   "token-run",
   "revocation-order",
+  "missing-record",
+  "ledger-unprotected",
+  "ledger-moved",
+  "key-without-review",
 ] as const;
 export type AuditRule = (typeof AUDIT_RULES)[number];
 
 export interface AuditFailure {
-  request: number;
+  /** null: about the ledger as a whole (its protection, where it is, its keys). */
+  request: number | null;
   /** The version's commit (null: the rule is about the request as recorded at its newest valid version). */
   version: string | null;
   rule: AuditRule;

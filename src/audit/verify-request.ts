@@ -53,6 +53,12 @@ export async function auditRequest(
     }
     if (version.byApp === false)
       fail(version.commit, "provenance", "the commit is not the app's (author, committer or GitHub's signature)");
+    if (version.byApp === null)
+      fail(
+        version.commit,
+        "provenance",
+        "who made the commit is not known: the app's bot was not identified (give --app)",
+      );
     const verdict = keys.length
       ? await verifyRecordFile(version.text, jwks, { repository, issue: history.issue })
       : ({ ok: false, code: "unknown-key", reason: "no record key was ever published" } as const);

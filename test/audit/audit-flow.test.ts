@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
 import type { AuditExport } from "../../src/audit/export-json.js";
 import { run } from "../../src/cli/commands/audit.js";
 import { CONFIG_PATH } from "../../src/config/parse.js";
@@ -189,7 +190,11 @@ describe("onerecord-access audit", () => {
       expect(code).toBe(0);
     }
     const lines = readFileSync(csv, "utf8").trimEnd().split("\r\n");
-    expect(lines[0]).toBe("request,time,actor,actorId,action,cause,formVersion,device,x5tS256,jti,outcome");
+    expect(lines[0]).toBe(
+      '"request","time","actor","actorId","action","cause","formVersion","device","x5tS256","jti","outcome"',
+    );
+    // Every field quoted: a spreadsheet set to ";" splits no cell; a formula is defused.
+    expect(lines.slice(1).every((l) => /^"\d+","/.test(l))).toBe(true);
     expect(lines.length).toBe(clean.rows.length + 1);
     const page = readFileSync(html, "utf8");
     expect(page).toContain("VERIFIED: every version of every request, and every rule");
@@ -261,6 +266,48 @@ describe("onerecord-access audit", () => {
     expect((await audit()).code).toBe(0);
   });
 
+  it("fails on what hides a request or weakens the ledger: a deleted record, no protection, a key pushed unreviewed, a moved ledger", async () => {
+    const rules = (r: Awaited<ReturnType<typeof audit>>) => r.export!.failures.map((f) => [f.request, f.rule]);
+    // The record deleted at the head (by someone who got past the ruleset): the request is still found, by its issue.
+    const deleted = await tampered(async () => {
+      s.gh.ledgerGit().commitFile(LEDGER, ledgerFilePath(requested), null, "gone", person("mallory"));
+    });
+    expect(rules(deleted)).toEqual(expect.arrayContaining([[requested, "deleted"]]));
+    // A request whose record never existed (its file and history gone with a rewrite) is named too.
+    const hidden = s.gh.openIssue((await import("../app/helpers/form.js")).formBody({ devices: ["pump-9"] }), "jane");
+    const unrecorded = await audit();
+    expect(rules(unrecorded)).toEqual(expect.arrayContaining([[hidden.number, "missing-record"]]));
+    s.gh.issues.delete(hidden.number);
+    // The ledger branch without its ruleset.
+    const saved = s.gh.branchRules.get(LEDGER);
+    s.gh.branchRules.set(LEDGER, []);
+    const unprotected = await audit();
+    s.gh.branchRules.set(LEDGER, saved ?? []);
+    expect(rules(unprotected)).toEqual(expect.arrayContaining([[null, "ledger-unprotected"]]));
+    // A configuration commit pushed straight to the default branch, moving the ledger and adding no review.
+    const git = s.gh.ledgerGit();
+    const main = git.branches.get("main")!;
+    const text = s.gh.files.get(`main:${CONFIG_PATH}`)!.toString("utf8");
+    const movedConfig = parseDocument(text);
+    movedConfig.setIn(["records", "branch"], "elsewhere");
+    const pushedKey = (await loadRecordSigningKey(otherRecordSecret("P-256"))).jwks.keys[0];
+    (movedConfig.getIn(["records", "jwks", "keys"]) as { add(v: unknown): void }).add(
+      movedConfig.createNode(pushedKey),
+    );
+    git.commitFile("main", CONFIG_PATH, movedConfig.toString(), "x", person("mallory"));
+    const moved = await audit();
+    git.branches.set("main", main);
+    expect(rules(moved)).toEqual(
+      expect.arrayContaining([
+        [null, "ledger-moved"],
+        [null, "key-without-review"],
+        // Every request now has no record where the configuration says the ledger is.
+        [live, "missing-record"],
+      ]),
+    );
+    expect((await audit()).code).toBe(0);
+  });
+
   it("fails `audit verify` on five kinds of editing of the export, naming the place", async () => {
     const edited = (edit: (e: AuditExport) => void): AuditExport => {
       const copy = structuredClone(clean);
@@ -287,6 +334,11 @@ describe("onerecord-access audit", () => {
           v.text = v.text!.replace(/"signature": "./, '"signature": "A');
         }),
         new RegExp(`request #${requested}, version [0-9a-f]{12}: signature: `),
+      ],
+      [
+        "who made a commit blanked",
+        edited((e) => (e.requests.find((r) => r.issue === rejected)!.versions[0]!.byApp = null)),
+        new RegExp(`request #${rejected}, version [0-9a-f]{12}: provenance: who made the commit is not known`),
       ],
       [
         "an actor changed",

@@ -5,7 +5,7 @@ import { ledgerFilePath } from "../../record/ledger-file.js";
 import { madeBy, provenanceFromGraphQL, type GraphQLCommit } from "../../record/provenance.js";
 import type { AccessRecord } from "../../record/schema.js";
 import { verifyRecordFile } from "../../record/signature.js";
-import { botAccount, payloadField, recordIssues, recordsSettings } from "./read-github.js";
+import { botAccount, recordIssues, recordsSettings } from "./read-github.js";
 
 /**
  * What `onerecord-access report` reads (issue 21, part 2): the configuration on the default
@@ -33,16 +33,21 @@ export async function readHeads(octokit: Octokit, repo: { owner: string; repo: s
   const heads: Array<{ issue: number; text: string | null; commit: GraphQLCommit | null }> = [];
   for (let i = 0; i < issues.length; i += HEAD_BATCH)
     heads.push(...(await headBatch(octokit, ledger, issues.slice(i, i + HEAD_BATCH))));
-  const writer = heads.map((h) => payloadField(h.text, "writer")).find((w): w is string => typeof w === "string");
-  const bot = await botAccount(octokit, writer ?? null);
+  // Every head verified first; the app's bot is the writer the verified records name.
+  const verified = [];
   const out: Heads = { repository, config, records: [], unreadable: [] };
   for (const head of heads) {
     const verdict = await verifyRecordFile(head.text, config.records.jwks, { repository, issue: head.issue });
-    if (!verdict.ok) out.unreadable.push({ issue: head.issue, reason: `${verdict.reason} (${verdict.code})` });
-    else if (!bot || !head.commit || !madeBy(provenanceFromGraphQL(head.commit, bot), bot.login))
-      out.unreadable.push({ issue: head.issue, reason: "the head was not committed by the app" });
-    else out.records.push(verdict.record);
+    if (verdict.ok) verified.push({ head, record: verdict.record });
+    else out.unreadable.push({ issue: head.issue, reason: `${verdict.reason} (${verdict.code})` });
   }
+  const bot = await botAccount(octokit, verified.find((v) => v.record.writer)?.record.writer ?? null);
+  for (const { head, record } of verified) {
+    if (!bot || !head.commit || !madeBy(provenanceFromGraphQL(head.commit, bot), bot.login))
+      out.unreadable.push({ issue: head.issue, reason: "the head was not committed by the app" });
+    else out.records.push(record);
+  }
+  out.unreadable.sort((a, b) => a.issue - b.issue);
   return out;
 }
 

@@ -7,6 +7,7 @@ import { auditExport, type AuditExport } from "../../audit/export-json.js";
 import { rowsCsv } from "../../audit/export-csv.js";
 import { auditHtml } from "../../audit/export-html.js";
 import { keyWindows } from "../../audit/keys.js";
+import { ledgerFailures } from "../../audit/ledger-checks.js";
 import { verifyExport } from "../../audit/verify-export.js";
 import { OneRecordError } from "../../errors.js";
 import { parseCommandArgs } from "../args.js";
@@ -16,7 +17,7 @@ import { VERSION } from "../version.js";
 import { readAuditInputs } from "../audit/read-github.js";
 
 const NAME = "onerecord-access audit";
-const USAGE = `usage: ${RUN_CLI} audit --repo OWNER/NAME [--request N] [--since DATE] [--format json|csv|html] [--out FILE] [--app LOGIN]
+const USAGE = `usage: ${RUN_CLI} audit --repo OWNER/NAME [--request N] [--since DATE] [--format json|csv|html] [--out FILE] [--app APP[bot]]
        ${RUN_CLI} audit verify EXPORT.json --jwks record-jwks.json
 
 The first form reads every request's signed ledger file, every version of it, from GitHub
@@ -74,6 +75,9 @@ export async function run(argv: string[], io: AuditIO): Promise<number> {
     const inputs = await readAuditInputs(octokit, settings.repo, { request: settings.request, app: settings.app });
     const keys = keyWindows(inputs.configVersions);
     const audit = await auditLedger(inputs.histories, keys, inputs.repository, settings.since);
+    audit.failures.unshift(
+      ...ledgerFailures({ rules: inputs.rules, settings: inputs.ledgerSettings, keys, unrecorded: inputs.unrecorded }),
+    );
     const exported = auditExport(audit, {
       repository: inputs.repository,
       ledger: { repository: `${inputs.ledger.owner}/${inputs.ledger.repo}`, branch: inputs.ledger.branch },
@@ -150,7 +154,7 @@ function report(exported: AuditExport, io: CliIO): number {
   const versions = exported.requests.reduce((n, r) => n + r.versions.length, 0);
   for (const f of exported.failures)
     io.stderr(
-      `request #${f.request}${f.version ? `, version ${f.version.slice(0, 12)}` : ""}: ${f.rule}: ${f.reason}\n`,
+      `${f.request === null ? "the ledger" : `request #${f.request}`}${f.version ? `, version ${f.version.slice(0, 12)}` : ""}: ${f.rule}: ${f.reason}\n`,
     );
   const what = `${exported.requests.length} request(s), ${versions} version(s), ${exported.rows.length} row(s)`;
   io.stderr(

@@ -22,6 +22,18 @@ export function graphQLData(gh: FakeGitHub, author: FakeUser): GraphQLData {
             throw new Error(`Could not resolve to an Issue with the number of ${number}.`);
           return issueNode(gh, issue);
         },
+        // Issues (not pull requests) oldest first, 100 a page; the cursor is the offset, as a string.
+        issues: ({ first, after }: { first?: number; after?: string }) => {
+          const all = here
+            ? [...gh.issues.values()].filter((i) => !i.pull_request).sort((a, b) => a.number - b.number)
+            : [];
+          const from = after ? Number(after) : 0;
+          const end = from + (first ?? 100);
+          return {
+            nodes: all.slice(from, end).map((i) => ({ number: i.number, body: i.body })),
+            pageInfo: { hasNextPage: end < all.length, endCursor: String(Math.min(end, all.length)) },
+          };
+        },
         defaultBranchRef: () => {
           const sha = git.branches.get(gh.defaultBranch);
           return sha ? { name: gh.defaultBranch, target: commitNode(git, git.commits.get(sha)!, gh) } : null;
