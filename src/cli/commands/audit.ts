@@ -1,7 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { Octokit } from "@octokit/rest";
 import { auditLedger } from "../../audit/audit-ledger.js";
 import { auditExport, type AuditExport } from "../../audit/export-json.js";
 import { rowsCsv } from "../../audit/export-csv.js";
@@ -11,6 +10,7 @@ import { ledgerFailures } from "../../audit/ledger-checks.js";
 import { verifyExport } from "../../audit/verify-export.js";
 import { OneRecordError } from "../../errors.js";
 import { parseCommandArgs } from "../args.js";
+import { githubClient, repoOption } from "../github-client.js";
 import { EXIT_INVALID, EXIT_OK, reportCommandError, type CliIO } from "../io.js";
 import { RUN_CLI } from "../program.js";
 import { VERSION } from "../version.js";
@@ -65,13 +65,8 @@ export async function run(argv: string[], io: AuditIO): Promise<number> {
       return EXIT_OK;
     }
     if (positionals.length) throw new OneRecordError("usage", "no arguments besides the options");
-    const settings = auditSettings(values, io.env ?? process.env);
-    const octokit = new Octokit({
-      auth: settings.token,
-      baseUrl: settings.apiUrl,
-      userAgent: `onerecord-access/${VERSION}`,
-      ...(io.fetch ? { request: { fetch: io.fetch } } : {}),
-    });
+    const settings = auditSettings(values);
+    const octokit = githubClient(io.env ?? process.env, io.fetch);
     const inputs = await readAuditInputs(octokit, settings.repo, { request: settings.request, app: settings.app });
     const keys = keyWindows(inputs.configVersions);
     const audit = await auditLedger(inputs.histories, keys, inputs.repository, settings.since);
@@ -100,17 +95,11 @@ interface AuditSettings {
   format: "json" | "csv" | "html";
   out: string | undefined;
   app: string | undefined;
-  token: string;
-  apiUrl: string;
 }
 
-/** Every option checked once, into one settings object (the token from the environment only). */
-function auditSettings(
-  values: Record<string, string | boolean | undefined>,
-  env: Record<string, string | undefined>,
-): AuditSettings {
-  const repo = /^([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100})$/.exec(String(values.repo ?? ""));
-  if (!repo) throw new OneRecordError("usage", "--repo OWNER/NAME is required");
+/** Every option checked once, into one settings object (the token is githubClient's, from the environment). */
+function auditSettings(values: Record<string, string | boolean | undefined>): AuditSettings {
+  const repo = repoOption(values.repo);
   const request = values.request === undefined ? undefined : Number(values.request);
   if (request !== undefined && (!Number.isSafeInteger(request) || request <= 0))
     throw new OneRecordError("usage", "--request takes an issue number");
@@ -120,17 +109,13 @@ function auditSettings(
   const format = String(values.format ?? "json");
   if (format !== "json" && format !== "csv" && format !== "html")
     throw new OneRecordError("usage", "--format is json, csv or html");
-  const token = env.GITHUB_TOKEN;
-  if (!token) throw new OneRecordError("usage", "set GITHUB_TOKEN (read access to the repository and its ledger)");
   return {
-    repo: { owner: repo[1]!, repo: repo[2]! },
+    repo,
     request,
     since: since === null ? null : new Date(since).toISOString(),
     format,
     out: typeof values.out === "string" ? values.out : undefined,
     app: typeof values.app === "string" ? values.app : undefined,
-    token,
-    apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/$/, ""),
   };
 }
 

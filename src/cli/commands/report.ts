@@ -1,15 +1,14 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { Octokit } from "@octokit/rest";
 import { OneRecordError } from "../../errors.js";
 import { reportHtml, reportMarkdown } from "../../operator/render.js";
 import { operatorReport } from "../../operator/view.js";
 import { parseCommandArgs } from "../args.js";
+import { githubClient, repoOption } from "../github-client.js";
 import { readHeads } from "../audit/read-heads.js";
 import { EXIT_OK, reportCommandError, type CliIO } from "../io.js";
 import { RUN_CLI } from "../program.js";
-import { VERSION } from "../version.js";
 
 const NAME = "onerecord-access report";
 const USAGE = `usage: ${RUN_CLI} report --repo OWNER/NAME [--format html|md|json] [--out FILE] [--days N]
@@ -49,23 +48,14 @@ export async function run(argv: string[], io: ReportIO): Promise<number> {
       return EXIT_OK;
     }
     if (positionals.length) throw new OneRecordError("usage", "no arguments besides the options");
-    const repo = /^([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100})$/.exec(values.repo ?? "");
-    if (!repo) throw new OneRecordError("usage", "--repo OWNER/NAME is required");
+    const repo = repoOption(values.repo);
     const format = values.format ?? "md";
     if (format !== "md" && format !== "html" && format !== "json")
       throw new OneRecordError("usage", "--format is md, html or json");
     const days = Number(values.days ?? 30);
     if (!Number.isInteger(days) || days < 1 || days > 365) throw new OneRecordError("usage", "--days is 1 to 365");
-    const env = io.env ?? process.env;
-    if (!env.GITHUB_TOKEN)
-      throw new OneRecordError("usage", "set GITHUB_TOKEN (read access to the repository and its ledger)");
-    const octokit = new Octokit({
-      auth: env.GITHUB_TOKEN,
-      baseUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/$/, ""),
-      userAgent: `onerecord-access/${VERSION}`,
-      ...(io.fetch ? { request: { fetch: io.fetch } } : {}),
-    });
-    const heads = await readHeads(octokit, { owner: repo[1]!, repo: repo[2]! });
+    const octokit = githubClient(io.env ?? process.env, io.fetch);
+    const heads = await readHeads(octokit, repo);
     const report = operatorReport(heads.records, heads.unreadable, {
       at: (io.now?.() ?? new Date()).toISOString(),
       windowDays: days,
