@@ -4,7 +4,7 @@ import type { CommentData, GitHubIO, PullFile } from "./github/rest.js";
 import type { LedgerPort } from "./ledger/port.js";
 import type { RecordKeyState } from "./ledger/setup.js";
 import type { KnownHeads } from "./ledger/known-heads.js";
-import type { SweepFacts } from "./renewal/plan.js";
+import type { SweepFacts } from "./renewal/sweep-facts.js";
 
 /** What one request's sync needs from the process: the GitHub client seam, config and a log. */
 export interface SyncDeps {

@@ -1,22 +1,18 @@
-import type { AccessConfig } from "../config/schema.js";
 import { holdsRecordBlock, isStatusBody } from "../record/codec.js";
 import { devicesNeedingTokens, issuanceEventKey } from "../record/tokens.js";
-import type {
-  AccessRecord,
-  CertificateRecord,
-  CommandRecord,
-  PullRequestRecord,
-  RequestContent,
-} from "../record/schema.js";
-import type { FormResult } from "./intake/parse.js";
+import type { AccessRecord, CommandRecord, RequestContent } from "../record/schema.js";
 import { bodySha256 } from "./intake/parse.js";
-import type { IssuanceExpectations } from "./issuance/judge.js";
 import { judgeIssuanceReports } from "./issuance/reports.js";
 import { desiredLabels, sameLabels } from "./labels/view.js";
-import type { Observation } from "./observe.js";
+import type { Observation } from "./observation.js";
+import type { IssueChange } from "./issue-change.js";
+import { certificatesNow, issuanceExpectations, requestInEffect } from "./state/in-effect.js";
+
+export type { IssueChange } from "./issue-change.js";
+export { certificatesNow, issuanceExpectations, requestInEffect } from "./state/in-effect.js";
 import { renderStatusComment } from "./render/status.js";
 import { planReplies, voidedRunReply } from "./commands/reply.js";
-import { assembleRecord, nextForm, replaceCertificates, upsertPullRequest } from "./state/assemble.js";
+import { assembleRecord, nextForm } from "./state/assemble.js";
 import { reduce } from "./state/reduce.js";
 import { canonicalRecord, nextIntegrity } from "./ledger/source.js";
 import { renderSetupNotice } from "./ledger/notice.js";
@@ -69,12 +65,6 @@ export interface Plan {
   pulls?: PullToOpen[];
   /** The request's entry in the due-date index to write (src/app/renewal/plan.ts); null or absent: unchanged. */
   dueIndex?: DueIndexChange | null;
-}
-
-export interface IssueChange {
-  labels: string[];
-  state?: "open" | "closed";
-  stateReason?: "completed" | "not_planned" | "reopened";
 }
 
 export function plan(o: Observation): Plan {
@@ -530,43 +520,7 @@ function rebuiltComments(o: Observation): Observation["unseen"] {
   return { lines, ignored: [...rebuilt, ...chat].sort((a, b) => a.comment - b.comment) };
 }
 
-export function requestInEffect(prior: AccessRecord | null, form: FormResult): RequestContent | null {
-  return prior?.request ?? (form.recognized && form.valid ? form.request : null);
-}
-
-/**
- * The pull requests and certificates after this event's PR (if any) is taken in: over the prior
- * record's, or in a rebuild over the merges observed again (`Observation.rebuilt`), which `reduce`
- * then replays as merges like any other.
- */
-export function certificatesNow(
-  prior: AccessRecord | null,
-  pull: PullRequestRecord | null,
-  merged: readonly CertificateRecord[] | null,
-  deviceCount: number,
-  rebuilt: Pick<AccessRecord, "pullRequests" | "certificates"> | null = null,
-): { pullRequests: PullRequestRecord[]; certificates: CertificateRecord[] } {
-  // A rebuild's merges stand in for a prior that has none (`rejudgeNeeded`).
-  const base = rebuilt ?? prior;
-  let pullRequests = base?.pullRequests ?? [];
-  let certificates = base?.certificates ?? [];
-  if (pull) {
-    pullRequests = upsertPullRequest(pullRequests, pull);
-    if (merged) certificates = replaceCertificates(certificates, pull.number, merged, deviceCount);
-  }
-  return { pullRequests, certificates };
-}
-
 /** `certificatesNow` for an observation. */
 function observedCertificates(o: Observation, request: RequestContent | null): ReturnType<typeof certificatesNow> {
   return certificatesNow(o.prior, o.pull, o.merged, request?.devices.length ?? 0, o.rebuilt);
-}
-
-export function issuanceExpectations(
-  config: AccessConfig,
-  repository: string,
-  issue: number,
-  defaultBranch: string,
-): IssuanceExpectations {
-  return { repository, issue, workflowFile: config.tokens.workflow, defaultBranch };
 }

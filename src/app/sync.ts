@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { AccessRecord } from "../record/schema.js";
 import { apply } from "./apply.js";
 import type { SyncDeps, Trigger } from "./deps.js";
@@ -65,7 +64,4 @@ export async function syncRequest(deps: SyncDeps, issueIn: IssueData, trigger: T
   return { status: "synced", ...total, rounds: MAX_ROUNDS };
 }
 
-/** A stable id for a configuration problem, so the same problem is reported once per issue. */
-export function configProblemId(message: string): string {
-  return createHash("sha256").update(message).digest("hex").slice(0, 16);
-}
+export { configProblemId } from "./config-notice.js";

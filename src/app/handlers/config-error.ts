@@ -1,9 +1,9 @@
 import { isAuthoredBy, isStatusBody } from "../../record/codec.js";
 import type { GitHubIO } from "../github/rest.js";
 import { escapeText, inlineCode } from "../render/markdown.js";
-import { configProblemId } from "../sync.js";
+import { CONFIG_ERROR_MARKER, configProblemId } from "../config-notice.js";
 
-export const CONFIG_ERROR_MARKER = "<!-- onerecord-access:config-error ";
+export { CONFIG_ERROR_MARKER };
 const MARKER = CONFIG_ERROR_MARKER;
 
 /**

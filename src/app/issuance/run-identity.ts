@@ -1,5 +1,5 @@
 import { runPath } from "../../record/token-workflow.js";
-import type { RunFacts } from "./judge.js";
+import type { RunFacts } from "./run-facts.js";
 
 /**
  * Whether the run a workflow's report names is that report's (pure): the attempt it names, of the

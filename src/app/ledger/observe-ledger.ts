@@ -9,7 +9,7 @@ import type { CommentData } from "../github/rest.js";
 import type { LedgerObservation } from "./source.js";
 import type { HeadCommit } from "./port.js";
 import { UNCONFIGURED_MARKER } from "./notice.js";
-import { CONFIG_ERROR_MARKER } from "../handlers/config-error.js";
+import { CONFIG_ERROR_MARKER } from "../config-notice.js";
 
 /** How many versions of a file the app reads back when it must recover (an auditor reads them all). */
 export const RECOVERY_HISTORY = 20;

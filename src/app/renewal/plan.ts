@@ -1,7 +1,8 @@
 import type { AccessConfig } from "../../config/schema.js";
 import type { AccessRecord } from "../../record/schema.js";
 import { desiredLabels } from "../labels/view.js";
-import type { IssueChange } from "../plan.js";
+import type { IssueChange } from "../issue-change.js";
+import type { SweepFacts } from "./sweep-facts.js";
 import { boundReminders, newReminders, watchNextAt } from "./due.js";
 import { reminderComment } from "./render.js";
 
@@ -13,13 +14,7 @@ import { reminderComment } from "./render.js";
  * follows its record.
  */
 
-/** What a sweep tells the sync about the request (src/app/handlers/sweep.ts). */
-export interface SweepFacts {
-  /** The sweep's time: the completion of the sweep workflow's run, as GitHub reported it. */
-  at: string;
-  /** The request's `next` in the index the sweep read. */
-  indexed: string | null;
-}
+export type { SweepFacts } from "./sweep-facts.js";
 
 /**
  * The request's entry in the due-date index to write: `next` (null: remove it). `before` the
