@@ -74,30 +74,37 @@ export function applyLayout(reports: FileReport[], options: LayoutOptions = {}):
 
   for (const group of byDevice.values()) {
     if (group.length < 2) continue;
-    const paths = group.map((r) => displaySafe(normalize(r.path))).join(", ");
     for (const r of group)
       r.errors.push(
         finding(
           "duplicate-device",
-          `device "${r.device}" of request #${r.request} has more than one certificate file: ${paths}`,
+          `device "${r.device}" of request #${r.request} has more than one certificate file: ${others(r, group)}`,
         ),
       );
   }
   for (const group of byFingerprint.values()) {
     const devices = new Set(group.map((r) => `${r.request}/${deviceKey(r.device!)}`));
     if (devices.size < 2) continue;
-    const paths = group.map((r) => displaySafe(normalize(r.path))).join(", ");
     for (const r of group)
       r.errors.push(
         finding(
           "duplicate-device",
-          `the same certificate is used for several devices (${paths}); each device needs its own`,
+          `the same certificate is used for ${group.length} files (this one and ${others(r, group)}); each device needs its own`,
         ),
       );
   }
 
   for (const r of out) r.verdict = r.errors.length === 0 ? "valid" : "invalid";
   return out;
+}
+
+/** How many of the other files a finding names: the rest are counted, so N files sharing a certificate print N short lines, not N lines of N paths. */
+const NAMED_OTHERS = 3;
+
+function others(r: { path: string }, group: ReadonlyArray<{ path: string }>): string {
+  const rest = group.filter((g) => g !== r);
+  const named = rest.slice(0, NAMED_OTHERS).map((g) => displaySafe(normalize(g.path)));
+  return rest.length > NAMED_OTHERS ? `${named.join(", ")} and ${rest.length - NAMED_OTHERS} more` : named.join(", ");
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -177,6 +177,17 @@ describe("applyLayout", () => {
     expect(out.map(codes)).toEqual([["duplicate-device"], ["duplicate-device"]]);
   });
 
+  it("duplicate-device: 500 files sharing one certificate print 500 short findings, not 500 lists of 500 paths", () => {
+    const files = Array.from({ length: 500 }, (_, i) => reportFor(`certificates/42/device-${i}.pem`, leaves[0]!));
+    const out = applyLayout(files, { pattern: DEFAULT_PATH_PATTERN });
+    const messages = out.map((r) => r.errors.find((e) => e.code === "duplicate-device")!.message);
+    expect(messages[0]).toBe(
+      "the same certificate is used for 500 files (this one and certificates/42/device-1.pem, certificates/42/device-2.pem, certificates/42/device-3.pem and 496 more); each device needs its own",
+    );
+    // Linear: every finding is bounded, whatever the number of files.
+    expect(Math.max(...messages.map((m) => m.length))).toBeLessThan(300);
+  });
+
   it("duplicate-device: the same certificate across two requests", () => {
     const out = applyLayout(
       [
