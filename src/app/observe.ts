@@ -231,11 +231,10 @@ async function revalidateMerge(
   const pattern = config.certificates.pathPattern;
   const mine = trigger.files.filter((f) => parseCertificatePath(f.filename, pattern)?.request === request);
   const files: MergedFile[] = [];
+  const read = mine.filter((f) => f.status !== "removed").map((f) => f.filename);
+  const bytes = await io.getFiles(read, pr.mergedCommit!);
   for (const f of mine) {
-    files.push({
-      path: f.filename,
-      bytes: f.status === "removed" ? null : await io.getFile(f.filename, pr.mergedCommit!),
-    });
+    files.push({ path: f.filename, bytes: f.status === "removed" ? null : (bytes.get(f.filename) ?? null) });
     // A rename leaves the old path empty: the device it named has no certificate there any more.
     const old = f.status === "renamed" ? f.previous_filename : undefined;
     if (old && parseCertificatePath(old, pattern)?.request === request) files.push({ path: old, bytes: null });

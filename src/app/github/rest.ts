@@ -43,6 +43,9 @@ export interface PullFile {
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
+/** Paths read per GraphQL query by `getFiles`. */
+const FILES_PER_QUERY = 100;
+
 const FORM_EDITED_AT = `query ($owner: String!, $repo: String!, $number: Int!) {
   repository(owner: $owner, name: $repo) {
     issue(number: $number) {
@@ -435,6 +438,57 @@ export class GitHubIO {
     });
     const pull = data[0];
     return pull ? { number: pull.number, author: pull.user?.login ?? null, head: pull.head.sha } : null;
+  }
+
+  /**
+   * Several files' bytes at one commit (issue 22: a merge of N certificate files costs ⌈N/100⌉
+   * requests, not N): one GraphQL query per FILES_PER_QUERY paths, each path a variable (a file
+   * name comes from a pull request: never spliced into the query). A file GraphQL gives no text for
+   * (binary, such as DER, or truncated) is read alone with `getFile`. Null where there is no file.
+   */
+  async getFiles(paths: readonly string[], commit: string): Promise<Map<string, Uint8Array | null>> {
+    const out = new Map<string, Uint8Array | null>();
+    for (let i = 0; i < paths.length; i += FILES_PER_QUERY) {
+      const batch = paths.slice(i, i + FILES_PER_QUERY);
+      const fields = batch.map(
+        (_, j) => `f${j}: file(path: $p${j}) { object { ... on Blob { text isBinary isTruncated byteSize } } }`,
+      );
+      const declared = batch.map((_, j) => `$p${j}: String!`).join(", ");
+      const data = await this.octokit.graphql<{
+        repository: {
+          object: Record<
+            string,
+            {
+              object: {
+                text?: string | null;
+                isBinary?: boolean | null;
+                isTruncated?: boolean;
+                byteSize?: number;
+              } | null;
+            } | null
+          > | null;
+        } | null;
+      }>(
+        `query ($owner: String!, $repo: String!, $oid: GitObjectID!, ${declared}) {\n  repository(owner: $owner, name: $repo) { object(oid: $oid) { ... on Commit {\n${fields.join("\n")}\n  } } }\n}`,
+        {
+          owner: this.repo.owner,
+          repo: this.repo.repo,
+          oid: commit,
+          ...Object.fromEntries(batch.map((p, j) => [`p${j}`, p])),
+        },
+      );
+      const found = data.repository?.object ?? {};
+      for (const [j, path] of batch.entries()) {
+        const blob = found[`f${j}`]?.object;
+        const text = typeof blob?.text === "string" && !blob.isBinary && !blob.isTruncated ? blob.text : null;
+        // Only text whose bytes are exactly the file's (valid UTF-8): anything else is read raw.
+        const encoded = text === null ? null : new TextEncoder().encode(text);
+        if (!blob) out.set(path, null);
+        else if (encoded && encoded.length === blob.byteSize) out.set(path, encoded);
+        else out.set(path, await this.getFile(path, commit));
+      }
+    }
+    return out;
   }
 
   /** A file's bytes at a commit, or null when it is not a file there. */

@@ -34,6 +34,32 @@ export function graphQLData(gh: FakeGitHub, author: FakeUser): GraphQLData {
             pageInfo: { hasNextPage: end < all.length, endCursor: String(Math.min(end, all.length)) },
           };
         },
+        // A commit by its id: its files as the stand-in holds them at that commit (merged PR files
+        // live in `files` under the merge commit), else in the git model.
+        object: ({ oid }: { oid: string }) => {
+          const commit = git.commits.get(oid);
+          return {
+            __typename: "Commit",
+            oid,
+            file: ({ path }: { path: string }) => {
+              const bytes =
+                (here ? gh.files.get(`${oid}:${path}`) : undefined) ??
+                (commit ? git.blobs.get(git.blobAt(commit, path) ?? "") : undefined);
+              if (!bytes) return null;
+              const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+              const binary = bytes.includes(0) || Buffer.from(text, "utf8").length !== bytes.length;
+              return {
+                object: {
+                  __typename: "Blob",
+                  text: binary ? null : text,
+                  isBinary: binary,
+                  isTruncated: false,
+                  byteSize: bytes.length,
+                },
+              };
+            },
+          };
+        },
         defaultBranchRef: () => {
           const sha = git.branches.get(gh.defaultBranch);
           return sha ? { name: gh.defaultBranch, target: commitNode(git, git.commits.get(sha)!, gh) } : null;
