@@ -15,6 +15,7 @@ for (const [name, file, fn] of [
   ["app", "./app.js", "benchApp"],
   ["tokens", "./tokens.js", "benchTokens"],
   ["audit", "./audit.js", "benchAudit"],
+  ["scale", "./scale.js", "benchScale"],
 ] as const) {
   if (existsSync(resolve(repo, "bench", file.replace(".js", ".ts")))) {
     sections.push([name, async () => ((await import(file)) as Record<string, () => Promise<string[]>>)[fn]!()]);

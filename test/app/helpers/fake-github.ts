@@ -69,6 +69,8 @@ export interface LoggedRequest {
   status?: number;
   /** The request carried `If-None-Match`. */
   conditional?: boolean;
+  /** The bytes of the answer's body (JSON as sent), for the bench's per-event cost. */
+  bytes?: number;
 }
 
 /** What GET /actions/runs/{id}/attempts/{n} answers with (the fields the app reads). */
@@ -532,6 +534,7 @@ export class FakeGitHub {
       else answer = [200, answer[1], { ...answer[2], etag }];
     }
     logged.status = answer[0];
+    logged.bytes = bodyBytes(answer[1]);
     return answer;
   }
 
@@ -543,6 +546,7 @@ export class FakeGitHub {
     const answer = await answerGraphQL(logged.body, graphQLData(this, author));
     if (this.validate) for (const v of answer.violations) this.violations.push(`POST /graphql: ${v}`);
     logged.status = answer.status;
+    logged.bytes = bodyBytes(answer.body);
     return [answer.status, answer.body];
   }
 
@@ -973,6 +977,11 @@ function operationOf(method: string, path: string): string {
     ["GET", /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/timeline$/, "issues/list-events-for-timeline"],
   ];
   return routes.find(([m, r]) => m === method && r.test(path))?.[2] ?? "unknown";
+}
+
+function bodyBytes(body: unknown): number {
+  if (body === undefined || body === "") return 0;
+  return Buffer.byteLength(typeof body === "string" ? body : JSON.stringify(body));
 }
 
 function safeJson(text: string): unknown {
