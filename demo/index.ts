@@ -39,6 +39,7 @@ try {
   const evidence = await writeEvidence(result.s, out);
   console.log(`• The auditor's report (${evidence.verdict}): ${evidence.audit}`);
   console.log(`• The operator's view of every request: ${evidence.report}`);
+  console.log(`• The JSON export re-verified offline (${evidence.offline}): ${evidence.verify}`);
   const path = join(out, `request-${result.request}.html`);
   writeFileSync(path, page);
   console.log(`The issue thread as GitHub would show it: ${path}`);

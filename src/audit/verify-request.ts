@@ -57,11 +57,16 @@ export async function auditRequest(
       fail(
         version.commit,
         "provenance",
-        "who made the commit is not known: the app's bot was not identified (give --app)",
+        "who made the commit is not known (online: the app's bot was not identified, give --app; offline: the export does not say)",
       );
     const verdict = keys.length
       ? await verifyRecordFile(version.text, jwks, { repository, issue: history.issue })
-      : ({ ok: false, code: "unknown-key", reason: "no record key was ever published" } as const);
+      : ({
+          ok: false,
+          code: "unknown-key",
+          reason:
+            "no trusted record key: none was published in records.jwks (online), or none of --jwks is in the export (offline)",
+        } as const);
     if (!verdict.ok) {
       fail(version.commit, "signature", `${verdict.reason} (${verdict.code})`);
       continue;

@@ -24,11 +24,11 @@ commands:
       print the public JWKS of the app's record signing key (RECORD_SIGNING_KEY) for records.jwks
   jwks --key SIGNING.key...
       print the public JWKS of a signing key (for tokens.jwks in the configuration)
-  audit --repo OWNER/NAME [--request N] [--since DATE] [--format json|csv|html] [--out FILE]
+  audit --repo OWNER/NAME [--request N] [--since DATE] [--format json|csv|html] [--out FILE] [--app APP[bot]]
       verify every signed version of every request and export one row per event (GITHUB_TOKEN)
   audit verify EXPORT.json --jwks record-jwks.json
       re-check a JSON export offline: an edited export fails with the place it was changed
-  report --repo OWNER/NAME [--format html|md|json] [--out FILE]
+  report --repo OWNER/NAME [--format html|md|json] [--out FILE] [--days N]
       every request: stage, who it waits on and since when, what ends or is due soon (GITHUB_TOKEN)
 
   --version   print the version

@@ -120,6 +120,10 @@ describe("npm run demo", () => {
     const operator = text(readFileSync(operatorPath!, "utf8"));
     expect(operator).toMatch(/OneRecord access: \d+ request\(s\)/);
     expect(operator).toContain("gw-2: token revoked");
+    // The JSON export, with the keys to trust, re-verified offline as the printed line runs it.
+    expect(demo.stdout).toMatch(
+      /^• The JSON export re-verified offline \(export verified\): node cli\/dist\/onerecord-access\.js audit verify \S+audit\.json --jwks \S+record-jwks\.json$/m,
+    );
   });
 
   it("prints no key and no token", () => {

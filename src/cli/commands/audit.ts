@@ -41,6 +41,8 @@ export interface AuditIO extends CliIO {
   env?: Record<string, string | undefined>;
   /** For tests: the fetch GitHub is reached with. */
   fetch?: typeof fetch;
+  /** For tests and the demo: the export's time. */
+  now?: () => Date;
 }
 
 export async function run(argv: string[], io: AuditIO): Promise<number> {
@@ -76,7 +78,7 @@ export async function run(argv: string[], io: AuditIO): Promise<number> {
     const exported = auditExport(audit, {
       repository: inputs.repository,
       ledger: { repository: `${inputs.ledger.owner}/${inputs.ledger.repo}`, branch: inputs.ledger.branch },
-      producedAt: new Date().toISOString(),
+      producedAt: (io.now?.() ?? new Date()).toISOString(),
       producedBy: `onerecord-access ${VERSION}`,
       since: settings.since,
       keys,
@@ -162,11 +164,19 @@ async function runVerify(argv: string[], io: CliIO): Promise<number> {
     throw new OneRecordError("usage", "give one EXPORT.json and --jwks record-jwks.json");
   const exported = await readJson(positionals[0]!, "the export");
   const jwks = await readJson(values.jwks, "--jwks");
-  const result = await verifyExport(exported, jwks);
+  let result: Awaited<ReturnType<typeof verifyExport>>;
+  try {
+    result = await verifyExport(exported, jwks);
+  } catch (error) {
+    // A JWKS the verifier refuses is the --jwks file's problem: say so by its option.
+    if (error instanceof OneRecordError && error.field === "records.jwks")
+      throw new OneRecordError("input-invalid", `--jwks: ${error.message.replace(/^records\.jwks: /, "")}`);
+    throw error;
+  }
   for (const p of result.problems) io.stderr(`${p.place}: ${p.reason}\n`);
   io.stderr(
     result.ok
-      ? "export verified: every version and row matches the signed versions\n"
+      ? `export verified: every version and row of the ${result.export?.requests.length ?? 0} request(s) it holds matches their signed versions, under the keys of --jwks. Not checked offline: who made each commit, when each key was published, whether a request was left out or newer versions exist (run audit online for those).\n`
       : `export FAILED: ${result.problems.length} problem(s)\n`,
   );
   return result.ok ? EXIT_OK : EXIT_INVALID;
@@ -176,8 +186,9 @@ async function readJson(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
-  } catch {
-    throw new OneRecordError("io-error", `${what}: cannot read the file`);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new OneRecordError("io-error", `${what}: cannot read ${path}${typeof code === "string" ? ` (${code})` : ""}`);
   }
   try {
     return JSON.parse(text);
