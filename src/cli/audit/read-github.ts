@@ -13,13 +13,14 @@ import { verifyRecordFile } from "../../record/signature.js";
 
 /**
  * What `onerecord-access audit` reads of GitHub, in few requests (issue 21; docs/audit.md,
- * "Cost"): one GraphQL query for the configuration's history on the default branch (each version's
- * text and the pull request that merged it), one for the ledger's list of records, then one per
- * HISTORY_BATCH records for every version of each (commit, time, who made it, the file's text),
- * and a page more for a record with more than HISTORY_PAGE versions. Measured against the git
- * protocol: a clone of the ledger branch is one network operation, but needs git on the machine
- * and cannot run on the stand-in the tests and the bench use; these queries meet the target there
- * (`npm run bench -- audit`).
+ * "Cost"): GraphQL queries for the configuration's history on the default branch (each version's
+ * text and the pull request that merged it, 100 a page), then one query per page of 100 of the
+ * repository's issues that also reads every version of the records of the page before it (commit,
+ * time, who made it, the file's text; HISTORY_PAGE versions a page), then the records whose issue
+ * is gone (the ledger's list of records at its head), and later pages of long histories; the bot's
+ * id and the ledger branch's rules once each. Measured against the git protocol: a clone of the
+ * ledger branch is one network operation, but needs git on the machine and cannot run on the
+ * stand-in the tests and the bench use; these queries meet the target there (`npm run bench -- audit`).
  */
 export const HISTORY_BATCH = 100;
 export const HISTORY_PAGE = 50;
@@ -379,17 +380,6 @@ function fact(c: Made, bot: { login: string; id: number } | null): LedgerVersion
   };
 }
 
-/** A member of a record's payload, read without verifying (only to find whom to ask about). */
-export function payloadField(text: string | null, field: string): unknown {
-  try {
-    const file = JSON.parse(text ?? "") as { payload?: unknown };
-    if (typeof file.payload !== "string") return undefined;
-    return (JSON.parse(Buffer.from(file.payload, "base64url").toString("utf8")) as Record<string, unknown>)[field];
-  } catch {
-    return undefined;
-  }
-}
-
 export function recordsSettings(configText: string | null): { branch: string; repository?: string } {
   const records = (safeYaml(configText) as { records?: { branch?: unknown; repository?: unknown } } | null)?.records;
   return {
@@ -402,7 +392,7 @@ function jwksOf(text: string | null): unknown {
   return (safeYaml(text) as { records?: { jwks?: unknown } } | null)?.records?.jwks ?? null;
 }
 
-export function safeYaml(text: string | null): unknown {
+function safeYaml(text: string | null): unknown {
   if (!text) return null;
   try {
     return parseYaml(text, { maxAliasCount: 50 });
