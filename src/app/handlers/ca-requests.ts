@@ -5,7 +5,7 @@ import type { Trigger } from "../deps.js";
 import { loadConfig } from "../github/config.js";
 import type { IssueData } from "../github/rest.js";
 import { reportConfigError } from "./config-error.js";
-import { ledgerFor } from "./request-event.js";
+import { syncDeps } from "./request-event.js";
 import { ioFor, issueKey, type AppState } from "./shared.js";
 
 type RepoPayload = Parameters<typeof ioFor>[1];
@@ -35,22 +35,7 @@ export async function handleCaRequestEvent(
     if (!loaded.ok) {
       return reportConfigError(io, issue.number, botLogin, loaded, () => isCaFormBody(issue.body));
     }
-    const defaultBranch = (payload as { repository: { default_branch?: string } }).repository.default_branch ?? "main";
-    return syncCaRequest(
-      {
-        io,
-        config: loaded.config,
-        botLogin,
-        defaultBranch,
-        ledger: ledgerFor(context, io.repo, loaded.config),
-        recordKey: await state.recordKey(),
-        heads: state.heads,
-        log: context.log,
-      },
-      issue,
-      trigger,
-      pullHead,
-    );
+    return syncCaRequest(await syncDeps(context, payload, state, loaded.config, botLogin), issue, trigger, pullHead);
   });
 }
 

@@ -4,7 +4,7 @@ import type { IssueData } from "../github/rest.js";
 import { LedgerIO } from "../github/ledger.js";
 import { loadConfig } from "../github/config.js";
 import { parseRequestForm } from "../intake/parse.js";
-import { syncRequest, type SyncResult, type Trigger } from "../sync.js";
+import { syncRequest, type SyncDeps, type SyncResult, type Trigger } from "../sync.js";
 import { reportConfigError } from "./config-error.js";
 import { ioFor, issueKey, type AppState } from "./shared.js";
 
@@ -37,19 +37,29 @@ export async function handleRequestEvent(
       );
       return null;
     }
-    const defaultBranch = (payload as { repository: { default_branch?: string } }).repository.default_branch ?? "main";
-    const deps = {
-      io,
-      config: loaded.config,
-      botLogin,
-      defaultBranch,
-      ledger: ledgerFor(context, io.repo, loaded.config),
-      recordKey: await state.recordKey(),
-      heads: state.heads,
-      log: context.log,
-    };
-    return syncRequest(deps, issue, trigger);
+    return syncRequest(await syncDeps(context, payload, state, loaded.config, botLogin), issue, trigger);
   });
+}
+
+/** What one sync needs from this event and process: one place for production-access and CA requests. */
+export async function syncDeps(
+  context: Context,
+  payload: RepoPayload,
+  state: AppState,
+  config: AccessConfig,
+  botLogin: string,
+): Promise<SyncDeps> {
+  const io = ioFor(context, payload);
+  return {
+    io,
+    config,
+    botLogin,
+    defaultBranch: (payload as { repository: { default_branch?: string } }).repository.default_branch ?? "main",
+    ledger: ledgerFor(context, io.repo, config),
+    recordKey: await state.recordKey(),
+    heads: state.heads,
+    log: context.log,
+  };
 }
 
 /** The ledger of this repository's requests: `records.repository` when set, else this repository. */
