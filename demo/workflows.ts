@@ -83,25 +83,44 @@ export async function prCheck(w: Workflow, pr: number, changed: number, workspac
   );
 }
 
-/** The token workflow (mode issue-tokens), dispatched by `maintainer` for `request`. */
-export async function tokenRun(
+interface DispatchedRun {
+  request: number;
+  runId: number;
+  maintainer: string;
+  signingKey: string;
+  workspace: string;
+}
+
+/**
+ * A protected workflow dispatched by `maintainer` for `request` on the default branch, as both the
+ * token and the obtain workflows are: the Action in `mode` with the request, the signing key and
+ * the workflow's token, plus what the mode adds (`inputs`, `env`).
+ */
+function dispatched(
   w: Workflow,
-  options: { request: number; runId: number; maintainer: string; signingKey: string; workspace: string },
+  options: DispatchedRun & {
+    mode: string;
+    file: string;
+    inputs?: Record<string, string>;
+    env?: Record<string, string>;
+  },
 ): Promise<BundleRun> {
   const repository = `${w.gh.owner}/${w.gh.repo}`;
   return onDemoClock(w, () =>
     runBundle({
       workspace: options.workspace,
       inputs: {
-        mode: "issue-tokens",
+        mode: options.mode,
         request: String(options.request),
         "signing-key": options.signingKey,
         "github-token": WORKFLOW_TOKEN,
+        ...options.inputs,
       },
       env: {
         ...baseEnv(w, "workflow_dispatch", options.runId),
-        GITHUB_WORKFLOW_REF: `${repository}/.github/workflows/issue-tokens.yml@refs/heads/main`,
+        GITHUB_WORKFLOW_REF: `${repository}/.github/workflows/${options.file}@refs/heads/main`,
         GITHUB_ACTOR: options.maintainer,
+        ...options.env,
       },
       event: {
         ref: "refs/heads/main",
@@ -113,48 +132,29 @@ export async function tokenRun(
   );
 }
 
+/** The token workflow (mode issue-tokens), dispatched by `maintainer` for `request`. */
+export function tokenRun(w: Workflow, options: DispatchedRun): Promise<BundleRun> {
+  return dispatched(w, { ...options, mode: "issue-tokens", file: "issue-tokens.yml" });
+}
+
 /**
- * The obtain workflow (mode obtain-certificates, option 2), dispatched by `maintainer` for
- * `request`, with the CA's External Account Binding and account key as the protected
- * environment's secrets. `caFile`: the ACME server's listener root, trusted by the run's Node
- * (NODE_EXTRA_CA_CERTS), as a public CA's is by the runner.
+ * The obtain workflow (mode obtain-certificates, option 2), with the CA's External Account Binding
+ * and account key as the protected environment's secrets. `caFile`: the ACME server's listener
+ * root, trusted by the run's Node (NODE_EXTRA_CA_CERTS), as a public CA's is by the runner.
  */
-export async function obtainRun(
+export function obtainRun(
   w: Workflow,
-  options: {
-    request: number;
-    runId: number;
-    maintainer: string;
-    signingKey: string;
-    workspace: string;
-    acme: { kid: string; hmac: string; accountKey: string; caFile: string };
-  },
+  options: DispatchedRun & { acme: { kid: string; hmac: string; accountKey: string; caFile: string } },
 ): Promise<BundleRun> {
-  const repository = `${w.gh.owner}/${w.gh.repo}`;
-  return onDemoClock(w, () =>
-    runBundle({
-      workspace: options.workspace,
-      inputs: {
-        mode: "obtain-certificates",
-        request: String(options.request),
-        "signing-key": options.signingKey,
-        "github-token": WORKFLOW_TOKEN,
-        "acme-eab-kid": options.acme.kid,
-        "acme-eab-hmac": options.acme.hmac,
-        "acme-account-key": options.acme.accountKey,
-      },
-      env: {
-        ...baseEnv(w, "workflow_dispatch", options.runId),
-        GITHUB_WORKFLOW_REF: `${repository}/.github/workflows/obtain-certificates.yml@refs/heads/main`,
-        GITHUB_ACTOR: options.maintainer,
-        NODE_EXTRA_CA_CERTS: options.acme.caFile,
-      },
-      event: {
-        ref: "refs/heads/main",
-        inputs: { request: String(options.request) },
-        repository: { full_name: repository, default_branch: "main" },
-        sender: { login: options.maintainer },
-      },
-    }),
-  );
+  return dispatched(w, {
+    ...options,
+    mode: "obtain-certificates",
+    file: "obtain-certificates.yml",
+    inputs: {
+      "acme-eab-kid": options.acme.kid,
+      "acme-eab-hmac": options.acme.hmac,
+      "acme-account-key": options.acme.accountKey,
+    },
+    env: { NODE_EXTRA_CA_CERTS: options.acme.caFile },
+  });
 }
