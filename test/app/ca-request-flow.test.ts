@@ -80,6 +80,20 @@ function named(pem: string): string {
   return new X509Certificate(pem).fingerprint256.replace(/:/g, "").slice(0, 16).toLowerCase();
 }
 
+/** The form edited to another root (by `editor`, else its author), and the `issues.edited` webhook. */
+async function editCa(n: number, rootPem: string, editor?: string): Promise<void> {
+  const before = s!.gh.issues.get(n)!.body;
+  s!.gh.editIssueBody(n, caBody({ "root-certificate": rootPem }), editor);
+  await s!.probot.receive(issueEvent(s!.gh, "edited", n, { changes: { body: { from: before } } }));
+}
+
+/** The app's pull request for request `n` merged (people merge it; the webhook says so). */
+async function mergeAppPull(n: number, number: number): Promise<void> {
+  await s!.probot.receive(
+    pullRequestEvent(s!.gh, "closed", { number, merged: true, author: "onerecord-access[bot]", head: BRANCH(n) }),
+  );
+}
+
 async function record(n: number): Promise<CaRequestRecord> {
   const text = s!.gh.ledgerGit().fileAt("onerecord-access/records", caRequestPath(n))?.content.toString("utf8");
   const verdict = await verifyCaRequest(text, (await testRecordKey()).jwks, {
@@ -147,14 +161,7 @@ describe("adding a certificate authority", () => {
 
     // People merge it: the root is on the default branch, the request is done.
     s!.gh.setFile(".github/onerecord-access.yml", proposed);
-    await s!.probot.receive(
-      pullRequestEvent(s!.gh, "closed", {
-        number: pull.number,
-        merged: true,
-        author: "onerecord-access[bot]",
-        head: BRANCH(n),
-      }),
-    );
+    await mergeAppPull(n, pull.number);
     expect(await record(n)).toMatchObject({ stage: "added", addedAt: expect.any(String) });
     expect(status(n)).toContain("added: certificates under this root are accepted");
     expect(s!.gh.issues.get(n)!.state).toBe("closed");
@@ -213,9 +220,7 @@ describe("adding a certificate authority", () => {
     expect(status(n)).toMatch(/holds no pull request the app opened/);
     // The requester edits the root after the approval: the approval was of the other version.
     const other = await makeRoot({ cn: "Swapped Root", ...validFor(3650) });
-    const before = s!.gh.issues.get(n)!.body;
-    s!.gh.editIssueBody(n, caBody({ "root-certificate": other.pem }));
-    await s!.probot.receive(issueEvent(s!.gh, "edited", n, { changes: { body: { from: before } } }));
+    await editCa(n, other.pem);
     expect(await record(n)).toMatchObject({ stage: "submitted", pull: null });
     expect(status(n)).toContain("waiting for a reviewer");
 
@@ -257,9 +262,7 @@ describe("adding a certificate authority, tried as an attacker would", () => {
     expect(status(n)).toBe("");
     expect(s!.gh.statusComment(n)).toBeDefined();
     // jane replaces her whole form with a CA form: a reviewer's /hold is still the access request's.
-    const before = s!.gh.issues.get(n)!.body;
-    s!.gh.editIssueBody(n, caBody({ "root-certificate": root.pem }));
-    await s!.probot.receive(issueEvent(s!.gh, "edited", n, { changes: { body: { from: before } } }));
+    await editCa(n, root.pem);
     await say(n, "rita", "/hold the form was replaced");
     expect(s!.record(n).hold).toMatchObject({ by: "rita", reason: "the form was replaced" });
     await say(n, "rita", "/reject not a CA request");
@@ -273,9 +276,7 @@ describe("adding a certificate authority, tried as an attacker would", () => {
     const n = await openCa({ "root-certificate": root.pem });
     // tom (a reviewer) swaps in his own root, then approves it: refused.
     const mine = await makeRoot({ cn: "Tom's Root", ...validFor(3650) });
-    const before = s!.gh.issues.get(n)!.body;
-    s!.gh.editIssueBody(n, caBody({ "root-certificate": mine.pem }), "tom");
-    await s!.probot.receive(issueEvent(s!.gh, "edited", n, { changes: { body: { from: before } } }));
+    await editCa(n, mine.pem, "tom");
     await say(n, "tom", `/approve-ca ${named(mine.pem)}`);
     expect(replies(n).at(-1)).toMatch(/\(edited-by-approver\)/);
     // An approval written before the form's last edit, read only now, is of another version.
@@ -324,9 +325,7 @@ describe("adding a certificate authority, tried as an attacker would", () => {
       ".github/onerecord-access.yml",
       extraCaConfig(trusted.pem, "Trusted", s!.gh.files.get("main:.github/onerecord-access.yml")!.toString("utf8")),
     );
-    const before = s!.gh.issues.get(n)!.body;
-    s!.gh.editIssueBody(n, caBody({ "root-certificate": trusted.pem }));
-    await s!.probot.receive(issueEvent(s!.gh, "edited", n, { changes: { body: { from: before } } }));
+    await editCa(n, trusted.pem);
     expect((await record(n)).stage).toBe("approved");
     expect(s!.gh.issues.get(n)!.state).toBe("open");
 
@@ -335,14 +334,7 @@ describe("adding a certificate authority, tried as an attacker would", () => {
     expect(pull.state).toBe("closed");
     expect(await record(n)).toMatchObject({ stage: "rejected", closedByApp: true });
     s!.gh.setFile(".github/onerecord-access.yml", proposed);
-    await s!.probot.receive(
-      pullRequestEvent(s!.gh, "closed", {
-        number: pull.number,
-        merged: true,
-        author: "onerecord-access[bot]",
-        head: BRANCH(n),
-      }),
-    );
+    await mergeAppPull(n, pull.number);
     expect((await record(n)).stage).toBe("rejected");
     expect(status(n)).toMatch(/Rejected, yet the root is in the configuration on the default branch/);
   });
