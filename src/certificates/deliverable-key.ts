@@ -13,18 +13,34 @@ export const DELIVERABLE_EC_CURVES: ReadonlySet<string> = new Set(["prime256v1",
 
 export type DeliverableKey = { ok: true; algorithm: "RSA-OAEP-256" | "ECDH-ES+A256KW" } | { ok: false; why: string };
 
+/** What the definition looks at: the key's type, RSA modulus length and EC curve (Node's names). */
+export interface KeyShape {
+  type: string | undefined;
+  bits: number | undefined;
+  curve: string | undefined;
+}
+
 export function deliverableKey(publicKey: KeyObject): DeliverableKey {
-  const type = publicKey.asymmetricKeyType;
   const details = publicKey.asymmetricKeyDetails ?? {};
+  return deliverableShape({
+    type: publicKey.asymmetricKeyType,
+    bits: details.modulusLength,
+    curve: details.namedCurve,
+  });
+}
+
+/** The judge's entry: the shape it already read from the certificate (inspect.ts `key`). */
+export function deliverableShape(key: KeyShape): DeliverableKey {
+  const type = key.type;
   if (type === "rsa") {
-    const bits = details.modulusLength ?? 0;
+    const bits = key.bits ?? 0;
     if (bits >= DELIVERABLE_RSA_BITS.min && bits <= DELIVERABLE_RSA_BITS.max)
       return { ok: true, algorithm: "RSA-OAEP-256" };
     return { ok: false, why: `an RSA ${bits || "?"}-bit key` };
   }
   if (type === "ec") {
-    if (DELIVERABLE_EC_CURVES.has(details.namedCurve ?? "")) return { ok: true, algorithm: "ECDH-ES+A256KW" };
-    return { ok: false, why: `an EC key on curve ${details.namedCurve ?? "unknown"}` };
+    if (DELIVERABLE_EC_CURVES.has(key.curve ?? "")) return { ok: true, algorithm: "ECDH-ES+A256KW" };
+    return { ok: false, why: `an EC key on curve ${key.curve ?? "unknown"}` };
   }
   return { ok: false, why: `a key of type ${type ?? "unknown"}` };
 }

@@ -1,13 +1,7 @@
 import { parseDer } from "./der.js";
 import {
-  AuthorityKeyIdentifier,
-  BasicConstraints,
-  ExtendedKeyUsage,
-  KeyUsage,
-  KeyUsageFlags,
   NameConstraints,
-  SubjectAlternativeName,
-  SubjectKeyIdentifier,
+  KeyUsageFlags,
   id_ce_authorityKeyIdentifier,
   id_ce_basicConstraints,
   id_ce_certificatePolicies,
@@ -16,9 +10,18 @@ import {
   id_ce_nameConstraints,
   id_ce_subjectAltName,
   id_ce_subjectKeyIdentifier,
-  type Extension,
+  type AuthorityKeyIdentifier,
   type GeneralName,
 } from "@peculiar/asn1-x509";
+import type { RawExtension } from "./certificate-view.js";
+import {
+  altNamesOf,
+  authorityKeyIdOf,
+  basicConstraintsOf,
+  extendedKeyUsageOf,
+  keyUsageBitsOf,
+  subjectKeyIdOf,
+} from "./extension-values.js";
 import { readNameConstraints, type ConstraintFacts } from "./name-constraints.js";
 import { nameKey, renderName } from "./names.js";
 
@@ -83,8 +86,8 @@ const PROCESSED_CRITICAL = new Set([
   id_ce_certificatePolicies,
 ]);
 
-export function readExtensions(extensions: Extension[]): ExtensionFacts {
-  const first = new Map<string, Extension>();
+export function readExtensions(extensions: RawExtension[]): ExtensionFacts {
+  const first = new Map<string, RawExtension>();
   const duplicates = new Set<string>();
   const unknownCritical: string[] = [];
   for (const extension of extensions) {
@@ -92,12 +95,12 @@ export function readExtensions(extensions: Extension[]): ExtensionFacts {
     else first.set(extension.extnID, extension);
     if (extension.critical && !PROCESSED_CRITICAL.has(extension.extnID)) unknownCritical.push(extension.extnID);
   }
-  const value = (oid: string) => first.get(oid)?.extnValue.buffer;
+  const value = (oid: string) => first.get(oid)?.value;
 
   const bc = value(id_ce_basicConstraints);
-  const basic = bc ? parseDer(bc, BasicConstraints) : undefined;
+  const basic = bc ? basicConstraintsOf(bc) : undefined;
   const ku = value(id_ce_keyUsage);
-  const kuBits = ku ? parseDer(ku, KeyUsage).toNumber() : undefined;
+  const kuBits = ku ? keyUsageBitsOf(ku) : undefined;
   const eku = value(id_ce_extKeyUsage);
   const san = value(id_ce_subjectAltName);
   const nc = first.get(id_ce_nameConstraints);
@@ -115,17 +118,17 @@ export function readExtensions(extensions: Extension[]): ExtensionFacts {
             digitalSignature: (kuBits & KeyUsageFlags.digitalSignature) !== 0,
             keyCertSign: (kuBits & KeyUsageFlags.keyCertSign) !== 0,
           },
-    extendedKeyUsage: eku ? [...parseDer(eku, ExtendedKeyUsage)] : undefined,
-    altNames: san ? [...parseDer(san, SubjectAlternativeName)] : [],
-    nameConstraints: nc ? readNameConstraints(parseDer(nc.extnValue.buffer, NameConstraints), nc.critical) : undefined,
+    extendedKeyUsage: eku ? extendedKeyUsageOf(eku) : undefined,
+    altNames: san ? altNamesOf(san) : [],
+    nameConstraints: nc ? readNameConstraints(parseDer(nc.value, NameConstraints), nc.critical) : undefined,
     profile: {
       authorityKeyId: first.has(id_ce_authorityKeyIdentifier),
       subjectKeyId: first.has(id_ce_subjectKeyIdentifier),
       altNamesCritical: first.get(id_ce_subjectAltName)?.critical ?? false,
     },
     keyIdentifiers: {
-      subjectKeyId: ski ? hexOf(parseDer(ski, SubjectKeyIdentifier).buffer) : undefined,
-      authority: aki ? authorityOf(parseDer(aki, AuthorityKeyIdentifier)) : undefined,
+      subjectKeyId: ski ? hexOf(subjectKeyIdOf(ski)) : undefined,
+      authority: aki ? authorityOf(authorityKeyIdOf(aki)) : undefined,
     },
   };
 }

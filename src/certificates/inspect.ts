@@ -1,7 +1,7 @@
 import { createHash, X509Certificate, type KeyObject } from "node:crypto";
 import { parseDer } from "./der.js";
-import { Certificate, type SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { RsaSaPssParams, id_RSASSA_PSS } from "@peculiar/asn1-rsa";
+import { viewCertificate, type Algorithm, type CertificateView } from "./certificate-view.js";
 import { describeSignatureAlgorithm } from "./algorithms.js";
 import { hexOf, readExtensions, type KeyIdentifierFacts } from "./extensions.js";
 import { namesOf, type CertificateNames, type ConstraintFacts } from "./name-constraints.js";
@@ -9,10 +9,11 @@ import { nameKey, renderName } from "./names.js";
 
 /**
  * The facts the checks need about one certificate, decoded once. Node's X509Certificate (OpenSSL)
- * does signatures, keys and names fast; the few fields it does not expose (signature algorithm,
- * key usage bits, path length) come from @peculiar/asn1-x509, parsed from the same DER. The
- * richer @peculiar/x509 object model costs milliseconds per certificate, which the 1,000-file
- * benchmark cannot afford, so it is used only to make test certificates.
+ * does signatures and keys; the fields it does not expose (signature algorithm, key usage bits,
+ * path length, names as RFC 5280 compares them) come from the certificate's view
+ * (certificate-view.ts), read from the same DER. The richer @peculiar/x509 object model costs
+ * milliseconds per certificate, which the 1,000-file benchmark cannot afford, so it is used only
+ * to make test certificates.
  */
 export interface CertificateFacts {
   der: Uint8Array;
@@ -63,10 +64,10 @@ export function formatFingerprint(hex: string): string {
 
 export function inspectCertificate(der: Uint8Array): CertificateFacts {
   let node: X509Certificate;
-  let asn: Certificate;
+  let view: CertificateView;
   try {
     node = new X509Certificate(der);
-    asn = parseDer(der, Certificate);
+    view = viewCertificate(der);
   } catch {
     throw new CertificateDecodeError("not a valid X.509 certificate");
   }
@@ -74,21 +75,19 @@ export function inspectCertificate(der: Uint8Array): CertificateFacts {
   // that OpenSSL accepts can still hold a body that does not decode; that is this file's fault,
   // not a reason to abort a run over many files.
   try {
-    return factsOf(der, node, asn);
+    return factsOf(der, node, view);
   } catch {
     throw new CertificateDecodeError("an extension or algorithm parameter does not decode");
   }
 }
 
-function factsOf(der: Uint8Array, node: X509Certificate, asn: Certificate): CertificateFacts {
-  const tbs = asn.tbsCertificate;
-  const extensions = readExtensions(tbs.extensions ?? []);
+function factsOf(der: Uint8Array, node: X509Certificate, view: CertificateView): CertificateFacts {
+  const extensions = readExtensions(view.extensions);
   const publicKey = node.publicKey;
-  const details = publicKey.asymmetricKeyDetails ?? {};
-  const subject = renderName(tbs.subject);
-  const issuer = renderName(tbs.issuer);
-  const subjectKey = nameKey(tbs.subject);
-  const issuerKey = nameKey(tbs.issuer);
+  const subject = renderName(view.subject);
+  const issuer = renderName(view.issuer);
+  const subjectKey = nameKey(view.subject);
+  const issuerKey = nameKey(view.issuer);
 
   return {
     der,
@@ -100,25 +99,20 @@ function factsOf(der: Uint8Array, node: X509Certificate, asn: Certificate): Cert
     subjectKey,
     issuerKey,
     selfIssued: subjectKey === issuerKey,
-    notBefore: tbs.validity.notBefore.getTime(),
-    notAfter: tbs.validity.notAfter.getTime(),
+    notBefore: view.notBefore,
+    notAfter: view.notAfter,
     selfSigned: subjectKey === issuerKey && safeVerify(node, publicKey),
-    signatureAlgorithm: signatureAlgorithmOf(asn),
+    signatureAlgorithm: signatureAlgorithmOf(view.signatureAlgorithm),
     basicConstraints: extensions.basicConstraints,
     keyUsage: extensions.keyUsage,
     extendedKeyUsage: extensions.extendedKeyUsage,
-    key: {
-      type: publicKey.asymmetricKeyType ?? "unknown",
-      bits: details.modulusLength,
-      curve: details.namedCurve,
-      explicitCurve: hasExplicitCurve(tbs.subjectPublicKeyInfo),
-    },
+    key: keyFacts(publicKey, view.keyAlgorithm),
     duplicateExtensions: extensions.duplicates,
     unknownCriticalExtensions: extensions.unknownCritical,
-    names: namesOf(tbs.subject, extensions.altNames),
+    names: namesOf(view.subject, extensions.altNames),
     nameConstraints: extensions.nameConstraints,
     profile: extensions.profile,
-    serialNumber: hexOf(tbs.serialNumber),
+    serialNumber: hexOf(view.serialNumber),
     keyIdentifiers: extensions.keyIdentifiers,
   };
 }
@@ -127,14 +121,33 @@ const EC_PUBLIC_KEY = "1.2.840.10045.2.1";
 const OID_TAG = 0x06;
 
 /**
+ * Node's names for the curves a device key may use, by the DER of their namedCurve OID (RFC 5480
+ * §2.1.1.1). Reading the curve from the certificate skips `asymmetricKeyDetails`, which asks
+ * OpenSSL for the key's parameters: a third of a leaf's decoding time. Other curves ask OpenSSL.
+ */
+const NAMED_CURVES = new Map([
+  ["06082a8648ce3d030107", "prime256v1"],
+  ["06052b81040022", "secp384r1"],
+  ["06052b81040023", "secp521r1"],
+]);
+
+function keyFacts(publicKey: KeyObject, algorithm: Algorithm): CertificateFacts["key"] {
+  const type = publicKey.asymmetricKeyType ?? "unknown";
+  const explicitCurve = hasExplicitCurve(algorithm);
+  const named = type === "ec" && algorithm.parameters ? NAMED_CURVES.get(hexOf(algorithm.parameters)) : undefined;
+  if (named) return { type, bits: undefined, curve: named, explicitCurve };
+  const details = publicKey.asymmetricKeyDetails ?? {};
+  return { type, bits: details.modulusLength, curve: details.namedCurve, explicitCurve };
+}
+
+/**
  * RFC 5480 §2.1.1: ECParameters is a CHOICE of namedCurve (an OBJECT IDENTIFIER), implicitCurve
  * (NULL) and specifiedCurve (a SEQUENCE), and only namedCurve is allowed. The parameters are an
  * ANY the ASN.1 layer leaves as DER, so the CHOICE is told by the tag of that one element.
  */
-function hasExplicitCurve(spki: SubjectPublicKeyInfo): boolean {
-  if (spki.algorithm.algorithm !== EC_PUBLIC_KEY) return false;
-  const params = spki.algorithm.parameters;
-  return !params || new Uint8Array(params)[0] !== OID_TAG;
+function hasExplicitCurve(algorithm: Algorithm): boolean {
+  if (algorithm.algorithm !== EC_PUBLIC_KEY) return false;
+  return !algorithm.parameters || algorithm.parameters[0] !== OID_TAG;
 }
 
 /** True when `child` carries a valid signature made with `issuerKey`. Never throws. */
@@ -146,11 +159,11 @@ export function safeVerify(child: X509Certificate, issuerKey: KeyObject): boolea
   }
 }
 
-function signatureAlgorithmOf(asn: Certificate): { name: string; weak: boolean } {
-  const oid = asn.signatureAlgorithm.algorithm;
+function signatureAlgorithmOf(algorithm: Algorithm): { name: string; weak: boolean } {
+  const oid = algorithm.algorithm;
   if (oid === id_RSASSA_PSS) {
     // RSASSA-PSS defaults its hash to SHA-1 when the parameters leave it out.
-    const params = asn.signatureAlgorithm.parameters;
+    const params = algorithm.parameters;
     const pss = params ? parseDer(params, RsaSaPssParams) : new RsaSaPssParams();
     const hash = describeSignatureAlgorithm(pss.hashAlgorithm.algorithm);
     return { name: `RSASSA-PSS with ${hash.name}`, weak: hash.weak };

@@ -1,4 +1,4 @@
-import { DELIVERABLE_KEYS_TEXT, deliverableKey } from "./deliverable-key.js";
+import { DELIVERABLE_KEYS_TEXT, deliverableShape } from "./deliverable-key.js";
 import { extensionName } from "./extensions.js";
 import { finding, type Finding } from "./findings.js";
 import type { CertificateFacts } from "./inspect.js";
@@ -146,7 +146,7 @@ function colons(hex: string): string {
 
 /** The device key must be one a token can be delivered to (the shared definition). */
 export function checkDeliverable(leaf: CertificateFacts, errors: Finding[]): void {
-  const verdict = deliverableKey(leaf.publicKey);
+  const verdict = deliverableShape(leaf.key);
   if (!verdict.ok) {
     errors.push(
       finding(

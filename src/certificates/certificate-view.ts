@@ -1,0 +1,200 @@
+import {
+  AttributeTypeAndValue,
+  AttributeValue,
+  Certificate,
+  Name,
+  RelativeDistinguishedName,
+  type AlgorithmIdentifier,
+} from "@peculiar/asn1-x509";
+import { parseDer } from "./der.js";
+import { booleanOf, DerReader, NotCanonical, oidText, stringOf, TAG, timeOf, type Element } from "./der-reader.js";
+
+/**
+ * The fields of a certificate the checks read (RFC 5280 §4.1), decoded once. Node's
+ * X509Certificate (OpenSSL) gives the key and verifies signatures; these are the rest.
+ */
+export interface CertificateView {
+  /** The outer signatureAlgorithm (§4.1.1.2). */
+  signatureAlgorithm: Algorithm;
+  /** The content octets of serialNumber. */
+  serialNumber: Uint8Array;
+  issuer: Name;
+  subject: Name;
+  notBefore: Date;
+  notAfter: Date;
+  /** subjectPublicKeyInfo.algorithm. */
+  keyAlgorithm: Algorithm;
+  extensions: RawExtension[];
+}
+
+export interface Algorithm {
+  algorithm: string;
+  /** The parameters element whole (tag, length, content), as an ASN.1 ANY keeps it. */
+  parameters: Uint8Array | undefined;
+}
+
+export interface RawExtension {
+  extnID: string;
+  critical: boolean;
+  /** The content of extnValue: the DER of the extension's own value. */
+  value: Uint8Array;
+}
+
+/**
+ * The view of a certificate: read by the strict DER reader when the bytes are canonical DER in
+ * the common shapes, else (non-canonical encodings, name string types other than UTF8String,
+ * PrintableString and IA5String, unusual times) by the @peculiar/asn1-x509 schema, as every
+ * certificate was before. Throws when the schema cannot decode the bytes either.
+ */
+export function viewCertificate(der: Uint8Array): CertificateView {
+  try {
+    return readFast(der);
+  } catch (error) {
+    if (!(error instanceof NotCanonical)) throw error;
+    return viewOfSchema(parseDer(der, Certificate));
+  }
+}
+
+/** The reference path: the schema's object model, mapped to the view. */
+export function viewOfSchema(asn: Certificate): CertificateView {
+  const tbs = asn.tbsCertificate;
+  return {
+    signatureAlgorithm: algorithmOf(asn.signatureAlgorithm),
+    serialNumber: new Uint8Array(tbs.serialNumber),
+    issuer: tbs.issuer,
+    subject: tbs.subject,
+    notBefore: tbs.validity.notBefore.getTime(),
+    notAfter: tbs.validity.notAfter.getTime(),
+    keyAlgorithm: algorithmOf(tbs.subjectPublicKeyInfo.algorithm),
+    extensions: (tbs.extensions ?? []).map((e) => ({
+      extnID: e.extnID,
+      critical: e.critical,
+      value: new Uint8Array(e.extnValue.buffer),
+    })),
+  };
+}
+
+function algorithmOf(id: AlgorithmIdentifier): Algorithm {
+  return { algorithm: id.algorithm, parameters: id.parameters ? new Uint8Array(id.parameters) : undefined };
+}
+
+/** Exported for the differential test; callers use viewCertificate. Throws NotCanonical. */
+export function readFast(der: Uint8Array): CertificateView {
+  const outer = new DerReader(der);
+  const certificate = new DerReader(outer.next(TAG.SEQUENCE).content);
+  outer.end();
+  const tbsElement = certificate.next(TAG.SEQUENCE);
+  const signatureAlgorithm = readAlgorithm(certificate.next(TAG.SEQUENCE));
+  bitString(certificate.next(TAG.BIT_STRING));
+  certificate.end();
+
+  const tbs = new DerReader(tbsElement.content);
+  const version = tbs.optional(0xa0);
+  if (version) readVersion(version);
+  const serial = tbs.next(TAG.INTEGER).content;
+  if (serial.length === 0) throw new NotCanonical("empty serial");
+  readAlgorithm(tbs.next(TAG.SEQUENCE)); // signature: OpenSSL's verify compares it with the outer one
+  const issuer = readName(tbs.next(TAG.SEQUENCE));
+  const validity = new DerReader(tbs.next(TAG.SEQUENCE).content);
+  const notBefore = timeOf(validity.next());
+  const notAfter = timeOf(validity.next());
+  validity.end();
+  const subject = readName(tbs.next(TAG.SEQUENCE));
+  const spki = new DerReader(tbs.next(TAG.SEQUENCE).content);
+  const keyAlgorithm = readAlgorithm(spki.next(TAG.SEQUENCE));
+  bitString(spki.next(TAG.BIT_STRING));
+  spki.end();
+  for (const uniqueId of [0x81, 0x82]) {
+    // issuerUniqueID and subjectUniqueID, [1] and [2] IMPLICIT BIT STRING.
+    const element = tbs.optional(uniqueId);
+    if (element) bitString(element);
+  }
+  const extensions = tbs.optional(0xa3);
+  tbs.end();
+  return {
+    signatureAlgorithm,
+    serialNumber: serial,
+    issuer,
+    subject,
+    notBefore,
+    notAfter,
+    keyAlgorithm,
+    extensions: extensions ? readExtensionList(extensions) : [],
+  };
+}
+
+function readVersion(element: Element): void {
+  const inner = new DerReader(element.content);
+  const value = inner.next(TAG.INTEGER).content;
+  inner.end();
+  if (value.length !== 1 || value[0]! > 2) throw new NotCanonical("version");
+}
+
+/**
+ * AlgorithmIdentifier with the parameters device certificates use: none, NULL (RSA; the schema
+ * gives it as none) or a named curve's OID (EC). Structured parameters (RSASSA-PSS, an explicit
+ * curve) go to the schema, which decodes them as BER.
+ */
+function readAlgorithm(element: Element): Algorithm {
+  const reader = new DerReader(element.content);
+  const algorithm = oidText(reader.next(TAG.OID).content);
+  const parameters = reader.done ? undefined : reader.next();
+  reader.end();
+  if (parameters === undefined) return { algorithm, parameters: undefined };
+  if (parameters.tag === TAG.NULL && parameters.content.length === 0) return { algorithm, parameters: undefined };
+  if (parameters.tag !== TAG.OID) throw new NotCanonical("structured parameters");
+  oidText(parameters.content);
+  return { algorithm, parameters: parameters.whole };
+}
+
+/** X.690 §8.6.2: the first octet counts the unused bits (0 to 7; 0 when there are no bits). */
+function bitString(element: Element): void {
+  const unused = element.content[0];
+  if (unused === undefined || unused > 7 || (element.content.length === 1 && unused !== 0)) {
+    throw new NotCanonical("bit string");
+  }
+}
+
+/** Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue), §4.1.2.4. */
+function readName(element: Element): Name {
+  const rdns = new DerReader(element.content);
+  const name: RelativeDistinguishedName[] = [];
+  while (!rdns.done) {
+    const set = new DerReader(rdns.next(TAG.SET).content);
+    const rdn: AttributeTypeAndValue[] = [];
+    while (!set.done) {
+      const atv = new DerReader(set.next(TAG.SEQUENCE).content);
+      const type = oidText(atv.next(TAG.OID).content);
+      const value = atv.next();
+      atv.end();
+      rdn.push(new AttributeTypeAndValue({ type, value: attributeValue(value) }));
+    }
+    if (rdn.length === 0) throw new NotCanonical("empty RDN");
+    name.push(new RelativeDistinguishedName(rdn));
+  }
+  return new Name(name);
+}
+
+function attributeValue(element: Element): AttributeValue {
+  const text = stringOf(element);
+  if (element.tag === TAG.UTF8_STRING) return new AttributeValue({ utf8String: text });
+  if (element.tag === TAG.PRINTABLE_STRING) return new AttributeValue({ printableString: text });
+  return new AttributeValue({ ia5String: text });
+}
+
+/** extensions [3] EXPLICIT SEQUENCE OF Extension { extnID, critical DEFAULT FALSE, extnValue }. */
+function readExtensionList(element: Element): RawExtension[] {
+  const wrapper = new DerReader(element.content);
+  const list = new DerReader(wrapper.next(TAG.SEQUENCE).content);
+  wrapper.end();
+  const extensions: RawExtension[] = [];
+  while (!list.done) {
+    const extension = new DerReader(list.next(TAG.SEQUENCE).content);
+    const extnID = oidText(extension.next(TAG.OID).content);
+    const critical = extension.optional(TAG.BOOLEAN);
+    const value = extension.next(TAG.OCTET_STRING).content;
+    extension.end();
+    extensions.push({ extnID, critical: critical ? booleanOf(critical.content) : false, value });
+  }
+  return extensions;
+}
