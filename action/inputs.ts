@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { z } from "zod";
+import * as z from "zod";
 import { parseValidationTime } from "../src/certificates/time.js";
 import { CONFIG_PATH } from "../src/config/parse.js";
 import { OneRecordError } from "../src/errors.js";

@@ -11,6 +11,8 @@ x509.cryptoProvider.set(webcrypto);
 const CHAINS = 1000;
 const ROUNDS = 5;
 const STARTS = 9;
+/** Issue 22: a cold start at most twice `node -e ''` (it was 2.5 before). */
+const START_TARGET = 2.0;
 const EC = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
 
 /**
@@ -99,16 +101,16 @@ export async function benchCertificates(repo: string): Promise<string[]> {
     const one = bare.cliOne! / bare.node!;
     lines.push(
       `start-up, median of ${STARTS} interleaved runs (node -e '' ${fmt(bare.node!)})`,
-      `  CLI validate, one certificate   ${fmt(bare.cliOne!)}  ratio ${one.toFixed(2)}  ${verdict(one, 2.5)}`,
+      `  CLI validate, one certificate   ${fmt(bare.cliOne!)}  ratio ${one.toFixed(2)}  ${verdict(one, START_TARGET)}`,
     );
-    if (one > 2.5 && existsSync(built)) {
+    if (one > START_TARGET && existsSync(built)) {
       lines.push(`  profile of the one-certificate run (self time by package; dist/ build):`);
       lines.push(...profileCommand([built, ...single.slice(1)]));
     }
     if (!haveBundle) return [...lines, "  action bundle: action/dist/index.js is missing (npm run bundle)"];
     const action = bare.bundle! / bare.node!;
     lines.push(
-      `  Action bundle, empty workspace  ${fmt(bare.bundle!)}  ratio ${action.toFixed(2)}  ${verdict(action, 2.5)}`,
+      `  Action bundle, empty workspace  ${fmt(bare.bundle!)}  ratio ${action.toFixed(2)}  ${verdict(action, START_TARGET)}`,
     );
     return lines;
   } finally {

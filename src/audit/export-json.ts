@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AUDIT_RULES, type AuditFailure, type AuditRow, type TrustedKey } from "./types.js";
 import type { LedgerAudit } from "./audit-ledger.js";
 

@@ -155,8 +155,27 @@ function bitString(element: Element): void {
   }
 }
 
-/** Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue), §4.1.2.4. */
+/**
+ * Names already read, by their DER: the leaves of one CA share their issuer's name, so its Name
+ * object, and what names.ts derives from it (memoised per object), is made once. Bounded, as the
+ * input is not ours; a Name is never modified after it is read.
+ */
+const NAMES = new Map<string, Name>();
+const MAX_NAMES = 1024;
+
 function readName(element: Element): Name {
+  const key = Buffer.from(element.whole).toString("latin1");
+  let name = NAMES.get(key);
+  if (!name) {
+    name = decodeName(element);
+    if (NAMES.size >= MAX_NAMES) NAMES.clear();
+    NAMES.set(key, name);
+  }
+  return name;
+}
+
+/** Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue), §4.1.2.4. */
+function decodeName(element: Element): Name {
   const rdns = new DerReader(element.content);
   const name: RelativeDistinguishedName[] = [];
   while (!rdns.done) {

@@ -130,30 +130,37 @@ export function booleanOf(content: Uint8Array): boolean {
   return content[0] !== 0;
 }
 
-const UTC_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
-const GENERALIZED_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
-
 /**
  * RFC 5280 §4.1.2.5: UTCTime YYMMDDHHMMSSZ (YY below 50 is 20YY) or GeneralizedTime
  * YYYYMMDDHHMMSSZ, seconds present, no fraction. Out-of-range fields give up (asn1js lets
  * Date roll them over; the reference path keeps that behaviour).
  */
 export function timeOf(element: Element): Date {
-  const text = Buffer.from(element.content).toString("latin1");
-  const match = (
-    element.tag === TAG.UTC_TIME ? UTC_TIME : element.tag === TAG.GENERALIZED_TIME ? GENERALIZED_TIME : undefined
-  )?.exec(text);
-  if (!match) throw new NotCanonical("time form");
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
+  const text = element.content;
+  const yearDigits = element.tag === TAG.UTC_TIME ? 2 : element.tag === TAG.GENERALIZED_TIME ? 4 : 0;
+  if (yearDigits === 0 || text.length !== yearDigits + 11 || text[text.length - 1] !== 0x5a) {
+    throw new NotCanonical("time form");
+  }
+  const digits = (at: number, count: number): number => {
+    let value = 0;
+    for (let i = at; i < at + count; i++) {
+      const digit = text[i]! - 0x30;
+      if (digit < 0 || digit > 9) throw new NotCanonical("time digit");
+      value = value * 10 + digit;
+    }
+    return value;
+  };
+  const year = digits(0, yearDigits);
+  const fullYear = yearDigits === 2 ? (year >= 50 ? 1900 + year : 2000 + year) : year;
+  const [month, day, hour, minute, second] = [0, 2, 4, 6, 8].map((at) => digits(yearDigits + at, 2)) as [
     number,
     number,
     number,
     number,
     number,
   ];
-  const fullYear = element.tag === TAG.UTC_TIME ? (year >= 50 ? 1900 + year : 2000 + year) : year;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
+  // Years below 100: Date.UTC reads them as 19YY, and whatever asn1js makes of them is left to it.
+  if (fullYear < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
     throw new NotCanonical("time out of range");
   }
   const date = new Date(Date.UTC(fullYear, month - 1, day, hour, minute, second));

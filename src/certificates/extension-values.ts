@@ -4,6 +4,7 @@ import {
   ExtendedKeyUsage,
   GeneralName,
   KeyUsage,
+  type Name,
   SubjectAlternativeName,
   SubjectKeyIdentifier,
 } from "@peculiar/asn1-x509";
@@ -111,29 +112,38 @@ export function subjectKeyIdOf(value: Uint8Array): Uint8Array {
   return decode(subjectKeyIdOfDecoder, value);
 }
 
+/** §4.2.1.1 AuthorityKeyIdentifier, as the checks read it: octets, and the first directoryName. */
+export interface AuthorityKeyId {
+  keyIdentifier: Uint8Array | undefined;
+  serial: Uint8Array | undefined;
+  issuer: Name | undefined;
+}
+
 /**
- * §4.2.1.1 AuthorityKeyIdentifier. The usual shape, a keyIdentifier [0] alone, is read here; one
- * that also names the issuer and serial goes to the schema.
+ * The usual shape, a keyIdentifier [0] alone, is read here; one that also names the issuer and
+ * serial goes to the schema.
  */
-const authorityKeyIdOfDecoder: ValueDecoder<AuthorityKeyIdentifier> = {
+const authorityKeyIdOfDecoder: ValueDecoder<AuthorityKeyId> = {
   fast: (value) => {
     const outer = new DerReader(value);
     const reader = new DerReader(outer.next(TAG.SEQUENCE).content);
     outer.end();
-    const keyId = reader.next(0x80).content;
+    const keyIdentifier = reader.next(0x80).content;
     reader.end();
-    return parseKeyIdOnly(keyId);
+    return { keyIdentifier, serial: undefined, issuer: undefined };
   },
-  reference: (value) => parseDer(value, AuthorityKeyIdentifier),
+  reference: (value) => {
+    const aki = parseDer(value, AuthorityKeyIdentifier);
+    return {
+      keyIdentifier: aki.keyIdentifier ? new Uint8Array(aki.keyIdentifier.buffer) : undefined,
+      serial: aki.authorityCertSerialNumber ? new Uint8Array(aki.authorityCertSerialNumber) : undefined,
+      issuer: aki.authorityCertIssuer?.find((name) => name.directoryName !== undefined)?.directoryName,
+    };
+  },
 };
 
-export function authorityKeyIdOf(value: Uint8Array): AuthorityKeyIdentifier {
+export function authorityKeyIdOf(value: Uint8Array): AuthorityKeyId {
   return decode(authorityKeyIdOfDecoder, value);
-}
-
-function parseKeyIdOnly(keyId: Uint8Array): AuthorityKeyIdentifier {
-  // The schema's KeyIdentifier is an OctetString whose `buffer` holds the octets.
-  return new AuthorityKeyIdentifier({ keyIdentifier: new SubjectKeyIdentifier(keyId) });
 }
 
 /** The GeneralName forms read here: the IA5String ones (§4.2.1.6). Others go to the schema. */

@@ -10,13 +10,13 @@ import {
   id_ce_nameConstraints,
   id_ce_subjectAltName,
   id_ce_subjectKeyIdentifier,
-  type AuthorityKeyIdentifier,
   type GeneralName,
 } from "@peculiar/asn1-x509";
 import type { RawExtension } from "./certificate-view.js";
 import {
   altNamesOf,
   authorityKeyIdOf,
+  type AuthorityKeyId,
   basicConstraintsOf,
   extendedKeyUsageOf,
   keyUsageBitsOf,
@@ -133,12 +133,11 @@ export function readExtensions(extensions: RawExtension[]): ExtensionFacts {
   };
 }
 
-function authorityOf(aki: AuthorityKeyIdentifier): KeyIdentifierFacts["authority"] {
-  const issuer = aki.authorityCertIssuer?.find((name) => name.directoryName !== undefined)?.directoryName;
+function authorityOf(aki: AuthorityKeyId): KeyIdentifierFacts["authority"] {
   return {
-    keyId: aki.keyIdentifier ? hexOf(aki.keyIdentifier.buffer) : undefined,
-    serial: aki.authorityCertSerialNumber ? hexOf(aki.authorityCertSerialNumber) : undefined,
-    issuer: issuer ? { key: nameKey(issuer), display: renderName(issuer) } : undefined,
+    keyId: aki.keyIdentifier ? hexOf(aki.keyIdentifier) : undefined,
+    serial: aki.serial ? hexOf(aki.serial) : undefined,
+    issuer: aki.issuer ? { key: nameKey(aki.issuer), display: renderName(aki.issuer) } : undefined,
   };
 }
 

@@ -5,7 +5,7 @@ import { viewCertificate, type Algorithm, type CertificateView } from "./certifi
 import { describeSignatureAlgorithm } from "./algorithms.js";
 import { hexOf, readExtensions, type KeyIdentifierFacts } from "./extensions.js";
 import { namesOf, type CertificateNames, type ConstraintFacts } from "./name-constraints.js";
-import { nameKey, renderName } from "./names.js";
+import { nameFacts } from "./names.js";
 
 /**
  * The facts the checks need about one certificate, decoded once. Node's X509Certificate (OpenSSL)
@@ -59,7 +59,10 @@ export function fingerprintOf(der: Uint8Array): string {
 }
 
 export function formatFingerprint(hex: string): string {
-  return hex.toUpperCase().match(/../g)!.join(":");
+  const upper = hex.toUpperCase();
+  let text = upper.slice(0, 2);
+  for (let i = 2; i < upper.length; i += 2) text += `:${upper.slice(i, i + 2)}`;
+  return text;
 }
 
 export function inspectCertificate(der: Uint8Array): CertificateFacts {
@@ -84,10 +87,12 @@ export function inspectCertificate(der: Uint8Array): CertificateFacts {
 function factsOf(der: Uint8Array, node: X509Certificate, view: CertificateView): CertificateFacts {
   const extensions = readExtensions(view.extensions);
   const publicKey = node.publicKey;
-  const subject = renderName(view.subject);
-  const issuer = renderName(view.issuer);
-  const subjectKey = nameKey(view.subject);
-  const issuerKey = nameKey(view.issuer);
+  const subjectName = nameFacts(view.subject);
+  const issuerName = nameFacts(view.issuer);
+  const subject = subjectName.display;
+  const issuer = issuerName.display;
+  const subjectKey = subjectName.key;
+  const issuerKey = issuerName.key;
 
   return {
     der,
@@ -109,7 +114,7 @@ function factsOf(der: Uint8Array, node: X509Certificate, view: CertificateView):
     key: keyFacts(publicKey, view.keyAlgorithm),
     duplicateExtensions: extensions.duplicates,
     unknownCriticalExtensions: extensions.unknownCritical,
-    names: namesOf(view.subject, extensions.altNames),
+    names: namesOf(view.subject, extensions.altNames, subjectName.rdnKeys),
     nameConstraints: extensions.nameConstraints,
     profile: extensions.profile,
     serialNumber: hexOf(view.serialNumber),

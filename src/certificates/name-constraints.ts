@@ -90,9 +90,13 @@ function formName(base: GeneralName): string {
   return "unknown";
 }
 
-export function namesOf(subject: Name, altNames: GeneralName[]): CertificateNames {
+export function namesOf(
+  subject: Name,
+  altNames: GeneralName[],
+  subjectRdnKeys: string[] = nameRdnKeys(subject),
+): CertificateNames {
   const names: CertificateNames = {
-    directory: nameRdnKeys(subject),
+    directory: subjectRdnKeys,
     altDirectories: [],
     dns: [],
     email: [],

@@ -72,6 +72,29 @@ export function nameKey(name: Name): string {
   return JSON.stringify(nameRdnKeys(name));
 }
 
+export interface NameFacts {
+  display: string;
+  rdnKeys: string[];
+  key: string;
+}
+
+const FACTS = new WeakMap<Name, NameFacts>();
+
+/**
+ * renderName, nameRdnKeys and nameKey of one name, computed once per Name object: the reader
+ * hands every leaf of a CA the same issuer Name (certificate-view.ts). Callers must not modify
+ * what they get.
+ */
+export function nameFacts(name: Name): NameFacts {
+  let facts = FACTS.get(name);
+  if (!facts) {
+    const rdnKeys = nameRdnKeys(name);
+    facts = { display: renderName(name), rdnKeys, key: JSON.stringify(rdnKeys) };
+    FACTS.set(name, facts);
+  }
+  return facts;
+}
+
 function canonicalValue(value: Name[number][number]["value"]): string {
   if (value.anyValue) return `#${Buffer.from(value.anyValue).toString("hex")}`;
   return JSON.stringify(canonicalText(value.toString()));

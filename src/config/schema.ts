@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { statusUriProblem } from "../tokens/status-uri.js";
 import { recordJwksProblems } from "../record/record-keys.js";
 import { isValidDeviceId } from "../request/device-id.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { OneRecordError } from "../errors.js";
 import { ledgerFileText } from "./ledger-file.js";
 import { signTypedPayload, verifyTypedFile, type RecordFailureCode, type RecordSigner } from "./signature.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CryptoKey, JSONWebKeySet } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 import { deviceKey, isValidDeviceId } from "../request/device-id.js";
 import type { IssuedToken } from "../tokens/issue.js";
 import { signBlockProof, verifyBlockProof, type ProofResult } from "./block-proof.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * A renewal reminder the app sent (issue 19, expiry watch; docs/app.md "Expiry watch"): device

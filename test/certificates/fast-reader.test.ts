@@ -213,13 +213,14 @@ describe("the fast certificate reader agrees with the asn1-x509 schema", () => {
 
   it("on every one-byte change of a leaf and a root: accepted only where the schema decodes it alike", () => {
     const tally = { fast: 0, declined: 0 };
-    // The RSA root's key and signature are long runs of random bytes; its first 700 hold the structure.
+    // The RSA root's key and signature are long runs of random bytes; its first 450 hold the names,
+    // the validity and the start of the key. (About 2,500 decodes: a few seconds on a busy machine.)
     for (const [label, bytes, positions] of [
       ["leaf", leaf.der, leaf.der.length],
-      ["root", root.der, 700],
+      ["root", root.der, 450],
     ] as const) {
       for (let i = 0; i < positions; i++) {
-        for (const replace of [0x00, 0xff, bytes[i]! ^ 0x01, bytes[i]! ^ 0x80]) {
+        for (const replace of [0x00, bytes[i]! ^ 0x01, bytes[i]! ^ 0x80]) {
           if (replace === bytes[i]) continue;
           const mutated = new Uint8Array(bytes);
           mutated[i] = replace;
