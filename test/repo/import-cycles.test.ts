@@ -1,7 +1,5 @@
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { importGraph, root } from "./helpers/import-graph.js";
 
 /**
  * Imports run one way (issue 22, part 3): from the handlers down to the domain, with no circle
@@ -13,30 +11,6 @@ import { describe, expect, it } from "vitest";
  * resolved with the project's tsconfig), the way `madge --circular` reads it; madge itself cannot
  * be installed beside TypeScript 6 (its peer range stops at 5).
  */
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-
-function importGraph(): Map<string, string[]> {
-  const config = ts.getParsedCommandLineOfConfigFile(
-    resolve(root, "tsconfig.json"),
-    {},
-    {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: () => undefined,
-    },
-  )!;
-  const src = `${resolve(root, "src")}/`;
-  const files = config.fileNames.filter((f) => f.startsWith(src));
-  const graph = new Map<string, string[]>();
-  for (const file of files) {
-    const info = ts.preProcessFile(ts.sys.readFile(file) ?? "", true, true);
-    const targets = info.importedFiles
-      .map((i) => ts.resolveModuleName(i.fileName, file, config.options, ts.sys).resolvedModule?.resolvedFileName)
-      .filter((t): t is string => !!t && t.startsWith(src) && !t.endsWith(".d.ts"));
-    graph.set(file, [...new Set(targets)]);
-  }
-  return graph;
-}
-
 /** Every cycle's files, as a list of module paths (relative to src/), found by depth-first search. */
 function cycles(graph: Map<string, string[]>): string[][] {
   const found: string[][] = [];
