@@ -162,8 +162,11 @@ function bitString(element: Element): void {
  */
 const NAMES = new Map<string, Name>();
 const MAX_NAMES = 1024;
+/** Names longer than this are read afresh: a hostile file's 200 KB name is not kept. */
+const MAX_CACHED_NAME_BYTES = 1024;
 
 function readName(element: Element): Name {
+  if (element.whole.length > MAX_CACHED_NAME_BYTES) return decodeName(element);
   const key = Buffer.from(element.whole).toString("latin1");
   let name = NAMES.get(key);
   if (!name) {
