@@ -1,4 +1,16 @@
+import "reflect-metadata";
+import * as x509 from "@peculiar/x509";
+import { webcrypto } from "node:crypto";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import {
+  AttributeTypeAndValue,
+  AttributeValue,
+  Certificate,
+  Name,
+  RelativeDistinguishedName,
+} from "@peculiar/asn1-x509";
 import { parseCommands } from "../src/app/commands/parse.js";
+import { TrustStore, validateCertificateBytes } from "../src/certificates/index.js";
 import { parseRequestForm } from "../src/app/intake/parse.js";
 import { formBody } from "../test/app/helpers/form.js";
 import { fmt } from "./measure.js";
@@ -11,6 +23,8 @@ import { MAX_HISTORY_BYTES, MAX_LEDGER_FILE_BYTES, parseLedgerFile } from "../sr
  * over 30 s and the first issue body several seconds.)
  */
 const TARGET_MS = 100;
+const EC = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
+x509.cryptoProvider.set(webcrypto);
 const SIZE = 64_000;
 
 const fill = (unit: string, prefix = "") => prefix + unit.repeat(Math.floor((SIZE - prefix.length) / unit.length));
@@ -56,7 +70,7 @@ function time(run: () => unknown): number {
   return Math.max(...samples);
 }
 
-export function benchHostile(): Promise<string[]> {
+export async function benchHostile(): Promise<string[]> {
   const out = [
     `Each text read as a comment (commands) and as an issue body (form); target < ${TARGET_MS} ms CPU each.`,
   ];
@@ -75,7 +89,8 @@ export function benchHostile(): Promise<string[]> {
   }
   out.push(`worst case: ${fmt(worst[1])} (${worst[0]}) ${worst[1] < TARGET_MS ? "✓" : `✗ over ${TARGET_MS} ms`}`);
   out.push(...benchNestedLedgerFile());
-  return Promise.resolve(out);
+  out.push(...(await benchHostileNames()));
+  return out;
 }
 
 /**
@@ -97,4 +112,45 @@ function benchNestedLedgerFile(): string[] {
   return [
     `ledger file of ${text.length} chars of nested arrays: parseLedgerFile ${fmt(scan)} (refused, not-jws), JSON.parse alone ${fmt(parse)}; ratio ${(parse / Math.max(scan, 0.001)).toFixed(1)} × per version, ${MAX_HISTORY_BYTES / MAX_LEDGER_FILE_BYTES} versions at most per history read (MAX_HISTORY_BYTES)`,
   ];
+}
+
+/**
+ * Certificates whose subject is one name of a long run of spaces (issue 22's attacker review: the
+ * name-key trim was quadratic, 14-33 s for 200 KB; no CA needed, the name is read before any
+ * path). Judged whole by `validateCertificateBytes`; target < 100 ms each, as above.
+ */
+async function benchHostileNames(): Promise<string[]> {
+  const keys = await webcrypto.subtle.generateKey(EC, false, ["sign", "verify"]);
+  const base = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: "01",
+    name: "CN=placeholder",
+    keys,
+    signingAlgorithm: EC,
+    notBefore: new Date("2026-01-01T00:00:00Z"),
+    notAfter: new Date("2027-01-01T00:00:00Z"),
+  });
+  const out: string[] = [];
+  for (const [label, value] of [
+    ["'a', 200,000 spaces, 'b'", `a${" ".repeat(200_000)}b`],
+    ["'a', 14,000 tabs, 'b' (read by the fast reader)", `a${"\t".repeat(14_000)}b`],
+  ] as const) {
+    const bytes = withSubject(base, value);
+    const trust = TrustStore.default([]);
+    const ms = time(() => validateCertificateBytes(bytes, { path: "hostile.der", trust }));
+    out.push(
+      `certificate named ${label.padEnd(44)} ${String(bytes.length).padStart(6)} bytes  judged in ${fmt(ms).padStart(9)} ${ms < TARGET_MS ? "✓" : `✗ over ${TARGET_MS} ms`}`,
+    );
+  }
+  return out;
+}
+
+/** The certificate with its subject replaced by one UTF8String CN (its signature no longer matters). */
+function withSubject(cert: x509.X509Certificate, commonName: string): Uint8Array {
+  const asn = AsnConvert.parse(cert.rawData, Certificate);
+  asn.tbsCertificate.subject = new Name([
+    new RelativeDistinguishedName([
+      new AttributeTypeAndValue({ type: "2.5.4.3", value: new AttributeValue({ utf8String: commonName }) }),
+    ]),
+  ]);
+  return new Uint8Array(AsnConvert.serialize(asn));
 }

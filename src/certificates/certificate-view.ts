@@ -7,7 +7,17 @@ import {
   type AlgorithmIdentifier,
 } from "@peculiar/asn1-x509";
 import { parseDer } from "./der.js";
-import { booleanOf, DerReader, NotCanonical, oidText, stringOf, TAG, timeOf, type Element } from "./der-reader.js";
+import {
+  assertSmall,
+  booleanOf,
+  DerReader,
+  NotCanonical,
+  oidText,
+  stringOf,
+  TAG,
+  timeOf,
+  type Element,
+} from "./der-reader.js";
 
 /**
  * The fields of a certificate the checks read (RFC 5280 §4.1), decoded once. Node's
@@ -80,6 +90,7 @@ function algorithmOf(id: AlgorithmIdentifier): Algorithm {
 
 /** Exported for the differential test; callers use viewCertificate. Throws NotCanonical. */
 export function readFast(der: Uint8Array): CertificateView {
+  assertSmall(der);
   const outer = new DerReader(der);
   const certificate = new DerReader(outer.next(TAG.SEQUENCE).content);
   outer.end();

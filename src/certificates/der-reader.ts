@@ -114,9 +114,12 @@ export function oidText(content: Uint8Array): string {
   return [...head, ...arcs.slice(1)].join(".");
 }
 
-/** A small non-negative INTEGER (path lengths): minimal, at most four octets. */
+/**
+ * A small non-negative INTEGER (path lengths): minimal, at most three octets (asn1-schema gives
+ * longer ones as decimal strings, so those are left to it).
+ */
 export function smallInteger(content: Uint8Array): number {
-  if (content.length === 0 || content.length > 4) throw new NotCanonical("integer size");
+  if (content.length === 0 || content.length > 3) throw new NotCanonical("integer size");
   if (content[0]! & 0x80) throw new NotCanonical("negative integer");
   if (content.length > 1 && content[0] === 0 && !(content[1]! & 0x80)) throw new NotCanonical("non-minimal integer");
   let value = 0;
@@ -168,6 +171,31 @@ export function timeOf(element: Element): Date {
   return date;
 }
 
+/**
+ * The limits of the reference decoder (asn1js: 10,000 nodes and 100 levels a parse; a string
+ * over ~120 KB overflows the stack of its String.fromCharCode.apply), which refuse such input.
+ * Bytes beyond the far lower limits here are left to it, so it refuses them as before: a
+ * certificate of thousands of names or extensions stays a parse error (the review of issue 22).
+ */
+const MAX_ELEMENTS = 4096;
+const MAX_DEPTH = 32;
+const MAX_STRING_BYTES = 16 * 1024;
+
+/** Gives up on DER with more than MAX_ELEMENTS elements or nested deeper than MAX_DEPTH. */
+export function assertSmall(bytes: Uint8Array): void {
+  let count = 0;
+  const walk = (reader: DerReader, depth: number): void => {
+    if (depth > MAX_DEPTH) throw new NotCanonical("nested too deep");
+    while (!reader.done) {
+      const element = reader.next();
+      if (++count > MAX_ELEMENTS) throw new NotCanonical("too many elements");
+      // Constructed (bit 6): its content is elements too, as asn1js counts them.
+      if (element.tag & 0x20) walk(new DerReader(element.content), depth + 1);
+    }
+  };
+  walk(new DerReader(bytes), 0);
+}
+
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
@@ -175,6 +203,7 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * are not UTF-8 as Latin-1, asn1js's fallback), PrintableString and IA5String byte for byte.
  */
 export function stringOf(element: Element): string {
+  if (element.content.length > MAX_STRING_BYTES) throw new NotCanonical("string too long");
   if (element.tag === TAG.UTF8_STRING) {
     try {
       return UTF8.decode(element.content);

@@ -9,7 +9,7 @@ import {
   SubjectKeyIdentifier,
 } from "@peculiar/asn1-x509";
 import { parseDer } from "./der.js";
-import { DerReader, NotCanonical, booleanOf, oidText, smallInteger, stringOf, TAG } from "./der-reader.js";
+import { assertSmall, DerReader, NotCanonical, booleanOf, oidText, smallInteger, stringOf, TAG } from "./der-reader.js";
 
 /**
  * The values of the extensions every device certificate carries (RFC 5280 §4.2.1), read by the
@@ -26,6 +26,7 @@ export interface ValueDecoder<T> {
 
 function decode<T>(decoder: ValueDecoder<T>, value: Uint8Array): T {
   try {
+    assertSmall(value);
     return decoder.fast(value);
   } catch (error) {
     if (!(error instanceof NotCanonical)) throw error;

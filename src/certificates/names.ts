@@ -100,10 +100,19 @@ function canonicalValue(value: Name[number][number]["value"]): string {
   return JSON.stringify(canonicalText(value.toString()));
 }
 
+/** Space, tab, line feed, carriage return, form feed, vertical tab: what the patterns here call space. */
+const SPACE = new Set([0x20, 0x09, 0x0a, 0x0d, 0x0c, 0x0b]);
+
 /** A string value as name keys hold it: trimmed, inner spaces collapsed, ASCII letters lower case. */
 export function canonicalText(text: string): string {
+  // Trimmed by scanning, not by /^\s+|\s+$/: that pattern retries the end anchor at every
+  // character of a run of spaces, quadratic in a name an attacker writes (seconds for 100 KB).
+  let start = 0;
+  let end = text.length;
+  while (start < end && SPACE.has(text.charCodeAt(start))) start++;
+  while (end > start && SPACE.has(text.charCodeAt(end - 1))) end--;
   return text
-    .replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, "")
+    .slice(start, end)
     .replace(/[ \t\n\r\f\v]+/g, " ")
     .replace(/[A-Z]/g, (c) => c.toLowerCase());
 }

@@ -17,10 +17,16 @@ import { allowlistSources } from "../../src/certificates/allowlist/index.js";
 import { readFast, viewOfSchema, type CertificateView } from "../../src/certificates/certificate-view.js";
 import { NotCanonical } from "../../src/certificates/der-reader.js";
 import { parseDer } from "../../src/certificates/der.js";
-import { VALUE_DECODERS, type ValueDecoder } from "../../src/certificates/extension-values.js";
-import { nameKey, renderName } from "../../src/certificates/names.js";
+import {
+  basicConstraintsOf,
+  extendedKeyUsageOf,
+  VALUE_DECODERS,
+  type ValueDecoder,
+} from "../../src/certificates/extension-values.js";
+import { canonicalText, nameKey, renderName } from "../../src/certificates/names.js";
+import { validateCertificateBytes } from "../../src/certificates/validate.js";
 import { missingPath, titled } from "../helpers/environment.js";
-import { DAY, AT, makeIntermediate, makeLeaf, makeRoot, type Issued } from "../helpers/pki.js";
+import { DAY, AT, makeIntermediate, makeLeaf, makeRoot, pemFile, trustFor, type Issued } from "../helpers/pki.js";
 
 /**
  * The judge's strict DER reader (src/certificates/der-reader.ts, issue 22) against the reference
@@ -131,11 +137,12 @@ function oddName(): Uint8Array {
 
 const corpus: Array<{ label: string; der: Uint8Array }> = [];
 let root: Issued;
+let ca: Issued;
 let leaf: Issued;
 
 beforeAll(async () => {
   root = await makeRoot({ cn: "Fast Reader Root", keyAlg: "rsa-2048" });
-  const ca = await makeIntermediate(root, { cn: "Fast Reader CA", basicConstraints: { ca: true, pathLength: 0 } });
+  ca = await makeIntermediate(root, { cn: "Fast Reader CA", basicConstraints: { ca: true, pathLength: 0 } });
   leaf = await makeLeaf(ca, {
     name: [{ C: ["US"] }, { O: ['Ünïcode, "Quoted" + Co'] }, { CN: ["pump-1"] }, { E: ["ops@example.com"] }],
     san: [
@@ -278,5 +285,39 @@ describe("the fast certificate reader agrees with the asn1-x509 schema", () => {
       expect(agreeValue(VALUE_DECODERS.keyUsageBitsOf, value, `flags ${flags}`)).toBe("fast");
       expect(VALUE_DECODERS.keyUsageBitsOf.fast(value)).toBe(flags);
     }
+  });
+
+  /*
+   * The reference decoder refuses what exceeds its limits (asn1js: 10,000 nodes a parse; a string
+   * of ~120 KB overflows its stack). The fast reader gives up far below them, so such a
+   * certificate stays the parse error it was (found by the attacker review of issue 22: it had
+   * become valid).
+   */
+  it("gives up below the reference decoder's limits, so an oversized certificate stays a parse error", async () => {
+    const many = await makeLeaf(ca, { name: Array.from({ length: 3000 }, (_, i) => ({ OU: [`unit-${i}`] })) });
+    expect(() => readFast(many.der)).toThrow(NotCanonical);
+    const report = validateCertificateBytes(pemFile(many, ca), { path: "many.pem", trust: trustFor(root), at: AT });
+    expect(report.errors.map((e) => e.code)).toEqual(["parse-error"]);
+
+    const long = await makeLeaf(ca, { name: [{ CN: ["x".repeat(20_000)] }] });
+    expect(() => readFast(long.der)).toThrow(NotCanonical);
+
+    // An EKU of 12,000 purposes: the schema refuses it (node count), so the value does not decode.
+    const oids = Buffer.concat(Array.from({ length: 12_000 }, () => Buffer.from([0x06, 0x01, 0x2a])));
+    const eku = Buffer.concat([Buffer.from([0x30, 0x82, oids.length >> 8, oids.length & 0xff]), oids]);
+    expect(() => VALUE_DECODERS.extendedKeyUsageOf.fast(new Uint8Array(eku))).not.toThrow();
+    expect(() => extendedKeyUsageOf(new Uint8Array(eku))).toThrow();
+  });
+
+  it("leaves a path length of four octets to the schema (which gives it as a string)", () => {
+    const value = new Uint8Array(Buffer.from("30090101ff020401000000", "hex"));
+    expect(() => VALUE_DECODERS.basicConstraintsOf.fast(value)).toThrow(NotCanonical);
+    expect(basicConstraintsOf(value)).toEqual(VALUE_DECODERS.basicConstraintsOf.reference(value));
+  });
+});
+
+describe("canonicalText", () => {
+  it("trims a name of a long run of spaces in linear time (the old pattern took seconds at 100 KB)", () => {
+    expect(canonicalText(`  A${" ".repeat(100_000)}b\t${"\t".repeat(100_000)}`)).toBe("a b");
   });
 });
