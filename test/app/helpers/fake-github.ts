@@ -674,14 +674,22 @@ export class FakeGitHub {
       }
       case "issues/list-comments": {
         const issue = Number(p[5]);
-        const all = this.commentsOn(issue);
+        // `since`: only the comments last updated at or after it (GitHub: "last updated after").
+        const since = url.searchParams.get("since");
+        const all = this.commentsOn(issue).filter((c) => !since || Date.parse(c.updated_at) >= Date.parse(since));
         const perPage = Number(url.searchParams.get("per_page") ?? 30);
         const page = Number(url.searchParams.get("page") ?? 1);
         const slice = all.slice((page - 1) * perPage, page * perPage);
         const headers: Record<string, string> = {};
+        const more = since ? `&since=${encodeURIComponent(since)}` : "";
         if (page * perPage < all.length)
-          headers.link = `<${API}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+          headers.link = `<${API}${url.pathname}?per_page=${perPage}&page=${page + 1}${more}>; rel="next"`;
         return [200, slice.map((c) => this.commentJson(c)), headers];
+      }
+      case "issues/get-comment": {
+        const comment = this.comments.get(Number(p[6]));
+        if (!comment) return [404, { message: "Not Found" }];
+        return [200, this.commentJson(comment)];
       }
       case "issues/create-comment": {
         if (String(body!.body).length >= COMMENT_BODY_LIMIT) return bodyTooLong();
@@ -951,6 +959,7 @@ function operationOf(method: string, path: string): string {
     ["PATCH", /^\/repos\/[^/]+\/[^/]+\/issues\/\d+$/, "issues/update"],
     ["GET", /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/, "issues/list-comments"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/, "issues/create-comment"],
+    ["GET", /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/, "issues/get-comment"],
     ["PATCH", /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/, "issues/update-comment"],
     ["DELETE", /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/, "issues/delete-comment"],
     ["POST", /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+\/reactions$/, "reactions/create-for-issue-comment"],
