@@ -29,7 +29,16 @@ export interface Observation {
   defaultBranch: string;
   /** The issue as last read (the payload's snapshot, or a fresher one when that was stale). */
   issue: IssueData;
+  /**
+   * The comments read (src/app/comments-read.ts): those changed since the record's
+   * `commentsRead.through` and the older ones it still needs by id, or every comment when there
+   * is no such record.
+   */
   comments: CommentData[];
+  /** How many comments the issue has as observed, when `comments` is not all of them (absent: it is). */
+  commentCount?: number;
+  /** What the record written from this observation says of the comments read (absent: none listed yet). */
+  commentsRead?: AccessRecord["commentsRead"];
   status: CommentData | null;
   prior: AccessRecord | null;
   /**

@@ -1,5 +1,5 @@
 import { parseCertificatePath } from "../certificates/index.js";
-import { findStatusComment, readRecord } from "../record/codec.js";
+import { readRecord } from "../record/codec.js";
 import { verifyIssuanceProof, type ProofResult } from "../record/issuance-comment.js";
 import type { AccessRecord, CertificateRecord, PullRequestRecord } from "../record/schema.js";
 import type { JSONWebKeySet } from "jose";
@@ -16,7 +16,8 @@ import type { RunFacts } from "./issuance/run-facts.js";
 import { attemptKey, issuanceCandidates, runsToObserve, type IssuanceCandidate } from "./issuance/reports.js";
 import { certificatesNow, issuanceExpectations, requestInEffect } from "./state/in-effect.js";
 import { unseenLines, type NewLine } from "./state/observed-lines.js";
-import { observeLedger, observeLedgerProtection } from "./ledger/observe-ledger.js";
+import { observeLedger, observeLedgerProtection, readLedgerHead, usableHeadRecord } from "./ledger/observe-ledger.js";
+import { readComments } from "./comments-read.js";
 import { recordSource } from "./ledger/source.js";
 import { recordSetupProblem } from "./ledger/setup.js";
 import { rebuiltFacts } from "./ledger/rebuild.js";
@@ -32,22 +33,14 @@ export async function observe(
   round: number,
   memo: EventMemo,
 ): Promise<Observation | null> {
-  const comments = withTriggerComment(await deps.io.listComments(issueIn.number), trigger);
-  const status = findStatusComment(comments, deps.botLogin) ?? null;
+  const found = await observeSource(deps, issueIn, trigger);
+  if (!found) return null;
+  const { setupProblem, read, source, observedAt } = found;
+  const { comments, status } = read;
   let issue = issueIn;
   let form = parseRequestForm(issue.body);
-  if (!status && !form.recognized) return null;
-  // No key, no published key, or an unprotected ledger branch: nothing advances (plan.ts).
-  const setupProblem = recordSetupProblem(deps.config, deps.recordKey) ?? (await observeLedgerProtection(deps));
-  const observedAt = new Date().toISOString();
-  const source = setupProblem
-    ? recordSource({ head: null, history: null, legacy: null, seenBefore: false }, observedAt)
-    : recordSource(
-        await observeLedger(deps, issue.number, comments, status, (s) => legacyRecord(deps, s, issueIn.number)),
-        observedAt,
-      );
   const { prior, ...ledgerState } = source;
-  if (round === 1 && status && isStale(issue, prior, comments)) {
+  if (round === 1 && status && isStale(issue, prior, comments, read.read?.through)) {
     issue = await deps.io.getIssue(issue.number);
     form = parseRequestForm(issue.body);
   }
@@ -75,6 +68,8 @@ export async function observe(
     defaultBranch: deps.defaultBranch,
     issue,
     comments,
+    ...(read.full ? {} : { commentCount: Math.max(issue.comments, comments.length) }),
+    commentsRead: read.read,
     status,
     prior,
     source: ledgerState,
@@ -96,12 +91,25 @@ export async function observe(
   };
 }
 
-/** The listing, with the triggering comment as the payload carried it (see `Trigger`). */
-function withTriggerComment(listed: CommentData[], trigger: Trigger): CommentData[] {
-  if (trigger.kind !== "comment") return listed;
-  const c = trigger.created ? { ...trigger.comment, updated_at: trigger.comment.created_at } : trigger.comment;
-  if (!listed.some((l) => l.id === c.id)) return [...listed, c];
-  return trigger.created ? listed.map((l) => (l.id === c.id ? c : l)) : listed;
+/**
+ * The record and the comments it is read with. The ledger head first: the record it holds says
+ * which comments changed since (src/app/comments-read.ts). An issue whose body is no request form
+ * is a request only if the app keeps a status comment on it: there every comment is listed first,
+ * as before, and nothing more is read when there is none. Null: not a request.
+ */
+async function observeSource(deps: SyncDeps, issue: IssueData, trigger: Trigger) {
+  const early = parseRequestForm(issue.body).recognized ? null : await readComments(deps, issue.number, trigger, null);
+  if (early && !early.status) return null;
+  // No key, no published key, or an unprotected ledger branch: nothing advances (plan.ts).
+  const setupProblem = recordSetupProblem(deps.config, deps.recordKey) ?? (await observeLedgerProtection(deps));
+  const head = setupProblem ? null : await readLedgerHead(deps, issue.number);
+  const read = early ?? (await readComments(deps, issue.number, trigger, usableHeadRecord(head)));
+  const observedAt = new Date().toISOString();
+  const legacy = (s: CommentData) => legacyRecord(deps, s, issue.number);
+  const source = head
+    ? recordSource(await observeLedger(deps, issue.number, head, read.comments, read.status, legacy), observedAt)
+    : recordSource({ head: null, history: null, legacy: null, seenBefore: false }, observedAt);
+  return { setupProblem, read, source, observedAt };
 }
 
 /**
@@ -152,10 +160,16 @@ function adoptable(deps: SyncDeps, record: AccessRecord | null, issue: number): 
  * `updated_at` when it is commented on). Then the current issue is read rather than letting an
  * old body or label set overwrite newer ones.
  */
-function isStale(issue: IssueData, prior: AccessRecord | null, comments: readonly CommentData[]): boolean {
+function isStale(
+  issue: IssueData,
+  prior: AccessRecord | null,
+  comments: readonly CommentData[],
+  readThrough: string | undefined,
+): boolean {
   const seen = Date.parse(issue.updated_at);
   const recorded = Date.parse(prior?.form.at ?? "1970-01-01T00:00:00Z");
-  return seen < Math.max(recorded, ...comments.map((c) => Date.parse(c.updated_at)));
+  const through = Date.parse(readThrough ?? "1970-01-01T00:00:00Z");
+  return seen < Math.max(recorded, through, ...comments.map((c) => Date.parse(c.updated_at)));
 }
 
 /** Reviewer status of each new line's author, for the commands that depend on it. */

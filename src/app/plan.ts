@@ -131,7 +131,13 @@ export function plan(o: Observation): Plan {
     integrity: nextIntegrity(o.prior, o.source.incident),
     rebuilt,
   });
-  return planAfterRecord(o, record, newCommands, reduced.refusals, reports.refused);
+  return planAfterRecord(o, withCommentsRead(o, record), newCommands, reduced.refusals, reports.refused);
+}
+
+/** The record with how far this observation read the comments (src/app/comments-read.ts), else the prior's. */
+function withCommentsRead(o: Observation, record: AccessRecord): AccessRecord {
+  const read = o.commentsRead ?? o.prior?.commentsRead;
+  return read ? { ...record, commentsRead: read } : record;
 }
 
 /**
@@ -155,8 +161,7 @@ function planAfterRecord(
   const renewal = planRenewal(o, dispatched);
   const views = planViews(o, renewal.record, newCommands, refusals, refusedReports);
   const replies = [...views.replies, ...(reminder ? [reminder] : [])];
-  // The key comments removed now go with the duplicate status comments, after the record.
-  const present = removed.filter((id) => o.comments.some((c) => c.id === id));
+  // The key comments removed go with the duplicate status comments, after the record.
   const planned = {
     ...views,
     replies,
@@ -164,8 +169,8 @@ function planAfterRecord(
     dispatch,
     pulls,
     log: [...views.log, ...log],
-    deletions: [...views.deletions, ...present],
-    expectedComments: views.expectedComments - present.length,
+    deletions: [...views.deletions, ...removed],
+    expectedComments: views.expectedComments - removed.length,
   };
   return withRenewal(planned, renewal, o.issue, o.config);
 }
@@ -184,8 +189,13 @@ function planObtained(
   const removals = keyCommentsToRemove(judged.withObtained, days, o.observedAt);
   const keysRemoved = [...(o.prior?.keysRemoved ?? []), ...removals];
   const withObtained = keysRemoved.length ? { ...judged.withObtained, keysRemoved } : judged.withObtained;
-  // Every removed key comment still there goes (again, when an earlier deletion failed).
-  return { ...judged, withObtained, removed: keysRemoved.map((r) => r.comment) };
+  // Every removed key comment read still there goes (again, when an earlier deletion failed).
+  // When only the comments changed since the record were read (`commentCount`), the ones removed
+  // now go unread: a key comment is older than those (a comment already gone is no error).
+  const read = new Set(o.comments.map((c) => c.id));
+  const present = keysRemoved.map((r) => r.comment).filter((id) => read.has(id));
+  const unread = o.commentCount === undefined ? [] : removals.map((r) => r.comment);
+  return { ...judged, withObtained, removed: [...new Set([...present, ...unread])] };
 }
 
 /** The obtain workflow's new reports judged: `obtained` facts carried and extended, pull requests to open. */
@@ -357,7 +367,11 @@ function planViews(
     acknowledge: o.source.rebuilding ? [] : [...new Set([...accepted].map((c) => c.comment))],
     issue: write ? { labels, ...(move ?? {}) } : null,
     replies,
-    expectedComments: expectedCommentCount(o.comments.length, status.kind === "create", deletions.length),
+    expectedComments: expectedCommentCount(
+      o.commentCount ?? o.comments.length,
+      status.kind === "create",
+      deletions.length,
+    ),
     forceLabels,
     log: refusedReports.map((r) => ({
       level: "warn" as const,
@@ -453,7 +467,8 @@ function ledgerWrite(o: Observation, record: AccessRecord): Plan["ledger"] {
  */
 function significant(record: AccessRecord): string {
   // `previous` names the version a record replaces: set when it is signed, it changes nothing decided.
-  const { previous: _previous, ...facts } = record;
+  // `commentsRead` says how far the comments were read: bookkeeping, carried by the next version written.
+  const { previous: _previous, commentsRead: _read, ...facts } = record;
   return canonicalRecord({ ...facts, ignored: record.ignored.filter((i) => i.reason !== "no-command") });
 }
 
@@ -485,7 +500,7 @@ function planWithoutRecord(o: Observation, problem: string): Plan {
     issue: null,
     replies: [],
     acknowledge: [],
-    expectedComments: expectedCommentCount(o.comments.length, status.kind === "create", 0),
+    expectedComments: expectedCommentCount(o.commentCount ?? o.comments.length, status.kind === "create", 0),
     forceLabels: false,
     log: [{ level: "warn", fields: { issue: o.issue.number }, message: `no signed record can be kept: ${problem}` }],
     statusList: null,

@@ -467,5 +467,15 @@ export const recordSchema = z.object({
   reminders: z.array(reminderSchema).optional(),
   /** The `next` the app last wrote for this request to the due-date index (src/record/due-index.ts); null: no entry. */
   dueIndexed: isoTime.nullable().optional(),
+  /**
+   * How far the app has read the issue's comments (issue 22), so an event reads only what changed:
+   * `through` is the newest `updated_at` (GitHub's time) among the comments the observation behind
+   * this version listed — each of them is accounted for in this version (its commands, `ignored`,
+   * `issuanceComments`, `obtained`) — and `status` the app's status comment, by id. The next event
+   * lists only the comments changed since `through` (src/app/comments-read.ts). Bookkeeping, not a
+   * fact: no version is written for it alone. Absent (a record from before, or no comment yet):
+   * every comment is listed.
+   */
+  commentsRead: z.object({ through: isoTime, status: z.number().int().positive().optional() }).optional(),
 });
 export type AccessRecord = z.infer<typeof recordSchema>;

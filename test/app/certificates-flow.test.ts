@@ -41,9 +41,9 @@ describe("certificate pull requests", () => {
       "GET repos/get-content",
       "GET pulls/list-files",
       "GET issues/get",
-      "GET issues/list-comments",
       "GET repos/get-branch-rules", // the ledger\'s protection
       "GET repos/list-commits",
+      "GET issues/list-comments",
     ]);
 
     await mergePr(s, 50, {

@@ -53,9 +53,9 @@ describe("slash commands", () => {
     // not read again) and the new version written with compare-and-swap before the views.
     expect(s.answersSince(first)).toEqual([
       "GET repos/get-content 304",
-      "GET issues/list-comments 200",
       "GET repos/get-branch-rules 304", // the ledger\'s protection, unchanged
       "GET repos/list-commits 200",
+      "GET issues/list-comments 200",
       "GET teams/get-membership-for-user-in-org 200",
       "PUT repos/create-or-update-file-contents 200",
       "PATCH issues/update-comment 200",
@@ -70,9 +70,9 @@ describe("slash commands", () => {
     await s.say(n, "tom", "/check legal-agreements");
     expect(s.answersSince(next)).toEqual([
       "GET repos/get-content 304",
-      "GET issues/list-comments 200",
       "GET repos/get-branch-rules 304", // the ledger\'s protection, unchanged
       "GET repos/list-commits 200",
+      "GET issues/list-comments 200",
       "GET teams/get-membership-for-user-in-org 304",
       "PUT repos/create-or-update-file-contents 200",
       "PATCH issues/update-comment 200",

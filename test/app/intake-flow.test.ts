@@ -24,16 +24,17 @@ describe("intake", () => {
     s = await Scenario.start();
     const mark = s.mark();
     const n = await s.open();
-    // After the installation token and GET /app (once per process): config, comments, the
-    // ledger file's commits (none: its path never had one, so this is a new request and not a
-    // deleted record), its first version — the first in the repository creates the ledger
+    // After the installation token and GET /app (once per process): config, the ledger's
+    // protection, the ledger file's commits (none: its path never had one, so this is a new
+    // request and not a deleted record), the comments (all of them: no record says how far they
+    // were read), its first version — the first in the repository creates the ledger
     // branch as an orphan (PUT answers 404, then tree, commit, ref) — the status comment,
     // labels. Then, the first time only, the new labels get their colours.
     expect(s.callsSince(mark).slice(0, 11)).toEqual([
       "GET repos/get-content",
-      "GET issues/list-comments",
       "GET repos/get-branch-rules", // the ledger\'s protection
       "GET repos/list-commits",
+      "GET issues/list-comments",
       "PUT repos/create-or-update-file-contents",
       "GET git/get-ref",
       "POST git/create-tree",
@@ -70,9 +71,9 @@ describe("intake", () => {
     await s.open();
     expect(s.callsSince(again)).toEqual([
       "GET repos/get-content",
-      "GET issues/list-comments",
       "GET repos/get-branch-rules", // the ledger\'s protection
       "GET repos/list-commits",
+      "GET issues/list-comments",
       "PUT repos/create-or-update-file-contents",
       "POST issues/create-comment",
       "PATCH issues/update",
@@ -155,9 +156,9 @@ describe("intake", () => {
     // so its text is not read again.
     expect(s.callsSince(mark)).toEqual([
       "GET repos/get-content",
-      "GET issues/list-comments",
       "GET repos/get-branch-rules", // the ledger\'s protection
       "GET repos/list-commits",
+      "GET issues/list-comments",
       "GET issues/get",
     ]);
     expect(s.gh.botComments(issue.number)).toEqual([status]);

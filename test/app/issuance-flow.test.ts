@@ -148,9 +148,9 @@ describe("issuance is accepted only after the run succeeded", () => {
     expect(s.callsSince(mark)).toEqual([
       "GET repos/get-content",
       "GET issues/get",
-      "GET issues/list-comments",
       "GET repos/get-branch-rules", // the ledger\'s protection
       "GET repos/list-commits", // the ledger head (its commit; the text is the one this process wrote)
+      "GET issues/list-comments",
       "GET actions/get-workflow-run-attempt",
       // The due-date index (expiry watch): the request's first entry, written before its record.
       "GET repos/get-content",
@@ -174,6 +174,26 @@ describe("issuance is accepted only after the run succeeded", () => {
     expect(s.gh.issues.get(n)).toMatchObject({ state: "closed", state_reason: "completed" });
     expect(s.gh.statusComment(n)!.body).toContain("**2 of 2** device(s) hold a live token");
     expect(s.gh.statusComment(n)!.body).not.toContain("pending confirmation");
+  });
+
+  it("reads a pending report by id once the comments listed no longer hold it (issue 22), and goes live on the run's completion", async () => {
+    const [s, n] = await inTokens();
+    s.gh.runs.set(777, run());
+    const comment = await postIssuance(s, n, 777, ["gw-1", "gw-2"]);
+    // A command later: its version says the comments were read past the report's.
+    s.gh.tick(10);
+    await s.say(n, "rita", "/status");
+    s.gh.tick(10);
+    const mark = s.mark();
+    await complete(s, { id: 777, title: title(n), conclusion: "success" });
+    const calls = s.callsSince(mark);
+    // The listing holds only what changed since; the report, still pending in the record, is
+    // read by id: its proof is verified and its run judged again, as from a full listing.
+    expect(calls).toContain("GET issues/get-comment");
+    expect(calls.filter((c) => c === "GET issues/list-comments")).toHaveLength(1);
+    const record = s.record(n);
+    expect(record.stage).toBe("live");
+    expect(record.issuanceComments).toEqual([expect.objectContaining({ comment: comment.id, accepted: true })]);
   });
 
   it("converges on redelivery of the run event and of the comment: nothing is written again", async () => {

@@ -130,13 +130,29 @@ export class GitHubIO {
     readonly repo: RepoRef,
   ) {}
 
-  async listComments(issue: number): Promise<CommentData[]> {
+  /**
+   * The issue's comments, oldest first; with `since` (ISO time), only those GitHub last updated
+   * at or after it (created, or edited, since): what changed, not the whole thread.
+   */
+  async listComments(issue: number, since?: string): Promise<CommentData[]> {
     const all = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
       ...this.repo,
       issue_number: issue,
       per_page: 100,
+      ...(since ? { since } : {}),
     });
     return all.map(toComment);
+  }
+
+  /** One comment by id, or null when it is gone (404). */
+  async getComment(commentId: number): Promise<CommentData | null> {
+    try {
+      const { data } = await this.octokit.rest.issues.getComment({ ...this.repo, comment_id: commentId });
+      return toComment(data);
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return null;
+      throw error;
+    }
   }
 
   async getIssue(issue: number): Promise<IssueData> {

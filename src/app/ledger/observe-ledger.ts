@@ -7,47 +7,65 @@ import { verifyRecordFile, type RecordSubject } from "../../record/signature.js"
 import type { SyncDeps } from "../deps.js";
 import type { CommentData } from "../github/rest.js";
 import type { LedgerObservation } from "./source.js";
-import type { HeadCommit } from "./port.js";
+import type { HeadCommit, LedgerHead, LedgerRead } from "./port.js";
 import { UNCONFIGURED_MARKER } from "./notice.js";
 import { CONFIG_ERROR_MARKER } from "../config-notice.js";
 
 /** How many versions of a file the app reads back when it must recover (an auditor reads them all). */
 export const RECOVERY_HISTORY = 20;
 
+/** The ledger head as read and verified (`readLedgerHead`), before anything else is read. */
+export interface LedgerHeadRead {
+  read: LedgerRead;
+  file: LedgerHead | null;
+  head: LedgerObservation["head"];
+}
+
 /**
- * Reads what `recordSource` decides from: the head file (verified with `records.jwks`) with the
- * provenance of the commit that put it there, the history only when the head cannot be used
- * or is missing on a request the app had seen, and the v1 record of the status comment only
- * when there is no file at all. I/O and verification; no decision.
+ * The head file (verified with `records.jwks`) with the provenance of the commit that put it
+ * there: read first, since the record it holds says how far the issue's comments were read.
+ */
+export async function readLedgerHead(deps: SyncDeps, issue: number): Promise<LedgerHeadRead> {
+  const subject: RecordSubject = { repository: `${deps.io.repo.owner}/${deps.io.repo.repo}`, issue };
+  const ref = { at: deps.ledger.at, issue };
+  const read = await deps.ledger.read(issue, (commit) => deps.heads.fileAt(ref, commit));
+  const file = read && !("deleted" in read) ? read : null;
+  if (!file) return { read, file, head: null };
+  const verdict = await verifyRecordFile(file.text, deps.config.records.jwks, subject);
+  // A copy of an older genuine version verifies too: only the commit tells who put it there,
+  // and it is asked on every read (a known *content* is not a known *commit*).
+  const byApp = verdict.ok && madeBy(file.commit, deps.botLogin);
+  if (byApp) deps.heads.remember(ref, file.commit.sha, file);
+  if (!byApp) deps.log.warn({ issue, code: verdict.ok ? "not-by-app" : verdict.code }, "ledger head not usable");
+  return { read, file, head: { sha: file.sha, verdict, byApp, commit: file.commit.sha } };
+}
+
+/** The record of a head that verifies and that the app committed (what `recordSource` takes as is), or null. */
+export function usableHeadRecord(h: LedgerHeadRead | null): AccessRecord | null {
+  return h?.head?.byApp && h.head.verdict.ok ? h.head.verdict.record : null;
+}
+
+/**
+ * Reads what `recordSource` decides from, after the head (`readLedgerHead`): the history only
+ * when the head cannot be used or is missing on a request the app had seen, and the v1 record of
+ * the status comment only when there is no file at all. I/O and verification; no decision.
+ * `comments` is every comment of the issue whenever the head is not usable (src/app/comments-read.ts).
  */
 export async function observeLedger(
   deps: SyncDeps,
   issue: number,
+  { read, file, head }: LedgerHeadRead,
   comments: readonly CommentData[],
   status: CommentData | null,
   legacy: (status: CommentData) => AccessRecord | null,
 ): Promise<LedgerObservation> {
   const subject: RecordSubject = { repository: `${deps.io.repo.owner}/${deps.io.repo.repo}`, issue };
-  const jwks = deps.config.records.jwks;
   // The app wrote here before (a status view, a reply), other than notices that it could not
   // keep a record or read its configuration (nothing was recorded then).
   const seenBefore = comments.some(
     (c) =>
       isAuthoredBy(c, deps.botLogin) && !c.body.includes(UNCONFIGURED_MARKER) && !c.body.includes(CONFIG_ERROR_MARKER),
   );
-  const ref = { at: deps.ledger.at, issue };
-  const read = await deps.ledger.read(issue, (commit) => deps.heads.fileAt(ref, commit));
-  const file = read && !("deleted" in read) ? read : null;
-  let head: LedgerObservation["head"] = null;
-  if (file) {
-    const verdict = await verifyRecordFile(file.text, jwks, subject);
-    // A copy of an older genuine version verifies too: only the commit tells who put it there,
-    // and it is asked on every read (a known *content* is not a known *commit*).
-    const byApp = verdict.ok && madeBy(file.commit, deps.botLogin);
-    if (byApp) deps.heads.remember(ref, file.commit.sha, file);
-    head = { sha: file.sha, verdict, byApp, commit: file.commit.sha };
-    if (!byApp) deps.log.warn({ issue, code: verdict.ok ? "not-by-app" : verdict.code }, "ledger head not usable");
-  }
   // The history is read when the head cannot be used, and when the file was deleted: a missing
   // file is a new request only if no commit ever touched its path (a deleted one is recovered
   // from its history, whatever the editable, deletable status comment says). The read already
@@ -57,7 +75,7 @@ export async function observeLedger(
   const byApp = (commit: HeadCommit) => madeBy(commit, deps.botLogin);
   const versions =
     (read && !file) || (head && !head.byApp) ? await deps.ledger.history(issue, RECOVERY_HISTORY, byApp) : [];
-  const history = versions.length > 0 ? await verifyLedgerHistory(versions, jwks, subject) : null;
+  const history = versions.length > 0 ? await verifyLedgerHistory(versions, deps.config.records.jwks, subject) : null;
   const noFile = !file && !history;
   const v1 = noFile && status ? legacy(status) : null;
   const found = v1 && status && migratable(deps, status) ? v1 : null;
