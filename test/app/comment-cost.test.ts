@@ -75,6 +75,14 @@ describe("an event's cost does not grow with the comments before it", () => {
     await s.say(n, "rita", "/status");
     expect(statusViews(n)).toHaveLength(1);
     expect(s.writesSince(mark)).not.toContain("POST issues/create-comment");
+    // Unchanged since, it is read by id, and the next time as a conditional request: a 304, free
+    // of rate limit and bytes.
+    s.gh.tick(10);
+    await s.say(n, "rita", "/status");
+    s.gh.tick(10);
+    const again = s.mark();
+    await s.say(n, "rita", "/status");
+    expect(s.answersSince(again)).toContain("GET issues/get-comment 304");
   });
 });
 

@@ -12,16 +12,21 @@ interface CachedResponse {
 
 /**
  * Reads the app repeats on nearly every event and that rarely change: the configuration file
- * (wherever Probot's loader looks for it), team memberships, and the rules in force on a branch
- * (the ledger's protection, asked on every event that syncs a request). Only these are
- * revalidated.
+ * (wherever Probot's loader looks for it), team memberships, the rules in force on a branch
+ * (the ledger's protection, asked on every event that syncs a request), and one comment by id
+ * (the status comment, read when it did not change since the record: src/app/comments-read.ts).
+ * Only these are revalidated.
  */
 const CONFIG_FILE = CONFIG_PATH.split("/").at(-1)!;
 const REVALIDATED = [
   new RegExp(`^/repos/[^/]+/[^/]+/contents/\\.github/${CONFIG_FILE.replace(/\./g, "\\.")}$`),
   /^\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+$/,
   /^\/repos\/[^/]+\/[^/]+\/rules\/branches\/.+$/,
+  /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/,
 ];
+
+/** What the stored answers may hold in all (their JSON), besides `maxEntries`: a comment can be 64 KiB. */
+const MAX_STORED_BYTES = 32 * 1024 * 1024;
 
 /**
  * Conditional GETs (`If-None-Match`) for those reads. The answer is always GitHub's current one:
@@ -32,13 +37,18 @@ const REVALIDATED = [
  * conditional requests). It is still one HTTP request.
  *
  * Entries are per installation (never shared between installations) and per URL and media type;
- * errors (a 404 "not a member" above all) are never stored. Bounded: the oldest entries go first.
+ * errors (a 404 "not a member" above all) are never stored. Bounded in entries and in bytes
+ * (MAX_STORED_BYTES): the oldest entries go first.
  */
 export class ConditionalCache {
-  private readonly entries = new Map<string, { etag: string; response: CachedResponse }>();
+  private readonly entries = new Map<string, { etag: string; response: CachedResponse; bytes: number }>();
+  private bytes = 0;
   private readonly installed = new WeakSet<object>();
 
-  constructor(private readonly maxEntries = 2_000) {}
+  constructor(
+    private readonly maxEntries = 2_000,
+    private readonly maxBytes = MAX_STORED_BYTES,
+  ) {}
 
   /** Adds revalidation to one event's client; `scope` is the installation id. */
   install(octokit: Octokit, scope: string): void {
@@ -86,16 +96,27 @@ export class ConditionalCache {
         this.entries.set(key, stored); // most recently used last
         return { ...stored.response, data: structuredClone(stored.response.data) };
       }
-      this.entries.delete(key);
+      this.forget(key);
       throw error;
     }
   }
 
   private remember(key: string, response: CachedResponse): void {
     const etag = response.headers.etag;
-    this.entries.delete(key);
+    this.forget(key);
     if (response.status !== 200 || typeof etag !== "string" || !etag) return;
-    this.entries.set(key, { etag, response: { ...response, data: structuredClone(response.data) } });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    const bytes = JSON.stringify(response.data ?? null).length;
+    if (bytes > this.maxBytes) return;
+    this.entries.set(key, { etag, response: { ...response, data: structuredClone(response.data) }, bytes });
+    this.bytes += bytes;
+    while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes)
+      this.forget(this.entries.keys().next().value!);
+  }
+
+  private forget(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.bytes -= entry.bytes;
+    this.entries.delete(key);
   }
 }
