@@ -186,8 +186,10 @@ function planObtained(
 ): { withObtained: AccessRecord; pulls: PullToOpen[]; log: Plan["log"]; removed: number[] } {
   const judged = judgeNewReports(o, record);
   const days = o.config.certificates.onBehalf?.keyCommentDays ?? DEFAULT_KEY_COMMENT_DAYS;
-  const removals = keyCommentsToRemove(judged.withObtained, days, o.observedAt);
-  const keysRemoved = [...(o.prior?.keysRemoved ?? []), ...removals];
+  // Judged with the removals recorded before, so a comment is removed (and recorded) once.
+  const before = o.prior?.keysRemoved ?? [];
+  const removals = keyCommentsToRemove({ ...judged.withObtained, keysRemoved: before }, days, o.observedAt);
+  const keysRemoved = [...before, ...removals];
   const withObtained = keysRemoved.length ? { ...judged.withObtained, keysRemoved } : judged.withObtained;
   // Every removed key comment read still there goes (again, when an earlier deletion failed).
   // When only the comments changed since the record were read (`commentCount`), the ones removed

@@ -195,6 +195,11 @@ describe("certificates obtained on the customer's behalf (option 2)", () => {
     expect(s.record(n).obtained).toHaveLength(DEVICES.length);
     expect(s.gh.opened).toHaveLength(original);
     expect(s.gh.statusComment(n)!.body).not.toMatch(/open each device's key/);
+    // The removal is recorded once: later events neither record it again nor delete again.
+    const mark = s.mark();
+    await s.say(n, "jane", "/status");
+    expect(s.record(n).keysRemoved).toHaveLength(1);
+    expect(s.callsSince(mark)).not.toContain("DELETE issues/delete-comment");
   });
 
   it("removes it on its own after certificates.onBehalf.keyCommentDays, at the expiry watch's sweep", async () => {
