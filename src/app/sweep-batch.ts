@@ -153,7 +153,10 @@ async function writeAllComments(deps: BatchDeps, planned: readonly Planned[]): P
       writes.push({ p, write: { kind: "create", subject: p.request.nodeId, body: p.plan.status.body } });
     else if (p.plan.status.kind === "update")
       writes.push({ p, write: { kind: "update", comment: node(p.plan.status.id), body: p.plan.status.body } });
-    for (const id of p.plan.deletions) writes.push({ p, write: { kind: "delete", comment: node(id) } });
+    // The snapshot holds every comment of the request: one it does not hold is gone already (a key
+    // comment removed now is planned for deletion unread, src/app/plan.ts `planObtained`).
+    for (const id of p.plan.deletions)
+      if (p.request.commentNodes.has(id)) writes.push({ p, write: { kind: "delete", comment: node(id) } });
     for (const body of p.plan.replies)
       writes.push({ p, write: { kind: "create", subject: p.request.nodeId, body }, reply: body });
   }
