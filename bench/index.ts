@@ -16,6 +16,7 @@ for (const [name, file, fn] of [
   ["tokens", "./tokens.js", "benchTokens"],
   ["audit", "./audit.js", "benchAudit"],
   ["scale", "./scale.js", "benchScale"],
+  ["token run", "./token-run-cost.js", "benchTokenRunCost"],
 ] as const) {
   if (existsSync(resolve(repo, "bench", file.replace(".js", ".ts")))) {
     sections.push([name, async () => ((await import(file)) as Record<string, () => Promise<string[]>>)[fn]!()]);
