@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { parseLedgerFile } from "./ledger-file.js";
+import { MAX_LEDGER_FILE_BYTES, parseLedgerFile } from "./ledger-file.js";
 import { parseRecordJwks, type RecordAlgorithm } from "./record-keys.js";
 import { verifyRecordFile, type RecordFailureCode, type RecordSubject } from "./signature.js";
 import type { AccessRecord } from "./schema.js";
@@ -88,4 +88,68 @@ export function signedContent(text: string): string {
   const parsed = parseLedgerFile(text);
   const input = parsed.ok ? `${parsed.file.protected}.${parsed.file.payload}` : text;
   return createHash("sha256").update(input).digest("base64url");
+}
+
+/** One version as the listing gives it, before any text is read: its commit, and the file's blob there (null: deleted). */
+export interface ListedVersion {
+  commit: string;
+  blob: { oid: string; size: number } | null;
+}
+
+/**
+ * The bytes of a record's signature: 64 for each record algorithm (ES256: R and S of 32 bytes,
+ * RFC 7518 §3.4; EdDSA with Ed25519: RFC 8032 §5.1.6). Keyed by the algorithms so that a new one
+ * cannot be added without saying its size here.
+ */
+const SIGNATURE_BYTES: Record<RecordAlgorithm, number> = { ES256: 64, EdDSA: 64 };
+/** `{"protected":"","payload":"","signature":""}`: the JSON a flattened JWS cannot do without. */
+const JWS_PUNCTUATION = '{"protected":"","payload":"","signature":""}'.length;
+
+/**
+ * The fewest bytes a ledger file can have when it verifies and its signed content is the same
+ * as `text`'s (RFC 7515 §5.1 signing input, `protected.payload`, what `signedContent` compares),
+ * or null when `text` is no flattened JWS. Such a file holds the same `protected` and `payload`
+ * strings (base64url: one byte each in UTF-8, however escaped), a signature of at least the
+ * base64url length of the shortest signature a record key makes (nothing shorter decodes to that
+ * many bytes), and the JSON around them; whitespace and escapes only add. Pure.
+ */
+export function smallestCopyBytes(text: string): number | null {
+  const parsed = parseLedgerFile(text);
+  if (!parsed.ok) return null;
+  const signature = Math.ceil((Math.min(...Object.values(SIGNATURE_BYTES)) * 8) / 6);
+  return parsed.file.protected.length + parsed.file.payload.length + signature + JWS_PUNCTUATION;
+}
+
+/**
+ * The versions of `listed` (newest first, the head first) that could be a copy of the head:
+ * whose signed content could equal the head's and which could verify. Every other version is,
+ * by its size alone, not such a copy: too small to hold the head's signed content with a
+ * signature, deleted, or larger than any file that verifies (MAX_LEDGER_FILE_BYTES). Its blob
+ * is the head's own (`headSha`): the same bytes, a copy for certain. Pure; the head itself is
+ * not among them.
+ */
+export function replayCandidates(headText: string, headSha: string, listed: readonly ListedVersion[]): ListedVersion[] {
+  const least = smallestCopyBytes(headText);
+  if (least === null) return [...listed.slice(1)];
+  return listed
+    .slice(1)
+    .filter(
+      ({ blob }) =>
+        blob !== null && (blob.oid === headSha || (blob.size >= least && blob.size <= MAX_LEDGER_FILE_BYTES)),
+    );
+}
+
+/**
+ * Whether the replay check on a partial read (the head, then only `replayCandidates`, every other
+ * version `unread`) could judge the head otherwise than the read of every version: exactly when
+ * an older version read verifies with the head's signed content. Otherwise the head's content is
+ * no older valid version's, and `verifyLedgerHistory` accepts it (if it verifies) on either read;
+ * when it is, whether it is the newest valid older version (an edit reverted, a restore) or
+ * a replay depends on versions left unread, so every version must be read. Pure.
+ */
+export function copyAmongRead(versions: readonly LedgerVersion[], history: LedgerHistory): boolean {
+  const head = versions[0]?.text;
+  if (typeof head !== "string") return false;
+  const content = signedContent(head);
+  return history.versions.some((verdict, i) => i > 0 && verdict.ok && signedContent(versions[i]!.text!) === content);
 }

@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ledgerFileText, type LedgerFile } from "../../src/record/ledger-file.js";
-import { verifyLedgerHistory, type LedgerVersion } from "../../src/record/ledger-history.js";
+import { textBlobSha } from "../../src/record/git-blob.js";
+import { ledgerFileText, MAX_LEDGER_FILE_BYTES, type LedgerFile } from "../../src/record/ledger-file.js";
+import {
+  copyAmongRead,
+  replayCandidates,
+  smallestCopyBytes,
+  verifyLedgerHistory,
+  type LedgerVersion,
+} from "../../src/record/ledger-history.js";
 import { loadRecordSigningKey, type RecordSigningKey } from "../../src/record/record-signing-key.js";
 import type { AccessRecord } from "../../src/record/schema.js";
 import { signRecord, verifyRecordFile } from "../../src/record/signature.js";
@@ -138,3 +145,68 @@ describe("verifyLedgerHistory", () => {
     });
   });
 });
+
+describe("replayCandidates: which older versions the token workflow reads (issue 22)", () => {
+  const listed = (text: string | null, commit: string) => ({
+    commit,
+    blob: text === null ? null : { oid: textBlobSha(text), size: Buffer.byteLength(text) },
+  });
+
+  it.each(["ES256", "EdDSA"] as const)(
+    "the smallest file that verifies with a version's signed content (%s) is exactly its compact JSON",
+    async (alg) => {
+      const key = await loadRecordSigningKey(signingSecret(alg).pem);
+      const text = ledgerFileText(await signRecord(states[1]!, key));
+      const compact = JSON.stringify(JSON.parse(text));
+      expect((await verifyRecordFile(compact, key.jwks, SUBJECT)).ok).toBe(true);
+      expect(smallestCopyBytes(text)).toBe(Buffer.byteLength(compact));
+      // One character less is no longer a valid copy: the signature cannot be shortened.
+      const file = JSON.parse(text) as LedgerFile;
+      const shorter = JSON.stringify({ ...file, signature: file.signature.slice(0, -1) });
+      expect((await verifyRecordFile(shorter, key.jwks, SUBJECT)).ok).toBe(false);
+    },
+  );
+
+  it("keeps every version that could be the head's copy, and leaves out the ones too small, deleted or too large", async () => {
+    const key = await loadRecordSigningKey(signingSecret("ES256").pem);
+    const [first, second, head] = await Promise.all(states.map(async (s) => ledgerFileText(await signRecord(s, key))));
+    const copy = JSON.stringify(JSON.parse(head!));
+    const versions = [
+      listed(head!, "h"),
+      listed(second!, "smaller"),
+      listed(copy, "re-encoded"),
+      listed(head!, "same-blob"),
+      listed(null, "deleted"),
+      { commit: "huge", blob: { oid: "f".repeat(40), size: MAX_LEDGER_FILE_BYTES + 1 } },
+      listed(`${head!}${" ".repeat(100)}`, "padded"),
+      listed(first!, "oldest"),
+    ];
+    const kept = replayCandidates(head!, textBlobSha(head!), versions).map((v) => v.commit);
+    expect(kept).toEqual(["re-encoded", "same-blob", "padded"]);
+  });
+
+  it("tells when a partial read cannot judge the head alone: an older version read is a valid copy of it", async () => {
+    const key = await loadRecordSigningKey(signingSecret("ES256").pem);
+    const [first, , head] = await Promise.all(states.map(async (s) => ledgerFileText(await signRecord(s, key))));
+    const partial = (older: string | null): LedgerVersion[] => [
+      { commit: commit(3), text: head! },
+      { commit: commit(2), text: null, unread: true },
+      { commit: commit(1), text: older },
+    ];
+    for (const [older, copy] of [
+      [JSON.stringify(JSON.parse(head!)), true],
+      [first!, false],
+      [tamper(head!), false],
+    ] as const) {
+      const versions = partial(older);
+      expect(copyAmongRead(versions, await verifyLedgerHistory(versions, key.jwks, SUBJECT))).toBe(copy);
+    }
+  });
+});
+
+/** The same signed content with a signature that does not verify. */
+function tamper(text: string): string {
+  const file = JSON.parse(text) as LedgerFile;
+  const flipped = file.signature.startsWith("A") ? `B${file.signature.slice(1)}` : `A${file.signature.slice(1)}`;
+  return JSON.stringify({ ...file, signature: flipped });
+}
