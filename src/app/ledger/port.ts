@@ -1,9 +1,12 @@
-import type { CommitProvenance } from "../../record/provenance.js";
 import type { LedgerVersion } from "../../record/ledger-history.js";
+import type { CachedFile, HeadCommit, LedgerRead } from "../../record/ledger-reader.js";
+
+export type { CachedFile, HeadCommit, LedgerHead, LedgerRead } from "../../record/ledger-reader.js";
 
 /**
  * The narrow seam between the app and its ledger (`records/<issue>.json` on the ledger branch):
  * what `LedgerIO` (src/app/github/ledger.ts) does over the contents API, and what a test may fake.
+ * Its reads are the ledger client's (src/record/ledger-reader.ts), which the token workflow uses too.
  */
 export interface LedgerPort {
   /** Where the ledger lives, for messages: `owner/repo` and the branch. */
@@ -43,25 +46,5 @@ export interface LedgerPort {
   /** Compare-and-swap write of such a file, as `write` does for records. */
   writeFile(path: string, text: string, previous: string | null, message: string): Promise<LedgerWrite>;
 }
-
-/** A file's text and its blob sha (the contents API's `sha`, for compare-and-swap). */
-export interface CachedFile {
-  text: string;
-  sha: string;
-}
-
-/**
- * The file at the branch head: its text, its blob sha, and the commit that put it there. What is
- * trusted is the commit (who made it), never the content alone: a byte-identical copy of a
- * genuine version, committed by someone else, has the same blob sha and a different commit.
- */
-export interface LedgerHead extends CachedFile {
-  commit: HeadCommit;
-}
-
-/** Who made the commit that last touched the file (src/record/provenance.ts). */
-export type HeadCommit = CommitProvenance;
-
-export type LedgerRead = LedgerHead | { deleted: HeadCommit } | null;
 
 export type LedgerWrite = { ok: true; sha: string; commit: string } | { ok: false; conflict: true };
