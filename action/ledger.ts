@@ -1,66 +1,60 @@
 import { OneRecordError } from "../src/errors.js";
-import { readBoundedBody } from "../src/record/bounded-body.js";
-import { ledgerFilePath, MAX_HISTORY_BYTES, MAX_LEDGER_FILE_BYTES } from "../src/record/ledger-file.js";
-import type { LedgerVersion } from "../src/record/ledger-history.js";
-import { provenanceOf, type CommitProvenance } from "../src/record/provenance.js";
-import { httpStatus, statusOf, type Octokit } from "./github.js";
+import { gitBlobSha } from "../src/record/git-blob.js";
+import { ledgerFilePath, MAX_HISTORY_BYTES } from "../src/record/ledger-file.js";
+import { replayCandidates, type LedgerVersion } from "../src/record/ledger-history.js";
+import { LedgerReader, statusOf as httpStatusOf, type LedgerLocation } from "../src/record/ledger-reader.js";
+import type { CommitProvenance } from "../src/record/provenance.js";
+import { statusOf } from "./github.js";
 
 /**
- * The ledger edge of the token workflow: reads `records/<issue>.json` at the head of the ledger
- * branch and the file's recent history, and nothing else. No judgement here (1-load.ts verifies
- * what this returns).
+ * The token workflow's view of the ledger, through the one ledger client the app uses too
+ * (src/record/ledger-reader.ts): `records/<issue>.json` as the commit that last touched it on the
+ * ledger branch left it, the versions the replay check needs, and the branch's rules. What this
+ * adds is the workflow's terms: a read's outcome as the kinds 1-load.ts judges, and any API
+ * failure as `io-error` (it says nothing about the record). No judgement here.
  */
-export interface LedgerLocation {
-  owner: string;
-  repo: string;
-  branch: string;
-}
+export type { LedgerLocation } from "../src/record/ledger-reader.js";
+export { LedgerReader } from "../src/record/ledger-reader.js";
 
 export type LedgerRead =
-  | { kind: "file"; text: string | undefined; bytes: number }
+  | { kind: "file"; text: string | undefined; bytes: number; sha: string; commit: CommitProvenance }
   | { kind: "too-large" }
   | { kind: "no-file" }
   | { kind: "no-branch" };
 
 /**
- * The raw media type: the file's bytes as they are, for files above 1 MB too (the JSON form
- * returns no content for those). "Repository contents", GitHub REST API documentation.
+ * The file as the last commit that touched it left it, with who made that commit (one listing of
+ * the file's commits, then the text at that very commit: a pinned pair). A path no commit touched
+ * is told apart from a missing branch by asking for the branch itself. The body is read as a
+ * stream and refused beyond MAX_LEDGER_FILE_BYTES (a declared Content-Length above it too), so a
+ * hostile file is never buffered whole. Text that is not UTF-8 comes back `undefined` (the
+ * verifier refuses it).
  */
-const RAW = "application/vnd.github.raw+json";
-
-/**
- * The file at the branch head (`ref` = the branch name). A 404 is told apart by asking for the
- * branch itself: a missing file and a missing branch get different reasons. The body is read as a
- * stream and refused beyond MAX_LEDGER_FILE_BYTES, so a hostile file is never buffered whole.
- * Text that is not UTF-8 comes back `undefined` (the verifier refuses it). Any other API failure
- * throws `io-error`: it says nothing about the record.
- */
-export async function readLedgerFile(octokit: Octokit, at: LedgerLocation, issue: number): Promise<LedgerRead> {
-  const read = await readFileAt(octokit, at, ledgerFilePath(issue), at.branch);
-  if (read.kind !== "no-file") return read;
-  return (await branchExists(octokit, at)) ? read : { kind: "no-branch" };
+export async function readLedgerFile(reader: LedgerReader, issue: number): Promise<LedgerRead> {
+  const path = ledgerFilePath(issue);
+  return asIoError(`cannot read ${describe(reader.at, path)}`, async () => {
+    const [commit] = await reader.commitsTouching(path, 1);
+    if (!commit) return (await reader.branchExists()) ? { kind: "no-file" } : { kind: "no-branch" };
+    const file = await reader.fileAt(path, commit.sha, true);
+    if (file === null) return { kind: "no-file" };
+    if (file.truncated) return { kind: "too-large" };
+    return { kind: "file", text: utf8(file.bytes), bytes: file.bytes.length, sha: gitBlobSha(file.bytes), commit };
+  });
 }
 
 /**
- * The rules in force on the ledger branch (`GET …/rules/branches/<branch>`: every ruleset that
- * targets it; read access suffices, GITHUB_TOKEN always has it for its own repository), or the
- * HTTP status when they cannot be read (403, 404: a ledger repository this token cannot reach).
- * Any other failure throws `io-error`.
+ * The rules in force on the ledger branch (every ruleset that targets it; read access suffices,
+ * GITHUB_TOKEN always has it for its own repository), or the HTTP status when they cannot be read
+ * (403, 404: a ledger repository this token cannot reach).
  */
 export async function readLedgerRules(
-  octokit: Octokit,
-  at: LedgerLocation,
+  reader: LedgerReader,
 ): Promise<{ ok: true; rules: Array<{ type: string }> } | { ok: false; status: number }> {
+  const { at } = reader;
   try {
-    const { data } = await octokit.rest.repos.getBranchRules({
-      owner: at.owner,
-      repo: at.repo,
-      branch: at.branch,
-      per_page: 100,
-    });
-    return { ok: true, rules: data.map((rule) => ({ type: rule.type })) };
+    return { ok: true, rules: await reader.rules() };
   } catch (error) {
-    const status = httpStatus(error);
+    const status = httpStatusOf(error);
     if (status === 403 || status === 404) return { ok: false, status };
     throw new OneRecordError(
       "io-error",
@@ -70,99 +64,74 @@ export async function readLedgerRules(
   }
 }
 
-/** How many versions of the file the replay check reads: the app's own bound (LedgerIO.history). */
+/** How many versions of the file the replay check judges: the app's own bound (LedgerIO.history). */
 export const LEDGER_HISTORY_LIMIT = 50;
 
-/** The file's recent versions, and who made the newest (the head's commit). */
+/** The versions the replay check judges (newest first, the head first), and who made the head's commit. */
 export interface LedgerHistoryRead {
   versions: LedgerVersion[];
   head: CommitProvenance | null;
+  /** Only the head and the versions that could be its copy were read (`replayCandidates`); the rest are `unread`. */
+  partial?: true;
 }
 
 /**
- * The file's versions on the branch, newest first, at most `limit`: the commits that touched it
- * (`GET commits?sha=<branch>&path=<file>`), then its text at each commit — pinned by commit sha,
- * so a write in between changes nothing read. `text` is null where a commit deleted the file, ""
- * where it is too large or not UTF-8 (the verifier refuses both). `head` is the provenance of
- * the newest commit, from the same listing.
+ * The file's newest LEDGER_HISTORY_LIMIT versions for the replay check, reading only what it
+ * needs: one GraphQL listing of the versions' commits and blobs (ids and sizes, no text), then
+ * the text of each version that could be a copy of the head (`replayCandidates`; in a ledger the
+ * app alone writes, records grow and there is none), every other version given `unread`. The
+ * head is the text already read, when the listing's newest version is that very commit and blob;
+ * otherwise the ledger moved while it was read, and the newest version is given without text (the
+ * judge refuses it: run again). When the candidates' bytes pass MAX_HISTORY_BYTES, every version
+ * is read as before (`readFullHistory`).
  */
 export async function readLedgerHistory(
-  octokit: Octokit,
-  at: LedgerLocation,
+  reader: LedgerReader,
   issue: number,
-  limit = LEDGER_HISTORY_LIMIT,
+  head: Extract<LedgerRead, { kind: "file" }>,
 ): Promise<LedgerHistoryRead> {
   const path = ledgerFilePath(issue);
-  let commits: CommitProvenance[];
-  try {
-    const { data } = await octokit.rest.repos.listCommits({
-      owner: at.owner,
-      repo: at.repo,
-      sha: at.branch,
-      path,
-      per_page: limit,
-    });
-    commits = data.map(provenanceOf);
-  } catch (error) {
-    throw new OneRecordError(
-      "io-error",
-      `GitHub API: cannot list the history of ${describe(at, path)}${statusOf(error)}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  const versions: LedgerVersion[] = [];
-  let bytes = 0;
-  for (const { sha: commit } of commits.slice(0, limit)) {
-    // Past the budget the older versions are not fetched (`unread`): bounded work per run.
-    if (bytes > MAX_HISTORY_BYTES) {
-      versions.push({ commit, text: null, unread: true });
-      continue;
+  return asIoError(`cannot read the history of ${describe(reader.at, path)}`, async () => {
+    const listed = await reader.listVersions(issue, LEDGER_HISTORY_LIMIT);
+    const [newest] = listed;
+    if (!newest || newest.commit !== head.commit.sha || newest.blob?.oid !== head.sha || head.text === undefined)
+      return { versions: newest ? [{ commit: newest.commit, text: null }] : [], head: head.commit };
+    const text = head.text;
+    const candidates = replayCandidates(text, head.sha, listed);
+    const read = new Map<string, string | null>();
+    for (const candidate of candidates) {
+      if (candidate.blob?.oid === head.sha) read.set(candidate.commit, text);
     }
-    const read = await readFileAt(octokit, at, path, commit);
-    // Bytes as read (not UTF-16 units, and text that is not UTF-8 counts too).
-    bytes += read.kind === "file" ? read.bytes : read.kind === "too-large" ? MAX_LEDGER_FILE_BYTES : 0;
-    versions.push({ commit, text: read.kind === "no-file" ? null : read.kind === "file" ? (read.text ?? "") : "" });
-  }
-  return { versions, head: commits[0] ?? null };
+    const rest = candidates.filter((c) => !read.has(c.commit));
+    if (rest.reduce((sum, c) => sum + (c.blob?.size ?? 0), 0) > MAX_HISTORY_BYTES)
+      return readFullHistory(reader, issue, head.commit);
+    for (const { commit } of rest) {
+      const file = await reader.fileAt(path, commit, true);
+      read.set(commit, file === null ? null : file.truncated ? "" : (utf8(file.bytes) ?? ""));
+    }
+    const versions = listed.map(({ commit }, i): LedgerVersion =>
+      i === 0 ? { commit, text } : read.has(commit) ? { commit, text: read.get(commit)! } : unread(commit),
+    );
+    return { versions, head: head.commit, partial: true };
+  });
 }
 
-/** The file at a ref (a branch or a commit sha), raw, bounded; a 404 is "no-file". */
-async function readFileAt(
-  octokit: Octokit,
-  at: LedgerLocation,
-  path: string,
-  ref: string,
-): Promise<Exclude<LedgerRead, { kind: "no-branch" }>> {
-  let response: { headers: Record<string, unknown>; data: unknown };
-  try {
-    response = await octokit.rest.repos.getContent({
-      owner: at.owner,
-      repo: at.repo,
-      path,
-      ref,
-      headers: { accept: RAW },
-      request: { parseSuccessResponseBody: false },
-    });
-  } catch (error) {
-    if (httpStatus(error) === 404) return { kind: "no-file" };
-    throw new OneRecordError("io-error", `GitHub API: cannot read ${describe(at, path)}${statusOf(error)}`, {
-      cause: error,
-    });
-  }
-  const declared = Number(response.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > MAX_LEDGER_FILE_BYTES) {
-    await discard(response.data);
-    return { kind: "too-large" };
-  }
-  const { bytes, truncated } = await readBoundedBody(response.data, MAX_LEDGER_FILE_BYTES);
-  if (truncated) return { kind: "too-large" };
-  try {
-    return { kind: "file", text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), bytes: bytes.length };
-  } catch {
-    return { kind: "file", text: undefined, bytes: bytes.length };
-  }
+/**
+ * Every one of the file's newest LEDGER_HISTORY_LIMIT versions, newest first, as the replay check
+ * read them before issue 22: the commits that touched the file, then the text at each, one after
+ * the other, pinned by commit sha; past MAX_HISTORY_BYTES the older ones `unread`. What the check
+ * falls back to when a partial read cannot decide (`copyAmongRead`).
+ */
+export async function readFullHistory(
+  reader: LedgerReader,
+  issue: number,
+  head: CommitProvenance,
+): Promise<LedgerHistoryRead> {
+  const path = ledgerFilePath(issue);
+  return asIoError(`cannot read the history of ${describe(reader.at, path)}`, async () => ({
+    versions: await reader.history(issue, LEDGER_HISTORY_LIMIT, undefined, 1),
+    head,
+  }));
 }
 
 /** "records/7.json on branch onerecord-access/records of acme/access-requests". */
@@ -170,21 +139,24 @@ export function describe(at: LedgerLocation, path: string): string {
   return `${path} on branch ${at.branch} of ${at.owner}/${at.repo}`;
 }
 
-/** Whether the branch exists: the exact ref (`git/ref/heads/…`), which, unlike the branches API, follows no rename. */
-async function branchExists(octokit: Octokit, at: LedgerLocation): Promise<boolean> {
+function unread(commit: string): LedgerVersion {
+  return { commit, text: null, unread: true };
+}
+
+function utf8(bytes: Uint8Array): string | undefined {
   try {
-    await octokit.rest.git.getRef({ owner: at.owner, repo: at.repo, ref: `heads/${at.branch}` });
-    return true;
-  } catch (error) {
-    if (httpStatus(error) === 404) return false;
-    throw new OneRecordError(
-      "io-error",
-      `GitHub API: cannot read the branch ${at.branch} of ${at.owner}/${at.repo}${statusOf(error)}`,
-      { cause: error },
-    );
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
   }
 }
 
-async function discard(body: unknown): Promise<void> {
-  if (body instanceof ReadableStream) await body.cancel();
+/** Any failure of `run` but a OneRecordError, as `io-error`: "GitHub API: <what> (HTTP n)". */
+async function asIoError<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof OneRecordError) throw error;
+    throw new OneRecordError("io-error", `GitHub API: ${what}${statusOf(error)}`, { cause: error });
+  }
 }

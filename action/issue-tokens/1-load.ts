@@ -11,8 +11,11 @@ import {
 } from "../../src/record/index.js";
 import type { RunContext } from "../context.js";
 import { getIssue, type Octokit, type RequestIssue } from "../github.js";
+import { copyAmongRead } from "../../src/record/ledger-history.js";
 import {
   describe,
+  LedgerReader,
+  readFullHistory,
   readLedgerFile,
   readLedgerHistory,
   readLedgerRules,
@@ -59,14 +62,15 @@ export async function loadRequest(
   const subject = { repository: `${context.owner}/${context.repo}`, issue: request };
   const { jwks } = ledger.records;
   if (!jwks) return { issue, record: unconfigured() };
-  const at = ledgerLocation(ledger.records, context);
-  const unprotected = await judgeProtection(ledger.octokit, at);
+  const reader = new LedgerReader(ledger.octokit, ledgerLocation(ledger.records, context));
+  const unprotected = await judgeProtection(reader);
   if (unprotected) return { issue, record: unprotected };
-  const read = await readLedgerFile(ledger.octokit, at, request);
-  const head = await judgeLedger(read, jwks, subject, at);
+  const read = await readLedgerFile(reader, request);
+  const head = await judgeLedger(read, jwks, subject, reader.at);
   if (!head.found || read.kind !== "file") return { issue, record: head };
-  const history = await readLedgerHistory(ledger.octokit, at, request);
-  return { issue, record: await judgeHistory(head, read.text, history, jwks, subject) };
+  const history = await readLedgerHistory(reader, request, read);
+  const readAll = () => readFullHistory(reader, request, read.commit);
+  return { issue, record: await judgeHistory(head, read.text, history, jwks, subject, readAll) };
 }
 
 /**
@@ -74,8 +78,9 @@ export async function loadRequest(
  * deleted or force-pushed back to an older genuine commit could hand this step a rejected
  * request's earlier record, so nothing is issued without the ruleset. Null when it is in force.
  */
-async function judgeProtection(octokit: Octokit, at: LedgerLocation): Promise<RecordLookup | null> {
-  const read = await readLedgerRules(octokit, at);
+async function judgeProtection(reader: LedgerReader): Promise<RecordLookup | null> {
+  const { at } = reader;
+  const read = await readLedgerRules(reader);
   const problem = read.ok
     ? ledgerProtectionProblem(read.rules, at)
     : `the rules of the ledger branch ${at.branch} of ${at.owner}/${at.repo} cannot be read (HTTP ${read.status}); give the workflow a records-token that can read that repository`;
@@ -133,6 +138,9 @@ function elsewhere(at: LedgerLocation, subject: RecordSubject): boolean {
  * - the file's recent history (newest LEDGER_HISTORY_LIMIT versions), judged by
  *   `verifyLedgerHistory` as the app and an auditor judge it: the head must be its valid newest
  *   version, and the very text verified above (else the ledger moved while it was read: run again).
+ *   A partial history (the versions that could be the head's copy, action/ledger.ts) is judged
+ *   the same; when an older version read is a valid copy of the head, whether that is a replay
+ *   depends on the versions between, and every version is read (`readAll`) and judged.
  */
 export async function judgeHistory(
   head: Extract<RecordLookup, { found: true }>,
@@ -140,6 +148,7 @@ export async function judgeHistory(
   history: LedgerHistoryRead,
   jwks: unknown,
   subject: RecordSubject,
+  readAll?: () => Promise<LedgerHistoryRead>,
 ): Promise<RecordLookup> {
   const newest = history.versions[0];
   if (!newest || newest.text !== headText || history.head?.sha !== newest.commit)
@@ -147,6 +156,10 @@ export async function judgeHistory(
   if (!head.record.writer) return unverified(head.source, "no-writer");
   if (!madeBy(history.head, head.record.writer)) return unverified(head.source, "not-by-app");
   const verdicts = await verifyLedgerHistory(history.versions, jwks, subject);
+  if (history.partial && copyAmongRead(history.versions, verdicts)) {
+    if (!readAll) return unverified(head.source, "unread");
+    return judgeHistory(head, headText, await readAll(), jwks, subject);
+  }
   const verdict = verdicts.versions[0];
   if (verdict && !verdict.ok) return unverified(head.source, verdict.code);
   return head;

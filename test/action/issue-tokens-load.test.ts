@@ -9,7 +9,7 @@ import { decide, type Decision } from "../../action/issue-tokens/2-decide.js";
 import { isOneRecordError } from "../../src/errors.js";
 import { MAX_LEDGER_FILE_BYTES, type RecordSigningKey } from "../../src/record/index.js";
 import { MAX_HISTORY_BYTES } from "../../src/record/ledger-file.js";
-import { readLedgerHistory } from "../../action/ledger.js";
+import { LedgerReader, readFullHistory } from "../../action/ledger.js";
 import {
   APP_LOGIN,
   fakeFingerprint,
@@ -19,7 +19,15 @@ import {
   REQUESTER,
   tokensRecord,
 } from "./issue-tokens/fixtures.js";
-import { jwksOf, LEDGER_BRANCH, ledgerText, recordKey, tamperPayload } from "./issue-tokens/ledger.js";
+import {
+  jwksOf,
+  LEDGER_BRANCH,
+  ledgerSha,
+  ledgerText,
+  mockLedgerFile,
+  recordKey,
+  tamperPayload,
+} from "./issue-tokens/ledger.js";
 
 /**
  * Step 1 against the API (nock): the record comes from the signed ledger file at the head of the
@@ -29,9 +37,9 @@ const API = "https://api.github.test";
 const fetchThroughNock: typeof fetch = (input, init) => globalThis.fetch(input, init);
 const octokit = (token = "ghs_workflow") => createOctokit({ token, baseUrl: API, fetch: fetchThroughNock });
 const FILE = `/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`;
-const RAW = "application/vnd.github.raw+json";
 const devices = [{ device: "pump-01", fingerprintSha256: fakeFingerprint("pump-01") }];
 const NOW = new Date("2026-11-28T12:00:00Z");
+const REJECTION = { by: "reviewer-1", at: "2026-06-05T00:00:00.000Z", url: "https://x.test/c", reason: "no" };
 
 let key: RecordSigningKey;
 let stranger: RecordSigningKey;
@@ -58,7 +66,7 @@ function mockIssue() {
   mockRules();
 }
 
-const commit = (n: number) => n.toString(16).padStart(40, "c");
+const commit = ledgerSha;
 
 /**
  * The ledger file at the branch head, and its history (newest first; by default the head alone):
@@ -86,31 +94,24 @@ function mockFile(
   history: Array<string | null> = [text],
   repository = REPOSITORY,
   headBy = ledgerCommit("", APP_LOGIN),
-) {
-  const file = `/repos/${repository}/contents/records%2F${REQUEST}.json`;
-  const raw = { "content-type": "application/vnd.github.raw+json; charset=utf-8" };
+): nock.Scope {
+  return mockLedgerFile(API, repository, REQUEST, { head: text, history, headBy }).head;
+}
+
+/** The ledger branch without the file (`branch`: whether the branch exists, asked when no commit touched the path). */
+function mockNoFile(branch: boolean) {
   nock(API)
-    .get(`/repos/${repository}/commits`)
-    .query({ sha: LEDGER_BRANCH, path: `records/${REQUEST}.json`, per_page: "50" })
-    .optionally()
+    .get(`/repos/${REPOSITORY}/commits`)
+    .query(true)
+    .reply(branch ? 200 : 404, branch ? [] : { message: "Not Found" });
+  nock(API)
+    .get(`/repos/${REPOSITORY}/git/ref/heads%2Fonerecord-access%2Frecords`)
     .reply(
-      200,
-      history.map((_, i) =>
-        i === 0 ? { ...headBy, sha: commit(history.length) } : ledgerCommit(commit(history.length - i)),
-      ),
+      branch ? 200 : 404,
+      branch
+        ? { ref: `refs/heads/${LEDGER_BRANCH}`, object: { sha: "a".repeat(40), type: "commit" } }
+        : { message: "Not Found" },
     );
-  history.forEach((version, i) => {
-    const at = nock(API, { reqheaders: { accept: RAW } })
-      .get(file)
-      .query({ ref: commit(history.length - i) })
-      .optionally();
-    if (version === null) at.reply(404, { message: "Not Found" });
-    else at.reply(200, version, raw);
-  });
-  return nock(API, { reqheaders: { accept: RAW } })
-    .get(file)
-    .query({ ref: LEDGER_BRANCH })
-    .reply(200, text, raw);
 }
 
 function codes(decision: Decision): string[] {
@@ -173,10 +174,7 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
   it("never reads the status comment: a record there (anyone with write access can edit it) is no source", async () => {
     mockIssue();
     const comments = nock(API).get(`/repos/${REPOSITORY}/issues/${REQUEST}/comments`).query(true).reply(200, []);
-    nock(API).get(FILE).query(true).reply(404, { message: "Not Found" });
-    nock(API)
-      .get(`/repos/${REPOSITORY}/git/ref/heads%2Fonerecord-access%2Frecords`)
-      .reply(200, { ref: `refs/heads/${LEDGER_BRANCH}`, object: { sha: "a".repeat(40), type: "commit" } });
+    mockNoFile(true);
     const { decision, messages } = await decideWith(access());
     expect(comments.isDone()).toBe(false);
     expect(codes(decision)).toEqual(["no-record"]);
@@ -199,6 +197,47 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
     const { decision, messages } = await decideWith(access());
     expect(codes(decision)).toEqual(["record-unverified"]);
     expect(messages[0]).toMatch(/does not verify \(replayed\): it is a copy of an older version/);
+  });
+
+  it("an older version re-encoded (other bytes, the same signed content) and committed again is refused as replayed", async () => {
+    const approved = await ledgerText(tokensRecord(devices), key);
+    const rejected = await ledgerText(tokensRecord(devices, { stage: "rejected", rejection: REJECTION }), key);
+    // Compact JSON: another blob, and smaller than the indented text the app writes.
+    const copy = JSON.stringify(JSON.parse(approved));
+    mockIssue();
+    const ledger = mockLedgerFile(API, REPOSITORY, REQUEST, { head: copy, history: [copy, rejected, approved] });
+    const { decision, messages } = await decideWith(access());
+    expect(codes(decision)).toEqual(["record-unverified"]);
+    expect(messages[0]).toMatch(/does not verify \(replayed\)/);
+    // Read because either could be the head's copy; then, the copy found, every version.
+    expect(ledger.fetched).toEqual([commit(3), commit(2), commit(1), commit(3), commit(2), commit(1)]);
+  });
+
+  it("a head equal to the version before it (an edit reverted, a restore) is accepted: every version is read to tell", async () => {
+    const first = await ledgerText(tokensRecord(devices, { checklist: [] }), key);
+    const head = await ledgerText(tokensRecord(devices), key);
+    mockIssue();
+    const ledger = mockLedgerFile(API, REPOSITORY, REQUEST, { head, history: [head, head, first] });
+    const { decision } = await decideWith(access());
+    expect(decision.kind).toBe("issue");
+    // The copy is the head's own blob (not fetched); whether it is the newest valid version
+    // before the head takes the whole history.
+    expect(ledger.fetched).toEqual([commit(3), commit(3), commit(2), commit(1)]);
+  });
+
+  it("reads an older version only when its size could hold the head's signed content", async () => {
+    const base = tokensRecord(devices);
+    const smaller = await ledgerText(tokensRecord(devices, { checklist: [] }), key);
+    const request = { ...base.request, contact: "ops@acmf.example" } as typeof base.request;
+    const sameSize = await ledgerText({ ...base, request }, key);
+    const head = await ledgerText(base, key);
+    expect(Buffer.byteLength(sameSize)).toBe(Buffer.byteLength(head));
+    mockIssue();
+    const ledger = mockLedgerFile(API, REPOSITORY, REQUEST, { head, history: [head, sameSize, smaller, null] });
+    const { decision } = await decideWith(access());
+    expect(decision.kind).toBe("issue");
+    expect(ledger.listing.isDone()).toBe(true);
+    expect(ledger.fetched).toEqual([commit(4), commit(3)]);
   });
 
   it.each([
@@ -289,10 +328,7 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
 
   it("a missing ledger file (the branch exists) is no-record", async () => {
     mockIssue();
-    nock(API).get(FILE).query({ ref: LEDGER_BRANCH }).reply(404, { message: "Not Found" });
-    nock(API)
-      .get(`/repos/${REPOSITORY}/git/ref/heads%2Fonerecord-access%2Frecords`)
-      .reply(200, { ref: `refs/heads/${LEDGER_BRANCH}`, object: { sha: "a".repeat(40), type: "commit" } });
+    mockNoFile(true);
     const { decision, messages } = await decideWith(access());
     expect(codes(decision)).toEqual(["no-record"]);
     expect(messages[0]).toMatch(/no file records\/7\.json/);
@@ -300,10 +336,7 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
 
   it("a missing ledger branch is no-record, and says so", async () => {
     mockIssue();
-    nock(API).get(FILE).query({ ref: LEDGER_BRANCH }).reply(404, { message: "No commit found for the ref" });
-    nock(API)
-      .get(`/repos/${REPOSITORY}/git/ref/heads%2Fonerecord-access%2Frecords`)
-      .reply(404, { message: "Not Found" });
+    mockNoFile(false);
     const { decision, messages } = await decideWith(access());
     expect(codes(decision)).toEqual(["no-record"]);
     expect(messages[0]).toMatch(
@@ -384,6 +417,10 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
           .end(JSON.stringify({ number: REQUEST, user: { login: REQUESTER } }));
       if (req.url?.includes("/rules/branches/"))
         return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(PROTECTED));
+      if (req.url?.startsWith(`/repos/${REPOSITORY}/commits`))
+        return void res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify([ledgerCommit(commit(1), APP_LOGIN)]));
       res.writeHead(200, { "content-type": "application/vnd.github.raw+json" });
       const chunk = Buffer.alloc(64 * 1024, 0x41);
       const pump = () => {
@@ -416,9 +453,13 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
 
   it("refuses a declared Content-Length above the limit without reading the body", async () => {
     mockIssue();
-    nock(API, { reqheaders: { accept: RAW } })
+    nock(API)
+      .get(`/repos/${REPOSITORY}/commits`)
+      .query(true)
+      .reply(200, [ledgerCommit(commit(1), APP_LOGIN)]);
+    nock(API)
       .get(FILE)
-      .query({ ref: LEDGER_BRANCH })
+      .query({ ref: commit(1) })
       .reply(200, "{}", {
         "content-type": "application/vnd.github.raw+json",
         "content-length": String(MAX_LEDGER_FILE_BYTES + 1),
@@ -431,28 +472,22 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
     mockIssue();
     const text = await ledgerText(tokensRecord(devices), key);
     // Every ledger request carries the ledger's token (the issue is read with the workflow's).
-    const reader = { reqheaders: { authorization: "token ghs_ledger_reader" } };
-    nock(API, reader)
+    const reqheaders = { authorization: "token ghs_ledger_reader" };
+    nock(API, { reqheaders })
       .get(`/repos/acme/access-ledger/rules/branches/${encodeURIComponent(LEDGER_BRANCH)}`)
       .query(true)
       .reply(200, PROTECTED);
-    nock(API, reader)
-      .get("/repos/acme/access-ledger/commits")
-      .query(true)
-      .reply(200, [ledgerCommit(commit(1))]);
-    nock(API, reader)
-      .get(`/repos/acme/access-ledger/contents/records%2F${REQUEST}.json`)
-      .query({ ref: commit(1) })
-      .reply(200, text, { "content-type": "application/vnd.github.raw+json" });
-    const file = nock(API, { reqheaders: { accept: RAW, authorization: "token ghs_ledger_reader" } })
-      .get(`/repos/acme/access-ledger/contents/records%2F${REQUEST}.json`)
-      .query({ ref: LEDGER_BRANCH })
-      .reply(200, text, { "content-type": "application/vnd.github.raw+json" });
+    const { head: file, listing } = mockLedgerFile(API, "acme/access-ledger", REQUEST, {
+      head: text,
+      headBy: ledgerCommit("", APP_LOGIN),
+      reqheaders,
+    });
     const { loaded, decision } = await decideWith({
       octokit: octokit("ghs_ledger_reader"),
       records: { jwks: jwksOf(key), branch: LEDGER_BRANCH, repository: "acme/access-ledger" },
     });
     expect(file.isDone()).toBe(true);
+    expect(listing.isDone()).toBe(true);
     expect(loaded.record.found && loaded.record.source).toBe(
       `records/${REQUEST}.json on branch ${LEDGER_BRANCH} of acme/access-ledger`,
     );
@@ -461,7 +496,7 @@ describe("issue-tokens step 1: the record from the signed ledger", () => {
 
   it("an API failure other than 404 is an error (io-error), not a refusal that looks like a missing record", async () => {
     mockIssue();
-    nock(API).get(FILE).query(true).reply(502, { message: "Bad Gateway" });
+    nock(API).get(`/repos/${REPOSITORY}/commits`).query(true).reply(502, { message: "Bad Gateway" });
     const error: unknown = await loadRequest(octokit(), context, REQUEST, access()).catch((e: unknown) => e);
     expect(isOneRecordError(error) && error.code).toBe("io-error");
     expect(String((error as Error).message)).toMatch(/HTTP 502/);
@@ -480,7 +515,7 @@ describe("issue-tokens step 1: the history read is bounded in bytes (issue 18)",
         Array.from({ length: versions }, (_, i) => ledgerCommit(commit(versions - i))),
       );
     const fetched: string[] = [];
-    nock(API, { reqheaders: { accept: RAW } })
+    nock(API)
       .get(`/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`)
       .query(true)
       .times(versions)
@@ -494,7 +529,8 @@ describe("issue-tokens step 1: the history read is bounded in bytes (issue 18)",
         { "content-type": "application/vnd.github.raw+json" },
       );
     const at = { owner: "Codertocat", repo: "Hello-World", branch: LEDGER_BRANCH };
-    const read = await readLedgerHistory(octokit(), at, REQUEST);
+    const head = { sha: commit(versions), author: APP_LOGIN, committer: APP_LOGIN, verified: true };
+    const read = await readFullHistory(new LedgerReader(octokit(), at), REQUEST, head);
     expect(read.versions).toHaveLength(versions);
     expect(fetched.length).toBeLessThan(versions);
     expect(read.versions.at(-1)).toMatchObject({ text: null, unread: true });

@@ -10,16 +10,8 @@ import { issueTokens } from "../../action/issue-tokens/index.js";
 import { STATUS_MARKER, writeRecord, type AccessRecord, type RecordSigningKey } from "../../src/record/index.js";
 import { parseIssuanceComment } from "../../src/record/issuance-comment.js";
 import { DAY, makeIntermediate, makeLeaf, makeRoot, pemFile, signingSecret, type Issued } from "../helpers/pki.js";
-import {
-  APP_LOGIN,
-  fingerprintOf,
-  ledgerCommit,
-  REPOSITORY,
-  REQUEST,
-  REQUESTER,
-  tokensRecord,
-} from "./issue-tokens/fixtures.js";
-import { LEDGER_BRANCH, ledgerText, recordKey, recordsConfig } from "./issue-tokens/ledger.js";
+import { APP_LOGIN, fingerprintOf, REPOSITORY, REQUEST, REQUESTER, tokensRecord } from "./issue-tokens/fixtures.js";
+import { LEDGER_BRANCH, ledgerText, mockLedgerFile, recordKey, recordsConfig } from "./issue-tokens/ledger.js";
 
 /**
  * The whole token mode in process, the API mocked with nock: the record is the signed ledger file;
@@ -74,30 +66,16 @@ function mockApi(labels: string[], ledger: string | null, comments: unknown[] = 
     .query(true)
     .optionally()
     .reply(200, [{ type: "deletion" }, { type: "non_fast_forward" }, { type: "required_linear_history" }]);
-  const file = nock(API)
-    .get(`/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`)
-    .query({ ref: LEDGER_BRANCH })
-    .optionally();
   if (ledger === null) {
-    file.reply(404, { message: "Not Found" });
+    // No commit touched the file; the branch exists.
+    nock(API).get(`/repos/${REPOSITORY}/commits`).query(true).optionally().reply(200, []);
     nock(API)
       .get(`/repos/${REPOSITORY}/git/ref/heads%2Fonerecord-access%2Frecords`)
       .optionally()
       .reply(200, { ref: `refs/heads/${LEDGER_BRANCH}`, object: { sha: "a".repeat(40), type: "commit" } });
   } else {
     // The head is the file's only version (history: one commit).
-    const raw = { "content-type": "application/vnd.github.raw+json" };
-    file.reply(200, ledger, raw);
-    nock(API)
-      .get(`/repos/${REPOSITORY}/commits`)
-      .query(true)
-      .optionally()
-      .reply(200, [ledgerCommit("c".repeat(40))]);
-    nock(API)
-      .get(`/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`)
-      .query({ ref: "c".repeat(40) })
-      .optionally()
-      .reply(200, ledger, raw);
+    mockLedgerFile(API, REPOSITORY, REQUEST, { head: ledger, optional: true });
   }
   nock(API)
     .post(`/repos/${REPOSITORY}/issues/${REQUEST}/comments`)

@@ -22,8 +22,8 @@ import { decryptDeviceToken, issueDeviceToken, loadSigningKey, verifyDeviceToken
 import { titled } from "../helpers/environment.js";
 import { noPebble, startPebble, type Pebble } from "../helpers/pebble.js";
 import { makeLeaf, makeRoot, signingSecret, validFor } from "../helpers/pki.js";
-import { ledgerCommit, REPOSITORY, REQUEST, REQUESTER, tokensRecord } from "./issue-tokens/fixtures.js";
-import { LEDGER_BRANCH, ledgerText, recordKey, recordsConfig } from "./issue-tokens/ledger.js";
+import { REPOSITORY, REQUEST, REQUESTER, tokensRecord } from "./issue-tokens/fixtures.js";
+import { LEDGER_BRANCH, ledgerText, mockLedgerFile, recordKey, recordsConfig } from "./issue-tokens/ledger.js";
 
 /**
  * Mode obtain-certificates (issue 20, option 2) in process: the GitHub API mocked with nock, the
@@ -195,18 +195,7 @@ describe.skipIf(noPebble !== null)(titled("obtain-certificates against Pebble", 
       .get(`/repos/${REPOSITORY}/rules/branches/${encodeURIComponent(LEDGER_BRANCH)}`)
       .query(true)
       .reply(200, [{ type: "deletion" }, { type: "non_fast_forward" }, { type: "required_linear_history" }]);
-    const raw = { "content-type": "application/vnd.github.raw+json" };
-    nock(API)
-      .get(`/repos/${REPOSITORY}/contents/records%2F${REQUEST}.json`)
-      .query(true)
-      .times(2)
-      .optionally()
-      .reply(200, ledger, raw);
-    nock(API)
-      .get(`/repos/${REPOSITORY}/commits`)
-      .query(true)
-      .optionally()
-      .reply(200, [ledgerCommit("c".repeat(40))]);
+    mockLedgerFile(API, REPOSITORY, REQUEST, { head: ledger, optional: true });
     nock(API)
       .post(`/repos/${REPOSITORY}/issues/${REQUEST}/comments`)
       .times(5)

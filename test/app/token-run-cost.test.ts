@@ -1,0 +1,114 @@
+import { stringify } from "yaml";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ledgerFilePath, ledgerFileText } from "../../src/record/ledger-file.js";
+import { signRecord } from "../../src/record/signature.js";
+import { personOf } from "./helpers/fake-git-routes.js";
+import { readLedgerRecord } from "./helpers/ledger-record.js";
+import { testRecordKey } from "./helpers/record-key.js";
+import type { Scenario } from "./helpers/scenario.js";
+import { makeTestCa, mergePr, startScenario, type TestCa } from "./helpers/test-ca.js";
+import { WORKFLOW_BOT } from "./helpers/token-run.js";
+import { lastSummary, makeWorkflowKey, runTokenWorkflow, type TokenWorkflowKey } from "./helpers/token-workflow.js";
+
+/**
+ * What the token workflow's ledger read costs as the ledger file's history grows (issue 22: "the
+ * token workflow reads up to 50 ledger versions one by one"; "requests and bytes independent of
+ * the number of ledger versions"). The Action runs from source against the stand-in, after the
+ * app took a one-device request to stage tokens and a reviewer's `/status` commands (each writes
+ * a version) made the history long. Before, the workflow fetched every version's text (50 GETs of
+ * contents for 50 versions); now it reads the head and one listing of the versions' blobs, and
+ * the text only of a version that could be the head's copy, which the app, whose records grow,
+ * never writes.
+ */
+const DEVICE = "gw-000";
+const RUN_ID = 901;
+let ca: TestCa;
+let key: TokenWorkflowKey;
+let s: Scenario | undefined;
+
+beforeAll(async () => {
+  ca = await makeTestCa([DEVICE]);
+  key = await makeWorkflowKey();
+}, 30_000);
+afterEach(() => {
+  s?.stop();
+  s = undefined;
+});
+
+/**
+ * A one-device request in stage tokens whose ledger file has `versions` versions; its number. The
+ * versions after the merge are the app's as a reviewer's `/status` makes them (the record grows
+ * by the command), signed with the app's record key and committed as its bot, GitHub-verified:
+ * what 46 `/status` comments would leave, written directly to keep the test short.
+ */
+async function inTokens(versions: number): Promise<number> {
+  s?.stop();
+  s = await startScenario(ca, stringify({ tokens: { jwks: key.key.jwks } }));
+  const n = await s.open({ devices: [DEVICE] });
+  await s.tickAll(n);
+  await s.say(n, "tom", "/approve-certification");
+  await mergePr(s, 50, { [`certificates/${n}/${DEVICE}.pem`]: ca.leaves.get(DEVICE)! });
+  await s.say(n, "rita", "/status");
+  const gh = s.gh;
+  const recordKey = await testRecordKey();
+  for (let count = gh.ledgerHistory(n).length; count < versions; count++) {
+    const record = readLedgerRecord(gh.ledgerText(n)!);
+    const last = record.commands.at(-1)!;
+    const command = { ...last, comment: last.comment + 1, at: gh.tick().replace(/\.\d{3}Z$/, "Z") };
+    const text = ledgerFileText(await signRecord({ ...record, commands: [...record.commands, command] }, recordKey));
+    gh.ledgerGit().commitFile(
+      gh.ledger.branch,
+      ledgerFilePath(n),
+      text,
+      "status",
+      personOf(gh, gh.bot, gh.tick()),
+      true,
+    );
+  }
+  expect(gh.ledgerHistory(n)).toHaveLength(versions);
+  return n;
+}
+
+/** The token workflow run for `n`: its requests (method and operation) and the comments it posted. */
+async function workflow(n: number): Promise<{ calls: string[]; posted: number }> {
+  const mark = s!.mark();
+  await runTokenWorkflow(s!, n, key.pem, { [`certificates/${n}/${DEVICE}.pem`]: ca.leaves.get(DEVICE)! }, RUN_ID);
+  const posted = s!.gh.commentsOn(n).filter((c) => c.user.login === WORKFLOW_BOT.login).length;
+  return { calls: s!.callsSince(mark), posted };
+}
+
+const contents = (calls: string[]) => calls.filter((c) => c === "GET repos/get-content").length;
+
+describe("the token workflow's ledger read (issue 22)", () => {
+  it("costs the same for a file of 50 versions as for one of 5: the head, one listing, no older version's text", async () => {
+    const short = await workflow(await inTokens(5));
+    const long = await workflow(await inTokens(50));
+    expect(short.posted).toBe(1);
+    expect(long.posted).toBe(1);
+    // Before: 10 requests for 5 versions, 55 for 50 (one contents GET a version).
+    expect(long.calls).toEqual(short.calls);
+    expect(contents(long.calls)).toBe(1);
+    expect(long.calls.length).toBeLessThanOrEqual(6);
+  }, 25_000);
+
+  it("still refuses a rollback committed as the app (an older version, re-encoded: other bytes, the same signed content)", async () => {
+    const n = await inTokens(12);
+    const gh = s!.gh;
+    const older = gh.ledgerHistory(n)[6]!.text!;
+    const copy = JSON.stringify(JSON.parse(older));
+    expect(copy).not.toBe(older);
+    // Committed and signed as the app's bot (what a stolen installation token could do).
+    gh.ledgerGit().commitFile(
+      gh.ledger.branch,
+      ledgerFilePath(n),
+      copy,
+      "rollback",
+      personOf(gh, gh.bot, gh.tick()),
+      true,
+    );
+    const run = await workflow(n);
+    expect(run.posted).toBe(0);
+    // The summary is HTML: its parentheses are escaped.
+    expect(lastSummary()).toMatch(/does not verify &#40;replayed&#41;: it is a copy of an older version/);
+  }, 25_000);
+});
