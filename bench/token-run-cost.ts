@@ -37,7 +37,7 @@ export async function benchTokenRunCost(): Promise<string[]> {
     const c = await measureTokenRun(count, versions);
     const total = { requests: c.workflow.requests + c.app.requests, bytes: c.workflow.bytes + c.app.bytes };
     rows.push(
-      `| ${count} | ${c.versions} | ${c.workflow.requests} (${c.workflow.ledgerReads} ledger file reads) | ${size(c.workflow.bytes)} | ${c.app.requests} | ${size(c.app.bytes)} | **${total.requests}** | ${size(total.bytes)} |`,
+      `| ${count} | ${c.versions} | ${c.workflow.requests} (${c.workflow.ledgerReads} of the ledger file) | ${size(c.workflow.bytes)} | ${c.app.requests} | ${size(c.app.bytes)} | **${total.requests}** | ${size(total.bytes)} |`,
     );
   }
   return [
