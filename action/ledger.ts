@@ -2,9 +2,9 @@ import { OneRecordError } from "../src/errors.js";
 import { gitBlobSha } from "../src/record/git-blob.js";
 import { ledgerFilePath, MAX_HISTORY_BYTES } from "../src/record/ledger-file.js";
 import { replayCandidates, type LedgerVersion } from "../src/record/ledger-history.js";
-import { LedgerReader, statusOf as httpStatusOf, type LedgerLocation } from "../src/record/ledger-reader.js";
+import type { LedgerLocation, LedgerReader } from "../src/record/ledger-reader.js";
 import type { CommitProvenance } from "../src/record/provenance.js";
-import { statusOf } from "./github.js";
+import { httpStatus, statusOf } from "./github.js";
 
 /**
  * The token workflow's view of the ledger, through the one ledger client the app uses too
@@ -54,7 +54,7 @@ export async function readLedgerRules(
   try {
     return { ok: true, rules: await reader.rules() };
   } catch (error) {
-    const status = httpStatusOf(error);
+    const status = httpStatus(error);
     if (status === 403 || status === 404) return { ok: false, status };
     throw new OneRecordError(
       "io-error",
