@@ -41,7 +41,11 @@ export async function readComments(
   record: AccessRecord | null,
 ): Promise<CommentsRead> {
   const since = record?.commentsRead?.through;
-  const listed = await deps.io.listComments(issue, since ? secondBefore(since) : undefined);
+  // The reports held as pending are listed again from the oldest of them (one listing), not read
+  // one by id: a 500-device run's 28 parts were 28 requests at its completion.
+  const pendingSince = record?.commentsRead?.pendingSince;
+  const from = pendingSince && since && Date.parse(pendingSince) < Date.parse(since) ? pendingSince : since;
+  const listed = await deps.io.listComments(issue, from ? secondBefore(from) : undefined);
   const seen = withTriggerComment(listed, trigger);
   const comments = since && record ? [...seen, ...(await readOlder(deps, seen, record))] : seen;
   // Only the listing moves the horizon: a comment read by id may have changed after the listing,
@@ -62,9 +66,11 @@ export async function readComments(
  */
 async function readOlder(deps: SyncDeps, listed: readonly CommentData[], record: AccessRecord): Promise<CommentData[]> {
   const have = new Set(listed.map((c) => c.id));
+  // With `pendingSince` the listing held every pending report still there; one not in it is gone.
+  const pending = record.commentsRead?.pendingSince ? [] : record.issuanceComments.filter((j) => j.pending);
   const wanted = [
     ...(record.commentsRead?.status ? [record.commentsRead.status] : []),
-    ...record.issuanceComments.filter((j) => j.pending).map((j) => j.comment),
+    ...pending.map((j) => j.comment),
   ];
   const out: CommentData[] = [];
   for (const id of new Set(wanted)) {

@@ -134,10 +134,25 @@ export function plan(o: Observation): Plan {
   return planAfterRecord(o, withCommentsRead(o, record), newCommands, reduced.refusals, reports.refused);
 }
 
-/** The record with how far this observation read the comments (src/app/comments-read.ts), else the prior's. */
+/**
+ * The record with how far this observation read the comments (src/app/comments-read.ts), else
+ * the prior's, and from when the reports it holds as pending are to be listed again.
+ */
 function withCommentsRead(o: Observation, record: AccessRecord): AccessRecord {
   const read = o.commentsRead ?? o.prior?.commentsRead;
-  return read ? { ...record, commentsRead: read } : record;
+  if (!read) return record;
+  const { pendingSince: _old, ...base } = read;
+  const pending = new Set(record.issuanceComments.filter((c) => c.pending).map((c) => c.comment));
+  const times = o.comments.filter((c) => pending.has(c.id)).map((c) => c.updated_at);
+  // Every pending report must be among the comments read, or the next event could miss it.
+  const since = times.length === pending.size ? oldest(times) : undefined;
+  return { ...record, commentsRead: { ...base, ...(since ? { pendingSince: since } : {}) } };
+}
+
+function oldest(times: string[]): string | undefined {
+  let best: string | undefined;
+  for (const t of times) if (!best || Date.parse(t) < Date.parse(best)) best = t;
+  return best;
 }
 
 /**

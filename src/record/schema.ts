@@ -476,6 +476,16 @@ export const recordSchema = z.object({
    * fact: no version is written for it alone. Absent (a record from before, or no comment yet):
    * every comment is listed.
    */
-  commentsRead: z.object({ through: isoTime, status: z.number().int().positive().optional() }).optional(),
+  commentsRead: z
+    .object({
+      through: isoTime,
+      status: z.number().int().positive().optional(),
+      /**
+       * The oldest `updated_at` of the issuance reports this version holds as pending: the next
+       * event lists from there, in one listing, rather than read each report by id.
+       */
+      pendingSince: isoTime.optional(),
+    })
+    .optional(),
 });
 export type AccessRecord = z.infer<typeof recordSchema>;

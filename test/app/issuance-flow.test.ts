@@ -176,24 +176,26 @@ describe("issuance is accepted only after the run succeeded", () => {
     expect(s.gh.statusComment(n)!.body).not.toContain("pending confirmation");
   });
 
-  it("reads a pending report by id once the comments listed no longer hold it (issue 22), and goes live on the run's completion", async () => {
+  it("lists a pending report again from its own time once later versions read past it (issue 22), and goes live on the run's completion", async () => {
     const [s, n] = await inTokens();
     s.gh.runs.set(777, run());
     const comment = await postIssuance(s, n, 777, ["gw-1", "gw-2"]);
     // A command later: its version says the comments were read past the report's.
     s.gh.tick(10);
     await s.say(n, "rita", "/status");
+    expect(s.record(n).commentsRead).toMatchObject({ pendingSince: comment.updated_at });
     s.gh.tick(10);
     const mark = s.mark();
     await complete(s, { id: 777, title: title(n), conclusion: "success" });
+    // One listing from the pending report's time holds it (its proof verified and its run judged
+    // again, as from a full listing); it is not read by id, one request a report.
     const calls = s.callsSince(mark);
-    // The listing holds only what changed since; the report, still pending in the record, is
-    // read by id: its proof is verified and its run judged again, as from a full listing.
-    expect(calls).toContain("GET issues/get-comment");
+    expect(calls).not.toContain("GET issues/get-comment");
     expect(calls.filter((c) => c === "GET issues/list-comments")).toHaveLength(1);
     const record = s.record(n);
     expect(record.stage).toBe("live");
     expect(record.issuanceComments).toEqual([expect.objectContaining({ comment: comment.id, accepted: true })]);
+    expect(record.commentsRead?.pendingSince).toBeUndefined();
   });
 
   it("converges on redelivery of the run event and of the comment: nothing is written again", async () => {

@@ -7,6 +7,7 @@ import { readLedgerRecord } from "./helpers/ledger-record.js";
 import { testRecordKey } from "./helpers/record-key.js";
 import type { Scenario } from "./helpers/scenario.js";
 import { makeTestCa, mergePr, startScenario, type TestCa } from "./helpers/test-ca.js";
+import { commentEvent, workflowRunEvent } from "./helpers/payloads.js";
 import { WORKFLOW_BOT } from "./helpers/token-run.js";
 import { lastSummary, makeWorkflowKey, runTokenWorkflow, type TokenWorkflowKey } from "./helpers/token-workflow.js";
 
@@ -110,5 +111,44 @@ describe("the token workflow's ledger read (issue 22)", () => {
     expect(run.posted).toBe(0);
     // The summary is HTML: its parentheses are escaped.
     expect(lastSummary()).toMatch(/does not verify &#40;replayed&#41;: it is a copy of an older version/);
+  }, 25_000);
+});
+
+describe("a token run of several parts (issue 22: a 500-device run posts 28)", () => {
+  it("the earlier parts' webhooks cost no request; the last part's event and the run's completion judge every part", async () => {
+    const devices = Array.from({ length: 40 }, (_, i) => `gw-${String(i).padStart(3, "0")}`);
+    const many = await makeTestCa(devices);
+    s?.stop();
+    s = await startScenario(many, stringify({ tokens: { jwks: key.key.jwks } }));
+    const n = await s.open({ devices });
+    await s.tickAll(n);
+    await s.say(n, "tom", "/approve-certification");
+    const files = Object.fromEntries(devices.map((d) => [`certificates/${n}/${d}.pem`, many.leaves.get(d)!]));
+    await mergePr(s, 50, files);
+    await runTokenWorkflow(s, n, key.pem, files, RUN_ID);
+    const parts = s.gh.commentsOn(n).filter((c) => c.user.login === WORKFLOW_BOT.login);
+    expect(parts.length).toBeGreaterThan(1);
+
+    const mark = s.mark();
+    for (const part of parts.slice(0, -1)) await s.probot.receive(commentEvent(s.gh, "created", part));
+    expect(s.callsSince(mark)).toEqual([]);
+    await s.probot.receive(commentEvent(s.gh, "created", parts.at(-1)!));
+    // Every part is judged (pending on its run), though only the last part's webhook ran.
+    expect(
+      s
+        .record(n)
+        .issuanceComments.map((c) => c.comment)
+        .sort(),
+    ).toEqual(parts.map((c) => c.id).sort());
+    const run = s.gh.runs.get(RUN_ID)!;
+    s.gh.runs.set(RUN_ID, { ...run, status: "completed", conclusion: "success", updated_at: s.gh.tick() });
+    await s.probot.receive(workflowRunEvent(s.gh, { id: RUN_ID, title: `Issue tokens for request #${n}` }));
+    expect(s.record(n).stage).toBe("live");
+    expect(s.record(n).issuance).toHaveLength(devices.length);
+    // The app's whole side of the run, whatever its number of parts: before, about five requests
+    // a part, and one GET a part again at the completion.
+    const calls = s.callsSince(mark);
+    expect(calls.filter((c) => c === "GET issues/get-comment")).toEqual([]);
+    expect(calls.length).toBeLessThanOrEqual(25);
   }, 25_000);
 });

@@ -7,6 +7,18 @@ function isIssuanceComment(body: string): boolean {
   const parsed = parseIssuanceComment(body);
   return parsed.ok || parsed.found;
 }
+
+/**
+ * A part of the token workflow's report that is not its last (issue 22: a 500-device run posts
+ * 28 parts, and each part's event cost five requests). Nothing is decided from it alone: the
+ * last part's event and the run's completion list the comments changed since the record, which
+ * hold every part, and judge them as before. A part deferred here is never skipped: whichever
+ * event lists it next judges it. The numbers come from the comment, so they only ever delay.
+ */
+function isEarlierIssuancePart(body: string): boolean {
+  const parsed = parseIssuanceComment(body);
+  return parsed.ok && parsed.block.part < parsed.block.parts;
+}
 import { isBot } from "../state/observed-lines.js";
 import { TOKEN_WORKFLOW_BOT } from "../../record/token-workflow.js";
 import { isCaFormBody } from "../ca-request/parse.js";
@@ -46,6 +58,10 @@ export async function onIssueComment(
     payload.action === "created" &&
     comment.user?.login === TOKEN_WORKFLOW_BOT &&
     (isIssuanceComment(comment.body) || parseObtainedComment(comment.body).found);
+  if (issuance && isEarlierIssuancePart(comment.body)) {
+    context.log.debug({ issue: payload.issue.number, comment: comment.id }, "issuance part deferred to the last part");
+    return;
+  }
   if (!issuance) {
     if (isBot(comment.user) || isBot(payload.sender)) return;
     if (!mayContainCommand(comment.body) || parseCommands(comment.body).length === 0) return;
