@@ -40,6 +40,22 @@ export async function requestInTokens(
   return [s, n];
 }
 
+/** The token workflow's run for request `n` as a dispatch leaves it: in progress, first attempt. */
+export function dispatchedRun(n: number, by = "otto"): FakeRun {
+  const actor = { login: by, id: 31, type: "User" };
+  return {
+    path: TOKEN_WORKFLOW,
+    head_branch: "main",
+    event: "workflow_dispatch",
+    status: "in_progress",
+    conclusion: null,
+    run_attempt: 1,
+    request: n,
+    actor,
+    triggering_actor: actor,
+  };
+}
+
 export interface TokenRunOptions {
   /** Who dispatched the run (`triggering_actor`); default "otto". */
   actor?: string;
@@ -58,18 +74,7 @@ export async function tokenRun(
   devices: string[],
   options: TokenRunOptions = {},
 ): Promise<FakeComment[]> {
-  const actor = { login: options.actor ?? "otto", id: 31, type: "User" };
-  const run: FakeRun = {
-    path: TOKEN_WORKFLOW,
-    head_branch: "main",
-    event: "workflow_dispatch",
-    status: "in_progress",
-    conclusion: null,
-    run_attempt: 1,
-    request: n,
-    actor,
-    triggering_actor: actor,
-  };
+  const run = dispatchedRun(n, options.actor);
   s.gh.runs.set(runId, run);
   const parts = options.parts ?? 1;
   const size = Math.ceil(devices.length / parts);

@@ -7,7 +7,7 @@ import { issueTokens } from "../../../action/issue-tokens/index.js";
 import { CONFIG_PATH } from "../../../src/config/parse.js";
 import { loadSigningKey, type SigningKey } from "../../../src/tokens/signing-key.js";
 import type { Scenario } from "./scenario.js";
-import { TOKEN_WORKFLOW, WORKFLOW_BOT } from "./token-run.js";
+import { dispatchedRun, TOKEN_WORKFLOW, WORKFLOW_BOT } from "./token-run.js";
 
 /**
  * The token workflow itself (the Action's mode issue-tokens, from source, in this process) run
@@ -43,18 +43,7 @@ export async function runTokenWorkflow(
   files: Record<string, Uint8Array>,
   runId: number,
 ): Promise<void> {
-  const actor = { login: "otto", id: 31, type: "User" };
-  s.gh.runs.set(runId, {
-    path: TOKEN_WORKFLOW,
-    head_branch: "main",
-    event: "workflow_dispatch",
-    status: "in_progress",
-    conclusion: null,
-    run_attempt: 1,
-    request: n,
-    actor,
-    triggering_actor: actor,
-  });
+  s.gh.runs.set(runId, dispatchedRun(n));
   s.gh.tokenUsers.set(WORKFLOW_TOKEN, WORKFLOW_BOT);
   const workspace = mkdtempSync(join(tmpdir(), "token-workflow-"));
   try {
