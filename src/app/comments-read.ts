@@ -2,6 +2,7 @@ import { findStatusComment } from "../record/codec.js";
 import type { AccessRecord } from "../record/schema.js";
 import type { SyncDeps, Trigger } from "./deps.js";
 import type { CommentData } from "./github/rest.js";
+import { hasIncompleteRun } from "./issuance/reports.js";
 
 /**
  * Which of the issue's comments an event reads (issue 22): what changed since the record, not
@@ -40,14 +41,15 @@ export async function readComments(
   trigger: Trigger,
   record: AccessRecord | null,
 ): Promise<CommentsRead> {
-  const since = record?.commentsRead?.through;
+  // A run with a part never read (a listing skipped it) is read whole, until every part is.
+  const since = record && !hasIncompleteRun(record.issuanceComments) ? record.commentsRead?.through : undefined;
   // The reports held as pending are listed again from the oldest of them (one listing), not read
   // one by id: a 500-device run's 28 parts were 28 requests at its completion.
   const pendingSince = record?.commentsRead?.pendingSince;
   const from = pendingSince && since && Date.parse(pendingSince) < Date.parse(since) ? pendingSince : since;
   const listed = await deps.io.listComments(issue, from ? secondBefore(from) : undefined);
   const seen = withTriggerComment(listed, trigger);
-  const comments = since && record ? [...seen, ...(await readOlder(deps, seen, record))] : seen;
+  const comments = record ? [...seen, ...(await readOlder(deps, seen, record))] : seen;
   // Only the listing moves the horizon: a comment read by id may have changed after the listing,
   // and a comment written in between must not fall behind it.
   const through = newest([since, ...listed.map((c) => c.updated_at)]);
@@ -66,8 +68,9 @@ export async function readComments(
  */
 async function readOlder(deps: SyncDeps, listed: readonly CommentData[], record: AccessRecord): Promise<CommentData[]> {
   const have = new Set(listed.map((c) => c.id));
-  // With `pendingSince` the listing held every pending report still there; one not in it is gone.
-  const pending = record.commentsRead?.pendingSince ? [] : record.issuanceComments.filter((j) => j.pending);
+  // A pending report the listing did not hold is read by id, `pendingSince` or not: comments
+  // deleted between a listing's pages shift the rest, so a listing can skip one that is there.
+  const pending = record.issuanceComments.filter((j) => j.pending);
   const wanted = [
     ...(record.commentsRead?.status ? [record.commentsRead.status] : []),
     ...pending.map((j) => j.comment),

@@ -271,6 +271,8 @@ export const issuanceCommentSchema = z.object({
   runUrl: url.optional(),
   /** How many tokens the comment reports. */
   tokens: z.number().int().min(0).optional(),
+  /** How many parts its run's report has (under the proof): a run with a part not yet read is read whole. */
+  parts: z.number().int().positive().optional(),
 });
 export type IssuanceCommentRecord = z.infer<typeof issuanceCommentSchema>;
 

@@ -102,6 +102,7 @@ function judgeOne(input: IssuanceReportsInput, { comment, parsed }: IssuanceCand
     comment,
     runId: block.runId,
     part: block.part,
+    parts: block.parts,
     runAttempt: block.runAttempt,
     runUrl: block.runUrl,
     tokens: block.issued.length,
@@ -159,4 +160,23 @@ function judgeOne(input: IssuanceReportsInput, { comment, parsed }: IssuanceCand
   }));
   out.issuance.push(...fresh.filter((t) => !known.has(t.jti)));
   out.comments.push({ ...about, accepted: true });
+}
+
+/**
+ * Whether a run whose report proved itself (accepted, or pending on its run) has a part the
+ * record holds no judgement of (issue 22's review: a part a listing skipped — comments deleted
+ * between its pages shift the rest, or a comment shows late — must not be lost). The next event
+ * then lists every comment, as every event did before, until each part is read. `parts` is under
+ * the proof, so a forged report cannot ask for it.
+ */
+export function hasIncompleteRun(comments: readonly IssuanceCommentRecord[]): boolean {
+  const seen = new Map<string, { parts: number; read: Set<number> }>();
+  for (const j of comments) {
+    if (!(j.accepted || j.pending) || j.parts === undefined || j.runAttempt === undefined) continue;
+    const key = attemptKey(j.runId, j.runAttempt);
+    const run = seen.get(key) ?? { parts: j.parts, read: new Set<number>() };
+    run.read.add(j.part);
+    seen.set(key, run);
+  }
+  return [...seen.values()].some((run) => run.read.size < run.parts);
 }
