@@ -43,8 +43,15 @@ export interface PullFile {
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
-/** Paths read per GraphQL query by `getFiles`. */
-const FILES_PER_QUERY = 100;
+/**
+ * Paths read per GraphQL query by `getFiles`. `file(path:)` is a field, not a connection, so the
+ * 1–100 bound on `first`/`last` does not apply; what does is the 500,000-node limit and the
+ * 10-second timeout ("Rate limits and query limits for the GraphQL API"). 250 blobs of a few KB
+ * are far from both, and a 500-file merge reads in 2 queries, not 5 (issue 22: at most
+ * 10 + ⌈N/100⌉ rate-limited requests for a merge of N files, the 5 pages of its file list
+ * included).
+ */
+const FILES_PER_QUERY = 250;
 
 const FORM_EDITED_AT = `query ($owner: String!, $repo: String!, $number: Int!) {
   repository(owner: $owner, name: $repo) {
@@ -457,7 +464,7 @@ export class GitHubIO {
   }
 
   /**
-   * Several files' bytes at one commit (issue 22: a merge of N certificate files costs ⌈N/100⌉
+   * Several files' bytes at one commit (issue 22: a merge of N certificate files costs ⌈N/250⌉
    * requests, not N): one GraphQL query per FILES_PER_QUERY paths, each path a variable (a file
    * name comes from a pull request: never spliced into the query). A file GraphQL gives no text for
    * (binary, such as DER, or truncated) is read alone with `getFile`. Null where there is no file.
