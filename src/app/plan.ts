@@ -169,8 +169,8 @@ function planAfterRecord(
   refusals: Parameters<typeof planReplies>[0]["refusals"],
   refusedReports: ReadonlyArray<{ comment: number; reason: string }>,
 ): Plan {
-  const { withObtained, pulls, log, removed } = planObtained(o, record);
-  const { reviewed, reminder } = planReview(o, withObtained);
+  const { withObtained, pulls, log, removed, refused } = planObtained(o, record);
+  const { reviewed, reminder } = planReview(o, keepInView(o, withObtained, refused));
   const { withList, statusList } = planStatusList(o, reviewed);
   const { dispatched, dispatch } = planDispatch(o, withList);
   const renewal = planRenewal(o, dispatched);
@@ -198,7 +198,7 @@ function planAfterRecord(
 function planObtained(
   o: Observation,
   record: AccessRecord,
-): { withObtained: AccessRecord; pulls: PullToOpen[]; log: Plan["log"]; removed: number[] } {
+): { withObtained: AccessRecord; pulls: PullToOpen[]; log: Plan["log"]; removed: number[]; refused: number[] } {
   const judged = judgeNewReports(o, record);
   const days = o.config.certificates.onBehalf?.keyCommentDays ?? DEFAULT_KEY_COMMENT_DAYS;
   // Judged with the removals recorded before, so a comment is removed (and recorded) once.
@@ -219,10 +219,10 @@ function planObtained(
 function judgeNewReports(
   o: Observation,
   record: AccessRecord,
-): { withObtained: AccessRecord; pulls: PullToOpen[]; log: Plan["log"] } {
+): { withObtained: AccessRecord; pulls: PullToOpen[]; log: Plan["log"]; refused: number[] } {
   const prior = o.prior?.obtained ?? [];
   const carried = prior.length ? { ...record, obtained: prior } : record;
-  if (!o.obtained?.candidates.length) return { withObtained: carried, pulls: [], log: [] };
+  if (!o.obtained?.candidates.length) return { withObtained: carried, pulls: [], log: [], refused: [] };
   const judged = judgeObtained({
     ...o.obtained,
     prior: o.prior,
@@ -242,7 +242,21 @@ function judgeNewReports(
     message: `obtained-certificates report refused: ${r.reason}`,
   }));
   const withObtained = judged.obtained.length ? { ...record, obtained: judged.obtained } : record;
-  return { withObtained, pulls: judged.pulls, log };
+  return { withObtained, pulls: judged.pulls, log, refused: judged.refused.map((r) => r.comment) };
+}
+
+/**
+ * A refused obtain report is not recorded, so the horizon of the comments read stays before it:
+ * the next event lists it again and judges it again, as every event did before issue 22 (one
+ * refused for a passing reason — `tokens.jwks` not yet holding a rotated key — is accepted once
+ * it holds it). Reading more than changed is always safe; what it costs is the listing from there.
+ */
+function keepInView(o: Observation, record: AccessRecord, refused: readonly number[]): AccessRecord {
+  const read = record.commentsRead;
+  if (!read || refused.length === 0) return record;
+  const first = oldest(o.comments.filter((c) => refused.includes(c.id)).map((c) => c.updated_at));
+  if (!first || Date.parse(first) >= Date.parse(read.through)) return record;
+  return { ...record, commentsRead: { ...read, through: first } };
 }
 
 /**

@@ -41,9 +41,13 @@ afterEach(() => {
 });
 
 /** An option-2 request, certified: stage certificates. The default branch exists in the git model. */
-async function approvedOptionTwo(): Promise<[Scenario, number]> {
+function optionTwoConfig(): string {
   const onBehalf = `certificates:\n  onBehalf:\n    directory: https://ca.example/acme/directory\n    identifier: "{device}.{account}.devices.example.com"\n`;
-  const config = ca.config.replace("certificates:\n", onBehalf);
+  return ca.config.replace("certificates:\n", onBehalf);
+}
+
+async function approvedOptionTwo(): Promise<[Scenario, number]> {
+  const config = optionTwoConfig();
   s = await startScenario({ ...ca, config }, stringify({ tokens: { jwks: key.jwks } }));
   // The app's clock is the stand-in's (a comment's time and the app's are GitHub's and the host's).
   vi.useFakeTimers({ toFake: ["Date"] });
@@ -156,6 +160,24 @@ describe("certificates obtained on the customer's behalf (option 2)", () => {
     expect(s.gh.opened).toEqual([]);
     // The obtain workflow's own report is then accepted.
     await report(s, n, 6004);
+    expect(s.record(n).obtained).toHaveLength(2);
+    expect(s.gh.opened).toHaveLength(1);
+  });
+
+  it("judges a refused report again when a later event lists it, after other versions were written (issue 22's review)", async () => {
+    const [s, n] = await approvedOptionTwo();
+    // Signed with a rotated key the configuration does not publish yet: refused.
+    const rotated = await makeTokenKey();
+    await report(s, n, 6010, rotated);
+    expect(s.record(n).obtained ?? []).toEqual([]);
+    // A version written after the report: its horizon must stay before the refused report.
+    s.gh.tick(10);
+    await s.say(n, "rita", "/status");
+    s.gh.tick(10);
+    s.gh.setConfig(
+      `${optionTwoConfig()}${stringify({ tokens: { jwks: { keys: [...key.jwks.keys, ...rotated.jwks.keys] } } })}`,
+    );
+    await s.say(n, "rita", "/status");
     expect(s.record(n).obtained).toHaveLength(2);
     expect(s.gh.opened).toHaveLength(1);
   });
