@@ -14,7 +14,7 @@ import { commentEvent, workflowRunEvent } from "./helpers/payloads.js";
 import { testRecordKey } from "./helpers/record-key.js";
 import { Scenario } from "./helpers/scenario.js";
 import { mergePr, SCENARIO_START, extraCaConfig } from "./helpers/test-ca.js";
-import { issuanceBlock, makeTokenKey, TOKEN_WORKFLOW, WORKFLOW_BOT } from "./helpers/token-run.js";
+import { dispatchedRun, issuanceBlock, makeTokenKey, WORKFLOW_BOT } from "./helpers/token-run.js";
 
 /**
  * Life after live, end to end (issue 19, ../shared/SPEC.md H), on the GitHub stand-in with one
@@ -99,18 +99,7 @@ const file = (id: string) => pemFile(devices.get(id)!, intermediate);
 /** A run of the token workflow as it runs: a real token per device, with the index the app allocated. */
 async function tokenRun(n: number, runId: number, certs: Record<string, string>): Promise<Record<string, string>> {
   const gh = s!.gh;
-  const actor = { login: "otto", id: 31, type: "User" };
-  gh.runs.set(runId, {
-    path: TOKEN_WORKFLOW,
-    head_branch: "main",
-    event: "workflow_dispatch",
-    status: "in_progress",
-    conclusion: null,
-    run_attempt: 1,
-    request: n,
-    actor,
-    triggering_actor: actor,
-  });
+  gh.runs.set(runId, dispatchedRun(n));
   const record = s!.record(n);
   const block = issuanceBlock(s!, n, runId, Object.keys(certs));
   const jwts: Record<string, string> = {};

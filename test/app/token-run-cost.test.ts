@@ -137,6 +137,11 @@ async function threeParts(before?: (n: number) => Promise<void>) {
   return { n, parts, devices };
 }
 
+/** The scenario of the test running (set by `threeParts`). */
+function current(): Scenario {
+  return s!;
+}
+
 async function completeRun(n: number): Promise<void> {
   const run = s!.gh.runs.get(RUN_ID)!;
   s!.gh.runs.set(RUN_ID, { ...run, status: "completed", conclusion: "success", updated_at: s!.gh.tick() });
@@ -208,19 +213,8 @@ describe("issuance parts a listing skipped (issue 22's review)", () => {
 
 describe("a token run of several parts (issue 22: a 500-device run posts 28)", () => {
   it("the earlier parts' webhooks cost no request; the last part's event and the run's completion judge every part", async () => {
-    const devices = Array.from({ length: 40 }, (_, i) => `gw-${String(i).padStart(3, "0")}`);
-    const many = await makeTestCa(devices);
-    s?.stop();
-    s = await startScenario(many, stringify({ tokens: { jwks: key.key.jwks } }));
-    const n = await s.open({ devices });
-    await s.tickAll(n);
-    await s.say(n, "tom", "/approve-certification");
-    const files = Object.fromEntries(devices.map((d) => [`certificates/${n}/${d}.pem`, many.leaves.get(d)!]));
-    await mergePr(s, 50, files);
-    await runTokenWorkflow(s, n, key.pem, files, RUN_ID);
-    const parts = s.gh.commentsOn(n).filter((c) => c.user.login === WORKFLOW_BOT.login);
-    expect(parts.length).toBeGreaterThan(1);
-
+    const { n, parts, devices } = await threeParts();
+    const s = current();
     const mark = s.mark();
     for (const part of parts.slice(0, -1)) await s.probot.receive(commentEvent(s.gh, "created", part));
     expect(s.callsSince(mark)).toEqual([]);
@@ -232,9 +226,7 @@ describe("a token run of several parts (issue 22: a 500-device run posts 28)", (
         .issuanceComments.map((c) => c.comment)
         .sort(),
     ).toEqual(parts.map((c) => c.id).sort());
-    const run = s.gh.runs.get(RUN_ID)!;
-    s.gh.runs.set(RUN_ID, { ...run, status: "completed", conclusion: "success", updated_at: s.gh.tick() });
-    await s.probot.receive(workflowRunEvent(s.gh, { id: RUN_ID, title: `Issue tokens for request #${n}` }));
+    await completeRun(n);
     expect(s.record(n).stage).toBe("live");
     expect(s.record(n).issuance).toHaveLength(devices.length);
     // The app's whole side of the run, whatever its number of parts: before, about five requests
