@@ -1,6 +1,5 @@
 import { createPrivateKey } from "node:crypto";
-import { PFX } from "@peculiar/asn1-pfx";
-import { AsnConvert } from "@peculiar/asn1-schema";
+import { oidText } from "./der-reader.js";
 
 /**
  * Detects private key material in any bytes (a certificate file or any other file of a PR).
@@ -135,19 +134,37 @@ function derHeader(data: Uint8Array, at: number): { tag: number; start: number; 
 // contentType of the PFX authSafe (RFC 7292 4): data (password integrity) or signedData
 // (public-key integrity); encryptedData is accepted too, as some exporters write it.
 const PKCS7_CONTENT_TYPES = new Set(["1.2.840.113549.1.7.1", "1.2.840.113549.1.7.2", "1.2.840.113549.1.7.6"]);
-// INTEGER 3, the PFX version, right after the outer header (at most 6 bytes): a certificate has
-// a SEQUENCE there, so the full parse below runs only for what may be a key bundle.
+// INTEGER 3, the PFX version, first in the outer SEQUENCE: a certificate has a SEQUENCE there.
 const PFX_VERSION = Buffer.from([0x02, 0x01, 0x03]);
 
-/** A PKCS#12 bundle, told by its outer structure: enough without its password or a full parse of the bags. */
+/**
+ * A PKCS#12 bundle, told by its outer structure (RFC 7292 §4): PFX ::= SEQUENCE { version INTEGER
+ * (3), authSafe ContentInfo ::= SEQUENCE { contentType OID, … }, … }. Read from those headers
+ * alone, with no password and no parse of the bags, in DER or BER: exporters often write PKCS#12
+ * with indefinite lengths. (It was a full parse with @peculiar/asn1-pfx, whose schemas, and the
+ * CMS ones under them, were a twelfth of the CLI's start-up: issue 22.) Looser than a full parse
+ * only for a file that is no certificate either: it then says "private key" where it said
+ * "parse error", and is refused all the same.
+ */
 function isPkcs12(data: Uint8Array): boolean {
-  if (!Buffer.from(data.subarray(2, 9)).includes(PFX_VERSION)) return false;
+  const outer = berHeader(data, 0);
+  if (outer?.tag !== 0x30 || !Buffer.from(data.subarray(outer.start, outer.start + 3)).equals(PFX_VERSION))
+    return false;
+  const authSafe = berHeader(data, outer.start + 3);
+  if (authSafe?.tag !== 0x30) return false;
+  const contentType = derHeader(data, authSafe.start);
+  if (contentType?.tag !== 0x06) return false;
   try {
-    const pfx = AsnConvert.parse(data, PFX);
-    return pfx.version === 3 && PKCS7_CONTENT_TYPES.has(pfx.authSafe.contentType);
+    return PKCS7_CONTENT_TYPES.has(oidText(data.subarray(contentType.start, contentType.end)));
   } catch {
     return false;
   }
+}
+
+/** A BER element's tag and where its content starts: definite lengths, or indefinite (0x80). */
+function berHeader(data: Uint8Array, at: number): { tag: number; start: number } | null {
+  if (data[at + 1] === 0x80) return data[at] === undefined ? null : { tag: data[at], start: at + 2 };
+  return derHeader(data, at);
 }
 
 function derPrivateKeyKind(bytes: Uint8Array): string | null {

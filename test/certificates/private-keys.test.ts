@@ -264,3 +264,34 @@ describe.skipIf(noOpenssl !== null)(titled("PKCS#12 (made by openssl pkcs12 -exp
     expect(findPrivateKeys(leaf.der)).toEqual([]);
   });
 });
+
+describe("PKCS#12 told by its headers (issue 22: no full parse)", () => {
+  // SEQUENCE { INTEGER 3, SEQUENCE { OID pkcs7-data, [0] { OCTET STRING … } } }, then MAC data.
+  const ber = Buffer.from(
+    "3080020103" +
+      "3080" +
+      "06092a864886f70d010701" +
+      "a080" +
+      "2480" +
+      "0404deadbeef" +
+      "0000" +
+      "0000" +
+      "0000" +
+      "0000",
+    "hex",
+  );
+
+  it("in BER, with indefinite lengths, as exporters often write it", () => {
+    expect(findPrivateKeys(new Uint8Array(ber))).toEqual(["PKCS#12"]);
+  });
+
+  it("in DER, with another content type of the authSafe: signedData", () => {
+    const der = Buffer.from("3010020103300b06092a864886f70d010702", "hex");
+    expect(findPrivateKeys(new Uint8Array(der))).toEqual(["PKCS#12"]);
+  });
+
+  it("not when the version is not 3, nor the content type a PKCS#7 one", () => {
+    expect(findPrivateKeys(new Uint8Array(Buffer.from("3010020102300b06092a864886f70d010701", "hex")))).toEqual([]);
+    expect(findPrivateKeys(new Uint8Array(Buffer.from("3010020103300b06092a864886f70d010101", "hex")))).toEqual([]);
+  });
+});
