@@ -1,7 +1,6 @@
 import { createHash, X509Certificate, type KeyObject } from "node:crypto";
-import { parseDer } from "./der.js";
-import { RsaSaPssParams, id_RSASSA_PSS } from "@peculiar/asn1-rsa";
 import { viewCertificate, type Algorithm, type CertificateView } from "./certificate-view.js";
+import { ID_RSASSA_PSS, pssHashOf } from "./pss-params.js";
 import { describeSignatureAlgorithm } from "./algorithms.js";
 import { hexOf, readExtensions, type KeyIdentifierFacts } from "./extensions.js";
 import { namesOf, type CertificateNames, type ConstraintFacts } from "./name-constraints.js";
@@ -166,11 +165,9 @@ export function safeVerify(child: X509Certificate, issuerKey: KeyObject): boolea
 
 function signatureAlgorithmOf(algorithm: Algorithm): { name: string; weak: boolean } {
   const oid = algorithm.algorithm;
-  if (oid === id_RSASSA_PSS) {
+  if (oid === ID_RSASSA_PSS) {
     // RSASSA-PSS defaults its hash to SHA-1 when the parameters leave it out.
-    const params = algorithm.parameters;
-    const pss = params ? parseDer(params, RsaSaPssParams) : new RsaSaPssParams();
-    const hash = describeSignatureAlgorithm(pss.hashAlgorithm.algorithm);
+    const hash = describeSignatureAlgorithm(pssHashOf(algorithm.parameters));
     return { name: `RSASSA-PSS with ${hash.name}`, weak: hash.weak };
   }
   return describeSignatureAlgorithm(oid);
