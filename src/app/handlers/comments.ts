@@ -2,6 +2,13 @@ import type { Context } from "probot";
 import { mayContainCommand, parseCommands } from "../commands/parse.js";
 import { parseIssuanceComment } from "../../record/issuance-comment.js";
 import { parseObtainedComment } from "../../record/obtained-comment.js";
+import { isBot } from "../state/observed-lines.js";
+import { TOKEN_WORKFLOW_BOT } from "../../record/token-workflow.js";
+import { isCaFormBody } from "../ca-request/parse.js";
+import { parseCaCommands } from "../ca-request/rules.js";
+import { handleCaRequestEvent } from "./ca-requests.js";
+import { handleRequestEvent } from "./request-event.js";
+import { issueFromPayload, type AppState } from "./shared.js";
 
 function isIssuanceComment(body: string): boolean {
   const parsed = parseIssuanceComment(body);
@@ -19,13 +26,6 @@ function isEarlierIssuancePart(body: string): boolean {
   const parsed = parseIssuanceComment(body);
   return parsed.ok && parsed.block.part < parsed.block.parts;
 }
-import { isBot } from "../state/observed-lines.js";
-import { TOKEN_WORKFLOW_BOT } from "../../record/token-workflow.js";
-import { isCaFormBody } from "../ca-request/parse.js";
-import { parseCaCommands } from "../ca-request/rules.js";
-import { handleCaRequestEvent } from "./ca-requests.js";
-import { handleRequestEvent } from "./request-event.js";
-import { issueFromPayload, type AppState } from "./shared.js";
 
 /**
  * `issue_comment.created` (commands) and `.edited` (only to tell the author, once, that an
