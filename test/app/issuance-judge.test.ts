@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { requestOfTokenRun } from "../../src/app/handlers/workflow-runs.js";
 import { judgeIssuanceRun, judgeIssuedEntries, type RunFacts } from "../../src/app/issuance/judge.js";
+import { hasIncompleteRun } from "../../src/app/issuance/reports.js";
 import type { CertificateRecord } from "../../src/record/schema.js";
 import { thumbprintFromFingerprint } from "../../src/record/tokens.js";
 import type { IssuanceBlock } from "../../src/record/issuance-comment.js";
@@ -184,5 +185,37 @@ describe("which completed runs concern a request", () => {
     expect(requestOfTokenRun(tokenRun({ head_branch: null }), repository)).toBeNull();
     expect(requestOfTokenRun(tokenRun({ repository: { full_name: "someone/fork" } }), repository)).toBeNull();
     expect(requestOfTokenRun(tokenRun(), { full_name: "acme/access-requests" })).toBeNull();
+  });
+});
+
+describe("a run with a part not yet read (hasIncompleteRun, issue 22's review)", () => {
+  const part = (n: number, verdict: "accepted" | "pending" | "refused", parts = 3, runAttempt = 1) => ({
+    comment: 100 + n,
+    runId: 7,
+    part: n,
+    parts,
+    runAttempt,
+    accepted: verdict === "accepted",
+    ...(verdict === "pending" ? { pending: true } : {}),
+  });
+
+  it("is incomplete while a proven report's part has no judgement", () => {
+    expect(hasIncompleteRun([part(1, "pending"), part(3, "pending")])).toBe(true);
+    expect(hasIncompleteRun([part(1, "accepted"), part(2, "accepted"), part(3, "accepted")])).toBe(false);
+  });
+
+  it("counts a part refused for good as read, so it does not keep the run incomplete", () => {
+    expect(hasIncompleteRun([part(1, "accepted"), part(2, "refused"), part(3, "accepted")])).toBe(false);
+  });
+
+  it("takes the number of parts only from a proven report: a refused one cannot ask for the thread", () => {
+    expect(hasIncompleteRun([part(1, "refused", 1000)])).toBe(false);
+    expect(hasIncompleteRun([part(1, "accepted", 1), part(2, "refused", 1000)])).toBe(false);
+  });
+
+  it("judges each attempt of a run on its own", () => {
+    expect(hasIncompleteRun([part(1, "accepted", 2, 1), part(2, "accepted", 2, 1), part(1, "pending", 2, 2)])).toBe(
+      true,
+    );
   });
 });

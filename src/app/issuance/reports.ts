@@ -166,17 +166,23 @@ function judgeOne(input: IssuanceReportsInput, { comment, parsed }: IssuanceCand
  * Whether a run whose report proved itself (accepted, or pending on its run) has a part the
  * record holds no judgement of (issue 22's review: a part a listing skipped — comments deleted
  * between its pages shift the rest, or a comment shows late — must not be lost). The next event
- * then lists every comment, as every event did before, until each part is read. `parts` is under
- * the proof, so a forged report cannot ask for it.
+ * then lists every comment, as every event did before, until each part is read. The count of
+ * parts comes only from a proven report (it is under the proof, so a forged report cannot ask for
+ * the whole thread); a part counts as read whatever its verdict, so one refused for good does not
+ * keep the run incomplete.
  */
 export function hasIncompleteRun(comments: readonly IssuanceCommentRecord[]): boolean {
-  const seen = new Map<string, { parts: number; read: Set<number> }>();
+  const parts = new Map<string, number>();
   for (const j of comments) {
-    if (!(j.accepted || j.pending) || j.parts === undefined || j.runAttempt === undefined) continue;
-    const key = attemptKey(j.runId, j.runAttempt);
-    const run = seen.get(key) ?? { parts: j.parts, read: new Set<number>() };
-    run.read.add(j.part);
-    seen.set(key, run);
+    if ((j.accepted || j.pending) && j.parts !== undefined && j.runAttempt !== undefined)
+      parts.set(attemptKey(j.runId, j.runAttempt), j.parts);
   }
-  return [...seen.values()].some((run) => run.read.size < run.parts);
+  const read = new Map<string, Set<number>>();
+  for (const j of comments) {
+    if (j.runAttempt === undefined) continue;
+    const key = attemptKey(j.runId, j.runAttempt);
+    if (!read.has(key)) read.set(key, new Set());
+    read.get(key)!.add(j.part);
+  }
+  return [...parts].some(([key, count]) => (read.get(key)?.size ?? 0) < count);
 }
