@@ -10,21 +10,20 @@ import { handleCaRequestEvent } from "./ca-requests.js";
 import { handleRequestEvent } from "./request-event.js";
 import { issueFromPayload, type AppState } from "./shared.js";
 
-function isIssuanceComment(body: string): boolean {
-  const parsed = parseIssuanceComment(body);
-  return parsed.ok || parsed.found;
-}
-
 /**
- * A part of the token workflow's report that is not its last (issue 22: a 500-device run posts
- * 28 parts, and each part's event cost five requests). Nothing is decided from it alone: the
- * last part's event and the run's completion list the comments changed since the record, which
- * hold every part, and judge them as before. A part deferred here is never skipped: whichever
- * event lists it next judges it. The numbers come from the comment, so they only ever delay.
+ * What a workflow's comment (as github-actions[bot]) is to the app, its body parsed once: a report
+ * to observe (the token workflow's issuance, the obtain workflow's certificates, option 2), or
+ * none. `deferred`: a part of the token workflow's report that is not its last (issue 22: a
+ * 500-device run posts 28 parts, and each part's event cost five requests). Nothing is decided
+ * from it alone: the last part's event and the run's completion list the comments changed since
+ * the record, which hold every part, and judge them as before. A part deferred here is never
+ * skipped: whichever event lists it next judges it. The numbers come from the comment, so they
+ * only ever delay.
  */
-function isEarlierIssuancePart(body: string): boolean {
-  const parsed = parseIssuanceComment(body);
-  return parsed.ok && parsed.block.part < parsed.block.parts;
+function workflowReport(body: string): "report" | "deferred" | null {
+  const issuance = parseIssuanceComment(body);
+  if (issuance.ok) return issuance.block.part < issuance.block.parts ? "deferred" : "report";
+  return issuance.found || parseObtainedComment(body).found ? "report" : null;
 }
 
 /**
@@ -54,15 +53,13 @@ export async function onIssueComment(
   // The token workflow reports what it issued, and the obtain workflow what it obtained (option
   // 2), in comments as github-actions[bot]: the bot comments the app reads (as facts to verify,
   // never as commands).
-  const issuance =
-    payload.action === "created" &&
-    comment.user?.login === TOKEN_WORKFLOW_BOT &&
-    (isIssuanceComment(comment.body) || parseObtainedComment(comment.body).found);
-  if (issuance && isEarlierIssuancePart(comment.body)) {
+  const report =
+    payload.action === "created" && comment.user?.login === TOKEN_WORKFLOW_BOT ? workflowReport(comment.body) : null;
+  if (report === "deferred") {
     context.log.debug({ issue: payload.issue.number, comment: comment.id }, "issuance part deferred to the last part");
     return;
   }
-  if (!issuance) {
+  if (report === null) {
     if (isBot(comment.user) || isBot(payload.sender)) return;
     if (!mayContainCommand(comment.body) || parseCommands(comment.body).length === 0) return;
   }
