@@ -34,14 +34,25 @@ function decode<T>(decoder: ValueDecoder<T>, value: Uint8Array): T {
   }
 }
 
+/** The content of the one element `value` holds, with that tag and nothing after it. */
+function only(value: Uint8Array, tag: number): Uint8Array {
+  const outer = new DerReader(value);
+  const element = outer.next(tag);
+  outer.end();
+  return element.content;
+}
+
+/** A reader over the elements of the one SEQUENCE `value` holds. */
+function sequenceIn(value: Uint8Array): DerReader {
+  return new DerReader(only(value, TAG.SEQUENCE));
+}
+
 /** §4.2.1.9 BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }. */
 type Basic = { cA: boolean; pathLenConstraint: number | undefined };
 
 const basicConstraintsOfDecoder: ValueDecoder<Basic> = {
   fast: (value) => {
-    const outer = new DerReader(value);
-    const reader = new DerReader(outer.next(TAG.SEQUENCE).content);
-    outer.end();
+    const reader = sequenceIn(value);
     const ca = reader.optional(TAG.BOOLEAN);
     const path = reader.optional(TAG.INTEGER);
     reader.end();
@@ -63,9 +74,7 @@ export function basicConstraintsOf(value: Uint8Array): Basic {
  */
 const keyUsageBitsOfDecoder: ValueDecoder<number> = {
   fast: (value) => {
-    const outer = new DerReader(value);
-    const bits = outer.next(TAG.BIT_STRING).content;
-    outer.end();
+    const bits = only(value, TAG.BIT_STRING);
     const unused = bits[0] ?? 0;
     if (bits.length < 2 || bits.length > 3 || unused > 7) throw new NotCanonical("key usage size");
     let number = 0;
@@ -83,9 +92,7 @@ export function keyUsageBitsOf(value: Uint8Array): number {
 /** §4.2.1.12 ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId. */
 const extendedKeyUsageOfDecoder: ValueDecoder<string[]> = {
   fast: (value) => {
-    const outer = new DerReader(value);
-    const reader = new DerReader(outer.next(TAG.SEQUENCE).content);
-    outer.end();
+    const reader = sequenceIn(value);
     const purposes: string[] = [];
     while (!reader.done) purposes.push(oidText(reader.next(TAG.OID).content));
     if (purposes.length === 0) throw new NotCanonical("empty EKU");
@@ -100,12 +107,7 @@ export function extendedKeyUsageOf(value: Uint8Array): string[] {
 
 /** §4.2.1.2 SubjectKeyIdentifier ::= KeyIdentifier (OCTET STRING): its octets. */
 const subjectKeyIdOfDecoder: ValueDecoder<Uint8Array> = {
-  fast: (value) => {
-    const outer = new DerReader(value);
-    const id = outer.next(TAG.OCTET_STRING).content;
-    outer.end();
-    return id;
-  },
+  fast: (value) => only(value, TAG.OCTET_STRING),
   reference: (value) => new Uint8Array(parseDer(value, SubjectKeyIdentifier).buffer),
 };
 
@@ -126,9 +128,7 @@ export interface AuthorityKeyId {
  */
 const authorityKeyIdOfDecoder: ValueDecoder<AuthorityKeyId> = {
   fast: (value) => {
-    const outer = new DerReader(value);
-    const reader = new DerReader(outer.next(TAG.SEQUENCE).content);
-    outer.end();
+    const reader = sequenceIn(value);
     const keyIdentifier = reader.next(0x80).content;
     reader.end();
     return { keyIdentifier, serial: undefined, issuer: undefined };
@@ -157,9 +157,7 @@ const IA5_FORMS: Record<number, "rfc822Name" | "dNSName" | "uniformResourceIdent
 /** §4.2.1.6 SubjectAltName ::= GeneralNames (SEQUENCE SIZE (1..MAX) OF GeneralName). */
 const altNamesOfDecoder: ValueDecoder<GeneralName[]> = {
   fast: (value) => {
-    const outer = new DerReader(value);
-    const reader = new DerReader(outer.next(TAG.SEQUENCE).content);
-    outer.end();
+    const reader = sequenceIn(value);
     const names: GeneralName[] = [];
     while (!reader.done) {
       const element = reader.next();
