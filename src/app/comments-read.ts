@@ -46,7 +46,7 @@ export async function readComments(
   // The reports held as pending are listed again from the oldest of them (one listing), not read
   // one by id: a 500-device run's 28 parts were 28 requests at its completion.
   const pendingSince = record?.commentsRead?.pendingSince;
-  const from = pendingSince && since && Date.parse(pendingSince) < Date.parse(since) ? pendingSince : since;
+  const from = since && oldest([since, pendingSince]);
   const listed = await deps.io.listComments(issue, from ? secondBefore(from) : undefined);
   const seen = withTriggerComment(listed, trigger);
   const comments = record ? [...seen, ...(await readOlder(deps, seen, record))] : seen;
@@ -92,9 +92,22 @@ function withTriggerComment(listed: CommentData[], trigger: Trigger): CommentDat
   return trigger.created ? listed.map((l) => (l.id === c.id ? c : l)) : listed;
 }
 
-function newest(times: ReadonlyArray<string | undefined>): string | undefined {
+/** The latest of ISO times (absent ones left out), or undefined when there is none. */
+export function newest(times: ReadonlyArray<string | undefined>): string | undefined {
+  return pick(times, (t, best) => Date.parse(t) > Date.parse(best));
+}
+
+/** The earliest of ISO times (absent ones left out), or undefined when there is none. */
+export function oldest(times: ReadonlyArray<string | undefined>): string | undefined {
+  return pick(times, (t, best) => Date.parse(t) < Date.parse(best));
+}
+
+function pick(
+  times: ReadonlyArray<string | undefined>,
+  better: (t: string, best: string) => boolean,
+): string | undefined {
   let best: string | undefined;
-  for (const t of times) if (t && (!best || Date.parse(t) > Date.parse(best))) best = t;
+  for (const t of times) if (t && (!best || better(t, best))) best = t;
   return best;
 }
 

@@ -24,6 +24,7 @@ import { planRenewal, withRenewal, type DueIndexChange } from "./renewal/plan.js
 import { renewalStates } from "./renewal/due.js";
 import { judgeObtained, type PullToOpen } from "./obtained/reports.js";
 import { DEFAULT_KEY_COMMENT_DAYS, keyCommentsToRemove } from "./obtained/keys.js";
+import { oldest } from "./comments-read.js";
 
 /**
  * Step 2 of a sync: everything decided, from one observation, without I/O — the record to
@@ -149,12 +150,6 @@ function withCommentsRead(o: Observation, record: AccessRecord): AccessRecord {
   return { ...record, commentsRead: { ...base, ...(since ? { pendingSince: since } : {}) } };
 }
 
-function oldest(times: string[]): string | undefined {
-  let best: string | undefined;
-  for (const t of times) if (!best || Date.parse(t) < Date.parse(best)) best = t;
-  return best;
-}
-
 /**
  * Steps 6–9, once the record is assembled: (6) the periodic access review as of now and its
  * reminder, once per due date; (7) the token status list, indexes allocated before issuance and
@@ -254,9 +249,9 @@ function judgeNewReports(
 function keepInView(o: Observation, record: AccessRecord, refused: readonly number[]): AccessRecord {
   const read = record.commentsRead;
   if (!read || refused.length === 0) return record;
-  const first = oldest(o.comments.filter((c) => refused.includes(c.id)).map((c) => c.updated_at));
-  if (!first || Date.parse(first) >= Date.parse(read.through)) return record;
-  return { ...record, commentsRead: { ...read, through: first } };
+  const refusedAt = o.comments.filter((c) => refused.includes(c.id)).map((c) => c.updated_at);
+  const through = oldest([read.through, ...refusedAt]) ?? read.through;
+  return through === read.through ? record : { ...record, commentsRead: { ...read, through } };
 }
 
 /**
