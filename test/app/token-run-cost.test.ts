@@ -57,17 +57,16 @@ async function inTokens(versions: number): Promise<number> {
     const last = record.commands.at(-1)!;
     const command = { ...last, comment: last.comment + 1, at: gh.tick().replace(/\.\d{3}Z$/, "Z") };
     const text = ledgerFileText(await signRecord({ ...record, commands: [...record.commands, command] }, recordKey));
-    gh.ledgerGit().commitFile(
-      gh.ledger.branch,
-      ledgerFilePath(n),
-      text,
-      "status",
-      personOf(gh, gh.bot, gh.tick()),
-      true,
-    );
+    commitAsApp(n, text, "status");
   }
   expect(gh.ledgerHistory(n)).toHaveLength(versions);
   return n;
+}
+
+/** `text` as request `n`'s ledger file, committed and signed as the app's bot. */
+function commitAsApp(n: number, text: string, message: string): void {
+  const gh = s!.gh;
+  gh.ledgerGit().commitFile(gh.ledger.branch, ledgerFilePath(n), text, message, personOf(gh, gh.bot, gh.tick()), true);
 }
 
 /** The token workflow run for `n`: its requests (method and operation) and the comments it posted. */
@@ -99,14 +98,7 @@ describe("the token workflow's ledger read (issue 22)", () => {
     const copy = JSON.stringify(JSON.parse(older));
     expect(copy).not.toBe(older);
     // Committed and signed as the app's bot (what a stolen installation token could do).
-    gh.ledgerGit().commitFile(
-      gh.ledger.branch,
-      ledgerFilePath(n),
-      copy,
-      "rollback",
-      personOf(gh, gh.bot, gh.tick()),
-      true,
-    );
+    commitAsApp(n, copy, "rollback");
     const run = await workflow(n);
     expect(run.posted).toBe(0);
     // The summary is HTML: its parentheses are escaped.
