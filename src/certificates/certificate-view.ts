@@ -35,6 +35,25 @@ export interface CertificateView {
   /** subjectPublicKeyInfo.algorithm. */
   keyAlgorithm: Algorithm;
   extensions: RawExtension[];
+  /**
+   * The signed bytes and the key as they stand in the certificate: given by the strict reader
+   * only, for the checks that need no OpenSSL object (signed-parts.ts). The schema path leaves
+   * them out, and those certificates are checked by OpenSSL as before.
+   */
+  signed?: SignedParts;
+}
+
+export interface SignedParts {
+  /** The TBSCertificate element whole: the bytes the signature covers. */
+  tbs: Uint8Array;
+  /** The signature AlgorithmIdentifier inside the TBSCertificate, and the outer one, whole. */
+  innerAlgorithm: Uint8Array;
+  outerAlgorithm: Uint8Array;
+  /** The content of the signatureValue BIT STRING (its first octet counts the unused bits). */
+  signature: Uint8Array;
+  /** The SubjectPublicKeyInfo element whole, and its subjectPublicKey BIT STRING's content. */
+  spki: Uint8Array;
+  publicKey: Uint8Array;
 }
 
 export interface Algorithm {
@@ -95,25 +114,27 @@ export function readFast(der: Uint8Array): CertificateView {
   const certificate = new DerReader(outer.next(TAG.SEQUENCE).content);
   outer.end();
   const tbsElement = certificate.next(TAG.SEQUENCE);
-  const signatureAlgorithm = readAlgorithm(certificate.next(TAG.SEQUENCE));
-  bitString(certificate.next(TAG.BIT_STRING));
+  const outerAlgorithm = certificate.next(TAG.SEQUENCE);
+  const signatureAlgorithm = readAlgorithm(outerAlgorithm);
+  const signature = bitString(certificate.next(TAG.BIT_STRING));
   certificate.end();
 
   const tbs = new DerReader(tbsElement.content);
   const version = tbs.optional(0xa0);
   if (version) readVersion(version);
-  const serial = tbs.next(TAG.INTEGER).content;
-  if (serial.length === 0) throw new NotCanonical("empty serial");
-  readAlgorithm(tbs.next(TAG.SEQUENCE)); // signature: OpenSSL's verify compares it with the outer one
+  const serial = serialOf(tbs.next(TAG.INTEGER));
+  const innerAlgorithm = tbs.next(TAG.SEQUENCE); // compared with the outer one before a signature is checked
+  readAlgorithm(innerAlgorithm);
   const issuer = readName(tbs.next(TAG.SEQUENCE));
   const validity = new DerReader(tbs.next(TAG.SEQUENCE).content);
   const notBefore = timeOf(validity.next());
   const notAfter = timeOf(validity.next());
   validity.end();
   const subject = readName(tbs.next(TAG.SEQUENCE));
-  const spki = new DerReader(tbs.next(TAG.SEQUENCE).content);
+  const spkiElement = tbs.next(TAG.SEQUENCE);
+  const spki = new DerReader(spkiElement.content);
   const keyAlgorithm = readAlgorithm(spki.next(TAG.SEQUENCE));
-  bitString(spki.next(TAG.BIT_STRING));
+  const publicKey = bitString(spki.next(TAG.BIT_STRING));
   spki.end();
   for (const uniqueId of [0x81, 0x82]) {
     // issuerUniqueID and subjectUniqueID, [1] and [2] IMPLICIT BIT STRING.
@@ -131,7 +152,31 @@ export function readFast(der: Uint8Array): CertificateView {
     notAfter,
     keyAlgorithm,
     extensions: extensions ? readExtensionList(extensions) : [],
+    signed: {
+      tbs: tbsElement.whole,
+      innerAlgorithm: innerAlgorithm.whole,
+      outerAlgorithm: outerAlgorithm.whole,
+      signature,
+      spki: spkiElement.whole,
+      publicKey,
+    },
   };
+}
+
+/**
+ * X.690 §8.3.2: an INTEGER in the fewest octets. OpenSSL refuses a padded one (the schema does
+ * not), so such a serial goes to the schema and OpenSSL, which decide as before.
+ */
+function serialOf(element: Element): Uint8Array {
+  const [first, second] = element.content;
+  if (first === undefined) throw new NotCanonical("empty serial");
+  if (
+    (first === 0x00 && second !== undefined && second < 0x80) ||
+    (first === 0xff && second !== undefined && second >= 0x80)
+  ) {
+    throw new NotCanonical("non-minimal serial");
+  }
+  return element.content;
 }
 
 function readVersion(element: Element): void {
@@ -159,11 +204,12 @@ function readAlgorithm(element: Element): Algorithm {
 }
 
 /** X.690 §8.6.2: the first octet counts the unused bits (0 to 7; 0 when there are no bits). */
-function bitString(element: Element): void {
+function bitString(element: Element): Uint8Array {
   const unused = element.content[0];
   if (unused === undefined || unused > 7 || (element.content.length === 1 && unused !== 0)) {
     throw new NotCanonical("bit string");
   }
+  return element.content;
 }
 
 /**

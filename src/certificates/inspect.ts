@@ -1,5 +1,6 @@
-import { createHash, X509Certificate, type KeyObject } from "node:crypto";
-import { viewCertificate, type Algorithm, type CertificateView } from "./certificate-view.js";
+import { createHash, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
+import { viewCertificate, type Algorithm, type CertificateView, type SignedParts } from "./certificate-view.js";
+import { namedCurveOf, namedCurvePoint, verifySignedParts } from "./signed-parts.js";
 import { ID_RSASSA_PSS, pssHashOf } from "./pss-params.js";
 import { describeSignatureAlgorithm } from "./algorithms.js";
 import { hexOf, readExtensions, type KeyIdentifierFacts } from "./extensions.js";
@@ -16,8 +17,11 @@ import { nameFacts } from "./names.js";
  */
 export interface CertificateFacts {
   der: Uint8Array;
+  /** OpenSSL's objects, made when first read for a certificate signed-parts.ts reads without them. */
   node: X509Certificate;
   publicKey: KeyObject;
+  /** The signed bytes, when the strict reader read the certificate. */
+  signed: SignedParts | undefined;
   fingerprintSha256: string;
   subject: string;
   issuer: string;
@@ -65,11 +69,11 @@ export function formatFingerprint(hex: string): string {
 }
 
 export function inspectCertificate(der: Uint8Array): CertificateFacts {
-  let node: X509Certificate;
   let view: CertificateView;
+  let openssl: OpenSslParts;
   try {
-    node = new X509Certificate(der);
     view = viewCertificate(der);
+    openssl = openSslParts(der, view);
   } catch {
     throw new CertificateDecodeError("not a valid X.509 certificate");
   }
@@ -77,40 +81,68 @@ export function inspectCertificate(der: Uint8Array): CertificateFacts {
   // that OpenSSL accepts can still hold a body that does not decode; that is this file's fault,
   // not a reason to abort a run over many files.
   try {
-    return factsOf(der, node, view);
+    return factsOf(der, view, openssl);
   } catch {
     throw new CertificateDecodeError("an extension or algorithm parameter does not decode");
   }
 }
 
-function factsOf(der: Uint8Array, node: X509Certificate, view: CertificateView): CertificateFacts {
+/** What OpenSSL gives a certificate's facts: its object, its key, and the key's curve when read without them. */
+interface OpenSslParts {
+  node: () => X509Certificate;
+  publicKey: () => KeyObject;
+  curve: string | undefined;
+}
+
+/**
+ * A certificate the strict reader read whole, with a named-curve key on its curve, needs no
+ * OpenSSL certificate object to be judged (signed-parts.ts); one is made only if a caller asks
+ * for it. Every other certificate is decoded by OpenSSL now, which throws on what it refuses.
+ */
+function openSslParts(der: Uint8Array, view: CertificateView): OpenSslParts {
+  const curve = namedCurvePoint(view);
+  let node = curve ? undefined : new X509Certificate(der);
+  let publicKey = curve ? undefined : node!.publicKey;
+  const spki = view.signed?.spki;
+  return {
+    node: () => (node ??= new X509Certificate(der)),
+    publicKey: () => (publicKey ??= createPublicKey({ key: Buffer.from(spki!), format: "der", type: "spki" })),
+    curve,
+  };
+}
+
+function factsOf(der: Uint8Array, view: CertificateView, openssl: OpenSslParts): CertificateFacts {
   const extensions = readExtensions(view.extensions);
-  const publicKey = node.publicKey;
   const subjectName = nameFacts(view.subject);
   const issuerName = nameFacts(view.issuer);
-  const subject = subjectName.display;
-  const issuer = issuerName.display;
   const subjectKey = subjectName.key;
   const issuerKey = issuerName.key;
 
-  return {
+  const facts: CertificateFacts = {
     der,
-    node,
-    publicKey,
+    get node() {
+      return openssl.node();
+    },
+    get publicKey() {
+      return openssl.publicKey();
+    },
+    signed: view.signed,
     fingerprintSha256: fingerprintOf(der),
-    subject,
-    issuer,
+    subject: subjectName.display,
+    issuer: issuerName.display,
     subjectKey,
     issuerKey,
     selfIssued: subjectKey === issuerKey,
     notBefore: view.notBefore,
     notAfter: view.notAfter,
-    selfSigned: subjectKey === issuerKey && safeVerify(node, publicKey),
+    selfSigned: false,
     signatureAlgorithm: signatureAlgorithmOf(view.signatureAlgorithm),
     basicConstraints: extensions.basicConstraints,
     keyUsage: extensions.keyUsage,
     extendedKeyUsage: extensions.extendedKeyUsage,
-    key: keyFacts(publicKey, view.keyAlgorithm),
+    key: openssl.curve
+      ? { type: "ec", bits: undefined, curve: openssl.curve, explicitCurve: false }
+      : keyFacts(openssl.publicKey(), view.keyAlgorithm),
     duplicateExtensions: extensions.duplicates,
     unknownCriticalExtensions: extensions.unknownCritical,
     names: namesOf(view.subject, extensions.altNames, subjectName.rdnKeys),
@@ -119,26 +151,19 @@ function factsOf(der: Uint8Array, node: X509Certificate, view: CertificateView):
     serialNumber: hexOf(view.serialNumber),
     keyIdentifiers: extensions.keyIdentifiers,
   };
+  facts.selfSigned = subjectKey === issuerKey && signatureVerifies(facts, facts.publicKey);
+  return facts;
 }
 
 const EC_PUBLIC_KEY = "1.2.840.10045.2.1";
 const OID_TAG = 0x06;
 
-/**
- * Node's names for the curves a device key may use, by the DER of their namedCurve OID (RFC 5480
- * §2.1.1.1). Reading the curve from the certificate skips `asymmetricKeyDetails`, which asks
- * OpenSSL for the key's parameters: a third of a leaf's decoding time. Other curves ask OpenSSL.
- */
-const NAMED_CURVES = new Map([
-  ["06082a8648ce3d030107", "prime256v1"],
-  ["06052b81040022", "secp384r1"],
-  ["06052b81040023", "secp521r1"],
-]);
-
 function keyFacts(publicKey: KeyObject, algorithm: Algorithm): CertificateFacts["key"] {
   const type = publicKey.asymmetricKeyType ?? "unknown";
   const explicitCurve = hasExplicitCurve(algorithm);
-  const named = type === "ec" && algorithm.parameters ? NAMED_CURVES.get(hexOf(algorithm.parameters)) : undefined;
+  // The curve read from the certificate skips `asymmetricKeyDetails`, which asks OpenSSL for the
+  // key's parameters: a third of a leaf's decoding time. Other curves ask OpenSSL.
+  const named = type === "ec" ? namedCurveOf(algorithm.parameters)?.name : undefined;
   if (named) return { type, bits: undefined, curve: named, explicitCurve };
   const details = publicKey.asymmetricKeyDetails ?? {};
   return { type, bits: details.modulusLength, curve: details.namedCurve, explicitCurve };
@@ -154,10 +179,15 @@ function hasExplicitCurve(algorithm: Algorithm): boolean {
   return !algorithm.parameters || algorithm.parameters[0] !== OID_TAG;
 }
 
-/** True when `child` carries a valid signature made with `issuerKey`. Never throws. */
-export function safeVerify(child: X509Certificate, issuerKey: KeyObject): boolean {
+/**
+ * True when `child` carries a valid signature made with `issuerKey`. Never throws. The shapes
+ * signed-parts.ts checks are checked there; OpenSSL's certificate object checks the rest.
+ */
+export function signatureVerifies(child: Pick<CertificateFacts, "signed" | "node">, issuerKey: KeyObject): boolean {
+  const fast = child.signed ? verifySignedParts(child.signed, issuerKey) : undefined;
+  if (fast !== undefined) return fast;
   try {
-    return child.verify(issuerKey);
+    return child.node.verify(issuerKey);
   } catch {
     return false;
   }

@@ -4,7 +4,7 @@ import { allowlistPins, allowlistSources, type PinnedRoot } from "./allowlist/in
 import type { RootProfile } from "./allowlist/types.js";
 import { parseDer } from "./der.js";
 import { Certificate } from "@peculiar/asn1-x509";
-import { fingerprintOf, inspectCertificate, type CertificateFacts } from "./inspect.js";
+import { fingerprintOf, inspectCertificate, signatureVerifies, type CertificateFacts } from "./inspect.js";
 import { canonicalText, renderName } from "./names.js";
 import type { TrustAnchorSource } from "./types.js";
 
@@ -134,11 +134,7 @@ export class TrustStore {
     const key = `${child.fingerprintSha256}>${parent.fingerprintSha256}`;
     let ok = this.signatures.get(key);
     if (ok === undefined) {
-      try {
-        ok = child.node.verify(parent.publicKey);
-      } catch {
-        ok = false;
-      }
+      ok = signatureVerifies(child, parent.publicKey);
       if (this.signatures.size < 100_000) this.signatures.set(key, ok);
     }
     return ok;

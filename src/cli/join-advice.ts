@@ -2,7 +2,7 @@ import { X509Certificate } from "node:crypto";
 import { basename } from "node:path";
 import type { FileReport } from "../certificates/index.js";
 import { decodeCertificateFile } from "../certificates/decode.js";
-import { inspectCertificate, safeVerify, type CertificateFacts } from "../certificates/inspect.js";
+import { inspectCertificate, signatureVerifies, type CertificateFacts } from "../certificates/inspect.js";
 import { MAX_PATH_LENGTH } from "../certificates/path.js";
 import { shellQuote, siblingPath } from "./shell.js";
 
@@ -62,7 +62,7 @@ function chainFrom(leaf: Single, singles: Single[]): Single[] {
     const current = chain[chain.length - 1]!.facts;
     const issuer = singles.find(
       (s) =>
-        !chain.includes(s) && s.facts.subjectKey === current.issuerKey && safeVerify(current.node, s.facts.publicKey),
+        !chain.includes(s) && s.facts.subjectKey === current.issuerKey && signatureVerifies(current, s.facts.publicKey),
     );
     if (!issuer) break;
     chain.push(issuer);

@@ -45,15 +45,17 @@ export function readDeviceCertificate(input: CertificateInput): DeviceCertificat
     throw new OneRecordError("input-invalid", message);
   }
   let facts: CertificateFacts;
+  let publicKey: KeyObject;
   try {
     facts = inspectCertificate(der);
+    publicKey = facts.publicKey; // made when first read (inspect.ts)
   } catch {
     throw new OneRecordError("input-invalid", "the device certificate is not a readable X.509 certificate");
   }
   return {
     der: new Uint8Array(facts.der),
     x5tS256: x5tS256(facts.der),
-    publicKey: facts.publicKey,
+    publicKey,
     notBefore: facts.notBefore,
     notAfter: facts.notAfter,
   };
