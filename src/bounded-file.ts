@@ -46,8 +46,12 @@ export function readBoundedFile(path: string, maxBytes: number): BoundedFile {
       chunks.push(chunk.subarray(0, read));
       total += read;
       if (total > maxBytes) return { ok: false, reason: "too-large", size: total };
+      // All the stated size, and not the byte past it: the end, so the usual file costs one read,
+      // not a second one that returns nothing (a syscall per file, a thousand in a large run). A
+      // file stating no size (/proc) or less than it has (sysfs) is read until a read returns 0.
+      if (stat.size > 0 && total === stat.size && read < chunk.length) break;
     }
-    return { ok: true, bytes: Buffer.concat(chunks, total) };
+    return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
   } catch (error) {
     return { ok: false, reason: "unreadable", code: (error as NodeJS.ErrnoException).code };
   } finally {
