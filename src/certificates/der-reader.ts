@@ -35,12 +35,22 @@ export const TAG = {
 } as const;
 
 export class DerReader {
-  private pos = 0;
+  private pos: number;
+  /** Where the content of the element `skip` passed over starts and ends. */
+  contentStart = 0;
+  contentEnd = 0;
 
-  constructor(private readonly bytes: Uint8Array) {}
+  /** Reads `bytes` from `start` to `end` (the whole array by default). */
+  constructor(
+    private readonly bytes: Uint8Array,
+    start = 0,
+    private readonly limit = bytes.length,
+  ) {
+    this.pos = start;
+  }
 
   get done(): boolean {
-    return this.pos >= this.bytes.length;
+    return this.pos >= this.limit;
   }
 
   /** The tag of the next element, or undefined at the end. */
@@ -51,14 +61,28 @@ export class DerReader {
   /** The next element; with `tag`, it must carry that identifier octet. */
   next(tag?: number): Element {
     const start = this.pos;
+    const id = this.skip();
+    if (tag !== undefined && id !== tag) throw new NotCanonical("unexpected tag");
+    return {
+      tag: id,
+      content: this.bytes.subarray(this.contentStart, this.contentEnd),
+      whole: this.bytes.subarray(start, this.contentEnd),
+    };
+  }
+
+  /**
+   * Passes over the next element, checked as `next` checks it, and gives its identifier octet;
+   * its content's bounds are left in `contentStart` and `contentEnd`. Makes no view of the bytes.
+   */
+  skip(): number {
     const id = this.byte();
     if ((id & 0x1f) === 0x1f) throw new NotCanonical("high tag number");
-    if (tag !== undefined && id !== tag) throw new NotCanonical("unexpected tag");
     const length = this.length();
-    if (length > this.bytes.length - this.pos) throw new NotCanonical("truncated");
-    const content = this.bytes.subarray(this.pos, this.pos + length);
+    if (length > this.limit - this.pos) throw new NotCanonical("truncated");
+    this.contentStart = this.pos;
     this.pos += length;
-    return { tag: id, content, whole: this.bytes.subarray(start, this.pos) };
+    this.contentEnd = this.pos;
+    return id;
   }
 
   /** The next element when it carries `tag`, else nothing (for OPTIONAL and DEFAULT fields). */
@@ -184,13 +208,14 @@ const MAX_STRING_BYTES = 16 * 1024;
 /** Gives up on DER with more than MAX_ELEMENTS elements or nested deeper than MAX_DEPTH. */
 export function assertSmall(bytes: Uint8Array): void {
   let count = 0;
+  // Over offsets, not views: this pass meets every element of every certificate.
   const walk = (reader: DerReader, depth: number): void => {
     if (depth > MAX_DEPTH) throw new NotCanonical("nested too deep");
     while (!reader.done) {
-      const element = reader.next();
+      const tag = reader.skip();
       if (++count > MAX_ELEMENTS) throw new NotCanonical("too many elements");
       // Constructed (bit 6): its content is elements too, as asn1js counts them.
-      if (element.tag & 0x20) walk(new DerReader(element.content), depth + 1);
+      if (tag & 0x20) walk(new DerReader(bytes, reader.contentStart, reader.contentEnd), depth + 1);
     }
   };
   walk(new DerReader(bytes), 0);

@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
-import { rootCertificates } from "node:tls";
 import { allowlistPins, allowlistSources, type PinnedRoot } from "./allowlist/index.js";
 import type { RootProfile } from "./allowlist/types.js";
+import { decodeCertificateFile } from "./decode.js";
 import { parseDer } from "./der.js";
 import { Certificate } from "@peculiar/asn1-x509";
 import { fingerprintOf, inspectCertificate, signatureVerifies, type CertificateFacts } from "./inspect.js";
@@ -129,8 +129,12 @@ export class TrustStore {
     return facts;
   }
 
-  /** Signature checks between two certificates, memoised by the pair of fingerprints. */
+  /**
+   * Signature checks between two certificates, memoised by the pair of fingerprints when the
+   * child is a CA certificate this store decoded (a leaf is checked once a run: no memo to keep).
+   */
   verifies(child: CertificateFacts, parent: CertificateFacts): boolean {
+    if (this.decoded.get(child.fingerprintSha256) !== child) return signatureVerifies(child, parent.publicKey);
     const key = `${child.fingerprintSha256}>${parent.fingerprintSha256}`;
     let ok = this.signatures.get(key);
     if (ok === undefined) {
@@ -148,7 +152,8 @@ export class TrustStore {
   knownPublicRoot(name: string): string | undefined {
     if (!this.publicRoots) {
       this.publicRoots = new Map();
-      for (const pem of rootCertificates) {
+      // node:tls loaded here, not at start-up: most runs never need it (a few ms of every start).
+      for (const pem of process.getBuiltinModule("node:tls").rootCertificates) {
         try {
           const der = new X509Certificate(pem).raw;
           const fingerprint = fingerprintOf(der);
@@ -228,6 +233,13 @@ export function trustAnchorFromPem(pem: string, brand: string): TrustAnchorSourc
   return { brand, pem, fingerprintSha256: fingerprintOf(der) };
 }
 
+/**
+ * The DER of a PEM holding one certificate. Only the base64 is decoded: the pinned fingerprint is
+ * checked on these bytes, and the certificate is decoded when a path first reaches it (OpenSSL's
+ * X509Certificate here decoded every allowlisted root's key at every start).
+ */
 function derOfPem(pem: string): Uint8Array {
-  return new X509Certificate(pem).raw;
+  const decoded = decodeCertificateFile(Buffer.from(pem, "utf8"));
+  if (decoded.errors.length > 0 || decoded.certificates.length !== 1) throw new Error("not one PEM certificate");
+  return decoded.certificates[0]!;
 }
