@@ -224,8 +224,11 @@ export function assertSmall(bytes: Uint8Array): void {
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
- * The string types names use, decoded as asn1js decodes them: UTF8String as UTF-8 (bytes that
- * are not UTF-8 as Latin-1, asn1js's fallback), PrintableString and IA5String byte for byte.
+ * The string types names use, decoded as asn1js decodes them: UTF8String as UTF-8, PrintableString
+ * and IA5String byte for byte. A UTF8String that is not UTF-8 gives up: asn1js would read it as
+ * Latin-1, but OpenSSL refuses the whole certificate (its name decoder converts every UTF8String),
+ * and a certificate judged without OpenSSL's object (signed-parts.ts) must be one OpenSSL decodes.
+ * Given up, it goes to the schema and OpenSSL, which refuse it as before (attacker review).
  */
 export function stringOf(element: Element): string {
   if (element.content.length > MAX_STRING_BYTES) throw new NotCanonical("string too long");
@@ -233,7 +236,7 @@ export function stringOf(element: Element): string {
     try {
       return UTF8.decode(element.content);
     } catch {
-      return Buffer.from(element.content).toString("latin1");
+      throw new NotCanonical("UTF8String not UTF-8");
     }
   }
   if (element.tag === TAG.PRINTABLE_STRING || element.tag === TAG.IA5_STRING) {

@@ -234,12 +234,14 @@ export function trustAnchorFromPem(pem: string, brand: string): TrustAnchorSourc
 }
 
 /**
- * The DER of a PEM holding one certificate. Only the base64 is decoded: the pinned fingerprint is
- * checked on these bytes, and the certificate is decoded when a path first reaches it (OpenSSL's
- * X509Certificate here decoded every allowlisted root's key at every start).
+ * The DER of a root's PEM, the certificate OpenSSL's `X509Certificate(pem)` reads (its first
+ * block), as the configuration's check reads it. A PEM of one certificate is only base64-decoded:
+ * the pinned fingerprint is checked on these bytes, and the certificate is decoded when a path
+ * first reaches it (OpenSSL here decoded every allowlisted root's key at every start). Any other
+ * PEM (more blocks, text OpenSSL reads differently) is read by OpenSSL, as before.
  */
 function derOfPem(pem: string): Uint8Array {
   const decoded = decodeCertificateFile(Buffer.from(pem, "utf8"));
-  if (decoded.errors.length > 0 || decoded.certificates.length !== 1) throw new Error("not one PEM certificate");
-  return decoded.certificates[0]!;
+  if (decoded.errors.length === 0 && decoded.certificates.length === 1) return decoded.certificates[0]!;
+  return new X509Certificate(pem).raw;
 }
