@@ -1,4 +1,5 @@
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+/** node:zlib when first needed, not at every start of the CLI (it loads node:stream with it). */
+const zlib = (): typeof import("node:zlib") => process.getBuiltinModule("node:zlib");
 import { OneRecordError } from "../errors.js";
 import { recordSchema, type AccessRecord } from "./schema.js";
 import { thumbprintFromFingerprint } from "./tokens.js";
@@ -27,7 +28,7 @@ export function writeRecord(record: AccessRecord, encoding: RecordEncoding = "js
   const checked = recordSchema.parse(record);
   if (encoding === "deflate") {
     const json = JSON.stringify(compact(checked));
-    return `${RECORD_OPEN}deflate:${deflateRawSync(Buffer.from(json, "utf8"), { level: 9 }).toString("base64")}${RECORD_CLOSE}`;
+    return `${RECORD_OPEN}deflate:${zlib().deflateRawSync(Buffer.from(json, "utf8"), { level: 9 }).toString("base64")}${RECORD_CLOSE}`;
   }
   const json = JSON.stringify(checked);
   const safe = json.replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
@@ -55,7 +56,7 @@ export function readRecord(commentBody: string): AccessRecord | null {
     json = payload.slice(5);
   } else if (payload.startsWith("deflate:")) {
     try {
-      json = inflateRawSync(Buffer.from(payload.slice(8), "base64"), { maxOutputLength: MAX_RECORD_BYTES }).toString(
+      json = zlib().inflateRawSync(Buffer.from(payload.slice(8), "base64"), { maxOutputLength: MAX_RECORD_BYTES }).toString(
         "utf8",
       );
     } catch (error) {

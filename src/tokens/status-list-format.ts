@@ -1,4 +1,5 @@
-import { deflateSync, inflateSync } from "node:zlib";
+/** node:zlib when first needed, not at every start of the CLI (it loads node:stream with it). */
+const zlib = (): typeof import("node:zlib") => process.getBuiltinModule("node:zlib");
 import { OneRecordError } from "../errors.js";
 
 /**
@@ -60,7 +61,7 @@ export function buildStatusList(
     const bit = idx * bits;
     bytes[bit >> 3]! |= status << (bit & 7);
   }
-  return { bits, lst: deflateSync(bytes, { level: 9 }).toString("base64url") };
+  return { bits, lst: zlib().deflateSync(bytes, { level: 9 }).toString("base64url") };
 }
 
 /** A decoded list: the status at an index, or null past its end (draft §8.3 step 6). */
@@ -82,7 +83,7 @@ export function decodeStatusList(claim: unknown, maxBytes = MAX_STATUS_LIST_BYTE
     return no("status_list.lst is not base64url text");
   let bytes: Buffer;
   try {
-    bytes = inflateSync(Buffer.from(lst, "base64url"), { maxOutputLength: maxBytes });
+    bytes = zlib().inflateSync(Buffer.from(lst, "base64url"), { maxOutputLength: maxBytes });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code === "ERR_BUFFER_TOO_LARGE"

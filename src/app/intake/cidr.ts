@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 import { escapeText } from "../render/markdown.js";
 
@@ -37,7 +36,8 @@ export function checkCidr(text: string): CidrCheck {
   if (shape) return { ok: false, message: shape };
   const slash = text.indexOf("/");
   const address = slash < 0 ? text : text.slice(0, slash);
-  const family = isIP(address);
+  // node:net is loaded here rather than at start-up, where the CLI's `validate` would pay for it.
+  const family = process.getBuiltinModule("node:net").isIP(address);
   if (family === 0)
     return {
       ok: false,
