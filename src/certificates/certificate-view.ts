@@ -10,6 +10,7 @@ import { parseDer } from "./der.js";
 import {
   assertSmall,
   booleanOf,
+  bufferView,
   DerReader,
   NotCanonical,
   oidText,
@@ -113,7 +114,7 @@ export function readFast(input: Uint8Array): CertificateView {
   const der: Uint8Array = Buffer.isBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.length) : input;
   assertSmall(der);
   const outer = new DerReader(der);
-  const certificate = new DerReader(outer.next(TAG.SEQUENCE).content);
+  const certificate = outer.enter(TAG.SEQUENCE);
   outer.end();
   const tbsElement = certificate.next(TAG.SEQUENCE);
   const outerAlgorithm = certificate.next(TAG.SEQUENCE);
@@ -128,7 +129,7 @@ export function readFast(input: Uint8Array): CertificateView {
   const innerAlgorithm = tbs.next(TAG.SEQUENCE); // compared with the outer one before a signature is checked
   readAlgorithm(innerAlgorithm);
   const issuer = readName(tbs.next(TAG.SEQUENCE));
-  const validity = new DerReader(tbs.next(TAG.SEQUENCE).content);
+  const validity = tbs.enter(TAG.SEQUENCE);
   const notBefore = timeOf(validity.next());
   const notAfter = timeOf(validity.next());
   validity.end();
@@ -226,7 +227,7 @@ const MAX_CACHED_NAME_BYTES = 1024;
 
 function readName(element: Element): Name {
   if (element.whole.length > MAX_CACHED_NAME_BYTES) return decodeName(element);
-  const key = Buffer.from(element.whole).toString("latin1");
+  const key = bufferView(element.whole).toString("latin1");
   let name = NAMES.get(key);
   if (!name) {
     name = decodeName(element);
@@ -241,10 +242,10 @@ function decodeName(element: Element): Name {
   const rdns = new DerReader(element.content);
   const name: RelativeDistinguishedName[] = [];
   while (!rdns.done) {
-    const set = new DerReader(rdns.next(TAG.SET).content);
+    const set = rdns.enter(TAG.SET);
     const rdn: AttributeTypeAndValue[] = [];
     while (!set.done) {
-      const atv = new DerReader(set.next(TAG.SEQUENCE).content);
+      const atv = set.enter(TAG.SEQUENCE);
       const type = oidText(atv.next(TAG.OID).content);
       const value = atv.next();
       atv.end();
@@ -266,11 +267,11 @@ function attributeValue(element: Element): AttributeValue {
 /** extensions [3] EXPLICIT SEQUENCE OF Extension { extnID, critical DEFAULT FALSE, extnValue }. */
 function readExtensionList(element: Element): RawExtension[] {
   const wrapper = new DerReader(element.content);
-  const list = new DerReader(wrapper.next(TAG.SEQUENCE).content);
+  const list = wrapper.enter(TAG.SEQUENCE);
   wrapper.end();
   const extensions: RawExtension[] = [];
   while (!list.done) {
-    const extension = new DerReader(list.next(TAG.SEQUENCE).content);
+    const extension = list.enter(TAG.SEQUENCE);
     const extnID = oidText(extension.next(TAG.OID).content);
     const critical = extension.optional(TAG.BOOLEAN);
     const value = extension.next(TAG.OCTET_STRING).content;

@@ -15,7 +15,30 @@ export interface Element {
   /** The content octets (a view into the input, never a copy). */
   content: Uint8Array;
   /** The whole element, identifier and length included. */
-  whole: Uint8Array;
+  readonly whole: Uint8Array;
+}
+
+/**
+ * An element read by `next`. Its content is a view made at once; the whole element's view only
+ * when asked for (most elements are never asked): every view is an object the collector sweeps,
+ * and a certificate has a hundred elements.
+ */
+class ElementView implements Element {
+  readonly content: Uint8Array;
+
+  constructor(
+    readonly tag: number,
+    private readonly bytes: Uint8Array,
+    private readonly start: number,
+    contentStart: number,
+    private readonly end: number,
+  ) {
+    this.content = bytes.subarray(contentStart, end);
+  }
+
+  get whole(): Uint8Array {
+    return this.bytes.subarray(this.start, this.end);
+  }
 }
 
 export const TAG = {
@@ -63,11 +86,13 @@ export class DerReader {
     const start = this.pos;
     const id = this.skip();
     if (tag !== undefined && id !== tag) throw new NotCanonical("unexpected tag");
-    return {
-      tag: id,
-      content: this.bytes.subarray(this.contentStart, this.contentEnd),
-      whole: this.bytes.subarray(start, this.contentEnd),
-    };
+    return new ElementView(id, this.bytes, start, this.contentStart, this.contentEnd);
+  }
+
+  /** A reader of the next element's content, which must carry `tag`: no view of the bytes made. */
+  enter(tag: number): DerReader {
+    if (this.skip() !== tag) throw new NotCanonical("unexpected tag");
+    return new DerReader(this.bytes, this.contentStart, this.contentEnd);
   }
 
   /**
@@ -240,7 +265,12 @@ export function stringOf(element: Element): string {
     }
   }
   if (element.tag === TAG.PRINTABLE_STRING || element.tag === TAG.IA5_STRING) {
-    return Buffer.from(element.content).toString("latin1");
+    return bufferView(element.content).toString("latin1");
   }
   throw new NotCanonical("string type");
+}
+
+/** The same bytes as a Buffer, without copying them (`Buffer.from(bytes)` copies), to read as text or hex. */
+export function bufferView(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }

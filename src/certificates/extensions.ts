@@ -13,6 +13,7 @@ import {
   type GeneralName,
 } from "@peculiar/asn1-x509";
 import type { RawExtension } from "./certificate-view.js";
+import { bufferView } from "./der-reader.js";
 import {
   altNamesOf,
   authorityKeyIdOf,
@@ -142,7 +143,7 @@ function authorityOf(aki: AuthorityKeyId): KeyIdentifierFacts["authority"] {
 }
 
 export function hexOf(bytes: ArrayBuffer | Uint8Array): string {
-  return Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString("hex");
+  return (bytes instanceof Uint8Array ? bufferView(bytes) : Buffer.from(bytes)).toString("hex");
 }
 
 /** Names for the OIDs a message may quote. */

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
+import { createPublicKey, hash, X509Certificate, type KeyObject } from "node:crypto";
 import { viewCertificate, type Algorithm, type CertificateView, type SignedParts } from "./certificate-view.js";
 import { namedCurveOf, namedCurvePoint, verifySignedParts } from "./signed-parts.js";
 import { ID_RSASSA_PSS, pssHashOf } from "./pss-params.js";
@@ -58,14 +58,14 @@ export interface CertificateFacts {
 export class CertificateDecodeError extends Error {}
 
 export function fingerprintOf(der: Uint8Array): string {
-  return formatFingerprint(createHash("sha256").update(der).digest("hex"));
+  return formatFingerprint(hash("sha256", der, "hex"));
 }
 
+/** "AB:CD:…", X509Certificate.fingerprint256's form, from lowercase hex. */
 export function formatFingerprint(hex: string): string {
-  const upper = hex.toUpperCase();
-  let text = upper.slice(0, 2);
-  for (let i = 2; i < upper.length; i += 2) text += `:${upper.slice(i, i + 2)}`;
-  return text;
+  const pairs: string[] = [];
+  for (let i = 0; i < hex.length; i += 2) pairs.push(hex.slice(i, i + 2));
+  return pairs.join(":").toUpperCase();
 }
 
 export function inspectCertificate(der: Uint8Array): CertificateFacts {

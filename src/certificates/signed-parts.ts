@@ -1,5 +1,6 @@
 import { createECDH, verify, type ECDH, type KeyObject } from "node:crypto";
 import type { CertificateView, SignedParts } from "./certificate-view.js";
+import { bufferView } from "./der-reader.js";
 
 /**
  * Where a certificate's signature is checked and its EC key read without an OpenSSL certificate
@@ -35,11 +36,7 @@ const SIGNATURES = new Map<string, { hash: string; keyType: "ec" | "rsa" }>([
  * certificate object must decide. Never throws.
  */
 export function verifySignedParts(signed: SignedParts, issuerKey: KeyObject): boolean | undefined {
-  const outer = Buffer.from(
-    signed.outerAlgorithm.buffer,
-    signed.outerAlgorithm.byteOffset,
-    signed.outerAlgorithm.length,
-  );
+  const outer = bufferView(signed.outerAlgorithm);
   const algorithm = SIGNATURES.get(outer.toString("hex"));
   if (!algorithm || issuerKey.asymmetricKeyType !== algorithm.keyType) return undefined;
   // X509_verify: a certificate whose two AlgorithmIdentifiers differ does not verify.
@@ -101,7 +98,5 @@ function pointChecker(curve: string): PointChecker {
 
 /** The named curve whose OID `parameters` (an AlgorithmIdentifier's parameters, whole) is, if one of the three. */
 export function namedCurveOf(parameters: Uint8Array | undefined): { name: string; bytes: number } | undefined {
-  return (
-    parameters && CURVES.get(Buffer.from(parameters.buffer, parameters.byteOffset, parameters.length).toString("hex"))
-  );
+  return parameters && CURVES.get(bufferView(parameters).toString("hex"));
 }
