@@ -1,6 +1,7 @@
 import { createPublicKey, hash, X509Certificate, type KeyObject } from "node:crypto";
 import { viewCertificate, type Algorithm, type CertificateView, type SignedParts } from "./certificate-view.js";
 import { namedCurveOf, namedCurvePoint, verifySignedParts } from "./signed-parts.js";
+import { bufferView } from "./der-reader.js";
 import { ID_RSASSA_PSS, pssHashOf } from "./pss-params.js";
 import { describeSignatureAlgorithm } from "./algorithms.js";
 import { hexOf, readExtensions, type KeyIdentifierFacts } from "./extensions.js";
@@ -70,10 +71,19 @@ export function formatFingerprint(hex: string): string {
 
 export function inspectCertificate(der: Uint8Array): CertificateFacts {
   let view: CertificateView;
-  let openssl: OpenSslParts;
+  let curve: string | undefined;
+  let node: X509Certificate | undefined;
+  let key: KeyObject | undefined;
   try {
     view = viewCertificate(der);
-    openssl = openSslParts(der, view);
+    // A certificate the strict reader read whole, with a named-curve key on its curve, needs no
+    // OpenSSL certificate object to be judged (signed-parts.ts); one is made only if a caller
+    // asks for it. Every other certificate is decoded by OpenSSL now, which throws on what it refuses.
+    curve = namedCurvePoint(view);
+    if (!curve) {
+      node = new X509Certificate(der);
+      key = node.publicKey;
+    }
   } catch {
     throw new CertificateDecodeError("not a valid X.509 certificate");
   }
@@ -81,78 +91,84 @@ export function inspectCertificate(der: Uint8Array): CertificateFacts {
   // that OpenSSL accepts can still hold a body that does not decode; that is this file's fault,
   // not a reason to abort a run over many files.
   try {
-    return factsOf(der, view, openssl);
+    return new InspectedCertificate(der, view, curve, node, key);
   } catch {
     throw new CertificateDecodeError("an extension or algorithm parameter does not decode");
   }
 }
 
-/** What OpenSSL gives a certificate's facts: its object, its key, and the key's curve when read without them. */
-interface OpenSslParts {
-  node: () => X509Certificate;
-  publicKey: () => KeyObject;
-  curve: string | undefined;
-}
-
 /**
- * A certificate the strict reader read whole, with a named-curve key on its curve, needs no
- * OpenSSL certificate object to be judged (signed-parts.ts); one is made only if a caller asks
- * for it. Every other certificate is decoded by OpenSSL now, which throws on what it refuses.
+ * The facts of one certificate. A class, not an object literal, for its two getters: they live
+ * on the prototype, where a literal's getters were two closures more per certificate.
  */
-function openSslParts(der: Uint8Array, view: CertificateView): OpenSslParts {
-  const curve = namedCurvePoint(view);
-  let node = curve ? undefined : new X509Certificate(der);
-  let publicKey = curve ? undefined : node!.publicKey;
-  const spki = view.signed?.spki;
-  return {
-    node: () => (node ??= new X509Certificate(der)),
-    publicKey: () => (publicKey ??= createPublicKey({ key: Buffer.from(spki!), format: "der", type: "spki" })),
-    curve,
-  };
-}
+class InspectedCertificate implements CertificateFacts {
+  readonly signed: SignedParts | undefined;
+  readonly fingerprintSha256: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly subjectKey: string;
+  readonly issuerKey: string;
+  readonly selfIssued: boolean;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly selfSigned: boolean;
+  readonly signatureAlgorithm: CertificateFacts["signatureAlgorithm"];
+  readonly basicConstraints: CertificateFacts["basicConstraints"];
+  readonly keyUsage: CertificateFacts["keyUsage"];
+  readonly extendedKeyUsage: string[] | undefined;
+  readonly key: CertificateFacts["key"];
+  readonly duplicateExtensions: string[];
+  readonly unknownCriticalExtensions: string[];
+  readonly profile: CertificateFacts["profile"];
+  readonly serialNumber: string;
+  readonly keyIdentifiers: KeyIdentifierFacts;
+  readonly names: CertificateNames;
+  readonly nameConstraints: ConstraintFacts | undefined;
 
-function factsOf(der: Uint8Array, view: CertificateView, openssl: OpenSslParts): CertificateFacts {
-  const extensions = readExtensions(view.extensions);
-  const subjectName = nameFacts(view.subject);
-  const issuerName = nameFacts(view.issuer);
-  const subjectKey = subjectName.key;
-  const issuerKey = issuerName.key;
+  constructor(
+    readonly der: Uint8Array,
+    view: CertificateView,
+    curve: string | undefined,
+    private nodeObject: X509Certificate | undefined,
+    private keyObject: KeyObject | undefined,
+  ) {
+    const extensions = readExtensions(view.extensions);
+    const subjectName = nameFacts(view.subject);
+    const issuerName = nameFacts(view.issuer);
+    this.signed = view.signed;
+    this.fingerprintSha256 = fingerprintOf(der);
+    this.subject = subjectName.display;
+    this.issuer = issuerName.display;
+    this.subjectKey = subjectName.key;
+    this.issuerKey = issuerName.key;
+    this.selfIssued = this.subjectKey === this.issuerKey;
+    this.notBefore = view.notBefore;
+    this.notAfter = view.notAfter;
+    this.signatureAlgorithm = signatureAlgorithmOf(view.signatureAlgorithm);
+    this.basicConstraints = extensions.basicConstraints;
+    this.keyUsage = extensions.keyUsage;
+    this.extendedKeyUsage = extensions.extendedKeyUsage;
+    this.key = curve
+      ? { type: "ec", bits: undefined, curve, explicitCurve: false }
+      : keyFacts(this.publicKey, view.keyAlgorithm);
+    this.duplicateExtensions = extensions.duplicates;
+    this.unknownCriticalExtensions = extensions.unknownCritical;
+    this.names = namesOf(view.subject, extensions.altNames, subjectName.rdnKeys);
+    this.nameConstraints = extensions.nameConstraints;
+    this.profile = extensions.profile;
+    this.serialNumber = hexOf(view.serialNumber);
+    this.keyIdentifiers = extensions.keyIdentifiers;
+    this.selfSigned = this.selfIssued && signatureVerifies(this, this.publicKey);
+  }
 
-  const facts: CertificateFacts = {
-    der,
-    get node() {
-      return openssl.node();
-    },
-    get publicKey() {
-      return openssl.publicKey();
-    },
-    signed: view.signed,
-    fingerprintSha256: fingerprintOf(der),
-    subject: subjectName.display,
-    issuer: issuerName.display,
-    subjectKey,
-    issuerKey,
-    selfIssued: subjectKey === issuerKey,
-    notBefore: view.notBefore,
-    notAfter: view.notAfter,
-    selfSigned: false,
-    signatureAlgorithm: signatureAlgorithmOf(view.signatureAlgorithm),
-    basicConstraints: extensions.basicConstraints,
-    keyUsage: extensions.keyUsage,
-    extendedKeyUsage: extensions.extendedKeyUsage,
-    key: openssl.curve
-      ? { type: "ec", bits: undefined, curve: openssl.curve, explicitCurve: false }
-      : keyFacts(openssl.publicKey(), view.keyAlgorithm),
-    duplicateExtensions: extensions.duplicates,
-    unknownCriticalExtensions: extensions.unknownCritical,
-    names: namesOf(view.subject, extensions.altNames, subjectName.rdnKeys),
-    nameConstraints: extensions.nameConstraints,
-    profile: extensions.profile,
-    serialNumber: hexOf(view.serialNumber),
-    keyIdentifiers: extensions.keyIdentifiers,
-  };
-  facts.selfSigned = subjectKey === issuerKey && signatureVerifies(facts, facts.publicKey);
-  return facts;
+  /** OpenSSL's certificate object: made when first read for a certificate signed-parts.ts reads without it. */
+  get node(): X509Certificate {
+    return (this.nodeObject ??= new X509Certificate(this.der));
+  }
+
+  get publicKey(): KeyObject {
+    return (this.keyObject ??= createPublicKey({ key: bufferView(this.signed!.spki), format: "der", type: "spki" }));
+  }
 }
 
 const EC_PUBLIC_KEY = "1.2.840.10045.2.1";
