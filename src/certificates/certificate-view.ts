@@ -133,7 +133,8 @@ export function readFast(input: Uint8Array): CertificateView {
   const notBefore = timeOf(validity.next());
   const notAfter = timeOf(validity.next());
   validity.end();
-  const subject = readName(tbs.next(TAG.SEQUENCE));
+  // A subject is decoded afresh: a leaf's is its own, and the cache is for the names leaves share.
+  const subject = decodeName(tbs.next(TAG.SEQUENCE));
   const spkiElement = tbs.next(TAG.SEQUENCE);
   const spki = new DerReader(spkiElement.content);
   const keyAlgorithm = readAlgorithm(spki.next(TAG.SEQUENCE));
@@ -226,8 +227,9 @@ const MAX_NAMES = 1024;
 const MAX_CACHED_NAME_BYTES = 1024;
 
 function readName(element: Element): Name {
-  if (element.whole.length > MAX_CACHED_NAME_BYTES) return decodeName(element);
-  const key = bufferView(element.whole).toString("latin1");
+  const whole = element.whole;
+  if (whole.length > MAX_CACHED_NAME_BYTES) return decodeName(element);
+  const key = bufferView(whole).toString("latin1");
   let name = NAMES.get(key);
   if (!name) {
     name = decodeName(element);

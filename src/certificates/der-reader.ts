@@ -144,7 +144,8 @@ export class DerReader {
  */
 export function oidText(content: Uint8Array): string {
   if (content.length === 0) throw new NotCanonical("empty OID");
-  const arcs: number[] = [];
+  // Built as a string, arc by arc: OIDs are read for every algorithm, attribute and extension.
+  let text = "";
   let value = 0;
   let fresh = true;
   for (const octet of content) {
@@ -152,15 +153,13 @@ export function oidText(content: Uint8Array): string {
     value = value * 128 + (octet & 0x7f);
     if (value > 0x7fffffff) throw new NotCanonical("OID arc too large");
     fresh = (octet & 0x80) === 0;
-    if (fresh) {
-      arcs.push(value);
-      value = 0;
-    }
+    if (!fresh) continue;
+    if (text === "") text = value < 40 ? `0.${value}` : value < 80 ? `1.${value - 40}` : `2.${value - 80}`;
+    else text += `.${value}`;
+    value = 0;
   }
   if (!fresh) throw new NotCanonical("truncated OID");
-  const first = arcs[0]!;
-  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
-  return [...head, ...arcs.slice(1)].join(".");
+  return text;
 }
 
 /**
