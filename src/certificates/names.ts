@@ -37,17 +37,15 @@ export function displaySafe(value: string): string {
   return value.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+type Attribute = Name[number][number];
+
 export function renderName(name: Name): string {
-  return name
-    .map((rdn) =>
-      rdn
-        .map(
-          (atv) =>
-            `${SHORT_NAMES[atv.type] ?? atv.type}=${displaySafe(atv.value.toString().replace(/[,+\\"]/g, "\\$&"))}`,
-        )
-        .join("+"),
-    )
-    .join(", ");
+  return name.map((rdn) => rdn.map((atv) => shownAttribute(atv, atv.value.toString())).join("+")).join(", ");
+}
+
+/** `CN=value`, the value's DN specials escaped and made display-safe. */
+function shownAttribute(atv: Attribute, text: string): string {
+  return `${SHORT_NAMES[atv.type] ?? atv.type}=${displaySafe(text.replace(/[,+\\"]/g, "\\$&"))}`;
 }
 
 /**
@@ -61,10 +59,17 @@ export function renderName(name: Name): string {
 export function nameRdnKeys(name: Name): string[] {
   return name.map((rdn) =>
     rdn
-      .map((atv) => `${atv.type}=${canonicalValue(atv.value)}`)
+      .map((atv) => keyedAttribute(atv, atv.value.toString()))
       .sort()
       .join("+"),
   );
+}
+
+function keyedAttribute(atv: Attribute, text: string): string {
+  const value = atv.value.anyValue
+    ? `#${Buffer.from(atv.value.anyValue).toString("hex")}`
+    : JSON.stringify(canonicalText(text));
+  return `${atv.type}=${value}`;
 }
 
 /** One string for a whole name: equal keys mean the names match under RFC 5280 §7.1. */
@@ -83,21 +88,28 @@ const FACTS = new WeakMap<Name, NameFacts>();
 /**
  * renderName, nameRdnKeys and nameKey of one name, computed once per Name object: the reader
  * hands every leaf of a CA the same issuer Name (certificate-view.ts). Callers must not modify
- * what they get.
+ * what they get. One pass reads each value's text once for both forms.
  */
 export function nameFacts(name: Name): NameFacts {
   let facts = FACTS.get(name);
   if (!facts) {
-    const rdnKeys = nameRdnKeys(name);
-    facts = { display: renderName(name), rdnKeys, key: JSON.stringify(rdnKeys) };
+    const shown: string[] = [];
+    const rdnKeys: string[] = [];
+    for (const rdn of name) {
+      const shownRdn: string[] = [];
+      const keys: string[] = [];
+      for (const atv of rdn) {
+        const text = atv.value.toString();
+        shownRdn.push(shownAttribute(atv, text));
+        keys.push(keyedAttribute(atv, text));
+      }
+      shown.push(shownRdn.join("+"));
+      rdnKeys.push(keys.sort().join("+"));
+    }
+    facts = { display: shown.join(", "), rdnKeys, key: JSON.stringify(rdnKeys) };
     FACTS.set(name, facts);
   }
   return facts;
-}
-
-function canonicalValue(value: Name[number][number]["value"]): string {
-  if (value.anyValue) return `#${Buffer.from(value.anyValue).toString("hex")}`;
-  return JSON.stringify(canonicalText(value.toString()));
 }
 
 /** Space, tab, line feed, carriage return, form feed, vertical tab: what the patterns here call space. */
@@ -111,8 +123,10 @@ export function canonicalText(text: string): string {
   let end = text.length;
   while (start < end && SPACE.has(text.charCodeAt(start))) start++;
   while (end > start && SPACE.has(text.charCodeAt(end - 1))) end--;
-  return text
-    .slice(start, end)
-    .replace(/[ \t\n\r\f\v]+/g, " ")
-    .replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const collapsed = text.slice(start, end).replace(/[ \t\n\r\f\v]+/g, " ");
+  // Only ASCII letters change case; in an ASCII string those are all toLowerCase changes.
+  return ASCII.test(collapsed) ? collapsed.toLowerCase() : collapsed.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
+
+// eslint-disable-next-line no-control-regex -- every ASCII character, control characters included
+const ASCII = /^[\u0000-\u007f]*$/;
