@@ -3,7 +3,7 @@ import type { FileReport } from "../certificates/types.js";
 import type { DeliveryJwk } from "../delivery/delivery-jwk.js";
 import { encryptDeviceKey } from "../delivery/encrypt-device-key.js";
 import { createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
-import { decodeCertificateFile } from "../certificates/decode.js";
+import { decodeCertificateFile, pemOfDer } from "../certificates/decode.js";
 import { x5tS256 as thumbprint } from "../tokens/thumbprint.js";
 import type acme from "acme-client";
 import type { DeviceKeyType } from "./device-key.js";
@@ -101,9 +101,7 @@ export async function obtainDevice(
 function canonicalChain(pem: string): string | null {
   const ders = decodeCertificateFile(Buffer.from(pem, "utf8")).certificates;
   if (ders.length === 0) return null;
-  const block = (der: Uint8Array) =>
-    `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "")}\n-----END CERTIFICATE-----\n`;
-  return ders.map(block).join("");
+  return ders.map(pemOfDer).join("");
 }
 
 /**

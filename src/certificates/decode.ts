@@ -77,6 +77,12 @@ export function decodeCertificateFile(bytes: Uint8Array, limits: DecodeLimits = 
   return { certificates, errors: [] };
 }
 
+/** One DER certificate as a PEM block (RFC 7468 §5: base64 in lines of 64), ending in a newline. */
+export function pemOfDer(der: Uint8Array): string {
+  const base64 = Buffer.from(der.buffer, der.byteOffset, der.length).toString("base64");
+  return `-----BEGIN CERTIFICATE-----\n${base64.replace(/.{64}(?!$)/g, "$&\n")}\n-----END CERTIFICATE-----\n`;
+}
+
 /** A DER certificate is one SEQUENCE whose length covers exactly the input. */
 function looksLikeDer(bytes: Uint8Array): boolean {
   if (bytes.length < 4 || bytes[0] !== 0x30) return false;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { allowlistPins, allowlistSources, type RootProfile } from "./allowlist/index.js";
-import { decodeCertificateFile } from "./decode.js";
+import { decodeCertificateFile, pemOfDer } from "./decode.js";
 import { inspectCertificate, type CertificateFacts } from "./inspect.js";
 import { displaySafe } from "./names.js";
 import { findPrivateKeys } from "./private-keys.js";
@@ -99,7 +99,7 @@ export function judgeRootCandidate(bytes: Uint8Array, options: RootCandidateOpti
     errors,
     warnings,
     fingerprintSha256,
-    pem: canonicalPem(facts.der),
+    pem: pemOfDer(facts.der),
     subject: displaySafe(facts.subject),
     notAfter: facts.notAfter.toISOString(),
     key: facts.key.bits
@@ -160,14 +160,6 @@ function checkRoot(
 /** The brand a root is approved under (the shipped allowlist, then `extraCAs`), by its SHA-256; null: not approved. */
 export function approvedBrand(fingerprint: string, extraCAs: RootCandidateOptions["extraCAs"]): string | null {
   return knownRoot(fingerprint, extraCAs).brand;
-}
-
-function canonicalPem(der: Uint8Array): string {
-  const base64 = Buffer.from(der)
-    .toString("base64")
-    .match(/.{1,64}/g)!
-    .join("\n");
-  return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
 }
 
 function knownRoot(

@@ -1,7 +1,5 @@
-import { X509Certificate } from "node:crypto";
-import { decodeCertificateFile } from "./decode.js";
+import { decodeCertificateFile, pemOfDer } from "./decode.js";
 import { CertificateDecodeError, inspectCertificate } from "./inspect.js";
-import { trustAnchorFromPem } from "./trust-store.js";
 import type { TrustAnchorSource } from "./types.js";
 
 /** A `--trust` file may be a CA bundle: more roots, and larger, than a device's chain. */
@@ -39,7 +37,7 @@ export function trustAnchorsFromFile(bytes: Uint8Array, brand: string): TrustFil
         const why = facts.basicConstraints.present ? "it says CA:FALSE" : "it has no basicConstraints CA:TRUE";
         problem = `"${facts.subject}" is not a CA certificate (${why}); only a CA can be a trust anchor`;
       } else {
-        sources.push(trustAnchorFromPem(new X509Certificate(der).toString(), brand));
+        sources.push({ brand, pem: pemOfDer(der), fingerprintSha256: facts.fingerprintSha256 });
       }
     } catch (error) {
       problem = error instanceof CertificateDecodeError ? error.message : "not a valid X.509 certificate";
