@@ -56,9 +56,9 @@ export function readRecord(commentBody: string): AccessRecord | null {
     json = payload.slice(5);
   } else if (payload.startsWith("deflate:")) {
     try {
-      json = zlib().inflateRawSync(Buffer.from(payload.slice(8), "base64"), { maxOutputLength: MAX_RECORD_BYTES }).toString(
-        "utf8",
-      );
+      json = zlib()
+        .inflateRawSync(Buffer.from(payload.slice(8), "base64"), { maxOutputLength: MAX_RECORD_BYTES })
+        .toString("utf8");
     } catch (error) {
       throw new OneRecordError("input-invalid", "the record block does not decompress", { cause: error });
     }
