@@ -1,5 +1,6 @@
 import { decodeCertificateFile, pemOfDer } from "./decode.js";
 import { CertificateDecodeError, inspectCertificate } from "./inspect.js";
+import { trustAnchorFromPem } from "./trust-store.js";
 import type { TrustAnchorSource } from "./types.js";
 
 /** A `--trust` file may be a CA bundle: more roots, and larger, than a device's chain. */
@@ -37,7 +38,15 @@ export function trustAnchorsFromFile(bytes: Uint8Array, brand: string): TrustFil
         const why = facts.basicConstraints.present ? "it says CA:FALSE" : "it has no basicConstraints CA:TRUE";
         problem = `"${facts.subject}" is not a CA certificate (${why}); only a CA can be a trust anchor`;
       } else {
-        sources.push({ brand, pem: pemOfDer(der), fingerprintSha256: facts.fingerprintSha256 });
+        // The anchor is the DER OpenSSL reads: a root in BER (a long outer length, a set unused bit)
+        // is the certificate OpenSSL re-encodes, fingerprinted as such, as a pin fingerprints it
+        // (attacker review). One OpenSSL parse a root, at most 200 of them.
+        const raw = facts.node.raw;
+        sources.push(
+          raw.equals(der)
+            ? { brand, pem: pemOfDer(der), fingerprintSha256: facts.fingerprintSha256 }
+            : trustAnchorFromPem(pemOfDer(raw), brand),
+        );
       }
     } catch (error) {
       problem = error instanceof CertificateDecodeError ? error.message : "not a valid X.509 certificate";
