@@ -175,11 +175,22 @@ export class TrustStore {
     if (!this.entries) {
       this.entries = new Map();
       for (const source of this.sources) {
-        const der = derOfPem(source.pem);
-        const actual = fingerprintOf(der);
+        const pinned = source.fingerprintSha256.toUpperCase();
+        let der = derOfPem(source.pem);
+        let actual = fingerprintOf(der);
+        // A root in BER is pinned as the DER OpenSSL reads (the configuration's check fingerprints
+        // X509Certificate's re-encoding), so a mismatch asks OpenSSL before it counts.
+        if (actual !== pinned) {
+          try {
+            der = new X509Certificate(source.pem).raw;
+            actual = fingerprintOf(der);
+          } catch {
+            continue; // not a certificate OpenSSL reads: it anchors nothing
+          }
+        }
         // A pinned fingerprint that does not match its PEM means the data was tampered with or
         // mis-generated: such an anchor is dropped, never trusted on its name.
-        if (actual !== source.fingerprintSha256.toUpperCase()) continue;
+        if (actual !== pinned) continue;
         if (this.entries.has(actual)) continue;
         this.entries.set(actual, { source, der, fingerprint: actual, hint: nameHint(source, actual) });
       }

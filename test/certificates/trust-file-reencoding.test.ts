@@ -3,6 +3,7 @@ import { X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { allowlistPins } from "../../src/certificates/allowlist/index.js";
 import { TrustStore, trustAnchorsFromFile, validateCertificateBytes } from "../../src/certificates/index.js";
+import { extraCaSchema } from "../../src/config/schema.js";
 import { AT, makeLeaf, makeRoot, pemFile, type Issued } from "../helpers/pki.js";
 
 /**
@@ -70,5 +71,19 @@ describe("a --trust root not in DER", () => {
     const report = validateCertificateBytes(pemFile(leaf), { path: "device.pem", trust, at: AT });
     expect(report.verdict).toBe("valid");
     expect(report.certificate?.brand).toBe("Pinned Brand");
+  });
+
+  it("anchors a configured root (extraCAs) in BER by the fingerprint the configuration's check gives it", () => {
+    const ber = nonMinimalOuterLength(root.der);
+    const pem = `-----BEGIN CERTIFICATE-----\n${ber.toString("base64")}\n-----END CERTIFICATE-----\n`;
+    const entry = { brand: "Extra CA", pem, fingerprintSha256: new X509Certificate(pem).fingerprint256 };
+    expect(extraCaSchema.safeParse(entry).success).toBe(true);
+    const report = validateCertificateBytes(pemFile(leaf), {
+      path: "device.pem",
+      trust: TrustStore.default([entry]),
+      at: AT,
+    });
+    expect(report.verdict).toBe("valid");
+    expect(report.certificate?.brand).toBe("Extra CA");
   });
 });
