@@ -21,8 +21,9 @@ import {
 } from "./der-reader.js";
 
 /**
- * The fields of a certificate the checks read (RFC 5280 §4.1), decoded once. Node's
- * X509Certificate (OpenSSL) gives the key and verifies signatures; these are the rest.
+ * The fields of a certificate the checks read (RFC 5280 §4.1), decoded once. Signatures and keys
+ * are OpenSSL's: through the signed parts for the shapes signed-parts.ts takes, through Node's
+ * X509Certificate for the rest.
  */
 export interface CertificateView {
   /** The outer signatureAlgorithm (§4.1.1.2). */
