@@ -120,8 +120,9 @@ export async function benchCertificates(repo: string): Promise<string[]> {
 
 function verdict(ratio: number, target: number, stretch?: number): string {
   const goal = `target <= ${target.toFixed(1)}${stretch ? `, stretch ${stretch.toFixed(1)}` : ""}`;
-  if (stretch && ratio <= stretch) return `(${goal}: stretch met)`;
-  return ratio <= target ? `(${goal}: met)` : `(${goal}: NOT met)`;
+  if (stretch && ratio <= stretch) return `(${goal}: target and stretch met)`;
+  if (ratio > target) return `(${goal}: NOT met)`;
+  return stretch ? `(${goal}: target met, stretch not met)` : `(${goal}: met)`;
 }
 
 function actionEnv(dir: string): NodeJS.ProcessEnv {

@@ -10,8 +10,8 @@ import { nameFacts } from "./names.js";
 
 /**
  * The facts the checks need about one certificate, decoded once. OpenSSL does signatures and
- * keys: directly on the signed parts for the shapes signed-parts.ts takes (a device's EC leaf),
- * through Node's X509Certificate for the rest. The other fields (signature algorithm, key usage
+ * keys: directly on the signed parts for the shapes signed-parts.ts takes (a named-curve EC key;
+ * ECDSA and RSA PKCS#1 signatures with SHA-2), through Node's X509Certificate for the rest. The other fields (signature algorithm, key usage
  * bits, path length, names as RFC 5280 compares them) come from the certificate's view
  * (certificate-view.ts), read from the same DER. The richer @peculiar/x509 object model costs
  * milliseconds per certificate, which the 1,000-file benchmark cannot afford, so it is used only
