@@ -590,7 +590,7 @@ or - for one certificate file on standard input.
 options:
   --json            machine-readable report
   --at TIME         validate at this ISO-8601 time instead of now
-  --trust ROOT.pem  also trust this root certificate (repeatable)
+  --trust ROOT.pem  also trust the CA certificates of this file (repeatable)
   --warn-days N     warn when a certificate expires within N days (default 30)
   --config FILE     read certificates.extraCAs, warnDays and pathPattern from this file
   -h, --help        this help
