@@ -1,22 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseInputs, type RawInputs } from "../../action/inputs.js";
 import { OneRecordError } from "../../src/errors.js";
+import { rawInputs } from "../helpers/action-inputs.js";
 
-const blank: RawInputs = {
-  mode: "",
-  paths: "",
-  "changed-only": "",
-  "validation-time": "",
-  "warn-days": "",
-  config: "",
-  "github-token": "",
-  request: "",
-  "signing-key": "",
-  "records-token": "",
-  "acme-eab-kid": "",
-  "acme-eab-hmac": "",
-  "acme-account-key": "",
-};
+const blank = rawInputs();
 
 function failure(raw: Partial<RawInputs>): OneRecordError {
   try {

@@ -5,23 +5,10 @@ import { signingKeySecretParts } from "../../action/issue-tokens/mask.js";
 import { OneRecordError } from "../../src/errors.js";
 import { signingSecret } from "../helpers/pki.js";
 import { secretRuns } from "./issue-tokens/fixtures.js";
+import { rawInputs } from "../helpers/action-inputs.js";
 
 /** The token mode's inputs: required there, validated once, the key masked before anything else. */
-const blank: RawInputs = {
-  mode: "issue-tokens",
-  paths: "",
-  "changed-only": "",
-  "validation-time": "",
-  "warn-days": "",
-  config: "",
-  "github-token": "",
-  request: "",
-  "signing-key": "",
-  "records-token": "",
-  "acme-eab-kid": "",
-  "acme-eab-hmac": "",
-  "acme-account-key": "",
-};
+const blank = rawInputs({ mode: "issue-tokens" });
 const KEY = signingSecret("ES256").pem;
 const valid = { ...blank, request: "7", "signing-key": KEY };
 

@@ -12,6 +12,7 @@ import { parseIssuanceComment } from "../../src/record/issuance-comment.js";
 import { DAY, makeIntermediate, makeLeaf, makeRoot, pemFile, signingSecret, type Issued } from "../helpers/pki.js";
 import { APP_LOGIN, fingerprintOf, REPOSITORY, REQUEST, REQUESTER, tokensRecord } from "./issue-tokens/fixtures.js";
 import { LEDGER_BRANCH, ledgerText, mockLedgerFile, recordKey, recordsConfig } from "./issue-tokens/ledger.js";
+import { rawInputs } from "../helpers/action-inputs.js";
 
 /**
  * The whole token mode in process, the API mocked with nock: the record is the signed ledger file;
@@ -100,21 +101,9 @@ function context(): RunContext {
 }
 
 async function runMode(): Promise<void> {
-  const inputs = parseInputs({
-    mode: "issue-tokens",
-    paths: "",
-    "changed-only": "",
-    "validation-time": "",
-    "warn-days": "",
-    config: "",
-    "github-token": "ghs_test",
-    request: String(REQUEST),
-    "signing-key": KEY,
-    "records-token": "",
-    "acme-eab-kid": "",
-    "acme-eab-hmac": "",
-    "acme-account-key": "",
-  });
+  const inputs = parseInputs(
+    rawInputs({ mode: "issue-tokens", "github-token": "ghs_test", request: String(REQUEST), "signing-key": KEY }),
+  );
   const env = {
     GITHUB_EVENT_NAME: "workflow_dispatch",
     GITHUB_REF: "refs/heads/main",

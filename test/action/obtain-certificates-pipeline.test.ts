@@ -24,6 +24,7 @@ import { noPebble, startPebble, type Pebble } from "../helpers/pebble.js";
 import { makeLeaf, makeRoot, signingSecret, validFor } from "../helpers/pki.js";
 import { REPOSITORY, REQUEST, REQUESTER, tokensRecord } from "./issue-tokens/fixtures.js";
 import { LEDGER_BRANCH, ledgerText, mockLedgerFile, recordKey, recordsConfig } from "./issue-tokens/ledger.js";
+import { rawInputs } from "../helpers/action-inputs.js";
 
 /**
  * Mode obtain-certificates (issue 20, option 2) in process: the GitHub API mocked with nock, the
@@ -211,21 +212,17 @@ describe.skipIf(noPebble !== null)(titled("obtain-certificates against Pebble", 
   }
 
   async function runMode(): Promise<void> {
-    const inputs = parseInputs({
-      mode: "obtain-certificates",
-      paths: "",
-      "changed-only": "",
-      "validation-time": "",
-      "warn-days": "",
-      config: "",
-      "github-token": "ghs_test",
-      request: String(REQUEST),
-      "signing-key": KEY,
-      "records-token": "",
-      "acme-eab-kid": pebble.eab.kid,
-      "acme-eab-hmac": pebble.eab.hmacKey,
-      "acme-account-key": accountKey,
-    });
+    const inputs = parseInputs(
+      rawInputs({
+        mode: "obtain-certificates",
+        "github-token": "ghs_test",
+        request: String(REQUEST),
+        "signing-key": KEY,
+        "acme-eab-kid": pebble.eab.kid,
+        "acme-eab-hmac": pebble.eab.hmacKey,
+        "acme-account-key": accountKey,
+      }),
+    );
     const context: RunContext = {
       eventName: "workflow_dispatch",
       workspace: dir,

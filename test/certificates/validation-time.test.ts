@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseInputs, type RawInputs } from "../../action/inputs.js";
+import { parseInputs } from "../../action/inputs.js";
 import { parseValidationTime } from "../../src/certificates/index.js";
 import { OneRecordError } from "../../src/errors.js";
+import { rawInputs } from "../helpers/action-inputs.js";
 
 /**
  * The validation time users name (CLI --at, the Action's validation-time) is refused unless it is
@@ -44,21 +45,7 @@ describe("parseValidationTime", () => {
 });
 
 describe("the Action's validation-time input", () => {
-  const blank: RawInputs = {
-    mode: "",
-    paths: "",
-    "changed-only": "",
-    "validation-time": "",
-    "warn-days": "",
-    config: "",
-    "github-token": "",
-    request: "",
-    "signing-key": "",
-    "records-token": "",
-    "acme-eab-kid": "",
-    "acme-eab-hmac": "",
-    "acme-account-key": "",
-  };
+  const blank = rawInputs();
 
   it.each(["2026-02-30", "2026-02-30T00:00:00Z", "2026-04-31T00:00:00Z"])("refuses %s, naming the input", (value) => {
     let error: unknown;

@@ -8,6 +8,7 @@ import { CONFIG_PATH } from "../../../src/config/parse.js";
 import { loadSigningKey, type SigningKey } from "../../../src/tokens/signing-key.js";
 import type { Scenario } from "./scenario.js";
 import { dispatchedRun, TOKEN_WORKFLOW, WORKFLOW_BOT } from "./token-run.js";
+import { rawInputs } from "../../helpers/action-inputs.js";
 
 /**
  * The token workflow itself (the Action's mode issue-tokens, from source, in this process) run
@@ -79,21 +80,9 @@ export async function runTokenWorkflow(
 }
 
 function inputs(n: number, signingKey: string) {
-  return parseInputs({
-    mode: "issue-tokens",
-    paths: "",
-    "changed-only": "",
-    "validation-time": "",
-    "warn-days": "",
-    config: "",
-    "github-token": WORKFLOW_TOKEN,
-    request: String(n),
-    "signing-key": signingKey,
-    "records-token": "",
-    "acme-eab-kid": "",
-    "acme-eab-hmac": "",
-    "acme-account-key": "",
-  });
+  return parseInputs(
+    rawInputs({ mode: "issue-tokens", "github-token": WORKFLOW_TOKEN, request: String(n), "signing-key": signingKey }),
+  );
 }
 
 /**
