@@ -7,7 +7,7 @@ import type { FakeComment, FakeRun } from "./helpers/fake-github.js";
 import { commentEvent, workflowRunEvent, type RunSpec } from "./helpers/payloads.js";
 import type { Scenario } from "./helpers/scenario.js";
 import { makeTestCa, mergePr, startScenario, type TestCa } from "./helpers/test-ca.js";
-import { issuanceBlock, TOKEN_WORKFLOW, WORKFLOW_BOT, type BlockOptions } from "./helpers/token-run.js";
+import { dispatchedRun, issuanceBlock, TOKEN_WORKFLOW, WORKFLOW_BOT, type BlockOptions } from "./helpers/token-run.js";
 
 /**
  * The token workflow (docs/token-workflow.md) reports what it issued in a comment (as github-actions[bot]) from
@@ -54,16 +54,7 @@ async function inTokens(extraConfig?: string): Promise<[Scenario, number]> {
 let dispatchedFor = 0;
 
 function run(overrides: Partial<FakeRun> = {}): FakeRun {
-  return {
-    path: TOKEN_WORKFLOW,
-    head_branch: "main",
-    event: "workflow_dispatch",
-    status: "in_progress",
-    conclusion: null,
-    run_attempt: 1,
-    request: dispatchedFor,
-    ...overrides,
-  };
+  return { ...dispatchedRun(dispatchedFor), ...overrides };
 }
 
 /** The comment the token workflow posts (src/record/issuance-comment.ts), as github-actions[bot]; not delivered. */
