@@ -8,6 +8,7 @@ import {
 } from "@peculiar/asn1-x509";
 import { parseDer } from "./der.js";
 import {
+  assertMinimalInteger,
   assertSmall,
   booleanOf,
   bufferView,
@@ -126,7 +127,8 @@ export function readFast(input: Uint8Array): CertificateView {
   const tbs = new DerReader(tbsElement.content);
   const version = tbs.optional(0xa0);
   if (version) readVersion(version);
-  const serial = serialOf(tbs.next(TAG.INTEGER));
+  const serial = tbs.next(TAG.INTEGER).content;
+  assertMinimalInteger(serial); // a padded serial goes to the schema and OpenSSL, which refuses it
   const innerAlgorithm = tbs.next(TAG.SEQUENCE); // compared with the outer one before a signature is checked
   readAlgorithm(innerAlgorithm);
   const issuer = readName(tbs.next(TAG.SEQUENCE));
@@ -166,22 +168,6 @@ export function readFast(input: Uint8Array): CertificateView {
       publicKey,
     },
   };
-}
-
-/**
- * X.690 §8.3.2: an INTEGER in the fewest octets. OpenSSL refuses a padded one (the schema does
- * not), so such a serial goes to the schema and OpenSSL, which decide as before.
- */
-function serialOf(element: Element): Uint8Array {
-  const [first, second] = element.content;
-  if (first === undefined) throw new NotCanonical("empty serial");
-  if (
-    (first === 0x00 && second !== undefined && second < 0x80) ||
-    (first === 0xff && second !== undefined && second >= 0x80)
-  ) {
-    throw new NotCanonical("non-minimal serial");
-  }
-  return element.content;
 }
 
 function readVersion(element: Element): void {

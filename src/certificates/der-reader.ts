@@ -167,12 +167,25 @@ export function oidText(content: Uint8Array): string {
  * longer ones as decimal strings, so those are left to it).
  */
 export function smallInteger(content: Uint8Array): number {
-  if (content.length === 0 || content.length > 3) throw new NotCanonical("integer size");
+  if (content.length > 3) throw new NotCanonical("integer size");
+  assertMinimalInteger(content);
   if (content[0]! & 0x80) throw new NotCanonical("negative integer");
-  if (content.length > 1 && content[0] === 0 && !(content[1]! & 0x80)) throw new NotCanonical("non-minimal integer");
   let value = 0;
   for (const octet of content) value = value * 256 + octet;
   return value;
+}
+
+/**
+ * X.690 §8.3.2: an INTEGER in the fewest octets (its first nine bits neither all zero nor all
+ * one). OpenSSL refuses a padded one; the schema does not, so the reader gives up on it.
+ */
+export function assertMinimalInteger(content: Uint8Array): void {
+  const [first, second] = content;
+  if (first === undefined) throw new NotCanonical("empty integer");
+  if (second === undefined) return;
+  if ((first === 0x00 && second < 0x80) || (first === 0xff && second >= 0x80)) {
+    throw new NotCanonical("non-minimal integer");
+  }
 }
 
 /** A BOOLEAN as asn1js reads it: true when any octet is non-zero (DER says 0xFF; one octet). */
