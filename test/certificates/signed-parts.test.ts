@@ -69,6 +69,15 @@ function sameKey(der: Uint8Array, label: string): Outcome {
   return "fast";
 }
 
+/**
+ * Up to the signature's first octets: a change further into the signature value is one more
+ * signature that does not verify, on both paths alike, and would only lengthen the test.
+ */
+function signedBytesEnd(der: Uint8Array): number {
+  const signature = readFast(der).signed!.signature;
+  return signature.byteOffset - der.byteOffset + 8;
+}
+
 function mutations(bytes: Uint8Array, from = 0, to = bytes.length): Array<{ at: number; der: Uint8Array }> {
   const out: Array<{ at: number; der: Uint8Array }> = [];
   for (let i = from; i < to; i++) {
@@ -129,7 +138,9 @@ describe("signatures checked without OpenSSL's certificate object agree with X50
     const chosen = ["P-256 leaf with UTF8String names", "P-256 leaf under an RSA CA"];
     for (const { label, issued, issuer } of leaves.filter((l) => chosen.includes(l.label))) {
       const key = createPublicKey(issuer.privateKey);
-      for (const { at, der } of mutations(issued.der)) tally[sameVerdict(der, key, `${label} byte ${at}`)]++;
+      for (const { at, der } of mutations(issued.der, 0, signedBytesEnd(issued.der))) {
+        tally[sameVerdict(der, key, `${label} byte ${at}`)]++;
+      }
     }
     expect(tally.fast).toBeGreaterThan(500);
     expect(tally.openssl).toBeGreaterThan(100);
@@ -172,10 +183,13 @@ describe("EC keys read without OpenSSL's certificate object are the keys OpenSSL
 
   it("on every one-byte change of a P-256 leaf; a point off the curve stays unreadable", () => {
     const tally = { fast: 0, openssl: 0 };
-    for (const { label, issued } of leaves.filter((l) => l.label.startsWith("P-256"))) {
-      for (const { at, der } of mutations(issued.der)) tally[sameKey(der, `${label} byte ${at}`)]++;
+    const chosen = ["P-256 leaf under an EC CA", "P-256 leaf with UTF8String names"];
+    for (const { label, issued } of leaves.filter((l) => chosen.includes(l.label))) {
+      for (const { at, der } of mutations(issued.der, 0, signedBytesEnd(issued.der))) {
+        tally[sameKey(der, `${label} byte ${at}`)]++;
+      }
     }
-    expect(tally.fast).toBeGreaterThan(1500);
+    expect(tally.fast).toBeGreaterThan(500);
     const leaf = leaves[0]!.issued;
 
     // A point moved off the curve: OpenSSL decodes the certificate but not its key, and the
