@@ -11,6 +11,7 @@ import { FakeGitHub } from "../test/app/helpers/fake-github.js";
 import { formBody } from "../test/app/helpers/form.js";
 import { commentEvent, issueEvent, pullRequestEvent, workflowRunEvent } from "../test/app/helpers/payloads.js";
 import { makeTestCa, SCENARIO_START } from "../test/app/helpers/test-ca.js";
+import { dispatchedRun } from "../test/app/helpers/token-run.js";
 import { median } from "./measure.js";
 import { benchSweep } from "./sweep.js";
 
@@ -203,15 +204,7 @@ export async function benchApp(): Promise<string[]> {
     // The token workflow: its issuance comment while the run is in progress (pending), then the
     // run's completion (accepted). The stage does not matter to the count; the run does.
     const runId = 5000 + round;
-    gh.runs.set(runId, {
-      path: ".github/workflows/issue-tokens.yml",
-      head_branch: "main",
-      event: "workflow_dispatch",
-      status: "in_progress",
-      conclusion: null,
-      run_attempt: 1,
-      request: n,
-    });
+    gh.runs.set(runId, dispatchedRun(n));
     const record = readLedgerRecord(gh.ledgerText(n)!);
     const thumbprints = new Map(
       record.certificates.map((c) => [c.device, thumbprintFromFingerprint(c.fingerprintSha256 ?? "")]),
